@@ -1,0 +1,102 @@
+/**
+ * The error classes modules throw for failures a person can act on. Only
+ * `main.ts` turns them into a one-line message and an exit code; nothing below
+ * it exits the process.
+ *
+ * @module
+ */
+
+/** Exit codes, documented in the README and in `--help`. */
+export const EXIT_CODES = {
+  /** Everything was delivered (or there was nothing to deliver). */
+  ok: 0,
+  /** An unexpected failure (a bug, or an error nobody classified). */
+  failure: 1,
+  /** Bad flags, a bad `.env`, or a missing required setting. */
+  usage: 2,
+  /** Opencast, AWS or Elasticsearch refused the credentials. */
+  authentication: 3,
+  /** A service could not be reached after retries. */
+  unreachable: 4,
+  /** A service answered something the tool cannot use. */
+  apiContract: 5,
+  /** The window is longer than `MAX_START_END_SPAN`. */
+  spanExceeded: 6,
+  /** Some records or documents were not accepted downstream. */
+  delivery: 7,
+  /** Another run holds the lock for this checkpoint. */
+  locked: 8,
+  /** Stopped by SIGINT after saving the checkpoint. */
+  interrupted: 130,
+  /** Stopped by SIGTERM after saving the checkpoint. */
+  terminated: 143,
+} as const;
+
+/** The base of every error the tool reports as a single line. */
+export class UaHarvestError extends Error {
+  /** The process exit code `main.ts` uses for this error. */
+  readonly exitCode: number;
+
+  /** Creates an error with a message, an exit code and an optional cause. */
+  constructor(message: string, exitCode: number, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** A flag, a `.env` line or a setting is missing or malformed. */
+export class ConfigError extends UaHarvestError {
+  /** Creates a configuration error (exit code 2). */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, EXIT_CODES.usage, options);
+  }
+}
+
+/** A service refused the credentials it was given. */
+export class AuthenticationError extends UaHarvestError {
+  /** Creates an authentication error (exit code 3). */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, EXIT_CODES.authentication, options);
+  }
+}
+
+/** A service could not be reached, or kept failing after every retry. */
+export class UnreachableError extends UaHarvestError {
+  /** Creates an unreachable-service error (exit code 4). */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, EXIT_CODES.unreachable, options);
+  }
+}
+
+/** A service answered with something that breaks its documented contract. */
+export class ApiContractError extends UaHarvestError {
+  /** Creates an API contract error (exit code 5). */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, EXIT_CODES.apiContract, options);
+  }
+}
+
+/** The harvest window is longer than the configured maximum span. */
+export class SpanExceededError extends UaHarvestError {
+  /** Creates a span error (exit code 6). */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, EXIT_CODES.spanExceeded, options);
+  }
+}
+
+/** Records or documents were not accepted downstream after retries. */
+export class DeliveryError extends UaHarvestError {
+  /** Creates a delivery error (exit code 7). */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, EXIT_CODES.delivery, options);
+  }
+}
+
+/** Another run holds the lock for the same checkpoint. */
+export class LockedError extends UaHarvestError {
+  /** Creates a lock error (exit code 8). */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, EXIT_CODES.locked, options);
+  }
+}

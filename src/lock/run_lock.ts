@@ -1,0 +1,9 @@
+/**
+ * A lock that keeps two harvests of the same checkpoint from running at once.
+ * A held lock is released by disposing it; a lock left by a crashed run
+ * expires by itself.
+ */
+export interface RunLock extends AsyncDisposable {
+  /** What is locked, for logs, e.g. `redis:ua-harvest:lock:…` or a file path. */
+  readonly description: string;
+}
