@@ -1,0 +1,55 @@
+import { ConfigError } from "../errors.ts";
+
+const ASSIGNMENT_REGEXP = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*=(.*)$/;
+
+/**
+ * Checks that every line of a `.env` file is a comment, blank, or a
+ * `KEY=value` assignment (quoted values may span lines). `parseEnv` skips
+ * lines it cannot read; a typo there would silently drop a setting, so this
+ * names the file and line instead.
+ *
+ * @throws {ConfigError} for the first malformed line
+ */
+export function validateEnvText(text: string, path: string): void {
+  const lines = text.split(/\r?\n/);
+  let openQuote: string | null = null;
+  for (const [index, line] of lines.entries()) {
+    if (openQuote !== null) {
+      if (closesQuote(line, openQuote)) openQuote = null;
+      continue;
+    }
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    const match = ASSIGNMENT_REGEXP.exec(line);
+    if (!match) {
+      throw new ConfigError(
+        `Cannot read ${path} line ${index + 1}: expected KEY=value, got "${
+          preview(trimmed)
+        }"`,
+      );
+    }
+    const value = match[1]!.trimStart();
+    const quote = value[0];
+    if (
+      (quote === '"' || quote === "'" || quote === "`") &&
+      !closesQuote(value.slice(1), quote)
+    ) {
+      openQuote = quote;
+    }
+  }
+  if (openQuote !== null) {
+    throw new ConfigError(
+      `Cannot read ${path}: a ${openQuote}-quoted value is never closed`,
+    );
+  }
+}
+
+function closesQuote(text: string, quote: string): boolean {
+  return text.includes(quote);
+}
+
+function preview(line: string): string {
+  // Show the key part only: a malformed line may hold a password.
+  const head = line.split(/[=:\s]/)[0] ?? "";
+  return head.length > 40 ? `${head.slice(0, 40)}…` : head;
+}

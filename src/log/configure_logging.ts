@@ -1,0 +1,96 @@
+import {
+  configure,
+  getStreamSink,
+  getTextFormatter,
+  jsonLinesFormatter,
+  type LogLevel,
+  type Sink,
+} from "@logtape/logtape";
+import { getLogglySink } from "./loggly_sink.ts";
+import { redactingFormatter } from "./redacting_formatter.ts";
+
+/** Options for {@linkcode configureLogging}. */
+export interface LoggingOptions {
+  /** The lowest level logged. @default "info" */
+  readonly level?: LogLevel;
+  /** `text`: a human-readable line per event; `json`: one JSON object per line. @default "text" */
+  readonly format?: "text" | "json";
+  /** Also send events to Loggly when a token is given. @default undefined */
+  readonly loggly?: {
+    readonly token: string;
+    readonly tags: readonly string[];
+    readonly endpoint?: string;
+  };
+  /** Values that must never appear in a log line (passwords, tokens). @default [] */
+  readonly secrets?: readonly string[];
+  /** Where the lines go. @default Deno.stderr.writable */
+  readonly stream?: WritableStream<Uint8Array>;
+}
+
+const TEXT_FORMATTER = getTextFormatter({
+  timestamp: "date-time-tz",
+  timeZone: null,
+  value: "bare",
+  category: (category) => category.slice(1).join(".") || category.join("."),
+});
+
+/**
+ * Configures LogTape for the whole process: every module logs under the
+ * `ua-harvest` category. Call LogTape's `dispose()` before exiting to flush
+ * (Loggly batches included).
+ */
+export async function configureLogging(
+  options: LoggingOptions = {},
+): Promise<void> {
+  const {
+    level = "info",
+    format = "text",
+    loggly,
+    secrets = [],
+    stream = Deno.stderr.writable,
+  } = options;
+  const base = format === "json" ? jsonLinesFormatter : TEXT_FORMATTER;
+  const sinks: Record<string, Sink> = {
+    stderr: getStreamSink(stream, {
+      formatter: redactingFormatter(base, secrets),
+      closeStream: false,
+    }),
+  };
+  if (loggly) {
+    sinks.loggly = getLogglySink({
+      ...loggly,
+      formatter: redactingFormatter(jsonLinesFormatter, [
+        ...secrets,
+        loggly.token,
+      ]),
+    });
+  }
+  await configure({
+    reset: true,
+    sinks,
+    loggers: [
+      {
+        category: ["ua-harvest"],
+        lowestLevel: level,
+        sinks: Object.keys(sinks),
+      },
+      {
+        category: ["logtape", "meta"],
+        lowestLevel: "warning",
+        sinks: ["stderr"],
+      },
+    ],
+  });
+}
+
+/** Parses a `--log-level` / `LOG_LEVEL` value (`warn` is accepted for `warning`). */
+export function parseLogLevel(value: string): LogLevel {
+  const text = value.trim().toLowerCase();
+  const level = text === "warn" ? "warning" : text;
+  if (["trace", "debug", "info", "warning", "error", "fatal"].includes(level)) {
+    return level as LogLevel;
+  }
+  throw new RangeError(
+    `Cannot set the log level as it must be one of trace, debug, info, warning, error, fatal: current value is "${value}"`,
+  );
+}
