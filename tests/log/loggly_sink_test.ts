@@ -15,9 +15,9 @@ function record(message: string): LogRecord {
 
 Deno.test("getLogglySink() sends batches to the bulk endpoint with the tags and flushes on dispose", async () => {
   const requests: { url: string; body: string }[] = [];
-  const fetchStub: typeof fetch = async (input, init) => {
+  const fetchStub: typeof fetch = (input, init) => {
     requests.push({ url: String(input), body: String(init?.body) });
-    return new Response("ok");
+    return Promise.resolve(new Response("ok"));
   };
   const sink = getLogglySink({
     token: "tok123",
