@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
+import { LockedError } from "../../src/errors.ts";
+
+const REPO_ROOT = new URL("../../", import.meta.url);
+const MODULE = new URL("src/lock/file_run_lock.ts", REPO_ROOT).href;
+
+async function withTempDir(test: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir();
+  try {
+    await test(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Starts another process that takes the lock and sleeps; resolves once held. */
+async function holdInChild(path: string): Promise<Deno.ChildProcess> {
+  const code = `
+    const { acquireFileRunLock } = await import(${JSON.stringify(MODULE)});
+    await acquireFileRunLock({ path: ${JSON.stringify(path)} });
+    console.log("locked");
+    await new Promise((resolve) => setTimeout(resolve, 600_000));
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", code],
+    cwd: REPO_ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("locked")) {
+    const { value, done } = await reader.read();
+    if (done) {
+      await child.status;
+      throw new Error(`The child exited before taking the lock: ${seen}`);
+    }
+    seen += value;
+  }
+  // The caller cancels stdout after killing the child.
+  reader.releaseLock();
+  return child;
+}
+
+Deno.test("acquireFileRunLock() refuses a second holder in the same process", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/run.lock`;
+    await using lock = await acquireFileRunLock({ path });
+    assert.equal(lock.description, path);
+    assert.equal(await Deno.readTextFile(path), `${Deno.pid}\n`);
+    await assert.rejects(
+      acquireFileRunLock({ path }),
+      (error: unknown) =>
+        error instanceof LockedError && error.message.includes(path),
+    );
+  });
+});
+
+Deno.test("acquireFileRunLock() lets the next run in once released", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/nested/run.lock`;
+    {
+      await using _lock = await acquireFileRunLock({ path });
+    }
+    assert.equal(await Deno.readTextFile(path), "");
+    await using again = await acquireFileRunLock({ path });
+    assert.equal(again.description, path);
+  });
+});
+
+Deno.test("acquireFileRunLock() fails at once while another process holds it, and not after that process is killed", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/run.lock`;
+    const child = await holdInChild(path);
+    try {
+      await assert.rejects(
+        acquireFileRunLock({ path }),
+        (error: unknown) =>
+          error instanceof LockedError &&
+          error.message.includes(path) &&
+          error.message.includes(`PID ${child.pid}`),
+      );
+    } finally {
+      child.kill("SIGKILL");
+      await child.status;
+      await child.stdout.cancel();
+    }
+    // The kernel dropped the dead process's lock: no stale lock remains.
+    await using lock = await acquireFileRunLock({ path });
+    assert.equal(await Deno.readTextFile(path), `${Deno.pid}\n`);
+    assert.equal(lock.description, path);
+  });
+});

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { Redis } from "ioredis";
+import { acquireRedisRunLock } from "../../src/lock/redis_run_lock.ts";
+import { ConfigError, LockedError } from "../../src/errors.ts";
+import { startRedisServer } from "../support/redis_server.ts";
+
+const KEY = "ua-harvest:lock:test";
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+Deno.test("acquireRedisRunLock() refuses a second holder with LockedError", async () => {
+  await using redis = await startRedisServer();
+  await using lock = await acquireRedisRunLock({ url: redis.url, key: KEY });
+  assert.match(lock.description, /ua-harvest:lock:test/);
+  await assert.rejects(
+    acquireRedisRunLock({ url: redis.url, key: KEY }),
+    (error: unknown) =>
+      error instanceof LockedError &&
+      error.message.includes(KEY) &&
+      /expires by itself within 60 s/.test(error.message),
+  );
+});
+
+Deno.test("acquireRedisRunLock() lets the next run in once released", async () => {
+  await using redis = await startRedisServer();
+  {
+    await using _lock = await acquireRedisRunLock({ url: redis.url, key: KEY });
+  }
+  await using again = await acquireRedisRunLock({ url: redis.url, key: KEY });
+  assert.ok(again.description.length > 0);
+});
+
+Deno.test("acquireRedisRunLock() takes over a lock left by a crashed run once it expires", async () => {
+  await using redis = await startRedisServer();
+  const client = new Redis(redis.url);
+  try {
+    // What a crashed run leaves: a key nobody renews.
+    await client.set(KEY, "crashed-run-token", "PX", 200);
+    await assert.rejects(
+      acquireRedisRunLock({ client, key: KEY }),
+      LockedError,
+    );
+    await sleep(300);
+    await using lock = await acquireRedisRunLock({ client, key: KEY });
+    assert.notEqual(await client.get(KEY), "crashed-run-token");
+    assert.ok(lock.description.includes(KEY));
+  } finally {
+    await client.quit();
+  }
+});
+
+Deno.test("acquireRedisRunLock() keeps renewing the lock while held", async () => {
+  await using redis = await startRedisServer();
+  const client = new Redis(redis.url);
+  try {
+    await using _lock = await acquireRedisRunLock({
+      client,
+      key: KEY,
+      ttlMs: 300,
+      renewEveryMs: 50,
+    });
+    // Well past the time to live: only renewal keeps the key alive.
+    await sleep(700);
+    await assert.rejects(
+      acquireRedisRunLock({ client, key: KEY }),
+      LockedError,
+    );
+    const ttl = await client.pttl(KEY);
+    assert.ok(ttl > 0 && ttl <= 300, `pttl ${ttl}`);
+  } finally {
+    await client.quit();
+  }
+});
+
+Deno.test("acquireRedisRunLock() does not release a lock another run took over", async () => {
+  await using redis = await startRedisServer();
+  const client = new Redis(redis.url);
+  try {
+    {
+      await using _lock = await acquireRedisRunLock({ client, key: KEY });
+      // Our lock expired while we were stopped and another run took it.
+      await client.set(KEY, "newer-run-token", "PX", 60_000);
+    }
+    assert.equal(await client.get(KEY), "newer-run-token");
+    // The given client stays open.
+    assert.equal(await client.ping(), "PONG");
+  } finally {
+    await client.quit();
+  }
+});
+
+Deno.test("acquireRedisRunLock() rejects a renewal interval not shorter than the time to live", async () => {
+  await assert.rejects(
+    acquireRedisRunLock({
+      url: "redis://127.0.0.1:1",
+      key: KEY,
+      ttlMs: 1000,
+      renewEveryMs: 1000,
+    }),
+    ConfigError,
+  );
+});
