@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { createFileCheckpointStore } from "../../src/checkpoint/file_checkpoint_store.ts";
+
+async function withTempDir(test: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir();
+  try {
+    await test(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+  return names.sort();
+}
+
+Deno.test("createFileCheckpointStore() loads null before the first save", async () => {
+  await withTempDir(async (dir) => {
+    await using store = createFileCheckpointStore({ path: `${dir}/cp.json` });
+    assert.equal(await store.load(), null);
+    assert.equal(store.description, `${dir}/cp.json`);
+  });
+});
+
+Deno.test("createFileCheckpointStore() loads what it saved, creating directories", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/state/ua-harvest/checkpoint.json`;
+    await using store = createFileCheckpointStore({ path });
+    await store.save('{"last_action_ts":"2024-05-01T12:00:00Z"}\n');
+    assert.equal(
+      await store.load(),
+      '{"last_action_ts":"2024-05-01T12:00:00Z"}\n',
+    );
+    await using other = createFileCheckpointStore({ path });
+    assert.equal(
+      await other.load(),
+      '{"last_action_ts":"2024-05-01T12:00:00Z"}\n',
+    );
+  });
+});
+
+Deno.test("createFileCheckpointStore() replaces the file and leaves no temporary file", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/checkpoint.json`;
+    await using store = createFileCheckpointStore({ path });
+    await store.save("a much longer first checkpoint text");
+    await store.save("short");
+    assert.equal(await store.load(), "short");
+    assert.deepEqual(await listDir(dir), ["checkpoint.json"]);
+  });
+});
+
+Deno.test("createFileCheckpointStore() keeps the old checkpoint when the replace fails", async () => {
+  await withTempDir(async (dir) => {
+    // A directory in the target's place makes the rename fail.
+    const path = `${dir}/checkpoint.json`;
+    await Deno.mkdir(`${path}`);
+    await Deno.writeTextFile(`${path}/keep`, "x");
+    await using store = createFileCheckpointStore({ path });
+    await assert.rejects(store.save("new"));
+    assert.deepEqual(await listDir(dir), ["checkpoint.json"]);
+    assert.deepEqual(await listDir(path), ["keep"]);
+  });
+});
+
+Deno.test("createFileCheckpointStore() reports a load failure other than a missing file", async () => {
+  await withTempDir(async (dir) => {
+    await using store = createFileCheckpointStore({ path: dir });
+    await assert.rejects(store.load());
+  });
+});
