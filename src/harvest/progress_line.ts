@@ -1,0 +1,54 @@
+import type { PageProgress } from "./harvest_window.ts";
+
+/** Options for {@linkcode createProgressLine}. */
+export interface ProgressLineOptions {
+  /** Where the line is drawn. @default Deno.stderr */
+  readonly output?: { writeSync(bytes: Uint8Array): number };
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** A live one-line progress display for a person watching a long harvest. */
+export interface ProgressLine {
+  /** Redraws the line with the totals so far (all windows of the run). */
+  update(progress: PageProgress): void;
+  /** Clears the line. */
+  done(): void;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Draws `pages 12 · 12,000/40,000 actions · 2,345/s · ETA 12s` on one line
+ * (carriage return, no newline). Only used when stderr is a terminal, so cron
+ * mail never sees it.
+ */
+export function createProgressLine(
+  options: ProgressLineOptions = {},
+): ProgressLine {
+  const { output = Deno.stderr, now = Date.now } = options;
+  const started = now();
+  let drawn = false;
+  return {
+    update({ pages, delivered, total }) {
+      const seconds = Math.max((now() - started) / 1000, 0.001);
+      const rate = delivered / seconds;
+      const left = Math.max(total - delivered, 0);
+      const eta = rate > 0 && left > 0
+        ? ` · ETA ${Math.ceil(left / rate)}s`
+        : "";
+      const of = total > 0 ? `/${total.toLocaleString("en-US")}` : "";
+      const text =
+        `pages ${pages} · ${
+          delivered.toLocaleString("en-US")
+        }${of} actions · ` +
+        `${Math.round(rate).toLocaleString("en-US")}/s${eta}`;
+      output.writeSync(encoder.encode(`\r\x1b[2K${text}`));
+      drawn = true;
+    },
+    done() {
+      if (drawn) output.writeSync(encoder.encode("\r\x1b[2K"));
+      drawn = false;
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import type { ActionRecord } from "../harvest/action_record.ts";
+
+const encoder = new TextEncoder();
+
+/** Encodes a page of records as JSON lines, one buffer for one write. */
+export function encodeJsonLines(records: readonly ActionRecord[]): Uint8Array {
+  let text = "";
+  for (const record of records) text += JSON.stringify(record) + "\n";
+  return encoder.encode(text);
+}
