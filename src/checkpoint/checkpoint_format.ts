@@ -1,0 +1,148 @@
+/**
+ * The text a checkpoint store holds. The new format is one JSON object; the
+ * original's bare `YYYYMMDDHHmmss` is still read, so an existing deployment
+ * switches over without losing its place (record-schema.md §3).
+ *
+ * ```json
+ * {"version":1,"timestamp":"2016-10-21T18:03:27Z","last_action_ts":"20161021140327","zone":"America/New_York","ids":[9120458,9120463]}
+ * ```
+ *
+ * `timestamp` is authoritative; `last_action_ts` (the original's format, in
+ * `zone`) is there for people reading the object.
+ *
+ * @module
+ */
+
+import { ApiContractError } from "../errors.ts";
+import {
+  formatCompactTimestamp,
+  formatUtcSeconds,
+  parseCompactTimestamp,
+  parseOffsetTimestamp,
+} from "../harvest/opencast_time.ts";
+
+/** The harvest position: the newest second delivered, and what was delivered in it. */
+export interface Checkpoint {
+  /** The newest `created` second delivered (whole seconds). */
+  readonly timestamp: Temporal.Instant;
+  /**
+   * Ids of the actions delivered within that second: the next run starts at
+   * that second again (the API's `start` has second granularity) and skips them.
+   */
+  readonly ids: readonly number[];
+}
+
+/** Options for {@linkcode parseCheckpoint}. */
+export interface ParseCheckpointOptions {
+  /**
+   * Where the text came from, named in the error message (a store's `description`).
+   * @default {"the checkpoint store"}
+   */
+  source?: string;
+}
+
+/** The format version {@linkcode serializeCheckpoint} writes. */
+export const CHECKPOINT_VERSION = 1;
+
+const COMPACT_REGEXP = /^\d{14}$/;
+
+/**
+ * Reads a stored checkpoint: the JSON format, or the original's bare
+ * `YYYYMMDDHHmmss` (wall clock in the server zone, surrounding whitespace
+ * allowed; it has no ids, so nothing is skipped and the actions of that
+ * second are delivered again).
+ *
+ * @param text The stored text.
+ * @param zone The server's time zone id, for the bare format.
+ * @param options Where the text came from, for the error message.
+ * @returns The checkpoint, its timestamp floored to whole seconds.
+ * @throws {ApiContractError} When the text is neither format: a corrupt
+ * checkpoint must stop the run, not silently restart from now.
+ */
+export function parseCheckpoint(
+  text: string,
+  zone: string,
+  options: ParseCheckpointOptions = {},
+): Checkpoint {
+  const { source = "the checkpoint store" } = options;
+  const value = text.trim();
+  const fail = (problem: string): never => {
+    throw new ApiContractError(
+      `Cannot read the checkpoint in ${source}: ${problem}; fix it, or delete it and backfill with --start/--end`,
+    );
+  };
+  if (COMPACT_REGEXP.test(value)) {
+    try {
+      return { timestamp: parseCompactTimestamp(value, zone), ids: [] };
+    } catch {
+      return fail(`'${value}' is not a real date and time`);
+    }
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(value);
+  } catch {
+    return fail(
+      `expected JSON or a YYYYMMDDHHmmss timestamp, found '${excerpt(value)}'`,
+    );
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    return fail(`expected a JSON object, found '${excerpt(value)}'`);
+  }
+  const record = data as Record<string, unknown>;
+  if (record.version !== CHECKPOINT_VERSION) {
+    return fail(
+      `unsupported version ${
+        JSON.stringify(record.version)
+      } (this tool reads version ${CHECKPOINT_VERSION})`,
+    );
+  }
+  const timestamp = typeof record.timestamp === "string"
+    ? parseOffsetTimestamp(record.timestamp)
+    : null;
+  if (timestamp === null) {
+    return fail(
+      `'timestamp' must be ISO 8601 with an offset, found ${
+        JSON.stringify(record.timestamp)
+      }`,
+    );
+  }
+  const ids = record.ids ?? [];
+  if (
+    !Array.isArray(ids) ||
+    !ids.every((id) => typeof id === "number" && Number.isSafeInteger(id))
+  ) {
+    return fail(`'ids' must be a list of integers`);
+  }
+  return {
+    timestamp: timestamp.round({
+      smallestUnit: "second",
+      roundingMode: "floor",
+    }),
+    ids: [...ids as number[]],
+  };
+}
+
+/**
+ * Writes a checkpoint in the JSON format (one line, ids sorted and unique).
+ *
+ * @param checkpoint The checkpoint to store.
+ * @param zone The server's time zone id, for the human-readable `last_action_ts`.
+ * @returns The text to store.
+ */
+export function serializeCheckpoint(
+  checkpoint: Checkpoint,
+  zone: string,
+): string {
+  return JSON.stringify({
+    version: CHECKPOINT_VERSION,
+    timestamp: formatUtcSeconds(checkpoint.timestamp),
+    last_action_ts: formatCompactTimestamp(checkpoint.timestamp, zone),
+    zone,
+    ids: [...new Set(checkpoint.ids)].sort((a, b) => a - b),
+  });
+}
+
+function excerpt(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

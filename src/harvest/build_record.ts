@@ -1,0 +1,69 @@
+/**
+ * The pure transform from one user action (plus its episode) to the record
+ * every sink delivers (record-schema.md §1).
+ *
+ * @module
+ */
+
+import { ApiContractError } from "../errors.ts";
+import type { Episode, UserAction } from "../opencast/types.ts";
+import { formatUtcOffset, parseOffsetTimestamp } from "./opencast_time.ts";
+import type { ActionRecord } from "./action_record.ts";
+import { buildEpisodeFields } from "./episode_fields.ts";
+
+/**
+ * Builds the record for one action, with the keys in the original's order
+ * (`action_id`, `timestamp`, `mpid`, `session_id`, `huid`, `useragent`,
+ * `action`, `ip`, `proxy1`…, `is_live`, `episode`) so the JSON reads the same.
+ *
+ * - `timestamp`: `created` in UTC with `+00:00`; six fraction digits only
+ *   when `created` has a fraction of a second.
+ * - `ip`: the first entry of the `userIp` chain (`X-Forwarded-For`), trimmed;
+ *   `proxy1`, `proxy2`, … the rest in order; `null` without `userIp`.
+ * - `action.is_playing`: `isPlaying > 0`, a boolean passes through;
+ *   `is_live`: 1 when `isPlaying` is 2 (the DCE live marker), else 0.
+ * - `huid`: `null` when the user id is absent (the original wrote `"None"`).
+ *
+ * @param action The normalized action.
+ * @param episode Its episode, or `null` when none was found (`episode: {}`).
+ * @returns The record.
+ * @throws {ApiContractError} When `created` is not a timestamp with an offset.
+ */
+export function buildRecord(
+  action: UserAction,
+  episode: Episode | null,
+): ActionRecord {
+  const created = parseOffsetTimestamp(action.created);
+  if (created === null) {
+    throw new ApiContractError(
+      `Action ${action.id} has an unreadable created time '${action.created}': expected ISO 8601 with an offset`,
+    );
+  }
+  const record: Record<string, unknown> = {
+    action_id: action.id,
+    timestamp: formatUtcOffset(created),
+    mpid: action.mediapackageId,
+    session_id: action.sessionId,
+    huid: action.userId,
+    useragent: action.userAgent,
+    action: {
+      type: action.type,
+      inpoint: action.inpoint,
+      outpoint: action.outpoint,
+      length: action.length,
+      is_playing: typeof action.isPlaying === "boolean"
+        ? action.isPlaying
+        : action.isPlaying > 0,
+    },
+  };
+  const chain = action.userIp === null
+    ? []
+    : action.userIp.split(",").map((entry) => entry.trim());
+  record.ip = chain[0] ?? null;
+  chain.slice(1).forEach((proxy, index) => {
+    record[`proxy${index + 1}`] = proxy;
+  });
+  record.is_live = action.isPlaying === 2 ? 1 : 0;
+  record.episode = buildEpisodeFields(episode);
+  return record as unknown as ActionRecord;
+}

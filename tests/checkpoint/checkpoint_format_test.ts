@@ -1,0 +1,202 @@
+import assert from "node:assert/strict";
+import {
+  type Checkpoint,
+  parseCheckpoint,
+  serializeCheckpoint,
+} from "../../src/checkpoint/checkpoint_format.ts";
+import { ApiContractError } from "../../src/errors.ts";
+
+const NY = "America/New_York";
+
+function plain(checkpoint: Checkpoint) {
+  return {
+    timestamp: checkpoint.timestamp.toString(),
+    ids: [...checkpoint.ids],
+  };
+}
+
+Deno.test("serializeCheckpoint() writes the JSON format with the original's timestamp beside it", () => {
+  assert.equal(
+    serializeCheckpoint(
+      {
+        timestamp: Temporal.Instant.from("2016-10-21T18:03:27Z"),
+        ids: [9120463, 9120458, 9120463],
+      },
+      NY,
+    ),
+    '{"version":1,"timestamp":"2016-10-21T18:03:27Z","last_action_ts":"20161021140327","zone":"America/New_York","ids":[9120458,9120463]}',
+  );
+});
+
+const roundTrips: [string, Checkpoint, string][] = [
+  ["with ids", {
+    timestamp: Temporal.Instant.from("2016-10-21T18:03:27Z"),
+    ids: [1, 2, 3],
+  }, NY],
+  ["without ids", {
+    timestamp: Temporal.Instant.from("2017-01-01T05:00:00Z"),
+    ids: [],
+  }, NY],
+  ["in the fall-back overlap's second hour", {
+    timestamp: Temporal.Instant.from("2024-11-03T06:30:00Z"),
+    ids: [42],
+  }, NY],
+  ["in UTC", {
+    timestamp: Temporal.Instant.from("2024-11-03T06:30:00Z"),
+    ids: [42],
+  }, "UTC"],
+];
+for (const [name, checkpoint, zone] of roundTrips) {
+  Deno.test(`parseCheckpoint() reads back what serializeCheckpoint() wrote ${name}`, () => {
+    assert.deepEqual(
+      plain(parseCheckpoint(serializeCheckpoint(checkpoint, zone), zone)),
+      plain(checkpoint),
+    );
+  });
+}
+
+Deno.test("parseCheckpoint() trusts timestamp, not last_action_ts, whatever the zone now", () => {
+  const text = serializeCheckpoint(
+    { timestamp: Temporal.Instant.from("2016-10-21T18:03:27Z"), ids: [7] },
+    NY,
+  );
+  assert.deepEqual(plain(parseCheckpoint(text, "Asia/Tokyo")), {
+    timestamp: "2016-10-21T18:03:27Z",
+    ids: [7],
+  });
+});
+
+const readCases: [string, string, string, ReturnType<typeof plain>][] = [
+  ["the original's bare timestamp", "20161021140327", NY, {
+    timestamp: "2016-10-21T18:03:27Z",
+    ids: [],
+  }],
+  ["a bare timestamp with a newline", "20161021140327\n", NY, {
+    timestamp: "2016-10-21T18:03:27Z",
+    ids: [],
+  }],
+  ["a bare timestamp with spaces and CRLF", "  20161021140327\r\n", NY, {
+    timestamp: "2016-10-21T18:03:27Z",
+    ids: [],
+  }],
+  ["a bare timestamp in winter", "20170101000000", NY, {
+    timestamp: "2017-01-01T05:00:00Z",
+    ids: [],
+  }],
+  [
+    "a bare timestamp in the fall-back overlap (the earlier)",
+    "20241103013000",
+    NY,
+    {
+      timestamp: "2024-11-03T05:30:00Z",
+      ids: [],
+    },
+  ],
+  ["a bare timestamp in UTC", "20161021140327", "UTC", {
+    timestamp: "2016-10-21T14:03:27Z",
+    ids: [],
+  }],
+  [
+    "JSON with an offset timestamp",
+    '{"version":1,"timestamp":"2016-10-21T14:03:27-04:00","ids":[5]}',
+    "UTC",
+    {
+      timestamp: "2016-10-21T18:03:27Z",
+      ids: [5],
+    },
+  ],
+  ["JSON without ids", '{"version":1,"timestamp":"2016-10-21T18:03:27Z"}', NY, {
+    timestamp: "2016-10-21T18:03:27Z",
+    ids: [],
+  }],
+  [
+    "JSON with a fraction (floored)",
+    '{"version":1,"timestamp":"2016-10-21T18:03:27.9Z","ids":[]}',
+    NY,
+    {
+      timestamp: "2016-10-21T18:03:27Z",
+      ids: [],
+    },
+  ],
+  [
+    "pretty-printed JSON",
+    '\n{\n  "version": 1,\n  "timestamp": "2016-10-21T18:03:27Z",\n  "ids": [1, 2]\n}\n',
+    NY,
+    {
+      timestamp: "2016-10-21T18:03:27Z",
+      ids: [1, 2],
+    },
+  ],
+];
+for (const [name, text, zone, expected] of readCases) {
+  Deno.test(`parseCheckpoint() reads ${name}`, () => {
+    assert.deepEqual(plain(parseCheckpoint(text, zone)), expected);
+  });
+}
+
+const corruptCases: [string, string, RegExp][] = [
+  ["an empty object", "", /expected JSON or a YYYYMMDDHHmmss/],
+  ["whitespace", " \n", /expected JSON or a YYYYMMDDHHmmss/],
+  ["HTML", "<html>Access Denied</html>", /'<html>Access Denied<\/html>'/],
+  ["a short timestamp", "201610211403", /'201610211403'/],
+  [
+    "an impossible date",
+    "20161321140327",
+    /'20161321140327' is not a real date/,
+  ],
+  ["a JSON array", "[1,2]", /expected a JSON object/],
+  ["JSON null", "null", /expected a JSON object/],
+  [
+    "an unknown version",
+    '{"version":2,"timestamp":"2016-10-21T18:03:27Z"}',
+    /unsupported version 2/,
+  ],
+  [
+    "no version",
+    '{"timestamp":"2016-10-21T18:03:27Z"}',
+    /unsupported version undefined/,
+  ],
+  [
+    "a timestamp without an offset",
+    '{"version":1,"timestamp":"2016-10-21T18:03:27"}',
+    /'timestamp' must be ISO 8601/,
+  ],
+  [
+    "a numeric timestamp",
+    '{"version":1,"timestamp":20161021140327}',
+    /'timestamp' must be ISO 8601/,
+  ],
+  [
+    "ids that are not integers",
+    '{"version":1,"timestamp":"2016-10-21T18:03:27Z","ids":["1"]}',
+    /'ids' must be a list of integers/,
+  ],
+  [
+    "ids that are not a list",
+    '{"version":1,"timestamp":"2016-10-21T18:03:27Z","ids":5}',
+    /'ids' must be a list of integers/,
+  ],
+];
+for (const [name, text, pattern] of corruptCases) {
+  Deno.test(`parseCheckpoint() refuses ${name}, naming the store`, () => {
+    assert.throws(
+      () => parseCheckpoint(text, NY, { source: "s3://bucket/last-action-ts" }),
+      (error: unknown) => {
+        assert.ok(error instanceof ApiContractError, String(error));
+        assert.ok(!error.message.includes("\n"), error.message);
+        assert.match(error.message, /s3:\/\/bucket\/last-action-ts/);
+        assert.match(error.message, pattern);
+        return true;
+      },
+    );
+  });
+}
+
+Deno.test("parseCheckpoint() shortens a long corrupt text in its message", () => {
+  assert.throws(
+    () => parseCheckpoint("x".repeat(500), NY),
+    (error: unknown) =>
+      error instanceof ApiContractError && error.message.length < 300 &&
+      error.message.includes("the checkpoint store"),
+  );
+});
