@@ -1,0 +1,87 @@
+/**
+ * The harvest command's settings, parsed and validated from flags, the
+ * environment and `.env` before any I/O happens.
+ *
+ * @module
+ */
+
+/** How to reach and authenticate with an Opencast node. */
+export interface OpencastSettings {
+  readonly host: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly auth: "digest" | "basic";
+  readonly timeoutMs: number;
+  readonly maxAttempts: number;
+}
+
+/** Where the AWS SDK clients point. */
+export interface AwsSettings {
+  readonly region: string;
+  readonly sqsEndpoint?: string;
+  readonly s3Endpoint?: string;
+  readonly s3ForcePathStyle: boolean;
+}
+
+/** How to reach Elasticsearch. */
+export interface ElasticsearchSettings {
+  readonly host: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly apiKey?: string;
+  readonly caCertPath?: string;
+}
+
+/** Where records go. */
+export type OutputSettings =
+  | { readonly kind: "stdout" }
+  | { readonly kind: "file"; readonly path: string }
+  | {
+    readonly kind: "sqs";
+    readonly queue: string;
+    readonly maxPayloadBytes: number;
+    readonly fifoGroupBy: "mpid" | "session_id" | "huid" | "none";
+  }
+  | {
+    readonly kind: "es";
+    readonly elasticsearch: ElasticsearchSettings;
+    readonly indexPrefix: string;
+  };
+
+/** Where the checkpoint lives. */
+export type CheckpointSettings =
+  | { readonly kind: "s3"; readonly bucket: string; readonly key: string }
+  | { readonly kind: "file"; readonly path: string };
+
+/** Which episode cache to use. */
+export type CacheSettings =
+  | { readonly kind: "redis"; readonly url: string }
+  | { readonly kind: "sqlite"; readonly path: string };
+
+/** Every setting of one harvest run. */
+export interface HarvestSettings {
+  readonly engage: OpencastSettings;
+  readonly start?: string;
+  readonly end?: string;
+  readonly waitSeconds: number;
+  readonly batchSize: number;
+  readonly intervalMinutes: number;
+  readonly zone: string;
+  readonly maxSpanSeconds?: number;
+  readonly spanCheck: boolean;
+  readonly catchUp: boolean;
+  readonly output: OutputSettings;
+  readonly checkpoint: CheckpointSettings;
+  readonly cache: CacheSettings;
+  /** `auto`: move the checkpoint only on runs that started from it. */
+  readonly updateCheckpoint: "auto" | "always" | "never";
+  readonly dryRun: boolean;
+  readonly episodeConcurrency: number;
+  readonly episodeTtlSeconds: number;
+  readonly missingEpisodeTtlSeconds: number;
+  readonly aws: AwsSettings;
+  readonly lockTtlSeconds: number;
+  /** The file lock used when Redis is not configured (beside the state file). */
+  readonly lockFile: string;
+  readonly progress: boolean;
+}

@@ -1,0 +1,223 @@
+import assert from "node:assert/strict";
+import type { ActionRecord } from "../../src/harvest/action_record.ts";
+import type { ActionPage, UserAction } from "../../src/opencast/types.ts";
+import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
+import {
+  harvestWindow,
+  type PageQuery,
+} from "../../src/harvest/harvest_window.ts";
+import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
+import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
+import type { RecordSink } from "../../src/sinks/record_sink.ts";
+
+const ZONE = "America/New_York";
+const START = Temporal.Instant.from("2024-03-01T15:00:00Z");
+const END = Temporal.Instant.from("2024-03-01T16:00:00Z");
+
+function action(id: number, created: string, mp = "mp-1"): UserAction {
+  return {
+    id,
+    mediapackageId: mp,
+    sessionId: "s",
+    userId: "u",
+    userIp: "10.0.0.1",
+    userAgent: null,
+    inpoint: 0,
+    outpoint: 0,
+    length: 0,
+    type: "HEARTBEAT",
+    isPlaying: 1,
+    created,
+  };
+}
+
+/** A fake engage node answering pages from a fixed list, recording the queries. */
+function pages(all: UserAction[]) {
+  const queries: PageQuery[] = [];
+  return {
+    queries,
+    fetchPage(query: PageQuery): Promise<ActionPage> {
+      queries.push(query);
+      const slice = all.slice(query.offset, query.offset + query.limit);
+      return Promise.resolve({
+        total: all.length,
+        offset: query.offset,
+        limit: query.limit,
+        actions: slice,
+      });
+    },
+  };
+}
+
+function recordingSink() {
+  const delivered: ActionRecord[][] = [];
+  const sink: RecordSink = {
+    description: "memory",
+    deliver(records) {
+      delivered.push([...records]);
+      return Promise.resolve();
+    },
+    [Symbol.asyncDispose]: () => Promise.resolve(),
+  };
+  return { sink, delivered };
+}
+
+function lookup(fail?: (id: string) => boolean) {
+  return createEpisodeLookup({
+    cache: createNullEpisodeCache(),
+    fetchEpisode: (id) =>
+      fail?.(id)
+        ? Promise.reject(new Error(`episode ${id} unavailable`))
+        : Promise.resolve(null),
+  });
+}
+
+const ACTIONS = [
+  action(1, "2024-03-01T10:00:01-05:00"),
+  action(2, "2024-03-01T10:00:02-05:00"),
+  action(3, "2024-03-01T10:00:02-05:00"),
+  action(4, "2024-03-01T10:00:05-05:00", "mp-2"),
+  action(5, "2024-03-01T10:00:04-05:00", "mp-2"),
+];
+
+Deno.test("harvestWindow() pages until a short page, delivering and checkpointing after each page", async () => {
+  const api = pages(ACTIONS);
+  const { sink, delivered } = recordingSink();
+  const saved: Checkpoint[] = [];
+  const result = await harvestWindow({
+    start: START,
+    end: END,
+    skipIds: new Set(),
+    zone: ZONE,
+    batchSize: 2,
+    fetchPage: api.fetchPage,
+    lookup: lookup(),
+    sink,
+    checkpoint: null,
+    saveCheckpoint: (cp) => {
+      saved.push(cp);
+      return Promise.resolve();
+    },
+    deliveredIds: new Set(),
+  });
+  assert.deepEqual(
+    api.queries.map((q) => q.offset),
+    [0, 2, 4],
+    "no request after the short page",
+  );
+  assert.equal(api.queries[0]!.start, "20240301100000");
+  assert.equal(api.queries[0]!.end, "20240301110000");
+  assert.deepEqual(delivered.map((page) => page.map((r) => r.action_id)), [
+    [1, 2],
+    [3, 4],
+    [5],
+  ]);
+  assert.equal(
+    saved.length,
+    2,
+    "the last page (older actions only) leaves the checkpoint",
+  );
+  // The newest second wins even though action 5 (older) came last.
+  assert.equal(result.checkpoint?.timestamp.toString(), "2024-03-01T15:00:05Z");
+  assert.deepEqual(result.checkpoint?.ids, [4]);
+  assert.equal(result.delivered, 5);
+});
+
+Deno.test("harvestWindow() skips the checkpoint's ids and rows repeated by shifting pages", async () => {
+  const shifted = [...ACTIONS.slice(0, 2), ACTIONS[1]!, ...ACTIONS.slice(2)];
+  const api = pages(shifted);
+  const { sink, delivered } = recordingSink();
+  const result = await harvestWindow({
+    start: START,
+    end: END,
+    skipIds: new Set([1]),
+    zone: ZONE,
+    batchSize: 10,
+    fetchPage: api.fetchPage,
+    lookup: lookup(),
+    sink,
+    checkpoint: null,
+    deliveredIds: new Set(),
+  });
+  assert.deepEqual(delivered.flat().map((r) => r.action_id), [2, 3, 4, 5]);
+  assert.equal(result.skipped, 2);
+});
+
+Deno.test("harvestWindow() delivers nothing of a page whose episode cannot be fetched", async () => {
+  const api = pages(ACTIONS);
+  const { sink, delivered } = recordingSink();
+  const saved: Checkpoint[] = [];
+  await assert.rejects(
+    () =>
+      harvestWindow({
+        start: START,
+        end: END,
+        skipIds: new Set(),
+        zone: ZONE,
+        batchSize: 3,
+        fetchPage: api.fetchPage,
+        lookup: lookup((id) => id === "mp-2"),
+        sink,
+        checkpoint: null,
+        saveCheckpoint: (cp) => {
+          saved.push(cp);
+          return Promise.resolve();
+        },
+        deliveredIds: new Set(),
+      }),
+    /episode mp-2 unavailable/,
+  );
+  assert.deepEqual(delivered.flat().map((r) => r.action_id), [1, 2, 3]);
+  assert.equal(saved.at(-1)?.timestamp.toString(), "2024-03-01T15:00:02Z");
+  assert.deepEqual(saved.at(-1)?.ids, [2, 3]);
+});
+
+Deno.test("harvestWindow() moves the checkpoint to the window end when there are no actions", async () => {
+  const { sink } = recordingSink();
+  const saved: Checkpoint[] = [];
+  const result = await harvestWindow({
+    start: START,
+    end: END,
+    skipIds: new Set(),
+    zone: ZONE,
+    batchSize: 10,
+    fetchPage: pages([]).fetchPage,
+    lookup: lookup(),
+    sink,
+    checkpoint: { timestamp: START, ids: [9] },
+    saveCheckpoint: (cp) => {
+      saved.push(cp);
+      return Promise.resolve();
+    },
+    deliveredIds: new Set(),
+  });
+  assert.equal(result.checkpoint?.timestamp.toString(), END.toString());
+  assert.deepEqual(saved.map((cp) => cp.timestamp.toString()), [
+    END.toString(),
+  ]);
+});
+
+Deno.test("harvestWindow() stops after the page in flight when the signal aborts", async () => {
+  const controller = new AbortController();
+  const api = pages(ACTIONS);
+  const { sink, delivered } = recordingSink();
+  const result = await harvestWindow({
+    start: START,
+    end: END,
+    skipIds: new Set(),
+    zone: ZONE,
+    batchSize: 2,
+    fetchPage: (q) => {
+      controller.abort("SIGTERM");
+      return api.fetchPage(q);
+    },
+    lookup: lookup(),
+    sink,
+    checkpoint: null,
+    deliveredIds: new Set(),
+    signal: controller.signal,
+  });
+  assert.equal(result.stopped, true);
+  assert.deepEqual(delivered.flat().map((r) => r.action_id), [1, 2]);
+  assert.equal(result.checkpoint?.timestamp.toString(), "2024-03-01T15:00:02Z");
+});
