@@ -1,0 +1,165 @@
+/**
+ * The settings SQS and S3 clients share, built one way so both services read
+ * the region and endpoint the same. The CLI resolves `AWS_REGION`,
+ * `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_SQS` and
+ * `AWS_ENDPOINT_URL_S3` and passes the result in; credentials always come from
+ * the SDK's default chain (environment, profile, SSO, instance role).
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { ConfigError } from "../errors.ts";
+
+/** The region used when none is configured (the original's default). */
+export const DEFAULT_AWS_REGION = "us-east-1";
+
+const REGION_REGEXP = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Options for {@linkcode awsClientConfig}. */
+export interface AwsClientConfigOptions {
+  /**
+   * The AWS region.
+   *
+   * @default {"us-east-1"}
+   */
+  readonly region?: string;
+  /**
+   * An endpoint that replaces the service's AWS endpoint (LocalStack, MinIO,
+   * a VPC endpoint), e.g. `http://localhost:4566`.
+   *
+   * @default {undefined}
+   */
+  readonly endpoint?: string;
+  /**
+   * Addresses S3 buckets as `endpoint/bucket` instead of `bucket.endpoint`
+   * (needed by most S3-compatible servers). Ignored by other services.
+   *
+   * @default {false}
+   */
+  readonly forcePathStyle?: boolean;
+  /**
+   * Attempts the SDK makes per call before it gives up; `1` when the caller
+   * runs its own retries.
+   *
+   * @default {3}
+   */
+  readonly maxAttempts?: number;
+}
+
+/** A logger the SDK writes to instead of the console. */
+export interface AwsSdkLogger {
+  trace(...content: unknown[]): void;
+  debug(...content: unknown[]): void;
+  info(...content: unknown[]): void;
+  warn(...content: unknown[]): void;
+  error(...content: unknown[]): void;
+}
+
+/** The part of a client configuration shared by `SQSClient` and `S3Client`. */
+export interface AwsClientConfig {
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly forcePathStyle?: boolean;
+  readonly maxAttempts: number;
+  readonly logger: AwsSdkLogger;
+  readonly requestHandler: {
+    readonly connectionTimeout: number;
+    readonly requestTimeout: number;
+  };
+}
+
+/** Connecting should be quick; a hung connect is a dead endpoint. */
+const CONNECTION_TIMEOUT_MS = 10_000;
+/** SQS and S3 calls here are small; a minute without an answer is a failure. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * Builds the shared SDK client configuration, checking every value first.
+ *
+ * @param service The service name, for error messages (`SQS`, `S3`).
+ * @param options Region, endpoint and addressing.
+ * @returns A configuration to spread into `new SQSClient({...})` or `new S3Client({...})`.
+ * @throws {ConfigError} when the region or endpoint is malformed.
+ */
+export function awsClientConfig(
+  service: string,
+  options: AwsClientConfigOptions = {},
+): AwsClientConfig {
+  const {
+    region = DEFAULT_AWS_REGION,
+    endpoint,
+    forcePathStyle = false,
+    maxAttempts = 3,
+  } = options;
+  if (!REGION_REGEXP.test(region)) {
+    throw new ConfigError(
+      `Cannot use AWS region for ${service} as it must be lowercase letters, digits and dashes (like 'us-east-1'): current value is '${region}'`,
+    );
+  }
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new RangeError(
+      `Cannot configure ${service} client as 'maxAttempts' must be a positive integer: current value is ${maxAttempts}`,
+    );
+  }
+  if (endpoint !== undefined) checkEndpoint(service, endpoint);
+  return {
+    region,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(forcePathStyle ? { forcePathStyle } : {}),
+    maxAttempts,
+    logger: sdkLogger(),
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+    },
+  };
+}
+
+function checkEndpoint(service: string, endpoint: string): void {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new ConfigError(
+      `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${endpoint}'`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(
+      `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${endpoint}'`,
+    );
+  }
+  // A URL with user info would leak it into logs and error messages, and the
+  // SDK signs requests with the credential chain anyway.
+  if (url.username !== "" || url.password !== "") {
+    throw new ConfigError(
+      `Cannot use ${service} endpoint as it must not contain a user name or password: remove them from the URL and use the AWS credential settings`,
+    );
+  }
+}
+
+/**
+ * Routes the SDK's own warnings to LogTape. Without a logger some SDK
+ * middleware writes to the console; its per-call info records (which hold
+ * message bodies) are dropped.
+ */
+function sdkLogger(): AwsSdkLogger {
+  const logger = getLogger(["ua-harvest", "aws"]);
+  function ignore(): void {}
+  return {
+    trace: ignore,
+    debug: ignore,
+    info: ignore,
+    warn(...content: unknown[]) {
+      logger.warn("AWS SDK: {message}", {
+        message: content.map(String).join(" "),
+      });
+    },
+    error(...content: unknown[]) {
+      // The SDK also throws what it logs as an error; the caller reports that.
+      logger.debug("AWS SDK: {message}", {
+        message: content.map(String).join(" "),
+      });
+    },
+  };
+}
