@@ -1,0 +1,281 @@
+/**
+ * The checkpoint in an S3 object (`S3_HARVEST_TS_BUCKET` /
+ * `S3_LAST_ACTION_TS_KEY`), where the original kept it. A `PutObject`
+ * replaces an object whole, so a reader never sees half a checkpoint.
+ *
+ * @module
+ */
+import {
+  CreateBucketCommand,
+  type CreateBucketCommandInput,
+  GetObjectCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { getLogger } from "@logtape/logtape";
+import { ConfigError } from "../errors.ts";
+import {
+  awsClientConfig,
+  DEFAULT_AWS_REGION,
+} from "../aws/aws_client_config.ts";
+import { classifyAwsError } from "../aws/classify_aws_error.ts";
+import { awsFailure, describeAwsLocation } from "../aws/aws_failure.ts";
+import type { CheckpointStore } from "./checkpoint_store.ts";
+
+const BUCKET_NAME_REGEXP = /^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/;
+const MAX_KEY_BYTES = 1024;
+
+/** Options for {@linkcode createS3CheckpointStore}. */
+export interface S3CheckpointStoreOptions {
+  /** The bucket (`S3_HARVEST_TS_BUCKET`). */
+  readonly bucket: string;
+  /** The object key (`S3_LAST_ACTION_TS_KEY`). */
+  readonly key: string;
+  /**
+   * The AWS region (new buckets are created there).
+   *
+   * @default {"us-east-1"}
+   */
+  readonly region?: string;
+  /**
+   * An S3 endpoint replacing AWS's (`AWS_ENDPOINT_URL_S3`, else
+   * `AWS_ENDPOINT_URL`).
+   *
+   * @default {undefined}
+   */
+  readonly endpoint?: string;
+  /**
+   * Addresses the bucket as `endpoint/bucket` (`S3_FORCE_PATH_STYLE`; needed
+   * by MinIO and most S3-compatible servers).
+   *
+   * @default {false}
+   */
+  readonly forcePathStyle?: boolean;
+  /**
+   * A client to use instead of creating one; the store leaves it open on
+   * disposal. `region` and `endpoint` then only appear in messages.
+   *
+   * @default {undefined}
+   */
+  readonly client?: S3Client;
+  /**
+   * Creates the bucket when it does not exist (as the original did).
+   *
+   * @default {true}
+   */
+  readonly createBucket?: boolean;
+}
+
+/**
+ * Creates the S3 checkpoint store, first making sure the bucket exists
+ * (creating it when missing and allowed).
+ *
+ * Logs (category `["ua-harvest", "checkpoint"]`): info when it creates the
+ * bucket; debug for reads and writes.
+ *
+ * @example
+ * ```ts ignore
+ * await using store = await createS3CheckpointStore({ bucket: "harvest-ts", key: "last-action-ts" });
+ * const text = await store.load(); // null before the first save
+ * await store.save("20170301190509");
+ * ```
+ *
+ * @param options Bucket, key, region, endpoint and addressing.
+ * @returns The store; dispose it to close the client it created.
+ * @throws {ConfigError} when an option is invalid, or S3 refuses the bucket
+ * (missing with `createBucket: false`, or a name owned by another account).
+ * @throws {AuthenticationError} when AWS refuses the credentials.
+ * @throws {UnreachableError} when S3 cannot be reached.
+ */
+export async function createS3CheckpointStore(
+  options: S3CheckpointStoreOptions,
+): Promise<CheckpointStore> {
+  const {
+    bucket,
+    key,
+    region = DEFAULT_AWS_REGION,
+    endpoint,
+    forcePathStyle = false,
+    createBucket = true,
+  } = options;
+  if (!BUCKET_NAME_REGEXP.test(bucket)) {
+    throw new ConfigError(
+      `Cannot use S3 checkpoint as the bucket name must be 3 to 255 letters, digits, '.', '-' or '_': current value is '${bucket}'`,
+    );
+  }
+  const keyBytes = new TextEncoder().encode(key).byteLength;
+  if (keyBytes === 0 || keyBytes > MAX_KEY_BYTES) {
+    throw new ConfigError(
+      `Cannot use S3 checkpoint as the object key must be 1 to ${MAX_KEY_BYTES} bytes: current value is '${key}'`,
+    );
+  }
+  const config = awsClientConfig("S3", {
+    region,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    forcePathStyle,
+  });
+  // A bucket in another region answers 301; the SDK follows that only when asked.
+  const client = options.client ??
+    new S3Client({ ...config, followRegionRedirects: true });
+  const ownsClient = options.client === undefined;
+  const store = new S3CheckpointStore(client, ownsClient, {
+    bucket,
+    key,
+    region,
+    ...(endpoint === undefined ? {} : { endpoint }),
+  });
+  if (createBucket) {
+    try {
+      await store.ensureBucket();
+    } catch (error) {
+      await store[Symbol.asyncDispose]();
+      throw error;
+    }
+  }
+  return store;
+}
+
+interface S3Location {
+  readonly bucket: string;
+  readonly key: string;
+  readonly region: string;
+  readonly endpoint?: string;
+}
+
+class S3CheckpointStore implements CheckpointStore {
+  readonly description: string;
+  #client: S3Client;
+  #ownsClient: boolean;
+  #location: S3Location;
+  #closed = false;
+  #logger = getLogger(["ua-harvest", "checkpoint"]);
+
+  constructor(client: S3Client, ownsClient: boolean, location: S3Location) {
+    this.#client = client;
+    this.#ownsClient = ownsClient;
+    this.#location = location;
+    this.description = `s3://${location.bucket}/${location.key}`;
+  }
+
+  /** Creates the bucket when `HeadBucket` says it is missing. */
+  async ensureBucket(): Promise<void> {
+    const { bucket, region } = this.#location;
+    try {
+      await this.#client.send(new HeadBucketCommand({ Bucket: bucket }));
+      return;
+    } catch (error) {
+      const failure = classifyAwsError(error);
+      if (failure.kind === "auth") {
+        // Allowed to read and write the object but not to list the bucket is
+        // a common, sufficient policy: let load() and save() find out.
+        this.#logger.debug(
+          "Cannot check S3 bucket {bucket} ({code}); assuming it exists",
+          { bucket, code: failure.code },
+        );
+        return;
+      }
+      if (failure.status !== 404) {
+        throw this.#failure(error, `checking bucket '${bucket}'`);
+      }
+    }
+    const input: CreateBucketCommandInput = { Bucket: bucket };
+    if (region !== "us-east-1") {
+      // us-east-1 is the one region that refuses an explicit constraint.
+      input.CreateBucketConfiguration = {
+        LocationConstraint: region as NonNullable<
+          CreateBucketCommandInput["CreateBucketConfiguration"]
+        >["LocationConstraint"],
+      };
+    }
+    try {
+      await this.#client.send(new CreateBucketCommand(input));
+    } catch (error) {
+      const failure = classifyAwsError(error);
+      // Another run created it between the check and here.
+      if (failure.code === "BucketAlreadyOwnedByYou") return;
+      if (failure.code === "BucketAlreadyExists") {
+        throw new ConfigError(
+          `S3 bucket '${bucket}' belongs to another AWS account: choose another bucket name (S3_HARVEST_TS_BUCKET)`,
+          { cause: error },
+        );
+      }
+      throw this.#failure(error, `creating bucket '${bucket}'`);
+    }
+    this.#logger.info("Created S3 bucket {bucket} for the checkpoint", {
+      bucket,
+      region,
+    });
+  }
+
+  async load(): Promise<string | null> {
+    const { bucket, key } = this.#location;
+    try {
+      const output = await this.#client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key }),
+      );
+      const text = output.Body === undefined
+        ? ""
+        : await output.Body.transformToString("utf-8");
+      this.#logger.debug("Read checkpoint {checkpoint}", {
+        checkpoint: this.description,
+      });
+      return text;
+    } catch (error) {
+      const failure = classifyAwsError(error);
+      if (failure.code === "NoSuchKey") {
+        this.#logger.debug("No checkpoint at {checkpoint} yet", {
+          checkpoint: this.description,
+        });
+        return null;
+      }
+      if (failure.code === "NoSuchBucket") {
+        throw new ConfigError(
+          `S3 bucket '${bucket}' does not exist (${
+            describeAwsLocation(this.#location)
+          }): create it, or let the tool create it`,
+          { cause: error },
+        );
+      }
+      throw this.#failure(error, `reading ${this.description}`);
+    }
+  }
+
+  async save(text: string): Promise<void> {
+    const { bucket, key } = this.#location;
+    try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: text,
+          ContentType: "text/plain; charset=utf-8",
+        }),
+      );
+    } catch (error) {
+      throw this.#failure(error, `writing ${this.description}`);
+    }
+    this.#logger.debug("Saved checkpoint {checkpoint}", {
+      checkpoint: this.description,
+    });
+  }
+
+  #failure(error: unknown, action: string) {
+    return awsFailure(classifyAwsError(error), {
+      service: "S3",
+      action,
+      region: this.#location.region,
+      ...(this.#location.endpoint === undefined
+        ? {}
+        : { endpoint: this.#location.endpoint }),
+    }, error);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      if (this.#ownsClient) this.#client.destroy();
+    }
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The retry decisions of the SQS sink, pure: what a `SendMessageBatch`
+ * answer means for each entry, what a thrown error means for the batch, and
+ * how long to wait before the next attempt.
+ *
+ * @module
+ */
+import {
+  type AwsErrorClass,
+  classifyAwsError,
+} from "../aws/classify_aws_error.ts";
+import type { SqsEntry } from "./_sqs_batches.ts";
+
+/** An entry SQS did not take, and why. */
+export interface SqsEntryFailure {
+  readonly entry: SqsEntry;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What one `SendMessageBatch` answer means for the entries that were sent. */
+export interface SqsBatchResult {
+  /** Entries SQS accepted. */
+  readonly accepted: SqsEntry[];
+  /** Entries to send again: a service fault, throttling, or no word at all. */
+  readonly retry: SqsEntryFailure[];
+  /** Entries SQS will never accept as they are (sender fault). */
+  readonly rejected: SqsEntryFailure[];
+}
+
+/** The parts of a `SendMessageBatch` response the decision reads. */
+export interface SqsBatchResponse {
+  readonly Successful?:
+    | readonly { readonly Id?: string | undefined }[]
+    | undefined;
+  readonly Failed?:
+    | readonly {
+      readonly Id?: string | undefined;
+      readonly SenderFault?: boolean | undefined;
+      readonly Code?: string | undefined;
+      readonly Message?: string | undefined;
+    }[]
+    | undefined;
+}
+
+/** Entry codes worth resending even when SQS marks them as a sender fault. */
+const RETRYABLE_ENTRY_CODES = new Set([
+  "InternalError",
+  "InternalFailure",
+  "KmsThrottled",
+  "RequestThrottled",
+  "ServiceUnavailable",
+  "ThrottlingException",
+]);
+
+/**
+ * Sorts the sent entries by the answer: accepted, to resend, or rejected for
+ * good. An entry the answer does not mention is resent: SQS said nothing
+ * about it, and a FIFO queue drops a duplicate by its deduplication id.
+ *
+ * @param sent The entries of the request.
+ * @param response The service's answer.
+ * @returns The entries sorted three ways, in the order they were sent.
+ */
+export function classifySqsBatchResult(
+  sent: readonly SqsEntry[],
+  response: SqsBatchResponse,
+): SqsBatchResult {
+  const succeeded = new Set<string>();
+  for (const ok of response.Successful ?? []) {
+    if (ok.Id !== undefined) succeeded.add(ok.Id);
+  }
+  const failed = new Map<
+    string,
+    NonNullable<SqsBatchResponse["Failed"]>[number]
+  >();
+  for (const fail of response.Failed ?? []) {
+    if (fail.Id !== undefined) failed.set(fail.Id, fail);
+  }
+  const result: SqsBatchResult = { accepted: [], retry: [], rejected: [] };
+  for (const entry of sent) {
+    const failure = failed.get(entry.id);
+    if (failure === undefined) {
+      if (succeeded.has(entry.id)) {
+        result.accepted.push(entry);
+      } else {
+        result.retry.push({
+          entry,
+          code: "Missing",
+          message: "SQS reported neither success nor failure for this entry",
+        });
+      }
+      continue;
+    }
+    const code = failure.Code ?? "Unknown";
+    const item = { entry, code, message: failure.Message ?? "" };
+    if (failure.SenderFault === true && !RETRYABLE_ENTRY_CODES.has(code)) {
+      result.rejected.push(item);
+    } else {
+      result.retry.push(item);
+    }
+  }
+  return result;
+}
+
+/**
+ * Classifies an error thrown by a whole `SendMessageBatch` call (no per-entry
+ * answer): retry for network trouble, throttling and 5xx; give up at once for
+ * credentials and refused requests.
+ *
+ * @param error Whatever the SDK threw.
+ * @returns The AWS error class; `retryable` says whether to send again.
+ */
+export function classifySqsRequestError(error: unknown): AwsErrorClass {
+  return classifyAwsError(error);
+}
+
+/** Options for {@linkcode sqsBackoffMs}. */
+export interface SqsBackoffOptions {
+  /**
+   * The wait before the second attempt; it doubles each time.
+   *
+   * @default {200}
+   */
+  readonly initialBackoffMs?: number;
+  /**
+   * The longest wait.
+   *
+   * @default {10000}
+   */
+  readonly maxBackoffMs?: number;
+  /**
+   * A number in [0, 1) for the jitter (injected so tests are deterministic).
+   *
+   * @default {Math.random()}
+   */
+  readonly random?: number;
+}
+
+/**
+ * The wait before attempt `attempt + 1`: exponential, capped, with "equal
+ * jitter" (half fixed, half random) so parallel batches do not resend in step.
+ *
+ * @param attempt The attempt that just failed, from 1.
+ * @param options Base, cap and jitter.
+ * @returns Milliseconds to wait.
+ */
+export function sqsBackoffMs(
+  attempt: number,
+  options: SqsBackoffOptions = {},
+): number {
+  const {
+    initialBackoffMs = 200,
+    maxBackoffMs = 10_000,
+    random = Math.random(),
+  } = options;
+  const exponential = Math.min(
+    maxBackoffMs,
+    initialBackoffMs * 2 ** Math.max(0, attempt - 1),
+  );
+  return Math.round(exponential / 2 + (exponential / 2) * random);
+}

@@ -1,0 +1,640 @@
+/**
+ * The SQS sink: each record becomes one message (`JSON.stringify(record)`),
+ * sent with `SendMessageBatch`, several batches in flight, failed entries
+ * resent with backoff. A page is delivered only when SQS accepted every record.
+ *
+ * @module
+ */
+import {
+  CreateQueueCommand,
+  GetQueueUrlCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { getLogger } from "@logtape/logtape";
+import type { ActionRecord } from "../harvest/action_record.ts";
+import {
+  ApiContractError,
+  ConfigError,
+  DeliveryError,
+  type UaHarvestError,
+} from "../errors.ts";
+import {
+  awsClientConfig,
+  DEFAULT_AWS_REGION,
+} from "../aws/aws_client_config.ts";
+import {
+  type AwsErrorClass,
+  classifyAwsError,
+} from "../aws/classify_aws_error.ts";
+import { awsFailure, describeAwsLocation } from "../aws/aws_failure.ts";
+import type { RecordSink } from "./record_sink.ts";
+import {
+  buildSqsEntries,
+  describeActionIds,
+  planSqsBatches,
+  SQS_DEFAULT_MAX_PAYLOAD_BYTES,
+  SQS_MAX_PAYLOAD_BYTES,
+  type SqsEntry,
+} from "./_sqs_batches.ts";
+import {
+  classifySqsBatchResult,
+  classifySqsRequestError,
+  sqsBackoffMs,
+  type SqsEntryFailure,
+} from "./_sqs_retry.ts";
+
+const QUEUE_NAME_REGEXP =
+  /^[A-Za-z0-9_-]{1,75}(\.fifo)?$|^[A-Za-z0-9_-]{1,80}$/;
+const MAX_IN_FLIGHT_LIMIT = 100;
+const MAX_ATTEMPTS_LIMIT = 100;
+const MAX_BACKOFF_MS = 10_000;
+
+/** Options for {@linkcode createSqsSink}. */
+export interface SqsSinkOptions {
+  /**
+   * The queue: a name (looked up with `GetQueueUrl`, created when missing) or
+   * a full queue URL (used as given). A name ending in `.fifo` is a FIFO queue.
+   */
+  readonly queue: string;
+  /**
+   * The AWS region.
+   *
+   * @default {"us-east-1"}
+   */
+  readonly region?: string;
+  /**
+   * An SQS endpoint replacing AWS's (`AWS_ENDPOINT_URL_SQS`, else
+   * `AWS_ENDPOINT_URL`). When unset and `queue` is a URL, that URL's origin.
+   *
+   * @default {undefined}
+   */
+  readonly endpoint?: string;
+  /**
+   * The most bytes of message bodies in one `SendMessageBatch` call; one
+   * record larger than this cannot be sent. At most 1048576.
+   *
+   * @default {262144}
+   */
+  readonly maxPayloadBytes?: number;
+  /**
+   * Batches sent in parallel.
+   *
+   * @default {4}
+   */
+  readonly maxInFlight?: number;
+  /**
+   * Attempts per batch (and per queue lookup) before the page fails.
+   *
+   * @default {5}
+   */
+  readonly maxAttempts?: number;
+  /**
+   * The wait before the first resend; it doubles each attempt, up to 10 s,
+   * with jitter.
+   *
+   * @default {200}
+   */
+  readonly initialBackoffMs?: number;
+  /**
+   * The message group of a record on a FIFO queue.
+   *
+   * @default {(record) => record.mpid}
+   */
+  readonly fifoGroupId?: (record: ActionRecord) => string;
+  /**
+   * A client to use instead of creating one; the sink leaves it open on
+   * disposal. `region` and `endpoint` then only appear in messages.
+   *
+   * @default {undefined}
+   */
+  readonly client?: SQSClient;
+  /**
+   * Creates the queue when a queue name is not found (as the original did).
+   *
+   * @default {true}
+   */
+  readonly createQueue?: boolean;
+}
+
+/**
+ * Creates the SQS sink: checks the options, resolves the queue URL (creating
+ * the queue when missing and allowed), and returns a sink that sends pages.
+ *
+ * Logs (category `["ua-harvest", "sqs"]`): info when it creates the queue;
+ * warn when a page needed resends and was then delivered; debug otherwise.
+ *
+ * @example Send to a queue by name
+ * ```ts ignore
+ * await using sink = await createSqsSink({ queue: "ua-harvest-actions" });
+ * await sink.deliver(records);
+ * ```
+ *
+ * @param options The queue, region, endpoint, limits and retry settings.
+ * @returns The sink; dispose it to close the client it created.
+ * @throws {ConfigError} when an option is invalid, or the queue is missing
+ * and `createQueue` is `false`, or SQS refuses the queue name.
+ * @throws {AuthenticationError} when AWS refuses the credentials.
+ * @throws {UnreachableError} when SQS cannot be reached after retries.
+ */
+export async function createSqsSink(
+  options: SqsSinkOptions,
+): Promise<RecordSink> {
+  const settings = parseSqsSinkOptions(options);
+  const client = options.client ??
+    new SQSClient({
+      ...awsClientConfig("SQS", {
+        region: settings.region,
+        ...(settings.endpoint === undefined
+          ? {}
+          : { endpoint: settings.endpoint }),
+        // The sink runs its own attempts, so the SDK makes one per call.
+        maxAttempts: 1,
+      }),
+    });
+  const ownsClient = options.client === undefined;
+  try {
+    const queueUrl = settings.queueUrl ??
+      await resolveQueueUrl(client, settings);
+    return new SqsSink(client, ownsClient, queueUrl, settings);
+  } catch (error) {
+    if (ownsClient) client.destroy();
+    throw error;
+  }
+}
+
+/** The checked options, every default filled in. */
+interface SqsSettings {
+  readonly queueName: string;
+  /** Set when the option was a URL. */
+  readonly queueUrl?: string;
+  readonly fifo: boolean;
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly maxPayloadBytes: number;
+  readonly maxInFlight: number;
+  readonly maxAttempts: number;
+  readonly initialBackoffMs: number;
+  readonly fifoGroupId?: (record: ActionRecord) => string;
+  readonly createQueue: boolean;
+}
+
+function parseSqsSinkOptions(options: SqsSinkOptions): SqsSettings {
+  const {
+    queue,
+    region = DEFAULT_AWS_REGION,
+    endpoint,
+    maxPayloadBytes = SQS_DEFAULT_MAX_PAYLOAD_BYTES,
+    maxInFlight = 4,
+    maxAttempts = 5,
+    initialBackoffMs = 200,
+    fifoGroupId,
+    createQueue = true,
+  } = options;
+  checkInteger("maxPayloadBytes", maxPayloadBytes, 1, SQS_MAX_PAYLOAD_BYTES);
+  checkInteger("maxInFlight", maxInFlight, 1, MAX_IN_FLIGHT_LIMIT);
+  checkInteger("maxAttempts", maxAttempts, 1, MAX_ATTEMPTS_LIMIT);
+  checkInteger("initialBackoffMs", initialBackoffMs, 0, MAX_BACKOFF_MS);
+  const { queueName, queueUrl } = parseQueue(queue);
+  // Checks region and endpoint the same way the client will; the result is
+  // discarded here so an injected client gets the same checks.
+  awsClientConfig("SQS", {
+    region,
+    ...(endpoint === undefined ? {} : { endpoint }),
+  });
+  const effectiveEndpoint = endpoint ??
+    (queueUrl === undefined ? undefined : new URL(queueUrl).origin);
+  return {
+    queueName,
+    ...(queueUrl === undefined ? {} : { queueUrl }),
+    fifo: queueName.endsWith(".fifo"),
+    region,
+    ...(effectiveEndpoint === undefined ? {} : { endpoint: effectiveEndpoint }),
+    maxPayloadBytes,
+    maxInFlight,
+    maxAttempts,
+    initialBackoffMs,
+    ...(fifoGroupId === undefined ? {} : { fifoGroupId }),
+    createQueue,
+  };
+}
+
+function checkInteger(
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `Cannot create SQS sink as '${name}' must be an integer from ${min} to ${max}: current value is ${value}`,
+    );
+  }
+}
+
+function parseQueue(queue: string): { queueName: string; queueUrl?: string } {
+  const trimmed = queue.trim();
+  if (/^https?:\/\//i.test(trimmed)) {
+    let url: URL;
+    try {
+      url = new URL(trimmed);
+    } catch {
+      throw new ConfigError(
+        `Cannot create SQS sink as the queue URL is malformed: current value is '${queue}'`,
+      );
+    }
+    if (url.username !== "" || url.password !== "") {
+      throw new ConfigError(
+        "Cannot create SQS sink as the queue URL must not contain a user name or password: remove them and use the AWS credential settings",
+      );
+    }
+    const queueName = url.pathname.split("/").filter((s) => s !== "").at(-1) ??
+      "";
+    checkQueueName(queueName, queue);
+    return { queueName, queueUrl: trimmed };
+  }
+  checkQueueName(trimmed, queue);
+  return { queueName: trimmed };
+}
+
+function checkQueueName(name: string, given: string): void {
+  if (!QUEUE_NAME_REGEXP.test(name)) {
+    throw new ConfigError(
+      `Cannot create SQS sink as the queue must be a queue URL or a name of up to 80 letters, digits, '-' or '_' (FIFO names end in '.fifo'): current value is '${given}'`,
+    );
+  }
+}
+
+async function resolveQueueUrl(
+  client: SQSClient,
+  settings: SqsSettings,
+): Promise<string> {
+  const logger = getLogger(["ua-harvest", "sqs"]);
+  const name = settings.queueName;
+  const lookup = await callWithRetries(
+    settings,
+    `looking up queue '${name}'`,
+    async () => {
+      try {
+        const output = await client.send(
+          new GetQueueUrlCommand({ QueueName: name }),
+        );
+        return output.QueueUrl;
+      } catch (error) {
+        if (isQueueMissing(error)) return null;
+        throw error;
+      }
+    },
+  );
+  if (lookup) {
+    logger.debug("Sending records to SQS queue {queueUrl}", {
+      queueUrl: lookup,
+    });
+    return lookup;
+  }
+  if (lookup === undefined) {
+    throw new ApiContractError(
+      `SQS answered the lookup of queue '${name}' without a queue URL (${
+        describeAwsLocation(settings)
+      })`,
+    );
+  }
+  if (!settings.createQueue) {
+    throw new ConfigError(
+      `SQS queue '${name}' does not exist (${
+        describeAwsLocation(settings)
+      }): create it, or let the tool create it`,
+    );
+  }
+  const created = await callWithRetries(
+    settings,
+    `creating queue '${name}'`,
+    async () => {
+      const output = await client.send(
+        new CreateQueueCommand({
+          QueueName: name,
+          ...(settings.fifo ? { Attributes: { FifoQueue: "true" } } : {}),
+        }),
+      );
+      return output.QueueUrl;
+    },
+  );
+  if (!created) {
+    throw new ApiContractError(
+      `SQS answered the creation of queue '${name}' without a queue URL (${
+        describeAwsLocation(settings)
+      })`,
+    );
+  }
+  logger.info("Created SQS queue {queue}: {queueUrl}", {
+    queue: name,
+    queueUrl: created,
+  });
+  return created;
+}
+
+function isQueueMissing(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as { name?: unknown; Code?: unknown };
+  return e.name === "QueueDoesNotExist" ||
+    e.Code === "AWS.SimpleQueueService.NonExistentQueue";
+}
+
+/** Runs one SQS call, resending on retryable errors; throws the final error. */
+async function callWithRetries<T>(
+  settings: SqsSettings,
+  action: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const failure = classifyAwsError(error);
+      if (!failure.retryable || attempt >= settings.maxAttempts) {
+        throw awsFailure(failure, {
+          service: "SQS",
+          action,
+          region: settings.region,
+          ...(settings.endpoint === undefined
+            ? {}
+            : { endpoint: settings.endpoint }),
+          attempts: attempt,
+        }, error);
+      }
+      await delay(
+        sqsBackoffMs(attempt, {
+          initialBackoffMs: settings.initialBackoffMs,
+          maxBackoffMs: MAX_BACKOFF_MS,
+        }),
+      );
+    }
+  }
+}
+
+/** What happened to one batch. */
+interface BatchOutcome {
+  /** Entries not delivered, with the last reason. */
+  readonly undelivered: SqsEntryFailure[];
+  /** Entries sent more than once. */
+  readonly resent: number;
+  /** The error of the last attempt when it failed as a whole. */
+  readonly requestFailure?: AwsErrorClass;
+}
+
+/** Shared by the batches of one page: stop early on a hopeless error. */
+interface PageState {
+  stop?: { failure: AwsErrorClass; cause: unknown };
+}
+
+class SqsSink implements RecordSink {
+  readonly description: string;
+  #client: SQSClient;
+  #ownsClient: boolean;
+  #queueUrl: string;
+  #settings: SqsSettings;
+  #closed = false;
+  #logger = getLogger(["ua-harvest", "sqs"]);
+
+  constructor(
+    client: SQSClient,
+    ownsClient: boolean,
+    queueUrl: string,
+    settings: SqsSettings,
+  ) {
+    this.#client = client;
+    this.#ownsClient = ownsClient;
+    this.#queueUrl = queueUrl;
+    this.#settings = settings;
+    this.description = `sqs:${settings.queueName}`;
+  }
+
+  async deliver(records: readonly ActionRecord[]): Promise<void> {
+    if (this.#closed) {
+      throw new DeliveryError(
+        `Cannot deliver to ${this.description} as the sink is closed`,
+      );
+    }
+    if (records.length === 0) return;
+    const settings = this.#settings;
+    const entries = buildSqsEntries(records, {
+      fifo: settings.fifo,
+      ...(settings.fifoGroupId === undefined
+        ? {}
+        : { groupId: settings.fifoGroupId }),
+    });
+    const batches = planSqsBatches(entries, {
+      maxPayloadBytes: settings.maxPayloadBytes,
+    });
+    const state: PageState = {};
+    const outcomes = await runPool(
+      batches,
+      settings.maxInFlight,
+      (batch) => this.#sendBatch(batch, state),
+    );
+    const undelivered = outcomes.flatMap((o) => o.undelivered);
+    const resent = outcomes.reduce((sum, o) => sum + o.resent, 0);
+    if (undelivered.length === 0) {
+      if (resent > 0) {
+        this.#logger.warn(
+          "SQS accepted all {count} records after {resent} resends",
+          { count: records.length, resent, queue: settings.queueName },
+        );
+      } else {
+        this.#logger.debug(
+          "Sent {count} records to SQS in {batches} batches",
+          {
+            count: records.length,
+            batches: batches.length,
+            queue: settings.queueName,
+          },
+        );
+      }
+      return;
+    }
+    const actionIds = undelivered.map((f) => f.entry.actionId).sort((a, b) =>
+      a - b
+    );
+    this.#logger.debug("SQS did not accept action ids {actionIds}", {
+      actionIds,
+    });
+    throw this.#pageError(
+      records.length,
+      undelivered,
+      outcomes,
+      state,
+      actionIds,
+    );
+  }
+
+  #pageError(
+    total: number,
+    undelivered: readonly SqsEntryFailure[],
+    outcomes: readonly BatchOutcome[],
+    state: PageState,
+    actionIds: readonly number[],
+  ): UaHarvestError {
+    const settings = this.#settings;
+    const context = {
+      service: "SQS",
+      action: `sending ${total} ${
+        total === 1 ? "record" : "records"
+      } to queue '${settings.queueName}'`,
+      region: settings.region,
+      ...(settings.endpoint === undefined
+        ? {}
+        : { endpoint: settings.endpoint }),
+    };
+    if (state.stop?.failure.kind === "auth") {
+      return awsFailure(state.stop.failure, context, state.stop.cause);
+    }
+    // Nothing answered at all: say the service is unreachable, not that it
+    // refused records.
+    const failedOutcomes = outcomes.filter((o) => o.undelivered.length > 0);
+    const unreachable = failedOutcomes.every((o) =>
+      o.requestFailure !== undefined && o.requestFailure.kind !== "client"
+    );
+    if (unreachable && failedOutcomes.length === outcomes.length) {
+      return awsFailure(failedOutcomes[0]!.requestFailure!, {
+        ...context,
+        attempts: settings.maxAttempts,
+      });
+    }
+    return new DeliveryError(
+      `SQS did not accept ${undelivered.length} of ${total} records (action ids ${
+        describeActionIds(actionIds)
+      }) in queue '${settings.queueName}': ${summarizeFailures(undelivered)}`,
+      state.stop ? { cause: state.stop.cause } : undefined,
+    );
+  }
+
+  /** Sends one batch until every entry is accepted or rejected for good. */
+  async #sendBatch(batch: SqsEntry[], state: PageState): Promise<BatchOutcome> {
+    const settings = this.#settings;
+    const undelivered: SqsEntryFailure[] = [];
+    let pending: SqsEntry[] = batch;
+    let lastFailures: SqsEntryFailure[] = [];
+    let requestFailure: AwsErrorClass | undefined;
+    let resent = 0;
+    for (let attempt = 1;; attempt++) {
+      if (state.stop) {
+        const { code, message } = state.stop.failure;
+        undelivered.push(...pending.map((entry) => ({ entry, code, message })));
+        return { undelivered, resent, requestFailure: state.stop.failure };
+      }
+      try {
+        const output = await this.#client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: this.#queueUrl,
+            Entries: pending.map(toRequestEntry),
+          }),
+        );
+        const result = classifySqsBatchResult(pending, output);
+        undelivered.push(...result.rejected);
+        if (result.retry.length === 0) return { undelivered, resent };
+        pending = result.retry.map((f) => f.entry);
+        lastFailures = result.retry;
+        requestFailure = undefined;
+      } catch (error) {
+        const failure = classifySqsRequestError(error);
+        const failures = pending.map((entry) => ({
+          entry,
+          code: failure.code,
+          message: failure.message,
+        }));
+        if (!failure.retryable) {
+          // Credentials or a refused request: the other batches would fail
+          // the same way, so they stop too.
+          state.stop ??= { failure, cause: error };
+          undelivered.push(...failures);
+          return { undelivered, resent, requestFailure: failure };
+        }
+        lastFailures = failures;
+        requestFailure = failure;
+      }
+      if (attempt >= settings.maxAttempts) break;
+      this.#logger.debug(
+        "Resending {count} SQS entries after {code} (attempt {attempt} of {maxAttempts})",
+        {
+          count: pending.length,
+          code: lastFailures[0]?.code,
+          attempt: attempt + 1,
+          maxAttempts: settings.maxAttempts,
+        },
+      );
+      resent += pending.length;
+      await delay(
+        sqsBackoffMs(attempt, {
+          initialBackoffMs: settings.initialBackoffMs,
+          maxBackoffMs: MAX_BACKOFF_MS,
+        }),
+      );
+    }
+    undelivered.push(...lastFailures);
+    return {
+      undelivered,
+      resent,
+      ...(requestFailure === undefined ? {} : { requestFailure }),
+    };
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      if (this.#ownsClient) this.#client.destroy();
+    }
+    return Promise.resolve();
+  }
+}
+
+function toRequestEntry(entry: SqsEntry): SendMessageBatchRequestEntry {
+  return {
+    Id: entry.id,
+    MessageBody: entry.body,
+    ...(entry.groupId === undefined ? {} : { MessageGroupId: entry.groupId }),
+    ...(entry.deduplicationId === undefined
+      ? {}
+      : { MessageDeduplicationId: entry.deduplicationId }),
+  };
+}
+
+/** `InternalError (3): We encountered an internal error; …` in one line. */
+function summarizeFailures(failures: readonly SqsEntryFailure[]): string {
+  const byCode = new Map<string, { count: number; message: string }>();
+  for (const { code, message } of failures) {
+    const seen = byCode.get(code);
+    if (seen) seen.count++;
+    else {byCode.set(code, {
+        count: 1,
+        message: message.replace(/\s+/g, " ").trim(),
+      });}
+  }
+  return [...byCode].map(([code, { count, message }]) =>
+    `${code} (${count})${message === "" ? "" : `: ${message}`}`
+  ).join("; ");
+}
+
+/** Runs `task` over `items`, at most `limit` at a time; results in order. */
+async function runPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  }
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+  return results;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

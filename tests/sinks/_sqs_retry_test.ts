@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import type { SqsEntry } from "../../src/sinks/_sqs_batches.ts";
+import {
+  classifySqsBatchResult,
+  classifySqsRequestError,
+  sqsBackoffMs,
+} from "../../src/sinks/_sqs_retry.ts";
+
+function entries(...ids: number[]): SqsEntry[] {
+  return ids.map((id) => ({
+    id: String(id),
+    body: "{}",
+    bytes: 2,
+    actionId: id,
+  }));
+}
+
+Deno.test("classifySqsBatchResult() accepts every entry of a full success", () => {
+  const sent = entries(1, 2);
+  const result = classifySqsBatchResult(sent, {
+    Successful: [{ Id: "1" }, { Id: "2" }],
+    Failed: [],
+  });
+  assert.deepEqual(result.accepted.map((e) => e.id), ["1", "2"]);
+  assert.deepEqual(result.retry, []);
+  assert.deepEqual(result.rejected, []);
+});
+
+Deno.test("classifySqsBatchResult() resends service faults and rejects sender faults", () => {
+  const sent = entries(1, 2, 3, 4);
+  const result = classifySqsBatchResult(sent, {
+    Successful: [{ Id: "1" }],
+    Failed: [
+      { Id: "2", SenderFault: false, Code: "InternalError", Message: "oops" },
+      {
+        Id: "3",
+        SenderFault: true,
+        Code: "InvalidMessageContents",
+        Message: "bad char",
+      },
+      {
+        Id: "4",
+        SenderFault: true,
+        Code: "KmsThrottled",
+        Message: "slow down",
+      },
+    ],
+  });
+  assert.deepEqual(result.accepted.map((e) => e.id), ["1"]);
+  assert.deepEqual(result.retry.map((f) => [f.entry.id, f.code]), [[
+    "2",
+    "InternalError",
+  ], ["4", "KmsThrottled"]]);
+  assert.deepEqual(
+    result.rejected.map((f) => [f.entry.id, f.code, f.message]),
+    [["3", "InvalidMessageContents", "bad char"]],
+  );
+});
+
+Deno.test("classifySqsBatchResult() resends entries the answer does not mention", () => {
+  const result = classifySqsBatchResult(entries(1, 2), {
+    Successful: [{ Id: "1" }],
+  });
+  assert.deepEqual(result.retry.map((f) => [f.entry.id, f.code]), [[
+    "2",
+    "Missing",
+  ]]);
+});
+
+Deno.test("classifySqsRequestError() retries throttling, 5xx and network errors", () => {
+  const throttled = classifySqsRequestError(
+    Object.assign(new Error("Rate exceeded"), {
+      name: "ThrottlingException",
+      $metadata: { httpStatusCode: 400 },
+    }),
+  );
+  assert.equal(throttled.kind, "throttled");
+  assert.equal(throttled.retryable, true);
+  const server = classifySqsRequestError(
+    Object.assign(new Error("boom"), {
+      name: "InternalError",
+      $fault: "server",
+      $metadata: { httpStatusCode: 500 },
+    }),
+  );
+  assert.deepEqual([server.kind, server.retryable, server.status], [
+    "server",
+    true,
+    500,
+  ]);
+  const refused = classifySqsRequestError(
+    Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), {
+      code: "ECONNREFUSED",
+      $metadata: {},
+    }),
+  );
+  assert.deepEqual([refused.kind, refused.retryable, refused.code], [
+    "unreachable",
+    true,
+    "ECONNREFUSED",
+  ]);
+});
+
+Deno.test("classifySqsRequestError() gives up at once on credentials and refused requests", () => {
+  const denied = classifySqsRequestError(
+    Object.assign(
+      new Error("The security token included in the request is invalid."),
+      {
+        name: "InvalidClientTokenId",
+        $metadata: { httpStatusCode: 403 },
+      },
+    ),
+  );
+  assert.deepEqual([denied.kind, denied.retryable], ["auth", false]);
+  const noCredentials = classifySqsRequestError(
+    Object.assign(new Error("Could not load credentials from any providers"), {
+      name: "CredentialsProviderError",
+    }),
+  );
+  assert.deepEqual([noCredentials.kind, noCredentials.retryable], [
+    "auth",
+    false,
+  ]);
+  const missing = classifySqsRequestError(
+    Object.assign(new Error("The specified queue does not exist."), {
+      name: "QueueDoesNotExist",
+      $metadata: { httpStatusCode: 400 },
+    }),
+  );
+  assert.deepEqual([missing.kind, missing.retryable, missing.code], [
+    "client",
+    false,
+    "QueueDoesNotExist",
+  ]);
+});
+
+Deno.test("sqsBackoffMs() doubles up to the cap with bounded jitter", () => {
+  assert.equal(sqsBackoffMs(1, { initialBackoffMs: 100, random: 0 }), 50);
+  assert.equal(
+    sqsBackoffMs(1, { initialBackoffMs: 100, random: 0.999999 }),
+    100,
+  );
+  assert.equal(sqsBackoffMs(3, { initialBackoffMs: 100, random: 0 }), 200);
+  assert.equal(
+    sqsBackoffMs(30, { initialBackoffMs: 100, maxBackoffMs: 1000, random: 1 }),
+    1000,
+  );
+  assert.equal(sqsBackoffMs(4, { initialBackoffMs: 0, random: 0.5 }), 0);
+});
