@@ -38,17 +38,75 @@ export function parseAuthParams(text: string): Map<string, string> {
   return params;
 }
 
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const SCHEME_REGEXP = new RegExp(`[\\s,]*(${TOKEN})`, "y");
+const AUTH_PARAM_REGEXP = new RegExp(
+  `[\\s,]*(${TOKEN})\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s,"]*))`,
+  "y",
+);
+const TOKEN68_REGEXP = /\s+[A-Za-z0-9._~+/-]+=*(?=\s*(?:,|$))/y;
+
+/** One challenge of a `WWW-Authenticate` header: its scheme and parameters. */
+interface RawChallenge {
+  readonly scheme: string;
+  readonly params: Map<string, string>;
+}
+
+/**
+ * Splits a `WWW-Authenticate` value into its challenges. A server may offer
+ * several (`Digest … algorithm=SHA-256, Digest … algorithm=MD5, Basic …`), and
+ * `Headers.get` joins repeated headers with commas, so the parameters of one
+ * challenge end where the next scheme starts.
+ */
+function splitChallenges(header: string): RawChallenge[] {
+  const challenges: RawChallenge[] = [];
+  let position = 0;
+  while (position < header.length) {
+    SCHEME_REGEXP.lastIndex = position;
+    const scheme = SCHEME_REGEXP.exec(header);
+    // Each scheme consumes at least one character, so the loop ends; text
+    // that is neither a scheme nor a parameter ends the parse.
+    if (!scheme) break;
+    position = SCHEME_REGEXP.lastIndex;
+    const params = new Map<string, string>();
+    TOKEN68_REGEXP.lastIndex = position;
+    if (TOKEN68_REGEXP.exec(header)) position = TOKEN68_REGEXP.lastIndex;
+    for (;;) {
+      AUTH_PARAM_REGEXP.lastIndex = position;
+      const param = AUTH_PARAM_REGEXP.exec(header);
+      // A token not followed by `=` is the next challenge's scheme.
+      if (!param) break;
+      position = AUTH_PARAM_REGEXP.lastIndex;
+      const value = param[2] !== undefined
+        ? param[2].replace(/\\(.)/g, "$1")
+        : param[3]!;
+      params.set(param[1]!.toLowerCase(), value);
+    }
+    challenges.push({ scheme: scheme[1]!, params });
+  }
+  return challenges;
+}
+
 /**
  * Parses a `WWW-Authenticate` header value; `null` when it holds no Digest
- * challenge this client can answer.
+ * challenge this client can answer. When several Digest challenges are
+ * offered, the first one with a supported algorithm and qop wins.
  */
 export function parseDigestChallenge(
   header: string | null,
 ): DigestChallenge | null {
   if (!header) return null;
-  const start = header.search(/\bDigest\s/i);
-  if (start < 0) return null;
-  const params = parseAuthParams(header.slice(start + "Digest".length));
+  for (const { scheme, params } of splitChallenges(header)) {
+    if (scheme.toLowerCase() !== "digest") continue;
+    const challenge = toDigestChallenge(params);
+    if (challenge) return challenge;
+  }
+  return null;
+}
+
+function toDigestChallenge(
+  params: Map<string, string>,
+): DigestChallenge | null {
   const realm = params.get("realm");
   const nonce = params.get("nonce");
   if (realm === undefined || nonce === undefined) return null;

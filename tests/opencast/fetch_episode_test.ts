@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { fetchEpisode } from "../../src/opencast/fetch_episode.ts";
+import { OpencastClient } from "../../src/opencast/opencast_client.ts";
+import { fakeFetch, json } from "./_fake_opencast.ts";
+
+Deno.test("fetchEpisode() asks for one episode, deleted ones included", async () => {
+  const fake = fakeFetch(() =>
+    json({
+      "search-results": {
+        total: "1",
+        result: { id: "mp-1", mediapackage: { id: "mp-1", title: "T" } },
+      },
+    })
+  );
+  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
+
+  const episode = await fetchEpisode(client, "mp-1");
+
+  assert.deepEqual(episode, { id: "mp-1", title: "T", attachments: [] });
+  const params = fake.requests[0]!.url.searchParams;
+  assert.equal(fake.requests[0]!.url.pathname, "/search/episode.json");
+  assert.equal(params.get("id"), "mp-1");
+  assert.equal(params.get("includeDeleted"), "true");
+  assert.equal(params.get("limit"), "1");
+});
+
+Deno.test("fetchEpisode() resolves null when nothing (or another episode) matched", async () => {
+  const answers = [
+    { "search-results": { total: "0" } },
+    { "search-results": { total: "1", result: { id: "mp-other" } } },
+  ];
+  const fake = fakeFetch((_request, index) => json(answers[index]));
+  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
+
+  assert.equal(await fetchEpisode(client, "mp-1"), null);
+  assert.equal(await fetchEpisode(client, "mp-1"), null);
+});

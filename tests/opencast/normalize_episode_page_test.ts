@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { ApiContractError } from "../../src/errors.ts";
+import { normalizeEpisodePage } from "../../src/opencast/normalize_episode_page.ts";
+
+Deno.test("normalizeEpisodePage() reads Solr-era pages with one, several or no results", () => {
+  const one = normalizeEpisodePage({
+    "search-results": {
+      total: "1",
+      limit: "1",
+      offset: "0",
+      result: { id: "mp-1", mediapackage: { id: "mp-1" } },
+    },
+  });
+  assert.deepEqual(one, {
+    total: 1,
+    episodes: [{ id: "mp-1", attachments: [] }],
+  });
+  const two = normalizeEpisodePage({
+    "search-results": {
+      total: 2,
+      result: [{ id: "mp-1" }, { id: "mp-2" }],
+    },
+  });
+  assert.deepEqual(two.episodes.map((episode) => episode.id), ["mp-1", "mp-2"]);
+  assert.deepEqual(
+    normalizeEpisodePage({ "search-results": { total: "0", limit: "0" } }),
+    { total: 0, episodes: [] },
+  );
+});
+
+Deno.test("normalizeEpisodePage() reads the OC 16 page without a wrapper", () => {
+  const page = normalizeEpisodePage({
+    offset: 0,
+    total: 1,
+    limit: 20,
+    result: [{ mediapackage: { id: "mp-9" }, dc: { isPartOf: ["42"] } }],
+  });
+  assert.deepEqual(page, {
+    total: 1,
+    episodes: [{ id: "mp-9", series: "42", attachments: [] }],
+  });
+});
+
+Deno.test("normalizeEpisodePage() throws ApiContractError for an unknown shape", () => {
+  assert.throws(
+    () => normalizeEpisodePage({ actions: {} }),
+    (error: Error) =>
+      error instanceof ApiContractError &&
+      error.message.includes("/search/episode.json"),
+  );
+});

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { ApiContractError } from "../../src/errors.ts";
+import { normalizeWorkflows } from "../../src/opencast/normalize_workflows.ts";
+
+const MP_ID = "5f1c2a9e-7b3d-4c1e-9a6f-0d2e8b7c4a11";
+
+Deno.test("normalizeWorkflows() reads a legacy single workflow with string ids and named operations", () => {
+  const workflows = normalizeWorkflows({
+    workflows: {
+      startPage: "0",
+      count: "20",
+      totalCount: "1",
+      workflow: {
+        id: "48213",
+        state: "SUCCEEDED",
+        template: "DCE-archive-publish-external",
+        mediapackage: { id: MP_ID, duration: "5318000" },
+        operations: {
+          operation: [
+            {
+              id: "capture",
+              state: "SUCCEEDED",
+              started: 1477071000000,
+              completed: 1477076318000,
+            },
+            {
+              id: "retract-element",
+              state: "SUCCEEDED",
+              started: 1477080002000,
+              completed: 1477080004512,
+            },
+            { id: "publish-engage", state: "SKIPPED" },
+          ],
+        },
+      },
+    },
+  });
+  assert.deepEqual(workflows, [{
+    id: 48213,
+    state: "SUCCEEDED",
+    template: "DCE-archive-publish-external",
+    mediapackageId: MP_ID,
+    operations: [
+      {
+        name: "capture",
+        state: "SUCCEEDED",
+        started: 1477071000000,
+        completed: 1477076318000,
+      },
+      {
+        name: "retract-element",
+        state: "SUCCEEDED",
+        started: 1477080002000,
+        completed: 1477080004512,
+      },
+      { name: "publish-engage", state: "SKIPPED" },
+    ],
+  }]);
+});
+
+Deno.test("normalizeWorkflows() names OC 12 operations by template when id is numeric", () => {
+  const [workflow] = normalizeWorkflows({
+    workflows: {
+      workflow: [{
+        id: 48213,
+        state: "SUCCEEDED",
+        template: "DCE-archive-publish-external",
+        mediaPackageId: MP_ID,
+        operations: {
+          operation: {
+            id: 991,
+            template: "capture",
+            state: "SUCCEEDED",
+            started: "1477071000000",
+          },
+        },
+      }],
+    },
+  }, "/workflow/mediaPackage/x/instances.json");
+  assert.deepEqual(workflow!.operations, [{
+    name: "capture",
+    state: "SUCCEEDED",
+    started: 1477071000000,
+  }]);
+  assert.equal(workflow!.mediapackageId, MP_ID);
+});
+
+Deno.test("normalizeWorkflows() reads an empty set as a missing key or an empty element", () => {
+  assert.deepEqual(normalizeWorkflows({ workflows: { totalCount: "0" } }), []);
+  assert.deepEqual(normalizeWorkflows({ workflows: "" }), []);
+});
+
+Deno.test("normalizeWorkflows() throws ApiContractError naming the endpoint for a malformed answer", () => {
+  assert.throws(
+    () => normalizeWorkflows({ workflow: {} }),
+    (error: Error) =>
+      error instanceof ApiContractError &&
+      error.message.includes("/workflow/instances.json"),
+  );
+  assert.throws(
+    () => normalizeWorkflows({ workflows: { workflow: { state: "RUNNING" } } }),
+    ApiContractError,
+  );
+});
