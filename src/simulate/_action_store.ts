@@ -1,0 +1,100 @@
+/**
+ * The simulator's action table: kept sorted by `(created, id)` so a
+ * `start`/`end` window is two binary searches and a page is a slice.
+ *
+ * @module
+ */
+import type { ActionDraft, SimAction } from "./_generate.ts";
+
+/**
+ * Formats an instant as JAXB writes a `java.util.Date`: the server zone with
+ * its offset, `Z` for a zero offset, a fraction only when non-zero (R10).
+ */
+export function formatServerDateTime(
+  instant: Temporal.Instant,
+  timeZone: string,
+): string {
+  const text = instant.toZonedDateTimeISO(timeZone).toString({
+    timeZoneName: "never",
+    fractionalSecondDigits: instant.epochMilliseconds % 1000 === 0 ? 0 : 3,
+  });
+  return text.endsWith("+00:00") ? `${text.slice(0, -6)}Z` : text;
+}
+
+function compareActions(a: SimAction, b: SimAction): number {
+  return a.createdEpochSeconds - b.createdEpochSeconds || a.id - b.id;
+}
+
+/** Sorted, append-friendly storage of actions. */
+export class ActionStore {
+  #actions: SimAction[] = [];
+  #timeZone: string;
+  // Many actions share a second: one Instant and one text per second.
+  #instants = new Map<number, Temporal.Instant>();
+  #texts = new Map<number, string>();
+
+  /** Creates an empty store writing dates in `timeZone`. */
+  constructor(timeZone: string) {
+    this.#timeZone = timeZone;
+  }
+
+  /** Every action, ordered by `(created, id)`. */
+  get all(): readonly SimAction[] {
+    return this.#actions;
+  }
+
+  /** Turns drafts into actions, inserts them in order and returns them. */
+  add(drafts: readonly ActionDraft[]): SimAction[] {
+    const added = drafts.map((draft) => this.#materialize(draft));
+    const sorted = [...added].sort(compareActions);
+    const last = this.#actions[this.#actions.length - 1];
+    if (!last || sorted.length === 0 || compareActions(last, sorted[0]!) < 0) {
+      for (const action of sorted) this.#actions.push(action);
+    } else {
+      // Late rows (an older `created`, a newer id): rare, so a full sort is fine.
+      this.#actions = this.#actions.concat(sorted).sort(compareActions);
+    }
+    return added;
+  }
+
+  /** The index range `[from, to)` of actions with `start <= created <= end`. */
+  window(startSeconds?: number, endSeconds?: number): [number, number] {
+    const from = startSeconds === undefined
+      ? 0
+      : this.#firstAtOrAfter(startSeconds);
+    const to = endSeconds === undefined
+      ? this.#actions.length
+      : this.#firstAtOrAfter(endSeconds + 1);
+    return [from, Math.max(from, to)];
+  }
+
+  /** The actions at indexes `[from, to)`. */
+  slice(from: number, to: number): readonly SimAction[] {
+    return this.#actions.slice(from, to);
+  }
+
+  #firstAtOrAfter(seconds: number): number {
+    let low = 0;
+    let high = this.#actions.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.#actions[middle]!.createdEpochSeconds < seconds) {
+        low = middle + 1;
+      } else high = middle;
+    }
+    return low;
+  }
+
+  #materialize(draft: ActionDraft): SimAction {
+    const seconds = draft.createdEpochSeconds;
+    let created = this.#instants.get(seconds);
+    let text = this.#texts.get(seconds);
+    if (!created || text === undefined) {
+      created = Temporal.Instant.fromEpochMilliseconds(seconds * 1000);
+      text = formatServerDateTime(created, this.#timeZone);
+      this.#instants.set(seconds, created);
+      this.#texts.set(seconds, text);
+    }
+    return { ...draft, created, createdText: text };
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The `simulate` command: runs the synthetic Opencast server until stopped,
+ * optionally with new actions arriving all the time.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { ConfigError } from "../errors.ts";
+import { type SimulatorOptions, startSimulator } from "./start_simulator.ts";
+
+/**
+ * Options of the `simulate` command. Flags: `--port`, `--seed`, `--actions`,
+ * `--episodes`, `--span-seconds`, `--timezone`, `--latency-ms`,
+ * `--fail-rate`, `--user`, `--password`, `--arrivals-per-second`.
+ */
+export interface SimulateCommandOptions extends SimulatorOptions {
+  /**
+   * New actions per second (created = now) while running; may be fractional.
+   *
+   * @default {0}
+   */
+  readonly arrivalsPerSecond?: number;
+}
+
+const logger = getLogger(["ua-harvest", "simulate"]);
+
+/**
+ * Starts the simulator, prints `Simulator listening on <url>` as one line on
+ * stdout (scripts read it), and serves until `signal` aborts.
+ */
+export async function runSimulate(
+  options: SimulateCommandOptions & { readonly signal?: AbortSignal },
+): Promise<void> {
+  const { arrivalsPerSecond = 0, signal, ...simulatorOptions } = options;
+  if (!Number.isFinite(arrivalsPerSecond) || arrivalsPerSecond < 0) {
+    throw new ConfigError(
+      `Set --arrivals-per-second to a number of at least 0 (got ${arrivalsPerSecond})`,
+    );
+  }
+  if (signal?.aborted) return;
+  // startSimulator logs the address at info (unless quiet); scripts read stdout.
+  const simulator = await startSimulator(simulatorOptions);
+  console.log(`Simulator listening on ${simulator.url}`);
+  let timer: ReturnType<typeof setInterval> | undefined;
+  if (arrivalsPerSecond > 0) {
+    // Carry the fraction over, so 0.5 per second means one every 2 seconds.
+    let carry = 0;
+    timer = setInterval(() => {
+      carry += arrivalsPerSecond;
+      const count = Math.floor(carry);
+      carry -= count;
+      if (count > 0) simulator.appendActions(count);
+    }, 1000);
+  }
+  try {
+    await new Promise<void>((resolve) => {
+      signal?.addEventListener("abort", () => resolve(), { once: true });
+    });
+  } finally {
+    clearInterval(timer);
+    await simulator.close();
+    if (!simulatorOptions.quiet) logger.info("Simulator stopped");
+  }
+}

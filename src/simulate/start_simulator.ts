@@ -1,0 +1,679 @@
+/**
+ * A synthetic Opencast server (DCE fork flavor, Opencast 5.x) for tests, the
+ * demo and the benchmark: usertracking, search and workflow endpoints with
+ * deterministic data, Digest auth, injected failures and request counters.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { ConfigError } from "../errors.ts";
+import { ActionStore } from "./_action_store.ts";
+import { createNonce, digestChallenge, verifyDigest } from "./_digest_auth.ts";
+import {
+  actionsResponse,
+  componentsResponse,
+  type EndpointContext,
+  searchResponse,
+  type SimResponse,
+  workflowsResponse,
+} from "./_endpoints.ts";
+import {
+  ActionGenerator,
+  generateCatalog,
+  type SimAction,
+  type SimEpisode,
+  type SimWorkflow,
+} from "./_generate.ts";
+import { Random } from "./_random.ts";
+
+export type {
+  SimAction,
+  SimAttachment,
+  SimEpisode,
+  SimOperation,
+  SimTrack,
+  SimWorkflow,
+} from "./_generate.ts";
+
+/** What `appendActions` returns: the appended actions as plain data (alias of `SimAction`). */
+export type RawAction = SimAction;
+
+/** Settings of the simulator. */
+export interface SimulatorOptions {
+  /**
+   * Interface to listen on.
+   *
+   * @default {"127.0.0.1"}
+   */
+  readonly hostname?: string;
+  /**
+   * Port to listen on; 0 picks a free one.
+   *
+   * @default {8080}
+   */
+  readonly port?: number;
+  /**
+   * Seed of all generated data and of `failRate`.
+   *
+   * @default {1}
+   */
+  readonly seed?: number;
+  /**
+   * Number of actions generated at start.
+   *
+   * @default {1000}
+   */
+  readonly actions?: number;
+  /**
+   * Number of episodes generated at start.
+   *
+   * @default {50}
+   */
+  readonly episodes?: number;
+  /**
+   * The newest creation time of the generated actions (cut to whole seconds).
+   *
+   * @default {Temporal.Now.instant()}
+   */
+  readonly spanEnd?: Temporal.Instant;
+  /**
+   * Actions are spread over `[spanEnd - spanSeconds, spanEnd]`.
+   *
+   * @default {120}
+   */
+  readonly spanSeconds?: number;
+  /**
+   * The server zone (IANA name): `created` offsets and `start`/`end` parsing.
+   *
+   * @default {"America/New_York"}
+   */
+  readonly timezone?: string;
+  /**
+   * Delay added to every API request, in milliseconds.
+   *
+   * @default {0}
+   */
+  readonly latencyMs?: number;
+  /**
+   * Fraction (0..1) of API requests answered 503, drawn from the seed.
+   *
+   * @default {0}
+   */
+  readonly failRate?: number;
+  /**
+   * Digest user; with `password`, every API endpoint requires Digest auth.
+   *
+   * @default {undefined}
+   */
+  readonly user?: string;
+  /**
+   * Digest password; with `user`, every API endpoint requires Digest auth.
+   *
+   * @default {undefined}
+   */
+  readonly password?: string;
+  /**
+   * How long a nonce stays valid, in seconds.
+   *
+   * @default {300}
+   */
+  readonly nonceTtlSeconds?: number;
+  /**
+   * Log nothing, not even the listening address at info.
+   *
+   * @default {false}
+   */
+  readonly quiet?: boolean;
+}
+
+/** Options of `Simulator.appendActions`. */
+export interface AppendActionsOptions {
+  /**
+   * Creation time of every appended action (cut to whole seconds).
+   *
+   * @default {Temporal.Now.instant()}
+   */
+  readonly created?: Temporal.Instant;
+  /**
+   * Only these mediapackage ids get the new actions.
+   *
+   * @default {undefined} (any episode, popular ones more often)
+   */
+  readonly mediapackageIds?: readonly string[];
+}
+
+/** Request counters (API requests only; `/_sim/` calls are not counted). */
+export interface SimulatorStats {
+  /** Every API request. */
+  readonly requests: number;
+  /** Requests to `/usertracking/actions.json`. */
+  readonly actionRequests: number;
+  /** Requests to `/search/episode.json`. */
+  readonly episodeRequests: number;
+  /** Requests to `/workflow/instances.json`. */
+  readonly workflowRequests: number;
+  /** Requests answered 401 or 302 by the auth layer. */
+  readonly unauthorized: number;
+  /** Episode searches per `id` parameter. */
+  readonly byEpisodeId: Readonly<Record<string, number>>;
+}
+
+/** A running simulator. */
+export interface Simulator extends AsyncDisposable {
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** The server zone. */
+  readonly timezone: string;
+  /** Stops the server and the timers. */
+  close(): Promise<void>;
+  /** Adds actions that arrive now (or at `created`); ids keep increasing. */
+  appendActions(count: number, options?: AppendActionsOptions): RawAction[];
+  /** The next `count` API requests whose path starts with the prefix get `status`. */
+  failNext(pathPrefix: string, count: number, status?: number): void;
+  /** Every search for this mediapackage id answers 503. */
+  failEpisode(mediapackageId: string): void;
+  /** The request counters. */
+  stats(): SimulatorStats;
+  /** Sets every counter to zero. */
+  resetStats(): void;
+  /** Every action, ordered by `(created, id)` (a copy). */
+  actions(): readonly SimAction[];
+  /** Every episode, deleted ones included. */
+  episodes(): readonly SimEpisode[];
+  /** Every workflow, ascending by id. */
+  workflows(): readonly SimWorkflow[];
+  /** Mediapackage ids that actions use but that have no episode. */
+  missingEpisodeIds(): readonly string[];
+}
+
+interface FailRule {
+  readonly prefix: string;
+  remaining: number;
+  readonly status: number;
+}
+
+interface Counters {
+  requests: number;
+  actionRequests: number;
+  episodeRequests: number;
+  workflowRequests: number;
+  unauthorized: number;
+  byEpisodeId: Record<string, number>;
+}
+
+function emptyCounters(): Counters {
+  return {
+    requests: 0,
+    actionRequests: 0,
+    episodeRequests: 0,
+    workflowRequests: 0,
+    unauthorized: 0,
+    byEpisodeId: {},
+  };
+}
+
+const logger = getLogger(["ua-harvest", "simulate"]);
+
+function requireNumber(
+  value: number,
+  flag: string,
+  min: number,
+  max: number,
+  integer: boolean,
+): void {
+  if (
+    typeof value !== "number" || !Number.isFinite(value) || value < min ||
+    value > max || (integer && !Number.isInteger(value))
+  ) {
+    const kind = integer ? "an integer" : "a number";
+    const range = max === Infinity
+      ? `of at least ${min}`
+      : `from ${min} to ${max}`;
+    throw new ConfigError(`Set ${flag} to ${kind} ${range} (got ${value})`);
+  }
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function textResponse(
+  status: number,
+  body: string,
+  headers: HeadersInit = {},
+): Response {
+  return new Response(body, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", ...headers },
+  });
+}
+
+/** Starts a simulator; validates the options before listening. */
+export async function startSimulator(
+  options: SimulatorOptions = {},
+): Promise<Simulator> {
+  const {
+    hostname = "127.0.0.1",
+    port = 8080,
+    seed = 1,
+    actions = 1000,
+    episodes = 50,
+    spanSeconds = 120,
+    timezone = "America/New_York",
+    latencyMs = 0,
+    failRate = 0,
+    user,
+    password,
+    nonceTtlSeconds = 300,
+    quiet = false,
+  } = options;
+  requireNumber(port, "--port", 0, 65535, true);
+  requireNumber(seed, "--seed", -(2 ** 31), 2 ** 32 - 1, true);
+  requireNumber(actions, "--actions", 0, 10_000_000, true);
+  requireNumber(episodes, "--episodes", 0, 100_000, true);
+  requireNumber(spanSeconds, "--span-seconds", 0, Infinity, true);
+  requireNumber(latencyMs, "--latency-ms", 0, Infinity, false);
+  requireNumber(failRate, "--fail-rate", 0, 1, false);
+  requireNumber(nonceTtlSeconds, "nonceTtlSeconds", 1, Infinity, false);
+  if (!isTimeZone(timezone)) {
+    throw new ConfigError(
+      `Set --timezone to an IANA time zone name such as America/New_York (got ${timezone})`,
+    );
+  }
+  if ((user === undefined) !== (password === undefined)) {
+    throw new ConfigError("Set both --user and --password, or neither");
+  }
+  const spanEnd = options.spanEnd ?? Temporal.Now.instant();
+  const simulator = new SimulatorServer({
+    seed,
+    actions,
+    episodes,
+    spanEndSeconds: Math.floor(spanEnd.epochMilliseconds / 1000),
+    spanSeconds,
+    timezone,
+    latencyMs,
+    failRate,
+    credentials: user !== undefined && password !== undefined
+      ? { user, password }
+      : undefined,
+    nonceTtlSeconds,
+    quiet,
+  });
+  await simulator.listen(hostname, port);
+  return simulator;
+}
+
+interface ServerSettings {
+  readonly seed: number;
+  readonly actions: number;
+  readonly episodes: number;
+  readonly spanEndSeconds: number;
+  readonly spanSeconds: number;
+  readonly timezone: string;
+  readonly latencyMs: number;
+  readonly failRate: number;
+  readonly credentials?: { readonly user: string; readonly password: string };
+  readonly nonceTtlSeconds: number;
+  readonly quiet: boolean;
+}
+
+class SimulatorServer implements Simulator {
+  #settings: ServerSettings;
+  #store: ActionStore;
+  #generator: ActionGenerator;
+  #episodes: SimEpisode[];
+  #workflows: SimWorkflow[];
+  #missing: string[];
+  #context: EndpointContext;
+  #failingEpisodes = new Set<string>();
+  #failRules: FailRule[] = [];
+  #failRandom: Random;
+  #counters = emptyCounters();
+  #server?: Deno.HttpServer<Deno.NetAddr>;
+  #url = "";
+  #port = 0;
+  #closed?: Promise<void>;
+
+  constructor(settings: ServerSettings) {
+    this.#settings = settings;
+    const rng = new Random(settings.seed);
+    const spanEnd = Temporal.Instant.fromEpochMilliseconds(
+      settings.spanEndSeconds * 1000,
+    );
+    const catalog = generateCatalog(
+      rng,
+      settings.episodes,
+      spanEnd,
+      settings.timezone,
+    );
+    this.#episodes = catalog.episodes;
+    this.#workflows = catalog.workflows;
+    this.#missing = catalog.missingEpisodeIds;
+    this.#generator = new ActionGenerator(rng, catalog);
+    this.#store = new ActionStore(settings.timezone);
+    this.#store.add(this.#initialDrafts(rng));
+    // A separate stream, so failures do not change the data (and vice versa).
+    this.#failRandom = new Random(settings.seed ^ 0x5bd1e995);
+    this.#context = {
+      store: this.#store,
+      episodes: new Map(catalog.episodes.map((e) => [e.id, e])),
+      episodesByCreation: [...catalog.episodes].sort((a, b) =>
+        Temporal.Instant.compare(a.created, b.created)
+      ),
+      workflows: catalog.workflows,
+      failingEpisodes: this.#failingEpisodes,
+      timeZone: settings.timezone,
+    };
+  }
+
+  #initialDrafts(rng: Random) {
+    const { actions, spanEndSeconds, spanSeconds } = this.#settings;
+    const first = spanEndSeconds - spanSeconds;
+    const seconds = new Float64Array(actions);
+    for (let i = 0; i < actions; i++) {
+      seconds[i] = rng.int(first, spanEndSeconds);
+    }
+    seconds.sort();
+    const drafts = this.#generator.generate(Array.from(seconds));
+    // About 1% are "late rows": `created` was set before a slow insert
+    // committed, so a newer id carries a slightly older time.
+    return drafts.map((draft) =>
+      rng.chance(0.01)
+        ? {
+          ...draft,
+          createdEpochSeconds: Math.max(
+            first,
+            draft.createdEpochSeconds - rng.int(1, 3),
+          ),
+        }
+        : draft
+    );
+  }
+
+  async listen(hostname: string, port: number): Promise<void> {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#server = Deno.serve({
+      hostname,
+      port,
+      onListen: () => resolve(),
+      onError: (error) => {
+        logger.error("Simulator request failed: {error}", { error });
+        return textResponse(500, "Internal Server Error");
+      },
+    }, (request) => this.#handle(request));
+    await promise;
+    this.#port = this.#server.addr.port;
+    const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+    this.#url = `http://${host}:${this.#port}`;
+    if (!this.#settings.quiet) {
+      logger.info("Simulator listening on {url}", { url: this.#url });
+    }
+  }
+
+  get url(): string {
+    return this.#url;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get timezone(): string {
+    return this.#settings.timezone;
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= this.#server?.shutdown() ?? Promise.resolve();
+    return this.#closed;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  appendActions(
+    count: number,
+    options: AppendActionsOptions = {},
+  ): SimAction[] {
+    if (!Number.isInteger(count) || count < 0) {
+      throw new RangeError(
+        `Cannot append actions: count must be a non-negative integer (got ${count})`,
+      );
+    }
+    const created = options.created ?? Temporal.Now.instant();
+    const second = Math.floor(created.epochMilliseconds / 1000);
+    const drafts = this.#generator.generate(
+      new Array<number>(count).fill(second),
+      options.mediapackageIds,
+    );
+    return this.#store.add(drafts);
+  }
+
+  failNext(pathPrefix: string, count: number, status = 503): void {
+    this.#failRules.push({ prefix: pathPrefix, remaining: count, status });
+  }
+
+  failEpisode(mediapackageId: string): void {
+    this.#failingEpisodes.add(mediapackageId);
+  }
+
+  stats(): SimulatorStats {
+    return {
+      ...this.#counters,
+      byEpisodeId: { ...this.#counters.byEpisodeId },
+    };
+  }
+
+  resetStats(): void {
+    this.#counters = emptyCounters();
+  }
+
+  actions(): readonly SimAction[] {
+    return [...this.#store.all];
+  }
+
+  episodes(): readonly SimEpisode[] {
+    return this.#episodes;
+  }
+
+  workflows(): readonly SimWorkflow[] {
+    return this.#workflows;
+  }
+
+  missingEpisodeIds(): readonly string[] {
+    return this.#missing;
+  }
+
+  async #handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const path = url.pathname;
+    if (path.startsWith("/_sim/")) return this.#admin(request, url);
+    const response = await this.#api(request, url);
+    if (!this.#settings.quiet) {
+      logger.debug("{method} {path} answered {status}", {
+        method: request.method,
+        path,
+        status: response.status,
+      });
+    }
+    return response;
+  }
+
+  async #api(request: Request, url: URL): Promise<Response> {
+    const path = url.pathname;
+    const counters = this.#counters;
+    counters.requests++;
+    if (path === "/usertracking/actions.json") counters.actionRequests++;
+    if (path === "/workflow/instances.json") counters.workflowRequests++;
+    if (path === "/search/episode.json") {
+      counters.episodeRequests++;
+      const id = url.searchParams.get("id");
+      if (id) counters.byEpisodeId[id] = (counters.byEpisodeId[id] ?? 0) + 1;
+    }
+    if (this.#settings.latencyMs > 0) {
+      await new Promise((resolve) =>
+        setTimeout(resolve, this.#settings.latencyMs)
+      );
+    }
+    const rule = this.#failRules.find((r) =>
+      r.remaining > 0 && path.startsWith(r.prefix)
+    );
+    if (rule) {
+      rule.remaining--;
+      if (rule.remaining === 0) {
+        this.#failRules.splice(this.#failRules.indexOf(rule), 1);
+      }
+      return textResponse(rule.status, "Injected failure");
+    }
+    if (
+      this.#settings.failRate > 0 &&
+      this.#failRandom.next() < this.#settings.failRate
+    ) {
+      return textResponse(503, "Service Unavailable");
+    }
+    if (path === "/login.html") {
+      return new Response(
+        "<html><body><form>Opencast login</form></body></html>",
+        {
+          headers: { "content-type": "text/html; charset=utf-8" },
+        },
+      );
+    }
+    const denied = this.#authenticate(request, url);
+    if (denied) {
+      counters.unauthorized++;
+      return denied;
+    }
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return textResponse(405, "Method Not Allowed");
+    }
+    let result: SimResponse;
+    switch (path) {
+      case "/usertracking/actions.json":
+        result = actionsResponse(url.searchParams, this.#context);
+        break;
+      case "/search/episode.json":
+        result = searchResponse(url.searchParams, this.#context);
+        break;
+      case "/workflow/instances.json":
+        result = workflowsResponse(url.searchParams, this.#context);
+        break;
+      case "/info/components.json":
+        result = componentsResponse(this.#url);
+        break;
+      default:
+        return textResponse(404, "Not Found");
+    }
+    return new Response(result.body, {
+      status: result.status,
+      headers: { "content-type": `${result.contentType}; charset=utf-8` },
+    });
+  }
+
+  /** `null` when the request may pass; else the 401 or 302 to send. */
+  #authenticate(request: Request, url: URL): Response | null {
+    const credentials = this.#settings.credentials;
+    if (!credentials) return null;
+    const now = Date.now();
+    const header = request.headers.get("authorization");
+    const verdict = header
+      ? verifyDigest(header, request.method, credentials, now)
+      : "invalid";
+    if (verdict === "ok") return null;
+    // Spring picks the entry point by header: without it, the login page.
+    if (request.headers.get("x-requested-auth")?.toLowerCase() !== "digest") {
+      return new Response(null, {
+        status: 302,
+        headers: { location: new URL("/login.html", url).href },
+      });
+    }
+    const nonce = createNonce(now + this.#settings.nonceTtlSeconds * 1000);
+    return textResponse(401, "Unauthorized", {
+      "www-authenticate": digestChallenge(nonce, verdict === "stale"),
+    });
+  }
+
+  #admin(request: Request, url: URL): Response {
+    const params = url.searchParams;
+    const route = `${request.method} ${url.pathname}`;
+    const jsonResponse = (value: unknown) =>
+      new Response(JSON.stringify(value), {
+        headers: { "content-type": "application/json; charset=utf-8" },
+      });
+    const count = (fallback: number) => {
+      const raw = params.get("count");
+      if (raw === null) return fallback;
+      const value = Number(raw);
+      return Number.isInteger(value) && value >= 0 ? value : null;
+    };
+    switch (route) {
+      case "POST /_sim/actions": {
+        const n = count(1);
+        if (n === null) {
+          return textResponse(400, "Set count to a non-negative integer");
+        }
+        let created: Temporal.Instant | undefined;
+        const rawCreated = params.get("created");
+        if (rawCreated) {
+          try {
+            created = Temporal.Instant.from(rawCreated);
+          } catch {
+            return textResponse(
+              400,
+              "Set created to an ISO 8601 instant with an offset",
+            );
+          }
+        }
+        const ids = params.getAll("mediapackageId");
+        return jsonResponse(
+          this.appendActions(n, {
+            created,
+            mediapackageIds: ids.length > 0 ? ids : undefined,
+          }),
+        );
+      }
+      case "GET /_sim/actions":
+        return jsonResponse(this.#store.all);
+      case "GET /_sim/episodes":
+        return jsonResponse(this.#episodes);
+      case "GET /_sim/workflows":
+        return jsonResponse(this.#workflows);
+      case "GET /_sim/stats":
+        return jsonResponse(this.stats());
+      case "POST /_sim/reset-stats":
+        this.resetStats();
+        return new Response(null, { status: 204 });
+      case "POST /_sim/fail": {
+        const n = count(1);
+        const status = Number(params.get("status") ?? 503);
+        const prefix = params.get("path");
+        if (
+          n === null || !prefix || !Number.isInteger(status) || status < 100 ||
+          status > 599
+        ) {
+          return textResponse(
+            400,
+            "Set path, and count and status to integers",
+          );
+        }
+        this.failNext(prefix, n, status);
+        return new Response(null, { status: 204 });
+      }
+      case "POST /_sim/fail-episode": {
+        const id = params.get("id");
+        if (!id) return textResponse(400, "Set id to a mediapackage id");
+        this.failEpisode(id);
+        return new Response(null, { status: 204 });
+      }
+      default:
+        return textResponse(404, "Not Found");
+    }
+  }
+}

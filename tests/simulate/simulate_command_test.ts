@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../../src/errors.ts";
+import { runSimulate } from "../../src/simulate/simulate_command.ts";
+
+const COMMAND_URL =
+  new URL("../../src/simulate/simulate_command.ts", import.meta.url).href;
+
+/** Reads stdout until the first full line. */
+async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  reader.releaseLock();
+  return text.split("\n")[0]!;
+}
+
+Deno.test("runSimulate() prints the URL, serves, keeps actions arriving and stops on the signal", async () => {
+  const script = `
+    import { runSimulate } from ${JSON.stringify(COMMAND_URL)};
+    const controller = new AbortController();
+    Deno.addSignalListener("SIGTERM", () => controller.abort());
+    await runSimulate({ port: 0, actions: 20, arrivalsPerSecond: 50, signal: controller.signal });
+    console.log("stopped");
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", script],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    const line = await firstLine(child.stdout);
+    const match = /^Simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(
+      line,
+    );
+    assert.ok(match, `unexpected first line: ${line}`);
+    const url = match[1]!;
+    const body = await (await fetch(`${url}/usertracking/actions.json?limit=1`))
+      .json();
+    assert.ok(Number(body.actions.total) >= 20);
+    // New actions arrive once a second; poll instead of assuming a timing.
+    let count = 0;
+    for (let attempt = 0; attempt < 100 && count <= 20; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      count = (await (await fetch(`${url}/_sim/actions`)).json()).length;
+    }
+    assert.ok(count > 20, `no arrivals after polling: ${count}`);
+  } finally {
+    child.kill("SIGTERM");
+  }
+  const status = await child.status;
+  assert.equal(status.success, true);
+});
+
+Deno.test("runSimulate() rejects a negative arrival rate before starting", async () => {
+  await assert.rejects(
+    runSimulate({ port: 0, arrivalsPerSecond: -1 }),
+    ConfigError,
+  );
+});
