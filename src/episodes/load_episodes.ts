@@ -1,0 +1,356 @@
+import type { Client } from "@elastic/elasticsearch";
+import { getLogger } from "@logtape/logtape";
+import { AuthenticationError, ConfigError, DeliveryError } from "../errors.ts";
+import type { Episode, EpisodePage, Workflow } from "../opencast/types.ts";
+import { validateIndexName } from "../elasticsearch/_index_name.ts";
+import { type BulkFailure, bulkIndex } from "../elasticsearch/bulk_index.ts";
+import { checkElasticsearch } from "../elasticsearch/check_elasticsearch.ts";
+import { describeBulkFailures } from "../elasticsearch/describe_bulk_failures.ts";
+import {
+  createElasticsearchClient,
+  type ElasticsearchClientOptions,
+} from "../elasticsearch/elasticsearch_client.ts";
+import { mapConcurrent } from "./_map_concurrent.ts";
+import { buildEpisodeDocument } from "./episode_document.ts";
+import { listSourceMpids } from "./list_source_mpids.ts";
+import { pickWorkflow } from "./pick_workflow.ts";
+
+const logger = getLogger(["ua-harvest", "episodes"]);
+
+/** A page of the episodes created in a window (`searchEpisodes`). */
+export interface EpisodeWindowQuery {
+  /** Window start, `YYYY-MM-DDTHH:mm:ssZ`. */
+  createdFrom: string;
+  /** Window end, `YYYY-MM-DDTHH:mm:ssZ`, fixed for the whole run. */
+  createdTo: string;
+  /** Page size. */
+  limit: number;
+  /** Row offset. */
+  offset: number;
+}
+
+/** A workflow lookup on the admin node (`fetchWorkflows`). */
+export interface WorkflowQuery {
+  /** The episode. */
+  mediapackageId: string;
+  /** Always `SUCCEEDED`. */
+  state: string;
+  /** The workflow definition (`--workflow-definition`). */
+  definition: string;
+}
+
+/** Settings and sources of the `load_episodes` command. */
+export interface LoadEpisodesOptions {
+  /** Lists episodes created in a window, deleted ones included, oldest first (engage node). */
+  listEpisodes: (query: EpisodeWindowQuery) => Promise<EpisodePage>;
+  /** Fetches one episode by id; `null` when there is none (engage node). */
+  fetchEpisode: (id: string) => Promise<Episode | null>;
+  /** Lists the workflows of an episode (admin node). */
+  lookupWorkflows: (query: WorkflowQuery) => Promise<readonly Workflow[]>;
+  /** The cluster; required unless `client` is given. */
+  elasticsearch?: ElasticsearchClientOptions;
+  /** A client to use instead of creating one; not closed here. */
+  client?: Client;
+  /** The episode index (`--es_index`, `EPISODE_INDEX_NAME`). @default "episodes" */
+  index?: string;
+  /** Load episodes created this many days ago until now (`--created_from_days_ago`). @default 1 */
+  createdFromDaysAgo?: number;
+  /** Load these episodes instead of a creation window (`--mpid`, repeatable). @default [] */
+  mpids?: readonly string[];
+  /**
+   * Load the episodes whose ids appear in the action indexes matching this
+   * pattern instead of a creation window (`--source-index-pattern`).
+   */
+  sourceIndexPattern?: string;
+  /** The field holding the episode id in those indexes. @default "mpid" */
+  sourceMpidField?: string;
+  /** The workflow definition to read live times from (`--workflow-definition`). @default "DCE-archive-publish-external" */
+  workflowDefinition?: string;
+  /** Seconds to wait between pages of Opencast requests (`--wait`). @default 1 */
+  waitSeconds?: number;
+  /** Episodes per page (search page size and bulk batch). @default 100 */
+  pageSize?: number;
+  /** Workflow lookups (and, for id lists, episode fetches) in flight at once. @default 4 */
+  concurrency?: number;
+  /** Resends of documents that failed with 429 or 5xx. @default 3 */
+  maxRetries?: number;
+  /** First wait before a resend, in milliseconds. @default 500 */
+  retryBackoffMs?: number;
+  /** The end of the creation window. @default the current time */
+  now?: Date;
+  /** Stops between pages when aborted (the promise rejects with the reason). */
+  signal?: AbortSignal;
+}
+
+/** What a `load_episodes` run did. */
+export interface LoadEpisodesSummary {
+  /** Episodes found and turned into documents. */
+  episodes: number;
+  /** Documents Elasticsearch accepted. */
+  indexed: number;
+  /** Documents Elasticsearch did not accept. */
+  failed: number;
+  /** Episodes with no matching workflow (indexed without workflow fields). */
+  workflowsMissing: number;
+  /** Episodes whose workflow lookup failed (indexed without workflow fields). */
+  workflowErrors: number;
+  /** Requested ids (`--mpid`, source indexes) with no episode in Opencast. */
+  notFound: number;
+  /** Wall time of the run. */
+  seconds: number;
+}
+
+/**
+ * The `load_episodes` command: selects episodes (a creation window by
+ * default, or ids from `--mpid` and `--source-index-pattern`), looks up each
+ * one's most recent successful workflow on the admin node, and bulk-indexes
+ * one document per episode with `_id` = episode id. Checks Elasticsearch
+ * before any Opencast request. A failed workflow lookup is logged and the
+ * document is indexed without workflow fields; documents Elasticsearch does
+ * not accept are logged, the run goes on, and it ends with a
+ * `DeliveryError` naming them.
+ *
+ * @throws {ConfigError} on bad settings, before any I/O
+ * @throws {UnreachableError | AuthenticationError | ApiContractError} from Elasticsearch or Opencast
+ * @throws {DeliveryError} when some documents were not accepted
+ */
+export async function loadEpisodes(
+  options: LoadEpisodesOptions,
+): Promise<LoadEpisodesSummary> {
+  const {
+    index = "episodes",
+    createdFromDaysAgo = 1,
+    mpids = [],
+    sourceIndexPattern,
+    sourceMpidField = "mpid",
+    workflowDefinition = "DCE-archive-publish-external",
+    waitSeconds = 1,
+    pageSize = 100,
+    concurrency = 4,
+    maxRetries = 3,
+    retryBackoffMs = 500,
+    signal,
+  } = options;
+  validateIndexName(index, "the episode index (--es_index)");
+  if (!(createdFromDaysAgo > 0) || !Number.isFinite(createdFromDaysAgo)) {
+    throw new ConfigError(
+      `Cannot load episodes created ${createdFromDaysAgo} days ago: --created_from_days_ago must be a positive number`,
+    );
+  }
+  if (!(waitSeconds >= 0) || !Number.isFinite(waitSeconds)) {
+    throw new ConfigError(
+      `Cannot wait ${waitSeconds} seconds between pages: --wait must be 0 or more`,
+    );
+  }
+  if (!Number.isInteger(pageSize) || pageSize < 1) {
+    throw new ConfigError(
+      `Cannot page ${pageSize} episodes at a time: the page size must be a whole number of 1 or more`,
+    );
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ConfigError(
+      `Cannot run ${concurrency} lookups at a time: the concurrency must be a whole number of 1 or more`,
+    );
+  }
+  if (workflowDefinition.trim() === "") {
+    throw new ConfigError(
+      "Cannot look up workflows without a definition: --workflow-definition is empty",
+    );
+  }
+  if (sourceIndexPattern !== undefined && sourceIndexPattern.trim() === "") {
+    throw new ConfigError(
+      "Cannot list episode ids from an empty --source-index-pattern",
+    );
+  }
+  const started = performance.now();
+  const ownsClient = options.client === undefined;
+  const client = options.client ??
+    createElasticsearchClient(options.elasticsearch ?? { host: "" });
+  try {
+    await checkElasticsearch(client);
+
+    const summary: LoadEpisodesSummary = {
+      episodes: 0,
+      indexed: 0,
+      failed: 0,
+      workflowsMissing: 0,
+      workflowErrors: 0,
+      notFound: 0,
+      seconds: 0,
+    };
+    const failures: BulkFailure[] = [];
+    const seen = new Set<string>();
+
+    const pages = mpids.length > 0 || sourceIndexPattern !== undefined
+      ? pagesById(summary)
+      : pagesByWindow();
+    for await (const page of pages) {
+      const episodes = page.filter((episode) => {
+        if (seen.has(episode.id)) return false;
+        seen.add(episode.id);
+        return true;
+      });
+      if (episodes.length === 0) continue;
+      const documents = await mapConcurrent(
+        episodes,
+        concurrency,
+        async (episode) => {
+          const workflow = await findWorkflow(episode.id, summary);
+          return {
+            index,
+            id: episode.id,
+            document: buildEpisodeDocument(episode, workflow),
+          };
+        },
+      );
+      const result = await bulkIndex(client, documents, {
+        maxRetries,
+        retryBackoffMs,
+      });
+      summary.episodes += episodes.length;
+      summary.indexed += result.indexed;
+      summary.failed += result.failures.length;
+      for (const failure of result.failures) {
+        logger.error(
+          "Elasticsearch did not accept episode {id} in {index}: {status} {reason}",
+          { ...failure },
+        );
+        failures.push(failure);
+      }
+      logger.debug("Indexed {indexed} of {count} episodes", {
+        indexed: result.indexed,
+        count: documents.length,
+      });
+    }
+
+    summary.seconds = Math.round(performance.now() - started) / 1000;
+    logger.info(
+      "Loaded {indexed} of {episodes} episodes into {index} in {seconds} s ({failed} not accepted, {workflowsMissing} without a workflow, {workflowErrors} workflow lookups failed, {notFound} ids not found)",
+      { ...summary, index },
+    );
+    if (failures.length > 0) {
+      throw new DeliveryError(
+        describeBulkFailures(failures, summary.episodes, "episode documents"),
+      );
+    }
+    return summary;
+  } finally {
+    if (ownsClient) await client.close();
+  }
+
+  async function* pagesByWindow(): AsyncGenerator<readonly Episode[]> {
+    const end = options.now ?? new Date();
+    const from = new Date(end.getTime() - createdFromDaysAgo * 86_400_000);
+    const createdFrom = formatWindowBound(from);
+    const createdTo = formatWindowBound(end);
+    logger.debug("Listing episodes created from {createdFrom} to {createdTo}", {
+      createdFrom,
+      createdTo,
+    });
+    let offset = 0;
+    for (let page = 0;; page += 1) {
+      if (page > 0) await pause();
+      const result = await options.listEpisodes({
+        createdFrom,
+        createdTo,
+        limit: pageSize,
+        offset,
+      });
+      if (result.episodes.length === 0) return;
+      yield result.episodes;
+      // Advance by what came back, in case the server capped the page size.
+      offset += result.episodes.length;
+      if (offset >= result.total) return;
+    }
+  }
+
+  async function* pagesById(
+    summary: LoadEpisodesSummary,
+  ): AsyncGenerator<readonly Episode[]> {
+    const ids = new Set(mpids.map((id) => id.trim()).filter((id) => id));
+    if (sourceIndexPattern !== undefined) {
+      const found = await listSourceMpids(client, sourceIndexPattern, {
+        field: sourceMpidField,
+      });
+      logger.debug("Found {count} episode ids in {pattern}", {
+        count: found.length,
+        pattern: sourceIndexPattern,
+      });
+      for (const id of found) ids.add(id);
+    }
+    const all = [...ids];
+    for (let start = 0; start < all.length; start += pageSize) {
+      if (start > 0) await pause();
+      const chunk = all.slice(start, start + pageSize);
+      const episodes = await mapConcurrent(chunk, concurrency, async (id) => {
+        const episode = await options.fetchEpisode(id);
+        if (episode === null) {
+          summary.notFound += 1;
+          logger.warn("No episode {mpid} in Opencast; skipping it", {
+            mpid: id,
+          });
+        }
+        return episode;
+      });
+      yield episodes.filter((episode): episode is Episode => episode !== null);
+    }
+  }
+
+  async function findWorkflow(
+    mediapackageId: string,
+    summary: LoadEpisodesSummary,
+  ): Promise<Workflow | null> {
+    let workflows: readonly Workflow[];
+    try {
+      workflows = await options.lookupWorkflows({
+        mediapackageId,
+        state: "SUCCEEDED",
+        definition: workflowDefinition,
+      });
+    } catch (error) {
+      // Wrong admin credentials fail every lookup alike: stop, someone must act.
+      if (error instanceof AuthenticationError) throw error;
+      summary.workflowErrors += 1;
+      logger.error(
+        "Workflow lookup for episode {mpid} failed, indexing it without live and availability times: {reason}",
+        { mpid: mediapackageId, reason: (error as Error)?.message ?? error },
+      );
+      return null;
+    }
+    const workflow = pickWorkflow(workflows, {
+      state: "SUCCEEDED",
+      definition: workflowDefinition,
+    });
+    if (workflow === null) {
+      summary.workflowsMissing += 1;
+      logger.debug("No {definition} workflow for episode {mpid}", {
+        definition: workflowDefinition,
+        mpid: mediapackageId,
+      });
+    }
+    return workflow;
+  }
+
+  async function pause(): Promise<void> {
+    signal?.throwIfAborted();
+    if (waitSeconds > 0) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        }, waitSeconds * 1000);
+        function onAbort() {
+          clearTimeout(timer);
+          reject(signal!.reason);
+        }
+        signal?.addEventListener("abort", onAbort, { once: true });
+      });
+    }
+    signal?.throwIfAborted();
+  }
+}
+
+/** `YYYY-MM-DDTHH:mm:ssZ`, the form the search endpoint's created bounds take. */
+function formatWindowBound(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}

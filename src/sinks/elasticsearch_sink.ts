@@ -1,0 +1,141 @@
+import type { Client } from "@elastic/elasticsearch";
+import { getLogger } from "@logtape/logtape";
+import { DeliveryError } from "../errors.ts";
+import type { ActionRecord } from "../harvest/action_record.ts";
+import { validateIndexName } from "../elasticsearch/_index_name.ts";
+import { elasticsearchUrl } from "../elasticsearch/_elasticsearch_error.ts";
+import { type BulkDocument, bulkIndex } from "../elasticsearch/bulk_index.ts";
+import { checkElasticsearch } from "../elasticsearch/check_elasticsearch.ts";
+import { dailyIndexName } from "../elasticsearch/daily_index_name.ts";
+import { describeBulkFailures } from "../elasticsearch/describe_bulk_failures.ts";
+import {
+  createElasticsearchClient,
+  type ElasticsearchClientOptions,
+} from "../elasticsearch/elasticsearch_client.ts";
+import type { RecordSink } from "./record_sink.ts";
+
+const logger = getLogger(["ua-harvest", "sinks", "elasticsearch"]);
+
+/** Settings of the Elasticsearch sink (`harvest --output es`). */
+export interface ElasticsearchSinkOptions {
+  /** The cluster; required unless `client` is given. */
+  elasticsearch?: ElasticsearchClientOptions;
+  /** A client to use instead of creating one; the sink does not close it. */
+  client?: Client;
+  /** Daily indexes are `<prefix>YYYY.MM.DD` (`--es-index-prefix`). @default "useractions-" */
+  indexPrefix?: string;
+  /** Resends of documents that failed with 429 or 5xx. @default 3 */
+  maxRetries?: number;
+  /** First wait before a resend, doubled each time. @default 500 */
+  retryBackoffMs?: number;
+  /** Check the cluster (`GET /`) before returning the sink. @default true */
+  check?: boolean;
+}
+
+/**
+ * The pure step of the sink: each record to its daily index (from the
+ * record's UTC timestamp) with `_id` = `action_id`, so a repeat overwrites
+ * instead of doubling.
+ */
+export function toActionDocuments(
+  records: readonly ActionRecord[],
+  indexPrefix: string,
+): BulkDocument[] {
+  return records.map((record) => ({
+    index: dailyIndexName(indexPrefix, record.timestamp),
+    id: String(record.action_id),
+    document: record,
+  }));
+}
+
+/**
+ * Creates a sink that bulk-indexes action records into daily indexes.
+ * Validates the settings, then checks the cluster, before returning, so an
+ * unreachable cluster or wrong credentials stop the harvest before any work.
+ * `deliver()` resolves only when every record of the page was accepted.
+ *
+ * @throws {ConfigError} on bad settings
+ * @throws {UnreachableError | AuthenticationError | ApiContractError} when the check fails
+ */
+export async function createElasticsearchSink(
+  options: ElasticsearchSinkOptions,
+): Promise<RecordSink> {
+  const {
+    indexPrefix = "useractions-",
+    maxRetries = 3,
+    retryBackoffMs = 500,
+    check = true,
+  } = options;
+  validateIndexName(indexPrefix, "the action index prefix (--es-index-prefix)");
+  const ownsClient = options.client === undefined;
+  const client = options.client ??
+    createElasticsearchClient(
+      options.elasticsearch ?? { host: "" },
+    );
+  if (check) {
+    try {
+      await checkElasticsearch(client);
+    } catch (error) {
+      if (ownsClient) await client.close();
+      throw error;
+    }
+  }
+  return new ElasticsearchSink(client, ownsClient, {
+    indexPrefix,
+    maxRetries,
+    retryBackoffMs,
+  });
+}
+
+class ElasticsearchSink implements RecordSink {
+  readonly description: string;
+  #client: Client;
+  #ownsClient: boolean;
+  #indexPrefix: string;
+  #maxRetries: number;
+  #retryBackoffMs: number;
+
+  constructor(
+    client: Client,
+    ownsClient: boolean,
+    settings: {
+      indexPrefix: string;
+      maxRetries: number;
+      retryBackoffMs: number;
+    },
+  ) {
+    this.#client = client;
+    this.#ownsClient = ownsClient;
+    this.#indexPrefix = settings.indexPrefix;
+    this.#maxRetries = settings.maxRetries;
+    this.#retryBackoffMs = settings.retryBackoffMs;
+    this.description = `elasticsearch:${
+      elasticsearchUrl(client)
+    }/${settings.indexPrefix}*`;
+  }
+
+  async deliver(records: readonly ActionRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const documents = toActionDocuments(records, this.#indexPrefix);
+    const { indexed, failures } = await bulkIndex(this.#client, documents, {
+      maxRetries: this.#maxRetries,
+      retryBackoffMs: this.#retryBackoffMs,
+    });
+    for (const failure of failures) {
+      logger.error(
+        "Elasticsearch did not accept action {id} in {index}: {status} {reason}",
+        { ...failure },
+      );
+    }
+    if (failures.length > 0) {
+      throw new DeliveryError(
+        describeBulkFailures(failures, documents.length, "action records"),
+      );
+    }
+    logger.debug("Indexed {count} action records", { count: indexed });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#ownsClient) await this.#client.close();
+  }
+}

@@ -1,0 +1,236 @@
+import assert from "node:assert/strict";
+import {
+  buildEpisodeDocument,
+  type EpisodeDocument,
+} from "../../src/episodes/episode_document.ts";
+import type { Episode, Workflow } from "../../src/opencast/types.ts";
+
+const MPID = "5f1c2a9e-7b3d-4c1e-9a6f-0d2e8b7c4a11";
+
+const FULL_EPISODE: Episode = {
+  id: MPID,
+  title: "Lecture 07: Greedy Algorithms",
+  duration: 5318000,
+  start: "2016-10-21T17:30:00Z",
+  seriesTitle: "CSCI E-119 Data Structures",
+  series: "20160112345",
+  dcCreated: "2016-10-21T13:30:00-04:00",
+  dcType: "L07",
+  dcDescription: "Lecture",
+  attachments: [
+    {
+      type: "presenter/player+preview",
+      ref: "track:t-101",
+      url: "https://cdn.example.edu/presenter_player.jpg",
+    },
+    {
+      type: "presenter/player+preview",
+      ref: "track:t-103",
+      url: "https://cdn.example.edu/second_presenter_player.jpg",
+    },
+    {
+      type: "presentation/player+preview",
+      ref: "track:t-102",
+      url: "https://cdn.example.edu/presentation_player.jpg",
+    },
+    {
+      type: "presentation/segment+preview",
+      ref: "track:t-102;time=T00:00:00:0F1000",
+      url: "https://cdn.example.edu/seg0.jpg",
+    },
+    {
+      type: "presentation/search+preview",
+      ref: "track:t-102;time=T00:00:00:0F1000",
+      url: "https://cdn.example.edu/search.jpg",
+    },
+    {
+      type: "presentation/segment+preview",
+      ref: "track:t-102;time=T00:04:12:500F1000",
+      url: "https://cdn.example.edu/seg1.jpg",
+    },
+  ],
+};
+
+const LIVE_WORKFLOW: Workflow = {
+  id: 48213,
+  state: "SUCCEEDED",
+  template: "DCE-archive-publish-external",
+  operations: [
+    {
+      name: "capture",
+      state: "SUCCEEDED",
+      started: 1477071000000,
+      completed: 1477076318000,
+    },
+    {
+      name: "retract-element",
+      state: "SUCCEEDED",
+      started: 1477080002000,
+      completed: 1477080004512,
+    },
+    { name: "publish-engage", state: "SKIPPED" },
+  ],
+};
+
+const BASE_FIELDS: EpisodeDocument = {
+  mpid: MPID,
+  title: "Lecture 07: Greedy Algorithms",
+  duration: 5318000,
+  start: "2016-10-21T17:30:00+00:00",
+  course: "CSCI E-119 Data Structures",
+  series: "20160112345",
+  year: "2016",
+  term: "01",
+  crn: "12345",
+  type: "L07",
+  description: "Lecture",
+};
+
+const STILLS_AND_SLIDES = {
+  presenter_still: "https://cdn.example.edu/presenter_player.jpg",
+  presentation_still: "https://cdn.example.edu/presentation_player.jpg",
+  slides: [
+    { img: "https://cdn.example.edu/seg0.jpg", time: "T00:00:00:0F1000" },
+    { img: "https://cdn.example.edu/seg1.jpg", time: "T00:04:12:500F1000" },
+  ],
+};
+
+const CASES: {
+  name: string;
+  episode: Episode;
+  workflow: Workflow | null;
+  expected: EpisodeDocument;
+}[] = [
+  {
+    name: "a full episode with a live workflow gets every field",
+    episode: FULL_EPISODE,
+    workflow: LIVE_WORKFLOW,
+    expected: {
+      ...BASE_FIELDS,
+      ...STILLS_AND_SLIDES,
+      live_stream: 1,
+      live_start: "2016-10-21T17:30:00+00:00",
+      live_end: "2016-10-21T18:58:38+00:00",
+      live_duration: 5318000,
+      available: "2016-10-21T20:00:04.512000+00:00",
+    },
+  },
+  {
+    name: "no workflow leaves out every workflow field",
+    episode: FULL_EPISODE,
+    workflow: null,
+    expected: { ...BASE_FIELDS, ...STILLS_AND_SLIDES },
+  },
+  {
+    name: "a workflow without capture is not live but still has availability",
+    episode: FULL_EPISODE,
+    workflow: {
+      ...LIVE_WORKFLOW,
+      operations: LIVE_WORKFLOW.operations.filter((op) =>
+        op.name !== "capture"
+      ),
+    },
+    expected: {
+      ...BASE_FIELDS,
+      ...STILLS_AND_SLIDES,
+      live_stream: 0,
+      available: "2016-10-21T20:00:04.512000+00:00",
+    },
+  },
+  {
+    name: "a workflow without retract-element has no availability",
+    episode: FULL_EPISODE,
+    workflow: {
+      ...LIVE_WORKFLOW,
+      operations: LIVE_WORKFLOW.operations.filter((op) =>
+        op.name !== "retract-element"
+      ),
+    },
+    expected: {
+      ...BASE_FIELDS,
+      ...STILLS_AND_SLIDES,
+      live_stream: 1,
+      live_start: "2016-10-21T17:30:00+00:00",
+      live_end: "2016-10-21T18:58:38+00:00",
+      live_duration: 5318000,
+    },
+  },
+  {
+    name: "a capture that has not completed has a start but no end or duration",
+    episode: FULL_EPISODE,
+    workflow: {
+      ...LIVE_WORKFLOW,
+      operations: [{ name: "capture", started: 1477071000000 }],
+    },
+    expected: {
+      ...BASE_FIELDS,
+      ...STILLS_AND_SLIDES,
+      live_stream: 1,
+      live_start: "2016-10-21T17:30:00+00:00",
+    },
+  },
+  {
+    name: "no series leaves out course, series, year, term and crn",
+    episode: { ...FULL_EPISODE, series: undefined, seriesTitle: undefined },
+    workflow: null,
+    expected: {
+      mpid: MPID,
+      title: "Lecture 07: Greedy Algorithms",
+      duration: 5318000,
+      start: "2016-10-21T17:30:00+00:00",
+      type: "L07",
+      description: "Lecture",
+      ...STILLS_AND_SLIDES,
+    },
+  },
+  {
+    name: "no attachments leaves out stills and slides",
+    episode: { ...FULL_EPISODE, attachments: [] },
+    workflow: null,
+    expected: BASE_FIELDS,
+  },
+  {
+    name: "a single attachment gives only its still",
+    episode: { ...FULL_EPISODE, attachments: [FULL_EPISODE.attachments[2]] },
+    workflow: null,
+    expected: {
+      ...BASE_FIELDS,
+      presentation_still: "https://cdn.example.edu/presentation_player.jpg",
+    },
+  },
+  {
+    name: "a start with an offset is converted to UTC",
+    episode: {
+      id: MPID,
+      title: "Offset",
+      start: "2016-10-21T13:30:00-04:00",
+      attachments: [],
+    },
+    workflow: null,
+    expected: {
+      mpid: MPID,
+      title: "Offset",
+      start: "2016-10-21T17:30:00+00:00",
+    },
+  },
+  {
+    name: "a bare episode has only its id and the fields it has",
+    episode: { id: MPID, attachments: [] },
+    workflow: null,
+    expected: { mpid: MPID },
+  },
+];
+
+for (const { name, episode, workflow, expected } of CASES) {
+  Deno.test(`buildEpisodeDocument(): ${name}`, () => {
+    assert.deepEqual(buildEpisodeDocument(episode, workflow), expected);
+  });
+}
+
+Deno.test("buildEpisodeDocument() truncates a fractional duration to an integer", () => {
+  const document = buildEpisodeDocument(
+    { id: MPID, duration: 5318000.7, attachments: [] },
+    null,
+  );
+  assert.equal(document.duration, 5318000);
+});

@@ -1,0 +1,357 @@
+import assert from "node:assert/strict";
+import {
+  type EpisodeWindowQuery,
+  loadEpisodes,
+  type LoadEpisodesOptions,
+  type WorkflowQuery,
+} from "../../src/episodes/load_episodes.ts";
+import {
+  AuthenticationError,
+  ConfigError,
+  DeliveryError,
+  UnreachableError,
+} from "../../src/errors.ts";
+import type { Episode, Workflow } from "../../src/opencast/types.ts";
+import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
+
+const NOW = new Date("2024-03-02T12:00:00Z");
+
+function episode(n: number): Episode {
+  return {
+    id: `mp-${n}`,
+    title: `Lecture ${n}`,
+    duration: 3600000,
+    start: "2024-03-01T15:00:00Z",
+    series: "20240112345",
+    seriesTitle: "PHYS 181",
+    attachments: [{
+      type: "presenter/player+preview",
+      ref: "track:t-1",
+      url: `https://cdn.example.edu/${n}.jpg`,
+    }],
+  };
+}
+
+function liveWorkflow(id: number, startedMs: number): Workflow {
+  return {
+    id,
+    state: "SUCCEEDED",
+    template: "DCE-archive-publish-external",
+    operations: [{
+      name: "capture",
+      started: startedMs,
+      completed: startedMs + 60_000,
+    }],
+  };
+}
+
+/** A fake Opencast: `count` episodes served in pages, recording calls. */
+function opencast(count: number, workflows: Record<string, Workflow[]> = {}) {
+  const episodes = Array.from({ length: count }, (_, i) => episode(i + 1));
+  const queries: EpisodeWindowQuery[] = [];
+  const lookups: WorkflowQuery[] = [];
+  const fetched: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const sources: Pick<
+    LoadEpisodesOptions,
+    "listEpisodes" | "fetchEpisode" | "lookupWorkflows"
+  > = {
+    listEpisodes(query) {
+      queries.push(query);
+      return Promise.resolve({
+        total: episodes.length,
+        episodes: episodes.slice(query.offset, query.offset + query.limit),
+      });
+    },
+    fetchEpisode(id) {
+      fetched.push(id);
+      return Promise.resolve(episodes.find((e) => e.id === id) ?? null);
+    },
+    async lookupWorkflows(query) {
+      lookups.push(query);
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      // Let the other lookups start before this one finishes.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight -= 1;
+      const found = workflows[query.mediapackageId];
+      if (found === undefined) return [];
+      return found;
+    },
+  };
+  return {
+    sources,
+    queries,
+    lookups,
+    fetched,
+    maxInFlight: () => maxInFlight,
+  };
+}
+
+Deno.test("loadEpisodes() pages through the window and indexes one expected document per episode", async () => {
+  await using fake = startElasticsearchFake();
+  const source = opencast(5, {
+    "mp-2": [
+      liveWorkflow(10, 1709305200000),
+      liveWorkflow(30, 1709308800000),
+      liveWorkflow(20, 1709312400000),
+    ],
+  });
+  const summary = await loadEpisodes({
+    ...source.sources,
+    elasticsearch: { host: fake.host },
+    pageSize: 2,
+    waitSeconds: 0,
+    concurrency: 2,
+    now: NOW,
+  });
+  assert.deepEqual(source.queries, [
+    {
+      createdFrom: "2024-03-01T12:00:00Z",
+      createdTo: "2024-03-02T12:00:00Z",
+      limit: 2,
+      offset: 0,
+    },
+    {
+      createdFrom: "2024-03-01T12:00:00Z",
+      createdTo: "2024-03-02T12:00:00Z",
+      limit: 2,
+      offset: 2,
+    },
+    {
+      createdFrom: "2024-03-01T12:00:00Z",
+      createdTo: "2024-03-02T12:00:00Z",
+      limit: 2,
+      offset: 4,
+    },
+  ]);
+  assert.deepEqual(source.lookups[0], {
+    mediapackageId: "mp-1",
+    state: "SUCCEEDED",
+    definition: "DCE-archive-publish-external",
+  });
+  const documents = fake.documents("episodes");
+  assert.deepEqual([...documents.keys()], [
+    "mp-1",
+    "mp-2",
+    "mp-3",
+    "mp-4",
+    "mp-5",
+  ]);
+  assert.deepEqual(documents.get("mp-1"), {
+    mpid: "mp-1",
+    title: "Lecture 1",
+    duration: 3600000,
+    start: "2024-03-01T15:00:00+00:00",
+    course: "PHYS 181",
+    series: "20240112345",
+    year: "2024",
+    term: "01",
+    crn: "12345",
+    presenter_still: "https://cdn.example.edu/1.jpg",
+  });
+  // The highest workflow id (30) wins, not the last or the latest started.
+  assert.deepEqual(documents.get("mp-2"), {
+    mpid: "mp-2",
+    title: "Lecture 2",
+    duration: 3600000,
+    start: "2024-03-01T15:00:00+00:00",
+    course: "PHYS 181",
+    series: "20240112345",
+    year: "2024",
+    term: "01",
+    crn: "12345",
+    presenter_still: "https://cdn.example.edu/2.jpg",
+    live_stream: 1,
+    live_start: "2024-03-01T16:00:00+00:00",
+    live_end: "2024-03-01T16:01:00+00:00",
+    live_duration: 60000,
+  });
+  assert.equal(summary.episodes, 5);
+  assert.equal(summary.indexed, 5);
+  assert.equal(summary.failed, 0);
+  assert.equal(summary.workflowsMissing, 4);
+  assert.equal(summary.workflowErrors, 0);
+  assert.equal(summary.notFound, 0);
+});
+
+Deno.test("loadEpisodes() runs workflow lookups several at a time, never more than the limit", async () => {
+  await using fake = startElasticsearchFake();
+  const source = opencast(7);
+  await loadEpisodes({
+    ...source.sources,
+    elasticsearch: { host: fake.host },
+    pageSize: 100,
+    waitSeconds: 0,
+    concurrency: 3,
+    now: NOW,
+  });
+  assert.equal(source.lookups.length, 7);
+  assert.equal(source.maxInFlight(), 3);
+});
+
+Deno.test("loadEpisodes() indexes an episode without workflow fields when its lookup fails", async () => {
+  await using fake = startElasticsearchFake();
+  const source = opencast(3, { "mp-2": [liveWorkflow(1, 1709305200000)] });
+  const failing = {
+    ...source.sources,
+    lookupWorkflows(query: WorkflowQuery) {
+      if (query.mediapackageId === "mp-2") {
+        return Promise.reject(new Error("admin node answered 500"));
+      }
+      return source.sources.lookupWorkflows(query);
+    },
+  };
+  const summary = await loadEpisodes({
+    ...failing,
+    elasticsearch: { host: fake.host },
+    waitSeconds: 0,
+    now: NOW,
+  });
+  assert.equal(summary.indexed, 3);
+  assert.equal(summary.workflowErrors, 1);
+  const document = fake.documents("episodes").get("mp-2")!;
+  assert.equal(document.live_stream, undefined);
+  assert.equal(document.title, "Lecture 2");
+});
+
+Deno.test("loadEpisodes() stops when the admin node refuses the credentials", async () => {
+  await using fake = startElasticsearchFake();
+  const source = opencast(3);
+  await assert.rejects(
+    loadEpisodes({
+      ...source.sources,
+      lookupWorkflows: () =>
+        Promise.reject(new AuthenticationError("Admin node refused")),
+      elasticsearch: { host: fake.host },
+      waitSeconds: 0,
+      now: NOW,
+    }),
+    AuthenticationError,
+  );
+  assert.equal(fake.documents("episodes").size, 0);
+});
+
+Deno.test("loadEpisodes() indexes the rest and then fails naming a rejected document", async () => {
+  await using fake = startElasticsearchFake({
+    rejectIds: { "mp-3": "failed to parse field [start] of type [date]" },
+  });
+  const source = opencast(4);
+  await assert.rejects(
+    loadEpisodes({
+      ...source.sources,
+      elasticsearch: { host: fake.host },
+      pageSize: 2,
+      waitSeconds: 0,
+      retryBackoffMs: 1,
+      now: NOW,
+    }),
+    (error: unknown) =>
+      error instanceof DeliveryError &&
+      error.message.includes("1 of 4 episode documents") &&
+      error.message.includes("mp-3") &&
+      error.message.includes("failed to parse field [start]"),
+  );
+  assert.deepEqual([...fake.documents("episodes").keys()], [
+    "mp-1",
+    "mp-2",
+    "mp-4",
+  ]);
+});
+
+Deno.test("loadEpisodes() throws UnreachableError before any Opencast request", async () => {
+  const fake = startElasticsearchFake();
+  const host = fake.host;
+  await fake.close();
+  const source = opencast(3);
+  await assert.rejects(
+    loadEpisodes({
+      ...source.sources,
+      elasticsearch: { host, maxRetries: 0 },
+      waitSeconds: 0,
+    }),
+    UnreachableError,
+  );
+  assert.equal(source.queries.length, 0);
+  assert.equal(source.lookups.length, 0);
+});
+
+Deno.test("loadEpisodes() throws AuthenticationError before any Opencast request", async () => {
+  await using fake = startElasticsearchFake({ apiKey: "right" });
+  const source = opencast(3);
+  await assert.rejects(
+    loadEpisodes({
+      ...source.sources,
+      elasticsearch: { host: fake.host, apiKey: "wrong" },
+      waitSeconds: 0,
+    }),
+    AuthenticationError,
+  );
+  assert.equal(source.queries.length, 0);
+});
+
+Deno.test("loadEpisodes() loads the --mpid ids and those found in the source indexes, once each", async () => {
+  await using fake = startElasticsearchFake();
+  fake.seed("useractions-2024.03.01", "1", { mpid: "mp-2" });
+  fake.seed("useractions-2024.03.01", "2", { mpid: "mp-3" });
+  fake.seed("useractions-2024.03.02", "3", { mpid: "mp-3" });
+  fake.seed("useractions-2024.03.02", "4", { mpid: "mp-gone" });
+  const source = opencast(5);
+  const summary = await loadEpisodes({
+    ...source.sources,
+    elasticsearch: { host: fake.host },
+    mpids: ["mp-1", "mp-3"],
+    sourceIndexPattern: "useractions-*",
+    waitSeconds: 0,
+  });
+  assert.equal(source.queries.length, 0);
+  assert.deepEqual(source.fetched.sort(), ["mp-1", "mp-2", "mp-3", "mp-gone"]);
+  assert.deepEqual([...fake.documents("episodes").keys()].sort(), [
+    "mp-1",
+    "mp-2",
+    "mp-3",
+  ]);
+  assert.equal(summary.notFound, 1);
+  assert.equal(summary.indexed, 3);
+});
+
+Deno.test("loadEpisodes() uses the configured index and workflow definition", async () => {
+  await using fake = startElasticsearchFake();
+  const source = opencast(1);
+  await loadEpisodes({
+    ...source.sources,
+    elasticsearch: { host: fake.host },
+    index: "dce-episodes",
+    workflowDefinition: "my-live",
+    waitSeconds: 0,
+    now: NOW,
+  });
+  assert.equal(source.lookups[0].definition, "my-live");
+  assert.equal(fake.documents("dce-episodes").size, 1);
+});
+
+Deno.test("loadEpisodes() refuses bad settings before any request", async () => {
+  await using fake = startElasticsearchFake();
+  const source = opencast(1);
+  for (
+    const bad of [
+      { createdFromDaysAgo: 0 },
+      { waitSeconds: -1 },
+      { index: "Episodes" },
+      { concurrency: 0 },
+    ]
+  ) {
+    await assert.rejects(
+      loadEpisodes({
+        ...source.sources,
+        elasticsearch: { host: fake.host },
+        ...bad,
+      }),
+      ConfigError,
+      JSON.stringify(bad),
+    );
+  }
+  assert.equal(fake.requestTotal(), 0);
+  assert.equal(source.queries.length, 0);
+});

@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { createElasticsearchSink } from "../../src/sinks/elasticsearch_sink.ts";
+import {
+  AuthenticationError,
+  ConfigError,
+  DeliveryError,
+  UnreachableError,
+} from "../../src/errors.ts";
+import type { ActionRecord } from "../../src/harvest/action_record.ts";
+import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
+
+function record(actionId: number, timestamp: string): ActionRecord {
+  return {
+    action_id: actionId,
+    timestamp,
+    mpid: "3f6e0b2a-5d1c-4a8e-9b7f-1c2d3e4f5a6b",
+    session_id: "k1a9s8d7f6",
+    huid: "10564321",
+    useragent: "Mozilla/5.0 (X11; Linux x86_64)",
+    action: {
+      type: "HEARTBEAT",
+      inpoint: 1200,
+      outpoint: 1230,
+      length: 30,
+      is_playing: true,
+    },
+    ip: "10.1.2.3",
+    proxy1: "192.0.2.10",
+    is_live: 0,
+    episode: { title: "Lecture 4: Entropy", series: "20170112345" },
+  };
+}
+
+const PAGE = [
+  record(1, "2017-03-01T00:00:00+00:00"),
+  record(2, "2017-03-01T23:59:59.999000+00:00"),
+  record(3, "2017-03-02T00:00:00+00:00"),
+  record(4, "2017-12-31T23:30:00+00:00"),
+];
+
+const FAST = { retryBackoffMs: 1 };
+
+Deno.test("createElasticsearchSink() indexes every record once into the daily index of its UTC date", async () => {
+  await using fake = startElasticsearchFake();
+  {
+    await using sink = await createElasticsearchSink({
+      elasticsearch: { host: fake.host },
+      ...FAST,
+    });
+    await sink.deliver(PAGE);
+  }
+  assert.deepEqual(fake.indices(), [
+    "useractions-2017.03.01",
+    "useractions-2017.03.02",
+    "useractions-2017.12.31",
+  ]);
+  assert.deepEqual(
+    fake.documents("useractions-2017.03.01"),
+    new Map([["1", { ...PAGE[0] }], ["2", { ...PAGE[1] }]]),
+  );
+  assert.deepEqual(
+    fake.documents("useractions-2017.03.02"),
+    new Map([["3", { ...PAGE[2] }]]),
+  );
+  assert.deepEqual(
+    fake.documents("useractions-2017.12.31"),
+    new Map([["4", { ...PAGE[3] }]]),
+  );
+  assert.deepEqual([...fake.bulkAttempts.values()], [1, 1, 1, 1]);
+});
+
+Deno.test("createElasticsearchSink() overwrites a repeated action instead of doubling it", async () => {
+  await using fake = startElasticsearchFake();
+  await using sink = await createElasticsearchSink({
+    elasticsearch: { host: fake.host },
+    indexPrefix: "ua-",
+    ...FAST,
+  });
+  await sink.deliver(PAGE.slice(0, 2));
+  await sink.deliver(PAGE.slice(0, 2));
+  assert.equal(fake.documents("ua-2017.03.01").size, 2);
+});
+
+Deno.test("createElasticsearchSink() resends only the items that got 429 or 503", async () => {
+  await using fake = startElasticsearchFake({
+    tooManyRequests: { "2": 2 },
+    unavailable: { "3": 1 },
+  });
+  await using sink = await createElasticsearchSink({
+    elasticsearch: { host: fake.host },
+    ...FAST,
+  });
+  await sink.deliver(PAGE);
+  assert.equal(fake.bulkAttempts.get("1"), 1);
+  assert.equal(fake.bulkAttempts.get("2"), 3);
+  assert.equal(fake.bulkAttempts.get("3"), 2);
+  assert.equal(fake.bulkAttempts.get("4"), 1);
+  assert.equal(fake.documents("useractions-2017.03.01").size, 2);
+  assert.equal(fake.documents("useractions-2017.03.02").size, 1);
+});
+
+Deno.test("createElasticsearchSink() fails the page naming a rejected record and its reason", async () => {
+  await using fake = startElasticsearchFake({
+    rejectIds: { "3": "failed to parse field [ip] of type [ip]" },
+  });
+  await using sink = await createElasticsearchSink({
+    elasticsearch: { host: fake.host },
+    ...FAST,
+  });
+  await assert.rejects(
+    sink.deliver(PAGE),
+    (error: unknown) =>
+      error instanceof DeliveryError &&
+      error.message.includes("1 of 4") &&
+      error.message.includes("3 in useractions-2017.03.02") &&
+      error.message.includes("failed to parse field [ip]"),
+  );
+  // Rejections are not retried; the others were accepted.
+  assert.equal(fake.bulkAttempts.get("3"), 1);
+  assert.equal(fake.documents("useractions-2017.03.01").size, 2);
+});
+
+Deno.test("createElasticsearchSink() fails the page when 429 outlasts the retries", async () => {
+  await using fake = startElasticsearchFake({ tooManyRequests: { "1": 10 } });
+  await using sink = await createElasticsearchSink({
+    elasticsearch: { host: fake.host },
+    maxRetries: 2,
+    ...FAST,
+  });
+  await assert.rejects(
+    sink.deliver(PAGE.slice(0, 1)),
+    (error: unknown) =>
+      error instanceof DeliveryError && error.message.includes("429"),
+  );
+  assert.equal(fake.bulkAttempts.get("1"), 3);
+});
+
+Deno.test("createElasticsearchSink() throws UnreachableError before returning when the cluster is down", async () => {
+  const fake = startElasticsearchFake();
+  const host = fake.host;
+  await fake.close();
+  await assert.rejects(
+    createElasticsearchSink({ elasticsearch: { host, maxRetries: 0 } }),
+    UnreachableError,
+  );
+});
+
+Deno.test("createElasticsearchSink() throws AuthenticationError for wrong credentials", async () => {
+  await using fake = startElasticsearchFake({ username: "u", password: "p" });
+  await assert.rejects(
+    createElasticsearchSink({
+      elasticsearch: { host: fake.host, username: "u", password: "nope" },
+    }),
+    AuthenticationError,
+  );
+  assert.equal(fake.requestCounts.get("POST /_bulk"), undefined);
+});
+
+Deno.test("createElasticsearchSink() refuses an invalid prefix before any request", async () => {
+  await using fake = startElasticsearchFake();
+  await assert.rejects(
+    createElasticsearchSink({
+      elasticsearch: { host: fake.host },
+      indexPrefix: "UserActions-",
+    }),
+    ConfigError,
+  );
+  assert.equal(fake.requestTotal(), 0);
+});
