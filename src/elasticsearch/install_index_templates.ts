@@ -54,7 +54,7 @@ export async function installIndexTemplates(
         );
       }
     }
-    logger.info("Index template {name} for {patterns}: {outcome}", {
+    logger.debug("Index template {name} for {patterns}: {outcome}", {
       name: template.name,
       patterns: template.body.index_patterns.join(","),
       outcome,

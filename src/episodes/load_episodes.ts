@@ -224,7 +224,8 @@ export async function loadEpisodes(
     }
 
     summary.seconds = Math.round(performance.now() - started) / 1000;
-    logger.info(
+    // The command prints the summary; this is for debugging library use.
+    logger.debug(
       "Loaded {indexed} of {episodes} episodes into {index} in {seconds} s ({failed} not accepted, {workflowsMissing} without a workflow, {workflowErrors} workflow lookups failed, {notFound} ids not found)",
       { ...summary, index },
     );
