@@ -1,9 +1,178 @@
 /**
- * ua-harvest: harvests Opencast user actions and episode metadata.
- * (CLI wiring is being built in issue 2.)
+ * ua-harvest: harvests Opencast user actions (viewer analytics) and episode
+ * metadata. This file only wires: it reads `.env`, declares the commands,
+ * configures logging, turns typed errors into one line and an exit code, and
+ * handles signals. Everything else lives under `src/`.
  *
  * @module
  */
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import { dispose, getLogger } from "@logtape/logtape";
+import denoJson from "./deno.json" with { type: "json" };
+import { EXIT_CODES, UaHarvestError } from "./src/errors.ts";
+import {
+  compiledExecutableDir,
+  loadEnvFiles,
+} from "./src/config/load_env_files.ts";
+import { configureLogging } from "./src/log/configure_logging.ts";
+import type { CommandContext } from "./src/cli/command_context.ts";
+import { harvestCommand } from "./src/cli/harvest_command.ts";
+import { loadEpisodesCommand } from "./src/cli/load_episodes_command.ts";
+import { setupCommand } from "./src/cli/setup_command.ts";
+import { simulateCommand } from "./src/cli/simulate_command.ts";
+import { normalizeOptionSpelling } from "./src/cli/normalize_option_spelling.ts";
+
+const VERSION = denoJson.version;
+
+/** Environment variables whose values must never reach a log line. */
+const SECRET_VARIABLES = [
+  "MATTERHORN_REST_PASS",
+  "ELASTICSEARCH_PASSWORD",
+  "ELASTICSEARCH_API_KEY",
+  "LOGGLY_TOKEN",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+];
+
+function buildProgram(context: CommandContext) {
+  return new Command("ua-harvest")
+    .description(
+      "Harvest viewer analytics (user actions) from Opencast into SQS, a file, stdout or " +
+        "Elasticsearch, and index episode metadata. Settings come from flags, the environment " +
+        "and .env (in that order of precedence).",
+    )
+    .version(VERSION, "-V, --version")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .addCommand(asSubcommand(harvestCommand(context)))
+    .addCommand(asSubcommand(loadEpisodesCommand(context)))
+    .addCommand(asSubcommand(setupCommand(context)))
+    .addCommand(asSubcommand(simulateCommand(context)))
+    .hook("preAction", async (_program, action) => {
+      const options = action.opts() as {
+        logLevel?: "info";
+        logFormat?: "text" | "json";
+        password?: string;
+      };
+      const env = Deno.env.toObject();
+      await configureLogging({
+        level: options.logLevel,
+        format: options.logFormat,
+        secrets: [
+          ...SECRET_VARIABLES.map((name) => env[name] ?? ""),
+          options.password ?? "",
+        ],
+        loggly: env.LOGGLY_TOKEN
+          ? {
+            token: env.LOGGLY_TOKEN,
+            tags: (env.LOGGLY_TAGS ?? "").split(",").map((t) => t.trim())
+              .filter(Boolean),
+            endpoint: env.LOGGLY_URL || undefined,
+          }
+          : undefined,
+      });
+      context.loggingConfigured = true;
+    });
+}
+
+/** `addCommand` copies no settings: subcommands must throw rather than exit, too. */
+function asSubcommand<
+  T extends { exitOverride(): T; showHelpAfterError(message: string): T },
+>(
+  command: T,
+): T {
+  return command.exitOverride().showHelpAfterError(
+    "(run with --help for usage)",
+  );
+}
+
+/** Applies `.env` values for variables the real environment does not set. */
+function applyEnvFiles(args: readonly string[]): void {
+  const index = args.findIndex((a) =>
+    a === "--env-file" || a.startsWith("--env-file=")
+  );
+  const envFile = index < 0
+    ? undefined
+    : args[index]!.includes("=")
+    ? args[index]!.slice("--env-file=".length)
+    : args[index + 1];
+  const { values } = loadEnvFiles({
+    envFile,
+    cwd: Deno.cwd(),
+    executableDir: compiledExecutableDir(),
+  });
+  for (const [key, value] of Object.entries(values)) {
+    if (Deno.env.get(key) === undefined) Deno.env.set(key, value);
+  }
+}
+
+/** First SIGINT/SIGTERM: stop after the page in flight. A second one: stop now. */
+function watchSignals(controller: AbortController): () => void {
+  const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
+    const listener = () => {
+      const code = signal === "SIGINT"
+        ? EXIT_CODES.interrupted
+        : EXIT_CODES.terminated;
+      if (controller.signal.aborted) Deno.exit(code);
+      controller.abort(signal);
+    };
+    Deno.addSignalListener(signal, listener);
+    return () => Deno.removeSignalListener(signal, listener);
+  });
+  return () => listeners.forEach((remove) => remove());
+}
+
+function report(error: unknown, context: CommandContext): number {
+  if (error instanceof CommanderError) {
+    // commander already printed its message (or the help text).
+    return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+  }
+  const known = error instanceof UaHarvestError;
+  const message = known
+    ? error.message
+    : `Unexpected error: ${(error as Error)?.message ?? error}`;
+  if (context.loggingConfigured) {
+    const logger = getLogger(["ua-harvest"]);
+    logger.error(message);
+    if (!known) logger.debug("{stack}", { stack: (error as Error)?.stack });
+  } else {
+    console.error(`ua-harvest: ${message}`);
+  }
+  return known ? error.exitCode : EXIT_CODES.failure;
+}
+
+/** Runs the CLI with these arguments and returns the exit code (never exits itself). */
+export async function main(args: string[]): Promise<number> {
+  const controller = new AbortController();
+  const context: CommandContext = {
+    signal: controller.signal,
+    exitCode: EXIT_CODES.ok,
+    version: VERSION,
+    loggingConfigured: false,
+  };
+  const stopWatching = watchSignals(controller);
+  try {
+    applyEnvFiles(args);
+    const program = buildProgram(context);
+    const command = program.commands.find((c) =>
+      c.name() === args[0] || c.aliases().includes(args[0] ?? "")
+    );
+    const declared = command?.options.map((o) =>
+      o.long ?? ""
+    ).filter(Boolean) ?? [];
+    const normalized = command
+      ? [args[0]!, ...normalizeOptionSpelling(args.slice(1), declared)]
+      : args;
+    await program.parseAsync(normalized, { from: "user" });
+    return context.exitCode;
+  } catch (error) {
+    return report(error, context);
+  } finally {
+    stopWatching();
+    await dispose();
+  }
+}
+
 if (import.meta.main) {
-  console.log("ua-harvest");
+  Deno.exit(await main(Deno.args));
 }

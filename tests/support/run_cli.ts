@@ -26,7 +26,10 @@ export interface RunCliOptions {
 }
 
 /** The command line that runs `main.ts` like the binary. */
-export function cliCommand(args: readonly string[], options: RunCliOptions = {}): Deno.Command {
+export function cliCommand(
+  args: readonly string[],
+  options: RunCliOptions = {},
+): Deno.Command {
   const home = Deno.env.get("HOME") ?? "/root";
   const denoDir = Deno.env.get("DENO_DIR") ??
     join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno");
@@ -58,7 +61,10 @@ export function cliCommand(args: readonly string[], options: RunCliOptions = {})
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
+export async function runCli(
+  args: readonly string[],
+  options: RunCliOptions = {},
+): Promise<CliResult> {
   const output = await cliCommand(args, options).output();
   const decoder = new TextDecoder();
   return {

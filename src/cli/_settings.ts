@@ -1,0 +1,99 @@
+/**
+ * Settings groups shared by several commands (Opencast, AWS, Elasticsearch),
+ * parsed once here so every command validates them the same way.
+ *
+ * @module
+ */
+import { ConfigError } from "../errors.ts";
+import type {
+  AwsSettings,
+  ElasticsearchSettings,
+  OpencastSettings,
+} from "../harvest/harvest_settings.ts";
+import { booleanParser } from "./_parsers.ts";
+
+/** Raw Opencast connection values from flags or the environment. */
+export interface RawOpencastSettings {
+  readonly host: string | undefined;
+  /** How to name the host setting in an error, e.g. `MATTERHORN_ENGAGE_HOST (or --engage_host)`. */
+  readonly hostSetting: string;
+  readonly user: string | undefined;
+  readonly password: string | undefined;
+  readonly auth: "digest" | "basic";
+  readonly timeoutSeconds: number;
+  readonly maxAttempts: number;
+}
+
+/** Validates the Opencast connection settings. */
+export function opencastSettings(raw: RawOpencastSettings): OpencastSettings {
+  if (!raw.host) {
+    throw new ConfigError(`No Opencast host: set ${raw.hostSetting}`);
+  }
+  if ((raw.user === undefined) !== (raw.password === undefined)) {
+    throw new ConfigError(
+      "Opencast credentials need both MATTERHORN_REST_USER and MATTERHORN_REST_PASS (or --user and --password): only one is set",
+    );
+  }
+  return {
+    host: raw.host,
+    user: raw.user,
+    password: raw.password,
+    auth: raw.auth,
+    timeoutMs: Math.round(raw.timeoutSeconds * 1000),
+    maxAttempts: raw.maxAttempts,
+  };
+}
+
+/** AWS region and endpoints, from the variables the AWS CLI and SDKs use. */
+export function awsSettingsFromEnv(env: Record<string, string>): AwsSettings {
+  let forcePathStyle: boolean;
+  try {
+    forcePathStyle = booleanParser(env.S3_FORCE_PATH_STYLE ?? "false");
+  } catch {
+    throw new ConfigError(
+      `S3_FORCE_PATH_STYLE must be true or false: current value is "${env.S3_FORCE_PATH_STYLE}"`,
+    );
+  }
+  const endpoint = env.AWS_ENDPOINT_URL || undefined;
+  return {
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1",
+    sqsEndpoint: checkUrl(
+      "AWS_ENDPOINT_URL_SQS",
+      env.AWS_ENDPOINT_URL_SQS || endpoint,
+    ),
+    s3Endpoint: checkUrl(
+      "AWS_ENDPOINT_URL_S3",
+      env.AWS_ENDPOINT_URL_S3 || endpoint,
+    ),
+    s3ForcePathStyle: forcePathStyle,
+  };
+}
+
+/** Elasticsearch connection settings from a host flag and the environment. */
+export function elasticsearchSettingsFromEnv(
+  host: string | undefined,
+  env: Record<string, string>,
+): ElasticsearchSettings {
+  if (!host) {
+    throw new ConfigError(
+      "No Elasticsearch host: set ELASTICSEARCH_HOST (or --es_host)",
+    );
+  }
+  return {
+    host,
+    username: env.ELASTICSEARCH_USERNAME || undefined,
+    password: env.ELASTICSEARCH_PASSWORD || undefined,
+    apiKey: env.ELASTICSEARCH_API_KEY || undefined,
+    caCertPath: env.ELASTICSEARCH_CA_CERT || undefined,
+  };
+}
+
+function checkUrl(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!URL.canParse(value) || !/^https?:/.test(value)) {
+    throw new ConfigError(
+      `${name} must be an http(s) URL: current value is "${value}"`,
+    );
+  }
+  return value;
+}

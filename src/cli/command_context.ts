@@ -1,0 +1,14 @@
+/**
+ * What `main.ts` hands every command: the signal that asks it to stop, and a
+ * place to leave its exit code (commands never exit the process themselves).
+ */
+export interface CommandContext {
+  /** Aborted on the first SIGINT/SIGTERM: finish the page in flight, save, stop. */
+  readonly signal: AbortSignal;
+  /** The exit code the command wants; `main.ts` exits with it. */
+  exitCode: number;
+  /** The version printed by `--version` and sent as the HTTP User-Agent. */
+  readonly version: string;
+  /** Set once logging is configured, so errors go through it (and to Loggly). */
+  loggingConfigured: boolean;
+}

@@ -1,0 +1,144 @@
+/**
+ * Builds the parts of a harvest from its settings: checkpoint store, lock,
+ * episode cache and sink. Each is one small module behind an interface; this
+ * file only chooses which.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { UnreachableError } from "../errors.ts";
+import type { HarvestSettings } from "./harvest_settings.ts";
+import type { CheckpointStore } from "../checkpoint/checkpoint_store.ts";
+import { createFileCheckpointStore } from "../checkpoint/file_checkpoint_store.ts";
+import { createS3CheckpointStore } from "../checkpoint/s3_checkpoint_store.ts";
+import type { EpisodeCache } from "../cache/episode_cache.ts";
+import { openSqliteEpisodeCache } from "../cache/sqlite_episode_cache.ts";
+import { createRedisEpisodeCache } from "../cache/redis_episode_cache.ts";
+import { createNullEpisodeCache } from "../cache/null_episode_cache.ts";
+import type { RunLock } from "../lock/run_lock.ts";
+import { acquireRedisRunLock } from "../lock/redis_run_lock.ts";
+import { acquireFileRunLock } from "../lock/file_run_lock.ts";
+import type { RecordSink } from "../sinks/record_sink.ts";
+import { createStdoutSink } from "../sinks/stdout_sink.ts";
+import { openFileSink } from "../sinks/file_sink.ts";
+import { createSqsSink } from "../sinks/sqs_sink.ts";
+import { createElasticsearchSink } from "../sinks/elasticsearch_sink.ts";
+import type { ActionRecord } from "./action_record.ts";
+
+const logger = getLogger(["ua-harvest", "harvest"]);
+
+/** Opens the checkpoint store: S3 when a bucket and key are set, else the local file. */
+export function openCheckpointStore(
+  settings: HarvestSettings,
+  options: { readonly create: boolean },
+): Promise<CheckpointStore> {
+  const { checkpoint, aws } = settings;
+  if (checkpoint.kind === "s3") {
+    return createS3CheckpointStore({
+      bucket: checkpoint.bucket,
+      key: checkpoint.key,
+      region: aws.region,
+      endpoint: aws.s3Endpoint,
+      forcePathStyle: aws.s3ForcePathStyle,
+      createBucket: options.create,
+    });
+  }
+  return Promise.resolve(createFileCheckpointStore({ path: checkpoint.path }));
+}
+
+/**
+ * Takes the run lock: in Redis when Redis is configured (so runs on several
+ * machines exclude each other), else an OS file lock beside the state file.
+ */
+export async function acquireRunLock(
+  settings: HarvestSettings,
+  store: CheckpointStore,
+): Promise<RunLock> {
+  if (settings.cache.kind === "redis") {
+    try {
+      return await acquireRedisRunLock({
+        url: settings.cache.url,
+        key: `ua-harvest:lock:${store.description}`,
+        ttlMs: settings.lockTtlSeconds * 1000,
+      });
+    } catch (error) {
+      if (!(error instanceof UnreachableError)) throw error;
+      logger.warn(
+        "Redis unreachable for the run lock, using the file lock {path}: {reason}",
+        {
+          path: settings.lockFile,
+          reason: error.message,
+        },
+      );
+    }
+  }
+  return await acquireFileRunLock({ path: settings.lockFile });
+}
+
+/** Opens the episode cache; an unreachable Redis means no cache, with one warning. */
+export async function openEpisodeCache(
+  settings: HarvestSettings,
+): Promise<EpisodeCache> {
+  const { cache } = settings;
+  if (cache.kind === "sqlite") {
+    return openSqliteEpisodeCache({ path: cache.path });
+  }
+  try {
+    return await createRedisEpisodeCache({ url: cache.url });
+  } catch (error) {
+    if (!(error instanceof UnreachableError)) throw error;
+    logger.warn(
+      "Redis unreachable, harvesting without the episode cache: {reason}",
+      {
+        reason: error.message,
+      },
+    );
+    return createNullEpisodeCache();
+  }
+}
+
+/** Describes where records would go, without opening anything (for dry runs and logs). */
+export function describeOutput(settings: HarvestSettings): string {
+  const { output } = settings;
+  switch (output.kind) {
+    case "stdout":
+      return "stdout";
+    case "file":
+      return `file:${output.path}`;
+    case "sqs":
+      return `sqs:${output.queue}`;
+    case "es":
+      return `es:${output.indexPrefix}*`;
+  }
+}
+
+/** Opens the sink the settings name. */
+export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
+  const { output, aws } = settings;
+  switch (output.kind) {
+    case "stdout":
+      return createStdoutSink();
+    case "file":
+      return await openFileSink({ path: output.path });
+    case "sqs":
+      return await createSqsSink({
+        queue: output.queue,
+        region: aws.region,
+        endpoint: aws.sqsEndpoint,
+        maxPayloadBytes: output.maxPayloadBytes,
+        fifoGroupId: fifoGroupId(output.fifoGroupBy),
+      });
+    case "es":
+      return await createElasticsearchSink({
+        elasticsearch: output.elasticsearch,
+        indexPrefix: output.indexPrefix,
+      });
+  }
+}
+
+function fifoGroupId(field: "mpid" | "session_id" | "huid" | "none") {
+  return (record: ActionRecord): string => {
+    if (field === "none") return "ua-harvest";
+    return String(record[field] ?? "none");
+  };
+}

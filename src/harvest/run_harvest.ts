@@ -1,0 +1,229 @@
+import { getLogger } from "@logtape/logtape";
+import { EXIT_CODES } from "../errors.ts";
+import type { HarvestSettings } from "./harvest_settings.ts";
+import { OpencastClient } from "../opencast/opencast_client.ts";
+import { fetchActions } from "../opencast/fetch_actions.ts";
+import { fetchEpisode } from "../opencast/fetch_episode.ts";
+import {
+  type Checkpoint,
+  parseCheckpoint,
+  serializeCheckpoint,
+} from "../checkpoint/checkpoint_format.ts";
+import { resolveWindow } from "./resolve_window.ts";
+import { checkSpan } from "./check_span.ts";
+import { splitWindow } from "./split_window.ts";
+import { createEpisodeLookup } from "./episode_lookup.ts";
+import { harvestWindow } from "./harvest_window.ts";
+import { createProgressLine } from "./progress_line.ts";
+import { createDryRunSink } from "../sinks/dry_run_sink.ts";
+import {
+  acquireRunLock,
+  describeOutput,
+  openCheckpointStore,
+  openEpisodeCache,
+  openSink,
+} from "./open_harvest_parts.ts";
+
+/** What `main.ts` hands the harvest. */
+export interface RunHarvestContext {
+  /** Aborted by SIGINT/SIGTERM: finish the page in flight, save, stop. */
+  readonly signal: AbortSignal;
+  /** Sent as the HTTP User-Agent. */
+  readonly version: string;
+  /** @default Temporal.Now.instant */
+  readonly now?: () => Temporal.Instant;
+}
+
+/** The outcome of {@linkcode runHarvest}. */
+export interface HarvestResult {
+  readonly exitCode: number;
+  readonly delivered: number;
+  readonly checkpoint: Checkpoint | null;
+}
+
+const logger = getLogger(["ua-harvest", "harvest"]);
+
+/**
+ * The harvest command: takes the lock, reads the checkpoint, resolves the
+ * window, then harvests it (in sub-windows with `--catch-up`) page by page,
+ * saving the checkpoint after every delivered page. Ends with one summary
+ * event. Errors propagate as typed errors for `main.ts` to report.
+ */
+export async function runHarvest(
+  settings: HarvestSettings,
+  context: RunHarvestContext,
+): Promise<HarvestResult> {
+  const { signal, now = () => Temporal.Now.instant() } = context;
+  const startedAt = performance.now();
+  await using stack = new AsyncDisposableStack();
+  const dryRun = settings.dryRun;
+
+  const store = stack.use(
+    await openCheckpointStore(settings, { create: !dryRun }),
+  );
+  if (!dryRun) stack.use(await acquireRunLock(settings, store));
+  const storedText = await store.load();
+  const stored = storedText === null
+    ? null
+    : parseCheckpoint(storedText, settings.zone, { source: store.description });
+  const window = resolveWindow({
+    start: settings.start,
+    end: settings.end,
+    checkpoint: stored,
+    now: now(),
+    zone: settings.zone,
+    intervalMinutes: settings.intervalMinutes,
+  });
+  const windows = settings.catchUp && settings.maxSpanSeconds !== undefined
+    ? splitWindow(window, settings.maxSpanSeconds)
+    : [window];
+  if (settings.spanCheck && !settings.catchUp) {
+    checkSpan(window, settings.maxSpanSeconds);
+  }
+
+  const update = !dryRun &&
+    (settings.updateCheckpoint === "always" ||
+      (settings.updateCheckpoint === "auto" && window.startSource !== "flag"));
+  logger.info(
+    "Harvesting {start} to {end} ({zone}), {startUtc} to {endUtc} UTC, start from {startSource}, " +
+      "{windows} window(s), output {output}, checkpoint {checkpointStore}{saving}",
+    {
+      start: wallClock(window.start, settings.zone),
+      end: wallClock(window.end, settings.zone),
+      zone: settings.zone,
+      startUtc: window.start.toString({ smallestUnit: "second" }),
+      endUtc: window.end.toString({ smallestUnit: "second" }),
+      startSource: window.startSource,
+      windows: windows.length,
+      output: describeOutput(settings),
+      checkpointStore: store.description,
+      saving: update ? "" : " (not moved by this run)",
+    },
+  );
+
+  const cache = stack.use(await openEpisodeCache(settings));
+  const dryRunSink = dryRun ? createDryRunSink(describeOutput(settings)) : null;
+  const sink = stack.use(dryRunSink ?? await openSink(settings));
+  const client = new OpencastClient({
+    host: settings.engage.host,
+    user: settings.engage.user,
+    password: settings.engage.password,
+    auth: settings.engage.auth,
+    timeoutMs: settings.engage.timeoutMs,
+    maxAttempts: settings.engage.maxAttempts,
+    nodeLabel: "engage",
+    signal: undefined,
+  });
+  const lookup = createEpisodeLookup({
+    cache,
+    fetchEpisode: (id) => fetchEpisode(client, id),
+    concurrency: settings.episodeConcurrency,
+    ttlSeconds: settings.episodeTtlSeconds,
+    missingTtlSeconds: settings.missingEpisodeTtlSeconds,
+  });
+  const progress = settings.progress ? createProgressLine() : null;
+  const deliveredIds = new Set<number>();
+  let checkpoint = stored;
+  let pages = 0;
+  let delivered = 0;
+  let skipped = 0;
+  let total = 0;
+  let stopped = false;
+  let outcome = "failed";
+  try {
+    for (const [index, part] of windows.entries()) {
+      const result = await harvestWindow({
+        start: part.start,
+        end: part.end,
+        skipIds: index === 0 ? window.skipIds : new Set(),
+        zone: settings.zone,
+        batchSize: settings.batchSize,
+        waitMs: settings.waitSeconds * 1000,
+        fetchPage: (query) => fetchActions(client, query),
+        lookup,
+        sink,
+        checkpoint,
+        saveCheckpoint: update
+          ? (next) => store.save(serializeCheckpoint(next, settings.zone))
+          : undefined,
+        deliveredIds,
+        signal,
+        onPage: (p) =>
+          progress?.update({
+            pages: pages + p.pages,
+            delivered: delivered + p.delivered,
+            total: total + p.total,
+          }),
+      });
+      checkpoint = result.checkpoint;
+      pages += result.pages;
+      delivered += result.delivered;
+      skipped += result.skipped;
+      total += result.total;
+      if (windows.length > 1) {
+        logger.info(
+          "Window {index} of {count} done: {delivered} actions, checkpoint {checkpoint}",
+          {
+            index: index + 1,
+            count: windows.length,
+            delivered: result.delivered,
+            checkpoint: checkpoint?.timestamp.toString() ?? "none",
+          },
+        );
+      }
+      if (result.stopped) {
+        stopped = true;
+        break;
+      }
+    }
+    outcome = stopped ? `stopped by ${String(signal.reason)}` : "done";
+  } finally {
+    progress?.done();
+    const seconds = (performance.now() - startedAt) / 1000;
+    const summary = {
+      outcome,
+      actions: delivered,
+      pages,
+      skipped,
+      failed: outcome === "failed" ? "page in flight" : 0,
+      episodesFetched: lookup.stats.fetched,
+      episodesMissing: lookup.stats.missing,
+      cacheHits: lookup.stats.cacheHits,
+      opencastRequests: client.stats.requests,
+      seconds: Math.round(seconds * 1000) / 1000,
+      actionsPerSecond: Math.round(delivered / Math.max(seconds, 0.001)),
+      checkpoint: checkpoint?.timestamp.toString() ?? "none",
+      dryRun,
+    };
+    // A failed run's summary is information; the error itself follows as one line.
+    logger.info(
+      "Harvest {outcome}: {actions} actions in {pages} pages, {episodesFetched} episodes fetched, " +
+        "{cacheHits} cache hits, {seconds}s ({actionsPerSecond}/s), checkpoint {checkpoint}",
+      summary,
+    );
+    if (dryRunSink) {
+      logger.info(
+        "Dry run: would have sent {count} records to {output} and moved the checkpoint to {checkpoint}",
+        {
+          count: dryRunSink.count,
+          output: describeOutput(settings),
+          checkpoint: checkpoint?.timestamp.toString() ?? "none",
+          sample: dryRunSink.sample,
+        },
+      );
+    }
+  }
+  const exitCode = !stopped
+    ? EXIT_CODES.ok
+    : signal.reason === "SIGINT"
+    ? EXIT_CODES.interrupted
+    : EXIT_CODES.terminated;
+  return { exitCode, delivered, checkpoint };
+}
+
+function wallClock(instant: Temporal.Instant, zone: string): string {
+  return instant.toZonedDateTimeISO(zone).toPlainDateTime().toString({
+    smallestUnit: "second",
+  })
+    .replace("T", " ");
+}
