@@ -10,7 +10,7 @@ import {
   createElasticsearchClient,
   type ElasticsearchClientOptions,
 } from "../elasticsearch/elasticsearch_client.ts";
-import { mapConcurrent } from "./_map_concurrent.ts";
+import { mapConcurrent } from "../util/map_concurrent.ts";
 import { buildEpisodeDocument } from "./episode_document.ts";
 import { listSourceMpids } from "./list_source_mpids.ts";
 import { pickWorkflow } from "./pick_workflow.ts";

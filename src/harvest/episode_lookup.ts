@@ -1,7 +1,7 @@
 import type { EpisodeCache } from "../cache/episode_cache.ts";
 import type { Episode } from "../opencast/types.ts";
 import { getLogger } from "@logtape/logtape";
-import { mapConcurrent } from "./map_concurrent.ts";
+import { mapConcurrent } from "../util/map_concurrent.ts";
 
 const logger = getLogger(["ua-harvest", "episodes"]);
 
