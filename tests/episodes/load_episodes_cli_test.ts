@@ -1,0 +1,268 @@
+/**
+ * `load_episodes` end to end through the CLI: a subprocess with the binary's
+ * permissions against the simulator (a few hundred episodes, Digest auth) and
+ * the Elasticsearch fake. The library-level run is in load_episodes_e2e_test.ts;
+ * this checks what only the command line shows: every field of every document
+ * against the simulator's own data, the alias and dash spellings, exit codes,
+ * and what reaches stderr.
+ */
+import assert from "node:assert/strict";
+import {
+  type SimEpisode,
+  type SimWorkflow,
+  startSimulator,
+} from "../../src/simulate/start_simulator.ts";
+import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
+import { runCli } from "../support/run_cli.ts";
+
+const USER = "opencast_system_account";
+const PASSWORD = "CHANGE_ME-episodes";
+const EPISODES = 300;
+const PUBLISH = "DCE-archive-publish-external";
+/** Episodes are created up to 150 days before the simulator's span end (now). */
+const DAYS = "200";
+
+async function startSim() {
+  return await startSimulator({
+    port: 0,
+    episodes: EPISODES,
+    actions: 10,
+    user: USER,
+    password: PASSWORD,
+    quiet: true,
+  });
+}
+
+/** The Opencast half of the command line (engage and admin are one simulator). */
+function opencastArgs(url: string): string[] {
+  return ["-E", url, "-A", url, "-u", USER, "-p", PASSWORD, "-w", "0"];
+}
+
+function errorLines(stderr: string): string[] {
+  return stderr.split("\n").filter((line) => line.includes("[ERR]"));
+}
+
+/** An instant the way record-schema.md §2 writes it: UTC with `+00:00`. */
+const UTC_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/;
+
+/**
+ * Checks one indexed document against the simulator's raw episode and
+ * workflows (record-schema.md §2), independently of the document builder.
+ */
+function checkDocument(
+  document: Record<string, unknown>,
+  episode: SimEpisode,
+  workflows: readonly SimWorkflow[],
+): void {
+  const id = episode.id;
+  assert.equal(document.mpid, id);
+  assert.equal(document.title, episode.title, id);
+  assert.equal(document.duration, episode.duration, id);
+  if (episode.start === undefined) {
+    assert.equal(document.start, undefined, id);
+  } else {
+    assert.match(document.start as string, UTC_ISO, id);
+    assert.equal(
+      Date.parse(document.start as string),
+      episode.start.epochMilliseconds,
+      id,
+    );
+  }
+  if (episode.series === undefined) {
+    for (const key of ["series", "course", "year", "term", "crn"]) {
+      assert.equal(document[key], undefined, `${id} ${key}`);
+    }
+  } else {
+    assert.equal(document.series, episode.series, id);
+    assert.equal(document.course, episode.seriesTitle, id);
+    assert.equal(document.year, episode.series.slice(0, 4), id);
+    assert.equal(document.term, episode.series.slice(4, 6), id);
+    assert.equal(document.crn, episode.series.slice(6, 11), id);
+  }
+  assert.equal(document.type, episode.dcType, id);
+  assert.equal(document.description, episode.dcDescription, id);
+  const firstOf = (type: string) =>
+    episode.attachments.find((a) => a.type === type)?.url;
+  assert.equal(
+    document.presenter_still,
+    firstOf("presenter/player+preview"),
+    id,
+  );
+  assert.equal(
+    document.presentation_still,
+    firstOf("presentation/player+preview"),
+    id,
+  );
+  const slides = episode.attachments
+    .filter((a) =>
+      a.type === "presentation/segment+preview" && a.ref.includes("time=")
+    )
+    .map((a) => ({ img: a.url, time: /time=([^;]+)/.exec(a.ref)![1] }));
+  assert.deepEqual(document.slides, slides.length > 0 ? slides : undefined, id);
+
+  const latest = workflows
+    .filter((w) =>
+      w.mediapackageId === id && w.state === "SUCCEEDED" &&
+      w.template === PUBLISH
+    )
+    .sort((a, b) => b.id - a.id)[0];
+  if (latest === undefined) {
+    for (
+      const key of [
+        "live_stream",
+        "live_start",
+        "live_end",
+        "live_duration",
+        "available",
+      ]
+    ) {
+      assert.equal(document[key], undefined, `${id} ${key}`);
+    }
+    return;
+  }
+  const capture = latest.operations.find((op) => op.name === "capture");
+  assert.equal(document.live_stream, capture ? 1 : 0, id);
+  assert.equal(document.live_stream === 1, episode.live, id);
+  const time = (key: string, millis: number | undefined) => {
+    if (millis === undefined) {
+      assert.equal(document[key], undefined, `${id} ${key}`);
+      return;
+    }
+    assert.match(document[key] as string, UTC_ISO, `${id} ${key}`);
+    assert.equal(Date.parse(document[key] as string), millis, `${id} ${key}`);
+  };
+  time("live_start", capture?.started);
+  time("live_end", capture?.completed);
+  assert.equal(
+    document.live_duration,
+    capture?.started !== undefined && capture.completed !== undefined
+      ? capture.completed - capture.started
+      : undefined,
+    id,
+  );
+  const retract = latest.operations.find((op) => op.name === "retract-element");
+  time("available", retract?.completed);
+}
+
+Deno.test("CLI load_episodes indexes every simulator episode once with the fields of record-schema §2 and prints a summary", async () => {
+  await using sim = await startSim();
+  await using es = startElasticsearchFake();
+  const result = await runCli([
+    "load_episodes",
+    ...opencastArgs(sim.url),
+    "-e",
+    es.host,
+    "-c",
+    DAYS,
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(errorLines(result.stderr), []);
+
+  const episodes = sim.episodes();
+  assert.equal(episodes.length, EPISODES);
+  const documents = es.documents("episodes");
+  assert.deepEqual(
+    [...documents.keys()].sort(),
+    episodes.map((e) => e.id).sort(),
+  );
+  // Each episode sent once: no page repeated, none retried.
+  for (const episode of episodes) {
+    assert.equal(es.bulkAttempts.get(episode.id), 1, episode.id);
+  }
+  const workflows = sim.workflows();
+  for (const episode of episodes) {
+    checkDocument(documents.get(episode.id)!, episode, workflows);
+  }
+  // The data is varied enough for the checks above to mean something.
+  const all = [...documents.values()];
+  for (
+    const key of ["live_start", "available", "slides", "crn", "live_stream"]
+  ) {
+    assert.ok(all.some((d) => d[key] !== undefined), `no document has ${key}`);
+  }
+  assert.ok(all.some((d) => d.live_stream === 0), "no recorded episode");
+  assert.ok(all.some((d) => d.live_stream === undefined), "all had workflows");
+  assert.ok(all.some((d) => d.series === undefined), "all had a series");
+
+  const withWorkflow = new Set(
+    workflows.filter((w) => w.state === "SUCCEEDED" && w.template === PUBLISH)
+      .map((w) => w.mediapackageId),
+  );
+  const summary = result.stderr.split("\n").find((line) =>
+    line.includes("Episodes done:")
+  );
+  assert.ok(summary, `no summary line in:\n${result.stderr}`);
+  assert.match(
+    summary,
+    new RegExp(
+      `${EPISODES} of ${EPISODES} indexed into episodes, ${
+        EPISODES - withWorkflow.size
+      } without workflow, 0 workflow lookups failed, 0 not found`,
+    ),
+  );
+  assert.ok(!result.stderr.includes(PASSWORD));
+});
+
+Deno.test("CLI load-episodes (alias, dash spellings) indexes the rest and exits 7 naming a rejected document", async () => {
+  await using sim = await startSim();
+  const rejected = sim.episodes()[17]!.id;
+  await using es = startElasticsearchFake({
+    rejectIds: {
+      [rejected]: "failed to parse field [duration] of type [long]",
+    },
+  });
+  const result = await runCli([
+    "load-episodes",
+    "--engage-host",
+    sim.url,
+    "--admin-host",
+    sim.url,
+    "--user",
+    USER,
+    "--password",
+    PASSWORD,
+    "--wait",
+    "0",
+    "--es-host",
+    es.host,
+    "--es-index",
+    "episodes-v2",
+    "--created-from-days-ago",
+    DAYS,
+  ]);
+  assert.equal(result.code, 7, result.stderr);
+  const errors = errorLines(result.stderr);
+  assert.ok(errors.length >= 1, result.stderr);
+  const final = errors.at(-1)!;
+  assert.ok(final.includes(rejected), final);
+  assert.match(final, new RegExp(`did not accept 1 of ${EPISODES} episode`));
+  assert.match(final, /failed to parse field \[duration\]/);
+
+  const documents = es.documents("episodes-v2");
+  assert.equal(documents.size, EPISODES - 1);
+  assert.equal(documents.has(rejected), false);
+  assert.deepEqual(es.indices(), ["episodes-v2"]);
+});
+
+Deno.test("CLI load_episodes with Elasticsearch unreachable exits 4 with one line before any Opencast request", async () => {
+  await using sim = await startSim();
+  // A port that was free a moment ago and has no listener now.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+
+  const result = await runCli([
+    "load_episodes",
+    ...opencastArgs(sim.url),
+    "-e",
+    `127.0.0.1:${port}`,
+    "-c",
+    DAYS,
+  ]);
+  assert.equal(result.code, 4, result.stderr);
+  const lines = result.stderr.trim().split("\n");
+  assert.equal(lines.length, 1, result.stderr);
+  assert.match(lines[0]!, /\[ERR\]/);
+  assert.ok(lines[0]!.includes(`127.0.0.1:${port}`), lines[0]);
+  assert.equal(sim.stats().requests, 0, "Opencast was asked before the check");
+});
