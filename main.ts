@@ -43,7 +43,7 @@ function buildProgram(context: CommandContext) {
     )
     .version(VERSION, "-V, --version")
     .exitOverride()
-    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput(ONE_LINE_ERRORS)
     .addCommand(asSubcommand(harvestCommand(context)))
     .addCommand(asSubcommand(loadEpisodesCommand(context)))
     .addCommand(asSubcommand(setupCommand(context)))
@@ -75,15 +75,26 @@ function buildProgram(context: CommandContext) {
     });
 }
 
+/**
+ * Usage errors are one line, with the hint on the same line: cron mails and
+ * log searches show the whole reason (commander's `showHelpAfterError` would
+ * put the hint on a second line).
+ */
+const ONE_LINE_ERRORS = {
+  outputError: (text: string, write: (text: string) => void) =>
+    write(`${text.trimEnd()} (run with --help for usage)\n`),
+};
+
 /** `addCommand` copies no settings: subcommands must throw rather than exit, too. */
 function asSubcommand<
-  T extends { exitOverride(): T; showHelpAfterError(message: string): T },
+  T extends {
+    exitOverride(): T;
+    configureOutput(output: typeof ONE_LINE_ERRORS): T;
+  },
 >(
   command: T,
 ): T {
-  return command.exitOverride().showHelpAfterError(
-    "(run with --help for usage)",
-  );
+  return command.exitOverride().configureOutput(ONE_LINE_ERRORS);
 }
 
 /** Applies `.env` values for variables the real environment does not set. */

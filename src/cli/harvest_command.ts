@@ -8,7 +8,8 @@ import type {
 import { runHarvest } from "../harvest/run_harvest.ts";
 import { defaultStateDir } from "../checkpoint/default_state_dir.ts";
 import { defaultCacheDir } from "../cache/default_cache_dir.ts";
-import { parseTimeZone } from "../harvest/opencast_time.ts";
+import { parseTimeZone, parseUserTimestamp } from "../harvest/opencast_time.ts";
+import { resolveWindow } from "../harvest/resolve_window.ts";
 import { parseMaxSpan } from "../harvest/check_span.ts";
 import { integerParser, secondsParser } from "./_parsers.ts";
 import {
@@ -286,6 +287,10 @@ export function harvestSettings(
     )
     : `${stateFile}.lock`;
   const updateLastTs = options.updateLastTs;
+  const zone = parseTimeZone(
+    options.serverTimezone ?? Temporal.Now.timeZoneId(),
+  );
+  checkWindowFlags(options, zone);
   return {
     engage: opencastSettings({
       host: options.engage_host,
@@ -301,7 +306,7 @@ export function harvestSettings(
     waitSeconds: options.wait,
     batchSize: options.batchSize,
     intervalMinutes: options.interval,
-    zone: parseTimeZone(options.serverTimezone ?? Temporal.Now.timeZoneId()),
+    zone,
     maxSpanSeconds: parseMaxSpan(options.maxSpan),
     spanCheck: !options.disableStartEndSpanCheck,
     catchUp: options.catchUp ?? false,
@@ -362,6 +367,28 @@ export function harvestSettings(
       `Unknown --output "${raw}": use sqs, - (stdout), file:PATH or es`,
     );
   }
+}
+
+/**
+ * Judges the window flags that do not depend on the checkpoint now, before
+ * anything is opened: a mistyped or reversed window must not create a bucket,
+ * take the lock or reach Opencast (the run resolves the window again, with
+ * the checkpoint).
+ */
+function checkWindowFlags(options: HarvestOptions, zone: string): void {
+  if (options.start === undefined && options.end === undefined) return;
+  if (options.start === undefined) {
+    parseUserTimestamp(options.end!, zone, { flag: "--end" });
+  }
+  // Without --start, a window of just --end still gets the "in the future"
+  // check (the end is checked first, so the messages name --end).
+  resolveWindow({
+    start: options.start ?? options.end,
+    end: options.end,
+    now: Temporal.Now.instant(),
+    zone,
+    intervalMinutes: options.interval,
+  });
 }
 
 function redisUrlFromHostPort(env: Record<string, string>): string | undefined {

@@ -27,6 +27,13 @@ import type { ActionRecord } from "./action_record.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
+/**
+ * Runs whose Redis was found unreachable while taking the lock: the cache
+ * then does not try again, so a Redis outage costs one connection timeout
+ * and gives one warning, not one per part.
+ */
+const redisDown = new WeakSet<HarvestSettings>();
+
 /** Opens the checkpoint store: S3 when a bucket and key are set, else the local file. */
 export function openCheckpointStore(
   settings: HarvestSettings,
@@ -63,8 +70,9 @@ export async function acquireRunLock(
       });
     } catch (error) {
       if (!(error instanceof UnreachableError)) throw error;
+      redisDown.add(settings);
       logger.warn(
-        "Redis unreachable for the run lock, using the file lock {path}: {reason}",
+        "Redis unreachable, harvesting without the episode cache and with the file lock {path}: {reason}",
         {
           path: settings.lockFile,
           reason: error.message,
@@ -83,6 +91,8 @@ export async function openEpisodeCache(
   if (cache.kind === "sqlite") {
     return openSqliteEpisodeCache({ path: cache.path });
   }
+  // Already warned about when taking the lock.
+  if (redisDown.has(settings)) return createNullEpisodeCache();
   try {
     return await createRedisEpisodeCache({ url: cache.url });
   } catch (error) {

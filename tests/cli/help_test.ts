@@ -1,0 +1,192 @@
+/**
+ * `--help` and `--version` through the CLI run as a subprocess. The options
+ * expected in each help text come from the commander `Command` objects the
+ * commands declare, so dropping an option's environment binding (or its
+ * default) from the help fails here.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Option } from "@commander-js/extra-typings";
+import denoJson from "../../deno.json" with { type: "json" };
+import type { CommandContext } from "../../src/cli/command_context.ts";
+import { harvestCommand } from "../../src/cli/harvest_command.ts";
+import { loadEpisodesCommand } from "../../src/cli/load_episodes_command.ts";
+import { setupCommand } from "../../src/cli/setup_command.ts";
+import { simulateCommand } from "../../src/cli/simulate_command.ts";
+import { type CliResult, runCli } from "../support/run_cli.ts";
+
+const context: CommandContext = {
+  signal: new AbortController().signal,
+  exitCode: 0,
+  version: denoJson.version,
+  loggingConfigured: false,
+};
+
+/** Every way to name a command on the command line, with what it declares. */
+const COMMANDS: [string, readonly Option[]][] = [
+  ["harvest", harvestCommand(context).options],
+  ["load_episodes", loadEpisodesCommand(context).options],
+  ["load-episodes", loadEpisodesCommand(context).options],
+  ["setup", setupCommand(context).options],
+  ["simulate", simulateCommand(context).options],
+];
+
+/**
+ * The help text of each option, keyed by its flags: from the line that
+ * starts with the flags to the next option's line, whitespace collapsed
+ * (commander wraps descriptions, even inside `(env: NAME)`).
+ */
+function optionEntries(
+  help: string,
+  options: readonly Option[],
+): Map<string, string> {
+  const lines = help.split("\n");
+  const starts = (line: string, flags: string) =>
+    line.startsWith(`  ${flags}`) &&
+    /^(\s|$)/.test(line.slice(2 + flags.length));
+  const entries = new Map<string, string>();
+  let from = 0;
+  const positions: [string, number][] = [];
+  for (const option of options) {
+    const index = lines.findIndex((line, i) =>
+      i >= from && starts(line, option.flags)
+    );
+    assert.ok(index >= 0, `${option.flags} is not listed (in order):\n${help}`);
+    positions.push([option.flags, index]);
+    from = index + 1;
+  }
+  const helpLine = lines.findIndex((line) => starts(line, "-h, --help"));
+  assert.ok(helpLine >= 0, "-h, --help is listed");
+  positions.forEach(([flags, index], i) => {
+    const end = positions[i + 1]?.[1] ?? helpLine;
+    entries.set(
+      flags,
+      lines.slice(index, end).join(" ").replace(/\s+/g, " ").trim(),
+    );
+  });
+  return entries;
+}
+
+/** Runs the CLI in an empty directory (no `.env`), removed afterwards. */
+async function run(args: string[]): Promise<CliResult> {
+  const cwd = await Deno.makeTempDir({ prefix: "ua-harvest-help-" });
+  try {
+    return await runCli(args, { cwd });
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+}
+
+for (const [name, options] of COMMANDS) {
+  Deno.test(`ua-harvest ${name} --help lists every option with its environment variable and default`, async () => {
+    const result = await run([name, "--help"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, "");
+    assert.ok(options.length > 0);
+    const entries = optionEntries(result.stdout, options);
+    for (const option of options) {
+      const entry = entries.get(option.flags)!;
+      if (option.envVar !== undefined) {
+        assert.ok(
+          entry.includes(`env: ${option.envVar})`),
+          `${option.flags} should name ${option.envVar}: ${entry}`,
+        );
+      } else {
+        assert.ok(!entry.includes("env:"), entry);
+      }
+      if (option.defaultValue !== undefined && !option.negate) {
+        assert.match(entry, /default: /, `${option.flags} shows its default`);
+      }
+    }
+  });
+}
+
+/**
+ * The original's flags (short letter, long name) and the variables they were
+ * bound to, plus its settings that only ever came from the environment:
+ * cron lines and `.env` files written for it must keep working.
+ */
+const ORIGINAL: Record<string, {
+  flags: [string, string, string?][];
+  envOnly: string[];
+}> = {
+  harvest: {
+    flags: [
+      ["-s", "--start"],
+      ["-e", "--end"],
+      ["-w", "--wait"],
+      ["-H", "--engage_host", "MATTERHORN_ENGAGE_HOST"],
+      ["-u", "--user", "MATTERHORN_REST_USER"],
+      ["-p", "--password", "MATTERHORN_REST_PASS"],
+      ["-o", "--output"],
+      ["-q", "--queue-name", "SQS_QUEUE_NAME"],
+      ["-b", "--batch-size"],
+      ["-i", "--interval", "DEFAULT_INTERVAL"],
+      ["", "--disable-start-end-span-check"],
+    ],
+    envOnly: [
+      "S3_HARVEST_TS_BUCKET",
+      "S3_LAST_ACTION_TS_KEY",
+      "EPISODE_CACHE_EXPIRE",
+      "MAX_START_END_SPAN",
+    ],
+  },
+  load_episodes: {
+    flags: [
+      ["-c", "--created_from_days_ago"],
+      ["-A", "--admin_host", "MATTERHORN_ADMIN_HOST"],
+      ["-E", "--engage_host", "MATTERHORN_ENGAGE_HOST"],
+      ["-e", "--es_host", "ELASTICSEARCH_HOST"],
+      ["-i", "--es_index", "EPISODE_INDEX_NAME"],
+      ["-w", "--wait"],
+      ["-u", "--user", "MATTERHORN_REST_USER"],
+      ["-p", "--password", "MATTERHORN_REST_PASS"],
+    ],
+    envOnly: [],
+  },
+};
+
+for (const [name, original] of Object.entries(ORIGINAL)) {
+  Deno.test(`${name} keeps the original's flags and environment variables`, () => {
+    const options = COMMANDS.find(([command]) => command === name)![1];
+    for (const [short, long, envVar] of original.flags) {
+      const option = options.find((o) => o.long === long);
+      assert.ok(option, `${long} is declared`);
+      assert.equal(option.short ?? "", short, `${long}'s short flag`);
+      if (envVar !== undefined) {
+        assert.equal(option.envVar, envVar, `${long}'s variable`);
+      }
+    }
+    const bound = new Set(options.map((o) => o.envVar));
+    for (const variable of original.envOnly) {
+      assert.ok(bound.has(variable), `${variable} is bound to an option`);
+    }
+  });
+}
+
+Deno.test("ua-harvest harvest --help documents the exit codes", async () => {
+  const result = await run(["harvest", "--help"]);
+  assert.equal(result.code, 0, result.stderr);
+  const codes = [...result.stdout.matchAll(/^ {2}(\d+) /gm)].map((m) =>
+    Number(m[1])
+  );
+  assert.deepEqual(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 130]);
+});
+
+Deno.test("ua-harvest --help lists every command", async () => {
+  const result = await run(["--help"]);
+  assert.equal(result.code, 0, result.stderr);
+  for (const name of ["harvest", "load_episodes", "setup", "simulate"]) {
+    assert.match(result.stdout, new RegExp(`^ {2}${name}\\b`, "m"), name);
+  }
+  assert.match(result.stdout, /load_episodes\|load-episodes/);
+});
+
+Deno.test("ua-harvest --version prints the version from deno.json", async () => {
+  for (const flag of ["--version", "-V"]) {
+    const result = await run([flag]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, `${denoJson.version}\n`, flag);
+  }
+});
