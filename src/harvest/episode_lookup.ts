@@ -98,7 +98,18 @@ export function createEpisodeLookup(
           stats.cacheHits++;
         }
         const misses = unknown.filter((id) => !cached.has(id));
-        const fetched = await mapConcurrent(misses, concurrency, fetchEpisode);
+        const fetched = await mapConcurrent(misses, concurrency, async (id) => {
+          try {
+            return await fetchEpisode(id);
+          } catch (error) {
+            // Name the episode: "did not answer /search/episode.json" alone
+            // does not tell an operator which one to look at.
+            if (error instanceof Error) {
+              error.message = `Episode ${id}: ${error.message}`;
+            }
+            throw error;
+          }
+        });
         stats.fetched += misses.length;
         const entries = misses.map((id, index) => {
           const episode = fetched[index] ?? null;

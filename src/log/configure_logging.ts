@@ -5,6 +5,7 @@ import {
   jsonLinesFormatter,
   type LogLevel,
   type Sink,
+  type TextFormatter,
 } from "@logtape/logtape";
 import { getLogglySink } from "./loggly_sink.ts";
 import { redactingFormatter } from "./redacting_formatter.ts";
@@ -35,6 +36,22 @@ const TEXT_FORMATTER = getTextFormatter({
 });
 
 /**
+ * JSON lines whose `message` reads like the text line: LogTape's formatter
+ * quotes string values inside the rendered message (`"…/checkpoint.json"`),
+ * so the message is rendered bare first. The values stay in `properties`.
+ */
+const JSON_FORMATTER: TextFormatter = (record) =>
+  jsonLinesFormatter({ ...record, message: [renderBare(record.message)] });
+
+function renderBare(message: readonly unknown[]): string {
+  return message.map((part, index) =>
+    index % 2 === 0 || typeof part === "string"
+      ? String(part)
+      : JSON.stringify(part)
+  ).join("");
+}
+
+/**
  * Configures LogTape for the whole process: every module logs under the
  * `ua-harvest` category. Call LogTape's `dispose()` before exiting to flush
  * (Loggly batches included).
@@ -49,7 +66,7 @@ export async function configureLogging(
     secrets = [],
     stream = Deno.stderr.writable,
   } = options;
-  const base = format === "json" ? jsonLinesFormatter : TEXT_FORMATTER;
+  const base = format === "json" ? JSON_FORMATTER : TEXT_FORMATTER;
   const sinks: Record<string, Sink> = {
     stderr: getStreamSink(stream, {
       formatter: redactingFormatter(base, secrets),
