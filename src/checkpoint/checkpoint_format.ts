@@ -8,7 +8,10 @@
  * ```
  *
  * `timestamp` is authoritative; `last_action_ts` (the original's format, in
- * `zone`) is there for people reading the object.
+ * `zone`) is there for people reading the object. With `--output file:PATH`
+ * the checkpoint also records how long the output file was when it was saved
+ * (`"output":{"path":"/data/actions.jsonl","size":123456}`), so a run can cut
+ * off a page that was written but never checkpointed (a crash in between).
  *
  * @module
  */
@@ -30,6 +33,19 @@ export interface Checkpoint {
    * that second again (the API's `start` has second granularity) and skips them.
    */
   readonly ids: readonly number[];
+  /**
+   * Where a file output ended when this checkpoint was saved; absent for
+   * other outputs and in checkpoints written before this field existed.
+   */
+  readonly output?: OutputPosition;
+}
+
+/** The length of an output file that matches a checkpoint. */
+export interface OutputPosition {
+  /** The output file (absolute path). */
+  readonly path: string;
+  /** Its size in bytes right after the last checkpointed page was written. */
+  readonly size: number;
 }
 
 /** Options for {@linkcode parseCheckpoint}. */
@@ -114,13 +130,31 @@ export function parseCheckpoint(
   ) {
     return fail(`'ids' must be a list of integers`);
   }
+  const output = record.output;
+  if (output !== undefined && !isOutputPosition(output)) {
+    return fail(
+      `'output' must be {"path": string, "size": bytes}, found ${
+        excerpt(JSON.stringify(output))
+      }`,
+    );
+  }
   return {
     timestamp: timestamp.round({
       smallestUnit: "second",
       roundingMode: "floor",
     }),
     ids: [...ids as number[]],
+    ...(output === undefined
+      ? {}
+      : { output: { path: output.path, size: output.size } }),
   };
+}
+
+function isOutputPosition(value: unknown): value is OutputPosition {
+  if (typeof value !== "object" || value === null) return false;
+  const { path, size } = value as Record<string, unknown>;
+  return typeof path === "string" && path !== "" &&
+    typeof size === "number" && Number.isSafeInteger(size) && size >= 0;
 }
 
 /**
@@ -140,6 +174,9 @@ export function serializeCheckpoint(
     last_action_ts: formatCompactTimestamp(checkpoint.timestamp, zone),
     zone,
     ids: [...new Set(checkpoint.ids)].sort((a, b) => a - b),
+    ...(checkpoint.output === undefined ? {} : {
+      output: { path: checkpoint.output.path, size: checkpoint.output.size },
+    }),
   });
 }
 

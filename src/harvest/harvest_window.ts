@@ -98,7 +98,13 @@ export async function harvestWindow(
     if (signal?.aborted) {
       return { checkpoint, pages, delivered, skipped, total, stopped: true };
     }
-    if (pages > 0 && waitMs > 0) await sleep(waitMs, signal);
+    if (pages > 0 && waitMs > 0) {
+      await sleep(waitMs, signal);
+      // A signal during the pause: the page before it was the one in flight.
+      if (signal?.aborted) {
+        return { checkpoint, pages, delivered, skipped, total, stopped: true };
+      }
+    }
     const page = await fetchPage({ start, end, limit: batchSize, offset });
     pages++;
     if (pages === 1) total = page.total;
@@ -117,7 +123,12 @@ export async function harvestWindow(
       for (const action of fresh) options.deliveredIds.add(action.id);
       delivered += fresh.length;
       const next = advanceCheckpoint(checkpoint, fresh);
-      if (saveCheckpoint && next && next !== checkpoint) {
+      // A sink with a position (a file) grew even when the checkpoint's
+      // second did not move: save so the position matches the output.
+      if (
+        saveCheckpoint && next &&
+        (next !== checkpoint || sink.position !== undefined)
+      ) {
         await saveCheckpoint(next);
       }
       checkpoint = next;

@@ -10,6 +10,8 @@ import {
   serializeCheckpoint,
 } from "../checkpoint/checkpoint_format.ts";
 import { resolveWindow } from "./resolve_window.ts";
+import { parseOffsetTimestamp } from "./opencast_time.ts";
+import type { ActionRecord } from "./action_record.ts";
 import { checkSpan } from "./check_span.ts";
 import { splitWindow } from "./split_window.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";
@@ -81,9 +83,10 @@ export async function runHarvest(
     checkSpan(window, settings.maxSpanSeconds);
   }
 
-  const update = !dryRun &&
-    (settings.updateCheckpoint === "always" ||
-      (settings.updateCheckpoint === "auto" && window.startSource !== "flag"));
+  // Whether this run moves the checkpoint (a dry run only says where to).
+  const moves = settings.updateCheckpoint === "always" ||
+    (settings.updateCheckpoint === "auto" && window.startSource !== "flag");
+  const update = !dryRun && moves;
   logger.info(
     "Harvesting {start} to {end} ({zone}), {startUtc} to {endUtc} UTC, start from {startSource}, " +
       "{windows} window(s), output {output}, checkpoint {checkpointStore}{saving}",
@@ -104,6 +107,17 @@ export async function runHarvest(
   const cache = stack.use(await openEpisodeCache(settings));
   const dryRunSink = dryRun ? createDryRunSink(describeOutput(settings)) : null;
   const sink = stack.use(dryRunSink ?? await openSink(settings));
+  if (
+    update && window.startSource === "checkpoint" && stored?.output &&
+    sink.resume
+  ) {
+    // A crash between writing a page and saving the checkpoint left that page
+    // in the output; this run fetches it again, so take it back first.
+    await sink.resume(
+      stored.output,
+      (record) => isAfter(record, stored, window.end),
+    );
+  }
   const client = new OpencastClient({
     host: settings.engage.host,
     user: settings.engage.user,
@@ -122,7 +136,6 @@ export async function runHarvest(
     missingTtlSeconds: settings.missingEpisodeTtlSeconds,
   });
   const progress = settings.progress ? createProgressLine() : null;
-  const deliveredIds = new Set<number>();
   let checkpoint = stored;
   let pages = 0;
   let delivered = 0;
@@ -144,9 +157,17 @@ export async function runHarvest(
         sink,
         checkpoint,
         saveCheckpoint: update
-          ? (next) => store.save(serializeCheckpoint(next, settings.zone))
+          ? (next) =>
+            store.save(
+              serializeCheckpoint(
+                { ...next, output: sink.position?.() },
+                settings.zone,
+              ),
+            )
           : undefined,
-        deliveredIds,
+        // Sub-windows share no second, so no action can be in two of them:
+        // one set per window keeps a long catch-up's memory flat.
+        deliveredIds: new Set(),
         signal,
         onPage: (p) =>
           progress?.update({
@@ -162,8 +183,9 @@ export async function runHarvest(
       total += result.total;
       if (windows.length > 1) {
         logger.info(
-          "Window {index} of {count} done: {delivered} actions, checkpoint {checkpoint}",
+          "Window {index} of {count} {state}: {delivered} actions, checkpoint {checkpoint}",
           {
+            state: result.stopped ? "stopped" : "done",
             index: index + 1,
             count: windows.length,
             delivered: result.delivered,
@@ -203,11 +225,17 @@ export async function runHarvest(
     );
     if (dryRunSink) {
       logger.info(
-        "Dry run: would have sent {count} records to {output} and moved the checkpoint to {checkpoint}",
+        "Dry run: would have sent {count} records to {output} and {move} the checkpoint " +
+          "{checkpoint}; nothing was sent or saved",
         {
           count: dryRunSink.count,
           output: describeOutput(settings),
-          checkpoint: checkpoint?.timestamp.toString() ?? "none",
+          move: moves ? "moved" : "left",
+          checkpoint: moves
+            ? `to ${checkpoint?.timestamp.toString() ?? "none"}`
+            : `at ${
+              stored?.timestamp.toString() ?? "none"
+            } (this run does not move it)`,
           sample: dryRunSink.sample,
         },
       );
@@ -219,6 +247,29 @@ export async function runHarvest(
     ? EXIT_CODES.interrupted
     : EXIT_CODES.terminated;
   return { exitCode, delivered, checkpoint };
+}
+
+/**
+ * Whether a record lies after the checkpoint and within the window, i.e.
+ * whether this run delivers it again.
+ */
+function isAfter(
+  record: ActionRecord,
+  checkpoint: Checkpoint,
+  end: Temporal.Instant,
+): boolean {
+  const created = typeof record.timestamp === "string"
+    ? parseOffsetTimestamp(record.timestamp)
+    : null;
+  if (created === null || typeof record.action_id !== "number") return false;
+  const second = created.round({
+    smallestUnit: "second",
+    roundingMode: "floor",
+  });
+  const order = Temporal.Instant.compare(second, checkpoint.timestamp);
+  return Temporal.Instant.compare(second, end) <= 0 &&
+    (order > 0 ||
+      (order === 0 && !checkpoint.ids.includes(record.action_id)));
 }
 
 function wallClock(instant: Temporal.Instant, zone: string): string {

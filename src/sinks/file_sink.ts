@@ -1,7 +1,8 @@
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import { ConfigError } from "../errors.ts";
 import type { RecordSink } from "./record_sink.ts";
+import type { ActionRecord } from "../harvest/action_record.ts";
 import { encodeJsonLines } from "./_json_lines.ts";
 
 /** Options for {@linkcode openFileSink}. */
@@ -17,6 +18,10 @@ const logger = getLogger(["ua-harvest", "sink", "file"]);
  * an fsync, so when `deliver` resolves the page is on disk and the checkpoint
  * may move. A crash can only leave a torn last line; opening the file again
  * cuts it off, so the file never holds half a record.
+ *
+ * `position()` is the file's size after the last page; saved with the
+ * checkpoint, it lets the next run `resume()` by cutting off a page that was
+ * written but not checkpointed, so a crash between the two repeats nothing.
  */
 export async function openFileSink(
   options: FileSinkOptions,
@@ -35,23 +40,109 @@ export async function openFileSink(
     );
   }
   await cutTornLine(file, path);
+  const absolute = resolve(path);
+  let size = (await file.stat()).size;
   return {
     description: `file:${path}`,
     async deliver(records) {
       if (records.length === 0) return;
       const bytes = encodeJsonLines(records);
-      await file.seek(0, Deno.SeekMode.End);
+      const end = await file.seek(0, Deno.SeekMode.End);
       let written = 0;
       while (written < bytes.length) {
         written += await file.write(bytes.subarray(written));
       }
       await file.syncData();
+      size = end + bytes.length;
+    },
+    position() {
+      return { path: absolute, size };
+    },
+    async resume(position, redelivered) {
+      if (resolve(position.path) !== absolute) return 0;
+      size = (await file.stat()).size;
+      if (size <= position.size) return 0;
+      const tail = await readTail(file, position.size, size);
+      const records = tail === null ? null : parseLines(tail);
+      if (records === null) {
+        logger.warn(
+          "{path} has {bytes} bytes after the position saved with the checkpoint that are not " +
+            "this tool's records; they are kept",
+          { path, bytes: size - position.size },
+        );
+        return 0;
+      }
+      const cut = records.filter(redelivered).length;
+      if (cut < records.length) {
+        // Some of it will not be fetched again (older than the checkpoint, or
+        // another run's output): rewriting around it could lose it in a
+        // crash, and a repeat is the lesser harm.
+        if (cut > 0) {
+          logger.warn(
+            "{path} ends with {records} records written after the last checkpoint, {cut} of which " +
+              "this run delivers again; all are kept, so those {cut} appear twice",
+            { path, records: records.length, cut },
+          );
+        }
+        return 0;
+      }
+      await file.truncate(position.size);
+      await file.syncData();
+      logger.warn(
+        "Took back {records} records from the end of {path}: they were written but not " +
+          "checkpointed before the last run stopped, and this run delivers them again",
+        { records: cut, path },
+      );
+      size = position.size;
+      return cut;
     },
     [Symbol.asyncDispose]() {
       file.close();
       return Promise.resolve();
     },
   };
+}
+
+// The most bytes resume() reads back: a page is far smaller, and a longer
+// tail is not the harvest's own unsaved page, so it is kept.
+const MAX_TAIL_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The bytes from `from` to `to`, or `null` when `from` is not at a line
+ * boundary or the stretch is too long to be one page.
+ */
+async function readTail(
+  file: Deno.FsFile,
+  from: number,
+  to: number,
+): Promise<Uint8Array | null> {
+  if (to - from > MAX_TAIL_BYTES) return null;
+  const bytes = new Uint8Array(to - from + (from > 0 ? 1 : 0));
+  await file.seek(from > 0 ? from - 1 : 0, Deno.SeekMode.Start);
+  let read = 0;
+  while (read < bytes.length) {
+    const n = await file.read(bytes.subarray(read));
+    if (n === null) return null;
+    read += n;
+  }
+  if (from > 0 && bytes[0] !== 10) return null;
+  return from > 0 ? bytes.subarray(1) : bytes;
+}
+
+/** The records of whole JSON lines, or `null` when a line is not a record. */
+function parseLines(bytes: Uint8Array): ActionRecord[] | null {
+  const records: ActionRecord[] = [];
+  for (const line of new TextDecoder().decode(bytes).split("\n")) {
+    if (line === "") continue;
+    try {
+      const value = JSON.parse(line);
+      if (typeof value !== "object" || value === null) return null;
+      records.push(value as ActionRecord);
+    } catch {
+      return null;
+    }
+  }
+  return records;
 }
 
 /** Truncates the file after its last newline (a write cut short by a crash). */

@@ -1,4 +1,5 @@
 import type { ActionRecord } from "../harvest/action_record.ts";
+import type { OutputPosition } from "../checkpoint/checkpoint_format.ts";
 
 /**
  * Where harvested records go. A sink delivers one page at a time and resolves
@@ -15,4 +16,21 @@ export interface RecordSink extends AsyncDisposable {
    * the message names them.
    */
   deliver(records: readonly ActionRecord[]): Promise<void>;
+  /**
+   * Only sinks that can take back what they wrote (a file): where the output
+   * ends now, saved with the checkpoint after each page.
+   */
+  position?(): OutputPosition;
+  /**
+   * Only with {@linkcode position}: takes back what was written after a
+   * checkpointed position (a page written but not checkpointed before a
+   * crash) when `redelivered` says this run delivers every record of it
+   * again; otherwise keeps it all (a repeat rather than a loss).
+   *
+   * @returns How many records were taken back.
+   */
+  resume?(
+    position: OutputPosition,
+    redelivered: (record: ActionRecord) => boolean,
+  ): Promise<number>;
 }

@@ -200,3 +200,38 @@ Deno.test("parseCheckpoint() shortens a long corrupt text in its message", () =>
       error.message.includes("the checkpoint store"),
   );
 });
+
+Deno.test("serializeCheckpoint() keeps a file output's position, which parseCheckpoint() reads back", () => {
+  const text = serializeCheckpoint(
+    {
+      timestamp: Temporal.Instant.from("2016-10-21T18:03:27Z"),
+      ids: [1],
+      output: { path: "/data/actions.jsonl", size: 4096 },
+    },
+    NY,
+  );
+  assert.match(text, /"output":\{"path":"\/data\/actions.jsonl","size":4096\}/);
+  assert.deepEqual(parseCheckpoint(text, NY).output, {
+    path: "/data/actions.jsonl",
+    size: 4096,
+  });
+  assert.equal(
+    parseCheckpoint(
+      '{"version":1,"timestamp":"2016-10-21T18:03:27Z","ids":[]}',
+      NY,
+    ).output,
+    undefined,
+  );
+});
+
+Deno.test("parseCheckpoint() rejects a malformed output position", () => {
+  assert.throws(
+    () =>
+      parseCheckpoint(
+        '{"version":1,"timestamp":"2016-10-21T18:03:27Z","output":{"path":"x","size":-1}}',
+        NY,
+      ),
+    (error) =>
+      error instanceof ApiContractError && /'output'/.test(error.message),
+  );
+});

@@ -61,3 +61,54 @@ Deno.test("openFileSink() cuts a torn last line left by a crash", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("openFileSink() resume() takes back records written after the saved position when all are redelivered", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "actions.jsonl");
+  try {
+    let saved;
+    {
+      await using sink = await openFileSink({ path });
+      await sink.deliver([record(1), record(2)]);
+      saved = sink.position!();
+      // Written, then the process died before the checkpoint was saved.
+      await sink.deliver([record(3), record(4)]);
+    }
+    await using sink = await openFileSink({ path });
+    const cut = await sink.resume!(saved, (r) => r.action_id > 2);
+    assert.equal(cut, 2);
+    assert.deepEqual(sink.position!(), saved);
+    await sink.deliver([record(3), record(4)]);
+    const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+    assert.deepEqual(lines.map((l) => JSON.parse(l).action_id), [1, 2, 3, 4]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("openFileSink() resume() keeps the tail when some of it will not be delivered again, or is another file's", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "actions.jsonl");
+  try {
+    let saved;
+    {
+      await using sink = await openFileSink({ path });
+      await sink.deliver([record(1)]);
+      saved = sink.position!();
+      await sink.deliver([record(2), record(3)]);
+    }
+    await using sink = await openFileSink({ path });
+    assert.equal(await sink.resume!(saved, (r) => r.action_id === 3), 0);
+    assert.equal(
+      await sink.resume!(
+        { ...saved, path: join(dir, "other.jsonl") },
+        () => true,
+      ),
+      0,
+    );
+    const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+    assert.deepEqual(lines.map((l) => JSON.parse(l).action_id), [1, 2, 3]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,221 @@
+/**
+ * Shared pieces of the delivery-guarantee suites: a simulator, the loopback
+ * SQS and S3 fakes, the CLI run as a subprocess against them, and counting
+ * what arrived downstream by action id.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import {
+  type Simulator,
+  startSimulator,
+} from "../../src/simulate/start_simulator.ts";
+import { type SqsFake, startSqsFake } from "../support/sqs_fake.ts";
+import { type S3Fake, startS3Fake } from "../support/s3_fake.ts";
+import { cliCommand, type CliResult } from "../support/run_cli.ts";
+
+/** The simulator's zone, passed to the harvester as `--server-timezone`. */
+export const ZONE = "America/New_York";
+/** The queue every suite sends to. */
+export const QUEUE = "actions";
+/** The S3 checkpoint location. */
+export const BUCKET = "harvest-state";
+export const KEY = "last-action-ts";
+
+/** Options for {@linkcode openFixture}. */
+export interface FixtureOptions {
+  /** Actions generated at start. @default 1000 */
+  readonly actions?: number;
+  /** They are spread over this many seconds up to now. @default 120 */
+  readonly spanSeconds?: number;
+  /** Delay the simulator adds to every answer, to make runs slow enough to interrupt. @default 0 */
+  readonly latencyMs?: number;
+  /** Episodes (few keep episode lookups short under latency). @default 10 */
+  readonly episodes?: number;
+  /** Queues created up front. @default [] */
+  readonly queues?: readonly string[];
+}
+
+/** A simulator, SQS and S3 fakes and a temp dir, disposed together. */
+export interface Fixture extends AsyncDisposable {
+  readonly sim: Simulator;
+  readonly sqs: SqsFake;
+  readonly s3: S3Fake;
+  /** A fresh temp dir for state files, caches and outputs. */
+  readonly dir: string;
+  /** The environment a CLI run gets: AWS endpoints, test credentials, XDG dirs. */
+  readonly env: Record<string, string>;
+  /** `harvest` with the simulator, zone, cache file and no pause between pages. */
+  harvestArgs(...more: string[]): string[];
+  /** Runs the CLI to completion. */
+  run(
+    args: readonly string[],
+    env?: Record<string, string>,
+  ): Promise<CliResult>;
+  /** Starts the CLI; the caller awaits `done` (and may kill `child` first). */
+  spawn(args: readonly string[], env?: Record<string, string>): Spawned;
+  /** Action ids of the messages in a queue, in arrival order. */
+  queuedIds(queue?: string): number[];
+}
+
+/** A CLI run in progress. */
+export interface Spawned {
+  readonly child: Deno.ChildProcess;
+  readonly done: Promise<CliResult>;
+}
+
+/** Starts the simulator and the fakes; `await using` the result. */
+export async function openFixture(
+  options: FixtureOptions = {},
+): Promise<Fixture> {
+  const sim = await startSimulator({
+    port: 0,
+    actions: options.actions ?? 1000,
+    spanSeconds: options.spanSeconds ?? 120,
+    latencyMs: options.latencyMs ?? 0,
+    episodes: options.episodes ?? 10,
+    timezone: ZONE,
+    quiet: true,
+  });
+  const sqs = await startSqsFake({ queues: options.queues ?? [] });
+  const s3 = await startS3Fake();
+  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-delivery-" });
+  const env = {
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    AWS_ENDPOINT_URL_S3: s3.url,
+    S3_FORCE_PATH_STYLE: "true",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_REGION: "us-east-1",
+    XDG_STATE_HOME: join(dir, "state"),
+    XDG_CACHE_HOME: join(dir, "cache"),
+  };
+  const spawned: Spawned[] = [];
+  return {
+    sim,
+    sqs,
+    s3,
+    dir,
+    env,
+    harvestArgs: (...more) => [
+      "harvest",
+      "-H",
+      sim.url,
+      "--server-timezone",
+      ZONE,
+      "--cache-file",
+      join(dir, "episodes.sqlite"),
+      "--wait",
+      "0",
+      ...more,
+    ],
+    run: (args, extra = {}) =>
+      collect(
+        cliCommand(args, { env: { ...env, ...extra }, cwd: dir }).spawn(),
+      ),
+    spawn(args, extra = {}) {
+      const child = cliCommand(args, { env: { ...env, ...extra }, cwd: dir })
+        .spawn();
+      const run = { child, done: collect(child) };
+      spawned.push(run);
+      return run;
+    },
+    queuedIds: (queue = QUEUE) =>
+      sqs.messages(queue).map((m) => JSON.parse(m.body).action_id as number),
+    async [Symbol.asyncDispose]() {
+      for (const run of spawned) {
+        try {
+          run.child.kill("SIGKILL");
+        } catch {
+          // Already exited.
+        }
+        await run.done;
+      }
+      await sim.close();
+      await sqs.close();
+      await s3.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+async function collect(child: Deno.ChildProcess): Promise<CliResult> {
+  const output = await child.output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** How often each id arrived, against the ids that should have. */
+export interface Tally {
+  /** Expected ids that never arrived. */
+  readonly missing: number[];
+  /** Ids that arrived but were not expected. */
+  readonly unexpected: number[];
+  /** Arrivals beyond the first, summed over ids. */
+  readonly duplicates: number;
+}
+
+/** Compares arrivals with the expected ids. */
+export function tally(
+  arrived: readonly number[],
+  expected: Iterable<number>,
+): Tally {
+  const counts = new Map<number, number>();
+  for (const id of arrived) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const want = new Set(expected);
+  return {
+    missing: [...want].filter((id) => !counts.has(id)),
+    unexpected: [...counts.keys()].filter((id) => !want.has(id)),
+    duplicates: arrived.length - counts.size,
+  };
+}
+
+/** The ids of the simulator's actions: all, or those created at or after `from`. */
+export function simIds(sim: Simulator, from?: Temporal.Instant): number[] {
+  return sim.actions().filter((a) =>
+    from === undefined || Temporal.Instant.compare(a.created, from) >= 0
+  ).map((a) => a.id);
+}
+
+/** Polls until `condition` holds; throws after `timeoutMs`. */
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Action ids of a JSON-lines file, and whether it ends in a half line. */
+export async function fileIds(
+  path: string,
+): Promise<{ ids: number[]; tornLine: boolean }> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      return { ids: [], tornLine: false };
+    }
+    throw error;
+  }
+  const lines = text.split("\n");
+  const last = lines.pop();
+  return {
+    ids: lines.map((line) => JSON.parse(line).action_id as number),
+    tornLine: last !== "",
+  };
+}
+
+/** Non-empty lines of a process's stderr. */
+export function stderrLines(result: CliResult): string[] {
+  return result.stderr.split("\n").filter((line) => line.trim() !== "");
+}

@@ -1,0 +1,198 @@
+/**
+ * One harvest at a time (issue 4): two runs started together on the same
+ * checkpoint, with the Redis lock and with the file lock; a stale Redis lock
+ * from a dead run expires. The CLI runs as a subprocess against a slow
+ * simulator, the SQS and S3 fakes and a real Redis.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import {
+  BUCKET,
+  type Fixture,
+  KEY,
+  openFixture,
+  QUEUE,
+  simIds,
+  stderrLines,
+  tally,
+  waitFor,
+} from "./_delivery_fixture.ts";
+import { startRedisServer } from "../support/redis_server.ts";
+import type { CliResult } from "../support/run_cli.ts";
+
+/** The Redis key of the lock on the S3 checkpoint (see open_harvest_parts.ts). */
+const LOCK_KEY = `ua-harvest:lock:s3://${BUCKET}/${KEY}`;
+/** Pages of 100 actions; 600 actions take 7 requests (the last one empty). */
+const PAGES = 7;
+
+function slowFixture(): Promise<Fixture> {
+  return openFixture({
+    actions: 600,
+    spanSeconds: 60,
+    latencyMs: 100,
+    episodes: 5,
+  });
+}
+
+/** The winner delivered everything once; the loser said one line and did nothing. */
+function assertOneWorked(
+  f: Fixture,
+  results: readonly CliResult[],
+  lockMessage: RegExp,
+) {
+  const codes = results.map((r) => r.code).sort((a, b) => a - b);
+  assert.deepEqual(codes, [0, 8], results.map((r) => r.stderr).join("\n"));
+  const loser = results.find((r) => r.code === 8)!;
+  const lines = stderrLines(loser);
+  assert.equal(lines.length, 1, loser.stderr);
+  assert.match(lines[0]!, lockMessage);
+  assert.equal(loser.stdout, "");
+  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), {
+    missing: [],
+    unexpected: [],
+    duplicates: 0,
+  });
+  assert.equal(f.sim.stats().actionRequests, PAGES, "only one run asked");
+}
+
+Deno.test("harvest started twice at once on a local checkpoint: one works, the other exits 8 on the file lock", async () => {
+  await using f = await slowFixture();
+  const args = f.harvestArgs(
+    "--queue-name",
+    QUEUE,
+    "--state-file",
+    join(f.dir, "checkpoint.json"),
+    "-b",
+    "100",
+    "-i",
+    "5",
+    "--wait",
+    "0.2",
+  );
+  const results = await Promise.all(
+    [f.spawn(args), f.spawn(args)].map((r) => r.done),
+  );
+  assertOneWorked(
+    f,
+    results,
+    /Another harvest is running \(lock file .*checkpoint\.json\.lock is held by PID \d+\)/,
+  );
+});
+
+Deno.test("harvest started twice at once with Redis configured: one works, the other exits 8 on the Redis lock", async () => {
+  await using redis = await startRedisServer();
+  await using f = await slowFixture();
+  const env = {
+    S3_HARVEST_TS_BUCKET: BUCKET,
+    S3_LAST_ACTION_TS_KEY: KEY,
+    REDIS_URL: redis.url,
+  };
+  const args = f.harvestArgs(
+    "--queue-name",
+    QUEUE,
+    "-b",
+    "100",
+    "-i",
+    "5",
+    "--wait",
+    "0.2",
+  );
+  const results = await Promise.all(
+    [f.spawn(args, env), f.spawn(args, env)].map((r) => r.done),
+  );
+  assertOneWorked(
+    f,
+    results,
+    new RegExp(`Another harvest is running \\(lock ${escape(LOCK_KEY)} held`),
+  );
+  const client = new Redis(redis.url);
+  try {
+    assert.equal(await client.exists(LOCK_KEY), 0, "released at exit");
+  } finally {
+    await client.quit();
+  }
+});
+
+Deno.test("harvest waits out a stale Redis lock left by a dead run, then resumes from the checkpoint", async () => {
+  await using redis = await startRedisServer();
+  await using f = await slowFixture();
+  const client = new Redis(redis.url);
+  try {
+    const env = {
+      S3_HARVEST_TS_BUCKET: BUCKET,
+      S3_LAST_ACTION_TS_KEY: KEY,
+      REDIS_URL: redis.url,
+    };
+    const args = f.harvestArgs("--queue-name", QUEUE, "-b", "100", "-i", "5");
+
+    // A run killed mid-harvest leaves its key behind, with a time to live.
+    const run = f.spawn(args, env);
+    await waitFor(() => f.queuedIds().length >= 200, "two pages");
+    run.child.kill("SIGKILL");
+    await run.done;
+    const ttl = await client.pttl(LOCK_KEY);
+    assert.ok(ttl > 0 && ttl <= 60_000, `the lock expires by itself (${ttl})`);
+    const sent = f.queuedIds().length;
+
+    const locked = await f.run(args, env);
+    assert.equal(locked.code, 8, locked.stderr);
+    assert.equal(stderrLines(locked).length, 1, locked.stderr);
+    assert.match(locked.stderr, /expires by itself within \d+ s/);
+    assert.equal(f.queuedIds().length, sent, "the locked-out run sent nothing");
+
+    // Time passes (shortened here): the key expires and the next run resumes.
+    await client.pexpire(LOCK_KEY, 300);
+    await waitForExpiry(client);
+    const resumed = await f.run(args, env);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const counted = tally(f.queuedIds(), simIds(f.sim));
+    assert.deepEqual(counted.missing, []);
+    assert.ok(counted.duplicates <= 100, `${counted.duplicates} duplicates`);
+  } finally {
+    await client.quit();
+  }
+});
+
+Deno.test("harvest refuses to start while a lock key is set, and runs once it expired", async () => {
+  await using redis = await startRedisServer();
+  await using f = await openFixture({ actions: 100, spanSeconds: 60 });
+  const client = new Redis(redis.url);
+  try {
+    const env = {
+      S3_HARVEST_TS_BUCKET: BUCKET,
+      S3_LAST_ACTION_TS_KEY: KEY,
+      REDIS_URL: redis.url,
+    };
+    const args = f.harvestArgs("--queue-name", QUEUE, "-i", "5");
+    await client.set(LOCK_KEY, "a-run-that-died", "PX", 1500);
+    const locked = await f.run(args, env);
+    assert.equal(locked.code, 8, locked.stderr);
+    assert.equal(f.sqs.hasQueue(QUEUE), false, "nothing sent");
+    assert.equal(f.s3.requests.PutObject ?? 0, 0, "nothing saved");
+    assert.equal(f.sim.stats().requests, 0, "nothing fetched");
+
+    await waitForExpiry(client);
+    const later = await f.run(args, env);
+    assert.equal(later.code, 0, later.stderr);
+    assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), {
+      missing: [],
+      unexpected: [],
+      duplicates: 0,
+    });
+  } finally {
+    await client.quit();
+  }
+});
+
+async function waitForExpiry(client: Redis): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await client.exists(LOCK_KEY) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${LOCK_KEY} did not expire`);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}

@@ -1,0 +1,137 @@
+/**
+ * SIGTERM and SIGINT during a harvest (issue 4, "progress is saved as it is
+ * made"): the page in flight is finished and checkpointed, the exit code is
+ * 143 or 130, and the rerun delivers the rest exactly once. A second signal
+ * stops at once. The CLI runs as a subprocess against a slow simulator.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { existsSync } from "node:fs";
+import {
+  type Fixture,
+  openFixture,
+  QUEUE,
+  simIds,
+  tally,
+  waitFor,
+  ZONE,
+} from "./_delivery_fixture.ts";
+import { parseCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
+
+const BATCH = 100;
+
+function args(f: Fixture, ...more: string[]): string[] {
+  return f.harvestArgs(
+    "--queue-name",
+    QUEUE,
+    "--state-file",
+    join(f.dir, "checkpoint.json"),
+    "-b",
+    String(BATCH),
+    "-i",
+    "5",
+    ...more,
+  );
+}
+
+/** The checkpoint matches exactly the actions that arrived: the newest second and its ids. */
+async function assertCheckpointCovers(f: Fixture, arrived: readonly number[]) {
+  const text = await Deno.readTextFile(join(f.dir, "checkpoint.json"));
+  const checkpoint = parseCheckpoint(text, ZONE);
+  const delivered = f.sim.actions().filter((a) => arrived.includes(a.id));
+  const newest = delivered.at(-1)!.created;
+  assert.equal(checkpoint.timestamp.toString(), newest.toString());
+  assert.deepEqual(
+    checkpoint.ids,
+    delivered.filter((a) => a.created.equals(newest)).map((a) => a.id),
+  );
+}
+
+async function stopMidRun(signal: "SIGTERM" | "SIGINT", code: number) {
+  await using f = await openFixture({
+    actions: 800,
+    spanSeconds: 60,
+    latencyMs: 150,
+    episodes: 5,
+  });
+  const run = f.spawn(args(f));
+  // Page 3 asked for: pages 1 and 2 are delivered, page 3 is in flight.
+  await waitFor(() => f.sim.stats().actionRequests >= 3, "page 3");
+  run.child.kill(signal);
+  const stopped = await run.done;
+  assert.equal(stopped.code, code, stopped.stderr);
+  assert.match(stopped.stderr, new RegExp(`stopped by ${signal}`));
+  assert.equal(f.sim.stats().actionRequests, 3, "no page after the signal");
+  const arrived = f.queuedIds();
+  assert.equal(arrived.length, 3 * BATCH, "the page in flight was finished");
+  await assertCheckpointCovers(f, arrived);
+
+  const rerun = await f.run(args(f));
+  assert.equal(rerun.code, 0, rerun.stderr);
+  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), {
+    missing: [],
+    unexpected: [],
+    duplicates: 0,
+  });
+}
+
+Deno.test("harvest stopped by SIGTERM finishes the page in flight, saves the checkpoint and exits 143", async () => {
+  await stopMidRun("SIGTERM", 143);
+});
+
+Deno.test("harvest stopped by SIGINT finishes the page in flight, saves the checkpoint and exits 130", async () => {
+  await stopMidRun("SIGINT", 130);
+});
+
+Deno.test("harvest stopped by SIGTERM during the pause between pages fetches no further page", async () => {
+  await using f = await openFixture({ actions: 300, spanSeconds: 60 });
+  const run = f.spawn(args(f, "--wait", "30"));
+  await waitFor(() => f.queuedIds().length === BATCH, "page 1 delivered");
+  await waitFor(
+    () => existsSync(join(f.dir, "checkpoint.json")),
+    "page 1 checkpointed",
+  );
+  // Let the run reach its 30 s pause.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  run.child.kill("SIGTERM");
+  const stopped = await run.done;
+  assert.equal(stopped.code, 143, stopped.stderr);
+  assert.equal(f.sim.stats().actionRequests, 1);
+  assert.equal(f.queuedIds().length, BATCH);
+  await assertCheckpointCovers(f, f.queuedIds());
+
+  const rerun = await f.run(args(f));
+  assert.equal(rerun.code, 0, rerun.stderr);
+  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), {
+    missing: [],
+    unexpected: [],
+    duplicates: 0,
+  });
+});
+
+Deno.test("harvest stops at once on a second signal, leaving the page in flight undelivered and unsaved", async () => {
+  await using f = await openFixture({
+    actions: 250,
+    spanSeconds: 60,
+    latencyMs: 1000,
+    episodes: 3,
+  });
+  const run = f.spawn(args(f));
+  // Page 2 asked for; the simulator answers it a second later.
+  await waitFor(() => f.sim.stats().actionRequests >= 2, "page 2");
+  run.child.kill("SIGTERM");
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  run.child.kill("SIGTERM");
+  const stopped = await run.done;
+  assert.equal(stopped.code, 143, stopped.stderr);
+  assert.equal(f.queuedIds().length, BATCH, "page 2 was not delivered");
+  await assertCheckpointCovers(f, f.queuedIds());
+
+  const rerun = await f.run(args(f));
+  assert.equal(rerun.code, 0, rerun.stderr);
+  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), {
+    missing: [],
+    unexpected: [],
+    duplicates: 0,
+  });
+});
