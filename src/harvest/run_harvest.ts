@@ -143,6 +143,9 @@ export async function runHarvest(
   let total = 0;
   let stopped = false;
   let outcome = "failed";
+  // Progress of the window in flight, so a failed run's summary still counts
+  // the pages it delivered (and saved) before the failure.
+  let inFlight = { pages: 0, delivered: 0 };
   try {
     for (const [index, part] of windows.entries()) {
       const result = await harvestWindow({
@@ -157,25 +160,30 @@ export async function runHarvest(
         sink,
         checkpoint,
         saveCheckpoint: update
-          ? (next) =>
-            store.save(
+          ? async (next) => {
+            await store.save(
               serializeCheckpoint(
                 { ...next, output: sink.position?.() },
                 settings.zone,
               ),
-            )
+            );
+            checkpoint = next;
+          }
           : undefined,
         // Sub-windows share no second, so no action can be in two of them:
         // one set per window keeps a long catch-up's memory flat.
         deliveredIds: new Set(),
         signal,
-        onPage: (p) =>
+        onPage: (p) => {
+          inFlight = p;
           progress?.update({
             pages: pages + p.pages,
             delivered: delivered + p.delivered,
             total: total + p.total,
-          }),
+          });
+        },
       });
+      inFlight = { pages: 0, delivered: 0 };
       checkpoint = result.checkpoint;
       pages += result.pages;
       delivered += result.delivered;
@@ -202,6 +210,8 @@ export async function runHarvest(
   } finally {
     progress?.done();
     const seconds = (performance.now() - startedAt) / 1000;
+    delivered += inFlight.delivered;
+    pages += inFlight.pages;
     const summary = {
       outcome,
       actions: delivered,

@@ -173,6 +173,16 @@ Deno.test("harvest (CLI) failure paths against simulate, Redis, S3 and SQS", asy
           const result = await runCli(args, { env: env(sim.url), cwd: home });
           assertExit(result, 4);
           assert.match(result.stderr, /search\/episode\.json/);
+          assert.match(
+            result.stderr,
+            new RegExp(`Episode ${failing}`),
+            "the error names the episode",
+          );
+          assert.match(
+            result.stderr,
+            new RegExp(`Harvest failed: ${2 * batch} actions in 2 pages`),
+            "the summary of a failed run counts what it delivered",
+          );
           assert.ok(sim.stats().byEpisodeId[failing]! >= 2, "retried");
         }
         assert.deepEqual(
