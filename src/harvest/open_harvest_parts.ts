@@ -14,6 +14,8 @@ import { createS3CheckpointStore } from "../checkpoint/s3_checkpoint_store.ts";
 import type { EpisodeCache } from "../cache/episode_cache.ts";
 import { openSqliteEpisodeCache } from "../cache/sqlite_episode_cache.ts";
 import { createRedisEpisodeCache } from "../cache/redis_episode_cache.ts";
+import { connectRedis } from "../cache/redis_connection.ts";
+import type { Redis } from "ioredis";
 import { createNullEpisodeCache } from "../cache/null_episode_cache.ts";
 import type { RunLock } from "../lock/run_lock.ts";
 import { acquireRedisRunLock } from "../lock/redis_run_lock.ts";
@@ -28,11 +30,66 @@ import type { ActionRecord } from "./action_record.ts";
 const logger = getLogger(["ua-harvest", "harvest"]);
 
 /**
- * Runs whose Redis was found unreachable while taking the lock: the cache
- * then does not try again, so a Redis outage costs one connection timeout
- * and gives one warning, not one per part.
+ * Connects to Redis when it is configured. An unreachable Redis is not an
+ * error: the run goes on with the file lock and no episode cache, and this is
+ * the one warning it gives. The caller owns (and quits) the connection.
  */
-const redisDown = new WeakSet<HarvestSettings>();
+export async function connectConfiguredRedis(
+  settings: HarvestSettings,
+): Promise<Redis | null> {
+  if (settings.cache.kind !== "redis") return null;
+  try {
+    return (await connectRedis({ url: settings.cache.url })).client;
+  } catch (error) {
+    if (!(error instanceof UnreachableError)) throw error;
+    logger.warn(
+      "Redis unreachable, harvesting without the episode cache and with the file lock {path}: {reason}",
+      { path: settings.lockFile, reason: error.message },
+    );
+    return null;
+  }
+}
+
+/** Where the checkpoint lives, as stores describe it; names the run lock. */
+export function describeCheckpoint(settings: HarvestSettings): string {
+  const { checkpoint } = settings;
+  return checkpoint.kind === "s3"
+    ? `s3://${checkpoint.bucket}/${checkpoint.key}`
+    : checkpoint.path;
+}
+
+/**
+ * Takes the run lock before anything else is touched: in Redis when it is
+ * configured and reachable (so runs on several machines exclude each other),
+ * else an OS file lock beside the state file.
+ */
+export function acquireRunLock(
+  settings: HarvestSettings,
+  redis: Redis | null,
+): Promise<RunLock> {
+  if (redis === null) return acquireFileRunLock({ path: settings.lockFile });
+  return acquireRedisRunLock({
+    client: redis,
+    key: `ua-harvest:lock:${describeCheckpoint(settings)}`,
+    ttlMs: settings.lockTtlSeconds * 1000,
+  });
+}
+
+/**
+ * Opens the episode cache: Redis when configured, no cache when Redis was
+ * configured but is down, else the embedded file.
+ */
+export async function openEpisodeCache(
+  settings: HarvestSettings,
+  redis: Redis | null,
+): Promise<EpisodeCache> {
+  const { cache } = settings;
+  if (cache.kind === "sqlite") {
+    return openSqliteEpisodeCache({ path: cache.path });
+  }
+  if (redis === null) return createNullEpisodeCache();
+  return await createRedisEpisodeCache({ client: redis });
+}
 
 /** Opens the checkpoint store: S3 when a bucket and key are set, else the local file. */
 export function openCheckpointStore(
@@ -51,60 +108,6 @@ export function openCheckpointStore(
     });
   }
   return Promise.resolve(createFileCheckpointStore({ path: checkpoint.path }));
-}
-
-/**
- * Takes the run lock: in Redis when Redis is configured (so runs on several
- * machines exclude each other), else an OS file lock beside the state file.
- */
-export async function acquireRunLock(
-  settings: HarvestSettings,
-  store: CheckpointStore,
-): Promise<RunLock> {
-  if (settings.cache.kind === "redis") {
-    try {
-      return await acquireRedisRunLock({
-        url: settings.cache.url,
-        key: `ua-harvest:lock:${store.description}`,
-        ttlMs: settings.lockTtlSeconds * 1000,
-      });
-    } catch (error) {
-      if (!(error instanceof UnreachableError)) throw error;
-      redisDown.add(settings);
-      logger.warn(
-        "Redis unreachable, harvesting without the episode cache and with the file lock {path}: {reason}",
-        {
-          path: settings.lockFile,
-          reason: error.message,
-        },
-      );
-    }
-  }
-  return await acquireFileRunLock({ path: settings.lockFile });
-}
-
-/** Opens the episode cache; an unreachable Redis means no cache, with one warning. */
-export async function openEpisodeCache(
-  settings: HarvestSettings,
-): Promise<EpisodeCache> {
-  const { cache } = settings;
-  if (cache.kind === "sqlite") {
-    return openSqliteEpisodeCache({ path: cache.path });
-  }
-  // Already warned about when taking the lock.
-  if (redisDown.has(settings)) return createNullEpisodeCache();
-  try {
-    return await createRedisEpisodeCache({ url: cache.url });
-  } catch (error) {
-    if (!(error instanceof UnreachableError)) throw error;
-    logger.warn(
-      "Redis unreachable, harvesting without the episode cache: {reason}",
-      {
-        reason: error.message,
-      },
-    );
-    return createNullEpisodeCache();
-  }
 }
 
 /** Describes where records would go, without opening anything (for dry runs and logs). */

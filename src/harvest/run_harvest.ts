@@ -20,6 +20,7 @@ import { createProgressLine } from "./progress_line.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
 import {
   acquireRunLock,
+  connectConfiguredRedis,
   describeOutput,
   openCheckpointStore,
   openEpisodeCache,
@@ -60,10 +61,16 @@ export async function runHarvest(
   await using stack = new AsyncDisposableStack();
   const dryRun = settings.dryRun;
 
+  // One Redis connection serves the lock and the cache, and is closed last.
+  const redis = await connectConfiguredRedis(settings);
+  if (redis) {
+    stack.defer(() => redis.quit().then(() => {}, () => redis.disconnect()));
+  }
+  // The lock comes first: a run that loses it must touch nothing.
+  if (!dryRun) stack.use(await acquireRunLock(settings, redis));
   const store = stack.use(
     await openCheckpointStore(settings, { create: !dryRun }),
   );
-  if (!dryRun) stack.use(await acquireRunLock(settings, store));
   const storedText = await store.load();
   const stored = storedText === null
     ? null
@@ -104,7 +111,7 @@ export async function runHarvest(
     },
   );
 
-  const cache = stack.use(await openEpisodeCache(settings));
+  const cache = stack.use(await openEpisodeCache(settings, redis));
   const dryRunSink = dryRun ? createDryRunSink(describeOutput(settings)) : null;
   const sink = stack.use(dryRunSink ?? await openSink(settings));
   if (
