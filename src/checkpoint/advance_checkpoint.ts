@@ -28,23 +28,23 @@ export function advanceCheckpoint(
   current: Checkpoint | null,
   delivered: readonly UserAction[],
 ): Checkpoint | null {
-  let newest: Temporal.Instant | null = null;
+  // Epoch seconds as plain numbers: one Temporal comparison per page, not
+  // one rounding and comparison per action.
+  let newest = Number.NEGATIVE_INFINITY;
   let ids: number[] = [];
   for (const action of delivered) {
     const second = createdSecond(action);
-    const order = newest === null
-      ? 1
-      : Temporal.Instant.compare(second, newest);
-    if (order > 0) {
+    if (second > newest) {
       newest = second;
       ids = [action.id];
-    } else if (order === 0) {
+    } else if (second === newest) {
       ids.push(action.id);
     }
   }
-  if (newest === null) return current;
-  if (current === null) return { timestamp: newest, ids: unique(ids) };
-  const order = Temporal.Instant.compare(newest, current.timestamp);
+  if (newest === Number.NEGATIVE_INFINITY) return current;
+  const timestamp = Temporal.Instant.fromEpochMilliseconds(newest * 1000);
+  if (current === null) return { timestamp, ids: unique(ids) };
+  const order = Temporal.Instant.compare(timestamp, current.timestamp);
   if (order < 0) return current;
   if (order === 0) {
     return {
@@ -52,7 +52,7 @@ export function advanceCheckpoint(
       ids: unique([...current.ids, ...ids]),
     };
   }
-  return { timestamp: newest, ids: unique(ids) };
+  return { timestamp, ids: unique(ids) };
 }
 
 /**
@@ -78,14 +78,15 @@ export function checkpointAtWindowEnd(
   return { timestamp: second, ids: [] };
 }
 
-function createdSecond(action: UserAction): Temporal.Instant {
+/** The whole epoch second of an action's `created` (a fraction is floored). */
+function createdSecond(action: UserAction): number {
   const created = parseOffsetTimestamp(action.created);
   if (created === null) {
     throw new ApiContractError(
       `Action ${action.id} has an unreadable created time '${action.created}': expected ISO 8601 with an offset`,
     );
   }
-  return created.round({ smallestUnit: "second", roundingMode: "floor" });
+  return Math.floor(created.epochMilliseconds / 1000);
 }
 
 function unique(ids: readonly number[]): number[] {

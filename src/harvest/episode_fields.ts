@@ -22,8 +22,22 @@ import type { EpisodeFields } from "./action_record.ts";
  * @returns The fields, in the original's key order.
  */
 export function buildEpisodeFields(episode: Episode | null): EpisodeFields {
+  if (episode === null) return {};
+  // Every action of an episode gets the same fields: work them out once per
+  // episode (the lookup hands out the same object all run), and give each
+  // record its own copy.
+  let fields = computed.get(episode);
+  if (fields === undefined) {
+    fields = computeEpisodeFields(episode);
+    computed.set(episode, fields);
+  }
+  return { ...fields };
+}
+
+const computed = new WeakMap<Episode, EpisodeFields>();
+
+function computeEpisodeFields(episode: Episode): EpisodeFields {
   const fields: EpisodeFields = {};
-  if (episode === null) return fields;
   if (episode.title !== undefined) fields.title = episode.title;
   if (episode.duration !== undefined && Number.isFinite(episode.duration)) {
     fields.duration = Math.trunc(episode.duration);

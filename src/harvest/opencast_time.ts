@@ -29,6 +29,8 @@ import { ConfigError } from "../errors.ts";
 
 const COMPACT_TIMESTAMP_REGEXP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 const OFFSET_REGEXP = /^[+-]\d{2}(:?\d{2})?$/;
+/** 10000-01-01T00:00:00Z: from there on, years take six digits and a sign. */
+const FIRST_FIVE_DIGIT_YEAR_MS = 253_402_300_800_000;
 const ZONE_NAME_REGEXP = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
 
 /**
@@ -60,6 +62,14 @@ export function parseOffsetTimestamp(text: string): Temporal.Instant | null {
  * @returns The UTC timestamp with a `+00:00` offset.
  */
 export function formatUtcOffset(instant: Temporal.Instant): string {
+  // Whole seconds, the common case, without Temporal's slower toString.
+  const nanos = instant.epochNanoseconds;
+  if (nanos % 1_000_000_000n === 0n) {
+    const millis = Number(nanos / 1_000_000n);
+    if (millis >= 0 && millis < FIRST_FIVE_DIGIT_YEAR_MS) {
+      return `${new Date(millis).toISOString().slice(0, 19)}+00:00`;
+    }
+  }
   const micros = instant.round({
     smallestUnit: "microsecond",
     roundingMode: "floor",

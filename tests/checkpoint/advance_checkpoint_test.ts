@@ -65,6 +65,10 @@ const cases: [
     action(2, "2016-10-21T18:03:29.100Z"),
     action(3, "2016-10-21T18:03:28.999Z"),
   ], { timestamp: "2016-10-21T18:03:29Z", ids: [1, 2] }],
+  ["fractions before 1970 floored, not truncated", null, [
+    action(1, "1969-12-31T23:59:59.500Z"),
+    action(2, "1969-12-31T23:59:59Z"),
+  ], { timestamp: "1969-12-31T23:59:59Z", ids: [1, 2] }],
   ["a page newer than the checkpoint", at("2016-10-21T18:03:27Z", [1, 2]), [
     action(3, "2016-10-21T14:03:30-04:00"),
   ], { timestamp: "2016-10-21T18:03:30Z", ids: [3] }],

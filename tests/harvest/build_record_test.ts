@@ -306,3 +306,14 @@ Deno.test("buildEpisodeFields() keeps a given start as it is", () => {
     "2016-10-21T17:30:00Z",
   );
 });
+
+Deno.test("buildEpisodeFields() gives every call its own object for the same episode", () => {
+  const shared = episode({});
+  const first = buildEpisodeFields(shared);
+  const second = buildEpisodeFields(shared);
+  assert.notEqual(first, second);
+  assert.deepEqual(first, second);
+  first.title = "changed by a consumer";
+  assert.notEqual(buildEpisodeFields(shared).title, "changed by a consumer");
+  assert.deepEqual(buildEpisodeFields(shared), second);
+});

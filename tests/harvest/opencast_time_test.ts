@@ -198,3 +198,25 @@ for (const [instant, offset, zulu] of utcCases) {
     assert.equal(formatUtcSeconds(Temporal.Instant.from(instant)), zulu);
   });
 }
+
+Deno.test("formatUtcOffset() writes whole seconds as Temporal does, in every era", () => {
+  for (
+    const text of [
+      "1970-01-01T00:00:00Z",
+      "1969-12-31T23:59:59Z",
+      "0999-06-30T12:00:00Z",
+      "2024-03-10T07:00:00Z",
+      "2024-02-29T23:59:59Z",
+      "9999-12-31T23:59:59Z",
+      "+010000-01-01T00:00:00Z",
+      "-000001-01-01T00:00:00Z",
+    ]
+  ) {
+    const instant = Temporal.Instant.from(text);
+    assert.equal(
+      formatUtcOffset(instant),
+      instant.toString({ timeZone: "UTC", smallestUnit: "second" }),
+      text,
+    );
+  }
+});

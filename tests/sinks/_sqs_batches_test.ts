@@ -54,6 +54,27 @@ Deno.test("buildSqsEntries() uses the JSON record as body and the action id as e
   assert.equal(entries[0]!.deduplicationId, undefined);
 });
 
+Deno.test("buildSqsEntries() counts the UTF-8 bytes of every body, long ones and astral characters included", () => {
+  const titles = [
+    "plain",
+    "Entropie ⚛ und Ähnliches",
+    "emoji 🎓 in a title",
+    "ü".repeat(40_000),
+    "🎓".repeat(30_000),
+    "short again ⚛",
+  ];
+  const entries = buildSqsEntries(
+    titles.map((title, i) => record(i, { episode: { title } })),
+  );
+  for (const entry of entries) {
+    assert.equal(
+      entry.bytes,
+      new TextEncoder().encode(entry.body).byteLength,
+      entry.body.slice(0, 40),
+    );
+  }
+});
+
 Deno.test("buildSqsEntries() keeps entry ids unique and within SQS's character set", () => {
   const entries = buildSqsEntries([record(5), record(5), record(1.5)]);
   assert.deepEqual(entries.map((e) => e.id), ["5", "5_1", "1_5"]);
