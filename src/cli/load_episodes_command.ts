@@ -28,7 +28,7 @@ export function loadEpisodesCommand(context: CommandContext) {
         "-c, --created_from_days_ago <days>",
         "episodes created this many days ago until now",
       ).default(1)
-        .argParser(integerParser({ min: 0, max: 36_500 })),
+        .argParser(integerParser({ min: 1, max: 36_500 })),
     )
     .addOption(
       new Option("-A, --admin_host <host>", "admin node, for workflows").env(
