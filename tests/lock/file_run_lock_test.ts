@@ -15,7 +15,9 @@ async function withTempDir(test: (dir: string) => Promise<void>) {
 }
 
 /** Starts another process that takes the lock and sleeps; resolves once held. */
-async function holdInChild(path: string): Promise<Deno.ChildProcess> {
+async function holdInChild(
+  path: string,
+): Promise<{ pid: number; kill: () => Promise<void> }> {
   const code = `
     const { acquireFileRunLock } = await import(${JSON.stringify(MODULE)});
     await acquireFileRunLock({ path: ${JSON.stringify(path)} });
@@ -39,9 +41,15 @@ async function holdInChild(path: string): Promise<Deno.ChildProcess> {
     }
     seen += value;
   }
-  // The caller cancels stdout after killing the child.
-  reader.releaseLock();
-  return child;
+  return {
+    pid: child.pid,
+    // stdout is piped through the decoder, so it is cancelled through its reader.
+    kill: async () => {
+      child.kill("SIGKILL");
+      await child.status;
+      await reader.cancel();
+    },
+  };
 }
 
 Deno.test("acquireFileRunLock() refuses a second holder in the same process", async () => {
@@ -83,9 +91,7 @@ Deno.test("acquireFileRunLock() fails at once while another process holds it, an
           error.message.includes(`PID ${child.pid}`),
       );
     } finally {
-      child.kill("SIGKILL");
-      await child.status;
-      await child.stdout.cancel();
+      await child.kill();
     }
     // The kernel dropped the dead process's lock: no stale lock remains.
     await using lock = await acquireFileRunLock({ path });
