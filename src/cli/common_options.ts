@@ -1,5 +1,6 @@
 import { Option } from "@commander-js/extra-typings";
 import { parseLogLevel } from "../log/configure_logging.ts";
+import { integerParser, secondsParser } from "./_parsers.ts";
 
 /** `--env-file`, read by `main.ts` before parsing; declared so `--help` lists it. */
 export function envFileOption() {
@@ -24,4 +25,49 @@ export function logFormatOption() {
     .env("LOG_FORMAT").choices(["text", "json"] as const).default(
       "text" as const,
     );
+}
+
+/** `-u, --user`, bound to `MATTERHORN_REST_USER`. */
+export function opencastUserOption() {
+  return new Option("-u, --user <user>", "Opencast API user").env(
+    "MATTERHORN_REST_USER",
+  );
+}
+
+/** `-p, --password`, bound to `MATTERHORN_REST_PASS`. */
+export function opencastPasswordOption() {
+  return new Option("-p, --password <password>", "Opencast API password").env(
+    "MATTERHORN_REST_PASS",
+  );
+}
+
+/** `--auth`, bound to `OPENCAST_AUTH`. */
+export function opencastAuthOption() {
+  return new Option("--auth <scheme>", "Opencast auth scheme").env(
+    "OPENCAST_AUTH",
+  )
+    .choices(["digest", "basic"] as const).default("digest" as const);
+}
+
+/** `--timeout`, bound to `OPENCAST_TIMEOUT`. */
+export function opencastTimeoutOption() {
+  return new Option("--timeout <seconds>", "per-request timeout for Opencast")
+    .env("OPENCAST_TIMEOUT").default(30).argParser(secondsParser(600));
+}
+
+/** `--max-attempts`, bound to `OPENCAST_MAX_ATTEMPTS`. */
+export function opencastMaxAttemptsOption() {
+  return new Option(
+    "--max-attempts <n>",
+    "attempts per Opencast request (retries on errors, 429, 5xx)",
+  ).env("OPENCAST_MAX_ATTEMPTS").default(5).argParser(
+    integerParser({ min: 1, max: 20 }),
+  );
+}
+
+/** `-w, --wait`: the pause between page requests. */
+export function waitOption() {
+  return new Option("-w, --wait <seconds>", "pause between page requests")
+    .default(1)
+    .argParser(secondsParser(3600));
 }

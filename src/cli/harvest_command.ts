@@ -11,11 +11,17 @@ import { defaultCacheDir } from "../cache/default_cache_dir.ts";
 import { parseTimeZone, parseUserTimestamp } from "../harvest/opencast_time.ts";
 import { resolveWindow } from "../harvest/resolve_window.ts";
 import { parseMaxSpan } from "../harvest/check_span.ts";
-import { integerParser, secondsParser } from "./_parsers.ts";
+import { integerParser } from "./_parsers.ts";
 import {
   envFileOption,
   logFormatOption,
   logLevelOption,
+  opencastAuthOption,
+  opencastMaxAttemptsOption,
+  opencastPasswordOption,
+  opencastTimeoutOption,
+  opencastUserOption,
+  waitOption,
 } from "./common_options.ts";
 import {
   awsSettingsFromEnv,
@@ -62,31 +68,16 @@ export function harvestCommand(context: CommandContext) {
         "window end, same formats (default: now)",
       ),
     )
-    .addOption(
-      new Option("-w, --wait <seconds>", "pause between page requests").default(
-        1,
-      ).argParser(secondsParser(3600)),
-    )
+    .addOption(waitOption())
     .addOption(
       new Option(
         "-H, --engage_host <host>",
         "engage node: host, host:port or URL",
       ).env("MATTERHORN_ENGAGE_HOST"),
     )
-    .addOption(
-      new Option("-u, --user <user>", "Opencast API user").env(
-        "MATTERHORN_REST_USER",
-      ),
-    )
-    .addOption(
-      new Option("-p, --password <password>", "Opencast API password").env(
-        "MATTERHORN_REST_PASS",
-      ),
-    )
-    .addOption(
-      new Option("--auth <scheme>", "Opencast auth scheme").env("OPENCAST_AUTH")
-        .choices(["digest", "basic"] as const).default("digest" as const),
-    )
+    .addOption(opencastUserOption())
+    .addOption(opencastPasswordOption())
+    .addOption(opencastAuthOption())
     .addOption(
       new Option(
         "-o, --output <output>",
@@ -228,18 +219,8 @@ export function harvestCommand(context: CommandContext) {
         "daily action index prefix for --output es",
       ).env("ES_ACTION_INDEX_PREFIX").default("useractions-"),
     )
-    .addOption(
-      new Option("--timeout <seconds>", "per-request timeout for Opencast").env(
-        "OPENCAST_TIMEOUT",
-      ).default(30).argParser(secondsParser(600)),
-    )
-    .addOption(
-      new Option(
-        "--max-attempts <n>",
-        "attempts per Opencast request (retries on errors, 429, 5xx)",
-      ).env("OPENCAST_MAX_ATTEMPTS").default(5)
-        .argParser(integerParser({ min: 1, max: 20 })),
-    )
+    .addOption(opencastTimeoutOption())
+    .addOption(opencastMaxAttemptsOption())
     .addOption(
       new Option(
         "--progress",

@@ -3,12 +3,18 @@ import { getLogger } from "@logtape/logtape";
 import { loadEpisodes } from "../episodes/load_episodes.ts";
 import { createOpencastEpisodeSource } from "../episodes/opencast_episode_source.ts";
 import { OpencastClient } from "../opencast/opencast_client.ts";
-import { collect, integerParser, secondsParser } from "./_parsers.ts";
+import { collect, integerParser } from "./_parsers.ts";
 import { elasticsearchSettingsFromEnv, opencastSettings } from "./_settings.ts";
 import {
   envFileOption,
   logFormatOption,
   logLevelOption,
+  opencastAuthOption,
+  opencastMaxAttemptsOption,
+  opencastPasswordOption,
+  opencastTimeoutOption,
+  opencastUserOption,
+  waitOption,
 } from "./common_options.ts";
 import type { CommandContext } from "./command_context.ts";
 
@@ -50,25 +56,10 @@ export function loadEpisodesCommand(context: CommandContext) {
         "EPISODE_INDEX_NAME",
       ).default("episodes"),
     )
-    .addOption(
-      new Option("-w, --wait <seconds>", "pause between page requests").default(
-        1,
-      ).argParser(secondsParser(3600)),
-    )
-    .addOption(
-      new Option("-u, --user <user>", "Opencast API user").env(
-        "MATTERHORN_REST_USER",
-      ),
-    )
-    .addOption(
-      new Option("-p, --password <password>", "Opencast API password").env(
-        "MATTERHORN_REST_PASS",
-      ),
-    )
-    .addOption(
-      new Option("--auth <scheme>", "Opencast auth scheme").env("OPENCAST_AUTH")
-        .choices(["digest", "basic"] as const).default("digest" as const),
-    )
+    .addOption(waitOption())
+    .addOption(opencastUserOption())
+    .addOption(opencastPasswordOption())
+    .addOption(opencastAuthOption())
     .addOption(
       new Option(
         "--mpid <id>",
@@ -93,16 +84,8 @@ export function loadEpisodesCommand(context: CommandContext) {
           integerParser({ min: 1, max: 64 }),
         ),
     )
-    .addOption(
-      new Option("--timeout <seconds>", "per-request timeout for Opencast").env(
-        "OPENCAST_TIMEOUT",
-      ).default(30).argParser(secondsParser(600)),
-    )
-    .addOption(
-      new Option("--max-attempts <n>", "attempts per Opencast request").env(
-        "OPENCAST_MAX_ATTEMPTS",
-      ).default(5).argParser(integerParser({ min: 1, max: 20 })),
-    )
+    .addOption(opencastTimeoutOption())
+    .addOption(opencastMaxAttemptsOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
