@@ -1,5 +1,6 @@
 import type { Episode, Workflow } from "../opencast/types.ts";
 import { formatUtcIso, toUtcIso } from "./_utc_iso.ts";
+import { splitSeries } from "../util/split_series.ts";
 
 /** One slide image of an episode. */
 export interface Slide {
@@ -62,9 +63,10 @@ export function buildEpisodeDocument(
       document.course = episode.seriesTitle;
     }
     document.series = series;
-    document.year = series.slice(0, 4);
-    document.term = series.slice(4, 6);
-    document.crn = series.slice(6, 11);
+    const { year, term, crn } = splitSeries(series);
+    document.year = year;
+    document.term = term;
+    document.crn = crn;
   }
   if (episode.dcType !== undefined) document.type = episode.dcType;
   if (episode.dcDescription !== undefined) {

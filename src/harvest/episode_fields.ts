@@ -7,6 +7,7 @@
 import type { Episode } from "../opencast/types.ts";
 import { formatUtcSeconds, parseOffsetTimestamp } from "./opencast_time.ts";
 import type { EpisodeFields } from "./action_record.ts";
+import { splitSeries } from "../util/split_series.ts";
 
 /**
  * Builds the `episode` object of a record: `{}` when no episode was found.
@@ -48,9 +49,10 @@ function computeEpisodeFields(episode: Episode): EpisodeFields {
   if (episode.series !== undefined) {
     const series = String(episode.series);
     fields.series = series;
-    fields.year = series.slice(0, 4);
-    fields.term = series.slice(4, 6);
-    fields.cdn = series.slice(6, 11);
+    const { year, term, crn } = splitSeries(series);
+    fields.year = year;
+    fields.term = term;
+    fields.cdn = crn;
   }
   if (episode.dcType !== undefined) fields.type = episode.dcType;
   if (episode.dcDescription !== undefined) {
