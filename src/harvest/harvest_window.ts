@@ -9,6 +9,7 @@ import {
 import { formatCompactTimestamp } from "./opencast_time.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
 import { buildRecord } from "./build_record.ts";
+import { sleep } from "../util/sleep.ts";
 
 /** Which actions to ask for: one page of one window. */
 export interface PageQuery {
@@ -99,7 +100,7 @@ export async function harvestWindow(
       return { checkpoint, pages, delivered, skipped, total, stopped: true };
     }
     if (pages > 0 && waitMs > 0) {
-      await sleep(waitMs, signal);
+      await sleep(waitMs, { signal });
       // A signal during the pause: the page before it was the one in flight.
       if (signal?.aborted) {
         return { checkpoint, pages, delivered, skipped, total, stopped: true };
@@ -167,16 +168,4 @@ async function deliverPage(
     buildRecord(action, episodes.get(action.mediapackageId) ?? null)
   );
   await sink.deliver(records);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }
