@@ -60,7 +60,8 @@ export interface S3CheckpointStoreOptions {
    */
   readonly client?: S3Client;
   /**
-   * Creates the bucket when it does not exist (as the original did).
+   * Creates the bucket when it does not exist (as the original did); a dry
+   * run passes `false` so that it changes nothing.
    *
    * @default {true}
    */
@@ -124,7 +125,7 @@ export async function createS3CheckpointStore(
     key,
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
-  });
+  }, { createBucket });
   if (createBucket) {
     try {
       await store.ensureBucket();
@@ -148,13 +149,20 @@ class S3CheckpointStore implements CheckpointStore {
   #client: S3Client;
   #ownsClient: boolean;
   #location: S3Location;
+  #createBucket: boolean;
   #closed = false;
   #logger = getLogger(["ua-harvest", "checkpoint"]);
 
-  constructor(client: S3Client, ownsClient: boolean, location: S3Location) {
+  constructor(
+    client: S3Client,
+    ownsClient: boolean,
+    location: S3Location,
+    options: { readonly createBucket: boolean },
+  ) {
     this.#client = client;
     this.#ownsClient = ownsClient;
     this.#location = location;
+    this.#createBucket = options.createBucket;
     this.description = `s3://${location.bucket}/${location.key}`;
   }
 
@@ -230,10 +238,15 @@ class S3CheckpointStore implements CheckpointStore {
         return null;
       }
       if (failure.code === "NoSuchBucket") {
+        // Without creation (a dry run) the bucket was never made; with it,
+        // the bucket was there at start-up and has since been deleted.
+        const fix = this.#createBucket
+          ? "create it, or run again and the tool creates it"
+          : "a run without --dry-run creates it";
         throw new ConfigError(
           `S3 bucket '${bucket}' does not exist (${
             describeAwsLocation(this.#location)
-          }): create it, or let the tool create it`,
+          }): ${fix}`,
           { cause: error },
         );
       }

@@ -111,7 +111,32 @@ Deno.test("createS3CheckpointStore() leaves a missing bucket alone when creation
       store.load(),
       (error: unknown) =>
         error instanceof ConfigError &&
-        /bucket 'absent' does not exist/.test(error.message),
+        /bucket 'absent' does not exist/.test(error.message) &&
+        /a run without --dry-run creates it/.test(error.message),
+    );
+  } finally {
+    client.destroy();
+  }
+});
+
+Deno.test("createS3CheckpointStore() does not blame a dry run for a bucket deleted after start-up", async () => {
+  await using fake = await startS3Fake();
+  const client = s3Client(fake.url);
+  try {
+    await using store = await createS3CheckpointStore({
+      bucket: "vanishing",
+      key: "k",
+      client,
+    });
+    assert.equal(fake.buckets.has("vanishing"), true);
+    // The fake hands out its own set; deleting from it removes the bucket.
+    (fake.buckets as Set<string>).delete("vanishing");
+    await assert.rejects(
+      store.load(),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /bucket 'vanishing' does not exist/.test(error.message) &&
+        !/--dry-run/.test(error.message),
     );
   } finally {
     client.destroy();
