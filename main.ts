@@ -138,6 +138,13 @@ function report(error: unknown, context: CommandContext): number {
     // commander already printed its message (or the help text).
     return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
   }
+  if (context.signal.aborted && error === context.signal.reason) {
+    // A command cut short by the first signal rejects with its reason.
+    const stopped = `Stopped by ${String(error)}`;
+    if (context.loggingConfigured) getLogger(["ua-harvest"]).warn(stopped);
+    else console.error(`ua-harvest: ${stopped}`);
+    return error === "SIGINT" ? EXIT_CODES.interrupted : EXIT_CODES.terminated;
+  }
   const known = error instanceof UaHarvestError;
   const message = known
     ? error.message

@@ -35,7 +35,7 @@ Exit codes:
   0    done: every action of the window was delivered (or there were none)
   1    unexpected failure
   2    bad flags or settings (nothing was fetched or sent)
-  3    authentication failed (Opencast, AWS or Elasticsearch)
+  3    authentication failed (Opencast, AWS, Redis or Elasticsearch)
   4    a service was unreachable after retries
   5    a service answered something unusable
   6    the window is longer than MAX_START_END_SPAN (see --catch-up)
@@ -45,7 +45,7 @@ Exit codes:
 
 Examples:
   ua-harvest harvest                          # cron: continue from the checkpoint
-  ua-harvest harvest --output - -i 1          # last minute to stdout
+  ua-harvest harvest --output - -s 20240301100000 -e 20240301100100  # a look at one minute (the checkpoint stays)
   ua-harvest harvest -s 20240101000000 -e 20240102000000 --output file:jan1.jsonl
   ua-harvest harvest --catch-up               # fell behind: harvest in MAX_START_END_SPAN steps`;
 

@@ -95,6 +95,13 @@ export async function harvestWindow(
   let delivered = 0;
   let skipped = 0;
   let total = 0;
+  // Saving after each page is safe only while pages come in `created` order
+  // (as the DCE fork returns them): a later page holding older actions would
+  // sit behind a checkpoint already saved. Once that is seen, save only at
+  // the end of the window.
+  let ordered = true;
+  let newestSecond = -Infinity;
+  let saved = checkpoint;
   for (let offset = 0;; offset += batchSize) {
     if (signal?.aborted) {
       return { checkpoint, pages, delivered, skipped, total, stopped: true };
@@ -120,6 +127,19 @@ export async function harvestWindow(
     });
     skipped += page.actions.length - fresh.length;
     if (fresh.length > 0) {
+      const seconds = fresh.map((action) =>
+        Math.floor(Date.parse(action.created) / 1000)
+      );
+      const oldest = Math.min(...seconds);
+      if (ordered && oldest < newestSecond) {
+        ordered = false;
+        logger.warn(
+          "Opencast returned actions out of created order (page {page} goes back to {oldest}): " +
+            "the checkpoint is saved only at the end of this window",
+          { page: pages, oldest: new Date(oldest * 1000).toISOString() },
+        );
+      }
+      newestSecond = Math.max(newestSecond, ...seconds);
       await deliverPage(fresh, lookup, sink);
       for (const action of fresh) options.deliveredIds.add(action.id);
       delivered += fresh.length;
@@ -127,10 +147,11 @@ export async function harvestWindow(
       // A sink with a position (a file) grew even when the checkpoint's
       // second did not move: save so the position matches the output.
       if (
-        saveCheckpoint && next &&
+        saveCheckpoint && ordered && next &&
         (next !== checkpoint || sink.position !== undefined)
       ) {
         await saveCheckpoint(next);
+        saved = next;
       }
       checkpoint = next;
     }
@@ -147,11 +168,11 @@ export async function harvestWindow(
     if (page.actions.length < batchSize) break;
   }
   if (delivered === 0) {
-    const next = checkpointAtWindowEnd(checkpoint, options.end);
-    if (saveCheckpoint && next && next !== checkpoint) {
-      await saveCheckpoint(next);
-    }
-    checkpoint = next;
+    checkpoint = checkpointAtWindowEnd(checkpoint, options.end);
+  }
+  // Every page of the window is delivered: whatever was held back is safe now.
+  if (saveCheckpoint && checkpoint && checkpoint !== saved) {
+    await saveCheckpoint(checkpoint);
   }
   return { checkpoint, pages, delivered, skipped, total, stopped: false };
 }

@@ -221,3 +221,40 @@ Deno.test("harvestWindow() stops after the page in flight when the signal aborts
   assert.deepEqual(delivered.flat().map((r) => r.action_id), [1, 2]);
   assert.equal(result.checkpoint?.timestamp.toString(), "2024-03-01T15:00:02Z");
 });
+
+Deno.test("harvestWindow() holds the checkpoint back to the window end once pages come out of order", async () => {
+  // Page 2 goes back in time: a checkpoint saved after page 1 would skip
+  // action 3 if the run died before page 2 was delivered.
+  const unordered = [
+    action(1, "2024-03-01T10:00:01-05:00"),
+    action(2, "2024-03-01T10:00:09-05:00"),
+    action(3, "2024-03-01T10:00:03-05:00"),
+    action(4, "2024-03-01T10:00:10-05:00"),
+    action(5, "2024-03-01T10:00:11-05:00"),
+  ];
+  const { sink, delivered } = recordingSink();
+  const saved: Checkpoint[] = [];
+  const result = await harvestWindow({
+    start: START,
+    end: END,
+    skipIds: new Set(),
+    zone: ZONE,
+    batchSize: 2,
+    fetchPage: pages(unordered).fetchPage,
+    lookup: lookup(),
+    sink,
+    checkpoint: null,
+    saveCheckpoint: (cp) => {
+      saved.push(cp);
+      return Promise.resolve();
+    },
+    deliveredIds: new Set(),
+  });
+  assert.deepEqual(delivered.flat().map((r) => r.action_id), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    saved.map((cp) => cp.timestamp.toString()),
+    ["2024-03-01T15:00:09Z", "2024-03-01T15:00:11Z"],
+    "saved after page 1 (still in order), then only at the end of the window",
+  );
+  assert.deepEqual(result.checkpoint?.ids, [5]);
+});
