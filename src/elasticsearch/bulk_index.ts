@@ -2,6 +2,7 @@ import type { Client } from "@elastic/elasticsearch";
 import { getLogger } from "@logtape/logtape";
 import { describeCause, toElasticsearchError } from "./_elasticsearch_error.ts";
 import { classifyBulkFailure } from "./classify_bulk_failure.ts";
+import { sleep } from "../util/sleep.ts";
 
 const logger = getLogger(["ua-harvest", "elasticsearch"]);
 
@@ -127,7 +128,7 @@ export async function bulkIndex(
         "Elasticsearch asked to resend {count} documents; retrying in {delay} ms",
         { count: retry.length, delay },
       );
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay);
     }
     pending = retry;
   }

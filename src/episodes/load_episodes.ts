@@ -11,6 +11,7 @@ import {
   type ElasticsearchClientOptions,
 } from "../elasticsearch/elasticsearch_client.ts";
 import { mapConcurrent } from "../util/map_concurrent.ts";
+import { sleep } from "../util/sleep.ts";
 import { buildEpisodeDocument } from "./episode_document.ts";
 import { listSourceMpids } from "./list_source_mpids.ts";
 import { pickWorkflow } from "./pick_workflow.ts";
@@ -332,21 +333,10 @@ export async function loadEpisodes(
     return workflow;
   }
 
+  /** The `--wait` between pages; rejects with the reason once aborted. */
   async function pause(): Promise<void> {
     signal?.throwIfAborted();
-    if (waitSeconds > 0) {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        }, waitSeconds * 1000);
-        function onAbort() {
-          clearTimeout(timer);
-          reject(signal!.reason);
-        }
-        signal?.addEventListener("abort", onAbort, { once: true });
-      });
-    }
+    await sleep(waitSeconds * 1000, { signal });
     signal?.throwIfAborted();
   }
 }

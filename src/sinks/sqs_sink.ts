@@ -29,6 +29,8 @@ import {
   classifyAwsError,
 } from "../aws/classify_aws_error.ts";
 import { awsFailure, describeAwsLocation } from "../aws/aws_failure.ts";
+import { mapConcurrent } from "../util/map_concurrent.ts";
+import { sleep } from "../util/sleep.ts";
 import type { RecordSink } from "./record_sink.ts";
 import {
   buildSqsEntries,
@@ -363,7 +365,7 @@ async function callWithRetries<T>(
           attempts: attempt,
         }, error);
       }
-      await delay(
+      await sleep(
         sqsBackoffMs(attempt, {
           initialBackoffMs: settings.initialBackoffMs,
           maxBackoffMs: MAX_BACKOFF_MS,
@@ -428,7 +430,7 @@ class SqsSink implements RecordSink {
       maxPayloadBytes: settings.maxPayloadBytes,
     });
     const state: PageState = {};
-    const outcomes = await runPool(
+    const outcomes = await mapConcurrent(
       batches,
       settings.maxInFlight,
       (batch) => this.#sendBatch(batch, state),
@@ -564,7 +566,7 @@ class SqsSink implements RecordSink {
         },
       );
       resent += pending.length;
-      await delay(
+      await sleep(
         sqsBackoffMs(attempt, {
           initialBackoffMs: settings.initialBackoffMs,
           maxBackoffMs: MAX_BACKOFF_MS,
@@ -613,28 +615,4 @@ function summarizeFailures(failures: readonly SqsEntryFailure[]): string {
   return [...byCode].map(([code, { count, message }]) =>
     `${code} (${count})${message === "" ? "" : `: ${message}`}`
   ).join("; ");
-}
-
-/** Runs `task` over `items`, at most `limit` at a time; results in order. */
-async function runPool<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  }
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-  return results;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

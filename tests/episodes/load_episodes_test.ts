@@ -355,3 +355,31 @@ Deno.test("loadEpisodes() refuses bad settings before any request", async () => 
   assert.equal(fake.requestTotal(), 0);
   assert.equal(source.queries.length, 0);
 });
+
+Deno.test("loadEpisodes() stops in the --wait pause when aborted, rejecting with the reason", async () => {
+  await using fake = startElasticsearchFake();
+  const source = opencast(4);
+  const controller = new AbortController();
+  // Abort once the first page is in: the run is then in (or about to enter)
+  // its hour-long pause, which must end at once rather than sit it out.
+  const watcher = setInterval(() => {
+    if (fake.documents("episodes").size === 2) controller.abort("SIGTERM");
+  }, 1);
+  try {
+    await assert.rejects(
+      loadEpisodes({
+        ...source.sources,
+        elasticsearch: { host: fake.host },
+        pageSize: 2,
+        waitSeconds: 3600,
+        now: NOW,
+        signal: controller.signal,
+      }),
+      (reason: unknown) => reason === "SIGTERM",
+    );
+  } finally {
+    clearInterval(watcher);
+  }
+  assert.equal(source.queries.length, 1);
+  assert.deepEqual([...fake.documents("episodes").keys()], ["mp-1", "mp-2"]);
+});
