@@ -1,5 +1,9 @@
 import type { Episode, Workflow } from "../opencast/types.ts";
-import { formatUtcIso, toUtcIso } from "./_utc_iso.ts";
+import {
+  formatUtcOffset,
+  instantFromEpochMillis,
+  parseOffsetTimestamp,
+} from "../harvest/opencast_time.ts";
 import { splitSeries } from "../util/split_series.ts";
 
 /** One slide image of an episode. */
@@ -53,10 +57,11 @@ export function buildEpisodeDocument(
   if (episode.duration !== undefined) {
     document.duration = Math.trunc(episode.duration);
   }
+  // A start without an offset is left out rather than read in some zone.
   const start = episode.start === undefined
-    ? undefined
-    : toUtcIso(episode.start);
-  if (start !== undefined) document.start = start;
+    ? null
+    : parseOffsetTimestamp(episode.start);
+  if (start !== null) document.start = formatUtcOffset(start);
   if (episode.series !== undefined) {
     const series = episode.series;
     if (episode.seriesTitle !== undefined) {
@@ -96,21 +101,25 @@ export function buildEpisodeDocument(
   if (workflow !== null) {
     const capture = workflow.operations.find((op) => op.name === "capture");
     document.live_stream = capture === undefined ? 0 : 1;
-    if (capture?.started !== undefined) {
-      document.live_start = formatUtcIso(capture.started);
-    }
-    if (capture?.completed !== undefined) {
-      document.live_end = formatUtcIso(capture.completed);
-    }
+    const liveStart = epochToUtc(capture?.started);
+    if (liveStart !== undefined) document.live_start = liveStart;
+    const liveEnd = epochToUtc(capture?.completed);
+    if (liveEnd !== undefined) document.live_end = liveEnd;
     if (capture?.started !== undefined && capture.completed !== undefined) {
       document.live_duration = capture.completed - capture.started;
     }
     const retract = workflow.operations.find((op) =>
       op.name === "retract-element"
     );
-    if (retract?.completed !== undefined) {
-      document.available = formatUtcIso(retract.completed);
-    }
+    const available = epochToUtc(retract?.completed);
+    if (available !== undefined) document.available = available;
   }
   return document;
+}
+
+/** Epoch milliseconds as `…+00:00`; `undefined` when absent or not a date. */
+function epochToUtc(millis: number | undefined): string | undefined {
+  if (millis === undefined) return undefined;
+  const instant = instantFromEpochMillis(millis);
+  return instant === null ? undefined : formatUtcOffset(instant);
 }

@@ -1,14 +1,18 @@
 /**
  * Time as the Opencast API spells it, in one place:
  *
- * - `xsd:dateTime` with an offset (`created`, `dcCreated`):
+ * - `xsd:dateTime` with an offset (`created`, `dcCreated`, `start`):
  *   {@linkcode parseOffsetTimestamp};
+ * - epoch milliseconds (workflow operation `started`/`completed`):
+ *   {@linkcode instantFromEpochMillis};
  * - the record contract's UTC forms: {@linkcode formatUtcOffset}
  *   (`…+00:00`), {@linkcode formatUtcSeconds} (`…Z`);
  * - the compact `YYYYMMDDHHmmss` of the DCE `start`/`end` parameters and the
  *   original checkpoint, wall-clock time in the server's zone:
  *   {@linkcode parseCompactTimestamp}, {@linkcode formatCompactTimestamp};
  * - settings and flags: {@linkcode parseTimeZone}, {@linkcode parseUserTimestamp}.
+ *
+ * Used by the harvest, the checkpoint and `load_episodes`' episode document.
  *
  * Daylight saving: a compact wall-clock time is resolved the way Temporal's
  * default (`compatible`) does.
@@ -47,6 +51,26 @@ const ZONE_NAME_REGEXP = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
 export function parseOffsetTimestamp(text: string): Temporal.Instant | null {
   try {
     return Temporal.Instant.from(text.trim());
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Turns epoch milliseconds (as the admin node gives workflow operation times)
+ * into an instant. A fraction of a millisecond is dropped toward zero, as
+ * `new Date(ms)` does.
+ *
+ * @param millis Milliseconds since 1970-01-01T00:00:00Z.
+ * @returns The instant, or `null` when the number is not finite or outside
+ *   the range of a date (±8.64e15 ms).
+ */
+export function instantFromEpochMillis(
+  millis: number,
+): Temporal.Instant | null {
+  if (!Number.isFinite(millis)) return null;
+  try {
+    return Temporal.Instant.fromEpochMilliseconds(Math.trunc(millis));
   } catch {
     return null;
   }

@@ -214,6 +214,47 @@ const CASES: {
     },
   },
   {
+    name: "a start with a fraction of a second keeps it to the microsecond",
+    episode: {
+      id: MPID,
+      start: "2016-10-21T13:30:00.25-04:00",
+      attachments: [],
+    },
+    workflow: null,
+    expected: { mpid: MPID, start: "2016-10-21T17:30:00.250000+00:00" },
+  },
+  {
+    // Reading it in the machine's zone would make the document depend on
+    // where the tool runs.
+    name: "a start without an offset is left out rather than guessed",
+    episode: { id: MPID, start: "2016-10-21T13:30:00", attachments: [] },
+    workflow: null,
+    expected: { mpid: MPID },
+  },
+  {
+    name: "an unreadable start is left out",
+    episode: { id: MPID, start: "last Tuesday", attachments: [] },
+    workflow: null,
+    expected: { mpid: MPID },
+  },
+  {
+    name: "workflow times outside a date's range are left out, not thrown",
+    episode: { id: MPID, attachments: [] },
+    workflow: {
+      ...LIVE_WORKFLOW,
+      operations: [
+        { name: "capture", started: 1477071000000, completed: 1e20 },
+        { name: "retract-element", completed: -1e20 },
+      ],
+    },
+    expected: {
+      mpid: MPID,
+      live_stream: 1,
+      live_start: "2016-10-21T17:30:00+00:00",
+      live_duration: 1e20 - 1477071000000,
+    },
+  },
+  {
     name: "a bare episode has only its id and the fields it has",
     episode: { id: MPID, attachments: [] },
     workflow: null,

@@ -4,6 +4,7 @@ import {
   formatCompactTimestamp,
   formatUtcOffset,
   formatUtcSeconds,
+  instantFromEpochMillis,
   parseCompactTimestamp,
   parseOffsetTimestamp,
   parseTimeZone,
@@ -219,4 +220,27 @@ Deno.test("formatUtcOffset() writes whole seconds as Temporal does, in every era
       text,
     );
   }
+});
+
+Deno.test("instantFromEpochMillis() reads whole and fractional milliseconds, and returns null outside a date's range", () => {
+  assert.equal(
+    instantFromEpochMillis(1477080004512)?.toString(),
+    "2016-10-21T20:00:04.512Z",
+  );
+  // A fraction of a millisecond goes toward zero, as `new Date(ms)` does.
+  assert.equal(
+    instantFromEpochMillis(1477080004512.9)?.toString(),
+    "2016-10-21T20:00:04.512Z",
+  );
+  assert.equal(
+    instantFromEpochMillis(-500.9)?.toString(),
+    "1969-12-31T23:59:59.5Z",
+  );
+  assert.equal(
+    instantFromEpochMillis(8.64e15)?.toString(),
+    "+275760-09-13T00:00:00Z",
+  );
+  assert.equal(instantFromEpochMillis(8.64e15 + 1), null);
+  assert.equal(instantFromEpochMillis(Number.NaN), null);
+  assert.equal(instantFromEpochMillis(Number.POSITIVE_INFINITY), null);
 });
