@@ -62,11 +62,11 @@ export function buildEpisodeDocument(
     ? null
     : parseOffsetTimestamp(episode.start);
   if (start !== null) document.start = formatUtcOffset(start);
+  // As in the action record (record-schema.md §2 "as in §1"): the series
+  // title stands on its own, the splits need the series id.
+  if (episode.seriesTitle !== undefined) document.course = episode.seriesTitle;
   if (episode.series !== undefined) {
     const series = episode.series;
-    if (episode.seriesTitle !== undefined) {
-      document.course = episode.seriesTitle;
-    }
     document.series = series;
     const { year, term, crn } = splitSeries(series);
     document.year = year;

@@ -184,6 +184,30 @@ const CASES: {
     },
   },
   {
+    name: "a series title without a series gives course alone",
+    episode: { ...FULL_EPISODE, series: undefined },
+    workflow: null,
+    expected: {
+      mpid: MPID,
+      title: "Lecture 07: Greedy Algorithms",
+      duration: 5318000,
+      start: "2016-10-21T17:30:00+00:00",
+      course: "CSCI E-119 Data Structures",
+      type: "L07",
+      description: "Lecture",
+      ...STILLS_AND_SLIDES,
+    },
+  },
+  {
+    name: "a series without a title leaves out course only",
+    episode: { ...FULL_EPISODE, seriesTitle: undefined },
+    workflow: null,
+    expected: {
+      ...(({ course: _, ...rest }) => rest)(BASE_FIELDS),
+      ...STILLS_AND_SLIDES,
+    },
+  },
+  {
     name: "no attachments leaves out stills and slides",
     episode: { ...FULL_EPISODE, attachments: [] },
     workflow: null,
