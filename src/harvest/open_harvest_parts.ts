@@ -59,20 +59,33 @@ export function describeCheckpoint(settings: HarvestSettings): string {
 }
 
 /**
- * Takes the run lock before anything else is touched: in Redis when it is
- * configured and reachable (so runs on several machines exclude each other),
- * else an OS file lock beside the state file.
+ * Takes the run lock before anything else is touched. The OS file lock beside
+ * the state file always: it keeps runs on this machine apart even when one of
+ * them finds Redis down. With an S3 checkpoint, which several machines may
+ * share, also a Redis lock when Redis is reachable; it is taken first, so two
+ * runs always contend for the same lock first.
  */
-export function acquireRunLock(
+export async function acquireRunLock(
   settings: HarvestSettings,
   redis: Redis | null,
 ): Promise<RunLock> {
-  if (redis === null) return acquireFileRunLock({ path: settings.lockFile });
-  return acquireRedisRunLock({
-    client: redis,
-    key: `ua-harvest:lock:${describeCheckpoint(settings)}`,
-    ttlMs: settings.lockTtlSeconds * 1000,
-  });
+  await using stack = new AsyncDisposableStack();
+  const held: RunLock[] = [];
+  if (redis !== null && settings.checkpoint.kind === "s3") {
+    held.push(stack.use(
+      await acquireRedisRunLock({
+        client: redis,
+        key: `ua-harvest:lock:${describeCheckpoint(settings)}`,
+        ttlMs: settings.lockTtlSeconds * 1000,
+      }),
+    ));
+  }
+  held.push(stack.use(await acquireFileRunLock({ path: settings.lockFile })));
+  const locks = stack.move();
+  return {
+    description: held.map((lock) => lock.description).join(" and "),
+    [Symbol.asyncDispose]: () => locks.disposeAsync(),
+  };
 }
 
 /**

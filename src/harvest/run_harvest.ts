@@ -66,8 +66,16 @@ export async function runHarvest(
   if (redis) {
     stack.defer(() => redis.quit().then(() => {}, () => redis.disconnect()));
   }
-  // The lock comes first: a run that loses it must touch nothing.
-  if (!dryRun) stack.use(await acquireRunLock(settings, redis));
+  // Whether this run moves the checkpoint (a dry run only says where to):
+  // runs from the checkpoint do; a --start run (a backfill, a look) does not
+  // unless asked to.
+  const moves = settings.updateCheckpoint === "always" ||
+    (settings.updateCheckpoint === "auto" && settings.start === undefined);
+  const update = !dryRun && moves;
+  // The lock comes first: a run that loses it must touch nothing. A run that
+  // leaves the checkpoint alone needs none, so a long backfill does not keep
+  // cron out.
+  if (update) stack.use(await acquireRunLock(settings, redis));
   const store = stack.use(
     await openCheckpointStore(settings, { create: !dryRun }),
   );
@@ -90,10 +98,11 @@ export async function runHarvest(
     checkSpan(window, settings.maxSpanSeconds);
   }
 
-  // Whether this run moves the checkpoint (a dry run only says where to).
-  const moves = settings.updateCheckpoint === "always" ||
-    (settings.updateCheckpoint === "auto" && window.startSource !== "flag");
-  const update = !dryRun && moves;
+  if (settings.catchUp && settings.maxSpanSeconds === undefined) {
+    logger.warn(
+      "--catch-up does nothing without MAX_START_END_SPAN: harvesting one window",
+    );
+  }
   logger.info(
     "Harvesting {start} to {end} ({zone}), {startUtc} to {endUtc} UTC, start from {startSource}, " +
       "{windows} window(s), output {output}, checkpoint {checkpointStore}{saving}",

@@ -20,6 +20,7 @@ import {
 } from "./_delivery_fixture.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 import type { CliResult } from "../support/run_cli.ts";
+import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
 
 /** The Redis key of the lock on the S3 checkpoint (see open_harvest_parts.ts). */
 const LOCK_KEY = `ua-harvest:lock:s3://${BUCKET}/${KEY}`;
@@ -196,3 +197,45 @@ async function waitForExpiry(client: Redis): Promise<void> {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
+
+Deno.test("harvest with --start (a backfill) runs while cron holds the lock, and leaves the checkpoint alone", async () => {
+  await using f = await slowFixture();
+  const stateFile = join(f.dir, "checkpoint.json");
+  // Cron's run holds the lock for as long as this test wants.
+  await using _cron = await acquireFileRunLock({ path: `${stateFile}.lock` });
+  const start = f.sim.actions()[0]!.created.toString();
+  const backfill = await f.run(
+    f.harvestArgs(
+      "--queue-name",
+      QUEUE,
+      "--state-file",
+      stateFile,
+      "-b",
+      "100",
+      "-s",
+      start,
+    ),
+  );
+  assert.equal(backfill.code, 0, backfill.stderr);
+  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)).missing, []);
+  await assert.rejects(
+    Deno.stat(stateFile),
+    Deno.errors.NotFound,
+    "the checkpoint is not written",
+  );
+  const cron = await f.run(
+    f.harvestArgs(
+      "--queue-name",
+      QUEUE,
+      "--state-file",
+      stateFile,
+      "-b",
+      "100",
+    ),
+  );
+  assert.equal(
+    cron.code,
+    8,
+    "a run that moves the checkpoint still needs the lock",
+  );
+});
