@@ -52,6 +52,8 @@ export interface HarvestWindowOptions {
   /** Aborted: stop after the page in flight. */
   readonly signal?: AbortSignal;
   readonly onPage?: (progress: PageProgress) => void;
+  /** Told how many records the page that failed held, before the error propagates. */
+  readonly onPageFailed?: (records: number) => void;
 }
 
 /** What one window delivered. */
@@ -140,7 +142,12 @@ export async function harvestWindow(
         );
       }
       newestSecond = Math.max(newestSecond, ...seconds);
-      await deliverPage(fresh, lookup, sink);
+      try {
+        await deliverPage(fresh, lookup, sink);
+      } catch (error) {
+        options.onPageFailed?.(fresh.length);
+        throw error;
+      }
       for (const action of fresh) options.deliveredIds.add(action.id);
       delivered += fresh.length;
       const next = advanceCheckpoint(checkpoint, fresh);

@@ -162,6 +162,7 @@ export async function runHarvest(
   // Progress of the window in flight, so a failed run's summary still counts
   // the pages it delivered (and saved) before the failure.
   let inFlight = { pages: 0, delivered: 0 };
+  let failed = 0;
   try {
     for (const [index, part] of windows.entries()) {
       const result = await harvestWindow({
@@ -190,6 +191,7 @@ export async function runHarvest(
         // one set per window keeps a long catch-up's memory flat.
         deliveredIds: new Set(),
         signal,
+        onPageFailed: (records) => failed = records,
         onPage: (p) => {
           inFlight = p;
           progress?.update({
@@ -233,7 +235,7 @@ export async function runHarvest(
       actions: delivered,
       pages,
       skipped,
-      failed: outcome === "failed" ? "page in flight" : 0,
+      failed,
       episodesFetched: lookup.stats.fetched,
       episodesMissing: lookup.stats.missing,
       cacheHits: lookup.stats.cacheHits,
@@ -245,7 +247,7 @@ export async function runHarvest(
     };
     // A failed run's summary is information; the error itself follows as one line.
     logger.info(
-      "Harvest {outcome}: {actions} actions in {pages} pages, {episodesFetched} episodes fetched, " +
+      "Harvest {outcome}: {actions} actions in {pages} pages, {failed} failed, {episodesFetched} episodes fetched, " +
         "{cacheHits} cache hits, {seconds}s ({actionsPerSecond}/s), checkpoint {checkpoint}",
       summary,
     );
