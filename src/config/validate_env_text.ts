@@ -13,30 +13,14 @@ const ASSIGNMENT_REGEXP = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*=(.*)$/;
 export function validateEnvText(text: string, path: string): void {
   const lines = text.split(/\r?\n/);
   let openQuote: string | null = null;
+  let openedAt = 0;
   for (const [index, line] of lines.entries()) {
     if (openQuote !== null) {
-      if (closesQuote(line, openQuote)) openQuote = null;
-      continue;
-    }
-    const trimmed = line.trim();
-    if (trimmed === "" || trimmed.startsWith("#")) continue;
-    const match = ASSIGNMENT_REGEXP.exec(line);
-    if (!match) {
-      throw new ConfigError(
-        `Cannot read ${path} line ${index + 1}: expected KEY=value, got "${
-          preview(trimmed)
-        }"`,
-      );
-    }
-    const value = match[1]!.trimStart();
-    const quote = value[0];
-    if (
-      (quote === '"' || quote === "'" || quote === "`") &&
-      !closesQuote(value.slice(1), quote)
-    ) {
-      openQuote = quote;
-    }
+    throw new ConfigError(
+      `Cannot read ${path} line ${openedAt}: the ${openQuote}-quoted value opened there is never closed`,
+    );
   }
+
   if (openQuote !== null) {
     throw new ConfigError(
       `Cannot read ${path}: a ${openQuote}-quoted value is never closed`,

@@ -60,7 +60,8 @@ Deno.test("validateEnvText() names the file and line of a malformed line without
 Deno.test("validateEnvText() accepts multi-line quoted values and rejects unclosed ones", () => {
   validateEnvText('KEY="line one\nline two"\nOTHER=1\n', ".env");
   assert.throws(
-    () => validateEnvText('KEY="never closed\n', ".env"),
-    ConfigError,
+    () => validateEnvText('A=1\nKEY="never closed\nB=2\n', ".env"),
+    (e: unknown) =>
+      e instanceof ConfigError && e.message.includes(".env line 2"),
   );
 });
