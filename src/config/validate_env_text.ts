@@ -16,14 +16,32 @@ export function validateEnvText(text: string, path: string): void {
   let openedAt = 0;
   for (const [index, line] of lines.entries()) {
     if (openQuote !== null) {
-    throw new ConfigError(
-      `Cannot read ${path} line ${openedAt}: the ${openQuote}-quoted value opened there is never closed`,
-    );
+      if (closesQuote(line, openQuote)) openQuote = null;
+      continue;
+    }
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    const match = ASSIGNMENT_REGEXP.exec(line);
+    if (!match) {
+      throw new ConfigError(
+        `Cannot read ${path} line ${index + 1}: expected KEY=value, got "${
+          preview(trimmed)
+        }"`,
+      );
+    }
+    const value = match[1]!.trimStart();
+    const quote = value[0];
+    if (
+      (quote === '"' || quote === "'" || quote === "`") &&
+      !closesQuote(value.slice(1), quote)
+    ) {
+      openQuote = quote;
+      openedAt = index + 1;
+    }
   }
-
   if (openQuote !== null) {
     throw new ConfigError(
-      `Cannot read ${path}: a ${openQuote}-quoted value is never closed`,
+      `Cannot read ${path} line ${openedAt}: the ${openQuote}-quoted value opened there is never closed`,
     );
   }
 }
