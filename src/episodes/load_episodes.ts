@@ -79,7 +79,10 @@ export interface LoadEpisodesOptions {
   retryBackoffMs?: number;
   /** The end of the creation window. @default the current time */
   now?: Date;
-  /** Stops between pages when aborted (the promise rejects with the reason). */
+  /**
+   * Stops the run when aborted: the promise rejects with `signal.reason`, and
+   * the page in progress is not indexed (pages before it are).
+   */
   signal?: AbortSignal;
 }
 
@@ -109,7 +112,8 @@ export interface LoadEpisodesSummary {
  * before any Opencast request. A failed workflow lookup is logged and the
  * document is indexed without workflow fields; documents Elasticsearch does
  * not accept are logged, the run goes on, and it ends with a
- * `DeliveryError` naming them.
+ * `DeliveryError` naming them. When `signal` aborts, it rejects with
+ * `signal.reason` and indexes nothing more, not even the page in progress.
  *
  * @throws {ConfigError} on bad settings, before any I/O
  * @throws {UnreachableError | AuthenticationError | ApiContractError} from Elasticsearch or Opencast
@@ -185,43 +189,60 @@ export async function loadEpisodes(
     const pages = mpids.length > 0 || sourceIndexPattern !== undefined
       ? pagesById(summary)
       : pagesByWindow();
-    for await (const page of pages) {
-      const episodes = page.filter((episode) => {
-        if (seen.has(episode.id)) return false;
-        seen.add(episode.id);
-        return true;
-      });
-      if (episodes.length === 0) continue;
-      const documents = await mapConcurrent(
-        episodes,
-        concurrency,
-        async (episode) => {
-          const workflow = await findWorkflow(episode.id, summary);
-          return {
-            index,
-            id: episode.id,
-            document: buildEpisodeDocument(episode, workflow),
-          };
-        },
-      );
-      const result = await bulkIndex(client, documents, {
-        maxRetries,
-        retryBackoffMs,
-      });
-      summary.episodes += episodes.length;
-      summary.indexed += result.indexed;
-      summary.failed += result.failures.length;
-      for (const failure of result.failures) {
-        logger.error(
-          "Elasticsearch did not accept episode {id} in {index}: {status} {reason}",
-          { ...failure },
+    try {
+      for await (const page of pages) {
+        const episodes = page.filter((episode) => {
+          if (seen.has(episode.id)) return false;
+          seen.add(episode.id);
+          return true;
+        });
+        if (episodes.length === 0) continue;
+        const documents = await mapConcurrent(
+          episodes,
+          concurrency,
+          async (episode) => {
+            const workflow = await findWorkflow(episode.id, summary);
+            return {
+              index,
+              id: episode.id,
+              document: buildEpisodeDocument(episode, workflow),
+            };
+          },
         );
-        failures.push(failure);
+        // A stop cuts workflow lookups short, and a document built from a
+        // cut-short lookup lacks its live and availability fields: indexing
+        // it would overwrite a full document. Index no page after a stop.
+        signal?.throwIfAborted();
+        const result = await bulkIndex(client, documents, {
+          maxRetries,
+          retryBackoffMs,
+        });
+        summary.episodes += episodes.length;
+        summary.indexed += result.indexed;
+        summary.failed += result.failures.length;
+        for (const failure of result.failures) {
+          logger.error(
+            "Elasticsearch did not accept episode {id} in {index}: {status} {reason}",
+            { ...failure },
+          );
+          failures.push(failure);
+        }
+        logger.debug("Indexed {indexed} of {count} episodes", {
+          indexed: result.indexed,
+          count: documents.length,
+        });
       }
-      logger.debug("Indexed {indexed} of {count} episodes", {
-        indexed: result.indexed,
-        count: documents.length,
-      });
+    } catch (error) {
+      // Whatever a stop made fail (a lookup, a fetch, the pause), the run
+      // ends with the signal's reason, so the caller sees a stop, not an error.
+      if (signal?.aborted) {
+        logger.info(
+          "Stopped ({reason}) after indexing {indexed} episodes; a page whose lookups were cut short was not indexed",
+          { reason: String(signal.reason), indexed: summary.indexed },
+        );
+        throw signal.reason;
+      }
+      throw error;
     }
 
     summary.seconds = Math.round(performance.now() - started) / 1000;
@@ -312,6 +333,9 @@ export async function loadEpisodes(
     } catch (error) {
       // Wrong admin credentials fail every lookup alike: stop, someone must act.
       if (error instanceof AuthenticationError) throw error;
+      // A lookup cut short by a stop says nothing about the workflow: it must
+      // not become a document without workflow fields.
+      if (signal?.aborted) throw error;
       summary.workflowErrors += 1;
       logger.error(
         "Workflow lookup for episode {mpid} failed, indexing it without live and availability times: {reason}",

@@ -13,7 +13,7 @@ import {
   startSimulator,
 } from "../../src/simulate/start_simulator.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
-import { runCli } from "../support/run_cli.ts";
+import { cliCommand, runCli } from "../support/run_cli.ts";
 
 const USER = "opencast_system_account";
 const PASSWORD = "CHANGE_ME-episodes";
@@ -266,4 +266,62 @@ Deno.test("CLI load_episodes with Elasticsearch unreachable exits 4 with one lin
   assert.match(lines[0]!, /\[ERR\]/);
   assert.ok(lines[0]!.includes(`127.0.0.1:${port}`), lines[0]);
   assert.equal(sim.stats().requests, 0, "Opencast was asked before the check");
+});
+
+Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites no document with a partial one", async () => {
+  // Slow enough that a page's 100 workflow lookups take about a second.
+  await using sim = await startSimulator({
+    port: 0,
+    episodes: EPISODES,
+    actions: 10,
+    user: USER,
+    password: PASSWORD,
+    quiet: true,
+    latencyMs: 40,
+  });
+  await using es = startElasticsearchFake();
+  const args = [
+    "load_episodes",
+    ...opencastArgs(sim.url),
+    "-e",
+    es.host,
+    "-c",
+    DAYS,
+  ];
+  // An earlier, complete run: every document has its workflow fields.
+  const first = await runCli(args);
+  assert.equal(first.code, 0, first.stderr);
+  const complete = structuredClone(es.documents("episodes"));
+  assert.equal(complete.size, EPISODES);
+  const lookups = sim.stats().workflowRequests;
+  // One request per episode, plus the Digest challenges of the first few.
+  const challenges = lookups - EPISODES;
+  assert.ok(challenges >= 0 && challenges <= 8, `${lookups} workflow requests`);
+
+  const child = cliCommand(args).spawn();
+  const output = child.output();
+  // Into the second page's lookups: the first page (100) is indexed.
+  const deadline = Date.now() + 30_000;
+  while (sim.stats().workflowRequests < lookups + challenges + 108) {
+    assert.ok(Date.now() < deadline, "the second page's lookups never came");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  child.kill("SIGINT");
+  const stopped = await output;
+  const stderr = new TextDecoder().decode(stopped.stderr);
+  assert.equal(stopped.code, 130, stderr);
+  assert.match(stderr, /Stopped by SIGINT/i);
+  // A lookup cut short is not reported as a failed lookup.
+  assert.deepEqual(errorLines(stderr), []);
+
+  // The first page went in again; the second, cut short, was not sent at all.
+  const episodes = sim.episodes();
+  const resent = episodes.filter((e) => es.bulkAttempts.get(e.id) === 2);
+  assert.equal(resent.length, 100, stderr);
+  assert.ok(
+    sim.stats().workflowRequests < lookups + 200,
+    "lookups went on after the page was cut short",
+  );
+  // Every document is still the complete one.
+  assert.deepEqual(es.documents("episodes"), complete);
 });

@@ -12,6 +12,7 @@ import {
   UnreachableError,
 } from "../../src/errors.ts";
 import type { Episode, Workflow } from "../../src/opencast/types.ts";
+import { sleep } from "../../src/util/sleep.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
 
 const NOW = new Date("2024-03-02T12:00:00Z");
@@ -382,4 +383,80 @@ Deno.test("loadEpisodes() stops in the --wait pause when aborted, rejecting with
   }
   assert.equal(source.queries.length, 1);
   assert.deepEqual([...fake.documents("episodes").keys()], ["mp-1", "mp-2"]);
+});
+
+for (
+  const [name, failure] of [
+    // The Opencast client rejects an aborted request with the bare reason.
+    ["the bare reason", (reason: unknown) => reason],
+    ["an error of its own", () => new Error("request cancelled")],
+  ] as const
+) {
+  Deno.test(`loadEpisodes() stopped mid-page (lookups failing with ${name}) indexes no document without its workflow fields and rejects with the reason`, async () => {
+    await using fake = startElasticsearchFake();
+    const workflows = Object.fromEntries(
+      [1, 2, 3, 4].map((n) => [`mp-${n}`, [liveWorkflow(n, 1709305200000)]]),
+    );
+    const source = opencast(4, workflows);
+    // What an earlier run indexed for the second page: full documents.
+    const earlier = {
+      "mp-3": { mpid: "mp-3", title: "Lecture 3", live_stream: 1 },
+      "mp-4": { mpid: "mp-4", title: "Lecture 4", live_stream: 1 },
+    };
+    for (const [id, document] of Object.entries(earlier)) {
+      fake.seed("episodes", id, document);
+    }
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const summary = loadEpisodes({
+      ...source.sources,
+      // Like the Opencast client given the command's signal: a stop (here
+      // during mp-3's lookup) makes the lookups in flight and after it fail.
+      async lookupWorkflows(query) {
+        if (query.mediapackageId === "mp-3") controller.abort("SIGINT");
+        await sleep(1, { signal });
+        if (signal.aborted) throw failure(signal.reason);
+        return await source.sources.lookupWorkflows(query);
+      },
+      elasticsearch: { host: fake.host },
+      pageSize: 2,
+      concurrency: 2,
+      waitSeconds: 0,
+      now: NOW,
+      signal,
+    });
+    await assert.rejects(summary, (reason: unknown) => reason === "SIGINT");
+    const documents = fake.documents("episodes");
+    // The first page, looked up before the stop, went in whole.
+    assert.equal(documents.get("mp-1")?.live_stream, 1);
+    assert.equal(documents.get("mp-2")?.live_stream, 1);
+    // The second page was not indexed: the earlier documents stand.
+    assert.deepEqual(documents.get("mp-3"), earlier["mp-3"]);
+    assert.deepEqual(documents.get("mp-4"), earlier["mp-4"]);
+    assert.equal(documents.size, 4);
+    assert.equal(source.queries.length, 2);
+  });
+}
+
+Deno.test("loadEpisodes() does not index a page whose lookups all finished once the run was stopped", async () => {
+  await using fake = startElasticsearchFake();
+  const source = opencast(2);
+  const controller = new AbortController();
+  await assert.rejects(
+    loadEpisodes({
+      ...source.sources,
+      // A stop that arrives while the last lookups are answering normally.
+      lookupWorkflows(query) {
+        controller.abort("SIGTERM");
+        return source.sources.lookupWorkflows(query);
+      },
+      elasticsearch: { host: fake.host },
+      waitSeconds: 0,
+      now: NOW,
+      signal: controller.signal,
+    }),
+    (reason: unknown) => reason === "SIGTERM",
+  );
+  assert.equal(source.lookups.length, 2);
+  assert.equal(fake.documents("episodes").size, 0);
 });
