@@ -180,7 +180,11 @@ Deno.test("harvest (CLI) failure paths against simulate, Redis, S3 and SQS", asy
           );
           assert.match(
             result.stderr,
-            new RegExp(`Harvest failed: ${2 * batch} actions in 2 pages, ${batch} failed`),
+            new RegExp(
+              `Harvest failed: ${
+                2 * batch
+              } actions in 2 pages, ${batch} failed`,
+            ),
             "the summary of a failed run counts what it delivered",
           );
           assert.ok(sim.stats().byEpisodeId[failing]! >= 2, "retried");
