@@ -7,6 +7,7 @@ import {
 } from "../../src/errors.ts";
 import { createS3CheckpointStore } from "../../src/checkpoint/s3_checkpoint_store.ts";
 import { startS3Fake } from "../support/s3_fake.ts";
+import { withTestAwsEnv } from "../support/test_aws_env.ts";
 
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test-secret-key" };
 
@@ -219,21 +220,7 @@ Deno.test("createS3CheckpointStore() checks its options before any request", asy
 
 Deno.test("createS3CheckpointStore() creates and closes its own client", async () => {
   await using fake = await startS3Fake();
-  const saved = new Map(
-    [
-      "AWS_ACCESS_KEY_ID",
-      "AWS_SECRET_ACCESS_KEY",
-      "AWS_EC2_METADATA_DISABLED",
-      "AWS_PROFILE",
-    ].map((
-      name,
-    ) => [name, Deno.env.get(name)]),
-  );
-  Deno.env.set("AWS_ACCESS_KEY_ID", "test");
-  Deno.env.set("AWS_SECRET_ACCESS_KEY", "test");
-  Deno.env.set("AWS_EC2_METADATA_DISABLED", "true");
-  Deno.env.delete("AWS_PROFILE");
-  try {
+  await withTestAwsEnv(async () => {
     const store = await createS3CheckpointStore({
       bucket: "harvest-ts",
       key: "last-action-ts",
@@ -245,10 +232,5 @@ Deno.test("createS3CheckpointStore() creates and closes its own client", async (
     assert.equal(await store.load(), "20170301190509");
     await store[Symbol.asyncDispose]();
     assert.ok(fake.buckets.has("harvest-ts"));
-  } finally {
-    for (const [name, value] of saved) {
-      if (value === undefined) Deno.env.delete(name);
-      else Deno.env.set(name, value);
-    }
-  }
+  });
 });

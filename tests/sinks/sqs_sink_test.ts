@@ -9,6 +9,7 @@ import {
 } from "../../src/errors.ts";
 import { createSqsSink } from "../../src/sinks/sqs_sink.ts";
 import { startSqsFake } from "../support/sqs_fake.ts";
+import { withTestAwsEnv } from "../support/test_aws_env.ts";
 
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test-secret-key" };
 
@@ -418,21 +419,7 @@ Deno.test("createSqsSink() checks its options before any request", async () => {
 
 Deno.test("createSqsSink() creates and closes its own client from the default credential chain", async () => {
   await using fake = await startSqsFake({ queues: ["actions"] });
-  const saved = new Map(
-    [
-      "AWS_ACCESS_KEY_ID",
-      "AWS_SECRET_ACCESS_KEY",
-      "AWS_EC2_METADATA_DISABLED",
-      "AWS_PROFILE",
-    ].map((
-      name,
-    ) => [name, Deno.env.get(name)]),
-  );
-  Deno.env.set("AWS_ACCESS_KEY_ID", "test");
-  Deno.env.set("AWS_SECRET_ACCESS_KEY", "test");
-  Deno.env.set("AWS_EC2_METADATA_DISABLED", "true");
-  Deno.env.delete("AWS_PROFILE");
-  try {
+  await withTestAwsEnv(async () => {
     const sink = await createSqsSink({
       queue: "actions",
       endpoint: fake.url,
@@ -442,10 +429,5 @@ Deno.test("createSqsSink() creates and closes its own client from the default cr
     await sink[Symbol.asyncDispose]();
     assert.equal(fake.messages("actions").length, 3);
     await assert.rejects(sink.deliver(records(4, 1)), DeliveryError);
-  } finally {
-    for (const [name, value] of saved) {
-      if (value === undefined) Deno.env.delete(name);
-      else Deno.env.set(name, value);
-    }
-  }
+  });
 });
