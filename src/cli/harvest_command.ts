@@ -223,6 +223,14 @@ export function harvestCommand(context: CommandContext) {
     .addOption(opencastMaxAttemptsOption())
     .addOption(
       new Option(
+        "--lock-ttl <seconds>",
+        "how long the Redis run lock outlives a run that died (renewed every third of it while running)",
+      ).env("UA_HARVEST_LOCK_TTL").default(60).argParser(
+        integerParser({ min: 3, max: 3600 }),
+      ),
+    )
+    .addOption(
+      new Option(
         "--progress",
         "show a live progress line (default: when stderr is a terminal)",
       ),
@@ -310,7 +318,7 @@ export function harvestSettings(
     episodeTtlSeconds: options.cacheTtl,
     missingEpisodeTtlSeconds: options.missingEpisodeTtl,
     aws: awsSettingsFromEnv(env),
-    lockTtlSeconds: 60,
+    lockTtlSeconds: options.lockTtl,
     lockFile,
     progress: options.progress ?? Deno.stderr.isTerminal(),
   };

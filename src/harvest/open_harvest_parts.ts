@@ -82,8 +82,10 @@ export async function acquireRunLock(
   }
   held.push(stack.use(await acquireFileRunLock({ path: settings.lockFile })));
   const locks = stack.move();
+  const lost = held.flatMap((lock) => lock.lost ? [lock.lost] : []);
   return {
     description: held.map((lock) => lock.description).join(" and "),
+    lost: lost.length > 0 ? AbortSignal.any(lost) : undefined,
     [Symbol.asyncDispose]: () => locks.disposeAsync(),
   };
 }

@@ -75,7 +75,10 @@ export async function runHarvest(
   // The lock comes first: a run that loses it must touch nothing. A run that
   // leaves the checkpoint alone needs none, so a long backfill does not keep
   // cron out.
-  if (update) stack.use(await acquireRunLock(settings, redis));
+  const lock = update ? stack.use(await acquireRunLock(settings, redis)) : null;
+  // A lost lock stops the run like a signal, and nothing more is saved.
+  const lockLost = lock?.lost;
+  const stop = lockLost ? AbortSignal.any([signal, lockLost]) : signal;
   const store = stack.use(
     await openCheckpointStore(settings, { create: !dryRun }),
   );
@@ -178,6 +181,7 @@ export async function runHarvest(
         checkpoint,
         saveCheckpoint: update
           ? async (next) => {
+            if (lockLost?.aborted) return;
             await store.save(
               serializeCheckpoint(
                 { ...next, output: sink.position?.() },
@@ -190,7 +194,7 @@ export async function runHarvest(
         // Sub-windows share no second, so no action can be in two of them:
         // one set per window keeps a long catch-up's memory flat.
         deliveredIds: new Set(),
-        signal,
+        signal: stop,
         onPageFailed: (records) => failed = records,
         onPage: (p) => {
           inFlight = p;
@@ -224,6 +228,7 @@ export async function runHarvest(
         break;
       }
     }
+    if (stopped && lockLost?.aborted && !signal.aborted) throw lockLost.reason;
     outcome = stopped ? `stopped by ${String(signal.reason)}` : "done";
   } finally {
     progress?.done();

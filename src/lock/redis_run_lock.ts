@@ -151,6 +151,8 @@ class RedisRunLock implements RunLock {
   #token: string;
   #timer: ReturnType<typeof setInterval>;
   #released = false;
+  #lost = new AbortController();
+  readonly lost: AbortSignal = this.#lost.signal;
 
   constructor(
     client: Redis,
@@ -202,10 +204,16 @@ class RedisRunLock implements RunLock {
         this.#token,
         String(ttlMs),
       );
-      if (renewed !== 1 && !this.#released) {
+      if (renewed !== 1 && !this.#released && !this.#lost.signal.aborted) {
+        clearInterval(this.#timer);
         logger.error(
-          "Lost run lock {key}: it expired or was taken over; another harvest may run at the same time",
+          "Lost run lock {key}: it expired or was taken over; stopping after the page in flight",
           { key: this.#key },
+        );
+        this.#lost.abort(
+          new LockedError(
+            `Lost the run lock ${this.#key} while harvesting (it expired or another run took it): stopped without saving further; check that Redis keeps keys and that runs are not stalled longer than the lock TTL`,
+          ),
         );
       }
     } catch (error) {

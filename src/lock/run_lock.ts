@@ -6,4 +6,10 @@
 export interface RunLock extends AsyncDisposable {
   /** What is locked, for logs, e.g. `redis:ua-harvest:lock:…` or a file path. */
   readonly description: string;
+  /**
+   * Aborted (with a `LockedError` as reason) when the lock was lost
+   * while held (a Redis key that expired or was taken over): the run must
+   * stop saving. Absent for locks that cannot be lost.
+   */
+  readonly lost?: AbortSignal;
 }

@@ -239,3 +239,54 @@ Deno.test("harvest with --start (a backfill) runs while cron holds the lock, and
     "a run that moves the checkpoint still needs the lock",
   );
 });
+
+Deno.test("harvest that loses its Redis lock stops after the page in flight, saves nothing more and exits 8", async () => {
+  await using redis = await startRedisServer();
+  await using f = await slowFixture();
+  const client = new Redis(redis.url);
+  try {
+    const env = {
+      S3_HARVEST_TS_BUCKET: BUCKET,
+      S3_LAST_ACTION_TS_KEY: KEY,
+      REDIS_URL: redis.url,
+    };
+    const args = f.harvestArgs(
+      "--queue-name",
+      QUEUE,
+      "-b",
+      "100",
+      "-i",
+      "5",
+      "--wait",
+      "0.3",
+      "--lock-ttl",
+      "3",
+    );
+    const run = f.spawn(args, env);
+    await waitFor(() => f.queuedIds().length >= 100, "a first page");
+    // The key expired during a stall and another run took it.
+    await client.set(LOCK_KEY, "another-run", "PX", 60_000);
+    const saves = () => f.s3.requests.PutObject ?? 0;
+    const result = await run.done;
+    assert.equal(result.code, 8, result.stderr);
+    assert.match(result.stderr, /Lost the run lock/);
+    assert.ok(
+      f.queuedIds().length < simIds(f.sim).length,
+      "it stopped before the end",
+    );
+    const savedAtExit = saves();
+    assert.equal(
+      await client.get(LOCK_KEY),
+      "another-run",
+      "the other run's lock is left alone",
+    );
+    // Whatever it did not save, the next run (once the lock is free) delivers.
+    await client.del(LOCK_KEY);
+    const resumed = await f.run(args, env);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.ok(saves() > savedAtExit);
+    assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)).missing, []);
+  } finally {
+    await client.quit();
+  }
+});

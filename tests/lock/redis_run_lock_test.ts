@@ -102,3 +102,30 @@ Deno.test("acquireRedisRunLock() rejects a renewal interval not shorter than the
     ConfigError,
   );
 });
+
+Deno.test("acquireRedisRunLock() aborts `lost` with LockedError when another run took the key", async () => {
+  await using redis = await startRedisServer();
+  const client = new Redis(redis.url);
+  try {
+    await using lock = await acquireRedisRunLock({
+      client,
+      key: KEY,
+      ttlMs: 3000,
+      renewEveryMs: 50,
+    });
+    assert.equal(lock.lost?.aborted, false);
+    // The key expired during a stall and a second run took it.
+    await client.set(KEY, "another-run-token", "PX", 60_000);
+    for (let i = 0; i < 100 && !lock.lost?.aborted; i++) await sleep(20);
+    assert.equal(lock.lost?.aborted, true);
+    assert.ok(lock.lost?.reason instanceof LockedError);
+    assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
+    assert.equal(
+      await client.get(KEY),
+      "another-run-token",
+      "the other run's key is left alone",
+    );
+  } finally {
+    await client.quit();
+  }
+});
