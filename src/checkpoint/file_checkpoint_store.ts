@@ -7,6 +7,7 @@
 
 import { dirname } from "node:path";
 import type { CheckpointStore } from "./checkpoint_store.ts";
+import { ConfigError } from "../errors.ts";
 
 /** Where the checkpoint file lives. */
 export interface FileCheckpointStoreOptions {
@@ -43,40 +44,58 @@ export function createFileCheckpointStore(
         return await Deno.readTextFile(path);
       } catch (error) {
         if (error instanceof Deno.errors.NotFound) return null;
-        throw error;
+        throw new ConfigError(
+          `Cannot read the checkpoint file ${path}: ${
+            (error as Error).message
+          }; check its permissions or pass another --state-file`,
+          { cause: error },
+        );
       }
     },
     async save(text: string): Promise<void> {
-      const dir = dirname(path);
-      await Deno.mkdir(dir, { recursive: true });
-      // Same directory as the target: a rename is only atomic within one
-      // file system.
-      const temp = await Deno.makeTempFile({
-        dir,
-        prefix: ".checkpoint-",
-        suffix: ".tmp",
-      });
       try {
-        {
-          using file = await Deno.open(temp, { write: true, truncate: true });
-          const bytes = new TextEncoder().encode(text);
-          let written = 0;
-          while (written < bytes.length) {
-            written += await file.write(bytes.subarray(written));
-          }
-          await file.sync();
-        }
-        await Deno.rename(temp, path);
+        await replaceAtomically(path, text);
       } catch (error) {
-        await Deno.remove(temp).catch(() => {});
-        throw error;
+        throw new ConfigError(
+          `Cannot write the checkpoint file ${path}: ${
+            (error as Error).message
+          }; check its directory's permissions and free space, or pass another --state-file`,
+          { cause: error },
+        );
       }
-      await syncDirectory(dir);
     },
     [Symbol.asyncDispose](): Promise<void> {
       return Promise.resolve();
     },
   };
+}
+
+async function replaceAtomically(path: string, text: string): Promise<void> {
+  const dir = dirname(path);
+  await Deno.mkdir(dir, { recursive: true });
+  // Same directory as the target: a rename is only atomic within one
+  // file system.
+  const temp = await Deno.makeTempFile({
+    dir,
+    prefix: ".checkpoint-",
+    suffix: ".tmp",
+  });
+  try {
+    {
+      using file = await Deno.open(temp, { write: true, truncate: true });
+      const bytes = new TextEncoder().encode(text);
+      let written = 0;
+      while (written < bytes.length) {
+        written += await file.write(bytes.subarray(written));
+      }
+      await file.sync();
+    }
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+  await syncDirectory(dir);
 }
 
 // Makes the rename itself durable: without it a power cut right after save()

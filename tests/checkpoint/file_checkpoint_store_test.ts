@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createFileCheckpointStore } from "../../src/checkpoint/file_checkpoint_store.ts";
+import { ConfigError } from "../../src/errors.ts";
 
 async function withTempDir(test: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir();
@@ -70,4 +71,24 @@ Deno.test("createFileCheckpointStore() reports a load failure other than a missi
     await using store = createFileCheckpointStore({ path: dir });
     await assert.rejects(store.load());
   });
+});
+
+Deno.test("createFileCheckpointStore() names the file and what to do when it cannot write", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // A regular file where the state directory should be.
+    await Deno.writeTextFile(`${dir}/not-a-dir`, "");
+    const store = createFileCheckpointStore({
+      path: `${dir}/not-a-dir/checkpoint.json`,
+    });
+    await assert.rejects(
+      store.save("{}"),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message.includes(`${dir}/not-a-dir/checkpoint.json`) &&
+        error.message.includes("--state-file"),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
