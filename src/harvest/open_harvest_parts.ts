@@ -100,7 +100,16 @@ export async function openEpisodeCache(
 ): Promise<EpisodeCache> {
   const { cache } = settings;
   if (cache.kind === "sqlite") {
-    return openSqliteEpisodeCache({ path: cache.path });
+    try {
+      return openSqliteEpisodeCache({ path: cache.path });
+    } catch (error) {
+      // A cache is an optimization: a broken one must not stop the harvest.
+      logger.warn(
+        "Cannot open the episode cache {path}, harvesting without it: {reason}",
+        { path: cache.path, reason: (error as Error).message },
+      );
+      return createNullEpisodeCache();
+    }
   }
   if (redis === null) return createNullEpisodeCache();
   return await createRedisEpisodeCache({ client: redis });

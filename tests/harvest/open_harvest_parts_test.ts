@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { openEpisodeCache } from "../../src/harvest/open_harvest_parts.ts";
+import type { HarvestSettings } from "../../src/harvest/harvest_settings.ts";
+
+function withCache(cache: HarvestSettings["cache"]): HarvestSettings {
+  return { cache } as HarvestSettings;
+}
+
+Deno.test("openEpisodeCache() goes on without a cache when the embedded file cannot be opened", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/not-a-dir`, "");
+    await using cache = await openEpisodeCache(
+      withCache({ kind: "sqlite", path: `${dir}/not-a-dir/episodes.sqlite` }),
+      null,
+    );
+    await cache.setMany([{ key: "mp", value: "{}", ttlSeconds: 60 }]);
+    assert.equal((await cache.getMany(["mp"])).size, 0, "nothing is cached");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("openEpisodeCache() uses no cache when Redis is configured but unreachable", async () => {
+  await using cache = await openEpisodeCache(
+    withCache({ kind: "redis", url: "redis://127.0.0.1:1" }),
+    null,
+  );
+  await cache.setMany([{ key: "mp", value: "{}", ttlSeconds: 60 }]);
+  assert.equal((await cache.getMany(["mp"])).size, 0);
+});
+
+Deno.test("openEpisodeCache() opens the embedded file cache by default", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    {
+      await using cache = await openEpisodeCache(
+        withCache({ kind: "sqlite", path: `${dir}/episodes.sqlite` }),
+        null,
+      );
+      await cache.setMany([{ key: "mp", value: "{}", ttlSeconds: 60 }]);
+    }
+    await using again = await openEpisodeCache(
+      withCache({ kind: "sqlite", path: `${dir}/episodes.sqlite` }),
+      null,
+    );
+    assert.equal(
+      (await again.getMany(["mp"])).get("mp"),
+      "{}",
+      "it survives between runs",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
