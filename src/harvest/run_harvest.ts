@@ -101,6 +101,19 @@ export async function runHarvest(
     checkSpan(window, settings.maxSpanSeconds);
   }
 
+  if (
+    update && window.startSource === "flag" && stored &&
+    Temporal.Instant.compare(window.start, stored.timestamp) > 0
+  ) {
+    logger.warn(
+      "--update-last-ts with --start after the checkpoint: actions from {checkpoint} to {start} " +
+        "will not be harvested by runs that continue from the checkpoint",
+      {
+        checkpoint: stored.timestamp.toString(),
+        start: window.start.toString(),
+      },
+    );
+  }
   if (settings.catchUp && settings.maxSpanSeconds === undefined) {
     logger.warn(
       "--catch-up does nothing without MAX_START_END_SPAN: harvesting one window",

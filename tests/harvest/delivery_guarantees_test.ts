@@ -98,6 +98,16 @@ Deno.test("harvest with an explicit --start leaves the checkpoint where it was u
     S3_CHECKPOINT,
   );
   assert.equal(moved.code, 0, moved.stderr);
+  assert.match(
+    moved.stderr,
+    /will not be harvested by runs that continue from the checkpoint/,
+    "the jump over the gap is named",
+  );
+  assert.doesNotMatch(
+    backfill.stderr,
+    /will not be harvested/,
+    "a backfill that leaves the checkpoint alone has nothing to warn about",
+  );
   const newest = f.sim.actions().at(-1)!.created;
   const checkpoint = parseCheckpoint(f.s3.text(BUCKET, KEY)!, ZONE);
   assert.equal(checkpoint.timestamp.toString(), newest.toString());
