@@ -76,7 +76,7 @@ export async function configureLogging(
   if (loggly) {
     sinks.loggly = getLogglySink({
       ...loggly,
-      formatter: redactingFormatter(jsonLinesFormatter, [
+      formatter: redactingFormatter(JSON_FORMATTER, [
         ...secrets,
         loggly.token,
       ]),
