@@ -19,7 +19,7 @@ import { fetchEpisode } from "../src/opencast/fetch_episode.ts";
 import { normalizeActionPage } from "../src/opencast/normalize_action_page.ts";
 import type { Episode, UserAction } from "../src/opencast/types.ts";
 import { buildRecord } from "../src/harvest/build_record.ts";
-import { formatCompactTimestamp } from "../src/harvest/opencast_time.ts";
+import { formatCompactTimestamp } from "../src/opencast/opencast_time.ts";
 import { advanceCheckpoint } from "../src/checkpoint/advance_checkpoint.ts";
 import { encodeJsonLines } from "../src/sinks/_json_lines.ts";
 import { buildSqsEntries, planSqsBatches } from "../src/sinks/_sqs_batches.ts";

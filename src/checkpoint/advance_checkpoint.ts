@@ -8,7 +8,7 @@
 
 import { ApiContractError } from "../errors.ts";
 import type { UserAction } from "../opencast/types.ts";
-import { parseOffsetTimestamp } from "../harvest/opencast_time.ts";
+import { parseOffsetTimestamp } from "../opencast/opencast_time.ts";
 import type { Checkpoint } from "./checkpoint_format.ts";
 
 /**

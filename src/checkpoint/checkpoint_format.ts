@@ -22,7 +22,7 @@ import {
   formatUtcSeconds,
   parseCompactTimestamp,
   parseOffsetTimestamp,
-} from "../harvest/opencast_time.ts";
+} from "../opencast/opencast_time.ts";
 
 /** The harvest position: the newest second delivered, and what was delivered in it. */
 export interface Checkpoint {

@@ -8,7 +8,10 @@ import type {
 import { runHarvest } from "../harvest/run_harvest.ts";
 import { defaultStateDir } from "../checkpoint/default_state_dir.ts";
 import { defaultCacheDir } from "../cache/default_cache_dir.ts";
-import { parseTimeZone, parseUserTimestamp } from "../harvest/opencast_time.ts";
+import {
+  parseTimeZone,
+  parseUserTimestamp,
+} from "../opencast/opencast_time.ts";
 import { resolveWindow } from "../harvest/resolve_window.ts";
 import { parseMaxSpan } from "../harvest/check_span.ts";
 import { integerParser } from "./_parsers.ts";

@@ -3,7 +3,7 @@ import {
   formatUtcOffset,
   instantFromEpochMillis,
   parseOffsetTimestamp,
-} from "../harvest/opencast_time.ts";
+} from "../opencast/opencast_time.ts";
 import { splitSeries } from "../util/split_series.ts";
 
 /** One slide image of an episode. */

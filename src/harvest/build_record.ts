@@ -7,7 +7,10 @@
 
 import { ApiContractError } from "../errors.ts";
 import type { Episode, UserAction } from "../opencast/types.ts";
-import { formatUtcOffset, parseOffsetTimestamp } from "./opencast_time.ts";
+import {
+  formatUtcOffset,
+  parseOffsetTimestamp,
+} from "../opencast/opencast_time.ts";
 import type { ActionRecord } from "./action_record.ts";
 import { buildEpisodeFields } from "./episode_fields.ts";
 

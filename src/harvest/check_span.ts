@@ -5,7 +5,7 @@
  */
 
 import { ConfigError, SpanExceededError } from "../errors.ts";
-import { formatUtcSeconds } from "./opencast_time.ts";
+import { formatUtcSeconds } from "../opencast/opencast_time.ts";
 import type { HarvestWindow } from "./resolve_window.ts";
 
 /**

@@ -5,7 +5,10 @@
  */
 
 import type { Episode } from "../opencast/types.ts";
-import { formatUtcSeconds, parseOffsetTimestamp } from "./opencast_time.ts";
+import {
+  formatUtcSeconds,
+  parseOffsetTimestamp,
+} from "../opencast/opencast_time.ts";
 import type { EpisodeFields } from "./action_record.ts";
 import { splitSeries } from "../util/split_series.ts";
 

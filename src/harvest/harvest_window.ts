@@ -6,7 +6,7 @@ import {
   advanceCheckpoint,
   checkpointAtWindowEnd,
 } from "../checkpoint/advance_checkpoint.ts";
-import { formatCompactTimestamp } from "./opencast_time.ts";
+import { formatCompactTimestamp } from "../opencast/opencast_time.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
 import { buildRecord } from "./build_record.ts";
 import { sleep } from "../util/sleep.ts";

@@ -10,7 +10,7 @@ import {
   formatCompactTimestamp,
   formatUtcSeconds,
   parseUserTimestamp,
-} from "./opencast_time.ts";
+} from "../opencast/opencast_time.ts";
 
 /** The time window of one harvest run (both ends inclusive, as the API reads them). */
 export interface HarvestWindow {

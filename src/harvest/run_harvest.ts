@@ -10,7 +10,7 @@ import {
   serializeCheckpoint,
 } from "../checkpoint/checkpoint_format.ts";
 import { resolveWindow } from "./resolve_window.ts";
-import { parseOffsetTimestamp } from "./opencast_time.ts";
+import { parseOffsetTimestamp } from "../opencast/opencast_time.ts";
 import type { ActionRecord } from "./action_record.ts";
 import { checkSpan } from "./check_span.ts";
 import { splitWindow } from "./split_window.ts";

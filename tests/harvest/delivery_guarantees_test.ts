@@ -15,7 +15,7 @@ import {
   tally,
   ZONE,
 } from "./_delivery_fixture.ts";
-import { formatCompactTimestamp } from "../../src/harvest/opencast_time.ts";
+import { formatCompactTimestamp } from "../../src/opencast/opencast_time.ts";
 import { parseCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
 
 const S3_CHECKPOINT = {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { AuthenticationError } from "../../src/errors.ts";
 import { fetchActions } from "../../src/opencast/fetch_actions.ts";
 import { OpencastClient } from "../../src/opencast/opencast_client.ts";
-import { formatCompactTimestamp } from "../../src/harvest/opencast_time.ts";
+import { formatCompactTimestamp } from "../../src/opencast/opencast_time.ts";
 import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { cliCommand, runCli } from "../support/run_cli.ts";
 

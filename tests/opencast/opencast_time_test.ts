@@ -9,7 +9,7 @@ import {
   parseOffsetTimestamp,
   parseTimeZone,
   parseUserTimestamp,
-} from "../../src/harvest/opencast_time.ts";
+} from "../../src/opencast/opencast_time.ts";
 
 const NY = "America/New_York";
 
