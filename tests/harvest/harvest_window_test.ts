@@ -4,6 +4,7 @@ import type { ActionPage, UserAction } from "../../src/opencast/types.ts";
 import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
 import {
   harvestWindow,
+  type HarvestWindowOptions,
   type PageQuery,
 } from "../../src/harvest/harvest_window.ts";
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
@@ -72,6 +73,24 @@ function lookup(fail?: (id: string) => boolean) {
   });
 }
 
+/** The options every test shares; each test names only what it is about. */
+function windowOptions(
+  options:
+    & Pick<HarvestWindowOptions, "fetchPage" | "sink" | "batchSize">
+    & Partial<HarvestWindowOptions>,
+): HarvestWindowOptions {
+  return {
+    start: START,
+    end: END,
+    skipIds: new Set(),
+    zone: ZONE,
+    lookup: lookup(),
+    checkpoint: null,
+    deliveredIds: new Set(),
+    ...options,
+  };
+}
+
 const ACTIONS = [
   action(1, "2024-03-01T10:00:01-05:00"),
   action(2, "2024-03-01T10:00:02-05:00"),
@@ -84,22 +103,15 @@ Deno.test("harvestWindow() pages until a short page, delivering and checkpointin
   const api = pages(ACTIONS);
   const { sink, delivered } = recordingSink();
   const saved: Checkpoint[] = [];
-  const result = await harvestWindow({
-    start: START,
-    end: END,
-    skipIds: new Set(),
-    zone: ZONE,
+  const result = await harvestWindow(windowOptions({
     batchSize: 2,
     fetchPage: api.fetchPage,
-    lookup: lookup(),
     sink,
-    checkpoint: null,
     saveCheckpoint: (cp) => {
       saved.push(cp);
       return Promise.resolve();
     },
-    deliveredIds: new Set(),
-  });
+  }));
   assert.deepEqual(
     api.queries.map((q) => q.offset),
     [0, 2, 4],
@@ -127,18 +139,12 @@ Deno.test("harvestWindow() skips the checkpoint's ids and rows repeated by shift
   const shifted = [...ACTIONS.slice(0, 2), ACTIONS[1]!, ...ACTIONS.slice(2)];
   const api = pages(shifted);
   const { sink, delivered } = recordingSink();
-  const result = await harvestWindow({
-    start: START,
-    end: END,
+  const result = await harvestWindow(windowOptions({
     skipIds: new Set([1]),
-    zone: ZONE,
     batchSize: 10,
     fetchPage: api.fetchPage,
-    lookup: lookup(),
     sink,
-    checkpoint: null,
-    deliveredIds: new Set(),
-  });
+  }));
   assert.deepEqual(delivered.flat().map((r) => r.action_id), [2, 3, 4, 5]);
   assert.equal(result.skipped, 2);
 });
@@ -149,22 +155,16 @@ Deno.test("harvestWindow() delivers nothing of a page whose episode cannot be fe
   const saved: Checkpoint[] = [];
   await assert.rejects(
     () =>
-      harvestWindow({
-        start: START,
-        end: END,
-        skipIds: new Set(),
-        zone: ZONE,
+      harvestWindow(windowOptions({
         batchSize: 3,
         fetchPage: api.fetchPage,
         lookup: lookup((id) => id === "mp-2"),
         sink,
-        checkpoint: null,
         saveCheckpoint: (cp) => {
           saved.push(cp);
           return Promise.resolve();
         },
-        deliveredIds: new Set(),
-      }),
+      })),
     /episode mp-2 unavailable/,
   );
   assert.deepEqual(delivered.flat().map((r) => r.action_id), [1, 2, 3]);
@@ -175,22 +175,16 @@ Deno.test("harvestWindow() delivers nothing of a page whose episode cannot be fe
 Deno.test("harvestWindow() moves the checkpoint to the window end when there are no actions", async () => {
   const { sink } = recordingSink();
   const saved: Checkpoint[] = [];
-  const result = await harvestWindow({
-    start: START,
-    end: END,
-    skipIds: new Set(),
-    zone: ZONE,
+  const result = await harvestWindow(windowOptions({
     batchSize: 10,
     fetchPage: pages([]).fetchPage,
-    lookup: lookup(),
     sink,
     checkpoint: { timestamp: START, ids: [9] },
     saveCheckpoint: (cp) => {
       saved.push(cp);
       return Promise.resolve();
     },
-    deliveredIds: new Set(),
-  });
+  }));
   assert.equal(result.checkpoint?.timestamp.toString(), END.toString());
   assert.deepEqual(saved.map((cp) => cp.timestamp.toString()), [
     END.toString(),
@@ -201,22 +195,15 @@ Deno.test("harvestWindow() stops after the page in flight when the signal aborts
   const controller = new AbortController();
   const api = pages(ACTIONS);
   const { sink, delivered } = recordingSink();
-  const result = await harvestWindow({
-    start: START,
-    end: END,
-    skipIds: new Set(),
-    zone: ZONE,
+  const result = await harvestWindow(windowOptions({
     batchSize: 2,
     fetchPage: (q) => {
       controller.abort("SIGTERM");
       return api.fetchPage(q);
     },
-    lookup: lookup(),
     sink,
-    checkpoint: null,
-    deliveredIds: new Set(),
     signal: controller.signal,
-  });
+  }));
   assert.equal(result.stopped, true);
   assert.deepEqual(delivered.flat().map((r) => r.action_id), [1, 2]);
   assert.equal(result.checkpoint?.timestamp.toString(), "2024-03-01T15:00:02Z");
@@ -234,22 +221,15 @@ Deno.test("harvestWindow() holds the checkpoint back to the window end once page
   ];
   const { sink, delivered } = recordingSink();
   const saved: Checkpoint[] = [];
-  const result = await harvestWindow({
-    start: START,
-    end: END,
-    skipIds: new Set(),
-    zone: ZONE,
+  const result = await harvestWindow(windowOptions({
     batchSize: 2,
     fetchPage: pages(unordered).fetchPage,
-    lookup: lookup(),
     sink,
-    checkpoint: null,
     saveCheckpoint: (cp) => {
       saved.push(cp);
       return Promise.resolve();
     },
-    deliveredIds: new Set(),
-  });
+  }));
   assert.deepEqual(delivered.flat().map((r) => r.action_id), [1, 2, 3, 4, 5]);
   assert.deepEqual(
     saved.map((cp) => cp.timestamp.toString()),
