@@ -12,7 +12,6 @@
  * @module
  */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startSimulator } from "../src/simulate/start_simulator.ts";
 import { OpencastClient } from "../src/opencast/opencast_client.ts";
 import { fetchEpisode } from "../src/opencast/fetch_episode.ts";
@@ -24,8 +23,8 @@ import { advanceCheckpoint } from "../src/checkpoint/advance_checkpoint.ts";
 import { encodeJsonLines } from "../src/sinks/_json_lines.ts";
 import { buildSqsEntries, planSqsBatches } from "../src/sinks/_sqs_batches.ts";
 import { mapConcurrent } from "../src/util/map_concurrent.ts";
+import { cliArgs } from "../tests/support/run_cli.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const USER = "opencast_system_account";
 const PASSWORD = "bench-password";
 const ZONE = "America/New_York";
@@ -80,14 +79,7 @@ async function harvestOnce(
   const { label, batchSize, dir, cacheFile } = options;
   const output = join(dir, `${label}-${batchSize}.jsonl`);
   const timeFile = join(dir, `${label}-${batchSize}.time`);
-  const harvestArgs = [
-    "run",
-    "--quiet",
-    "-P",
-    "--no-prompt",
-    "--config",
-    join(ROOT, "deno.json"),
-    join(ROOT, "main.ts"),
+  const harvestArgs = cliArgs([
     "harvest",
     "-H",
     sim.url,
@@ -114,7 +106,7 @@ async function harvestOnce(
     "--no-progress",
     "--log-format",
     "json",
-  ];
+  ]);
   const [program, args] = hasGnuTime
     ? ["/usr/bin/time", [
       "-f",

@@ -25,6 +25,20 @@ export interface RunCliOptions {
   readonly cwd?: string;
 }
 
+/** The `deno` arguments that run `main.ts` with the binary's permission set. */
+export function cliArgs(args: readonly string[]): string[] {
+  return [
+    "run",
+    "--quiet",
+    "-P",
+    "--no-prompt",
+    "--config",
+    join(ROOT, "deno.json"),
+    join(ROOT, "main.ts"),
+    ...args,
+  ];
+}
+
 /** The command line that runs `main.ts` like the binary. */
 export function cliCommand(
   args: readonly string[],
@@ -34,16 +48,7 @@ export function cliCommand(
   const denoDir = Deno.env.get("DENO_DIR") ??
     join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno");
   return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "-P",
-      "--no-prompt",
-      "--config",
-      join(ROOT, "deno.json"),
-      join(ROOT, "main.ts"),
-      ...args,
-    ],
+    args: cliArgs(args),
     cwd: options.cwd ?? Deno.makeTempDirSync({ prefix: "ua-harvest-cli-" }),
     clearEnv: true,
     env: {
