@@ -26,6 +26,10 @@ export const EXIT_CODES = {
   delivery: 7,
   /** Another run holds the lock for this checkpoint. */
   locked: 8,
+  /** The engage node has no usertracking service (the plugin is off or removed). */
+  usertrackingMissing: 9,
+  /** Writing the output (stdout, a file) failed: nothing after it counts as delivered. */
+  output: 10,
   /** Stopped by SIGINT after saving the checkpoint. */
   interrupted: 130,
   /** Stopped by SIGTERM after saving the checkpoint. */
@@ -98,5 +102,21 @@ export class LockedError extends UaHarvestError {
   /** Creates a lock error (exit code 8). */
   constructor(message: string, options?: ErrorOptions) {
     super(message, EXIT_CODES.locked, options);
+  }
+}
+
+/** The engage node answers 404 for `/usertracking/*`: the plugin is off or gone. */
+export class UsertrackingMissingError extends UaHarvestError {
+  /** Creates a missing-usertracking error (exit code 9). */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, EXIT_CODES.usertrackingMissing, options);
+  }
+}
+
+/** Writing records to stdout or a file failed (closed stream, broken pipe, full disk). */
+export class OutputError extends UaHarvestError {
+  /** Creates an output error (exit code 10). */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, EXIT_CODES.output, options);
   }
 }

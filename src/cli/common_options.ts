@@ -71,3 +71,19 @@ export function waitOption() {
     .default(1)
     .argParser(secondsParser(3600));
 }
+
+/** The Opencast API variants `--opencast-api` accepts. */
+export const OPENCAST_API_CHOICES = ["auto", "dce", "upstream"] as const;
+
+/**
+ * `--opencast-api`, bound to `OPENCAST_API`: which usertracking/search API the
+ * server speaks. `auto` (the default) detects it from how the server answers.
+ */
+export function opencastApiOption() {
+  return new Option(
+    "--opencast-api <variant>",
+    "Opencast API variant: auto (detect), dce (Harvard fork: start/end windows) or upstream (Opencast 8-17)",
+  ).env("OPENCAST_API").choices(OPENCAST_API_CHOICES).default(
+    "auto" as const,
+  );
+}
