@@ -73,10 +73,10 @@ export interface LoadEpisodesOptions {
   pageSize?: number;
   /** Workflow lookups (and, for id lists, episode fetches) in flight at once. @default 4 */
   concurrency?: number;
-  /** Resends of documents that failed with 429 or 5xx. @default 3 */
-  maxRetries?: number;
-  /** First wait before a resend, in milliseconds. @default 500 */
-  retryBackoffMs?: number;
+  /** Attempts per document (429 and 5xx items are resent). @default 4 */
+  maxAttempts?: number;
+  /** The first wait after Elasticsearch pushed back, in milliseconds. @default 25 */
+  initialBackoffMs?: number;
   /** The end of the creation window. @default the current time */
   now?: Date;
   /**
@@ -132,8 +132,8 @@ export async function loadEpisodes(
     waitSeconds = 1,
     pageSize = 100,
     concurrency = 4,
-    maxRetries = 3,
-    retryBackoffMs = 500,
+    maxAttempts = 4,
+    initialBackoffMs = 25,
     signal,
   } = options;
   validateIndexName(index, "the episode index (--es_index)");
@@ -214,8 +214,8 @@ export async function loadEpisodes(
         // it would overwrite a full document. Index no page after a stop.
         signal?.throwIfAborted();
         const result = await bulkIndex(client, documents, {
-          maxRetries,
-          retryBackoffMs,
+          maxAttempts,
+          initialBackoffMs,
         });
         summary.episodes += episodes.length;
         summary.indexed += result.indexed;

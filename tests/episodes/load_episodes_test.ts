@@ -245,7 +245,7 @@ Deno.test("loadEpisodes() indexes the rest and then fails naming a rejected docu
       elasticsearch: { host: fake.host },
       pageSize: 2,
       waitSeconds: 0,
-      retryBackoffMs: 1,
+      initialBackoffMs: 1,
       now: NOW,
     }),
     (error: unknown) =>
