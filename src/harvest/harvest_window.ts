@@ -8,7 +8,7 @@ import {
 } from "../checkpoint/advance_checkpoint.ts";
 import { formatCompactTimestamp } from "../opencast/opencast_time.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
-import { buildRecord } from "./build_record.ts";
+import { buildRecord } from "../record/build_record.ts";
 import { sleep } from "../util/sleep.ts";
 
 /** Which actions to ask for: one page of one window. */

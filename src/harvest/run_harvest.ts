@@ -11,7 +11,7 @@ import {
 } from "../checkpoint/checkpoint_format.ts";
 import { resolveWindow } from "./resolve_window.ts";
 import { parseOffsetTimestamp } from "../opencast/opencast_time.ts";
-import type { ActionRecord } from "./action_record.ts";
+import type { ActionRecord } from "../record/action_record.ts";
 import { checkSpan } from "./check_span.ts";
 import { splitWindow } from "./split_window.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";

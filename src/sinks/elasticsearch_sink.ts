@@ -5,7 +5,7 @@ import {
 import type { Client } from "@elastic/elasticsearch";
 import { getLogger } from "@logtape/logtape";
 import { DeliveryError } from "../errors.ts";
-import type { ActionRecord } from "../harvest/action_record.ts";
+import type { ActionRecord } from "../record/action_record.ts";
 import { validateIndexName } from "../elasticsearch/_index_name.ts";
 import { elasticsearchUrl } from "../elasticsearch/_elasticsearch_error.ts";
 import { type BulkDocument, bulkIndex } from "../elasticsearch/bulk_index.ts";

@@ -13,7 +13,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { getLogger } from "@logtape/logtape";
-import type { ActionRecord } from "../harvest/action_record.ts";
+import type { ActionRecord } from "../record/action_record.ts";
 import {
   ApiContractError,
   ConfigError,

@@ -6,7 +6,7 @@ import {
   DeliveryError,
   UnreachableError,
 } from "../../src/errors.ts";
-import type { ActionRecord } from "../../src/harvest/action_record.ts";
+import type { ActionRecord } from "../../src/record/action_record.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
 
 function record(actionId: number, timestamp: string): ActionRecord {

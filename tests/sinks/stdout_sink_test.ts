@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createStdoutSink } from "../../src/sinks/stdout_sink.ts";
 import { createDryRunSink } from "../../src/sinks/dry_run_sink.ts";
-import type { ActionRecord } from "../../src/harvest/action_record.ts";
+import type { ActionRecord } from "../../src/record/action_record.ts";
 
 const RECORD = {
   action_id: 7,

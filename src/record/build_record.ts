@@ -42,7 +42,12 @@ export function buildRecord(
       `Action ${action.id} has an unreadable created time '${action.created}': expected ISO 8601 with an offset`,
     );
   }
-  const record: Record<string, unknown> = {
+  const chain = action.userIp === null
+    ? []
+    : action.userIp.split(",").map((entry) => entry.trim());
+  // Typed as the contract, not cast to it: a missing or misspelt field is a
+  // compile error.
+  const record: ActionRecord = {
     action_id: action.id,
     timestamp: formatUtcOffset(created),
     mpid: action.mediapackageId,
@@ -58,15 +63,21 @@ export function buildRecord(
         ? action.isPlaying
         : action.isPlaying > 0,
     },
+    ip: chain[0] ?? null,
+    ...proxyFields(chain.slice(1)),
+    is_live: action.isPlaying === 2 ? 1 : 0,
+    episode: buildEpisodeFields(episode),
   };
-  const chain = action.userIp === null
-    ? []
-    : action.userIp.split(",").map((entry) => entry.trim());
-  record.ip = chain[0] ?? null;
-  chain.slice(1).forEach((proxy, index) => {
-    record[`proxy${index + 1}`] = proxy;
+  return record;
+}
+
+/** `proxy1`, `proxy2`, … for the rest of the `X-Forwarded-For` chain. */
+function proxyFields(
+  proxies: readonly string[],
+): Record<`proxy${number}`, string> {
+  const fields: Record<`proxy${number}`, string> = {};
+  proxies.forEach((proxy, index) => {
+    fields[`proxy${index + 1}`] = proxy;
   });
-  record.is_live = action.isPlaying === 2 ? 1 : 0;
-  record.episode = buildEpisodeFields(episode);
-  return record as unknown as ActionRecord;
+  return fields;
 }
