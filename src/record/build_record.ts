@@ -36,12 +36,7 @@ export function buildRecord(
   action: UserAction,
   episode: Episode | null,
 ): ActionRecord {
-  const created = parseOffsetTimestamp(action.created);
-  if (created === null) {
-    throw new ApiContractError(
-      `Action ${action.id} has an unreadable created time '${action.created}': expected ISO 8601 with an offset`,
-    );
-  }
+  const timestamp = utcTimestamp(action);
   const chain = action.userIp === null
     ? []
     : action.userIp.split(",").map((entry) => entry.trim());
@@ -49,7 +44,7 @@ export function buildRecord(
   // compile error.
   const record: ActionRecord = {
     action_id: action.id,
-    timestamp: formatUtcOffset(created),
+    timestamp,
     mpid: action.mediapackageId,
     session_id: action.sessionId,
     huid: action.userId,
@@ -69,6 +64,26 @@ export function buildRecord(
     episode: buildEpisodeFields(episode),
   };
   return record;
+}
+
+// Most actions share their `created` second with the action before them:
+// parsing it once per second, not once per action, saves a Temporal object
+// and a format per action (a tenth of the per-action CPU).
+let lastCreated: string | undefined;
+let lastTimestamp = "";
+
+/** `created` in UTC with `+00:00`, remembered for the next action of the same second. */
+function utcTimestamp(action: UserAction): string {
+  if (action.created === lastCreated) return lastTimestamp;
+  const created = parseOffsetTimestamp(action.created);
+  if (created === null) {
+    throw new ApiContractError(
+      `Action ${action.id} has an unreadable created time '${action.created}': expected ISO 8601 with an offset`,
+    );
+  }
+  lastTimestamp = formatUtcOffset(created);
+  lastCreated = action.created;
+  return lastTimestamp;
 }
 
 /** `proxy1`, `proxy2`, … for the rest of the `X-Forwarded-For` chain. */
