@@ -9,6 +9,7 @@ import {
   envFileOption,
   logFormatOption,
   logLevelOption,
+  opencastApiOption,
   opencastAuthOption,
   opencastMaxAttemptsOption,
   opencastPasswordOption,
@@ -84,6 +85,7 @@ export function loadEpisodesCommand(context: CommandContext) {
           integerParser({ min: 1, max: 64 }),
         ),
     )
+    .addOption(opencastApiOption())
     .addOption(opencastTimeoutOption())
     .addOption(opencastMaxAttemptsOption())
     .addOption(envFileOption())
@@ -125,6 +127,7 @@ export function loadEpisodesCommand(context: CommandContext) {
           nodeLabel: "admin",
           signal: context.signal,
         }),
+        api: options.opencastApi,
       });
       const summary = await loadEpisodes({
         ...source,
@@ -140,7 +143,8 @@ export function loadEpisodesCommand(context: CommandContext) {
       });
       logger.info(
         "Episodes done: {indexed} of {episodes} indexed into {index}, {workflowsMissing} without workflow, " +
-          "{workflowErrors} workflow lookups failed, {notFound} not found, {seconds}s",
+          "{workflowErrors} workflow lookups failed, {notFound} not found, {searchPages} search pages " +
+          "({outsideWindow} listed outside the window), {seconds}s",
         { ...summary, index: options.es_index },
       );
     });
