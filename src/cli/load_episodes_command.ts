@@ -43,19 +43,22 @@ export function loadEpisodesCommand(context: CommandContext) {
       ),
     )
     .addOption(
-      new Option("-E, --engage_host <host>", "engage node, for episode search")
-        .env("MATTERHORN_ENGAGE_HOST"),
+      new Option(
+        "-E, --engage_host <host>",
+        "engage node, for episode search; harvest spells it -H (short flags kept from the Python tool)",
+      ).env("MATTERHORN_ENGAGE_HOST"),
     )
     .addOption(
       new Option(
         "-e, --es_host <host>",
-        "Elasticsearch: host:port (http assumed) or URL",
+        "Elasticsearch: host:port (http assumed) or URL; -e means --end in harvest (short flags kept from the Python tool)",
       ).env("ELASTICSEARCH_HOST"),
     )
     .addOption(
-      new Option("-i, --es_index <index>", "episode index").env(
-        "EPISODE_INDEX_NAME",
-      ).default("episodes"),
+      new Option(
+        "-i, --es_index <index>",
+        "episode index; -i means --interval in harvest (short flags kept from the Python tool)",
+      ).env("EPISODE_INDEX_NAME").default("episodes"),
     )
     .addOption(waitOption())
     .addOption(opencastUserOption())

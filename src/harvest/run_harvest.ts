@@ -17,6 +17,7 @@ import { splitWindow } from "./split_window.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";
 import { harvestWindow } from "./harvest_window.ts";
 import { createProgressLine } from "./progress_line.ts";
+import { describeWindow } from "./describe_window.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
 import {
   acquireRunLock,
@@ -120,9 +121,10 @@ export async function runHarvest(
     );
   }
   logger.info(
-    "Harvesting {start} to {end} ({zone}), {startUtc} to {endUtc} UTC, start from {startSource}, " +
+    "Harvesting {window}, start from {startSource}, " +
       "{windows} window(s), output {output}, checkpoint {checkpointStore}{saving}",
     {
+      window: describeWindow(window.start, window.end, settings.zone),
       start: wallClock(window.start, settings.zone),
       end: wallClock(window.end, settings.zone),
       zone: settings.zone,
