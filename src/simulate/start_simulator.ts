@@ -42,6 +42,7 @@ import {
 } from "./_workflow_endpoints.ts";
 
 export type { ActionOrder, SimulatorFlavor } from "./_flavor.ts";
+export { SIMULATOR_FLAVORS } from "./_flavor.ts";
 
 export type {
   SimAction,
