@@ -1,4 +1,4 @@
-import { Option } from "@commander-js/extra-typings";
+import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { parseLogLevel } from "../log/configure_logging.ts";
 import { integerParser, secondsParser } from "./_parsers.ts";
 
@@ -140,5 +140,10 @@ export function metricsPushOption() {
   return new Option(
     "--metrics-push <url>",
     "push the run's metrics to this Prometheus Pushgateway (job ua_harvest); a failed push is a warning",
-  ).env("UA_HARVEST_METRICS_PUSH");
+  ).env("UA_HARVEST_METRICS_PUSH").argParser((value) => {
+    if (!URL.canParse(value) || !/^https?:\/\//.test(value)) {
+      throw new InvalidArgumentError("expected an http(s) URL");
+    }
+    return value;
+  });
 }

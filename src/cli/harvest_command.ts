@@ -6,6 +6,10 @@ import type {
   OutputSettings,
 } from "../harvest/harvest_settings.ts";
 import { runHarvest } from "../harvest/run_harvest.ts";
+import type { HarvestSummary } from "../harvest/harvest_summary.ts";
+import { recordRun } from "../run_record/record_run.ts";
+import { runRecordLocation } from "../run_record/run_record_location.ts";
+import { harvestFacts } from "../run_record/harvest_facts.ts";
 import { defaultCacheDir } from "../cache/default_cache_dir.ts";
 import {
   parseTimeZone,
@@ -18,6 +22,8 @@ import {
   envFileOption,
   logFormatOption,
   logLevelOption,
+  metricsFileOption,
+  metricsPushOption,
   opencastAuthOption,
   opencastMaxAttemptsOption,
   opencastPasswordOption,
@@ -220,17 +226,45 @@ export function harvestCommand(context: CommandContext) {
       ),
     )
     .addOption(new Option("--no-progress", "never show the progress line"))
+    .addOption(metricsFileOption())
+    .addOption(metricsPushOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
     .addHelpText("after", EXIT_CODE_HELP)
     .action(async (options) => {
       const settings = harvestSettings(options, Deno.env.toObject());
-      const result = await runHarvest(settings, {
-        signal: context.signal,
-        version: context.version,
-      });
-      context.exitCode = result.exitCode;
+      let summary: HarvestSummary | undefined;
+      // Only the runs that move the checkpoint (cron's) are recorded and
+      // measured: a backfill or a look must not pass for the job.
+      const recorded = !settings.dryRun &&
+        (settings.updateCheckpoint === "always" ||
+          (settings.updateCheckpoint === "auto" &&
+            settings.start === undefined));
+      context.exitCode = await recordRun(
+        {
+          command: "harvest",
+          version: context.version,
+          signal: context.signal,
+          ...(recorded
+            ? {
+              record: {
+                location: runRecordLocation(settings.checkpoint, "harvest"),
+                aws: settings.aws,
+              },
+              metricsFile: options.metricsFile,
+              metricsPush: options.metricsPush,
+            }
+            : {}),
+        },
+        async () =>
+          (await runHarvest(settings, {
+            signal: context.signal,
+            version: context.version,
+            onSummary: (s) => summary = s,
+          })).exitCode,
+        () => harvestFacts(summary),
+      );
     });
 }
 
