@@ -2,14 +2,14 @@ import type { LockHolder } from "./lock_holder.ts";
 import { parseLockHolder } from "./parse_lock_holder.ts";
 
 /**
- * Reads who holds the file run lock at `path`, without taking it (taking
- * it, even for an instant, could turn a harvest starting at that moment
- * away); `null` when nobody does.
+ * Reads who holds the file run lock at `path`; `null` when nobody does.
  *
- * A holder empties the file when it releases the lock. A process killed with
- * SIGKILL cannot, but the kernel drops its lock: on Linux the holder is
- * therefore only believed while `/proc/<pid>` exists; elsewhere the file's
- * word is taken.
+ * A holder empties the file when it releases the lock, so an empty file is
+ * free and is not touched: taking the lock, even for an instant, could turn
+ * away a harvest starting at that moment. A file that names a holder is
+ * confirmed by asking for a shared lock, which fails while the holder lives
+ * (the kernel drops the lock of a killed process, which cannot empty the
+ * file); a shared lock that is granted is given back at once.
  */
 export async function readFileLockHolder(
   path: string,
@@ -23,26 +23,10 @@ export async function readFileLockHolder(
   }
   const holder = parseLockHolder(text);
   if (holder === null) return null;
-  if (holder.pid !== undefined && !await isAlive(holder)) return null;
+  using file = await Deno.open(path, { read: true });
+  if (await file.tryLock(false)) {
+    await file.unlock();
+    return null;
+  }
   return holder;
-}
-
-async function isAlive(holder: LockHolder): Promise<boolean> {
-  if (Deno.build.os !== "linux") return true;
-  // Another host's PID (a shared state directory) cannot be checked here.
-  if (holder.host !== undefined && holder.host !== hostname()) return true;
-  try {
-    await Deno.stat(`/proc/${holder.pid}`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function hostname(): string | undefined {
-  try {
-    return Deno.hostname();
-  } catch {
-    return undefined;
-  }
 }

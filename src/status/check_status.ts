@@ -120,7 +120,8 @@ export function checkStatus(
 
   const order = ["CRITICAL", "WARNING", "UNKNOWN", "OK"] as const;
   const state = order.find((s) => states.includes(s)) ?? "OK";
-  const text = problems.join(", ").replace(/[|\n]/g, " ");
+  // A "|" would start the performance data early.
+  const text = problems.join(", ").replace(/\|/g, "/").replace(/\n/g, " ");
   return {
     state,
     exitCode: CHECK_STATES[state],
