@@ -14,6 +14,7 @@ import type { RunCommand, RunRecord } from "./run_record.ts";
 import { nextRunRecord, type RunOutcome } from "./next_run_record.ts";
 import { parseRunRecord } from "./parse_run_record.ts";
 import { describeFailure } from "./describe_failure.ts";
+import { LockedError } from "../errors.ts";
 
 const logger = getLogger(["ua-harvest", "ops"]);
 
@@ -53,9 +54,9 @@ export interface RunFacts {
 }
 
 /**
- * Runs a command and then, however it ended, keeps its last-run record
- * (read, carried forward, replaced atomically), rewrites the metrics file
- * and pushes the metrics. None of that can change the run's outcome: each
+ * Runs a command and then, however it ended (except turned away by the run
+ * lock: exit 8), keeps its last-run record (read, carried forward, replaced
+ * atomically), rewrites the metrics file and pushes the metrics. None of that can change the run's outcome: each
  * part that fails (the record's storage, the file, the gateway) is one
  * warning. Returns the run's exit code or rethrows its error.
  *
@@ -85,6 +86,13 @@ export async function recordRun(
     ({ exitCode, line: error } = describeFailure(thrown, options.signal));
   }
   const endedAt = now();
+  if (failure instanceof LockedError) {
+    // Turned away by (or lost) the lock: the record and the metrics belong
+    // to the run that holds it, which writes its own; an overlapping cron
+    // run must not pass for the job.
+    logger.debug("Not recording a run without the lock");
+    throw failure;
+  }
   let reported: RunFacts = { counts: {} };
   try {
     reported = facts();

@@ -18,6 +18,7 @@ import { parseRunRecord } from "../../src/run_record/parse_run_record.ts";
 import type { RunRecord } from "../../src/run_record/run_record.ts";
 import { parsePrometheusText } from "../support/parse_prometheus_text.ts";
 import { startPushgatewayFake } from "../support/pushgateway_fake.ts";
+import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
 
 function args(f: Fixture, ...more: string[]): string[] {
   return f.harvestArgs(
@@ -132,6 +133,21 @@ Deno.test("a usage error writes no last-run record and no metrics: nothing ran",
     await exists(join(f.dir, "checkpoint.json.last-run.json")),
     false,
   );
+});
+
+Deno.test("a run the lock turns away (exit 8) leaves the record and the metrics to the holder", async () => {
+  await using f = await openFixture({ actions: 10 });
+  const metrics = join(f.dir, "ua_harvest.prom");
+  await using _held = await acquireFileRunLock({
+    path: join(f.dir, "checkpoint.json.lock"),
+  });
+  const result = await f.run(args(f), { UA_HARVEST_METRICS_FILE: metrics });
+  assert.equal(result.code, 8, result.stderr);
+  assert.equal(
+    await exists(join(f.dir, "checkpoint.json.last-run.json")),
+    false,
+  );
+  assert.equal(await exists(metrics), false);
 });
 
 Deno.test("a harvest stopped by SIGTERM records exit 143 and what it delivered", async () => {
