@@ -20,6 +20,7 @@ import { harvestCommand } from "./src/cli/harvest_command.ts";
 import { loadEpisodesCommand } from "./src/cli/load_episodes_command.ts";
 import { setupCommand } from "./src/cli/setup_command.ts";
 import { simulateCommand } from "./src/cli/simulate_command.ts";
+import { statusCommand } from "./src/cli/status_command.ts";
 import { normalizeOptionSpelling } from "./src/cli/normalize_option_spelling.ts";
 import { explainUnknownOption } from "./src/cli/explain_unknown_option.ts";
 
@@ -49,6 +50,7 @@ function buildProgram(context: CommandContext) {
     .addCommand(asSubcommand(loadEpisodesCommand(context)))
     .addCommand(asSubcommand(setupCommand(context)))
     .addCommand(asSubcommand(simulateCommand(context)))
+    .addCommand(asSubcommand(statusCommand(context)))
     .hook("preAction", async (_program, action) => {
       const options = action.opts() as {
         logLevel?: "info";

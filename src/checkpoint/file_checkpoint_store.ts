@@ -5,9 +5,9 @@
  * @module
  */
 
-import { dirname } from "node:path";
 import type { CheckpointStore } from "./checkpoint_store.ts";
 import { ConfigError } from "../errors.ts";
+import { replaceFileAtomically } from "../util/replace_file_atomically.ts";
 
 /** Where the checkpoint file lives. */
 export interface FileCheckpointStoreOptions {
@@ -54,7 +54,7 @@ export function createFileCheckpointStore(
     },
     async save(text: string): Promise<void> {
       try {
-        await replaceAtomically(path, text);
+        await replaceFileAtomically(path, text);
       } catch (error) {
         throw new ConfigError(
           `Cannot write the checkpoint file ${path}: ${
@@ -68,44 +68,4 @@ export function createFileCheckpointStore(
       return Promise.resolve();
     },
   };
-}
-
-async function replaceAtomically(path: string, text: string): Promise<void> {
-  const dir = dirname(path);
-  await Deno.mkdir(dir, { recursive: true });
-  // Same directory as the target: a rename is only atomic within one
-  // file system.
-  const temp = await Deno.makeTempFile({
-    dir,
-    prefix: ".checkpoint-",
-    suffix: ".tmp",
-  });
-  try {
-    {
-      using file = await Deno.open(temp, { write: true, truncate: true });
-      const bytes = new TextEncoder().encode(text);
-      let written = 0;
-      while (written < bytes.length) {
-        written += await file.write(bytes.subarray(written));
-      }
-      await file.sync();
-    }
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
-  }
-  await syncDirectory(dir);
-}
-
-// Makes the rename itself durable: without it a power cut right after save()
-// may bring back the previous checkpoint (harmless but a repeat of work).
-async function syncDirectory(dir: string): Promise<void> {
-  if (Deno.build.os === "windows") return;
-  try {
-    using handle = await Deno.open(dir, { read: true });
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on a directory; the rename still stands.
-  }
 }

@@ -1,4 +1,4 @@
-import { Option } from "@commander-js/extra-typings";
+import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { parseLogLevel } from "../log/configure_logging.ts";
 import { integerParser, secondsParser } from "./_parsers.ts";
 
@@ -86,4 +86,64 @@ export function opencastApiOption() {
   ).env("OPENCAST_API").choices(OPENCAST_API_CHOICES).default(
     "auto" as const,
   );
+}
+
+/** `--state-file`, bound to `UA_HARVEST_STATE_FILE`: the local checkpoint. */
+export function stateFileOption() {
+  return new Option(
+    "--state-file <path>",
+    "local checkpoint file when no S3 bucket/key is set (default: $XDG_STATE_HOME/ua-harvest/checkpoint.json)",
+  ).env("UA_HARVEST_STATE_FILE");
+}
+
+/** `--s3-bucket`, bound to `S3_HARVEST_TS_BUCKET`. */
+export function s3BucketOption() {
+  return new Option(
+    "--s3-bucket <bucket>",
+    "S3 bucket of the checkpoint (created when missing)",
+  ).env("S3_HARVEST_TS_BUCKET");
+}
+
+/** `--s3-key`, bound to `S3_LAST_ACTION_TS_KEY`. */
+export function s3KeyOption() {
+  return new Option("--s3-key <key>", "S3 key of the checkpoint").env(
+    "S3_LAST_ACTION_TS_KEY",
+  );
+}
+
+/** `--redis-url`, bound to `REDIS_URL`. */
+export function redisUrlOption() {
+  return new Option(
+    "--redis-url <url>",
+    "Redis for the episode cache and the lock (default: REDIS_HOST/REDIS_PORT, else the embedded cache)",
+  ).env("REDIS_URL");
+}
+
+/** `--server-timezone`, bound to `OPENCAST_TIMEZONE`. */
+export function serverTimezoneOption() {
+  return new Option(
+    "--server-timezone <zone>",
+    "Opencast server time zone (IANA name or offset) for YYYYMMDDHHmmss values (default: this machine's)",
+  ).env("OPENCAST_TIMEZONE");
+}
+
+/** `--metrics-file`, bound to `UA_HARVEST_METRICS_FILE`. */
+export function metricsFileOption() {
+  return new Option(
+    "--metrics-file <path>",
+    "rewrite this Prometheus text file at the end of the run (node_exporter textfile collector)",
+  ).env("UA_HARVEST_METRICS_FILE");
+}
+
+/** `--metrics-push`, bound to `UA_HARVEST_METRICS_PUSH`. */
+export function metricsPushOption() {
+  return new Option(
+    "--metrics-push <url>",
+    "push the run's metrics to this Prometheus Pushgateway (job ua_harvest); a failed push is a warning",
+  ).env("UA_HARVEST_METRICS_PUSH").argParser((value) => {
+    if (!URL.canParse(value) || !/^https?:\/\//.test(value)) {
+      throw new InvalidArgumentError("expected an http(s) URL");
+    }
+    return value;
+  });
 }

@@ -6,7 +6,10 @@ import type {
   OutputSettings,
 } from "../harvest/harvest_settings.ts";
 import { runHarvest } from "../harvest/run_harvest.ts";
-import { defaultStateDir } from "../checkpoint/default_state_dir.ts";
+import type { HarvestSummary } from "../harvest/harvest_summary.ts";
+import { recordRun } from "../run_record/record_run.ts";
+import { runRecordLocation } from "../run_record/run_record_location.ts";
+import { harvestFacts } from "../run_record/harvest_facts.ts";
 import { defaultCacheDir } from "../cache/default_cache_dir.ts";
 import {
   parseTimeZone,
@@ -19,13 +22,21 @@ import {
   envFileOption,
   logFormatOption,
   logLevelOption,
+  metricsFileOption,
+  metricsPushOption,
   opencastAuthOption,
   opencastMaxAttemptsOption,
   opencastPasswordOption,
   opencastTimeoutOption,
   opencastUserOption,
+  redisUrlOption,
+  s3BucketOption,
+  s3KeyOption,
+  serverTimezoneOption,
+  stateFileOption,
   waitOption,
 } from "./common_options.ts";
+import { stateSettings } from "./_state_settings.ts";
 import {
   awsSettingsFromEnv,
   elasticsearchSettingsFromEnv,
@@ -122,12 +133,7 @@ export function harvestCommand(context: CommandContext) {
         "harvest a window longer than the max span as consecutive sub-windows, saving after each",
       ),
     )
-    .addOption(
-      new Option(
-        "--server-timezone <zone>",
-        "Opencast server time zone (IANA name or offset) for YYYYMMDDHHmmss values (default: this machine's)",
-      ).env("OPENCAST_TIMEZONE"),
-    )
+    .addOption(serverTimezoneOption())
     .addOption(
       new Option(
         "--update-last-ts",
@@ -146,29 +152,10 @@ export function harvestCommand(context: CommandContext) {
         "fetch and build records, report what would be sent and saved, send and save nothing",
       ),
     )
-    .addOption(
-      new Option(
-        "--state-file <path>",
-        "local checkpoint file when no S3 bucket/key is set (default: $XDG_STATE_HOME/ua-harvest/checkpoint.json)",
-      ).env("UA_HARVEST_STATE_FILE"),
-    )
-    .addOption(
-      new Option(
-        "--s3-bucket <bucket>",
-        "S3 bucket of the checkpoint (created when missing)",
-      ).env("S3_HARVEST_TS_BUCKET"),
-    )
-    .addOption(
-      new Option("--s3-key <key>", "S3 key of the checkpoint").env(
-        "S3_LAST_ACTION_TS_KEY",
-      ),
-    )
-    .addOption(
-      new Option(
-        "--redis-url <url>",
-        "Redis for the episode cache and the lock (default: REDIS_HOST/REDIS_PORT, else the embedded cache)",
-      ).env("REDIS_URL"),
-    )
+    .addOption(stateFileOption())
+    .addOption(s3BucketOption())
+    .addOption(s3KeyOption())
+    .addOption(redisUrlOption())
     .addOption(
       new Option(
         "--cache-file <path>",
@@ -239,17 +226,45 @@ export function harvestCommand(context: CommandContext) {
       ),
     )
     .addOption(new Option("--no-progress", "never show the progress line"))
+    .addOption(metricsFileOption())
+    .addOption(metricsPushOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
     .addHelpText("after", EXIT_CODE_HELP)
     .action(async (options) => {
       const settings = harvestSettings(options, Deno.env.toObject());
-      const result = await runHarvest(settings, {
-        signal: context.signal,
-        version: context.version,
-      });
-      context.exitCode = result.exitCode;
+      let summary: HarvestSummary | undefined;
+      // Only the runs that move the checkpoint (cron's) are recorded and
+      // measured: a backfill or a look must not pass for the job.
+      const recorded = !settings.dryRun &&
+        (settings.updateCheckpoint === "always" ||
+          (settings.updateCheckpoint === "auto" &&
+            settings.start === undefined));
+      context.exitCode = await recordRun(
+        {
+          command: "harvest",
+          version: context.version,
+          signal: context.signal,
+          ...(recorded
+            ? {
+              record: {
+                location: runRecordLocation(settings.checkpoint, "harvest"),
+                aws: settings.aws,
+              },
+              metricsFile: options.metricsFile,
+              metricsPush: options.metricsPush,
+            }
+            : {}),
+        },
+        async () =>
+          (await runHarvest(settings, {
+            signal: context.signal,
+            version: context.version,
+            onSummary: (s) => summary = s,
+          })).exitCode,
+        () => harvestFacts(summary),
+      );
     });
 }
 
@@ -262,22 +277,7 @@ export function harvestSettings(
 ): HarvestSettings {
   const queue = options.queueName;
   const output = outputSettings(options, env);
-  const s3Bucket = options.s3Bucket;
-  const s3Key = options.s3Key;
-  if ((s3Bucket === undefined) !== (s3Key === undefined)) {
-    throw new ConfigError(
-      "S3 checkpoint needs both S3_HARVEST_TS_BUCKET and S3_LAST_ACTION_TS_KEY (or --s3-bucket and --s3-key): only one is set",
-    );
-  }
-  const redisUrl = options.redisUrl ?? redisUrlFromHostPort(env);
-  const stateFile = options.stateFile ??
-    join(defaultStateDir(env), "checkpoint.json");
-  const lockFile = s3Bucket !== undefined && s3Key !== undefined
-    ? join(
-      defaultStateDir(env),
-      `s3-${`${s3Bucket}-${s3Key}`.replace(/[^A-Za-z0-9._-]+/g, "_")}.lock`,
-    )
-    : `${stateFile}.lock`;
+  const { checkpoint, lockFile, redisUrl } = stateSettings(options, env);
   const updateLastTs = options.updateLastTs;
   const zone = parseTimeZone(
     options.serverTimezone ?? Temporal.Now.timeZoneId(),
@@ -303,9 +303,7 @@ export function harvestSettings(
     spanCheck: !options.disableStartEndSpanCheck,
     catchUp: options.catchUp ?? false,
     output,
-    checkpoint: s3Bucket !== undefined && s3Key !== undefined
-      ? { kind: "s3", bucket: s3Bucket, key: s3Key }
-      : { kind: "file", path: stateFile },
+    checkpoint,
     cache: redisUrl ? { kind: "redis", url: redisUrl } : {
       kind: "sqlite",
       path: options.cacheFile ??
@@ -381,16 +379,4 @@ function checkWindowFlags(options: HarvestOptions, zone: string): void {
     zone,
     intervalMinutes: options.interval,
   });
-}
-
-function redisUrlFromHostPort(env: Record<string, string>): string | undefined {
-  const host = env.REDIS_HOST;
-  if (!host) return undefined;
-  const port = env.REDIS_PORT ?? "6379";
-  if (!/^\d{1,5}$/.test(port)) {
-    throw new ConfigError(
-      `REDIS_PORT must be a port number: current value is "${port}"`,
-    );
-  }
-  return `redis://${host}:${port}`;
 }

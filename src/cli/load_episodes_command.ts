@@ -1,20 +1,36 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { getLogger } from "@logtape/logtape";
-import { loadEpisodes } from "../episodes/load_episodes.ts";
+import {
+  loadEpisodes,
+  type LoadEpisodesSummary,
+  type WorkflowQuery,
+} from "../episodes/load_episodes.ts";
+import { recordRun } from "../run_record/record_run.ts";
+import { runRecordLocation } from "../run_record/run_record_location.ts";
+import { stateSettings } from "./_state_settings.ts";
 import { createOpencastEpisodeSource } from "../episodes/opencast_episode_source.ts";
 import { OpencastClient } from "../opencast/opencast_client.ts";
 import { collect, integerParser } from "./_parsers.ts";
-import { elasticsearchSettingsFromEnv, opencastSettings } from "./_settings.ts";
+import {
+  awsSettingsFromEnv,
+  elasticsearchSettingsFromEnv,
+  opencastSettings,
+} from "./_settings.ts";
 import {
   envFileOption,
   logFormatOption,
   logLevelOption,
+  metricsFileOption,
+  metricsPushOption,
   opencastApiOption,
   opencastAuthOption,
   opencastMaxAttemptsOption,
   opencastPasswordOption,
   opencastTimeoutOption,
   opencastUserOption,
+  s3BucketOption,
+  s3KeyOption,
+  stateFileOption,
   waitOption,
 } from "./common_options.ts";
 import type { CommandContext } from "./command_context.ts";
@@ -91,6 +107,11 @@ export function loadEpisodesCommand(context: CommandContext) {
     .addOption(opencastApiOption())
     .addOption(opencastTimeoutOption())
     .addOption(opencastMaxAttemptsOption())
+    .addOption(stateFileOption())
+    .addOption(s3BucketOption())
+    .addOption(s3KeyOption())
+    .addOption(metricsFileOption())
+    .addOption(metricsPushOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
@@ -132,23 +153,89 @@ export function loadEpisodesCommand(context: CommandContext) {
         }),
         api: options.opencastApi,
       });
-      const summary = await loadEpisodes({
+      let summary: Readonly<LoadEpisodesSummary> | undefined;
+      let workflowsFetched = 0;
+      const counted = {
         ...source,
-        elasticsearch,
-        index: options.es_index,
-        createdFromDaysAgo: options.created_from_days_ago,
-        mpids: options.mpid ?? [],
-        sourceIndexPattern: options.sourceIndexPattern,
-        workflowDefinition: options.workflowDefinition,
-        waitSeconds: options.wait,
-        concurrency: options.workflowConcurrency,
-        signal: context.signal,
-      });
-      logger.info(
-        "Episodes done: {indexed} of {episodes} indexed into {index}, {workflowsMissing} without workflow, " +
-          "{workflowErrors} workflow lookups failed, {notFound} not found, {searchPages} search pages " +
-          "({outsideWindow} listed outside the window), {seconds}s",
-        { ...summary, index: options.es_index },
+        lookupWorkflows: async (query: WorkflowQuery) => {
+          const workflows = await source.lookupWorkflows(query);
+          workflowsFetched += 1;
+          return workflows;
+        },
+      };
+      const record = recordLocation(options, env);
+      context.exitCode = await recordRun(
+        {
+          command: "load_episodes",
+          version: context.version,
+          signal: context.signal,
+          ...(record ? { record } : {}),
+          metricsFile: options.metricsFile,
+          metricsPush: options.metricsPush,
+        },
+        async () => {
+          await run();
+          return 0;
+        },
+        () => ({
+          counts: {
+            episodesFound: summary?.episodes ?? 0,
+            episodesIndexed: summary?.indexed ?? 0,
+            workflowsFetched,
+            documentsRejected: summary?.failed ?? 0,
+          },
+        }),
       );
+
+      async function run() {
+        const done = await loadEpisodes({
+          ...counted,
+          onSummary: (s) => summary = s,
+          elasticsearch,
+          index: options.es_index,
+          createdFromDaysAgo: options.created_from_days_ago,
+          mpids: options.mpid ?? [],
+          sourceIndexPattern: options.sourceIndexPattern,
+          workflowDefinition: options.workflowDefinition,
+          waitSeconds: options.wait,
+          concurrency: options.workflowConcurrency,
+          signal: context.signal,
+        });
+        logger.info(
+          "Episodes done: {indexed} of {episodes} indexed into {index}, {workflowsMissing} without workflow, " +
+            "{workflowErrors} workflow lookups failed, {notFound} not found, {searchPages} search pages " +
+            "({outsideWindow} listed outside the window), {seconds}s",
+          { ...done, index: options.es_index },
+        );
+      }
     });
+}
+
+/**
+ * Where this run's last-run record goes: beside the harvest's checkpoint.
+ * Settings that leave no place for it (no state directory) cost the record,
+ * not the run.
+ */
+function recordLocation(
+  options: {
+    stateFile?: string;
+    s3Bucket?: string;
+    s3Key?: string;
+  },
+  env: Record<string, string>,
+) {
+  try {
+    return {
+      location: runRecordLocation(
+        stateSettings(options, env).checkpoint,
+        "load_episodes",
+      ),
+      aws: awsSettingsFromEnv(env),
+    };
+  } catch (error) {
+    logger.warn("Keeping no last-run record: {reason}", {
+      reason: (error as Error).message,
+    });
+    return undefined;
+  }
 }

@@ -109,6 +109,11 @@ export interface LoadEpisodesOptions {
    * the page in progress is not indexed (pages before it are).
    */
   signal?: AbortSignal;
+  /**
+   * Receives the run's summary as soon as it starts counting; it goes on
+   * counting, so a caller can read a failed run's counts too.
+   */
+  onSummary?: (summary: Readonly<LoadEpisodesSummary>) => void;
 }
 
 /** What a `load_episodes` run did. */
@@ -214,6 +219,7 @@ export async function loadEpisodes(
       outsideWindow: 0,
       seconds: 0,
     };
+    options.onSummary?.(summary);
     const failures: BulkFailure[] = [];
     const seen = new Set<string>();
 

@@ -20,6 +20,7 @@ import { createNullEpisodeCache } from "../cache/null_episode_cache.ts";
 import type { RunLock } from "../lock/run_lock.ts";
 import { acquireRedisRunLock } from "../lock/redis_run_lock.ts";
 import { acquireFileRunLock } from "../lock/file_run_lock.ts";
+import { redisLockKey } from "../lock/redis_lock_key.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
 import { createStdoutSink } from "../sinks/stdout_sink.ts";
 import { openFileSink } from "../sinks/file_sink.ts";
@@ -51,7 +52,9 @@ export async function connectConfiguredRedis(
 }
 
 /** Where the checkpoint lives, as stores describe it; names the run lock. */
-export function describeCheckpoint(settings: HarvestSettings): string {
+export function describeCheckpoint(
+  settings: Pick<HarvestSettings, "checkpoint">,
+): string {
   const { checkpoint } = settings;
   return checkpoint.kind === "s3"
     ? `s3://${checkpoint.bucket}/${checkpoint.key}`
@@ -75,7 +78,7 @@ export async function acquireRunLock(
     held.push(stack.use(
       await acquireRedisRunLock({
         client: redis,
-        key: `ua-harvest:lock:${describeCheckpoint(settings)}`,
+        key: redisLockKey(describeCheckpoint(settings)),
         ttlMs: settings.lockTtlSeconds * 1000,
       }),
     ));
@@ -117,7 +120,7 @@ export async function openEpisodeCache(
 
 /** Opens the checkpoint store: S3 when a bucket and key are set, else the local file. */
 export function openCheckpointStore(
-  settings: HarvestSettings,
+  settings: Pick<HarvestSettings, "checkpoint" | "aws">,
   options: { readonly create: boolean },
 ): Promise<CheckpointStore> {
   const { checkpoint, aws } = settings;

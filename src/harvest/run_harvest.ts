@@ -19,6 +19,7 @@ import { harvestWindow } from "./harvest_window.ts";
 import { createProgressLine } from "./progress_line.ts";
 import { describeWindow } from "./describe_window.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
+import type { HarvestSummary } from "./harvest_summary.ts";
 import {
   acquireRunLock,
   connectConfiguredRedis,
@@ -36,6 +37,8 @@ export interface RunHarvestContext {
   readonly version: string;
   /** @default Temporal.Now.instant */
   readonly now?: () => Temporal.Instant;
+  /** Receives the run's counts when it ends, also when it fails. */
+  readonly onSummary?: (summary: HarvestSummary) => void;
 }
 
 /** The outcome of {@linkcode runHarvest}. */
@@ -271,6 +274,10 @@ export async function runHarvest(
         "{cacheHits} cache hits, {seconds}s ({actionsPerSecond}/s), checkpoint {checkpoint}",
       summary,
     );
+    context.onSummary?.({
+      ...summary,
+      window: { start: window.start.toString(), end: window.end.toString() },
+    });
     if (dryRunSink) {
       logger.info(
         "Dry run: would have sent {count} records to {output} and {move} the checkpoint " +

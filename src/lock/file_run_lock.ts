@@ -10,6 +10,8 @@ import { dirname } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import type { RunLock } from "./run_lock.ts";
 import { LockedError } from "../errors.ts";
+import { describeThisHolder } from "./describe_this_holder.ts";
+import { parseLockHolder } from "./parse_lock_holder.ts";
 
 const logger = getLogger(["ua-harvest", "lock"]);
 
@@ -25,7 +27,8 @@ export interface FileRunLockOptions {
 
 /**
  * Takes the lock, or throws {@linkcode LockedError} at once when another
- * process holds it. The holder's PID is written into the file for people
+ * process holds it. The holder (PID, host, since when; a `LockHolder` as
+ * JSON) is written into the file for `ua-harvest status` and for people
  * looking at it. Dispose the returned lock to release it.
  *
  * @example
@@ -63,10 +66,12 @@ export async function acquireFileRunLock(
   }
   try {
     await file.truncate(0);
-    await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+    await file.write(
+      new TextEncoder().encode(`${JSON.stringify(describeThisHolder())}\n`),
+    );
   } catch (error) {
-    // The PID is only for people; the lock itself stands.
-    logger.debug("Could not write the PID into {path}: {reason}", {
+    // The holder is only for people; the lock itself stands.
+    logger.debug("Could not write the holder into {path}: {reason}", {
       path,
       reason: (error as Error).message,
     });
@@ -101,10 +106,9 @@ class FileRunLock implements RunLock {
   }
 }
 
-async function readHolder(path: string): Promise<string | undefined> {
+async function readHolder(path: string): Promise<number | undefined> {
   try {
-    const text = (await Deno.readTextFile(path)).trim();
-    return /^\d+$/.test(text) ? text : undefined;
+    return parseLockHolder(await Deno.readTextFile(path))?.pid;
   } catch {
     return undefined;
   }

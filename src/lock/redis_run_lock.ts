@@ -14,6 +14,7 @@ import type { RunLock } from "./run_lock.ts";
 import { ConfigError, LockedError } from "../errors.ts";
 import { connectRedis } from "../cache/redis_connection.ts";
 import { redactRedisUrl } from "../cache/redact_redis_url.ts";
+import { describeThisHolder } from "./describe_this_holder.ts";
 
 const logger = getLogger(["ua-harvest", "lock"]);
 
@@ -110,7 +111,12 @@ export async function acquireRedisRunLock(
     }));
   }
 
-  const token = randomUUID();
+  // The value is both the holder's secret token (the scripts compare all of
+  // it) and, for `ua-harvest status`, who holds the lock since when.
+  const token = JSON.stringify({
+    token: randomUUID(),
+    ...describeThisHolder(),
+  });
   let acquired: string | null;
   try {
     acquired = await client.set(options.key, token, "PX", ttlMs, "NX");

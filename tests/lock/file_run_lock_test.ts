@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
 import { LockedError } from "../../src/errors.ts";
+import { parseLockHolder } from "../../src/lock/parse_lock_holder.ts";
 
 const REPO_ROOT = new URL("../../", import.meta.url);
 const MODULE = new URL("src/lock/file_run_lock.ts", REPO_ROOT).href;
@@ -57,12 +58,25 @@ Deno.test("acquireFileRunLock() refuses a second holder in the same process", as
     const path = `${dir}/run.lock`;
     await using lock = await acquireFileRunLock({ path });
     assert.equal(lock.description, path);
-    assert.equal(await Deno.readTextFile(path), `${Deno.pid}\n`);
+    assert.equal(parseLockHolder(await Deno.readTextFile(path))?.pid, Deno.pid);
     await assert.rejects(
       acquireFileRunLock({ path }),
       (error: unknown) =>
         error instanceof LockedError && error.message.includes(path),
     );
+  });
+});
+
+Deno.test("acquireFileRunLock() names its holder: PID, host and since when", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/run.lock`;
+    const before = Date.now();
+    await using _lock = await acquireFileRunLock({ path });
+    const holder = parseLockHolder(await Deno.readTextFile(path));
+    assert.equal(holder?.pid, Deno.pid);
+    assert.equal(holder?.host, Deno.hostname());
+    const since = Date.parse(holder?.since ?? "");
+    assert.ok(since >= before - 1000 && since <= Date.now(), holder?.since);
   });
 });
 
@@ -95,7 +109,7 @@ Deno.test("acquireFileRunLock() fails at once while another process holds it, an
     }
     // The kernel dropped the dead process's lock: no stale lock remains.
     await using lock = await acquireFileRunLock({ path });
-    assert.equal(await Deno.readTextFile(path), `${Deno.pid}\n`);
+    assert.equal(parseLockHolder(await Deno.readTextFile(path))?.pid, Deno.pid);
     assert.equal(lock.description, path);
   });
 });

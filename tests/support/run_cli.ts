@@ -74,6 +74,8 @@ export function cliCommand(
   const home = Deno.env.get("HOME") ?? "/root";
   const denoDir = Deno.env.get("DENO_DIR") ??
     join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno");
+  const cwd = options.cwd ??
+    Deno.makeTempDirSync({ prefix: "ua-harvest-cli-" });
   const command = [Deno.execPath(), ...cliArgs(args)];
   // script -e: its exit code is the command's; -f: flush as output arrives.
   const [program, ...programArgs] = options.terminal
@@ -81,7 +83,7 @@ export function cliCommand(
     : command;
   return new Deno.Command(program!, {
     args: programArgs,
-    cwd: options.cwd ?? Deno.makeTempDirSync({ prefix: "ua-harvest-cli-" }),
+    cwd,
     clearEnv: true,
     env: {
       PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
@@ -89,6 +91,9 @@ export function cliCommand(
       DENO_DIR: denoDir,
       NO_COLOR: "1",
       AWS_EC2_METADATA_DISABLED: "true",
+      // State (checkpoints, last-run records) stays out of the real $HOME
+      // unless a test says where it goes.
+      XDG_STATE_HOME: join(cwd, ".state"),
       ...options.env,
     },
     stdin: "null",

@@ -1,0 +1,69 @@
+/**
+ * Where a deployment keeps its state (checkpoint, lock, last-run record):
+ * resolved once here from the same flags and variables for `harvest`,
+ * `load_episodes` and `status`, so they always agree.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { ConfigError } from "../errors.ts";
+import type { CheckpointSettings } from "../harvest/harvest_settings.ts";
+import { defaultStateDir } from "../checkpoint/default_state_dir.ts";
+
+/** Raw state values from flags or the environment. */
+export interface RawStateSettings {
+  readonly stateFile?: string;
+  readonly s3Bucket?: string;
+  readonly s3Key?: string;
+  readonly redisUrl?: string;
+}
+
+/** Where the state lives. */
+export interface StateSettings {
+  readonly checkpoint: CheckpointSettings;
+  /** The file run lock (beside the state file, or in the state dir for S3). */
+  readonly lockFile: string;
+  /** Redis (episode cache, lock for an S3 checkpoint), if configured. */
+  readonly redisUrl?: string;
+}
+
+/** Validates the state settings (no I/O). */
+export function stateSettings(
+  raw: RawStateSettings,
+  env: Record<string, string>,
+): StateSettings {
+  const { s3Bucket, s3Key } = raw;
+  if ((s3Bucket === undefined) !== (s3Key === undefined)) {
+    throw new ConfigError(
+      "S3 checkpoint needs both S3_HARVEST_TS_BUCKET and S3_LAST_ACTION_TS_KEY (or --s3-bucket and --s3-key): only one is set",
+    );
+  }
+  const redisUrl = raw.redisUrl ?? redisUrlFromHostPort(env);
+  const stateFile = raw.stateFile ??
+    join(defaultStateDir(env), "checkpoint.json");
+  const s3 = s3Bucket !== undefined && s3Key !== undefined;
+  return {
+    checkpoint: s3
+      ? { kind: "s3", bucket: s3Bucket, key: s3Key }
+      : { kind: "file", path: stateFile },
+    lockFile: s3
+      ? join(
+        defaultStateDir(env),
+        `s3-${`${s3Bucket}-${s3Key}`.replace(/[^A-Za-z0-9._-]+/g, "_")}.lock`,
+      )
+      : `${stateFile}.lock`,
+    ...(redisUrl ? { redisUrl } : {}),
+  };
+}
+
+function redisUrlFromHostPort(env: Record<string, string>): string | undefined {
+  const host = env.REDIS_HOST;
+  if (!host) return undefined;
+  const port = env.REDIS_PORT ?? "6379";
+  if (!/^\d{1,5}$/.test(port)) {
+    throw new ConfigError(
+      `REDIS_PORT must be a port number: current value is "${port}"`,
+    );
+  }
+  return `redis://${host}:${port}`;
+}

@@ -1,0 +1,194 @@
+import { getLogger } from "@logtape/logtape";
+import type {
+  AwsSettings,
+  CheckpointSettings,
+} from "../harvest/harvest_settings.ts";
+import {
+  describeCheckpoint,
+  openCheckpointStore,
+} from "../harvest/open_harvest_parts.ts";
+import { replaceFileAtomically } from "../util/replace_file_atomically.ts";
+import { runMetricsRegistry } from "../metrics/run_metrics_registry.ts";
+import { pushMetrics } from "../metrics/push_metrics.ts";
+import type { RunCommand, RunRecord } from "./run_record.ts";
+import { nextRunRecord, type RunOutcome } from "./next_run_record.ts";
+import { parseRunRecord } from "./parse_run_record.ts";
+import { describeFailure } from "./describe_failure.ts";
+import { LockedError } from "../errors.ts";
+
+const logger = getLogger(["ua-harvest", "ops"]);
+
+/** Options for {@linkcode recordRun}. */
+export interface RecordRunOptions {
+  readonly command: RunCommand;
+  /** The tool's version. */
+  readonly version: string;
+  /**
+   * Where the last-run record lives (see `runRecordLocation`) and how to
+   * reach S3; `undefined` keeps no record.
+   *
+   * @default {undefined}
+   */
+  readonly record?: {
+    readonly location: CheckpointSettings;
+    readonly aws: AwsSettings;
+  };
+  /** `--metrics-file`. @default {undefined} */
+  readonly metricsFile?: string;
+  /** `--metrics-push`. @default {undefined} */
+  readonly metricsPush?: string;
+  /** The run's stop signal: a rejection with its reason is a stop (130/143). */
+  readonly signal?: AbortSignal;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+  /** Deadline of the Pushgateway push. @default 5000 */
+  readonly pushTimeoutMs?: number;
+}
+
+/** What a run knows about itself when it ends, finished or not. */
+export interface RunFacts {
+  readonly counts: Readonly<Record<string, number>>;
+  readonly window?: RunRecord["window"];
+  readonly checkpoint?: string | null;
+  readonly opencastVariant?: string;
+}
+
+/**
+ * Runs a command and then, however it ended (except turned away by the run
+ * lock: exit 8), keeps its last-run record (read, carried forward, replaced
+ * atomically), rewrites the metrics file and pushes the metrics. None of that can change the run's outcome: each
+ * part that fails (the record's storage, the file, the gateway) is one
+ * warning. Returns the run's exit code or rethrows its error.
+ *
+ * @param options Where the record and metrics go.
+ * @param run The command; resolves to its exit code.
+ * @param facts Called once the run ended: its counts so far.
+ */
+export async function recordRun(
+  options: RecordRunOptions,
+  run: () => Promise<number>,
+  facts: () => RunFacts,
+): Promise<number> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  let exitCode: number;
+  let error: string | undefined;
+  let failed = false;
+  let failure: unknown;
+  try {
+    exitCode = await run();
+    if (exitCode !== 0 && options.signal?.aborted) {
+      error = `Stopped by ${String(options.signal.reason)}`;
+    }
+  } catch (thrown) {
+    failed = true;
+    failure = thrown;
+    ({ exitCode, line: error } = describeFailure(thrown, options.signal));
+  }
+  const endedAt = now();
+  if (failure instanceof LockedError) {
+    // Turned away by (or lost) the lock: the record and the metrics belong
+    // to the run that holds it, which writes its own; an overlapping cron
+    // run must not pass for the job.
+    logger.debug("Not recording a run without the lock");
+    throw failure;
+  }
+  let reported: RunFacts = { counts: {} };
+  try {
+    reported = facts();
+  } catch {
+    // Counts are information: a run that never got far has none.
+  }
+  await keep(options, {
+    command: options.command,
+    toolVersion: options.version,
+    host: hostname(),
+    pid: Deno.pid,
+    startedAt,
+    endedAt,
+    exitCode,
+    ...(error === undefined ? {} : { error }),
+    ...reported,
+  });
+  if (failed) throw failure;
+  return exitCode;
+}
+
+async function keep(options: RecordRunOptions, run: RunOutcome) {
+  let record: RunRecord | undefined;
+  if (options.record) {
+    const where = options.record.location;
+    const description = describeCheckpoint({ checkpoint: where });
+    try {
+      await using store = await openCheckpointStore(
+        { checkpoint: where, aws: options.record.aws },
+        { create: false },
+      );
+      let previous: RunRecord | null = null;
+      try {
+        const text = await store.load();
+        previous = text === null ? null : parseRunRecord(text, description);
+      } catch (error) {
+        logger.warn("{reason}", { reason: (error as Error).message });
+      }
+      record = nextRunRecord(previous, run);
+      await store.save(`${JSON.stringify(record)}\n`);
+      logger.debug("Saved the last-run record {record}", {
+        record: description,
+      });
+    } catch (error) {
+      logger.warn(
+        "Could not write the last-run record {record}: {reason}",
+        { record: description, reason: (error as Error).message },
+      );
+    }
+  }
+  record ??= nextRunRecord(null, run);
+  if (options.metricsFile !== undefined) {
+    try {
+      const text = await runMetricsRegistry(record, {
+        labels: { command: run.command },
+      }).metrics();
+      await replaceFileAtomically(options.metricsFile, text);
+    } catch (error) {
+      logger.warn("Could not write the metrics file {path}: {reason}", {
+        path: options.metricsFile,
+        reason: (error as Error).message,
+      });
+    }
+  }
+  if (options.metricsPush !== undefined) {
+    try {
+      await pushMetrics({
+        url: options.metricsPush,
+        registry: runMetricsRegistry(record),
+        command: run.command,
+        timeoutMs: options.pushTimeoutMs,
+      });
+    } catch (error) {
+      logger.warn("Could not push metrics to {gateway}: {reason}", {
+        gateway: withoutCredentials(options.metricsPush),
+        reason: (error as Error).message,
+      });
+    }
+  }
+}
+
+function hostname(): string | undefined {
+  try {
+    return Deno.hostname();
+  } catch {
+    return undefined;
+  }
+}
+
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return "(an invalid URL)";
+  }
+}

@@ -1,0 +1,180 @@
+import type { AwsSettings } from "../harvest/harvest_settings.ts";
+import type { StateSettings } from "../cli/_state_settings.ts";
+import {
+  describeCheckpoint,
+  openCheckpointStore,
+} from "../harvest/open_harvest_parts.ts";
+import { parseCheckpoint } from "../checkpoint/checkpoint_format.ts";
+import { readFileLockHolder } from "../lock/read_file_lock_holder.ts";
+import { readRedisLockHolder } from "../lock/read_redis_lock_holder.ts";
+import { redisLockKey } from "../lock/redis_lock_key.ts";
+import { connectRedis } from "../cache/redis_connection.ts";
+import { runRecordLocation } from "../run_record/run_record_location.ts";
+import { parseRunRecord } from "../run_record/parse_run_record.ts";
+import type { RunCommand, RunRecord } from "../run_record/run_record.ts";
+import type {
+  CheckpointStatus,
+  LockStatus,
+  StatusReport,
+} from "./status_report.ts";
+
+/** What {@linkcode readStatus} looks at. */
+export interface ReadStatusOptions {
+  /** Where the state lives, resolved as for `harvest`. */
+  readonly state: StateSettings;
+  readonly aws: AwsSettings;
+  /** The Opencast server's zone, for a checkpoint in the original's bare format. */
+  readonly zone: string;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+  /** How long to wait for Redis. @default 2000 */
+  readonly redisTimeoutMs?: number;
+}
+
+/**
+ * Gathers the status: the checkpoint, the run locks and the last-run
+ * records. Reads only (creates no bucket, takes no lock) and never asks
+ * Opencast. Never throws for what it finds: a part it cannot read is
+ * reported with the reason.
+ */
+export async function readStatus(
+  options: ReadStatusOptions,
+): Promise<StatusReport> {
+  const now = (options.now ?? (() => new Date()))();
+  const [checkpoint, locks, harvest, episodes] = await Promise.all([
+    readCheckpoint(options, now),
+    readLocks(options),
+    readRecord(options, "harvest"),
+    readRecord(options, "load_episodes"),
+  ]);
+  const lastRunError = harvest.error ?? episodes.error;
+  return {
+    now: now.toISOString(),
+    checkpoint,
+    locks,
+    lastRun: harvest.record,
+    lastEpisodesRun: episodes.record,
+    ...(lastRunError === undefined ? {} : { lastRunError }),
+  };
+}
+
+async function readCheckpoint(
+  options: ReadStatusOptions,
+  now: Date,
+): Promise<CheckpointStatus> {
+  const { checkpoint } = options.state;
+  const base = {
+    location: describeCheckpoint({ checkpoint }),
+    kind: checkpoint.kind,
+  } as const;
+  try {
+    await using store = await openCheckpointStore(
+      { checkpoint, aws: options.aws },
+      { create: false },
+    );
+    const text = await store.load();
+    if (text === null) return { ...base, state: "missing" };
+    const parsed = parseCheckpoint(text, options.zone, {
+      source: store.description,
+    });
+    return {
+      ...base,
+      state: "ok",
+      timestamp: parsed.timestamp.toString(),
+      idsInNewestSecond: parsed.ids.length,
+      lagSeconds: Math.max(
+        0,
+        (now.getTime() - parsed.timestamp.epochMilliseconds) / 1000,
+      ),
+    };
+  } catch (error) {
+    return {
+      ...base,
+      state: "unreadable",
+      error: (error as Error).message,
+    };
+  }
+}
+
+async function readLocks(
+  options: ReadStatusOptions,
+): Promise<LockStatus[]> {
+  const { state } = options;
+  const locks: Promise<LockStatus>[] = [];
+  if (state.redisUrl !== undefined && state.checkpoint.kind === "s3") {
+    locks.push(readRedisLock(options, state.redisUrl));
+  }
+  locks.push(readFileLock(state.lockFile));
+  return await Promise.all(locks);
+}
+
+async function readRedisLock(
+  options: ReadStatusOptions,
+  url: string,
+): Promise<LockStatus> {
+  const name = redisLockKey(describeCheckpoint(options.state));
+  try {
+    const { client } = await connectRedis({
+      url,
+      connectTimeoutMs: options.redisTimeoutMs ?? 2000,
+    });
+    try {
+      const found = await readRedisLockHolder(client, name);
+      return found === null ? { kind: "redis", name, state: "free" } : {
+        kind: "redis",
+        name,
+        state: "held",
+        holder: found.holder,
+        ...(found.expiresInMs === undefined
+          ? {}
+          : { expiresInSeconds: found.expiresInMs / 1000 }),
+      };
+    } finally {
+      await client.quit().catch(() => client.disconnect());
+    }
+  } catch (error) {
+    return {
+      kind: "redis",
+      name,
+      state: "unknown",
+      error: (error as Error).message,
+    };
+  }
+}
+
+async function readFileLock(path: string): Promise<LockStatus> {
+  try {
+    const holder = await readFileLockHolder(path);
+    return holder === null
+      ? { kind: "file", name: path, state: "free" }
+      : { kind: "file", name: path, state: "held", holder };
+  } catch (error) {
+    return {
+      kind: "file",
+      name: path,
+      state: "unknown",
+      error: (error as Error).message,
+    };
+  }
+}
+
+async function readRecord(
+  options: ReadStatusOptions,
+  command: RunCommand,
+): Promise<{ record: RunRecord | null; error?: string }> {
+  const location = runRecordLocation(options.state.checkpoint, command);
+  try {
+    await using store = await openCheckpointStore(
+      { checkpoint: location, aws: options.aws },
+      { create: false },
+    );
+    const text = await store.load();
+    return {
+      record: text === null
+        ? null
+        : parseRunRecord(text, describeCheckpoint({ checkpoint: location })),
+    };
+  } catch (error) {
+    return { record: null, error: (error as Error).message };
+  }
+}
