@@ -39,7 +39,7 @@ export function opencastSettings(raw: RawOpencastSettings): OpencastSettings {
     user: raw.user,
     password: raw.password,
     auth: raw.auth,
-    timeoutMs: Math.round(raw.timeoutSeconds * 1000),
+    timeoutMs: secondsToMs(raw.timeoutSeconds),
     maxAttempts: raw.maxAttempts,
   };
 }
@@ -73,6 +73,7 @@ export function awsSettingsFromEnv(env: Record<string, string>): AwsSettings {
 export function elasticsearchSettingsFromEnv(
   host: string | undefined,
   env: Record<string, string>,
+  timeoutSeconds?: number,
 ): ElasticsearchSettings {
   if (!host) {
     throw new ConfigError(
@@ -85,7 +86,15 @@ export function elasticsearchSettingsFromEnv(
     password: env.ELASTICSEARCH_PASSWORD || undefined,
     apiKey: env.ELASTICSEARCH_API_KEY || undefined,
     caCertPath: env.ELASTICSEARCH_CA_CERT || undefined,
+    ...(timeoutSeconds === undefined
+      ? {}
+      : { requestTimeoutMs: secondsToMs(timeoutSeconds) }),
   };
+}
+
+/** A timeout flag's seconds as whole milliseconds, never 0 (a fraction of a ms rounds up). */
+export function secondsToMs(seconds: number): number {
+  return Math.max(1, Math.round(seconds * 1000));
 }
 
 function checkUrl(name: string, value: string | undefined): string | undefined {

@@ -16,6 +16,7 @@ import { resolveWindow } from "../harvest/resolve_window.ts";
 import { parseMaxSpan } from "../harvest/check_span.ts";
 import { integerParser } from "./_parsers.ts";
 import {
+  elasticsearchTimeoutOption,
   envFileOption,
   logFormatOption,
   logLevelOption,
@@ -24,12 +25,16 @@ import {
   opencastPasswordOption,
   opencastTimeoutOption,
   opencastUserOption,
+  redisTimeoutOption,
+  s3TimeoutOption,
+  sqsTimeoutOption,
   waitOption,
 } from "./common_options.ts";
 import {
   awsSettingsFromEnv,
   elasticsearchSettingsFromEnv,
   opencastSettings,
+  secondsToMs,
 } from "./_settings.ts";
 import type { CommandContext } from "./command_context.ts";
 
@@ -43,7 +48,8 @@ Exit codes:
   5    a service answered something unusable
   6    the window is longer than MAX_START_END_SPAN (see --catch-up)
   7    some records were not accepted downstream (the checkpoint did not move past them)
-  8    another harvest holds the lock
+  8    another harvest holds the lock, or this run lost it (nothing more was sent or saved)
+  10   writing the output failed (stdout closed, broken pipe, disk full); the checkpoint covers what was written
   130  stopped by SIGINT, 143 stopped by SIGTERM (the checkpoint was saved)
 
 Examples:
@@ -223,11 +229,15 @@ export function harvestCommand(context: CommandContext) {
       ).env("ES_ACTION_INDEX_PREFIX").default("useractions-"),
     )
     .addOption(opencastTimeoutOption())
+    .addOption(s3TimeoutOption())
+    .addOption(sqsTimeoutOption())
+    .addOption(redisTimeoutOption())
+    .addOption(elasticsearchTimeoutOption())
     .addOption(opencastMaxAttemptsOption())
     .addOption(
       new Option(
         "--lock-ttl <seconds>",
-        "how long the Redis run lock outlives a run that died (renewed every third of it while running)",
+        "how long the Redis run lock outlives a run that died (renewed every quarter of it; a run that cannot renew it stops at three quarters)",
       ).env("UA_HARVEST_LOCK_TTL").default(60).argParser(
         integerParser({ min: 3, max: 3600 }),
       ),
@@ -322,6 +332,11 @@ export function harvestSettings(
     missingEpisodeTtlSeconds: options.missingEpisodeTtl,
     aws: awsSettingsFromEnv(env),
     lockTtlSeconds: options.lockTtl,
+    deadlines: {
+      s3Ms: secondsToMs(options.s3Timeout),
+      sqsMs: secondsToMs(options.sqsTimeout),
+      redisMs: secondsToMs(options.redisTimeout),
+    },
     lockFile,
     progress: options.progress ?? Deno.stderr.isTerminal(),
   };
@@ -351,7 +366,7 @@ export function harvestSettings(
     if (raw === "es") {
       return {
         kind: "es",
-        elasticsearch: elasticsearchSettingsFromEnv(o.esHost, e),
+        elasticsearch: elasticsearchSettingsFromEnv(o.esHost, e, o.esTimeout),
         indexPrefix: o.esIndexPrefix,
       };
     }

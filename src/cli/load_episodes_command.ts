@@ -6,6 +6,7 @@ import { OpencastClient } from "../opencast/opencast_client.ts";
 import { collect, integerParser } from "./_parsers.ts";
 import { elasticsearchSettingsFromEnv, opencastSettings } from "./_settings.ts";
 import {
+  elasticsearchTimeoutOption,
   envFileOption,
   logFormatOption,
   logLevelOption,
@@ -85,6 +86,7 @@ export function loadEpisodesCommand(context: CommandContext) {
         ),
     )
     .addOption(opencastTimeoutOption())
+    .addOption(elasticsearchTimeoutOption())
     .addOption(opencastMaxAttemptsOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
@@ -96,7 +98,11 @@ export function loadEpisodesCommand(context: CommandContext) {
     )
     .action(async (options) => {
       const env = Deno.env.toObject();
-      const elasticsearch = elasticsearchSettingsFromEnv(options.es_host, env);
+      const elasticsearch = elasticsearchSettingsFromEnv(
+        options.es_host,
+        env,
+        options.esTimeout,
+      );
       const common = {
         user: options.user,
         password: options.password,

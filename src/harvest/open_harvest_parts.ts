@@ -39,7 +39,11 @@ export async function connectConfiguredRedis(
 ): Promise<Redis | null> {
   if (settings.cache.kind !== "redis") return null;
   try {
-    return (await connectRedis({ url: settings.cache.url })).client;
+    return (await connectRedis({
+      url: settings.cache.url,
+      connectTimeoutMs: settings.deadlines.redisMs,
+      commandTimeoutMs: settings.deadlines.redisMs,
+    })).client;
   } catch (error) {
     if (!(error instanceof UnreachableError)) throw error;
     logger.warn(
@@ -77,6 +81,7 @@ export async function acquireRunLock(
         client: redis,
         key: `ua-harvest:lock:${describeCheckpoint(settings)}`,
         ttlMs: settings.lockTtlSeconds * 1000,
+        renewTimeoutMs: settings.deadlines.redisMs,
       }),
     ));
   }
@@ -129,6 +134,7 @@ export function openCheckpointStore(
       endpoint: aws.s3Endpoint,
       forcePathStyle: aws.s3ForcePathStyle,
       createBucket: options.create,
+      requestTimeoutMs: settings.deadlines.s3Ms,
     });
   }
   return Promise.resolve(createFileCheckpointStore({ path: checkpoint.path }));
@@ -164,6 +170,7 @@ export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
         endpoint: aws.sqsEndpoint,
         maxPayloadBytes: output.maxPayloadBytes,
         fifoGroupId: fifoGroupId(output.fifoGroupBy),
+        requestTimeoutMs: settings.deadlines.sqsMs,
       });
     case "es":
       return await createElasticsearchSink({

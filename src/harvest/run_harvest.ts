@@ -18,6 +18,7 @@ import { createEpisodeLookup } from "./episode_lookup.ts";
 import { harvestWindow } from "./harvest_window.ts";
 import { createProgressLine } from "./progress_line.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
+import { fenceSink } from "../sinks/fenced_sink.ts";
 import {
   acquireRunLock,
   connectConfiguredRedis,
@@ -138,7 +139,9 @@ export async function runHarvest(
 
   const cache = stack.use(await openEpisodeCache(settings, redis));
   const dryRunSink = dryRun ? createDryRunSink(describeOutput(settings)) : null;
-  const sink = stack.use(dryRunSink ?? await openSink(settings));
+  const sink = stack.use(
+    fenceSink(dryRunSink ?? await openSink(settings), lockLost),
+  );
   if (
     update && window.startSource === "checkpoint" && stored?.output &&
     sink.resume
@@ -158,7 +161,8 @@ export async function runHarvest(
     timeoutMs: settings.engage.timeoutMs,
     maxAttempts: settings.engage.maxAttempts,
     nodeLabel: "engage",
-    signal: undefined,
+    // A lost lock cuts a request in flight short: nothing more is fetched.
+    signal: lockLost,
   });
   const lookup = createEpisodeLookup({
     cache,
@@ -194,7 +198,7 @@ export async function runHarvest(
         checkpoint,
         saveCheckpoint: update
           ? async (next) => {
-            if (lockLost?.aborted) return;
+            lockLost?.throwIfAborted();
             await store.save(
               serializeCheckpoint(
                 { ...next, output: sink.position?.() },

@@ -93,6 +93,13 @@ export interface SqsSinkOptions {
    */
   readonly maxAttempts?: number;
   /**
+   * The deadline of one SQS call (`--sqs-timeout`); each of the
+   * `maxAttempts` gets its own.
+   *
+   * @default {10000}
+   */
+  readonly requestTimeoutMs?: number;
+  /**
    * The wait before the first resend; it doubles each attempt, up to 10 s,
    * with jitter.
    *
@@ -153,6 +160,9 @@ export async function createSqsSink(
           : { endpoint: settings.endpoint }),
         // The sink runs its own attempts, so the SDK makes one per call.
         maxAttempts: 1,
+        ...(options.requestTimeoutMs === undefined
+          ? {}
+          : { requestTimeoutMs: options.requestTimeoutMs }),
       }),
     });
   const ownsClient = options.client === undefined;
@@ -204,6 +214,9 @@ function parseSqsSinkOptions(options: SqsSinkOptions): SqsSettings {
   awsClientConfig("SQS", {
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
+    ...(options.requestTimeoutMs === undefined
+      ? {}
+      : { requestTimeoutMs: options.requestTimeoutMs }),
   });
   const effectiveEndpoint = endpoint ??
     (queueUrl === undefined ? undefined : new URL(queueUrl).origin);

@@ -46,20 +46,24 @@ function optionEntries(
     line.startsWith(`  ${flags}`) &&
     /^(\s|$)/.test(line.slice(2 + flags.length));
   const entries = new Map<string, string>();
-  let from = 0;
   const positions: [string, number][] = [];
   for (const option of options) {
-    const index = lines.findIndex((line, i) =>
-      i >= from && starts(line, option.flags)
-    );
-    assert.ok(index >= 0, `${option.flags} is not listed (in order):\n${help}`);
+    const index = lines.findIndex((line) => starts(line, option.flags));
+    assert.ok(index >= 0, `${option.flags} is not listed:\n${help}`);
     positions.push([option.flags, index]);
-    from = index + 1;
   }
   const helpLine = lines.findIndex((line) => starts(line, "-h, --help"));
   assert.ok(helpLine >= 0, "-h, --help is listed");
-  positions.forEach(([flags, index], i) => {
-    const end = positions[i + 1]?.[1] ?? helpLine;
+  // An entry ends at the next option, at --help, or at the blank line that
+  // closes its group (options in a help group are listed under a heading).
+  const boundaries = [
+    ...positions.map(([, index]) => index),
+    helpLine,
+    ...lines.flatMap((line, i) => line.trim() === "" ? [i] : []),
+    lines.length,
+  ];
+  positions.forEach(([flags, index]) => {
+    const end = Math.min(...boundaries.filter((b) => b > index));
     entries.set(
       flags,
       lines.slice(index, end).join(" ").replace(/\s+/g, " ").trim(),
