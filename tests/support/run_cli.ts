@@ -23,6 +23,12 @@ export interface RunCliOptions {
   readonly env?: Record<string, string>;
   /** Working directory (where `.env` is looked for). @default a fresh temp dir */
   readonly cwd?: string;
+  /**
+   * A shell redirection of the CLI's stdout, e.g. `>&-` (closed) or
+   * `>/dev/full`; the CLI then runs through `sh -c 'exec … <redirect>'`.
+   * @default undefined (stdout piped to the test)
+   */
+  readonly stdoutRedirect?: string;
 }
 
 /** The `deno` arguments that run `main.ts` with the binary's permission set. */
@@ -47,8 +53,15 @@ export function cliCommand(
   const home = Deno.env.get("HOME") ?? "/root";
   const denoDir = Deno.env.get("DENO_DIR") ??
     join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno");
-  return new Deno.Command(Deno.execPath(), {
-    args: cliArgs(args),
+  const redirect = options.stdoutRedirect;
+  return new Deno.Command(redirect === undefined ? Deno.execPath() : "sh", {
+    args: redirect === undefined ? cliArgs(args) : [
+      "-c",
+      `exec "$@" ${redirect}`,
+      "sh",
+      Deno.execPath(),
+      ...cliArgs(args),
+    ],
     cwd: options.cwd ?? Deno.makeTempDirSync({ prefix: "ua-harvest-cli-" }),
     clearEnv: true,
     env: {
