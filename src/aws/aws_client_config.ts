@@ -9,6 +9,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { ConfigError } from "../errors.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 /** The region used when none is configured (the original's default). */
 export const DEFAULT_AWS_REGION = "us-east-1";
@@ -105,7 +106,9 @@ export function awsClientConfig(
   } = options;
   if (!REGION_REGEXP.test(region)) {
     throw new ConfigError(
-      `Cannot use AWS region for ${service} as it must be lowercase letters, digits and dashes (like 'us-east-1'): current value is '${region}'`,
+      `Cannot use AWS region for ${service} as it must be lowercase letters, digits and dashes (like 'us-east-1'): current value is '${
+        echoValue(region)
+      }'`,
     );
   }
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
@@ -139,12 +142,16 @@ function checkEndpoint(service: string, endpoint: string): void {
     url = new URL(endpoint);
   } catch {
     throw new ConfigError(
-      `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${endpoint}'`,
+      `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${
+        echoValue(endpoint)
+      }'`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConfigError(
-      `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${endpoint}'`,
+      `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${
+        echoValue(endpoint)
+      }'`,
     );
   }
   // A URL with user info would leak it into logs and error messages, and the

@@ -28,6 +28,7 @@ import {
 import { classifyAwsError } from "../aws/classify_aws_error.ts";
 import { awsFailure, describeAwsLocation } from "../aws/aws_failure.ts";
 import type { CheckpointStore } from "./checkpoint_store.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 const BUCKET_NAME_REGEXP = /^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/;
 const MAX_KEY_BYTES = 1024;
@@ -115,13 +116,17 @@ export async function createS3CheckpointStore(
   } = options;
   if (!BUCKET_NAME_REGEXP.test(bucket)) {
     throw new ConfigError(
-      `Cannot use S3 checkpoint as the bucket name must be 3 to 255 letters, digits, '.', '-' or '_': current value is '${bucket}'`,
+      `Cannot use S3 checkpoint as the bucket name must be 3 to 255 letters, digits, '.', '-' or '_': current value is '${
+        echoValue(bucket)
+      }'`,
     );
   }
   const keyBytes = new TextEncoder().encode(key).byteLength;
   if (keyBytes === 0 || keyBytes > MAX_KEY_BYTES) {
     throw new ConfigError(
-      `Cannot use S3 checkpoint as the object key must be 1 to ${MAX_KEY_BYTES} bytes: current value is '${key}'`,
+      `Cannot use S3 checkpoint as the object key must be 1 to ${MAX_KEY_BYTES} bytes: current value is '${
+        echoValue(key)
+      }'`,
     );
   }
   const config = awsClientConfig("S3", {

@@ -11,6 +11,7 @@ import type {
   OpencastSettings,
 } from "../harvest/harvest_settings.ts";
 import { booleanParser } from "./_parsers.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 /** Raw Opencast connection values from flags or the environment. */
 export interface RawOpencastSettings {
@@ -51,7 +52,9 @@ export function awsSettingsFromEnv(env: Record<string, string>): AwsSettings {
     forcePathStyle = booleanParser(env.S3_FORCE_PATH_STYLE ?? "false");
   } catch {
     throw new ConfigError(
-      `S3_FORCE_PATH_STYLE must be true or false: current value is "${env.S3_FORCE_PATH_STYLE}"`,
+      `S3_FORCE_PATH_STYLE must be true or false: current value is "${
+        echoValue(env.S3_FORCE_PATH_STYLE ?? "")
+      }"`,
     );
   }
   const endpoint = env.AWS_ENDPOINT_URL || undefined;
@@ -101,7 +104,7 @@ function checkUrl(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!URL.canParse(value) || !/^https?:/.test(value)) {
     throw new ConfigError(
-      `${name} must be an http(s) URL: current value is "${value}"`,
+      `${name} must be an http(s) URL: current value is "${echoValue(value)}"`,
     );
   }
   return value;

@@ -1,4 +1,4 @@
-import { Option } from "@commander-js/extra-typings";
+import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { parseLogLevel } from "../log/configure_logging.ts";
 import { integerParser, secondsParser, timeoutParser } from "./_parsers.ts";
 
@@ -13,7 +13,16 @@ export function envFileOption() {
 /** `--log-level`, bound to `LOG_LEVEL`. */
 export function logLevelOption() {
   return new Option("--log-level <level>", "trace, debug, info, warning, error")
-    .env("LOG_LEVEL").default("info").argParser(parseLogLevel);
+    .env("LOG_LEVEL").default("info").argParser((value) => {
+      // A usage error (exit 2) like any other bad flag or setting.
+      try {
+        return parseLogLevel(value);
+      } catch {
+        throw new InvalidArgumentError(
+          "expected trace, debug, info, warning, error or fatal",
+        );
+      }
+    });
 }
 
 /** `--log-format`, bound to `LOG_FORMAT`. */

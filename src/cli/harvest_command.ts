@@ -37,6 +37,7 @@ import {
   secondsToMs,
 } from "./_settings.ts";
 import type { CommandContext } from "./command_context.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 const EXIT_CODE_HELP = `
 Exit codes:
@@ -60,6 +61,8 @@ Examples:
 
 /** Declares the `harvest` command: flags bound to the original's settings. */
 export function harvestCommand(context: CommandContext) {
+  // Flags given on the command line, for the checks commander cannot make.
+  const given = new Set<string>();
   return new Command("harvest")
     .description(
       "Fetch user actions from the engage node in a time window, add episode metadata, " +
@@ -253,6 +256,18 @@ export function harvestCommand(context: CommandContext) {
     .addOption(logLevelOption())
     .addOption(logFormatOption())
     .addHelpText("after", EXIT_CODE_HELP)
+    .hook("preAction", (command) => {
+      // Both spellings set one value, so commander's conflicts() cannot tell
+      // them apart: the last one would silently win.
+      if (given.has("update-last-ts") && given.has("no-update-last-ts")) {
+        command.error(
+          "error: option '--update-last-ts' cannot be used with option '--no-update-last-ts'",
+          { exitCode: 2, code: "commander.conflictingOption" },
+        );
+      }
+    })
+    .on("option:update-last-ts", () => given.add("update-last-ts"))
+    .on("option:no-update-last-ts", () => given.add("no-update-last-ts"))
     .action(async (options) => {
       const settings = harvestSettings(options, Deno.env.toObject());
       const result = await runHarvest(settings, {
@@ -291,6 +306,11 @@ export function harvestSettings(
   const updateLastTs = options.updateLastTs;
   const zone = parseTimeZone(
     options.serverTimezone ?? Temporal.Now.timeZoneId(),
+    {
+      setting: options.serverTimezone === undefined
+        ? "this machine's time zone (set --server-timezone)"
+        : "--server-timezone (OPENCAST_TIMEZONE)",
+    },
   );
   checkWindowFlags(options, zone);
   return {
@@ -371,7 +391,9 @@ export function harvestSettings(
       };
     }
     throw new ConfigError(
-      `Unknown --output "${raw}": use sqs, - (stdout), file:PATH or es`,
+      `Unknown --output "${
+        echoValue(raw)
+      }": use sqs, - (stdout), file:PATH or es`,
     );
   }
 }
@@ -404,7 +426,7 @@ function redisUrlFromHostPort(env: Record<string, string>): string | undefined {
   const port = env.REDIS_PORT ?? "6379";
   if (!/^\d{1,5}$/.test(port)) {
     throw new ConfigError(
-      `REDIS_PORT must be a port number: current value is "${port}"`,
+      `REDIS_PORT must be a port number: current value is "${echoValue(port)}"`,
     );
   }
   return `redis://${host}:${port}`;

@@ -1,4 +1,8 @@
-import { Command, Option } from "@commander-js/extra-typings";
+import {
+  Command,
+  InvalidArgumentError,
+  Option,
+} from "@commander-js/extra-typings";
 import { getLogger } from "@logtape/logtape";
 import { loadEpisodes } from "../episodes/load_episodes.ts";
 import { createOpencastEpisodeSource } from "../episodes/opencast_episode_source.ts";
@@ -65,7 +69,14 @@ export function loadEpisodesCommand(context: CommandContext) {
       new Option(
         "--mpid <id>",
         "index this mediapackage (repeatable) instead of a creation window",
-      ).argParser(collect),
+      ).argParser((value, previous: string[] | undefined) => {
+        if (value.trim() === "") {
+          throw new InvalidArgumentError(
+            "expected a mediapackage id, not an empty value",
+          );
+        }
+        return collect(value.trim(), previous);
+      }).conflicts("sourceIndexPattern"),
     )
     .addOption(
       new Option(

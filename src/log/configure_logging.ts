@@ -9,6 +9,7 @@ import {
 } from "@logtape/logtape";
 import { getLogglySink } from "./loggly_sink.ts";
 import { redactingFormatter } from "./redacting_formatter.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 /** Options for {@linkcode configureLogging}. */
 export interface LoggingOptions {
@@ -108,6 +109,8 @@ export function parseLogLevel(value: string): LogLevel {
     return level as LogLevel;
   }
   throw new RangeError(
-    `Cannot set the log level as it must be one of trace, debug, info, warning, error, fatal: current value is "${value}"`,
+    `Cannot set the log level as it must be one of trace, debug, info, warning, error, fatal: current value is "${
+      echoValue(value)
+    }"`,
   );
 }

@@ -46,6 +46,7 @@ import {
   sqsBackoffMs,
   type SqsEntryFailure,
 } from "./_sqs_retry.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 const QUEUE_NAME_REGEXP =
   /^[A-Za-z0-9_-]{1,75}(\.fifo)?$|^[A-Za-z0-9_-]{1,80}$/;
@@ -256,7 +257,9 @@ function parseQueue(queue: string): { queueName: string; queueUrl?: string } {
       url = new URL(trimmed);
     } catch {
       throw new ConfigError(
-        `Cannot create SQS sink as the queue URL is malformed: current value is '${queue}'`,
+        `Cannot create SQS sink as the queue URL is malformed: current value is '${
+          echoValue(queue)
+        }'`,
       );
     }
     if (url.username !== "" || url.password !== "") {
@@ -276,7 +279,9 @@ function parseQueue(queue: string): { queueName: string; queueUrl?: string } {
 function checkQueueName(name: string, given: string): void {
   if (!QUEUE_NAME_REGEXP.test(name)) {
     throw new ConfigError(
-      `Cannot create SQS sink as the queue must be a queue URL or a name of up to 80 letters, digits, '-' or '_' (FIFO names end in '.fifo'): current value is '${given}'`,
+      `Cannot create SQS sink as the queue must be a queue URL or a name of up to 80 letters, digits, '-' or '_' (FIFO names end in '.fifo'): current value is '${
+        echoValue(given)
+      }'`,
     );
   }
 }
