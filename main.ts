@@ -159,8 +159,9 @@ function report(error: unknown, context: CommandContext): number {
   if (context.signal.aborted && error === context.signal.reason) {
     // A command cut short by the first signal rejects with its reason.
     const stopped = `Stopped by ${String(error)}`;
-    if (context.loggingConfigured) getLogger(["ua-harvest"]).warn(stopped);
-    else console.error(`ua-harvest: ${stopped}`);
+    if (context.loggingConfigured) {
+      getLogger(["ua-harvest"]).warn("{message}", { message: stopped });
+    } else console.error(`ua-harvest: ${stopped}`);
     return error === "SIGINT" ? EXIT_CODES.interrupted : EXIT_CODES.terminated;
   }
   const known = error instanceof UaHarvestError;
@@ -169,7 +170,9 @@ function report(error: unknown, context: CommandContext): number {
     : `Unexpected error: ${(error as Error)?.message ?? error}`;
   if (context.loggingConfigured) {
     const logger = getLogger(["ua-harvest"]);
-    logger.error(message);
+    // Never the message as a template: it may quote user text, and `{…}` in
+    // it would be taken for placeholders.
+    logger.error("{message}", { message });
     if (!known) logger.debug("{stack}", { stack: (error as Error)?.stack });
   } else {
     console.error(`ua-harvest: ${message}`);

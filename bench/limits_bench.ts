@@ -81,9 +81,13 @@ async function runChild(
       ...env,
     },
     stdin: "null",
-    stdout: "null",
+    // Piped and drained, not /dev/null: the harvest refuses a stdout that
+    // goes nowhere, since its records would be lost.
+    stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const drained = child.stdout.pipeTo(new WritableStream());
+  const stderrText = new Response(child.stderr).text();
   let peakKiB = 0;
   const sample = () => {
     try {
@@ -96,13 +100,15 @@ async function runChild(
     }
   };
   const sampler = setInterval(sample, 10);
-  const { code, stderr } = await child.output();
+  const { code } = await child.status;
+  await drained;
+  const stderr = await stderrText;
   clearInterval(sampler);
   return {
     code,
     seconds: (performance.now() - started) / 1000,
     peakRssMiB: peakKiB / 1024,
-    stderr: new TextDecoder().decode(stderr),
+    stderr,
   };
 }
 

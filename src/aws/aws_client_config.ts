@@ -9,6 +9,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { ConfigError } from "../errors.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 /** The region used when none is configured (the original's default). */
 export const DEFAULT_AWS_REGION = "us-east-1";
@@ -44,6 +45,15 @@ export interface AwsClientConfigOptions {
    * @default {3}
    */
   readonly maxAttempts?: number;
+  /**
+   * The deadline of one attempt, in milliseconds: a service that accepts the
+   * connection and never answers fails the attempt after this long (the
+   * SDK's own default only warns). The CLI sets it from `--s3-timeout` /
+   * `--sqs-timeout`.
+   *
+   * @default {10000}
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 /** A logger the SDK writes to instead of the console. */
@@ -65,13 +75,15 @@ export interface AwsClientConfig {
   readonly requestHandler: {
     readonly connectionTimeout: number;
     readonly requestTimeout: number;
+    /** Without it the SDK only logs a warning when `requestTimeout` passes. */
+    readonly throwOnRequestTimeout: true;
   };
 }
 
 /** Connecting should be quick; a hung connect is a dead endpoint. */
 const CONNECTION_TIMEOUT_MS = 10_000;
-/** SQS and S3 calls here are small; a minute without an answer is a failure. */
-const REQUEST_TIMEOUT_MS = 60_000;
+/** SQS and S3 calls here are small: ten seconds without an answer is a failure. */
+export const DEFAULT_AWS_REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * Builds the shared SDK client configuration, checking every value first.
@@ -90,15 +102,23 @@ export function awsClientConfig(
     endpoint,
     forcePathStyle = false,
     maxAttempts = 3,
+    requestTimeoutMs = DEFAULT_AWS_REQUEST_TIMEOUT_MS,
   } = options;
   if (!REGION_REGEXP.test(region)) {
     throw new ConfigError(
-      `Cannot use AWS region for ${service} as it must be lowercase letters, digits and dashes (like 'us-east-1'): current value is '${region}'`,
+      `Cannot use AWS region for ${service} as it must be lowercase letters, digits and dashes (like 'us-east-1'): current value is '${
+        echoValue(region)
+      }'`,
     );
   }
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(
       `Cannot configure ${service} client as 'maxAttempts' must be a positive integer: current value is ${maxAttempts}`,
+    );
+  }
+  if (!(Number.isFinite(requestTimeoutMs) && requestTimeoutMs > 0)) {
+    throw new ConfigError(
+      `Cannot use a ${service} timeout of ${requestTimeoutMs} ms: it must be more than 0`,
     );
   }
   if (endpoint !== undefined) checkEndpoint(service, endpoint);
@@ -109,8 +129,9 @@ export function awsClientConfig(
     maxAttempts,
     logger: sdkLogger(),
     requestHandler: {
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeoutMs),
+      requestTimeout: requestTimeoutMs,
+      throwOnRequestTimeout: true,
     },
   };
 }
@@ -121,12 +142,16 @@ function checkEndpoint(service: string, endpoint: string): void {
     url = new URL(endpoint);
   } catch {
     throw new ConfigError(
-      `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${endpoint}'`,
+      `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${
+        echoValue(endpoint)
+      }'`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConfigError(
-      `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${endpoint}'`,
+      `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${
+        echoValue(endpoint)
+      }'`,
     );
   }
   // A URL with user info would leak it into logs and error messages, and the

@@ -23,6 +23,7 @@ import {
   parseCompactTimestamp,
   parseOffsetTimestamp,
 } from "../opencast/opencast_time.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 /** The harvest position: the newest second delivered, and what was delivered in it. */
 export interface Checkpoint {
@@ -91,7 +92,7 @@ export function parseCheckpoint(
     try {
       return { timestamp: parseCompactTimestamp(value, zone), ids: [] };
     } catch {
-      return fail(`'${value}' is not a real date and time`);
+      return fail(`'${echoValue(value)}' is not a real date and time`);
     }
   }
   let data: unknown;
@@ -181,5 +182,5 @@ export function serializeCheckpoint(
 }
 
 function excerpt(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return echoValue(text, 40);
 }

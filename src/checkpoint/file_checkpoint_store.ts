@@ -2,11 +2,17 @@
  * The default checkpoint store: a small file on local disk, replaced
  * atomically so a crash or a full disk never leaves half a timestamp behind.
  *
+ * Writes are fenced like the S3 store's: under a short lock on the file's
+ * directory, `save()` checks that the file still holds what this store
+ * last read or wrote before it renames the new text over it, so two runs can
+ * never both move one checkpoint.
+ *
  * @module
  */
 
 import type { CheckpointStore } from "./checkpoint_store.ts";
-import { ConfigError } from "../errors.ts";
+import { dirname } from "node:path";
+import { ConfigError, LockedError } from "../errors.ts";
 import { replaceFileAtomically } from "../util/replace_file_atomically.ts";
 
 /** Where the checkpoint file lives. */
@@ -37,13 +43,20 @@ export function createFileCheckpointStore(
   options: FileCheckpointStoreOptions,
 ): CheckpointStore {
   const path = options.path;
+  // The fence: the text as this store last saw it (read or written); `null`
+  // for no file; `undefined` before load() (nothing to fence on).
+  let seen: string | null | undefined;
   return {
     description: path,
     async load(): Promise<string | null> {
       try {
-        return await Deno.readTextFile(path);
+        seen = await Deno.readTextFile(path);
+        return seen;
       } catch (error) {
-        if (error instanceof Deno.errors.NotFound) return null;
+        if (error instanceof Deno.errors.NotFound) {
+          seen = null;
+          return null;
+        }
         throw new ConfigError(
           `Cannot read the checkpoint file ${path}: ${
             (error as Error).message
@@ -54,8 +67,10 @@ export function createFileCheckpointStore(
     },
     async save(text: string): Promise<void> {
       try {
-        await replaceFileAtomically(path, text);
+        await replaceFenced(path, text, seen);
+        seen = text;
       } catch (error) {
+        if (error instanceof LockedError) throw error;
         throw new ConfigError(
           `Cannot write the checkpoint file ${path}: ${
             (error as Error).message
@@ -68,4 +83,46 @@ export function createFileCheckpointStore(
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * Replaces the file unless someone else changed it since it held `expected`
+ * (`undefined`: no check). The check and the rename happen under an
+ * exclusive lock on the directory (a lock on the file itself would not do:
+ * the rename replaces it), which every store takes to write.
+ */
+async function replaceFenced(
+  path: string,
+  text: string,
+  expected: string | null | undefined,
+): Promise<void> {
+  const dir = dirname(path);
+  await Deno.mkdir(dir, { recursive: true });
+  // Windows cannot open a directory; there the check alone stands.
+  using fence = Deno.build.os === "windows"
+    ? null
+    : await Deno.open(dir, { read: true });
+  await fence?.lock(true);
+  try {
+    if (expected !== undefined) {
+      const current = await readOrNull(path);
+      if (current !== expected) {
+        throw new LockedError(
+          `Another run moved the checkpoint file ${path} since this run read it: stopped without sending or saving more; two runs were harvesting the same checkpoint (check that they use the same --state-file, whose lock keeps them apart)`,
+        );
+      }
+    }
+    await replaceFileAtomically(path, text);
+  } finally {
+    await fence?.unlock();
+  }
+}
+
+async function readOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
 }

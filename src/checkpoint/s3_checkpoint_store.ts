@@ -3,6 +3,11 @@
  * `S3_LAST_ACTION_TS_KEY`), where the original kept it. A `PutObject`
  * replaces an object whole, so a reader never sees half a checkpoint.
  *
+ * Every write is fenced: a conditional `PutObject` (`If-Match` on the ETag
+ * this store read, or last wrote; `If-None-Match: *` when there was no
+ * object), so two runs that both believe they hold the lock can never both
+ * move one checkpoint. The run whose write S3 refuses (412) stops at once.
+ *
  * @module
  */
 import {
@@ -10,11 +15,12 @@ import {
   type CreateBucketCommandInput,
   GetObjectCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { getLogger } from "@logtape/logtape";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, LockedError } from "../errors.ts";
 import {
   awsClientConfig,
   DEFAULT_AWS_REGION,
@@ -22,6 +28,7 @@ import {
 import { classifyAwsError } from "../aws/classify_aws_error.ts";
 import { awsFailure, describeAwsLocation } from "../aws/aws_failure.ts";
 import type { CheckpointStore } from "./checkpoint_store.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 const BUCKET_NAME_REGEXP = /^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/;
 const MAX_KEY_BYTES = 1024;
@@ -67,6 +74,13 @@ export interface S3CheckpointStoreOptions {
    * @default {true}
    */
   readonly createBucket?: boolean;
+  /**
+   * The deadline of one attempt of an S3 call (`--s3-timeout`); the SDK
+   * makes 3 attempts.
+   *
+   * @default {10000}
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 /**
@@ -104,19 +118,26 @@ export async function createS3CheckpointStore(
   } = options;
   if (!BUCKET_NAME_REGEXP.test(bucket)) {
     throw new ConfigError(
-      `Cannot use S3 checkpoint as the bucket name must be 3 to 255 letters, digits, '.', '-' or '_': current value is '${bucket}'`,
+      `Cannot use S3 checkpoint as the bucket name must be 3 to 255 letters, digits, '.', '-' or '_': current value is '${
+        echoValue(bucket)
+      }'`,
     );
   }
   const keyBytes = new TextEncoder().encode(key).byteLength;
   if (keyBytes === 0 || keyBytes > MAX_KEY_BYTES) {
     throw new ConfigError(
-      `Cannot use S3 checkpoint as the object key must be 1 to ${MAX_KEY_BYTES} bytes: current value is '${key}'`,
+      `Cannot use S3 checkpoint as the object key must be 1 to ${MAX_KEY_BYTES} bytes: current value is '${
+        echoValue(key)
+      }'`,
     );
   }
   const config = awsClientConfig("S3", {
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
     forcePathStyle,
+    ...(options.requestTimeoutMs === undefined
+      ? {}
+      : { requestTimeoutMs: options.requestTimeoutMs }),
   });
   // A bucket in another region answers 301; the SDK follows that only when asked.
   const client = options.client ??
@@ -153,6 +174,11 @@ class S3CheckpointStore implements CheckpointStore {
   #location: S3Location;
   #createBucket: boolean;
   #closed = false;
+  /**
+   * The fence: the ETag of the object as this store last saw it (read or
+   * written); `null` when there was no object; `undefined` before `load()`.
+   */
+  #etag: string | null | undefined;
   #logger = getLogger(["ua-harvest", "checkpoint"]);
 
   constructor(
@@ -227,6 +253,7 @@ class S3CheckpointStore implements CheckpointStore {
       const text = output.Body === undefined
         ? ""
         : await output.Body.transformToString("utf-8");
+      this.#etag = output.ETag ?? undefined;
       this.#logger.debug("Read checkpoint {checkpoint}", {
         checkpoint: this.description,
       });
@@ -237,6 +264,7 @@ class S3CheckpointStore implements CheckpointStore {
         this.#logger.debug("No checkpoint at {checkpoint} yet", {
           checkpoint: this.description,
         });
+        this.#etag = null;
         return null;
       }
       if (failure.code === "NoSuchBucket") {
@@ -263,21 +291,79 @@ class S3CheckpointStore implements CheckpointStore {
 
   async save(text: string): Promise<void> {
     const { bucket, key } = this.#location;
+    const fence = this.#etag;
+    let etag: string | undefined;
     try {
-      await this.#client.send(
+      const output = await this.#client.send(
         new PutObjectCommand({
           Bucket: bucket,
           Key: key,
           Body: text,
           ContentType: "text/plain; charset=utf-8",
+          // Before any load() there is nothing to fence on (not a harvest).
+          ...(fence === undefined
+            ? {}
+            : fence === null
+            ? { IfNoneMatch: "*" }
+            : { IfMatch: fence }),
         }),
       );
+      etag = output.ETag;
     } catch (error) {
-      throw this.#failure(error, `writing ${this.description}`);
+      const failure = classifyAwsError(error);
+      // 409: another conditional write to the key was in progress.
+      if (
+        failure.status === 412 || failure.code === "PreconditionFailed" ||
+        failure.code === "ConditionalRequestConflict"
+      ) {
+        etag = await this.#ownWrite(text);
+        if (etag === undefined) throw this.#fenced(error);
+      } else {
+        throw this.#failure(error, `writing ${this.description}`);
+      }
     }
+    // An S3 that names no ETag: read it back, or the next write is unfenced.
+    this.#etag = etag ?? await this.#currentEtag();
     this.#logger.debug("Saved checkpoint {checkpoint}", {
       checkpoint: this.description,
     });
+  }
+
+  /**
+   * After a refused conditional write: the ETag of the object when it holds
+   * exactly `text` (an SDK retry of our own write that had already
+   * succeeded), else `undefined` (another run moved it).
+   */
+  async #ownWrite(text: string): Promise<string | undefined> {
+    const { bucket, key } = this.#location;
+    try {
+      const output = await this.#client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key }),
+      );
+      const now = await output.Body?.transformToString("utf-8");
+      return now === text ? output.ETag : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #currentEtag(): Promise<string | null | undefined> {
+    const { bucket, key } = this.#location;
+    try {
+      const output = await this.#client.send(
+        new HeadObjectCommand({ Bucket: bucket, Key: key }),
+      );
+      return output.ETag;
+    } catch (error) {
+      throw this.#failure(error, `reading back ${this.description}`);
+    }
+  }
+
+  #fenced(cause: unknown): LockedError {
+    return new LockedError(
+      `Another run moved the checkpoint ${this.description} since this run read it (S3 refused the conditional write): stopped without sending or saving more, the other run carries on; two runs held the lock at once (a Redis restart, or runs that do not share one REDIS_URL)`,
+      { cause },
+    );
   }
 
   #failure(error: unknown, action: string) {

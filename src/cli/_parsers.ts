@@ -46,6 +46,23 @@ export function secondsParser(max = 86_400): (value: string) => number {
   };
 }
 
+/**
+ * Returns a parser for a timeout: seconds (fractions allowed) more than 0 and
+ * up to a maximum. A timeout of 0 would fail every request at once.
+ */
+export function timeoutParser(max = 600): (value: string) => number {
+  return (value) => {
+    const text = value.trim();
+    const number = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!(Number.isFinite(number) && number > 0 && number <= max)) {
+      throw new InvalidArgumentError(
+        `expected a number of seconds more than 0 and up to ${max}`,
+      );
+    }
+    return number;
+  };
+}
+
 /** Parses a boolean setting such as `S3_FORCE_PATH_STYLE=true`. */
 export function booleanParser(value: string): boolean {
   const text = value.trim().toLowerCase();

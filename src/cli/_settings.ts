@@ -11,6 +11,7 @@ import type {
   OpencastSettings,
 } from "../harvest/harvest_settings.ts";
 import { booleanParser } from "./_parsers.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 /** Raw Opencast connection values from flags or the environment. */
 export interface RawOpencastSettings {
@@ -39,7 +40,7 @@ export function opencastSettings(raw: RawOpencastSettings): OpencastSettings {
     user: raw.user,
     password: raw.password,
     auth: raw.auth,
-    timeoutMs: Math.round(raw.timeoutSeconds * 1000),
+    timeoutMs: secondsToMs(raw.timeoutSeconds),
     maxAttempts: raw.maxAttempts,
   };
 }
@@ -51,7 +52,9 @@ export function awsSettingsFromEnv(env: Record<string, string>): AwsSettings {
     forcePathStyle = booleanParser(env.S3_FORCE_PATH_STYLE ?? "false");
   } catch {
     throw new ConfigError(
-      `S3_FORCE_PATH_STYLE must be true or false: current value is "${env.S3_FORCE_PATH_STYLE}"`,
+      `S3_FORCE_PATH_STYLE must be true or false: current value is "${
+        echoValue(env.S3_FORCE_PATH_STYLE ?? "")
+      }"`,
     );
   }
   const endpoint = env.AWS_ENDPOINT_URL || undefined;
@@ -73,6 +76,7 @@ export function awsSettingsFromEnv(env: Record<string, string>): AwsSettings {
 export function elasticsearchSettingsFromEnv(
   host: string | undefined,
   env: Record<string, string>,
+  timeoutSeconds?: number,
 ): ElasticsearchSettings {
   if (!host) {
     throw new ConfigError(
@@ -85,14 +89,22 @@ export function elasticsearchSettingsFromEnv(
     password: env.ELASTICSEARCH_PASSWORD || undefined,
     apiKey: env.ELASTICSEARCH_API_KEY || undefined,
     caCertPath: env.ELASTICSEARCH_CA_CERT || undefined,
+    ...(timeoutSeconds === undefined
+      ? {}
+      : { requestTimeoutMs: secondsToMs(timeoutSeconds) }),
   };
+}
+
+/** A timeout flag's seconds as whole milliseconds, never 0 (a fraction of a ms rounds up). */
+export function secondsToMs(seconds: number): number {
+  return Math.max(1, Math.round(seconds * 1000));
 }
 
 function checkUrl(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!URL.canParse(value) || !/^https?:/.test(value)) {
     throw new ConfigError(
-      `${name} must be an http(s) URL: current value is "${value}"`,
+      `${name} must be an http(s) URL: current value is "${echoValue(value)}"`,
     );
   }
   return value;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { echoValue } from "../util/echo_value.ts";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { CheckpointSettings } from "../harvest/harvest_settings.ts";
@@ -62,7 +63,7 @@ function redisUrlFromHostPort(env: Record<string, string>): string | undefined {
   const port = env.REDIS_PORT ?? "6379";
   if (!/^\d{1,5}$/.test(port)) {
     throw new ConfigError(
-      `REDIS_PORT must be a port number: current value is "${port}"`,
+      `REDIS_PORT must be a port number: current value is "${echoValue(port)}"`,
     );
   }
   return `redis://${host}:${port}`;

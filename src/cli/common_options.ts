@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { parseLogLevel } from "../log/configure_logging.ts";
-import { integerParser, secondsParser } from "./_parsers.ts";
+import { integerParser, secondsParser, timeoutParser } from "./_parsers.ts";
 
 /** `--env-file`, read by `main.ts` before parsing; declared so `--help` lists it. */
 export function envFileOption() {
@@ -13,7 +13,16 @@ export function envFileOption() {
 /** `--log-level`, bound to `LOG_LEVEL`. */
 export function logLevelOption() {
   return new Option("--log-level <level>", "trace, debug, info, warning, error")
-    .env("LOG_LEVEL").default("info").argParser(parseLogLevel);
+    .env("LOG_LEVEL").default("info").argParser((value) => {
+      // A usage error (exit 2) like any other bad flag or setting.
+      try {
+        return parseLogLevel(value);
+      } catch {
+        throw new InvalidArgumentError(
+          "expected trace, debug, info, warning, error or fatal",
+        );
+      }
+    });
 }
 
 /** `--log-format`, bound to `LOG_FORMAT`. */
@@ -49,10 +58,53 @@ export function opencastAuthOption() {
     .choices(["digest", "basic"] as const).default("digest" as const);
 }
 
+/**
+ * The help heading of every service deadline: one place to look for how long
+ * a run waits on a service that accepts a connection and never answers.
+ */
+export const TIMEOUTS_HELP_GROUP =
+  "Timeouts (seconds per attempt; a frozen service fails the run with exit 4):";
+
 /** `--timeout`, bound to `OPENCAST_TIMEOUT`. */
 export function opencastTimeoutOption() {
   return new Option("--timeout <seconds>", "per-request timeout for Opencast")
-    .env("OPENCAST_TIMEOUT").default(30).argParser(secondsParser(600));
+    .env("OPENCAST_TIMEOUT").default(30).argParser(timeoutParser(600))
+    .helpGroup(TIMEOUTS_HELP_GROUP);
+}
+
+/** `--s3-timeout`, bound to `S3_TIMEOUT`: one S3 checkpoint call (3 attempts). */
+export function s3TimeoutOption() {
+  return new Option("--s3-timeout <seconds>", "per-attempt timeout for S3")
+    .env("S3_TIMEOUT").default(10).argParser(timeoutParser(600))
+    .helpGroup(TIMEOUTS_HELP_GROUP);
+}
+
+/** `--sqs-timeout`, bound to `SQS_TIMEOUT`: one SQS call (5 attempts per batch). */
+export function sqsTimeoutOption() {
+  return new Option("--sqs-timeout <seconds>", "per-attempt timeout for SQS")
+    .env("SQS_TIMEOUT").default(10).argParser(timeoutParser(600))
+    .helpGroup(TIMEOUTS_HELP_GROUP);
+}
+
+/**
+ * `--redis-timeout`, bound to `REDIS_TIMEOUT`: connecting, one cache command,
+ * and one renewal of the run lock (never more than a quarter of `--lock-ttl`).
+ */
+export function redisTimeoutOption() {
+  return new Option(
+    "--redis-timeout <seconds>",
+    "timeout of one Redis command, lock renewals included",
+  ).env("REDIS_TIMEOUT").default(5).argParser(timeoutParser(600))
+    .helpGroup(TIMEOUTS_HELP_GROUP);
+}
+
+/** `--es-timeout`, bound to `ELASTICSEARCH_TIMEOUT`: one Elasticsearch request (4 attempts). */
+export function elasticsearchTimeoutOption() {
+  return new Option(
+    "--es-timeout <seconds>",
+    "per-attempt timeout for Elasticsearch",
+  ).env("ELASTICSEARCH_TIMEOUT").default(30).argParser(timeoutParser(600))
+    .helpGroup(TIMEOUTS_HELP_GROUP);
 }
 
 /** `--max-attempts`, bound to `OPENCAST_MAX_ATTEMPTS`. */

@@ -19,6 +19,7 @@ import { resolveWindow } from "../harvest/resolve_window.ts";
 import { parseMaxSpan } from "../harvest/check_span.ts";
 import { integerParser } from "./_parsers.ts";
 import {
+  elasticsearchTimeoutOption,
   envFileOption,
   logFormatOption,
   logLevelOption,
@@ -29,10 +30,13 @@ import {
   opencastPasswordOption,
   opencastTimeoutOption,
   opencastUserOption,
+  redisTimeoutOption,
   redisUrlOption,
   s3BucketOption,
   s3KeyOption,
+  s3TimeoutOption,
   serverTimezoneOption,
+  sqsTimeoutOption,
   stateFileOption,
   waitOption,
 } from "./common_options.ts";
@@ -41,8 +45,10 @@ import {
   awsSettingsFromEnv,
   elasticsearchSettingsFromEnv,
   opencastSettings,
+  secondsToMs,
 } from "./_settings.ts";
 import type { CommandContext } from "./command_context.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 const EXIT_CODE_HELP = `
 Exit codes:
@@ -54,7 +60,8 @@ Exit codes:
   5    a service answered something unusable
   6    the window is longer than MAX_START_END_SPAN (see --catch-up)
   7    some records were not accepted downstream (the checkpoint did not move past them)
-  8    another harvest holds the lock
+  8    another harvest holds the lock, or this run lost it (nothing more was sent or saved)
+  10   writing the output failed (stdout closed, broken pipe, disk full); the checkpoint covers what was written
   130  stopped by SIGINT, 143 stopped by SIGTERM (the checkpoint was saved)
 
 Examples:
@@ -65,6 +72,8 @@ Examples:
 
 /** Declares the `harvest` command: flags bound to the original's settings. */
 export function harvestCommand(context: CommandContext) {
+  // Flags given on the command line, for the checks commander cannot make.
+  const given = new Set<string>();
   return new Command("harvest")
     .description(
       "Fetch user actions from the engage node in a time window, add episode metadata, " +
@@ -210,11 +219,15 @@ export function harvestCommand(context: CommandContext) {
       ).env("ES_ACTION_INDEX_PREFIX").default("useractions-"),
     )
     .addOption(opencastTimeoutOption())
+    .addOption(s3TimeoutOption())
+    .addOption(sqsTimeoutOption())
+    .addOption(redisTimeoutOption())
+    .addOption(elasticsearchTimeoutOption())
     .addOption(opencastMaxAttemptsOption())
     .addOption(
       new Option(
         "--lock-ttl <seconds>",
-        "how long the Redis run lock outlives a run that died (renewed every third of it while running)",
+        "how long the Redis run lock outlives a run that died (renewed every quarter of it; a run that cannot renew it stops at three quarters)",
       ).env("UA_HARVEST_LOCK_TTL").default(60).argParser(
         integerParser({ min: 3, max: 3600 }),
       ),
@@ -232,6 +245,18 @@ export function harvestCommand(context: CommandContext) {
     .addOption(logLevelOption())
     .addOption(logFormatOption())
     .addHelpText("after", EXIT_CODE_HELP)
+    .hook("preAction", (command) => {
+      // Both spellings set one value, so commander's conflicts() cannot tell
+      // them apart: the last one would silently win.
+      if (given.has("update-last-ts") && given.has("no-update-last-ts")) {
+        command.error(
+          "error: option '--update-last-ts' cannot be used with option '--no-update-last-ts'",
+          { exitCode: 2, code: "commander.conflictingOption" },
+        );
+      }
+    })
+    .on("option:update-last-ts", () => given.add("update-last-ts"))
+    .on("option:no-update-last-ts", () => given.add("no-update-last-ts"))
     .action(async (options) => {
       const settings = harvestSettings(options, Deno.env.toObject());
       let summary: HarvestSummary | undefined;
@@ -281,6 +306,11 @@ export function harvestSettings(
   const updateLastTs = options.updateLastTs;
   const zone = parseTimeZone(
     options.serverTimezone ?? Temporal.Now.timeZoneId(),
+    {
+      setting: options.serverTimezone === undefined
+        ? "this machine's time zone (set --server-timezone)"
+        : "--server-timezone (OPENCAST_TIMEZONE)",
+    },
   );
   checkWindowFlags(options, zone);
   return {
@@ -320,6 +350,11 @@ export function harvestSettings(
     missingEpisodeTtlSeconds: options.missingEpisodeTtl,
     aws: awsSettingsFromEnv(env),
     lockTtlSeconds: options.lockTtl,
+    deadlines: {
+      s3Ms: secondsToMs(options.s3Timeout),
+      sqsMs: secondsToMs(options.sqsTimeout),
+      redisMs: secondsToMs(options.redisTimeout),
+    },
     lockFile,
     progress: options.progress ?? Deno.stderr.isTerminal(),
   };
@@ -349,12 +384,14 @@ export function harvestSettings(
     if (raw === "es") {
       return {
         kind: "es",
-        elasticsearch: elasticsearchSettingsFromEnv(o.esHost, e),
+        elasticsearch: elasticsearchSettingsFromEnv(o.esHost, e, o.esTimeout),
         indexPrefix: o.esIndexPrefix,
       };
     }
     throw new ConfigError(
-      `Unknown --output "${raw}": use sqs, - (stdout), file:PATH or es`,
+      `Unknown --output "${
+        echoValue(raw)
+      }": use sqs, - (stdout), file:PATH or es`,
     );
   }
 }

@@ -1,4 +1,8 @@
-import { Command, Option } from "@commander-js/extra-typings";
+import {
+  Command,
+  InvalidArgumentError,
+  Option,
+} from "@commander-js/extra-typings";
 import { getLogger } from "@logtape/logtape";
 import {
   loadEpisodes,
@@ -17,6 +21,7 @@ import {
   opencastSettings,
 } from "./_settings.ts";
 import {
+  elasticsearchTimeoutOption,
   envFileOption,
   logFormatOption,
   logLevelOption,
@@ -84,7 +89,14 @@ export function loadEpisodesCommand(context: CommandContext) {
       new Option(
         "--mpid <id>",
         "index this mediapackage (repeatable) instead of a creation window",
-      ).argParser(collect),
+      ).argParser((value, previous: string[] | undefined) => {
+        if (value.trim() === "") {
+          throw new InvalidArgumentError(
+            "expected a mediapackage id, not an empty value",
+          );
+        }
+        return collect(value.trim(), previous);
+      }).conflicts("sourceIndexPattern"),
     )
     .addOption(
       new Option(
@@ -106,6 +118,7 @@ export function loadEpisodesCommand(context: CommandContext) {
     )
     .addOption(opencastApiOption())
     .addOption(opencastTimeoutOption())
+    .addOption(elasticsearchTimeoutOption())
     .addOption(opencastMaxAttemptsOption())
     .addOption(stateFileOption())
     .addOption(s3BucketOption())
@@ -122,7 +135,11 @@ export function loadEpisodesCommand(context: CommandContext) {
     )
     .action(async (options) => {
       const env = Deno.env.toObject();
-      const elasticsearch = elasticsearchSettingsFromEnv(options.es_host, env);
+      const elasticsearch = elasticsearchSettingsFromEnv(
+        options.es_host,
+        env,
+        options.esTimeout,
+      );
       const common = {
         user: options.user,
         password: options.password,

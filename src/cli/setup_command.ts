@@ -2,6 +2,7 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { runSetup } from "../elasticsearch/run_setup.ts";
 import { elasticsearchSettingsFromEnv } from "./_settings.ts";
 import {
+  elasticsearchTimeoutOption,
   envFileOption,
   logFormatOption,
   logLevelOption,
@@ -33,6 +34,7 @@ export function setupCommand(_context: CommandContext) {
         "daily action index prefix (the template matches <prefix>*)",
       ).env("ES_ACTION_INDEX_PREFIX").default("useractions-"),
     )
+    .addOption(elasticsearchTimeoutOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
@@ -41,6 +43,7 @@ export function setupCommand(_context: CommandContext) {
         elasticsearch: elasticsearchSettingsFromEnv(
           options.es_host,
           Deno.env.toObject(),
+          options.esTimeout,
         ),
         episodeIndex: options.es_index,
         actionIndexPrefix: options.esIndexPrefix,

@@ -57,7 +57,9 @@ export function loadEnvFiles(options: LoadEnvFilesOptions): LoadedEnv {
 
 function readIfExists(path: string, required: boolean): string | null {
   try {
-    return Deno.readTextFileSync(path);
+    // Editors on Windows start UTF-8 files with a byte-order mark; left in,
+    // it would glue itself to the first key's name and hide that setting.
+    return Deno.readTextFileSync(path).replace(/^\uFEFF/, "");
   } catch (error) {
     if (error instanceof Deno.errors.NotFound && !required) return null;
     if (error instanceof Deno.errors.NotFound) {

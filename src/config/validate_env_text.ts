@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 const ASSIGNMENT_REGEXP = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*=(.*)$/;
 
@@ -24,9 +25,11 @@ export function validateEnvText(text: string, path: string): void {
     const match = ASSIGNMENT_REGEXP.exec(line);
     if (!match) {
       throw new ConfigError(
-        `Cannot read ${path} line ${index + 1}: expected KEY=value, got "${
-          preview(trimmed)
-        }"`,
+        `Cannot read ${path} line ${index + 1}: expected KEY=value, got ${
+          preview(trimmed) === null
+            ? "a line that does not start with a setting name (not shown: it may be a password)"
+            : `"${preview(trimmed)}" without "="`
+        }`,
       );
     }
     const value = match[1]!.trimStart();
@@ -50,8 +53,13 @@ function closesQuote(text: string, quote: string): boolean {
   return text.includes(quote);
 }
 
-function preview(line: string): string {
-  // Show the key part only: a malformed line may hold a password.
-  const head = line.split(/[=:\s]/)[0] ?? "";
-  return head.length > 40 ? `${head.slice(0, 40)}…` : head;
+/**
+ * What of a malformed line an error may show: only a setting name followed
+ * by something else (`KEY: value` shows `KEY`). A line that does not start
+ * with a name — or is nothing but one word — may be a pasted password, so
+ * none of it is shown.
+ */
+function preview(line: string): string | null {
+  const head = /^([A-Za-z_][A-Za-z0-9_.-]*)[:\s]/.exec(line)?.[1];
+  return head === undefined ? null : echoValue(head, 40);
 }

@@ -33,10 +33,8 @@ export async function checkElasticsearch(
 ): Promise<ElasticsearchInfo> {
   const url = elasticsearchUrl(client);
   try {
-    const info = await client.info(undefined, {
-      maxRetries: 1,
-      requestTimeout: 10_000,
-    });
+    // The client's own deadline (`--es-timeout`), with one retry.
+    const info = await client.info(undefined, { maxRetries: 1 });
     const major = Number.parseInt(info.version.number, 10);
     if (major < 8) {
       logger.warn(

@@ -7,6 +7,7 @@
 import { ConfigError, SpanExceededError } from "../errors.ts";
 import { formatUtcSeconds } from "../opencast/opencast_time.ts";
 import type { HarvestWindow } from "./resolve_window.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 /**
  * Refuses a window longer than the maximum span. The whole span counts, days
@@ -61,7 +62,9 @@ export function parseMaxSpan(text: string | undefined): number | undefined {
   const seconds = SECONDS_REGEXP.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(seconds) || seconds <= 0) {
     throw new ConfigError(
-      `MAX_START_END_SPAN must be a whole number of seconds greater than 0, or empty to disable the check: '${text}'`,
+      `MAX_START_END_SPAN must be a whole number of seconds greater than 0, or empty to disable the check: '${
+        echoValue(String(text))
+      }'`,
     );
   }
   return seconds;

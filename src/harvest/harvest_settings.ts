@@ -30,6 +30,22 @@ export interface ElasticsearchSettings {
   readonly password?: string;
   readonly apiKey?: string;
   readonly caCertPath?: string;
+  /** Deadline of one request (`--es-timeout`). @default 30000 */
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * How long one attempt of a call to each service may take (`--s3-timeout`,
+ * `--sqs-timeout`, `--redis-timeout`); Opencast's and Elasticsearch's live
+ * with their other settings.
+ */
+export interface ServiceDeadlines {
+  /** One S3 attempt. */
+  readonly s3Ms: number;
+  /** One SQS attempt. */
+  readonly sqsMs: number;
+  /** Connecting to Redis, one Redis command, one lock renewal. */
+  readonly redisMs: number;
 }
 
 /** Where records go. */
@@ -81,6 +97,7 @@ export interface HarvestSettings {
   readonly missingEpisodeTtlSeconds: number;
   readonly aws: AwsSettings;
   readonly lockTtlSeconds: number;
+  readonly deadlines: ServiceDeadlines;
   /** The file lock used when Redis is not configured (beside the state file). */
   readonly lockFile: string;
   readonly progress: boolean;

@@ -40,7 +40,11 @@ export async function connectConfiguredRedis(
 ): Promise<Redis | null> {
   if (settings.cache.kind !== "redis") return null;
   try {
-    return (await connectRedis({ url: settings.cache.url })).client;
+    return (await connectRedis({
+      url: settings.cache.url,
+      connectTimeoutMs: settings.deadlines.redisMs,
+      commandTimeoutMs: settings.deadlines.redisMs,
+    })).client;
   } catch (error) {
     if (!(error instanceof UnreachableError)) throw error;
     logger.warn(
@@ -80,6 +84,7 @@ export async function acquireRunLock(
         client: redis,
         key: redisLockKey(describeCheckpoint(settings)),
         ttlMs: settings.lockTtlSeconds * 1000,
+        renewTimeoutMs: settings.deadlines.redisMs,
       }),
     ));
   }
@@ -120,7 +125,9 @@ export async function openEpisodeCache(
 
 /** Opens the checkpoint store: S3 when a bucket and key are set, else the local file. */
 export function openCheckpointStore(
-  settings: Pick<HarvestSettings, "checkpoint" | "aws">,
+  settings:
+    & Pick<HarvestSettings, "checkpoint" | "aws">
+    & Partial<Pick<HarvestSettings, "deadlines">>,
   options: { readonly create: boolean },
 ): Promise<CheckpointStore> {
   const { checkpoint, aws } = settings;
@@ -132,6 +139,11 @@ export function openCheckpointStore(
       endpoint: aws.s3Endpoint,
       forcePathStyle: aws.s3ForcePathStyle,
       createBucket: options.create,
+      // Without the harvest's settings (status, last-run records): the
+      // store's own default deadline.
+      ...(settings.deadlines
+        ? { requestTimeoutMs: settings.deadlines.s3Ms }
+        : {}),
     });
   }
   return Promise.resolve(createFileCheckpointStore({ path: checkpoint.path }));
@@ -167,6 +179,7 @@ export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
         endpoint: aws.sqsEndpoint,
         maxPayloadBytes: output.maxPayloadBytes,
         fifoGroupId: fifoGroupId(output.fifoGroupBy),
+        requestTimeoutMs: settings.deadlines.sqsMs,
       });
     case "es":
       return await createElasticsearchSink({

@@ -20,6 +20,7 @@ import { createProgressLine } from "./progress_line.ts";
 import { describeWindow } from "./describe_window.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
 import type { HarvestSummary } from "./harvest_summary.ts";
+import { fenceSink } from "../sinks/fenced_sink.ts";
 import {
   acquireRunLock,
   connectConfiguredRedis,
@@ -143,7 +144,9 @@ export async function runHarvest(
 
   const cache = stack.use(await openEpisodeCache(settings, redis));
   const dryRunSink = dryRun ? createDryRunSink(describeOutput(settings)) : null;
-  const sink = stack.use(dryRunSink ?? await openSink(settings));
+  const sink = stack.use(
+    fenceSink(dryRunSink ?? await openSink(settings), lockLost),
+  );
   if (
     update && window.startSource === "checkpoint" && stored?.output &&
     sink.resume
@@ -163,7 +166,8 @@ export async function runHarvest(
     timeoutMs: settings.engage.timeoutMs,
     maxAttempts: settings.engage.maxAttempts,
     nodeLabel: "engage",
-    signal: undefined,
+    // A lost lock cuts a request in flight short: nothing more is fetched.
+    signal: lockLost,
   });
   const lookup = createEpisodeLookup({
     cache,
@@ -199,7 +203,7 @@ export async function runHarvest(
         checkpoint,
         saveCheckpoint: update
           ? async (next) => {
-            if (lockLost?.aborted) return;
+            lockLost?.throwIfAborted();
             await store.save(
               serializeCheckpoint(
                 { ...next, output: sink.position?.() },

@@ -42,10 +42,20 @@ export interface RedisRunLockOptions {
    */
   readonly ttlMs?: number;
   /**
-   * How often the holder pushes the expiry back while it runs.
-   * @default ttlMs / 3
+   * How often the holder pushes the expiry back while it runs. It is also
+   * the safety margin: a run whose lock was not confirmed (renewed) by
+   * `ttlMs - renewEveryMs` after the last confirmation counts the lock as
+   * lost and stops, so it is never still harvesting when the key expires
+   * and another run may take it.
+   * @default ttlMs / 4
    */
   readonly renewEveryMs?: number;
+  /**
+   * The deadline of one renewal (and of the release): a Redis that does not
+   * answer within it fails that renewal. Never more than `renewEveryMs`.
+   * @default 5000
+   */
+  readonly renewTimeoutMs?: number;
   /**
    * How long to wait for Redis when connecting from `url`.
    * @default 2000
@@ -82,18 +92,28 @@ export async function acquireRedisRunLock(
   options: RedisRunLockOptions,
 ): Promise<RunLock> {
   const ttlMs = options.ttlMs ?? 60_000;
-  const renewEveryMs = options.renewEveryMs ?? Math.floor(ttlMs / 3);
+  const renewEveryMs = options.renewEveryMs ?? Math.floor(ttlMs / 4);
   if (options.key === "") throw new ConfigError("The Redis lock key is empty");
   if (!Number.isInteger(ttlMs) || ttlMs < 1) {
     throw new ConfigError(
       `The Redis lock time to live must be a positive whole number of milliseconds, not ${ttlMs}`,
     );
   }
-  if (!(renewEveryMs >= 1 && renewEveryMs < ttlMs)) {
+  // Renewing at least twice before the lock counts as lost.
+  if (!(renewEveryMs >= 1 && renewEveryMs * 3 <= ttlMs)) {
     throw new ConfigError(
       `The Redis lock renewal interval must be between 1 and ${
-        ttlMs - 1
-      } ms, not ${renewEveryMs}`,
+        Math.floor(ttlMs / 3)
+      } ms (a third of the time to live), not ${renewEveryMs}`,
+    );
+  }
+  const renewTimeoutMs = Math.min(
+    options.renewTimeoutMs ?? 5000,
+    renewEveryMs,
+  );
+  if (!(renewTimeoutMs > 0)) {
+    throw new ConfigError(
+      `The Redis lock renewal timeout must be more than 0 ms, not ${renewTimeoutMs}`,
     );
   }
 
@@ -118,6 +138,9 @@ export async function acquireRedisRunLock(
     ...describeThisHolder(),
   });
   let acquired: string | null;
+  // The key expires ttlMs after Redis ran the SET, which is after we sent it:
+  // counting from the send errs on the safe side.
+  const sentAt = performance.now();
   try {
     acquired = await client.set(options.key, token, "PX", ttlMs, "NX");
   } catch (error) {
@@ -146,7 +169,17 @@ export async function acquireRedisRunLock(
   return new RedisRunLock(client, owned, options.key, token, server, {
     ttlMs,
     renewEveryMs,
+    renewTimeoutMs,
+    confirmedAt: sentAt,
   });
+}
+
+interface LockTimes {
+  readonly ttlMs: number;
+  readonly renewEveryMs: number;
+  readonly renewTimeoutMs: number;
+  /** When the SET that took the lock was sent (`performance.now()`). */
+  readonly confirmedAt: number;
 }
 
 class RedisRunLock implements RunLock {
@@ -155,8 +188,11 @@ class RedisRunLock implements RunLock {
   #owned: boolean;
   #key: string;
   #token: string;
-  #timer: ReturnType<typeof setInterval>;
+  #times: LockTimes;
+  #renewTimer: ReturnType<typeof setTimeout> | undefined;
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
   #released = false;
+  #lastFailure: string | undefined;
   #lost = new AbortController();
   readonly lost: AbortSignal = this.#lost.signal;
 
@@ -166,28 +202,30 @@ class RedisRunLock implements RunLock {
     key: string,
     token: string,
     server: string,
-    times: { ttlMs: number; renewEveryMs: number },
+    times: LockTimes,
   ) {
     this.#client = client;
     this.#owned = owned;
     this.#key = key;
     this.#token = token;
+    this.#times = times;
     this.description = `redis:${key} (${server})`;
-    this.#timer = setInterval(
-      () => this.#renew(times.ttlMs),
-      times.renewEveryMs,
-    );
-    // A forgotten lock must not keep the process alive.
-    Deno.unrefTimer(this.#timer);
+    this.#armWatchdog(times.confirmedAt);
+    this.#scheduleRenewal(times.renewEveryMs);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.#released) return;
     this.#released = true;
-    clearInterval(this.#timer);
+    this.#stopTimers();
     try {
-      await this.#client.eval(RELEASE_SCRIPT, 1, this.#key, this.#token);
-      logger.debug("Released run lock {key}", { key: this.#key });
+      if (!this.#lost.signal.aborted) {
+        await withDeadline(
+          this.#client.eval(RELEASE_SCRIPT, 1, this.#key, this.#token),
+          this.#times.renewTimeoutMs,
+        );
+        logger.debug("Released run lock {key}", { key: this.#key });
+      }
     } catch (error) {
       // The key expires by itself; the next run merely waits for it.
       logger.warn(
@@ -196,38 +234,108 @@ class RedisRunLock implements RunLock {
       );
     } finally {
       if (this.#owned) {
-        await this.#client.quit().catch(() => this.#client.disconnect());
+        await withDeadline(this.#client.quit(), this.#times.renewTimeoutMs)
+          .catch(() => this.#client.disconnect());
       }
     }
   }
 
-  async #renew(ttlMs: number): Promise<void> {
+  #stopTimers(): void {
+    clearTimeout(this.#renewTimer);
+    clearTimeout(this.#watchdog);
+  }
+
+  /**
+   * The lock counts as lost one renewal interval before the key would
+   * expire, counted from the last confirmation: by then this run stops, so
+   * it never harvests alongside a run that took the expired key.
+   */
+  #armWatchdog(confirmedAt: number): void {
+    clearTimeout(this.#watchdog);
+    const { ttlMs, renewEveryMs } = this.#times;
+    const lostAt = confirmedAt + ttlMs - renewEveryMs;
+    this.#watchdog = setTimeout(
+      () => this.#lose("unconfirmed"),
+      Math.max(0, lostAt - performance.now()),
+    );
+    // A forgotten lock must not keep the process alive.
+    Deno.unrefTimer(this.#watchdog);
+  }
+
+  #scheduleRenewal(delayMs: number): void {
+    if (this.#released || this.#lost.signal.aborted) return;
+    this.#renewTimer = setTimeout(() => this.#renew(), delayMs);
+    Deno.unrefTimer(this.#renewTimer);
+  }
+
+  #lose(why: "gone" | "unconfirmed"): void {
+    if (this.#released || this.#lost.signal.aborted) return;
+    this.#stopTimers();
+    const key = this.#key;
+    const message = why === "gone"
+      ? `Lost the run lock ${key} while harvesting (it expired or another run took it): stopped without sending or saving more; check that Redis keeps keys and that runs are not stalled longer than the lock TTL`
+      : `Could not renew the run lock ${key} in time (${
+        this.#lastFailure ?? "Redis did not answer"
+      }): stopped before it expires, without sending or saving more; check that Redis is up and answers within --redis-timeout`;
+    // The run's one error line comes from the error; this marks the moment.
+    logger.warn(
+      "Run lock {key} lost: stopping, nothing more is sent or saved",
+      {
+        key,
+      },
+    );
+    this.#lost.abort(new LockedError(message));
+  }
+
+  async #renew(): Promise<void> {
+    const { ttlMs, renewEveryMs, renewTimeoutMs } = this.#times;
+    const sentAt = performance.now();
     try {
-      const renewed = await this.#client.eval(
-        RENEW_SCRIPT,
-        1,
-        this.#key,
-        this.#token,
-        String(ttlMs),
+      const renewed = await withDeadline(
+        this.#client.eval(
+          RENEW_SCRIPT,
+          1,
+          this.#key,
+          this.#token,
+          String(ttlMs),
+        ),
+        renewTimeoutMs,
       );
-      if (renewed !== 1 && !this.#released && !this.#lost.signal.aborted) {
-        clearInterval(this.#timer);
-        logger.error(
-          "Lost run lock {key}: it expired or was taken over; stopping after the page in flight",
-          { key: this.#key },
-        );
-        this.#lost.abort(
-          new LockedError(
-            `Lost the run lock ${this.#key} while harvesting (it expired or another run took it): stopped without saving further; check that Redis keeps keys and that runs are not stalled longer than the lock TTL`,
-          ),
-        );
+      if (this.#released || this.#lost.signal.aborted) return;
+      if (renewed !== 1) {
+        this.#lose("gone");
+        return;
       }
+      this.#lastFailure = undefined;
+      this.#armWatchdog(sentAt);
+      this.#scheduleRenewal(renewEveryMs);
     } catch (error) {
-      if (this.#released) return;
-      logger.warn("Could not renew run lock {key}: {reason}", {
-        key: this.#key,
-        reason: (error as Error).message,
-      });
+      if (this.#released || this.#lost.signal.aborted) return;
+      this.#lastFailure = (error as Error).message;
+      logger.warn(
+        "Could not renew run lock {key}: {reason}; the run stops if it cannot by {seconds} s after the last renewal",
+        {
+          key: this.#key,
+          reason: this.#lastFailure,
+          seconds: (ttlMs - renewEveryMs) / 1000,
+        },
+      );
+      // Try again sooner than usual: the watchdog decides when it is too late.
+      this.#scheduleRenewal(Math.max(1, Math.floor(renewEveryMs / 2)));
     }
   }
+}
+
+/** `promise`, or a rejection once `ms` passed without it settling. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${ms} ms`)),
+      ms,
+    );
+  });
+  // The losing promise still settles later; nobody is waiting for it.
+  promise.catch(() => {});
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -10,6 +10,7 @@ import { getLogglySink } from "./loggly_sink.ts";
 import { redactingFormatter } from "./redacting_formatter.ts";
 import type { StatusLine } from "./status_line.ts";
 import { stderrStatusLine } from "./stderr_status_line.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 /** Options for {@linkcode configureLogging}. */
 export interface LoggingOptions {
@@ -117,6 +118,8 @@ export function parseLogLevel(value: string): LogLevel {
     return level as LogLevel;
   }
   throw new RangeError(
-    `Cannot set the log level as it must be one of trace, debug, info, warning, error, fatal: current value is "${value}"`,
+    `Cannot set the log level as it must be one of trace, debug, info, warning, error, fatal: current value is "${
+      echoValue(value)
+    }"`,
   );
 }

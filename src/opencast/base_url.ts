@@ -4,6 +4,7 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 /** Options for {@linkcode opencastBaseUrl}. */
 export interface OpencastBaseUrlOptions {
@@ -55,7 +56,7 @@ export function opencastBaseUrl(
   } catch {
     throw new ConfigError(
       `${setting} ${
-        JSON.stringify(redact(value))
+        JSON.stringify(echoValue(redact(value)))
       } is not a host name or an http(s) URL: use a value like matterhorn.example.edu or https://host:8443`,
     );
   }
@@ -68,14 +69,14 @@ export function opencastBaseUrl(
   if (url.hostname === "" || /\s/.test(value)) {
     throw new ConfigError(
       `${setting} ${
-        JSON.stringify(value)
+        JSON.stringify(echoValue(value))
       } is not a host name or an http(s) URL: use a value like matterhorn.example.edu`,
     );
   }
   if (url.search !== "" || url.hash !== "") {
     throw new ConfigError(
       `${setting} ${
-        JSON.stringify(value)
+        JSON.stringify(echoValue(value))
       } has a query or fragment: give only the host and an optional path prefix`,
     );
   }

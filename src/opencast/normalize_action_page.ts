@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { describeValue } from "./_describe_value.ts";
 import { ApiContractError } from "../errors.ts";
 import type { ActionPage, UserAction } from "./types.ts";
 import { asList, asNumber, asObject, asString, isObject } from "./_jettison.ts";
@@ -57,7 +58,7 @@ function counter(
   if (number === undefined) {
     throw new ApiContractError(
       `Opencast ${endpoint} answered a non-numeric "${name}": ${
-        JSON.stringify(value)
+        describeValue(value)
       }`,
     );
   }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { describeValue } from "./_describe_value.ts";
 import { ApiContractError } from "../errors.ts";
 import type { EpisodePage, SearchFormat } from "./types.ts";
 import { normalizeEpisode } from "./normalize_episode.ts";
@@ -57,7 +58,7 @@ export function normalizeEpisodePage(
   if (total === undefined) {
     throw new ApiContractError(
       `Opencast ${endpoint} answered a non-numeric "total": ${
-        JSON.stringify(root["total"])
+        describeValue(root["total"])
       }`,
     );
   }

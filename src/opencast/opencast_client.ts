@@ -23,6 +23,8 @@ import {
 import { EndpointNotFoundError } from "./endpoint_not_found_error.ts";
 import { type AttemptOutcome, decideRetry } from "./retry_decision.ts";
 import { cookieHeader, storeCookies } from "./_cookies.ts";
+import { describeFetchError } from "./describe_fetch_error.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 const logger = getLogger(["ua-harvest", "opencast"]);
 
@@ -202,7 +204,8 @@ export class OpencastClient {
     this.#node = nodeLabel ? `Opencast ${nodeLabel} host` : "Opencast host";
     this.baseUrl = opencastBaseUrl(host, { setting: this.#node });
     const prefix = this.baseUrl.pathname.replace(/\/$/, "");
-    this.#host = `${this.baseUrl.host}${prefix}`;
+    // Echoed in every message: a pasted blob must not make them unreadable.
+    this.#host = echoValue(`${this.baseUrl.host}${prefix}`);
     this.#nodeLabel = nodeLabel;
     if (user !== undefined && user !== "" && password === undefined) {
       throw new ConfigError(
@@ -282,7 +285,7 @@ export class OpencastClient {
         if (this.#signal?.aborted) throw this.#signal.reason;
         result = timeout.aborted
           ? { kind: "timeout" }
-          : { kind: "network", message: errorMessage(error) };
+          : { kind: "network", message: describeFetchError(error) };
       }
       if (result.kind === "json") return result.value;
       const decision = decideRetry(result, {
@@ -610,10 +613,6 @@ function excerpt(text: string): string {
   return flat.length > BODY_EXCERPT_CHARS
     ? `${flat.slice(0, BODY_EXCERPT_CHARS)}…`
     : flat;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -30,6 +30,7 @@
  */
 
 import { ConfigError } from "../errors.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 const COMPACT_TIMESTAMP_REGEXP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 const OFFSET_REGEXP = /^[+-]\d{2}(:?\d{2})?$/;
@@ -132,7 +133,9 @@ export function parseCompactTimestamp(
   const match = COMPACT_TIMESTAMP_REGEXP.exec(text);
   if (match === null) {
     throw new RangeError(
-      `Cannot parse '${text}' as a compact timestamp: expected 14 digits YYYYMMDDHHmmss`,
+      `Cannot parse '${
+        echoValue(text)
+      }' as a compact timestamp: expected 14 digits YYYYMMDDHHmmss`,
     );
   }
   const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
@@ -144,7 +147,9 @@ export function parseCompactTimestamp(
     );
   } catch (cause) {
     throw new RangeError(
-      `Cannot parse '${text}' as a compact timestamp: not a real date and time`,
+      `Cannot parse '${
+        echoValue(text)
+      }' as a compact timestamp: not a real date and time`,
       { cause },
     );
   }
@@ -179,7 +184,7 @@ function pad(value: number, width: number): string {
 export interface ParseTimeZoneOptions {
   /**
    * The flag or setting the value came from, named in the error message.
-   * @default {"the time zone"}
+   * @default {undefined} (none named)
    */
   setting?: string;
 }
@@ -198,7 +203,7 @@ export function parseTimeZone(
   text: string,
   options: ParseTimeZoneOptions = {},
 ): string {
-  const { setting = "the time zone" } = options;
+  const { setting } = options;
   const value = text.trim();
   // Temporal would also accept a whole ISO date-time here and take its zone
   // annotation; only a bare name or offset is a sensible setting.
@@ -211,7 +216,9 @@ export function parseTimeZone(
     }
   }
   throw new ConfigError(
-    `Unknown time zone for ${setting}: '${text}' (expected an IANA name like America/New_York, or an offset like -04:00, +0530, UTC or Z)`,
+    `Unknown time zone '${echoValue(text)}'${
+      setting === undefined ? "" : ` in ${setting}`
+    }: expected an IANA name like America/New_York, or an offset like -04:00, +0530, UTC or Z`,
   );
 }
 
@@ -254,6 +261,8 @@ export function parseUserTimestamp(
     if (instant !== null) return instant;
   }
   throw new ConfigError(
-    `Cannot read ${flag} '${text}': expected YYYYMMDDHHmmss (server time, ${zone}) or ISO 8601 with an offset, like 2016-10-21T14:03:27-04:00 or 2016-10-21T18:03:27Z`,
+    `Cannot read ${flag} '${
+      echoValue(text)
+    }': expected YYYYMMDDHHmmss (server time, ${zone}) or ISO 8601 with an offset, like 2016-10-21T14:03:27-04:00 or 2016-10-21T18:03:27Z`,
   );
 }

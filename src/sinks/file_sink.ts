@@ -4,6 +4,7 @@ import { ConfigError } from "../errors.ts";
 import type { RecordSink } from "./record_sink.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 import { encodeJsonLines } from "./_json_lines.ts";
+import { outputWriteError, writeAll } from "./_write_failure.ts";
 
 /** Options for {@linkcode openFileSink}. */
 export interface FileSinkOptions {
@@ -18,6 +19,9 @@ const logger = getLogger(["ua-harvest", "sink", "file"]);
  * an fsync, so when `deliver` resolves the page is on disk and the checkpoint
  * may move. A crash can only leave a torn last line; opening the file again
  * cuts it off, so the file never holds half a record.
+ *
+ * A page whose write or fsync fails (a full disk) is cut off again and
+ * throws `OutputError` (exit 10): it never counts as delivered.
  *
  * `position()` is the file's size after the last page; saved with the
  * checkpoint, it lets the next run `resume()` by cutting off a page that was
@@ -47,12 +51,20 @@ export async function openFileSink(
     async deliver(records) {
       if (records.length === 0) return;
       const bytes = encodeJsonLines(records);
-      const end = await file.seek(0, Deno.SeekMode.End);
-      let written = 0;
-      while (written < bytes.length) {
-        written += await file.write(bytes.subarray(written));
+      let end: number | undefined;
+      try {
+        end = await file.seek(0, Deno.SeekMode.End);
+        await writeAll(file, bytes);
+        await file.syncData();
+      } catch (error) {
+        // Take back the part of the page that made it, so the file holds
+        // exactly what the checkpoint covers. When even that fails, the
+        // position saved with the checkpoint lets the next run cut it off.
+        if (end !== undefined) {
+          await file.truncate(end).catch(() => {});
+        }
+        throw outputWriteError(`file:${path}`, records.length, error);
       }
-      await file.syncData();
       size = end + bytes.length;
     },
     position() {

@@ -52,6 +52,7 @@ import {
   isSqsThrottling,
   type SqsEntryFailure,
 } from "./_sqs_retry.ts";
+import { echoValue } from "../util/echo_value.ts";
 
 const QUEUE_NAME_REGEXP =
   /^[A-Za-z0-9_-]{1,75}(\.fifo)?$|^[A-Za-z0-9_-]{1,80}$/;
@@ -98,6 +99,13 @@ export interface SqsSinkOptions {
    * @default {5}
    */
   readonly maxAttempts?: number;
+  /**
+   * The deadline of one SQS call (`--sqs-timeout`); each of the
+   * `maxAttempts` gets its own.
+   *
+   * @default {10000}
+   */
+  readonly requestTimeoutMs?: number;
   /**
    * The ceiling of the first resend's wait; it doubles each attempt, up to
    * 10 s, with full jitter. Throttling instead slows the whole sink by an
@@ -160,6 +168,9 @@ export async function createSqsSink(
           : { endpoint: settings.endpoint }),
         // The sink runs its own attempts, so the SDK makes one per call.
         maxAttempts: 1,
+        ...(options.requestTimeoutMs === undefined
+          ? {}
+          : { requestTimeoutMs: options.requestTimeoutMs }),
       }),
     });
   const ownsClient = options.client === undefined;
@@ -211,6 +222,9 @@ function parseSqsSinkOptions(options: SqsSinkOptions): SqsSettings {
   awsClientConfig("SQS", {
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
+    ...(options.requestTimeoutMs === undefined
+      ? {}
+      : { requestTimeoutMs: options.requestTimeoutMs }),
   });
   const effectiveEndpoint = endpoint ??
     (queueUrl === undefined ? undefined : new URL(queueUrl).origin);
@@ -250,7 +264,9 @@ function parseQueue(queue: string): { queueName: string; queueUrl?: string } {
       url = new URL(trimmed);
     } catch {
       throw new ConfigError(
-        `Cannot create SQS sink as the queue URL is malformed: current value is '${queue}'`,
+        `Cannot create SQS sink as the queue URL is malformed: current value is '${
+          echoValue(queue)
+        }'`,
       );
     }
     if (url.username !== "" || url.password !== "") {
@@ -270,7 +286,9 @@ function parseQueue(queue: string): { queueName: string; queueUrl?: string } {
 function checkQueueName(name: string, given: string): void {
   if (!QUEUE_NAME_REGEXP.test(name)) {
     throw new ConfigError(
-      `Cannot create SQS sink as the queue must be a queue URL or a name of up to 80 letters, digits, '-' or '_' (FIFO names end in '.fifo'): current value is '${given}'`,
+      `Cannot create SQS sink as the queue must be a queue URL or a name of up to 80 letters, digits, '-' or '_' (FIFO names end in '.fifo'): current value is '${
+        echoValue(given)
+      }'`,
     );
   }
 }

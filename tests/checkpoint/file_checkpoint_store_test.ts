@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createFileCheckpointStore } from "../../src/checkpoint/file_checkpoint_store.ts";
-import { ConfigError } from "../../src/errors.ts";
+import { ConfigError, LockedError } from "../../src/errors.ts";
 
 async function withTempDir(test: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir();
@@ -91,4 +91,38 @@ Deno.test("createFileCheckpointStore() names the file and what to do when it can
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("createFileCheckpointStore() fences its writes: after another run moved the checkpoint, save() throws LockedError", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/checkpoint.json`;
+    await Deno.writeTextFile(path, "20240101000000");
+    await using first = createFileCheckpointStore({ path });
+    await using second = createFileCheckpointStore({ path });
+    assert.equal(await first.load(), "20240101000000");
+    assert.equal(await second.load(), "20240101000000");
+    await first.save("20240101000100");
+    await first.save("20240101000200");
+    await assert.rejects(
+      second.save("20240101000105"),
+      (error: unknown) =>
+        error instanceof LockedError && error.exitCode === 8 &&
+        error.message.includes(path),
+    );
+    assert.equal(await Deno.readTextFile(path), "20240101000200");
+    assert.deepEqual(await listDir(dir), ["checkpoint.json"]);
+  });
+});
+
+Deno.test("createFileCheckpointStore() fences the first write: two runs that found no file cannot both create it", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/checkpoint.json`;
+    await using first = createFileCheckpointStore({ path });
+    await using second = createFileCheckpointStore({ path });
+    assert.equal(await first.load(), null);
+    assert.equal(await second.load(), null);
+    await second.save("B");
+    await assert.rejects(first.save("A"), LockedError);
+    assert.equal(await Deno.readTextFile(path), "B");
+  });
 });

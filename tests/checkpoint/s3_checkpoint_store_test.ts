@@ -3,11 +3,13 @@ import { S3Client } from "@aws-sdk/client-s3";
 import {
   AuthenticationError,
   ConfigError,
+  LockedError,
   UnreachableError,
 } from "../../src/errors.ts";
 import { createS3CheckpointStore } from "../../src/checkpoint/s3_checkpoint_store.ts";
 import { startS3Fake } from "../support/s3_fake.ts";
 import { withTestAwsEnv } from "../support/test_aws_env.ts";
+import { startSilentServer } from "../support/silent_server.ts";
 
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test-secret-key" };
 
@@ -227,5 +229,117 @@ Deno.test("createS3CheckpointStore() creates and closes its own client", async (
     assert.equal(await store.load(), "20170301190509");
     await store[Symbol.asyncDispose]();
     assert.ok(fake.buckets.has("harvest-ts"));
+  });
+});
+
+Deno.test("createS3CheckpointStore() fences its writes: after another run moved the checkpoint, save() throws LockedError", async () => {
+  await using fake = await startS3Fake();
+  fake.put("harvest-ts", "k", "20240101000000");
+  const client = s3Client(fake.url);
+  try {
+    await using first = await createS3CheckpointStore({
+      bucket: "harvest-ts",
+      key: "k",
+      client,
+    });
+    await using second = await createS3CheckpointStore({
+      bucket: "harvest-ts",
+      key: "k",
+      client,
+    });
+    assert.equal(await first.load(), "20240101000000");
+    assert.equal(await second.load(), "20240101000000");
+    await first.save("20240101000100");
+    // Its own last write is the fence now: it keeps saving.
+    await first.save("20240101000200");
+    await assert.rejects(
+      second.save("20240101000105"),
+      (error: unknown) =>
+        error instanceof LockedError &&
+        error.exitCode === 8 &&
+        /Another run moved the checkpoint s3:\/\/harvest-ts\/k/.test(
+          error.message,
+        ),
+    );
+    assert.equal(fake.text("harvest-ts", "k"), "20240101000200");
+    assert.deepEqual(
+      fake.writes.map((w) => [w.text, w.status]),
+      [["20240101000100", 200], ["20240101000200", 200], [
+        "20240101000105",
+        412,
+      ]],
+    );
+  } finally {
+    client.destroy();
+  }
+});
+
+Deno.test("createS3CheckpointStore() fences the first write too: two runs that found no checkpoint cannot both create it", async () => {
+  await using fake = await startS3Fake();
+  fake.createBucket("harvest-ts");
+  const client = s3Client(fake.url);
+  try {
+    await using first = await createS3CheckpointStore({
+      bucket: "harvest-ts",
+      key: "k",
+      client,
+    });
+    await using second = await createS3CheckpointStore({
+      bucket: "harvest-ts",
+      key: "k",
+      client,
+    });
+    assert.equal(await first.load(), null);
+    assert.equal(await second.load(), null);
+    await second.save("B");
+    await assert.rejects(first.save("A"), LockedError);
+    assert.equal(fake.text("harvest-ts", "k"), "B");
+  } finally {
+    client.destroy();
+  }
+});
+
+Deno.test("createS3CheckpointStore() takes a refused write that already holds its own text as done (a retried write)", async () => {
+  await using fake = await startS3Fake();
+  fake.put("harvest-ts", "k", "old");
+  const client = s3Client(fake.url);
+  try {
+    await using store = await createS3CheckpointStore({
+      bucket: "harvest-ts",
+      key: "k",
+      client,
+    });
+    await store.load();
+    // What an SDK retry after a lost answer looks like: the object already
+    // holds our text when the conditional write arrives again.
+    fake.put("harvest-ts", "k", "new");
+    await store.save("new");
+    await store.save("newer");
+    assert.equal(fake.text("harvest-ts", "k"), "newer");
+  } finally {
+    client.destroy();
+  }
+});
+
+Deno.test("createS3CheckpointStore() gives up on an S3 that never answers within its deadline times its attempts (exit 4)", async () => {
+  await using silent = startSilentServer();
+  await withTestAwsEnv(async () => {
+    const started = performance.now();
+    await assert.rejects(
+      createS3CheckpointStore({
+        bucket: "harvest-ts",
+        key: "k",
+        endpoint: silent.url,
+        forcePathStyle: true,
+        requestTimeoutMs: 300,
+      }),
+      (error: unknown) =>
+        error instanceof UnreachableError && error.exitCode === 4 &&
+        error.message.includes(silent.url),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    // 3 attempts of 0.3 s plus backoff; a generous bound on a hang.
+    assert.ok(seconds < 15, `gave up after ${seconds} s`);
+    assert.ok(silent.connections >= 1);
   });
 });

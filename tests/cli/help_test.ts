@@ -46,20 +46,24 @@ function optionEntries(
     line.startsWith(`  ${flags}`) &&
     /^(\s|$)/.test(line.slice(2 + flags.length));
   const entries = new Map<string, string>();
-  let from = 0;
   const positions: [string, number][] = [];
   for (const option of options) {
-    const index = lines.findIndex((line, i) =>
-      i >= from && starts(line, option.flags)
-    );
-    assert.ok(index >= 0, `${option.flags} is not listed (in order):\n${help}`);
+    const index = lines.findIndex((line) => starts(line, option.flags));
+    assert.ok(index >= 0, `${option.flags} is not listed:\n${help}`);
     positions.push([option.flags, index]);
-    from = index + 1;
   }
   const helpLine = lines.findIndex((line) => starts(line, "-h, --help"));
   assert.ok(helpLine >= 0, "-h, --help is listed");
-  positions.forEach(([flags, index], i) => {
-    const end = positions[i + 1]?.[1] ?? helpLine;
+  // An entry ends at the next option, at --help, or at the blank line that
+  // closes its group (options in a help group are listed under a heading).
+  const boundaries = [
+    ...positions.map(([, index]) => index),
+    helpLine,
+    ...lines.flatMap((line, i) => line.trim() === "" ? [i] : []),
+    lines.length,
+  ];
+  positions.forEach(([flags, index]) => {
+    const end = Math.min(...boundaries.filter((b) => b > index));
     entries.set(
       flags,
       lines.slice(index, end).join(" ").replace(/\s+/g, " ").trim(),
@@ -221,7 +225,7 @@ Deno.test("ua-harvest harvest --help documents the exit codes", async () => {
   const codes = [...result.stdout.matchAll(/^ {2}(\d+) /gm)].map((m) =>
     Number(m[1])
   );
-  assert.deepEqual(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 130]);
+  assert.deepEqual(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 130]);
 });
 
 Deno.test("ua-harvest --help lists every command", async () => {

@@ -129,3 +129,56 @@ Deno.test("acquireRedisRunLock() aborts `lost` with LockedError when another run
     await client.quit();
   }
 });
+
+Deno.test("acquireRedisRunLock() counts the lock lost before it expires when a frozen Redis lets no renewal through", async () => {
+  await using redis = await startRedisServer();
+  const client = new Redis(redis.url, { commandTimeout: 10_000 });
+  try {
+    const ttlMs = 1200;
+    await using lock = await acquireRedisRunLock({
+      client,
+      key: KEY,
+      ttlMs,
+      renewEveryMs: 300,
+      renewTimeoutMs: 5000,
+    });
+    const frozenAt = performance.now();
+    redis.freeze();
+    // A bound on a hang, not a speed measurement: lost well before the key
+    // would have expired (at most ttlMs after the last renewal was sent).
+    for (let i = 0; i < 200 && !lock.lost?.aborted; i++) await sleep(20);
+    const lostAfter = performance.now() - frozenAt;
+    redis.thaw();
+    assert.equal(lock.lost?.aborted, true, "lost");
+    assert.ok(lock.lost?.reason instanceof LockedError);
+    assert.match(
+      (lock.lost?.reason as Error).message,
+      /Could not renew the run lock .* in time \(no answer within 300 ms\)/,
+    );
+    assert.ok(lostAfter < ttlMs, `lost after ${lostAfter} ms`);
+  } finally {
+    client.disconnect();
+  }
+});
+
+Deno.test("acquireRedisRunLock() counts the lock lost when a Redis restart dropped the key", async () => {
+  await using redis = await startRedisServer();
+  const client = new Redis(redis.url);
+  client.on("error", () => {});
+  try {
+    await using lock = await acquireRedisRunLock({
+      client,
+      key: KEY,
+      ttlMs: 6000,
+      renewEveryMs: 100,
+    });
+    await redis.stop();
+    await redis.restart();
+    for (let i = 0; i < 200 && !lock.lost?.aborted; i++) await sleep(20);
+    assert.equal(lock.lost?.aborted, true);
+    assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
+    assert.equal(await client.exists(KEY), 0, "nothing re-created the key");
+  } finally {
+    client.disconnect();
+  }
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openFileSink } from "../../src/sinks/file_sink.ts";
+import { OutputError } from "../../src/errors.ts";
 import type { ActionRecord } from "../../src/record/action_record.ts";
 
 function record(id: number): ActionRecord {
@@ -111,4 +112,17 @@ Deno.test("openFileSink() resume() keeps the tail when some of it will not be de
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("openFileSink() on a full disk (/dev/full) throws one OutputError naming the file and the cause", async () => {
+  await using sink = await openFileSink({ path: "/dev/full" });
+  await assert.rejects(
+    sink.deliver([record(1), record(2)]),
+    (error: unknown) =>
+      error instanceof OutputError && error.exitCode === 10 &&
+      error.message.startsWith(
+        "Cannot write to file:/dev/full: no space left on the device;",
+      ),
+  );
+  assert.deepEqual(sink.position?.(), { path: "/dev/full", size: 0 });
 });

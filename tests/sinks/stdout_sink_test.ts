@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { createStdoutSink } from "../../src/sinks/stdout_sink.ts";
+import {
+  createStdoutSink,
+  stdoutDiscards,
+} from "../../src/sinks/stdout_sink.ts";
+import { OutputError } from "../../src/errors.ts";
 import { createDryRunSink } from "../../src/sinks/dry_run_sink.ts";
 import { createStatusLine } from "../../src/log/status_line.ts";
 import type { ActionRecord } from "../../src/record/action_record.ts";
@@ -68,4 +72,46 @@ Deno.test("createDryRunSink() counts records and keeps a small sample", async ()
   assert.equal(sink.count, 5);
   assert.equal(sink.sample.length, 3);
   assert.match(sink.description, /sqs:q/);
+});
+
+Deno.test("createStdoutSink() turns a failed write into one OutputError naming stdout and the cause", async () => {
+  const failures: [Error, RegExp][] = [
+    [new Deno.errors.BrokenPipe("Broken pipe (os error 32)"), /broken pipe/],
+    [
+      Object.assign(new Error("No space left on device (os error 28)"), {
+        code: "ENOSPC",
+      }),
+      /no space left on the device/,
+    ],
+  ];
+  for (const [failure, cause] of failures) {
+    const sink = createStdoutSink({
+      output: { write: () => Promise.reject(failure) },
+    });
+    await assert.rejects(
+      sink.deliver([RECORD, RECORD]),
+      (error: unknown) =>
+        error instanceof OutputError && error.exitCode === 10 &&
+        /^Cannot write to stdout: /.test(error.message) &&
+        cause.test(error.message) && /2 records/.test(error.message) &&
+        !error.message.includes("\n"),
+    );
+  }
+});
+
+Deno.test("createStdoutSink() refuses a stdout that goes nowhere (closed or /dev/null)", () => {
+  assert.throws(
+    () =>
+      createStdoutSink({
+        output: { write: (bytes) => Promise.resolve(bytes.length) },
+        discards: () => true,
+      }),
+    (error: unknown) =>
+      error instanceof OutputError &&
+      /stdout: it is closed/.test(error.message),
+  );
+});
+
+Deno.test("stdoutDiscards() is false for the test runner's stdout", () => {
+  assert.equal(stdoutDiscards(), false);
 });

@@ -15,6 +15,13 @@ export interface RedisServer extends AsyncDisposable {
   stop(): Promise<void>;
   /** Starts it again on the same port after `stop()`; empty, like a crash. */
   restart(): Promise<void>;
+  /**
+   * Freezes the server (SIGSTOP): it keeps its connections and port but
+   * answers nothing, like a stalled host. `stop()` thaws it first.
+   */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void;
 }
 
 /** How to start the test server. */
@@ -159,11 +166,21 @@ class Server implements RedisServer {
     }
   }
 
+  freeze(): void {
+    this.#child?.kill("SIGSTOP");
+  }
+
+  thaw(): void {
+    this.#child?.kill("SIGCONT");
+  }
+
   async stop(): Promise<void> {
     const child = this.#child;
     if (child === undefined) return;
     this.#child = undefined;
     try {
+      // A frozen server would never act on SIGTERM.
+      child.kill("SIGCONT");
       child.kill("SIGTERM");
     } catch {
       // Already exited.

@@ -45,6 +45,12 @@ export interface RunCliOptions {
    * @default {false}
    */
   readonly terminal?: boolean;
+  /**
+   * A shell redirection of the CLI's stdout, e.g. `>&-` (closed) or
+   * `>/dev/full`; the CLI then runs through `sh -c 'exec … <redirect>'`.
+   * @default undefined (stdout piped to the test)
+   */
+  readonly stdoutRedirect?: string;
 }
 
 /**
@@ -77,9 +83,13 @@ export function cliCommand(
   const cwd = options.cwd ??
     Deno.makeTempDirSync({ prefix: "ua-harvest-cli-" });
   const command = [Deno.execPath(), ...cliArgs(args)];
+  const redirect = options.stdoutRedirect;
   // script -e: its exit code is the command's; -f: flush as output arrives.
+  // A stdout redirection runs through sh: `exec "$@" >&-`.
   const [program, ...programArgs] = options.terminal
     ? ["script", "-qefc", command.map(shellQuote).join(" "), "/dev/null"]
+    : redirect !== undefined
+    ? ["sh", "-c", `exec "$@" ${redirect}`, "sh", ...command]
     : command;
   return new Deno.Command(program!, {
     args: programArgs,

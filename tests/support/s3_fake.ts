@@ -3,6 +3,9 @@
  * (`/<bucket>/<key>`, the client needs `forcePathStyle: true`), in memory.
  * Implements HeadBucket, CreateBucket, GetObject, PutObject, HeadObject and
  * DeleteObject, with S3's error XML, and lets a test fail requests.
+ * `PutObject` honours `If-Match` and `If-None-Match: *` as S3 does (412
+ * `PreconditionFailed`), and every write is logged with the access key that
+ * signed it, so a test can tell two runs' writes apart.
  *
  * @module
  */
@@ -18,6 +21,18 @@ export interface S3FakeObject {
   readonly lastModified: Date;
   /** The body as UTF-8 text. */
   readonly text: string;
+}
+
+/** One `PutObject` the fake answered. */
+export interface S3FakeWrite {
+  readonly bucket: string;
+  readonly key: string;
+  /** The access key id in the request's signature (tests give each run its own). */
+  readonly accessKey: string;
+  /** The body as UTF-8 text. */
+  readonly text: string;
+  /** 200 when stored; 412 when a condition refused it. */
+  readonly status: number;
 }
 
 /** How requests are failed by {@linkcode S3Fake.failRequests}. */
@@ -46,6 +61,13 @@ export interface S3Fake extends AsyncDisposable {
   readonly objects: ReadonlyMap<string, S3FakeObject>;
   /** Bucket names. */
   readonly buckets: ReadonlySet<string>;
+  /** Every `PutObject` that reached the handler, stored or refused, in order. */
+  readonly writes: readonly S3FakeWrite[];
+  /**
+   * Answers nothing from now on: requests are accepted and left hanging, like
+   * a frozen S3 (SIGSTOP). Closing the fake releases them.
+   */
+  freeze(): void;
   /** Creates a bucket. */
   createBucket(bucket: string): void;
   /** Stores an object (creating its bucket), e.g. the original's bare timestamp. */
@@ -85,6 +107,9 @@ export function startS3Fake(): Promise<S3Fake> {
   const buckets = new Set<string>();
   const objects = new Map<string, S3FakeObject>();
   const requests: Record<string, number> = {};
+  const writes: S3FakeWrite[] = [];
+  let frozen = false;
+  const hanging = Promise.withResolvers<void>();
   const failures: {
     remaining: number;
     status: number;
@@ -181,6 +206,28 @@ export function startS3Fake(): Promise<S3Fake> {
         });
       case "PutObject": {
         const body = new Uint8Array(await request.arrayBuffer());
+        const current = objects.get(`${bucket}/${key}`);
+        const ifMatch = request.headers.get("if-match");
+        const ifNoneMatch = request.headers.get("if-none-match");
+        const write = {
+          bucket,
+          key: key!,
+          accessKey: accessKeyOf(request),
+          text: UTF8_DECODER.decode(body),
+        };
+        if (
+          (ifMatch !== null && current?.etag !== ifMatch) ||
+          (ifNoneMatch === "*" && current !== undefined)
+        ) {
+          writes.push({ ...write, status: 412 });
+          throw new S3FakeError(
+            412,
+            "PreconditionFailed",
+            "At least one of the pre-conditions you specified did not hold",
+            resource,
+          );
+        }
+        writes.push({ ...write, status: 200 });
         const object = store(
           bucket,
           key!,
@@ -228,6 +275,10 @@ export function startS3Fake(): Promise<S3Fake> {
       ? "ListBuckets"
       : operationOf(request.method, key);
     requests[operation] = (requests[operation] ?? 0) + 1;
+    if (frozen) {
+      await hanging.promise;
+      return new Response(null, { status: 503 });
+    }
     try {
       if (
         !request.headers.get("authorization")?.startsWith("AWS4-HMAC-SHA256 ")
@@ -278,6 +329,7 @@ export function startS3Fake(): Promise<S3Fake> {
   );
   let closed: Promise<void> | undefined;
   function close(): Promise<void> {
+    hanging.resolve();
     closed ??= server.shutdown();
     return closed;
   }
@@ -286,6 +338,10 @@ export function startS3Fake(): Promise<S3Fake> {
     requests,
     objects,
     buckets,
+    writes,
+    freeze() {
+      frozen = true;
+    },
     createBucket(name) {
       buckets.add(name);
     },
@@ -301,6 +357,13 @@ export function startS3Fake(): Promise<S3Fake> {
     [Symbol.asyncDispose]: close,
   };
   return listening.then(() => fake);
+}
+
+function accessKeyOf(request: Request): string {
+  const match = /Credential=([^/]+)\//.exec(
+    request.headers.get("authorization") ?? "",
+  );
+  return match?.[1] ?? "";
 }
 
 function errorXml(error: S3FakeError, requestId: string): string {

@@ -1,0 +1,152 @@
+/**
+ * Fenced checkpoints end to end (issue 10, item 1): two machines sharing an
+ * S3 checkpoint through one Redis, with Redis restarted mid-run so that the
+ * second machine takes the lock the first still believes it holds; and a run
+ * whose Redis freezes, so that it cannot renew its lock. The CLI runs as
+ * subprocesses against a slow simulator, the SQS fake, the S3 fake (which
+ * honours If-Match) and a real Redis.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  BUCKET,
+  KEY,
+  openFixture,
+  QUEUE,
+  simIds,
+  stderrLines,
+  tally,
+  waitFor,
+} from "./_delivery_fixture.ts";
+import { startRedisServer } from "../support/redis_server.ts";
+
+const BATCH = 100;
+
+Deno.test("two machines after a Redis restart: the S3 checkpoint is fenced, at most one page is repeated and one run moves it", async () => {
+  await using redis = await startRedisServer();
+  await using f = await openFixture({
+    actions: 1000,
+    spanSeconds: 60,
+    latencyMs: 100,
+    episodes: 5,
+  });
+  // Two machines: their own state directories (so their own file locks) and
+  // their own AWS access keys (so the S3 fake can tell their writes apart).
+  const machine = (name: string) => ({
+    S3_HARVEST_TS_BUCKET: BUCKET,
+    S3_LAST_ACTION_TS_KEY: KEY,
+    REDIS_URL: redis.url,
+    AWS_ACCESS_KEY_ID: name,
+    XDG_STATE_HOME: join(f.dir, name, "state"),
+  });
+  const args = f.harvestArgs(
+    "--queue-name",
+    QUEUE,
+    "-b",
+    String(BATCH),
+    "-i",
+    "5",
+    "--wait",
+    "0.5",
+    // Renewed only every 15 s: the first run does not notice the restart
+    // before the second one harvests; only the fence keeps them apart.
+    "--lock-ttl",
+    "60",
+  );
+  const first = f.spawn(args, machine("machine-a"));
+  await waitFor(() => f.queuedIds().length >= 2 * BATCH, "two pages from A");
+  // Redis restarts empty: A's lock key is gone.
+  await redis.stop();
+  await redis.restart();
+  const second = f.spawn(args, machine("machine-b"));
+  const results = [await first.done, await second.done];
+
+  const stored = f.s3.writes.filter((w) => w.status === 200);
+  const refused = f.s3.writes.filter((w) => w.status === 412);
+  const writers = stored.map((w) => w.accessKey);
+  // The writers' sequence switches at most once (A… then B…): after one run
+  // moved the checkpoint past the other's, the other never moved it again.
+  const switches = writers.filter((k, i) => i > 0 && k !== writers[i - 1]);
+  assert.ok(switches.length <= 1, `writers ${writers.join(",")}`);
+  assert.ok(
+    results.some((r) => r.code === 8),
+    `one run stopped on the fence: ${results.map((r) => r.code)}\n${
+      results.map((r) => r.stderr).join("\n")
+    }`,
+  );
+  for (const result of results) {
+    assert.ok([0, 8].includes(result.code), result.stderr);
+  }
+  const loser = results.find((r) => r.code === 8)!;
+  assert.match(
+    stderrLines(loser).at(-1)!,
+    /Another run moved the checkpoint s3:\/\/harvest-state\/last-action-ts|Lost the run lock/,
+  );
+  if (refused.length > 0) {
+    // The refused writer wrote nothing after its refusal.
+    const loserKey = refused[0]!.accessKey;
+    const after = f.s3.writes.slice(f.s3.writes.indexOf(refused[0]!) + 1);
+    assert.deepEqual(after.filter((w) => w.accessKey === loserKey), []);
+  }
+
+  // The next cron run finishes whatever the loser left.
+  const next = await f.run(args, machine("machine-b"));
+  assert.equal(next.code, 0, next.stderr);
+  const counted = tally(f.queuedIds(), simIds(f.sim));
+  assert.deepEqual(counted.missing, []);
+  assert.deepEqual(counted.unexpected, []);
+  assert.ok(
+    counted.duplicates <= BATCH,
+    `${counted.duplicates} duplicates (at most one page)`,
+  );
+});
+
+Deno.test("a run whose Redis freezes cannot renew its lock: it stops before the lock expires, sends nothing after, exits 8", async () => {
+  await using redis = await startRedisServer();
+  await using f = await openFixture({
+    actions: 1000,
+    spanSeconds: 60,
+    latencyMs: 100,
+    episodes: 5,
+  });
+  const ttlSeconds = 3;
+  const env = {
+    S3_HARVEST_TS_BUCKET: BUCKET,
+    S3_LAST_ACTION_TS_KEY: KEY,
+    REDIS_URL: redis.url,
+  };
+  const args = f.harvestArgs(
+    "--queue-name",
+    QUEUE,
+    "-b",
+    String(BATCH),
+    "-i",
+    "5",
+    "--wait",
+    "0.3",
+    "--lock-ttl",
+    String(ttlSeconds),
+    "--redis-timeout",
+    "1",
+  );
+  const run = f.spawn(args, env);
+  await waitFor(() => f.queuedIds().length >= BATCH, "a first page");
+  redis.freeze();
+  // The key expires at most ttl after the last renewal, which was before the
+  // freeze: whatever arrives after that was sent by a run without a lock.
+  await new Promise((resolve) => setTimeout(resolve, ttlSeconds * 1000));
+  const sentWhileLocked = f.queuedIds().length;
+  const result = await run.done;
+  redis.thaw();
+  assert.equal(result.code, 8, result.stderr);
+  assert.match(stderrLines(result).at(-1)!, /Could not renew the run lock/);
+  assert.equal(f.queuedIds().length, sentWhileLocked, "nothing sent after");
+  assert.ok(sentWhileLocked < simIds(f.sim).length, "it stopped early");
+  // The checkpoint holds no more than what was sent: the next run repeats
+  // at most one page and loses nothing.
+  const next = await f.run(args, env);
+  assert.equal(next.code, 0, next.stderr);
+  const counted = tally(f.queuedIds(), simIds(f.sim));
+  assert.deepEqual(counted.missing, []);
+  assert.ok(counted.duplicates <= BATCH, `${counted.duplicates} duplicates`);
+});

@@ -1,0 +1,94 @@
+/**
+ * A frozen service never hangs a run (issue 10, item 3): S3, SQS and
+ * Elasticsearch that accept connections and never answer end the harvest
+ * with exit 4 within about twice their deadline times the attempts allowed,
+ * and nothing past the last confirmed checkpoint counts as delivered. The
+ * bounds below are generous on purpose: they catch a hang, not slowness.
+ */
+import assert from "node:assert/strict";
+import {
+  BUCKET,
+  KEY,
+  openFixture,
+  QUEUE,
+  stderrLines,
+  waitFor,
+} from "./_delivery_fixture.ts";
+import { startSilentServer } from "../support/silent_server.ts";
+import type { CliResult } from "../support/run_cli.ts";
+
+/** Seconds of one attempt in these tests. */
+const DEADLINE = 0.5;
+
+function assertUnreachable(
+  result: CliResult,
+  service: RegExp,
+): void {
+  assert.equal(result.code, 4, result.stderr);
+  const errors = stderrLines(result).filter((l) => l.includes("[ERR]"));
+  assert.equal(errors.length, 1, result.stderr);
+  assert.match(errors[0]!, service);
+}
+
+Deno.test("harvest whose S3 freezes at a checkpoint write ends with exit 4 within its deadline", async () => {
+  await using f = await openFixture({
+    actions: 1000,
+    spanSeconds: 60,
+    latencyMs: 50,
+  });
+  const run = f.spawn(
+    f.harvestArgs(
+      "--queue-name",
+      QUEUE,
+      "-b",
+      "100",
+      "-i",
+      "5",
+      "--s3-timeout",
+      String(DEADLINE),
+    ),
+    { S3_HARVEST_TS_BUCKET: BUCKET, S3_LAST_ACTION_TS_KEY: KEY },
+  );
+  await waitFor(() => (f.s3.requests.PutObject ?? 0) >= 1, "a first save");
+  f.s3.freeze();
+  const frozenAt = performance.now();
+  const result = await run.done;
+  const seconds = (performance.now() - frozenAt) / 1000;
+  assertUnreachable(
+    result,
+    /Cannot reach S3 while writing s3:\/\/harvest-state/,
+  );
+  // 3 attempts of 0.5 s and the SDK's backoff: a hang would take minutes.
+  assert.ok(seconds < 30, `ended ${seconds} s after the freeze`);
+  const saved = f.s3.writes.filter((w) => w.status === 200).at(-1)!;
+  assert.ok(saved, "the first checkpoint was saved before the freeze");
+});
+
+Deno.test("harvest whose SQS never answers ends with exit 4 within its deadline", async () => {
+  await using f = await openFixture({ actions: 100, spanSeconds: 60 });
+  await using silent = startSilentServer();
+  const started = performance.now();
+  const result = await f.run(
+    f.harvestArgs("--queue-name", QUEUE, "-i", "5", "--sqs-timeout", "0.5"),
+    { AWS_ENDPOINT_URL_SQS: silent.url },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  assertUnreachable(result, /Cannot reach SQS/);
+  assert.ok(silent.connections >= 1);
+  // 5 attempts of 0.5 s with backoff, plus start-up: a hang would not end.
+  assert.ok(seconds < 60, `ended after ${seconds} s`);
+});
+
+Deno.test("harvest whose Elasticsearch never answers ends with exit 4 within its deadline", async () => {
+  await using f = await openFixture({ actions: 100, spanSeconds: 60 });
+  await using silent = startSilentServer();
+  const started = performance.now();
+  const result = await f.run(
+    f.harvestArgs("--output", "es", "-i", "5", "--es-timeout", "0.5"),
+    { ELASTICSEARCH_HOST: silent.url },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  assertUnreachable(result, /Elasticsearch/);
+  assert.ok(silent.connections >= 1);
+  assert.ok(seconds < 60, `ended after ${seconds} s`);
+});
