@@ -21,7 +21,8 @@ import {
   parseDigestChallenge,
 } from "./digest.ts";
 import { EndpointNotFoundError } from "./endpoint_not_found_error.ts";
-import { type AttemptOutcome, decideRetry } from "./retry_decision.ts";
+import { type AttemptOutcome, classifyAttempt } from "./retry_decision.ts";
+import { retry } from "../util/retry.ts";
 import { cookieHeader, storeCookies } from "./_cookies.ts";
 import { describeFetchError } from "./describe_fetch_error.ts";
 import { echoValue } from "../util/echo_value.ts";
@@ -271,7 +272,7 @@ export class OpencastClient {
     params: Readonly<Record<string, QueryValue>> = {},
   ): Promise<unknown> {
     const url = this.#buildUrl(path, params);
-    for (let attempt = 1;; attempt++) {
+    return await retry<unknown>(async () => {
       this.#signal?.throwIfAborted();
       const timeout = AbortSignal.timeout(this.#timeoutMs);
       const signal = this.#signal
@@ -287,16 +288,42 @@ export class OpencastClient {
           ? { kind: "timeout" }
           : { kind: "network", message: describeFetchError(error) };
       }
-      if (result.kind === "json") return result.value;
-      const decision = decideRetry(result, {
-        attempt,
-        maxAttempts: this.#maxAttempts,
-        initialBackoffMs: this.#initialBackoffMs,
-        maxBackoffMs: this.#maxBackoffMs,
-        random: this.#random,
-      });
-      if (!decision.retry) {
-        throw decision.reason === "exhausted"
+      if (result.kind === "json") return { ok: true, value: result.value };
+      const verdict = classifyAttempt(result);
+      return {
+        ok: false,
+        retryable: verdict.retryable,
+        ...(verdict.retryAfterMs === undefined
+          ? {}
+          : { retryAfterMs: verdict.retryAfterMs }),
+        error: result,
+      };
+    }, {
+      maxAttempts: this.#maxAttempts,
+      initialBackoffMs: this.#initialBackoffMs,
+      maxBackoffMs: this.#maxBackoffMs,
+      random: this.#random,
+      signal: this.#signal,
+      sleep: this.#sleep,
+      onRetry: ({ attempt, error, delayMs }) => {
+        const result = error as AttemptOutcome;
+        this.#retries++;
+        logger.warn(
+          "Opencast {endpoint} failed with {status}, retrying in {delayMs} ms (attempt {attempt} of {maxAttempts})",
+          {
+            endpoint: path,
+            host: this.#host,
+            status: result.kind === "status" ? result.status : result.kind,
+            error: result.kind === "network" ? result.message : undefined,
+            attempt,
+            maxAttempts: this.#maxAttempts,
+            delayMs,
+          },
+        );
+      },
+      giveUp: ({ attempt, error, retryable }) => {
+        const result = error as AttemptOutcome & { excerpt?: string };
+        return retryable
           ? new UnreachableError(
             `${this.#node} ${this.#host} did not answer ${path} after ${attempt} attempts: last ${
               this.#describe(result)
@@ -307,22 +334,8 @@ export class OpencastClient {
               result.kind === "status" ? result.status : "?"
             } for ${path}: ${JSON.stringify(result.excerpt ?? "")}`,
           );
-      }
-      this.#retries++;
-      logger.warn(
-        "Opencast {endpoint} failed with {status}, retrying in {delayMs} ms (attempt {attempt} of {maxAttempts})",
-        {
-          endpoint: path,
-          host: this.#host,
-          status: result.kind === "status" ? result.status : result.kind,
-          error: result.kind === "network" ? result.message : undefined,
-          attempt,
-          maxAttempts: this.#maxAttempts,
-          delayMs: decision.delayMs,
-        },
-      );
-      await this.#sleep(decision.delayMs, this.#signal);
-    }
+      },
+    });
   }
 
   #buildUrl(path: string, params: Readonly<Record<string, QueryValue>>): URL {

@@ -1,10 +1,10 @@
 /**
- * The pure retry decision of the Opencast client: given how an attempt ended
- * and how many attempts were made, retry after some delay or give up.
+ * The pure retry classifier of the Opencast client: whether a failed attempt
+ * is worth another one, and whether the server named the wait. The loop, the
+ * backoff and the attempt count are the shared ones in `src/util/retry.ts`.
  *
  * @module
  */
-import { backoffDelay, type BackoffOptions } from "../util/backoff_delay.ts";
 import { parseRetryAfter } from "./_retry_after.ts";
 
 /** How one attempt at a request ended, when it did not succeed. */
@@ -26,67 +26,40 @@ export type AttemptOutcome =
     readonly message: string;
   };
 
-/** What to do after a failed attempt. */
-export type RetryDecision =
-  | {
-    readonly retry: true;
-    /** How long to wait before the next attempt, in milliseconds. */
-    readonly delayMs: number;
-  }
-  | {
-    readonly retry: false;
-    /**
-     * `permanent` when retrying cannot help (a 4xx other than 408/429),
-     * `exhausted` when the attempts ran out.
-     */
-    readonly reason: "permanent" | "exhausted";
-  };
-
-/** Options for {@linkcode decideRetry}. */
-export interface RetryDecisionOptions extends BackoffOptions {
-  /** The number of the attempt that just failed, 1 for the first. */
-  readonly attempt: number;
-  /**
-   * How many attempts a request gets in all, the first one included.
-   *
-   * @default 5
-   */
-  readonly maxAttempts?: number;
-  /**
-   * The current time in epoch milliseconds, to read a date `Retry-After`.
-   *
-   * @default Date.now()
-   */
-  readonly now?: number;
+/** The classifier's verdict on one failed attempt. */
+export interface AttemptVerdict {
+  /** `false` when retrying cannot help (a 4xx other than 408/429, or 501). */
+  readonly retryable: boolean;
+  /** The wait the server asked for (`Retry-After`), in milliseconds. */
+  readonly retryAfterMs?: number;
 }
 
 /**
- * Decides whether to retry. Network errors, timeouts, 408, 429 and 5xx
- * (except 501, which will not change) are retried with exponential backoff
- * and full jitter; a `Retry-After` from the server replaces the backoff, but
- * never beyond `maxBackoffMs`, so a confused server cannot stall a cron run.
+ * Classifies a failed attempt: timeouts, network errors, 408, 429 and 5xx
+ * (but 501) are worth another attempt; a `Retry-After` in seconds or as an
+ * HTTP date becomes the wait (the loop caps it).
  *
  * @example Usage
  * ```ts
- * decideRetry({ kind: "status", status: 503, retryAfter: "2" }, { attempt: 1 });
- * // { retry: true, delayMs: 2000 }
+ * classifyAttempt({ kind: "status", status: 503, retryAfter: "7" });
+ * // { retryable: true, retryAfterMs: 7000 }
+ * classifyAttempt({ kind: "status", status: 404 }); // { retryable: false }
  * ```
+ *
+ * @param outcome How the attempt ended.
+ * @param now The current time in epoch milliseconds, to read a date `Retry-After`.
  */
-export function decideRetry(
+export function classifyAttempt(
   outcome: AttemptOutcome,
-  options: RetryDecisionOptions,
-): RetryDecision {
-  const { attempt, maxAttempts = 5, now = Date.now(), ...backoff } = options;
-  if (!isRetryable(outcome)) return { retry: false, reason: "permanent" };
-  if (attempt >= maxAttempts) return { retry: false, reason: "exhausted" };
-  const maxBackoffMs = backoff.maxBackoffMs ?? 30_000;
+  now: number = Date.now(),
+): AttemptVerdict {
+  if (!isRetryable(outcome)) return { retryable: false };
   const retryAfterMs = outcome.kind === "status"
     ? parseRetryAfter(outcome.retryAfter, now)
     : null;
-  if (retryAfterMs !== null) {
-    return { retry: true, delayMs: Math.min(retryAfterMs, maxBackoffMs) };
-  }
-  return { retry: true, delayMs: backoffDelay(attempt, backoff) };
+  return retryAfterMs === null
+    ? { retryable: true }
+    : { retryable: true, retryAfterMs };
 }
 
 function isRetryable(outcome: AttemptOutcome): boolean {

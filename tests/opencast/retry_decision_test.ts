@@ -1,81 +1,52 @@
 import assert from "node:assert/strict";
-import { decideRetry } from "../../src/opencast/retry_decision.ts";
+import { classifyAttempt } from "../../src/opencast/retry_decision.ts";
 
-const base = { random: () => 0.5, initialBackoffMs: 500, maxBackoffMs: 30_000 };
-
-Deno.test("decideRetry() retries timeouts, network errors, 429 and 5xx with backoff", () => {
+Deno.test("classifyAttempt() retries timeouts, network errors, 408, 429 and 5xx", () => {
   for (
     const outcome of [
       { kind: "timeout" },
       { kind: "network", message: "connection reset" },
+      { kind: "status", status: 408 },
       { kind: "status", status: 429 },
       { kind: "status", status: 500 },
       { kind: "status", status: 503 },
     ] as const
   ) {
-    assert.deepEqual(decideRetry(outcome, { ...base, attempt: 2 }), {
-      retry: true,
-      delayMs: 500,
+    assert.deepEqual(classifyAttempt(outcome), { retryable: true });
+  }
+});
+
+Deno.test("classifyAttempt() gives up at once on a 4xx and on 501", () => {
+  for (const status of [400, 401, 404, 410, 501]) {
+    assert.deepEqual(classifyAttempt({ kind: "status", status }), {
+      retryable: false,
     });
   }
 });
 
-Deno.test("decideRetry() gives up at once on a 4xx and on 501", () => {
-  for (const status of [400, 401, 404, 410, 501]) {
-    assert.deepEqual(
-      decideRetry({ kind: "status", status }, { ...base, attempt: 1 }),
-      { retry: false, reason: "permanent" },
-    );
-  }
-});
-
-Deno.test("decideRetry() gives up when the attempts are used up", () => {
-  assert.deepEqual(
-    decideRetry({ kind: "timeout" }, { ...base, attempt: 5, maxAttempts: 5 }),
-    { retry: false, reason: "exhausted" },
-  );
-  assert.equal(
-    decideRetry({ kind: "timeout" }, { ...base, attempt: 4, maxAttempts: 5 })
-      .retry,
-    true,
-  );
-});
-
-Deno.test("decideRetry() honours Retry-After in seconds and as an HTTP date", () => {
+Deno.test("classifyAttempt() reads Retry-After in seconds and as an HTTP date", () => {
   const now = Date.parse("2024-03-02T10:00:00Z");
   assert.deepEqual(
-    decideRetry(
-      { kind: "status", status: 503, retryAfter: "7" },
-      { ...base, attempt: 1, now },
-    ),
-    { retry: true, delayMs: 7000 },
+    classifyAttempt({ kind: "status", status: 503, retryAfter: "7" }, now),
+    { retryable: true, retryAfterMs: 7000 },
   );
   assert.deepEqual(
-    decideRetry(
-      {
-        kind: "status",
-        status: 429,
-        retryAfter: "Sat, 02 Mar 2024 10:00:12 GMT",
-      },
-      { ...base, attempt: 1, now },
-    ),
-    { retry: true, delayMs: 12_000 },
+    classifyAttempt({
+      kind: "status",
+      status: 429,
+      retryAfter: "Sat, 02 Mar 2024 10:00:12 GMT",
+    }, now),
+    { retryable: true, retryAfterMs: 12_000 },
   );
 });
 
-Deno.test("decideRetry() caps Retry-After at maxBackoffMs and ignores a garbled one", () => {
+Deno.test("classifyAttempt() ignores a garbled Retry-After", () => {
   assert.deepEqual(
-    decideRetry(
-      { kind: "status", status: 503, retryAfter: "3600" },
-      { ...base, attempt: 1, maxBackoffMs: 5000 },
-    ),
-    { retry: true, delayMs: 5000 },
-  );
-  assert.deepEqual(
-    decideRetry(
-      { kind: "status", status: 503, retryAfter: "soon-ish 1.5" },
-      { ...base, attempt: 1 },
-    ),
-    { retry: true, delayMs: 250 },
+    classifyAttempt({
+      kind: "status",
+      status: 503,
+      retryAfter: "soon-ish 1.5",
+    }),
+    { retryable: true },
   );
 });
