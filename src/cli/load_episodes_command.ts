@@ -4,10 +4,9 @@ import {
   Option,
 } from "@commander-js/extra-typings";
 import { getLogger } from "@logtape/logtape";
-import {
-  loadEpisodes,
-  type LoadEpisodesSummary,
-  type WorkflowQuery,
+import type {
+  LoadEpisodesSummary,
+  WorkflowQuery,
 } from "../episodes/load_episodes.ts";
 import { recordRun } from "../run_record/record_run.ts";
 import { runRecordLocation } from "../run_record/run_record_location.ts";
@@ -205,6 +204,8 @@ export function loadEpisodesCommand(context: CommandContext) {
       );
 
       async function run() {
+        // Loaded here, not at start-up: it brings the Elasticsearch client.
+        const { loadEpisodes } = await import("../episodes/load_episodes.ts");
         const done = await loadEpisodes({
           ...counted,
           onSummary: (s) => summary = s,

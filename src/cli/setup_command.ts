@@ -1,5 +1,4 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { runSetup } from "../elasticsearch/run_setup.ts";
 import { elasticsearchSettingsFromEnv } from "./_settings.ts";
 import {
   elasticsearchTimeoutOption,
@@ -39,6 +38,8 @@ export function setupCommand(_context: CommandContext) {
     .addOption(logLevelOption())
     .addOption(logFormatOption())
     .action(async (options) => {
+      // Loaded here, not at start-up: it brings the Elasticsearch client.
+      const { runSetup } = await import("../elasticsearch/run_setup.ts");
       const summary = await runSetup({
         elasticsearch: elasticsearchSettingsFromEnv(
           options.es_host,

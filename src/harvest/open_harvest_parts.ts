@@ -10,25 +10,23 @@ import { UnreachableError } from "../errors.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
 import type { CheckpointStore } from "../checkpoint/checkpoint_store.ts";
 import { createFileCheckpointStore } from "../checkpoint/file_checkpoint_store.ts";
-import { createS3CheckpointStore } from "../checkpoint/s3_checkpoint_store.ts";
 import type { EpisodeCache } from "../cache/episode_cache.ts";
 import { openSqliteEpisodeCache } from "../cache/sqlite_episode_cache.ts";
-import { createRedisEpisodeCache } from "../cache/redis_episode_cache.ts";
-import { connectRedis } from "../cache/redis_connection.ts";
 import type { Redis } from "ioredis";
 import { createNullEpisodeCache } from "../cache/null_episode_cache.ts";
 import type { RunLock } from "../lock/run_lock.ts";
-import { acquireRedisRunLock } from "../lock/redis_run_lock.ts";
 import { acquireFileRunLock } from "../lock/file_run_lock.ts";
 import { redisLockKey } from "../lock/redis_lock_key.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
 import { createStdoutSink } from "../sinks/stdout_sink.ts";
 import { openFileSink } from "../sinks/file_sink.ts";
-import { createSqsSink } from "../sinks/sqs_sink.ts";
-import { createElasticsearchSink } from "../sinks/elasticsearch_sink.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
+
+// The AWS SDK, ioredis and the Elasticsearch client are loaded only by the
+// runs that use them (dynamic imports, which `deno compile` still bundles):
+// a harvest to stdout or a file, and `--help`, start without them.
 
 /**
  * Connects to Redis when it is configured. An unreachable Redis is not an
@@ -40,6 +38,7 @@ export async function connectConfiguredRedis(
 ): Promise<Redis | null> {
   if (settings.cache.kind !== "redis") return null;
   try {
+    const { connectRedis } = await import("../cache/redis_connection.ts");
     return (await connectRedis({
       url: settings.cache.url,
       connectTimeoutMs: settings.deadlines.redisMs,
@@ -79,6 +78,7 @@ export async function acquireRunLock(
   await using stack = new AsyncDisposableStack();
   const held: RunLock[] = [];
   if (redis !== null && settings.checkpoint.kind === "s3") {
+    const { acquireRedisRunLock } = await import("../lock/redis_run_lock.ts");
     held.push(stack.use(
       await acquireRedisRunLock({
         client: redis,
@@ -120,11 +120,14 @@ export async function openEpisodeCache(
     }
   }
   if (redis === null) return createNullEpisodeCache();
+  const { createRedisEpisodeCache } = await import(
+    "../cache/redis_episode_cache.ts"
+  );
   return await createRedisEpisodeCache({ client: redis });
 }
 
 /** Opens the checkpoint store: S3 when a bucket and key are set, else the local file. */
-export function openCheckpointStore(
+export async function openCheckpointStore(
   settings:
     & Pick<HarvestSettings, "checkpoint" | "aws">
     & Partial<Pick<HarvestSettings, "deadlines">>,
@@ -132,7 +135,10 @@ export function openCheckpointStore(
 ): Promise<CheckpointStore> {
   const { checkpoint, aws } = settings;
   if (checkpoint.kind === "s3") {
-    return createS3CheckpointStore({
+    const { createS3CheckpointStore } = await import(
+      "../checkpoint/s3_checkpoint_store.ts"
+    );
+    return await createS3CheckpointStore({
       bucket: checkpoint.bucket,
       key: checkpoint.key,
       region: aws.region,
@@ -146,7 +152,7 @@ export function openCheckpointStore(
         : {}),
     });
   }
-  return Promise.resolve(createFileCheckpointStore({ path: checkpoint.path }));
+  return createFileCheckpointStore({ path: checkpoint.path });
 }
 
 /** Describes where records would go, without opening anything (for dry runs and logs). */
@@ -172,7 +178,8 @@ export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
       return createStdoutSink();
     case "file":
       return await openFileSink({ path: output.path });
-    case "sqs":
+    case "sqs": {
+      const { createSqsSink } = await import("../sinks/sqs_sink.ts");
       return await createSqsSink({
         queue: output.queue,
         region: aws.region,
@@ -181,11 +188,16 @@ export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
         fifoGroupId: fifoGroupId(output.fifoGroupBy),
         requestTimeoutMs: settings.deadlines.sqsMs,
       });
-    case "es":
+    }
+    case "es": {
+      const { createElasticsearchSink } = await import(
+        "../sinks/elasticsearch_sink.ts"
+      );
       return await createElasticsearchSink({
         elasticsearch: output.elasticsearch,
         indexPrefix: output.indexPrefix,
       });
+    }
   }
 }
 

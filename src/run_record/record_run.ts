@@ -8,8 +8,6 @@ import {
   openCheckpointStore,
 } from "../harvest/open_harvest_parts.ts";
 import { replaceFileAtomically } from "../util/replace_file_atomically.ts";
-import { runMetricsRegistry } from "../metrics/run_metrics_registry.ts";
-import { pushMetrics } from "../metrics/push_metrics.ts";
 import type { RunCommand, RunRecord } from "./run_record.ts";
 import { nextRunRecord, type RunOutcome } from "./next_run_record.ts";
 import { parseRunRecord } from "./parse_run_record.ts";
@@ -144,7 +142,12 @@ async function keep(options: RecordRunOptions, run: RunOutcome) {
     }
   }
   record ??= nextRunRecord(null, run);
-  if (options.metricsFile !== undefined) {
+  // prom-client is loaded only by the runs that write or push metrics.
+  const { runMetricsRegistry } = options.metricsFile !== undefined ||
+      options.metricsPush !== undefined
+    ? await import("../metrics/run_metrics_registry.ts")
+    : { runMetricsRegistry: undefined };
+  if (options.metricsFile !== undefined && runMetricsRegistry) {
     try {
       const text = await runMetricsRegistry(record, {
         labels: { command: run.command },
@@ -157,8 +160,9 @@ async function keep(options: RecordRunOptions, run: RunOutcome) {
       });
     }
   }
-  if (options.metricsPush !== undefined) {
+  if (options.metricsPush !== undefined && runMetricsRegistry) {
     try {
+      const { pushMetrics } = await import("../metrics/push_metrics.ts");
       await pushMetrics({
         url: options.metricsPush,
         registry: runMetricsRegistry(record),

@@ -6,9 +6,7 @@ import {
 } from "../harvest/open_harvest_parts.ts";
 import { parseCheckpoint } from "../checkpoint/checkpoint_format.ts";
 import { readFileLockHolder } from "../lock/read_file_lock_holder.ts";
-import { readRedisLockHolder } from "../lock/read_redis_lock_holder.ts";
 import { redisLockKey } from "../lock/redis_lock_key.ts";
-import { connectRedis } from "../cache/redis_connection.ts";
 import { runRecordLocation } from "../run_record/run_record_location.ts";
 import { parseRunRecord } from "../run_record/parse_run_record.ts";
 import type { RunCommand, RunRecord } from "../run_record/run_record.ts";
@@ -114,6 +112,11 @@ async function readRedisLock(
 ): Promise<LockStatus> {
   const name = redisLockKey(describeCheckpoint(options.state));
   try {
+    // ioredis is loaded only when a Redis lock is to be read.
+    const { connectRedis } = await import("../cache/redis_connection.ts");
+    const { readRedisLockHolder } = await import(
+      "../lock/read_redis_lock_holder.ts"
+    );
     const { client } = await connectRedis({
       url,
       connectTimeoutMs: options.redisTimeoutMs ?? 2000,
