@@ -19,6 +19,7 @@ import {
   envFileOption,
   logFormatOption,
   logLevelOption,
+  opencastApiOption,
   opencastAuthOption,
   opencastMaxAttemptsOption,
   opencastPasswordOption,
@@ -44,6 +45,7 @@ Exit codes:
   6    the window is longer than MAX_START_END_SPAN (see --catch-up)
   7    some records were not accepted downstream (the checkpoint did not move past them)
   8    another harvest holds the lock
+  9    the engage node has no usertracking (plugin off, or removed from this Opencast)
   130  stopped by SIGINT, 143 stopped by SIGTERM (the checkpoint was saved)
 
 Examples:
@@ -72,6 +74,7 @@ export function harvestCommand(context: CommandContext) {
       ),
     )
     .addOption(waitOption())
+    .addOption(opencastApiOption())
     .addOption(
       new Option(
         "-H, --engage_host <host>",
@@ -324,6 +327,7 @@ export function harvestSettings(
     lockTtlSeconds: options.lockTtl,
     lockFile,
     progress: options.progress ?? Deno.stderr.isTerminal(),
+    opencastApi: options.opencastApi,
   };
 
   function outputSettings(

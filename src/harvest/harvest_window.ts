@@ -118,7 +118,10 @@ export async function harvestWindow(
   options: HarvestWindowOptions,
 ): Promise<WindowResult> {
   const { waitMs = 0, lookup, sink, saveCheckpoint, signal } = options;
-  const startMs = options.start.epochMilliseconds;
+  // The window as the API has it: whole seconds from the start second on
+  // (`created` has whole seconds; a --start with a fraction still includes
+  // its second, as the DCE parameters always did).
+  const startMs = Math.floor(options.start.epochMilliseconds / 1000) * 1000;
   const endMs = options.end.epochMilliseconds;
   const source = options.batches ?? dcePages(options);
   const iterator = source[Symbol.asyncIterator]();

@@ -16,6 +16,11 @@ import { cliCommand, type CliResult } from "../support/run_cli.ts";
 
 /** The simulator's zone, passed to the harvester as `--server-timezone`. */
 export const ZONE = "America/New_York";
+/**
+ * Requests a run makes to `/usertracking/actions.json` before its first page:
+ * the variant probe of `--opencast-api auto` (one request, one row at most).
+ */
+export const DETECTION_REQUESTS = 1;
 /** The queue every suite sends to. */
 export const QUEUE = "actions";
 /** The S3 checkpoint location. */
