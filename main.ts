@@ -21,6 +21,7 @@ import { loadEpisodesCommand } from "./src/cli/load_episodes_command.ts";
 import { setupCommand } from "./src/cli/setup_command.ts";
 import { simulateCommand } from "./src/cli/simulate_command.ts";
 import { normalizeOptionSpelling } from "./src/cli/normalize_option_spelling.ts";
+import { explainUnknownOption } from "./src/cli/explain_unknown_option.ts";
 
 const VERSION = denoJson.version;
 
@@ -35,7 +36,7 @@ const SECRET_VARIABLES = [
 ];
 
 function buildProgram(context: CommandContext) {
-  return new Command("ua-harvest")
+  const program = new Command("ua-harvest")
     .description(
       "Harvest viewer analytics (user actions) from Opencast into SQS, a file, stdout or " +
         "Elasticsearch, and index episode metadata. Settings come from flags, the environment " +
@@ -73,6 +74,21 @@ function buildProgram(context: CommandContext) {
       });
       context.loggingConfigured = true;
     });
+  // An unknown flag names the command it was given to and where it belongs.
+  const catalog = program.commands.map((c) => ({
+    name: c.name(),
+    options: c.options,
+  }));
+  for (const command of [program, ...program.commands]) {
+    command.configureOutput({
+      outputError: (text, write) =>
+        ONE_LINE_ERRORS.outputError(
+          explainUnknownOption(text, command.name(), catalog),
+          write,
+        ),
+    });
+  }
+  return program;
 }
 
 /**

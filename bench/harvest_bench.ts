@@ -17,7 +17,7 @@ import { OpencastClient } from "../src/opencast/opencast_client.ts";
 import { fetchEpisode } from "../src/opencast/fetch_episode.ts";
 import { normalizeActionPage } from "../src/opencast/normalize_action_page.ts";
 import type { Episode, UserAction } from "../src/opencast/types.ts";
-import { buildRecord } from "../src/harvest/build_record.ts";
+import { buildRecord } from "../src/record/build_record.ts";
 import { formatCompactTimestamp } from "../src/opencast/opencast_time.ts";
 import { advanceCheckpoint } from "../src/checkpoint/advance_checkpoint.ts";
 import { encodeJsonLines } from "../src/sinks/_json_lines.ts";

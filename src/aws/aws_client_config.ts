@@ -151,15 +151,85 @@ function sdkLogger(): AwsSdkLogger {
     debug: ignore,
     info: ignore,
     warn(...content: unknown[]) {
-      logger.warn("AWS SDK: {message}", {
-        message: content.map(String).join(" "),
-      });
+      const { message, fields } = sdkLogRecord(content);
+      logger.warn("AWS SDK: {message}", { ...fields, message });
     },
     error(...content: unknown[]) {
       // The SDK also throws what it logs as an error; the caller reports that.
-      logger.debug("AWS SDK: {message}", {
-        message: content.map(String).join(" "),
-      });
+      const { message, fields } = sdkLogRecord(content);
+      logger.debug("AWS SDK: {message}", { ...fields, message });
     },
   };
+}
+
+/** Keys of the SDK's per-call record that are read below, or left out. */
+const CALL_RECORD_KEYS = new Set([
+  "clientName",
+  "commandName",
+  "error",
+  "metadata",
+  // The call's input and output hold message bodies and object contents.
+  "input",
+  "output",
+]);
+const METADATA_KEYS = ["httpStatusCode", "requestId", "attempts"] as const;
+
+/**
+ * Turns what the SDK logs (strings, errors, or its per-call record
+ * `{clientName, commandName, input, error, metadata}`) into one readable
+ * message and structured fields, instead of `[object Object]`. Bodies are
+ * never included.
+ */
+function sdkLogRecord(
+  content: readonly unknown[],
+): { message: string; fields: Record<string, unknown> } {
+  const parts: string[] = [];
+  const fields: Record<string, unknown> = {};
+  for (const item of content) {
+    if (item instanceof Error) {
+      parts.push(errorText(item));
+      continue;
+    }
+    if (item === null || typeof item !== "object") {
+      parts.push(String(item));
+      continue;
+    }
+    const record = item as Record<string, unknown>;
+    const words: string[] = [];
+    for (const key of ["clientName", "commandName"] as const) {
+      if (typeof record[key] === "string") {
+        fields[key] = record[key];
+        words.push(record[key]);
+      }
+    }
+    if (record.error !== undefined) {
+      fields.error = errorText(record.error);
+      words.push(`failed: ${fields.error}`);
+    }
+    const metadata = record.metadata ??
+      (record.error as { $metadata?: unknown } | undefined)?.$metadata;
+    if (metadata !== null && typeof metadata === "object") {
+      for (const key of METADATA_KEYS) {
+        const value = (metadata as Record<string, unknown>)[key];
+        if (value !== undefined) fields[key] = value;
+      }
+    }
+    for (const [key, value] of Object.entries(record)) {
+      if (CALL_RECORD_KEYS.has(key)) continue;
+      if (["string", "number", "boolean"].includes(typeof value)) {
+        fields[key] = value;
+        words.push(`${key}=${value}`);
+      }
+    }
+    if (fields.httpStatusCode !== undefined) {
+      words.push(`(HTTP ${fields.httpStatusCode})`);
+    }
+    parts.push(words.join(" ") || "(no details)");
+  }
+  return { message: parts.join(" "), fields };
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
 }

@@ -61,7 +61,8 @@ export interface S3CheckpointStoreOptions {
   readonly client?: S3Client;
   /**
    * Creates the bucket when it does not exist (as the original did); a dry
-   * run passes `false` so that it changes nothing.
+   * run passes `false` so that it changes nothing, and then a missing bucket
+   * reads as "no checkpoint yet".
    *
    * @default {true}
    */
@@ -73,7 +74,8 @@ export interface S3CheckpointStoreOptions {
  * (creating it when missing and allowed).
  *
  * Logs (category `["ua-harvest", "checkpoint"]`): info when it creates the
- * bucket; debug for reads and writes.
+ * bucket, or finds it missing without creating it; debug for reads and
+ * writes.
  *
  * @example
  * ```ts ignore
@@ -85,7 +87,7 @@ export interface S3CheckpointStoreOptions {
  * @param options Bucket, key, region, endpoint and addressing.
  * @returns The store; dispose it to close the client it created.
  * @throws {ConfigError} when an option is invalid, or S3 refuses the bucket
- * (missing with `createBucket: false`, or a name owned by another account).
+ * (a name owned by another account, or deleted while the store is open).
  * @throws {AuthenticationError} when AWS refuses the credentials.
  * @throws {UnreachableError} when S3 cannot be reached.
  */
@@ -238,15 +240,20 @@ class S3CheckpointStore implements CheckpointStore {
         return null;
       }
       if (failure.code === "NoSuchBucket") {
-        // Without creation (a dry run) the bucket was never made; with it,
-        // the bucket was there at start-up and has since been deleted.
-        const fix = this.#createBucket
-          ? "create it, or run again and the tool creates it"
-          : "a run without --dry-run creates it";
+        if (!this.#createBucket) {
+          // A dry run before the first real run: the bucket is not made yet,
+          // so there is no checkpoint yet either. Report as usual.
+          this.#logger.info(
+            "S3 bucket {bucket} does not exist yet, so there is no checkpoint; a run without --dry-run creates it",
+            { bucket },
+          );
+          return null;
+        }
+        // The bucket was there at start-up and has since been deleted.
         throw new ConfigError(
           `S3 bucket '${bucket}' does not exist (${
             describeAwsLocation(this.#location)
-          }): ${fix}`,
+          }): create it, or run again and the tool creates it`,
           { cause: error },
         );
       }

@@ -70,7 +70,7 @@ export function harvestCommand(context: CommandContext) {
     .addOption(
       new Option(
         "-e, --end <timestamp>",
-        "window end, same formats (default: now)",
+        "window end, same formats (default: now); -e means --es_host in load_episodes and setup (short flags kept from the Python tool)",
       ),
     )
     .addOption(waitOption())
@@ -78,7 +78,7 @@ export function harvestCommand(context: CommandContext) {
     .addOption(
       new Option(
         "-H, --engage_host <host>",
-        "engage node: host, host:port or URL",
+        "engage node: host, host:port or URL; load_episodes spells it -E (short flags kept from the Python tool)",
       ).env("MATTERHORN_ENGAGE_HOST"),
     )
     .addOption(opencastUserOption())
@@ -103,7 +103,7 @@ export function harvestCommand(context: CommandContext) {
     .addOption(
       new Option(
         "-i, --interval <minutes>",
-        "with no --start and no checkpoint, harvest this many minutes back",
+        "with no --start and no checkpoint, harvest this many minutes back; -i means --es_index in load_episodes and setup (short flags kept from the Python tool)",
       ).env("DEFAULT_INTERVAL").default(2)
         .argParser(integerParser({ min: 1, max: 525_600 })),
     )

@@ -9,6 +9,7 @@ import {
   envFileOption,
   logFormatOption,
   logLevelOption,
+  opencastApiOption,
   opencastAuthOption,
   opencastMaxAttemptsOption,
   opencastPasswordOption,
@@ -42,19 +43,22 @@ export function loadEpisodesCommand(context: CommandContext) {
       ),
     )
     .addOption(
-      new Option("-E, --engage_host <host>", "engage node, for episode search")
-        .env("MATTERHORN_ENGAGE_HOST"),
+      new Option(
+        "-E, --engage_host <host>",
+        "engage node, for episode search; harvest spells it -H (short flags kept from the Python tool)",
+      ).env("MATTERHORN_ENGAGE_HOST"),
     )
     .addOption(
       new Option(
         "-e, --es_host <host>",
-        "Elasticsearch: host:port (http assumed) or URL",
+        "Elasticsearch: host:port (http assumed) or URL; -e means --end in harvest (short flags kept from the Python tool)",
       ).env("ELASTICSEARCH_HOST"),
     )
     .addOption(
-      new Option("-i, --es_index <index>", "episode index").env(
-        "EPISODE_INDEX_NAME",
-      ).default("episodes"),
+      new Option(
+        "-i, --es_index <index>",
+        "episode index; -i means --interval in harvest (short flags kept from the Python tool)",
+      ).env("EPISODE_INDEX_NAME").default("episodes"),
     )
     .addOption(waitOption())
     .addOption(opencastUserOption())
@@ -84,6 +88,7 @@ export function loadEpisodesCommand(context: CommandContext) {
           integerParser({ min: 1, max: 64 }),
         ),
     )
+    .addOption(opencastApiOption())
     .addOption(opencastTimeoutOption())
     .addOption(opencastMaxAttemptsOption())
     .addOption(envFileOption())
@@ -125,6 +130,7 @@ export function loadEpisodesCommand(context: CommandContext) {
           nodeLabel: "admin",
           signal: context.signal,
         }),
+        api: options.opencastApi,
       });
       const summary = await loadEpisodes({
         ...source,
@@ -140,7 +146,8 @@ export function loadEpisodesCommand(context: CommandContext) {
       });
       logger.info(
         "Episodes done: {indexed} of {episodes} indexed into {index}, {workflowsMissing} without workflow, " +
-          "{workflowErrors} workflow lookups failed, {notFound} not found, {seconds}s",
+          "{workflowErrors} workflow lookups failed, {notFound} not found, {searchPages} search pages " +
+          "({outsideWindow} listed outside the window), {seconds}s",
         { ...summary, index: options.es_index },
       );
     });

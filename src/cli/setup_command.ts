@@ -18,13 +18,13 @@ export function setupCommand(_context: CommandContext) {
     .addOption(
       new Option(
         "-e, --es_host <host>",
-        "Elasticsearch: host:port (http assumed) or URL",
+        "Elasticsearch: host:port (http assumed) or URL; -e means --end in harvest (short flags kept from the Python tool)",
       ).env("ELASTICSEARCH_HOST"),
     )
     .addOption(
       new Option(
         "-i, --es_index <index>",
-        "episode index (the template matches <index>*)",
+        "episode index (the template matches <index>*); -i means --interval in harvest (short flags kept from the Python tool)",
       ).env("EPISODE_INDEX_NAME").default("episodes"),
     )
     .addOption(

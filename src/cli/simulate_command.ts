@@ -1,5 +1,9 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { runSimulate } from "../simulate/simulate_command.ts";
+import {
+  SIMULATOR_FLAVORS,
+  type SimulatorFlavor,
+} from "../simulate/start_simulator.ts";
 import { integerParser, secondsParser } from "./_parsers.ts";
 import { logFormatOption, logLevelOption } from "./common_options.ts";
 import type { CommandContext } from "./command_context.ts";
@@ -9,7 +13,8 @@ export function simulateCommand(context: CommandContext) {
   return new Command("simulate")
     .description(
       "Serve a synthetic Opencast engage and admin API (user actions, episode search, workflows) " +
-        "with the same shapes and quirks as a DCE Opencast, for demos, tests and benchmarks.",
+        "with the same shapes and quirks as the DCE fork or upstream Opencast (--flavor), " +
+        "for demos, tests and benchmarks.",
     )
     .addOption(
       new Option("--port <port>", "port to listen on (0 picks a free one)")
@@ -36,8 +41,37 @@ export function simulateCommand(context: CommandContext) {
       ).default(120).argParser(integerParser({ min: 1 })),
     )
     .addOption(
-      new Option("--timezone <zone>", "server time zone (IANA name)").default(
-        "America/New_York",
+      new Option(
+        "--flavor <flavor>",
+        "which Opencast to play: dce (Harvard's 5.x fork: start/end windows, string counters), " +
+          "stock (8-11: start/end ignored), oc12 (12-15: workflows per mediapackage only), " +
+          "oc16 (16+: OpenSearch-era search)",
+      ).choices(SIMULATOR_FLAVORS).default("dce" as SimulatorFlavor),
+    )
+    .addOption(
+      new Option(
+        "--timezone <zone>",
+        "server time zone (IANA name); the default is this machine's, as harvest's --server-timezone",
+      ).default(Temporal.Now.timeZoneId()),
+    )
+    .addOption(
+      new Option(
+        "--day-seconds <s>",
+        "pin the seconds (e.g. 30.5) a usertracking day query keeps from the clock: " +
+          "the window is D 00:00:s to D 23:59:s (default: the clock's at each request)",
+      ).argParser(secondsParser(59.999)),
+    )
+    .addOption(
+      new Option(
+        "--order <order>",
+        "row order of actions.json: id (primary key) or created (created, id) " +
+          "(default: created for dce, id for the others)",
+      ).choices(["id", "created"] as const),
+    )
+    .addOption(
+      new Option(
+        "--no-usertracking",
+        "answer 404 on every /usertracking path, like an Opencast without the plugin",
       ),
     )
     .addOption(
@@ -68,6 +102,10 @@ export function simulateCommand(context: CommandContext) {
         episodes: options.episodes,
         spanSeconds: options.spanSeconds,
         timezone: options.timezone,
+        flavor: options.flavor,
+        daySeconds: options.daySeconds,
+        order: options.order,
+        usertracking: options.usertracking,
         latencyMs: options.latencyMs,
         failRate: options.failRate,
         user: options.user,

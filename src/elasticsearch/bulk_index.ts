@@ -3,6 +3,11 @@ import { getLogger } from "@logtape/logtape";
 import { describeCause, toElasticsearchError } from "./_elasticsearch_error.ts";
 import { classifyBulkFailure } from "./classify_bulk_failure.ts";
 import { sleep } from "../util/sleep.ts";
+import {
+  type AdaptiveDelay,
+  createAdaptiveDelay,
+} from "../util/adaptive_delay.ts";
+import type { RetryOptions } from "../util/retry.ts";
 
 const logger = getLogger(["ua-harvest", "elasticsearch"]);
 
@@ -37,13 +42,27 @@ export interface BulkIndexResult {
 }
 
 /** Retry settings for {@linkcode bulkIndex}. */
-export interface BulkIndexOptions {
-  /** Resends of items that failed with 429 or 5xx. @default 3 */
-  maxRetries?: number;
-  /** First wait before a resend, doubled each time. @default 500 */
-  retryBackoffMs?: number;
-  /** Longest wait before a resend. @default 10000 */
-  maxRetryBackoffMs?: number;
+export interface BulkIndexOptions
+  extends
+    Pick<RetryOptions, "maxAttempts" | "initialBackoffMs" | "maxBackoffMs"> {
+  /**
+   * Attempts per document, the first included; items that failed with 429
+   * or 5xx are resent, only them. @default 4
+   */
+  maxAttempts?: number;
+  /**
+   * The first wait after Elasticsearch pushed back (the adaptive delay's
+   * floor). @default 25
+   */
+  initialBackoffMs?: number;
+  /** The longest wait before a request. @default 10000 */
+  maxBackoffMs?: number;
+  /**
+   * The send rate shared by the requests of one sender, so push-back slows
+   * the next pages too and a clean answer speeds them up again.
+   * @default a new one from `initialBackoffMs` and `maxBackoffMs`
+   */
+  delay?: AdaptiveDelay;
   /** Bytes per `_bulk` request. @default 5000000 */
   flushBytes?: number;
 }
@@ -52,7 +71,7 @@ export interface BulkIndexOptions {
  * Indexes documents with the client's bulk helper and reports, per
  * document, what was not accepted. Items that failed with a passing
  * condition (see {@linkcode classifyBulkFailure}) are resent, only them,
- * with exponential backoff. Never throws for item failures: the caller
+ * after an adaptive delay that grows while Elasticsearch pushes back. Never throws for item failures: the caller
  * decides (the sink fails the page, `load_episodes` fails the run at the end).
  *
  * @throws {UnreachableError | AuthenticationError | ApiContractError} when a
@@ -64,15 +83,22 @@ export async function bulkIndex(
   options: BulkIndexOptions = {},
 ): Promise<BulkIndexResult> {
   const {
-    maxRetries = 3,
-    retryBackoffMs = 500,
-    maxRetryBackoffMs = 10_000,
+    maxAttempts = 4,
+    initialBackoffMs = 25,
+    maxBackoffMs = 10_000,
+    delay = createAdaptiveDelay({
+      minDelayMs: Math.max(1, initialBackoffMs),
+      maxDelayMs: Math.max(1, initialBackoffMs, maxBackoffMs),
+    }),
     flushBytes = 5_000_000,
   } = options;
   let pending = [...documents];
   let indexed = 0;
   const failures = new Map<BulkDocument, BulkFailure>();
-  for (let attempt = 0; pending.length > 0; attempt += 1) {
+  for (let attempt = 1; pending.length > 0; attempt += 1) {
+    // Elasticsearch pushed back on an earlier request (of this page or one
+    // before): slow down by as much as it keeps asking, no more.
+    if (delay.currentMs > 0) await sleep(delay.nextWaitMs());
     const dropped: { document: BulkDocument; failure: BulkFailure }[] = [];
     const byKey = new Map(pending.map((doc) => [key(doc.index, doc.id), doc]));
     let stats;
@@ -115,7 +141,7 @@ export async function bulkIndex(
     for (const { document, failure } of dropped) {
       if (
         classifyBulkFailure(failure.status) === "retry" &&
-        attempt < maxRetries
+        attempt < maxAttempts
       ) {
         retry.push(document);
       } else {
@@ -123,12 +149,13 @@ export async function bulkIndex(
       }
     }
     if (retry.length > 0) {
-      const delay = Math.min(retryBackoffMs * 2 ** attempt, maxRetryBackoffMs);
-      logger.warn(
-        "Elasticsearch asked to resend {count} documents; retrying in {delay} ms",
-        { count: retry.length, delay },
+      delay.throttled();
+      logger.debug(
+        "Elasticsearch asked to resend {count} documents; next request in about {delay} ms",
+        { count: retry.length, delay: delay.currentMs },
       );
-      await sleep(delay);
+    } else {
+      delay.succeeded();
     }
     pending = retry;
   }

@@ -1,7 +1,8 @@
 import type { Client } from "@elastic/elasticsearch";
 import { getLogger } from "@logtape/logtape";
 import { AuthenticationError, ConfigError, DeliveryError } from "../errors.ts";
-import type { Episode, EpisodePage, Workflow } from "../opencast/types.ts";
+import { parseOffsetTimestamp } from "../opencast/opencast_time.ts";
+import type { Episode, Workflow } from "../opencast/types.ts";
 import { validateIndexName } from "../elasticsearch/_index_name.ts";
 import { type BulkFailure, bulkIndex } from "../elasticsearch/bulk_index.ts";
 import { checkElasticsearch } from "../elasticsearch/check_elasticsearch.ts";
@@ -18,7 +19,7 @@ import { pickWorkflow } from "./pick_workflow.ts";
 
 const logger = getLogger(["ua-harvest", "episodes"]);
 
-/** A page of the episodes created in a window (`searchEpisodes`). */
+/** A page of the episode listing for a creation window (`listEpisodes`). */
 export interface EpisodeWindowQuery {
   /** Window start, `YYYY-MM-DDTHH:mm:ssZ`. */
   createdFrom: string;
@@ -28,6 +29,27 @@ export interface EpisodeWindowQuery {
   limit: number;
   /** Row offset. */
   offset: number;
+}
+
+/** What `listEpisodes` answers: one page, newest first. */
+export interface EpisodeWindowPage {
+  /** The server's count of all listed episodes; `undefined` when it gave none. */
+  total: number | undefined;
+  /** The episodes of this page, newest first by `newestFirstBy`. */
+  episodes: readonly Episode[];
+  /**
+   * The time the server sorted by, newest first: `created` (`dcCreated`; the
+   * Solr era) or `modified` (OC 16+, which cannot sort by creation). Paging
+   * stops once it is older than the window start: an episode is modified no
+   * earlier than it is created.
+   */
+  newestFirstBy: "created" | "modified";
+  /**
+   * The server itself kept only the window (the DCE fork's `createdFrom`/
+   * `createdTo`, trusted): an episode without a creation date is then kept.
+   * @default false
+   */
+  windowApplied?: boolean;
 }
 
 /** A workflow lookup on the admin node (`fetchWorkflows`). */
@@ -42,8 +64,11 @@ export interface WorkflowQuery {
 
 /** Settings and sources of the `load_episodes` command. */
 export interface LoadEpisodesOptions {
-  /** Lists episodes created in a window, deleted ones included, oldest first (engage node). */
-  listEpisodes: (query: EpisodeWindowQuery) => Promise<EpisodePage>;
+  /**
+   * Lists episodes newest first (engage node); the window is applied here, so
+   * the server may list others too (deleted ones where it can).
+   */
+  listEpisodes: (query: EpisodeWindowQuery) => Promise<EpisodeWindowPage>;
   /** Fetches one episode by id; `null` when there is none (engage node). */
   fetchEpisode: (id: string) => Promise<Episode | null>;
   /** Lists the workflows of an episode (admin node). */
@@ -73,10 +98,10 @@ export interface LoadEpisodesOptions {
   pageSize?: number;
   /** Workflow lookups (and, for id lists, episode fetches) in flight at once. @default 4 */
   concurrency?: number;
-  /** Resends of documents that failed with 429 or 5xx. @default 3 */
-  maxRetries?: number;
-  /** First wait before a resend, in milliseconds. @default 500 */
-  retryBackoffMs?: number;
+  /** Attempts per document (429 and 5xx items are resent). @default 4 */
+  maxAttempts?: number;
+  /** The first wait after Elasticsearch pushed back, in milliseconds. @default 25 */
+  initialBackoffMs?: number;
   /** The end of the creation window. @default the current time */
   now?: Date;
   /**
@@ -100,6 +125,10 @@ export interface LoadEpisodesSummary {
   workflowErrors: number;
   /** Requested ids (`--mpid`, source indexes) with no episode in Opencast. */
   notFound: number;
+  /** Search pages fetched for the creation window (0 for id lists). */
+  searchPages: number;
+  /** Listed episodes left out as created outside the window (or undated). */
+  outsideWindow: number;
   /** Wall time of the run. */
   seconds: number;
 }
@@ -132,8 +161,8 @@ export async function loadEpisodes(
     waitSeconds = 1,
     pageSize = 100,
     concurrency = 4,
-    maxRetries = 3,
-    retryBackoffMs = 500,
+    maxAttempts = 4,
+    initialBackoffMs = 25,
     signal,
   } = options;
   validateIndexName(index, "the episode index (--es_index)");
@@ -181,6 +210,8 @@ export async function loadEpisodes(
       workflowsMissing: 0,
       workflowErrors: 0,
       notFound: 0,
+      searchPages: 0,
+      outsideWindow: 0,
       seconds: 0,
     };
     const failures: BulkFailure[] = [];
@@ -188,7 +219,7 @@ export async function loadEpisodes(
 
     const pages = mpids.length > 0 || sourceIndexPattern !== undefined
       ? pagesById(summary)
-      : pagesByWindow();
+      : pagesByWindow(summary);
     try {
       for await (const page of pages) {
         const episodes = page.filter((episode) => {
@@ -214,8 +245,8 @@ export async function loadEpisodes(
         // it would overwrite a full document. Index no page after a stop.
         signal?.throwIfAborted();
         const result = await bulkIndex(client, documents, {
-          maxRetries,
-          retryBackoffMs,
+          maxAttempts,
+          initialBackoffMs,
         });
         summary.episodes += episodes.length;
         summary.indexed += result.indexed;
@@ -248,7 +279,7 @@ export async function loadEpisodes(
     summary.seconds = Math.round(performance.now() - started) / 1000;
     // The command prints the summary; this is for debugging library use.
     logger.debug(
-      "Loaded {indexed} of {episodes} episodes into {index} in {seconds} s ({failed} not accepted, {workflowsMissing} without a workflow, {workflowErrors} workflow lookups failed, {notFound} ids not found)",
+      "Loaded {indexed} of {episodes} episodes into {index} in {seconds} s ({failed} not accepted, {workflowsMissing} without a workflow, {workflowErrors} workflow lookups failed, {notFound} ids not found, {searchPages} search pages)",
       { ...summary, index },
     );
     if (failures.length > 0) {
@@ -261,16 +292,31 @@ export async function loadEpisodes(
     if (ownsClient) await client.close();
   }
 
-  async function* pagesByWindow(): AsyncGenerator<readonly Episode[]> {
+  /**
+   * The episodes created in the window. The server lists newest first (by
+   * creation, or on OC 16+ by modification), so paging stops at the first
+   * page that reaches past the window start instead of reading the whole
+   * catalogue; the window itself is applied here, since only the DCE fork
+   * filters by creation date.
+   */
+  async function* pagesByWindow(
+    summary: LoadEpisodesSummary,
+  ): AsyncGenerator<readonly Episode[]> {
     const end = options.now ?? new Date();
     const from = new Date(end.getTime() - createdFromDaysAgo * 86_400_000);
     const createdFrom = formatWindowBound(from);
     const createdTo = formatWindowBound(end);
+    // The bounds as sent (whole seconds), so both sides agree at the edges.
+    const fromMs = Date.parse(createdFrom);
+    const toMs = Date.parse(createdTo);
     logger.debug("Listing episodes created from {createdFrom} to {createdTo}", {
       createdFrom,
       createdTo,
     });
     let offset = 0;
+    // The last sort key seen; the order is checked, not assumed.
+    let lastKey = Number.POSITIVE_INFINITY;
+    let ordered = true;
     for (let page = 0;; page += 1) {
       if (page > 0) await pause();
       const result = await options.listEpisodes({
@@ -279,11 +325,44 @@ export async function loadEpisodes(
         limit: pageSize,
         offset,
       });
+      summary.searchPages += 1;
       if (result.episodes.length === 0) return;
-      yield result.episodes;
+      const inWindow: Episode[] = [];
+      for (const episode of result.episodes) {
+        const created = timeOf(episode.dcCreated);
+        const key = result.newestFirstBy === "created"
+          ? created
+          : timeOf(episode.modified);
+        if (key !== undefined) {
+          if (key > lastKey && ordered) {
+            ordered = false;
+            logger.warn(
+              "Opencast search did not list episodes newest first by {sort} (episode {mpid}): reading every page instead of stopping at the window start",
+              { sort: result.newestFirstBy, mpid: episode.id },
+            );
+          }
+          lastKey = key;
+        }
+        if (created === undefined) {
+          if (result.windowApplied) {
+            inWindow.push(episode);
+          } else {
+            logger.warn(
+              "Episode {mpid} has no creation date, so it cannot be placed in the window; skipping it (load it with --mpid)",
+              { mpid: episode.id },
+            );
+          }
+        } else if (created >= fromMs && created <= toMs) {
+          inWindow.push(episode);
+        }
+      }
+      summary.outsideWindow += result.episodes.length - inWindow.length;
+      if (inWindow.length > 0) yield inWindow;
       // Advance by what came back, in case the server capped the page size.
       offset += result.episodes.length;
-      if (offset >= result.total) return;
+      if (ordered && lastKey < fromMs) return;
+      // Without a count, only an empty page says the listing is over.
+      if (result.total !== undefined && offset >= result.total) return;
     }
   }
 
@@ -363,6 +442,20 @@ export async function loadEpisodes(
     await sleep(waitSeconds * 1000, { signal });
     signal?.throwIfAborted();
   }
+}
+
+/**
+ * Epoch milliseconds of a search timestamp: `dcCreated`/`modified` with an
+ * offset (`…-04:00`, `…Z`), or a bare `YYYY-MM-DD` (Dublin Core allows dates),
+ * read as UTC midnight; `undefined` when absent or unreadable.
+ */
+function timeOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const instant = parseOffsetTimestamp(text);
+  if (instant !== null) return instant.epochMilliseconds;
+  return /^\d{4}-\d{2}-\d{2}$/.test(text.trim())
+    ? Date.parse(text.trim())
+    : undefined;
 }
 
 /** `YYYY-MM-DDTHH:mm:ssZ`, the form the search endpoint's created bounds take. */

@@ -9,7 +9,7 @@ import {
 import type { EpisodeLookup } from "./episode_lookup.ts";
 import { dceWindowParameters } from "./dce_window_parameters.ts";
 import { createdOffsetMismatch } from "./created_offset_mismatch.ts";
-import { buildRecord } from "./build_record.ts";
+import { buildRecord } from "../record/build_record.ts";
 import { sleep } from "../util/sleep.ts";
 
 /** Which actions to ask for: one page of one window. */

@@ -25,7 +25,7 @@ import { createStdoutSink } from "../sinks/stdout_sink.ts";
 import { openFileSink } from "../sinks/file_sink.ts";
 import { createSqsSink } from "../sinks/sqs_sink.ts";
 import { createElasticsearchSink } from "../sinks/elasticsearch_sink.ts";
-import type { ActionRecord } from "./action_record.ts";
+import type { ActionRecord } from "../record/action_record.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 

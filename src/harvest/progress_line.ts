@@ -1,9 +1,15 @@
 import type { PageProgress } from "./harvest_window.ts";
+import type { StatusLine } from "../log/status_line.ts";
+import { stderrStatusLine } from "../log/stderr_status_line.ts";
 
 /** Options for {@linkcode createProgressLine}. */
 export interface ProgressLineOptions {
-  /** Where the line is drawn. @default Deno.stderr */
-  readonly output?: { writeSync(bytes: Uint8Array): number };
+  /**
+   * Where the line is drawn; log lines are written around it there.
+   *
+   * @default stderrStatusLine
+   */
+  readonly statusLine?: StatusLine;
   /** @default Date.now */
   readonly now?: () => number;
 }
@@ -16,8 +22,6 @@ export interface ProgressLine {
   done(): void;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Draws `pages 12 · 12,000/40,000 actions · 2,345/s · ETA 12s` on one line
  * (carriage return, no newline). Only used when stderr is a terminal, so cron
@@ -26,9 +30,8 @@ const encoder = new TextEncoder();
 export function createProgressLine(
   options: ProgressLineOptions = {},
 ): ProgressLine {
-  const { output = Deno.stderr, now = Date.now } = options;
+  const { statusLine = stderrStatusLine, now = Date.now } = options;
   const started = now();
-  let drawn = false;
   return {
     update({ pages, delivered, total }) {
       const seconds = Math.max((now() - started) / 1000, 0.001);
@@ -43,12 +46,10 @@ export function createProgressLine(
           delivered.toLocaleString("en-US")
         }${of} actions · ` +
         `${Math.round(rate).toLocaleString("en-US")}/s${eta}`;
-      output.writeSync(encoder.encode(`\r\x1b[2K${text}`));
-      drawn = true;
+      statusLine.show(text);
     },
     done() {
-      if (drawn) output.writeSync(encoder.encode("\r\x1b[2K"));
-      drawn = false;
+      statusLine.clear();
     },
   };
 }

@@ -17,7 +17,7 @@ import {
 } from "../checkpoint/checkpoint_format.ts";
 import { resolveWindow } from "./resolve_window.ts";
 import { parseOffsetTimestamp } from "../opencast/opencast_time.ts";
-import type { ActionRecord } from "./action_record.ts";
+import type { ActionRecord } from "../record/action_record.ts";
 import { checkSpan } from "./check_span.ts";
 import { splitWindow } from "./split_window.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";
@@ -26,6 +26,7 @@ import { detectOpencastApi, type OpencastApi } from "./detect_opencast_api.ts";
 import { upstreamBatches } from "./upstream_batches.ts";
 import { edgeHold } from "./edge_hold.ts";
 import { createProgressLine } from "./progress_line.ts";
+import { describeWindow } from "./describe_window.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
 import {
   acquireRunLock,
@@ -170,9 +171,10 @@ export async function runHarvest(
     );
   }
   logger.info(
-    "Harvesting {start} to {end} ({zone}), {startUtc} to {endUtc} UTC, start from {startSource}, " +
+    "Harvesting {window}, start from {startSource}, " +
       "{windows} window(s), output {output}, checkpoint {checkpointStore}{saving}",
     {
+      window: describeWindow(window.start, window.end, settings.zone),
       start: wallClock(window.start, settings.zone),
       end: wallClock(window.end, settings.zone),
       zone: settings.zone,

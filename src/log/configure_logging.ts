@@ -1,6 +1,5 @@
 import {
   configure,
-  getStreamSink,
   getTextFormatter,
   jsonLinesFormatter,
   type LogLevel,
@@ -9,6 +8,8 @@ import {
 } from "@logtape/logtape";
 import { getLogglySink } from "./loggly_sink.ts";
 import { redactingFormatter } from "./redacting_formatter.ts";
+import type { StatusLine } from "./status_line.ts";
+import { stderrStatusLine } from "./stderr_status_line.ts";
 
 /** Options for {@linkcode configureLogging}. */
 export interface LoggingOptions {
@@ -24,8 +25,13 @@ export interface LoggingOptions {
   };
   /** Values that must never appear in a log line (passwords, tokens). @default [] */
   readonly secrets?: readonly string[];
-  /** Where the lines go. @default Deno.stderr.writable */
-  readonly stream?: WritableStream<Uint8Array>;
+  /**
+   * Where the lines go: stderr, written around the progress line so that no
+   * log line is glued onto it.
+   *
+   * @default stderrStatusLine
+   */
+  readonly statusLine?: StatusLine;
 }
 
 const TEXT_FORMATTER = getTextFormatter({
@@ -64,14 +70,17 @@ export async function configureLogging(
     format = "text",
     loggly,
     secrets = [],
-    stream = Deno.stderr.writable,
+    statusLine = stderrStatusLine,
   } = options;
-  const base = format === "json" ? JSON_FORMATTER : TEXT_FORMATTER;
+  const formatter = redactingFormatter(
+    format === "json" ? JSON_FORMATTER : TEXT_FORMATTER,
+    secrets,
+  );
+  const encoder = new TextEncoder();
   const sinks: Record<string, Sink> = {
-    stderr: getStreamSink(stream, {
-      formatter: redactingFormatter(base, secrets),
-      closeStream: false,
-    }),
+    // Synchronous, so a line is out before the progress line is drawn again.
+    stderr: (record) =>
+      statusLine.writeLines(encoder.encode(formatter(record))),
   };
   if (loggly) {
     sinks.loggly = getLogglySink({

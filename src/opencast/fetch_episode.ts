@@ -9,10 +9,22 @@ import { normalizeEpisodePage } from "./normalize_episode_page.ts";
 
 const ENDPOINT = "/search/episode.json";
 
+/** Options for {@linkcode fetchEpisode}. */
+export interface FetchEpisodeOptions {
+  /**
+   * Send `includeDeleted=true`, which the DCE fork needs to find retracted
+   * episodes that still have views; upstream ignores it.
+   *
+   * @default true
+   */
+  readonly includeDeleted?: boolean;
+}
+
 /**
- * GETs `/search/episode.json?id=…&includeDeleted=true&limit=1`. The DCE fork
- * needs `includeDeleted` to find retracted episodes that still have views;
- * upstream ignores it. Resolves `null` when the search has no such episode.
+ * GETs `/search/episode.json?id=…&includeDeleted=true&limit=1`; the `id`
+ * lookup works on every version, and the answer is read in either era's
+ * format. Resolves `null` when the search has no such episode (upstream:
+ * also when it was deleted).
  *
  * @example Usage
  * ```ts
@@ -22,10 +34,12 @@ const ENDPOINT = "/search/episode.json";
 export async function fetchEpisode(
   client: OpencastClient,
   mediapackageId: string,
+  options: FetchEpisodeOptions = {},
 ): Promise<Episode | null> {
+  const { includeDeleted = true } = options;
   const raw = await client.getJson(ENDPOINT, {
     id: mediapackageId,
-    includeDeleted: true,
+    includeDeleted: includeDeleted ? true : undefined,
     limit: 1,
   });
   const page = normalizeEpisodePage(raw, ENDPOINT);

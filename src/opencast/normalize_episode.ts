@@ -20,7 +20,8 @@ import {
  * strings and the series a number. OC 16: Dublin Core sits in `dc` as lists
  * of strings, and the mediapackage went through Gson, so its numbers are
  * doubles (`5318000.0`, series `2.0160112345E10`); the series is then read
- * from `dc.isPartOf[0]`, which kept its text.
+ * from `dc.isPartOf[0]`, which kept its text. Both eras carry `modified`,
+ * the time the search index last changed the episode.
  *
  * @example Usage
  * ```ts
@@ -79,6 +80,7 @@ export function normalizeEpisode(
     "dcCreated",
     dc ? firstOf(dc, "created") : asString(raw["dcCreated"]),
   );
+  setIfDefined(episode, "modified", asString(raw["modified"]));
   setIfDefined(
     episode,
     "dcType",

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { backoffDelay, type BackoffOptions } from "./backoff.ts";
+import { backoffDelay, type BackoffOptions } from "../util/backoff_delay.ts";
 import { parseRetryAfter } from "./_retry_after.ts";
 
 /** How one attempt at a request ended, when it did not succeed. */

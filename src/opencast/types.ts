@@ -71,8 +71,10 @@ export interface Episode {
   readonly seriesTitle?: string;
   /** `mediapackage.series` as a string (for OC 16, from `dc.isPartOf`). */
   readonly series?: string;
-  /** The result's `dcCreated`, as given. */
+  /** The result's `dcCreated` (OC 16: `dc.created[0]`), as given. */
   readonly dcCreated?: string;
+  /** When the search index last changed the episode (`modified`), as given. */
+  readonly modified?: string;
   /** The result's `dcType`, stringified. */
   readonly dcType?: string;
   /** The result's `dcDescription`, stringified. */
@@ -81,12 +83,21 @@ export interface Episode {
   readonly attachments: readonly Attachment[];
 }
 
+/**
+ * Which search response format a server answered: `solr` is the
+ * `{"search-results": …}` wrapper of MH 1.x – OC 15 (the DCE fork included),
+ * `opensearch` the unwrapped list of OC 16+.
+ */
+export type SearchFormat = "solr" | "opensearch";
+
 /** One page of an episode search. */
 export interface EpisodePage {
-  /** The server's count of all matching episodes. */
-  readonly total: number;
+  /** The server's count of all matching episodes; `undefined` when it gave none. */
+  readonly total: number | undefined;
   /** The episodes of this page. */
   readonly episodes: readonly Episode[];
+  /** The response format the page came in. */
+  readonly format: SearchFormat;
 }
 
 /** A workflow operation (only the fields the tool reads). */

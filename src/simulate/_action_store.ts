@@ -1,10 +1,29 @@
 /**
  * The simulator's action table: kept sorted by `(created, id)` so a
- * `start`/`end` window is two binary searches and a page is a slice.
+ * `start`/`end` or `day` window is two binary searches and a page is a
+ * slice, and by id for the primary-key order upstream servers return.
  *
  * @module
  */
+import type { ActionOrder } from "./_flavor.ts";
 import type { ActionDraft, SimAction } from "./_generate.ts";
+
+/** A usertracking list query: every given filter applies. */
+export interface ActionQuery {
+  /** Exact `type`. */
+  readonly type?: string;
+  /** Exact mediapackage id. */
+  readonly mediapackageId?: string;
+  /** Inclusive lower bound of `created`, epoch milliseconds. */
+  readonly fromMs?: number;
+  /** Inclusive upper bound of `created`, epoch milliseconds. */
+  readonly toMs?: number;
+  /** Row order of the answer. */
+  readonly order: ActionOrder;
+}
+
+/** Query answers kept for paging; a page of the same query reuses the rows. */
+const CACHED_QUERIES = 16;
 
 /**
  * Formats an instant as JAXB writes a `java.util.Date`: the server zone with
@@ -28,6 +47,9 @@ function compareActions(a: SimAction, b: SimAction): number {
 /** Sorted, append-friendly storage of actions. */
 export class ActionStore {
   #actions: SimAction[] = [];
+  #idOrder: SimAction[] = [];
+  #byId = new Map<number, SimAction>();
+  #cache = new Map<string, readonly SimAction[]>();
   #timeZone: string;
   // Many actions share a second: one Instant and one text per second.
   #instants = new Map<number, Temporal.Instant>();
@@ -43,9 +65,62 @@ export class ActionStore {
     return this.#actions;
   }
 
+  /** Every action, ordered by id. */
+  get allById(): readonly SimAction[] {
+    return this.#idOrder;
+  }
+
+  /** The action with this id, if any. */
+  byId(id: number): SimAction | undefined {
+    return this.#byId.get(id);
+  }
+
+  /**
+   * The actions matching every filter of the query, in its order. The
+   * answer is shared with later calls until the next `add`: do not change it.
+   */
+  query(query: ActionQuery): readonly SimAction[] {
+    const { type, mediapackageId, fromMs, toMs, order } = query;
+    const key = JSON.stringify([type, mediapackageId, fromMs, toMs, order]);
+    const cached = this.#cache.get(key);
+    if (cached) return cached;
+    let rows: readonly SimAction[];
+    if (fromMs === undefined && toMs === undefined) {
+      rows = order === "id" ? this.#idOrder : this.#actions;
+    } else {
+      const [from, to] = this.window(
+        fromMs === undefined ? undefined : Math.ceil(fromMs / 1000),
+        toMs === undefined ? undefined : Math.floor(toMs / 1000),
+      );
+      rows = this.#actions.slice(from, to);
+      if (order === "id") rows = [...rows].sort((a, b) => a.id - b.id);
+    }
+    if (type !== undefined || mediapackageId !== undefined) {
+      rows = rows.filter((action) =>
+        (type === undefined || action.type === type) &&
+        (mediapackageId === undefined ||
+          action.mediapackageId === mediapackageId)
+      );
+    }
+    if (this.#cache.size >= CACHED_QUERIES) {
+      this.#cache.delete(this.#cache.keys().next().value!);
+    }
+    this.#cache.set(key, rows);
+    return rows;
+  }
+
   /** Turns drafts into actions, inserts them in order and returns them. */
   add(drafts: readonly ActionDraft[]): SimAction[] {
     const added = drafts.map((draft) => this.#materialize(draft));
+    this.#cache.clear();
+    for (const action of added) this.#byId.set(action.id, action);
+    const lastId = this.#idOrder[this.#idOrder.length - 1];
+    const byId = [...added].sort((a, b) => a.id - b.id);
+    if (!lastId || byId.length === 0 || lastId.id < byId[0]!.id) {
+      for (const action of byId) this.#idOrder.push(action);
+    } else {
+      this.#idOrder = this.#idOrder.concat(byId).sort((a, b) => a.id - b.id);
+    }
     const sorted = [...added].sort(compareActions);
     const last = this.#actions[this.#actions.length - 1];
     if (!last || sorted.length === 0 || compareActions(last, sorted[0]!) < 0) {

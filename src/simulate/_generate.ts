@@ -10,7 +10,7 @@ import type { Random } from "./_random.ts";
 
 /** One user action as the simulator stores it (plain data). */
 export interface SimAction {
-  /** Database id; increasing in insertion order, with occasional gaps. */
+  /** Database id; increasing in insertion order, with occasional gaps of up to 50. */
   readonly id: number;
   /** The episode id; some point to no episode at all. */
   readonly mediapackageId: string;
@@ -72,7 +72,7 @@ export interface SimEpisode {
   readonly duration?: number;
   /** Recording start; absent for some (clients fall back to `dcCreated`). */
   readonly start?: Temporal.Instant;
-  /** The creation date (`dcCreated`, and the search `createdFrom/To` key). */
+  /** The creation date (`dcCreated`, and the search `createdFrom/To` key); some within the last day. */
   readonly created: Temporal.Instant;
   /** Last modification. */
   readonly modified: Temporal.Instant;
@@ -264,21 +264,27 @@ export function generateCatalog(
   }
   const episodes: SimEpisode[] = [];
   const pending: Omit<SimWorkflow, "id">[] = [];
+  // The last few episodes were created within the day before the span end,
+  // so `load_episodes` with its default of one day finds some.
+  const recent = count === 0 ? 0 : Math.max(1, Math.round(count * 0.06));
   for (let i = 0; i < count; i++) {
     const course = rng.pick(courses);
     const lecture = ++course.lecture;
     const id = rng.uuid();
-    const created = spanEnd.toZonedDateTimeISO(timeZone)
-      .subtract({ days: rng.int(1, 150) })
-      .with({
-        hour: rng.int(9, 19),
-        minute: rng.pick([0, 30]),
-        second: 0,
-        millisecond: 0,
-        microsecond: 0,
-        nanosecond: 0,
-      })
-      .toInstant();
+    const created = i >= count - recent
+      ? spanEnd.subtract({ minutes: rng.int(10, 20 * 60) })
+        .round({ smallestUnit: "minute", roundingMode: "floor" })
+      : spanEnd.toZonedDateTimeISO(timeZone)
+        .subtract({ days: rng.int(1, 150) })
+        .with({
+          hour: rng.int(9, 19),
+          minute: rng.pick([0, 30]),
+          second: 0,
+          millisecond: 0,
+          microsecond: 0,
+          nanosecond: 0,
+        })
+        .toInstant();
     const hasSeries = rng.chance(0.9);
     const duration = rng.chance(0.06)
       ? undefined
@@ -301,9 +307,20 @@ export function generateCatalog(
     const latestSucceeded = workflows.findLast((w) =>
       w.state === "SUCCEEDED" && w.template === PUBLISH_TEMPLATE
     );
-    const deleted = rng.chance(0.05)
+    // Nothing is modified or retracted after the span end ("now").
+    const retracted = rng.chance(0.05)
       ? created.add({ hours: rng.int(24, 24 * 20) })
       : undefined;
+    const deleted =
+      retracted && Temporal.Instant.compare(retracted, spanEnd) <= 0
+        ? retracted
+        : undefined;
+    const edited = created.add({ minutes: rng.int(60, 48 * 60) });
+    const modified = Temporal.Instant.compare(edited, spanEnd) <= 0
+      ? edited
+      : Temporal.Instant.compare(created, spanEnd) < 0
+      ? spanEnd
+      : created;
     episodes.push({
       id,
       title: rng.chance(0.03)
@@ -312,7 +329,7 @@ export function generateCatalog(
       duration,
       start: rng.chance(0.1) ? undefined : created,
       created,
-      modified: created.add({ minutes: rng.int(60, 48 * 60) }),
+      modified,
       deleted,
       series: hasSeries ? course.series : undefined,
       seriesTitle: hasSeries && rng.chance(0.92) ? course.title : undefined,
@@ -738,8 +755,9 @@ export class ActionGenerator {
     session.lastSecond = second;
     session.actions++;
     const id = this.#nextId;
-    // JPA hands out ids in blocks, so now and then there is a jump.
-    this.#nextId += rng.chance(0.003) ? rng.int(20, 500) : 1;
+    // JPA allocates ids in blocks (of 50): after a restart, or from another
+    // node, the rest of a block is never used, so now and then ids jump.
+    this.#nextId += rng.chance(0.005) ? 1 + rng.int(1, 50) : 1;
     return {
       id,
       mediapackageId: session.target.id,

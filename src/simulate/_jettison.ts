@@ -8,8 +8,9 @@
  *   1, and absent with 0, at every level;
  * - R4 an element with no text, attributes or children becomes `""`;
  * - R5 element text that looks canonically numeric or boolean is coerced;
- * - R6 attributes stay strings (Jettison 1.3.1, Opencast ≤ 7.x and the DCE
- *   fork) unless `coerceAttributes` is set (Opencast ≥ 8);
+ * - R6 attributes stay strings with `typing: "legacy"` (Jettison 1.3.1,
+ *   Opencast ≤ 7.x and the DCE fork) and are coerced like text with
+ *   `typing: "coerced"` (Jettison ≥ 1.3.8, Opencast ≥ 8);
  * - R7 attributes plus text give `{attr…, "$": text}`, the text uncoerced;
  * - R8 absent values are simply not in the tree;
  * - R9 every `/` is written as `\/`.
@@ -35,14 +36,21 @@ export interface XmlElement {
   readonly text?: string | number | boolean | null;
 }
 
+/**
+ * How attribute values are typed (R6): `legacy` keeps them strings (Jettison
+ * 1.3.1: Opencast ≤ 7.x and the DCE fork), `coerced` types them like element
+ * text (Jettison ≥ 1.3.8: Opencast ≥ 8).
+ */
+export type JettisonTyping = "legacy" | "coerced";
+
 /** How to emit the tree. */
 export interface JettisonOptions {
   /**
-   * Coerce attribute values like element text (Jettison ≥ 1.3.8, Opencast ≥ 8).
+   * Attribute typing (R6).
    *
-   * @default {false}
+   * @default {"legacy"}
    */
-  readonly coerceAttributes?: boolean;
+  readonly typing?: JettisonTyping;
   /**
    * Write `/` as `\/`, as Jettison 1.3.1 does.
    *
@@ -106,7 +114,7 @@ export function jettisonValue(
   node: XmlElement,
   options: JettisonOptions = {},
 ): unknown {
-  const coerceAttributes = options.coerceAttributes ?? false;
+  const coerceAttributes = options.typing === "coerced";
   const text = node.text === null || node.text === undefined
     ? ""
     : String(node.text);

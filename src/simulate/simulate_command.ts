@@ -10,8 +10,9 @@ import { type SimulatorOptions, startSimulator } from "./start_simulator.ts";
 
 /**
  * Options of the `simulate` command. Flags: `--port`, `--seed`, `--actions`,
- * `--episodes`, `--span-seconds`, `--timezone`, `--latency-ms`,
- * `--fail-rate`, `--user`, `--password`, `--arrivals-per-second`.
+ * `--episodes`, `--span-seconds`, `--flavor`, `--timezone`, `--day-seconds`,
+ * `--order`, `--no-usertracking`, `--latency-ms`, `--fail-rate`, `--user`,
+ * `--password`, `--arrivals-per-second`.
  */
 export interface SimulateCommandOptions extends SimulatorOptions {
   /**

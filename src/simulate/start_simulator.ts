@@ -1,7 +1,8 @@
 /**
- * A synthetic Opencast server (DCE fork flavor, Opencast 5.x) for tests, the
- * demo and the benchmark: usertracking, search and workflow endpoints with
- * deterministic data, Digest auth, injected failures and request counters.
+ * A synthetic Opencast server for tests, the demo and the benchmark:
+ * usertracking, search and workflow endpoints with deterministic data, as
+ * the DCE fork (Opencast 5.x) or upstream Opencast 8–11, 12–15 or 16+ serve
+ * them (`flavor`), with Digest auth, injected failures and request counters.
  *
  * @module
  */
@@ -10,13 +11,16 @@ import { ConfigError } from "../errors.ts";
 import { ActionStore } from "./_action_store.ts";
 import { createNonce, digestChallenge, verifyDigest } from "./_digest_auth.ts";
 import {
-  actionsResponse,
   componentsResponse,
   type EndpointContext,
-  searchResponse,
   type SimResponse,
-  workflowsResponse,
 } from "./_endpoints.ts";
+import {
+  type ActionOrder,
+  flavorTraits,
+  SIMULATOR_FLAVORS,
+  type SimulatorFlavor,
+} from "./_flavor.ts";
 import {
   ActionGenerator,
   generateCatalog,
@@ -24,7 +28,21 @@ import {
   type SimEpisode,
   type SimWorkflow,
 } from "./_generate.ts";
+import { openSearchResponse } from "./_opensearch_search_endpoint.ts";
 import { Random } from "./_random.ts";
+import { solrSearchResponse } from "./_solr_search_endpoint.ts";
+import {
+  actionByIdResponse,
+  actionsResponse,
+} from "./_usertracking_endpoints.ts";
+import {
+  mediaPackageWorkflowsResponse,
+  workflowByIdResponse,
+  workflowsResponse,
+} from "./_workflow_endpoints.ts";
+
+export type { ActionOrder, SimulatorFlavor } from "./_flavor.ts";
+export { SIMULATOR_FLAVORS } from "./_flavor.ts";
 
 export type {
   SimAction,
@@ -124,6 +142,40 @@ export interface SimulatorOptions {
    * @default {false}
    */
   readonly quiet?: boolean;
+  /**
+   * Which Opencast to play: `dce` (Harvard's 5.x fork: string attributes,
+   * `isPlaying` 0/1/2, `start`/`end` windows, DCE search parameters),
+   * `stock` (8–11: typed attributes, boolean `isPlaying`, `start`/`end`
+   * ignored), `oc12` (12–15: no `/workflow/instances.json`, workflows per
+   * mediapackage with numeric operation ids) or `oc16` (16+: the
+   * OpenSearch-era search JSON as well).
+   *
+   * @default {"dce"}
+   */
+  readonly flavor?: SimulatorFlavor;
+  /**
+   * Pins the seconds (with fraction, e.g. `30.5`) that a `day` query's
+   * window keeps from the server clock: `[D 00:00:30.5, D 23:59:30.5]`.
+   * Unset, the clock's seconds and milliseconds at the request are used, as
+   * upstream does.
+   *
+   * @default {undefined}
+   */
+  readonly daySeconds?: number;
+  /**
+   * Whether the usertracking service exists; `false` answers 404 on every
+   * `/usertracking/*` path (plugin off, or an Opencast without it).
+   *
+   * @default {true}
+   */
+  readonly usertracking?: boolean;
+  /**
+   * Row order of `/usertracking/actions.json`: `id` (primary key, what
+   * upstream MySQL typically returns) or `created` (`(created, id)`).
+   *
+   * @default {"created"} for `dce`, `"id"` for the other flavors
+   */
+  readonly order?: ActionOrder;
 }
 
 /** Options of `Simulator.appendActions`. */
@@ -148,9 +200,16 @@ export interface SimulatorStats {
   readonly requests: number;
   /** Requests to `/usertracking/actions.json`. */
   readonly actionRequests: number;
+  /** Of those, the ones with a `day` parameter. */
+  readonly dayRequests: number;
+  /** Requests to `/usertracking/action/{id}.json`. */
+  readonly actionByIdRequests: number;
   /** Requests to `/search/episode.json`. */
   readonly episodeRequests: number;
-  /** Requests to `/workflow/instances.json`. */
+  /**
+   * Workflow list requests: `/workflow/instances.json` and
+   * `/workflow/mediaPackage/{id}/instances.json`.
+   */
   readonly workflowRequests: number;
   /** Requests answered 401 or 302 by the auth layer. */
   readonly unauthorized: number;
@@ -166,6 +225,8 @@ export interface Simulator extends AsyncDisposable {
   readonly port: number;
   /** The server zone. */
   readonly timezone: string;
+  /** The Opencast variant played. */
+  readonly flavor: SimulatorFlavor;
   /** Stops the server and the timers. */
   close(): Promise<void>;
   /** Adds actions that arrive now (or at `created`); ids keep increasing. */
@@ -178,7 +239,7 @@ export interface Simulator extends AsyncDisposable {
   stats(): SimulatorStats;
   /** Sets every counter to zero. */
   resetStats(): void;
-  /** Every action, ordered by `(created, id)` (a copy). */
+  /** Every action, ordered by `(created, id)` (a copy; whatever `order` is). */
   actions(): readonly SimAction[];
   /** Every episode, deleted ones included. */
   episodes(): readonly SimEpisode[];
@@ -197,6 +258,8 @@ interface FailRule {
 interface Counters {
   requests: number;
   actionRequests: number;
+  dayRequests: number;
+  actionByIdRequests: number;
   episodeRequests: number;
   workflowRequests: number;
   unauthorized: number;
@@ -207,6 +270,8 @@ function emptyCounters(): Counters {
   return {
     requests: 0,
     actionRequests: 0,
+    dayRequests: 0,
+    actionByIdRequests: 0,
     episodeRequests: 0,
     workflowRequests: 0,
     unauthorized: 0,
@@ -215,6 +280,11 @@ function emptyCounters(): Counters {
 }
 
 const logger = getLogger(["ua-harvest", "simulate"]);
+
+const ACTION_BY_ID = /^\/usertracking\/action\/([^/]+)\.json$/;
+const MEDIAPACKAGE_WORKFLOWS =
+  /^\/workflow\/mediaPackage\/([^/]+)\/instances\.json$/;
+const WORKFLOW_BY_ID = /^\/workflow\/instance\/([^/]+)\.json$/;
 
 function requireNumber(
   value: number,
@@ -273,7 +343,22 @@ export async function startSimulator(
     password,
     nonceTtlSeconds = 300,
     quiet = false,
+    flavor = "dce",
+    daySeconds,
+    usertracking = true,
   } = options;
+  if (!SIMULATOR_FLAVORS.includes(flavor)) {
+    throw new ConfigError(
+      `Set --flavor to one of ${SIMULATOR_FLAVORS.join(", ")} (got ${flavor})`,
+    );
+  }
+  const order = options.order ?? flavorTraits(flavor).order;
+  if (order !== "id" && order !== "created") {
+    throw new ConfigError(`Set --order to id or created (got ${order})`);
+  }
+  if (daySeconds !== undefined) {
+    requireNumber(daySeconds, "--day-seconds", 0, 59.999, false);
+  }
   requireNumber(port, "--port", 0, 65535, true);
   requireNumber(seed, "--seed", -(2 ** 31), 2 ** 32 - 1, true);
   requireNumber(actions, "--actions", 0, 10_000_000, true);
@@ -305,6 +390,10 @@ export async function startSimulator(
       : undefined,
     nonceTtlSeconds,
     quiet,
+    flavor,
+    order,
+    daySeconds,
+    usertracking,
   });
   await simulator.listen(hostname, port);
   return simulator;
@@ -322,6 +411,10 @@ interface ServerSettings {
   readonly credentials?: { readonly user: string; readonly password: string };
   readonly nonceTtlSeconds: number;
   readonly quiet: boolean;
+  readonly flavor: SimulatorFlavor;
+  readonly order: ActionOrder;
+  readonly daySeconds?: number;
+  readonly usertracking: boolean;
 }
 
 class SimulatorServer implements Simulator {
@@ -364,12 +457,18 @@ class SimulatorServer implements Simulator {
     this.#context = {
       store: this.#store,
       episodes: new Map(catalog.episodes.map((e) => [e.id, e])),
+      episodeList: catalog.episodes,
       episodesByCreation: [...catalog.episodes].sort((a, b) =>
         Temporal.Instant.compare(a.created, b.created)
       ),
       workflows: catalog.workflows,
       failingEpisodes: this.#failingEpisodes,
       timeZone: settings.timezone,
+      flavor: settings.flavor,
+      traits: flavorTraits(settings.flavor),
+      order: settings.order,
+      daySeconds: settings.daySeconds,
+      usertracking: settings.usertracking,
     };
   }
 
@@ -427,6 +526,10 @@ class SimulatorServer implements Simulator {
 
   get timezone(): string {
     return this.#settings.timezone;
+  }
+
+  get flavor(): SimulatorFlavor {
+    return this.#settings.flavor;
   }
 
   close(): Promise<void> {
@@ -510,8 +613,16 @@ class SimulatorServer implements Simulator {
     const path = url.pathname;
     const counters = this.#counters;
     counters.requests++;
-    if (path === "/usertracking/actions.json") counters.actionRequests++;
-    if (path === "/workflow/instances.json") counters.workflowRequests++;
+    if (path === "/usertracking/actions.json") {
+      counters.actionRequests++;
+      if (url.searchParams.get("day")) counters.dayRequests++;
+    }
+    if (ACTION_BY_ID.test(path)) counters.actionByIdRequests++;
+    if (
+      path === "/workflow/instances.json" || MEDIAPACKAGE_WORKFLOWS.test(path)
+    ) {
+      counters.workflowRequests++;
+    }
     if (path === "/search/episode.json") {
       counters.episodeRequests++;
       const id = url.searchParams.get("id");
@@ -554,27 +665,48 @@ class SimulatorServer implements Simulator {
     if (request.method !== "GET" && request.method !== "HEAD") {
       return textResponse(405, "Method Not Allowed");
     }
-    let result: SimResponse;
-    switch (path) {
-      case "/usertracking/actions.json":
-        result = actionsResponse(url.searchParams, this.#context);
-        break;
-      case "/search/episode.json":
-        result = searchResponse(url.searchParams, this.#context);
-        break;
-      case "/workflow/instances.json":
-        result = workflowsResponse(url.searchParams, this.#context);
-        break;
-      case "/info/components.json":
-        result = componentsResponse(this.#url);
-        break;
-      default:
-        return textResponse(404, "Not Found");
-    }
+    const result = this.#route(path, url.searchParams);
+    if (result.status === 204) return new Response(null, { status: 204 });
     return new Response(result.body, {
       status: result.status,
       headers: { "content-type": `${result.contentType}; charset=utf-8` },
     });
+  }
+
+  #route(path: string, params: URLSearchParams): SimResponse {
+    const context = this.#context;
+    const notFound = {
+      status: 404,
+      body: "Not Found",
+      contentType: "text/plain",
+    };
+    if (path.startsWith("/usertracking/") && !context.usertracking) {
+      return notFound;
+    }
+    switch (path) {
+      case "/usertracking/actions.json":
+        return actionsResponse(params, context);
+      case "/search/episode.json":
+        return context.traits.search === "opensearch"
+          ? openSearchResponse(params, context)
+          : solrSearchResponse(params, context);
+      case "/workflow/instances.json":
+        return workflowsResponse(params, context);
+      case "/info/components.json":
+        return componentsResponse(this.#url, context);
+    }
+    let match = ACTION_BY_ID.exec(path);
+    if (match) return actionByIdResponse(match[1]!, context);
+    match = MEDIAPACKAGE_WORKFLOWS.exec(path);
+    if (match) {
+      return mediaPackageWorkflowsResponse(
+        decodeURIComponent(match[1]!),
+        context,
+      );
+    }
+    match = WORKFLOW_BY_ID.exec(path);
+    if (match) return workflowByIdResponse(match[1]!, context);
+    return notFound;
   }
 
   /** `null` when the request may pass; else the 401 or 302 to send. */

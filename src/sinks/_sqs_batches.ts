@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ActionRecord } from "../harvest/action_record.ts";
+import type { ActionRecord } from "../record/action_record.ts";
 import { DeliveryError } from "../errors.ts";
 
 /**

@@ -115,48 +115,24 @@ export function classifySqsRequestError(error: unknown): AwsErrorClass {
   return classifyAwsError(error);
 }
 
-/** Options for {@linkcode sqsBackoffMs}. */
-export interface SqsBackoffOptions {
-  /**
-   * The wait before the second attempt; it doubles each time.
-   *
-   * @default {200}
-   */
-  readonly initialBackoffMs?: number;
-  /**
-   * The longest wait.
-   *
-   * @default {10000}
-   */
-  readonly maxBackoffMs?: number;
-  /**
-   * A number in [0, 1) for the jitter (injected so tests are deterministic).
-   *
-   * @default {Math.random()}
-   */
-  readonly random?: number;
-}
+const THROTTLING_CODES = new Set([
+  "KmsThrottled",
+  "RequestThrottled",
+  "ThrottlingException",
+  "Throttling",
+]);
 
 /**
- * The wait before attempt `attempt + 1`: exponential, capped, with "equal
- * jitter" (half fixed, half random) so parallel batches do not resend in step.
+ * Whether an SQS error or entry code means "slow down" (throttling) rather
+ * than a passing fault: the sink then slows its send rate instead of backing
+ * off one batch.
  *
- * @param attempt The attempt that just failed, from 1.
- * @param options Base, cap and jitter.
- * @returns Milliseconds to wait.
+ * @example Usage
+ * ```ts
+ * isSqsThrottling("RequestThrottled"); // true
+ * isSqsThrottling("InternalError"); // false
+ * ```
  */
-export function sqsBackoffMs(
-  attempt: number,
-  options: SqsBackoffOptions = {},
-): number {
-  const {
-    initialBackoffMs = 200,
-    maxBackoffMs = 10_000,
-    random = Math.random(),
-  } = options;
-  const exponential = Math.min(
-    maxBackoffMs,
-    initialBackoffMs * 2 ** Math.max(0, attempt - 1),
-  );
-  return Math.round(exponential / 2 + (exponential / 2) * random);
+export function isSqsThrottling(code: string): boolean {
+  return THROTTLING_CODES.has(code);
 }

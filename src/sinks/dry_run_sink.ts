@@ -1,4 +1,4 @@
-import type { ActionRecord } from "../harvest/action_record.ts";
+import type { ActionRecord } from "../record/action_record.ts";
 import type { RecordSink } from "./record_sink.ts";
 
 /** A sink that sends nothing and counts what it would have sent (`--dry-run`). */

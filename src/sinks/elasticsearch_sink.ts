@@ -1,7 +1,11 @@
+import {
+  type AdaptiveDelay,
+  createAdaptiveDelay,
+} from "../util/adaptive_delay.ts";
 import type { Client } from "@elastic/elasticsearch";
 import { getLogger } from "@logtape/logtape";
 import { DeliveryError } from "../errors.ts";
-import type { ActionRecord } from "../harvest/action_record.ts";
+import type { ActionRecord } from "../record/action_record.ts";
 import { validateIndexName } from "../elasticsearch/_index_name.ts";
 import { elasticsearchUrl } from "../elasticsearch/_elasticsearch_error.ts";
 import { type BulkDocument, bulkIndex } from "../elasticsearch/bulk_index.ts";
@@ -24,10 +28,10 @@ export interface ElasticsearchSinkOptions {
   client?: Client;
   /** Daily indexes are `<prefix>YYYY.MM.DD` (`--es-index-prefix`). @default "useractions-" */
   indexPrefix?: string;
-  /** Resends of documents that failed with 429 or 5xx. @default 3 */
-  maxRetries?: number;
-  /** First wait before a resend, doubled each time. @default 500 */
-  retryBackoffMs?: number;
+  /** Attempts per document (429 and 5xx items are resent). @default 4 */
+  maxAttempts?: number;
+  /** The first wait after Elasticsearch pushed back. @default 25 */
+  initialBackoffMs?: number;
   /** Check the cluster (`GET /`) before returning the sink. @default true */
   check?: boolean;
 }
@@ -62,8 +66,8 @@ export async function createElasticsearchSink(
 ): Promise<RecordSink> {
   const {
     indexPrefix = "useractions-",
-    maxRetries = 3,
-    retryBackoffMs = 500,
+    maxAttempts = 4,
+    initialBackoffMs = 25,
     check = true,
   } = options;
   validateIndexName(indexPrefix, "the action index prefix (--es-index-prefix)");
@@ -82,8 +86,9 @@ export async function createElasticsearchSink(
   }
   return new ElasticsearchSink(client, ownsClient, {
     indexPrefix,
-    maxRetries,
-    retryBackoffMs,
+    maxAttempts,
+    // One send rate for the whole run: push-back on one page slows the next.
+    delay: createAdaptiveDelay({ minDelayMs: Math.max(1, initialBackoffMs) }),
   });
 }
 
@@ -92,23 +97,23 @@ class ElasticsearchSink implements RecordSink {
   #client: Client;
   #ownsClient: boolean;
   #indexPrefix: string;
-  #maxRetries: number;
-  #retryBackoffMs: number;
+  #maxAttempts: number;
+  #delay: AdaptiveDelay;
 
   constructor(
     client: Client,
     ownsClient: boolean,
     settings: {
       indexPrefix: string;
-      maxRetries: number;
-      retryBackoffMs: number;
+      maxAttempts: number;
+      delay: AdaptiveDelay;
     },
   ) {
     this.#client = client;
     this.#ownsClient = ownsClient;
     this.#indexPrefix = settings.indexPrefix;
-    this.#maxRetries = settings.maxRetries;
-    this.#retryBackoffMs = settings.retryBackoffMs;
+    this.#maxAttempts = settings.maxAttempts;
+    this.#delay = settings.delay;
     this.description = `elasticsearch:${
       elasticsearchUrl(client)
     }/${settings.indexPrefix}*`;
@@ -118,8 +123,8 @@ class ElasticsearchSink implements RecordSink {
     if (records.length === 0) return;
     const documents = toActionDocuments(records, this.#indexPrefix);
     const { indexed, failures } = await bulkIndex(this.#client, documents, {
-      maxRetries: this.#maxRetries,
-      retryBackoffMs: this.#retryBackoffMs,
+      maxAttempts: this.#maxAttempts,
+      delay: this.#delay,
     });
     for (const failure of failures) {
       logger.error(

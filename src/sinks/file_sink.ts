@@ -2,7 +2,7 @@ import { dirname, resolve } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import { ConfigError } from "../errors.ts";
 import type { RecordSink } from "./record_sink.ts";
-import type { ActionRecord } from "../harvest/action_record.ts";
+import type { ActionRecord } from "../record/action_record.ts";
 import { encodeJsonLines } from "./_json_lines.ts";
 
 /** Options for {@linkcode openFileSink}. */

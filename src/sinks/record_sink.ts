@@ -1,4 +1,4 @@
-import type { ActionRecord } from "../harvest/action_record.ts";
+import type { ActionRecord } from "../record/action_record.ts";
 import type { OutputPosition } from "../checkpoint/checkpoint_format.ts";
 
 /**

@@ -13,7 +13,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { getLogger } from "@logtape/logtape";
-import type { ActionRecord } from "../harvest/action_record.ts";
+import type { ActionRecord } from "../record/action_record.ts";
 import {
   ApiContractError,
   ConfigError,
@@ -31,6 +31,12 @@ import {
 import { awsFailure, describeAwsLocation } from "../aws/aws_failure.ts";
 import { mapConcurrent } from "../util/map_concurrent.ts";
 import { sleep } from "../util/sleep.ts";
+import { retry } from "../util/retry.ts";
+import { backoffDelay } from "../util/backoff_delay.ts";
+import {
+  type AdaptiveDelay,
+  createAdaptiveDelay,
+} from "../util/adaptive_delay.ts";
 import type { RecordSink } from "./record_sink.ts";
 import {
   buildSqsEntries,
@@ -43,7 +49,7 @@ import {
 import {
   classifySqsBatchResult,
   classifySqsRequestError,
-  sqsBackoffMs,
+  isSqsThrottling,
   type SqsEntryFailure,
 } from "./_sqs_retry.ts";
 
@@ -93,8 +99,9 @@ export interface SqsSinkOptions {
    */
   readonly maxAttempts?: number;
   /**
-   * The wait before the first resend; it doubles each attempt, up to 10 s,
-   * with jitter.
+   * The ceiling of the first resend's wait; it doubles each attempt, up to
+   * 10 s, with full jitter. Throttling instead slows the whole sink by an
+   * adaptive delay that starts here and shrinks again once SQS accepts.
    *
    * @default {200}
    */
@@ -344,35 +351,36 @@ function isQueueMissing(error: unknown): boolean {
 }
 
 /** Runs one SQS call, resending on retryable errors; throws the final error. */
-async function callWithRetries<T>(
+function callWithRetries<T>(
   settings: SqsSettings,
   action: string,
   call: () => Promise<T>,
 ): Promise<T> {
-  for (let attempt = 1;; attempt++) {
+  return retry(async () => {
     try {
-      return await call();
+      return { ok: true, value: await call() };
     } catch (error) {
-      const failure = classifyAwsError(error);
-      if (!failure.retryable || attempt >= settings.maxAttempts) {
-        throw awsFailure(failure, {
-          service: "SQS",
-          action,
-          region: settings.region,
-          ...(settings.endpoint === undefined
-            ? {}
-            : { endpoint: settings.endpoint }),
-          attempts: attempt,
-        }, error);
-      }
-      await sleep(
-        sqsBackoffMs(attempt, {
-          initialBackoffMs: settings.initialBackoffMs,
-          maxBackoffMs: MAX_BACKOFF_MS,
-        }),
-      );
+      return {
+        ok: false,
+        retryable: classifyAwsError(error).retryable,
+        error,
+      };
     }
-  }
+  }, {
+    maxAttempts: settings.maxAttempts,
+    initialBackoffMs: settings.initialBackoffMs,
+    maxBackoffMs: MAX_BACKOFF_MS,
+    giveUp: ({ error, attempt }) =>
+      awsFailure(classifyAwsError(error), {
+        service: "SQS",
+        action,
+        region: settings.region,
+        ...(settings.endpoint === undefined
+          ? {}
+          : { endpoint: settings.endpoint }),
+        attempts: attempt,
+      }, error),
+  });
 }
 
 /** What happened to one batch. */
@@ -398,6 +406,8 @@ class SqsSink implements RecordSink {
   #settings: SqsSettings;
   #closed = false;
   #logger = getLogger(["ua-harvest", "sqs"]);
+  // One send rate for every batch in flight: throttling on one slows all.
+  #delay: AdaptiveDelay;
 
   constructor(
     client: SQSClient,
@@ -409,6 +419,10 @@ class SqsSink implements RecordSink {
     this.#ownsClient = ownsClient;
     this.#queueUrl = queueUrl;
     this.#settings = settings;
+    this.#delay = createAdaptiveDelay({
+      minDelayMs: Math.max(1, settings.initialBackoffMs),
+      maxDelayMs: MAX_BACKOFF_MS,
+    });
     this.description = `sqs:${settings.queueName}`;
   }
 
@@ -525,6 +539,8 @@ class SqsSink implements RecordSink {
         undelivered.push(...pending.map((entry) => ({ entry, code, message })));
         return { undelivered, resent, requestFailure: state.stop.failure };
       }
+      if (this.#delay.currentMs > 0) await sleep(this.#delay.nextWaitMs());
+      let throttled = false;
       try {
         const output = await this.#client.send(
           new SendMessageBatchCommand({
@@ -534,6 +550,9 @@ class SqsSink implements RecordSink {
         );
         const result = classifySqsBatchResult(pending, output);
         undelivered.push(...result.rejected);
+        throttled = result.retry.some((f) => isSqsThrottling(f.code));
+        if (throttled) this.#delay.throttled();
+        else this.#delay.succeeded();
         if (result.retry.length === 0) return { undelivered, resent };
         pending = result.retry.map((f) => f.entry);
         lastFailures = result.retry;
@@ -554,6 +573,8 @@ class SqsSink implements RecordSink {
         }
         lastFailures = failures;
         requestFailure = failure;
+        throttled = isSqsThrottling(failure.code);
+        if (throttled) this.#delay.throttled();
       }
       if (attempt >= settings.maxAttempts) break;
       this.#logger.debug(
@@ -566,12 +587,16 @@ class SqsSink implements RecordSink {
         },
       );
       resent += pending.length;
-      await sleep(
-        sqsBackoffMs(attempt, {
-          initialBackoffMs: settings.initialBackoffMs,
-          maxBackoffMs: MAX_BACKOFF_MS,
-        }),
-      );
+      // Throttling waits through the adaptive delay at the top of the loop;
+      // other passing failures back off on their own.
+      if (!throttled) {
+        await sleep(
+          backoffDelay(attempt, {
+            initialBackoffMs: settings.initialBackoffMs,
+            maxBackoffMs: MAX_BACKOFF_MS,
+          }),
+        );
+      }
     }
     undelivered.push(...lastFailures);
     return {

@@ -19,7 +19,9 @@ const PASSWORD = "c0nfig-Pa55word-9f3e";
 
 /** The window the run announced, as UTC instants. */
 function announcedWindow(result: CliResult) {
-  const match = / (\S+Z) to (\S+Z) UTC/.exec(result.stderr);
+  const match = /Harvesting .*?(\d{4}-\d\d-\d\dT\S+Z) to (\S+Z)[),]/.exec(
+    result.stderr,
+  );
   assert.ok(match, `no window line in:\n${result.stderr}`);
   return {
     start: Temporal.Instant.from(match[1]!),

@@ -165,6 +165,56 @@ for (const [name, original] of Object.entries(ORIGINAL)) {
   });
 }
 
+Deno.test("every short flag that means something else in another command says so in --help", () => {
+  const commands = COMMANDS.filter(([name]) => name !== "load-episodes");
+  const spelled = (long: string | undefined) => long?.replaceAll("_", "-");
+  const meanings = new Map<string, Set<string>>(); // -e → --end, --es-host
+  const shorts = new Map<string, Set<string>>(); // --engage-host → -H, -E
+  for (const [, options] of commands) {
+    for (const { short, long } of options) {
+      if (!short || !long) continue;
+      meanings.set(
+        short,
+        (meanings.get(short) ?? new Set()).add(spelled(long)!),
+      );
+      shorts.set(
+        spelled(long)!,
+        (shorts.get(spelled(long)!) ?? new Set()).add(short),
+      );
+    }
+  }
+  let checked = 0;
+  for (const [name, options] of commands) {
+    for (const option of options) {
+      if (!option.short || !option.long) continue;
+      const others = [
+        ...[...meanings.get(option.short)!].filter((l) =>
+          l !== spelled(option.long)
+        ),
+        ...[...shorts.get(spelled(option.long)!)!].filter((s) =>
+          s !== option.short
+        ),
+      ];
+      if (others.length === 0) continue;
+      checked++;
+      const text = option.description.replaceAll("_", "-");
+      assert.match(
+        text,
+        /kept from the Python tool/,
+        `${name} ${option.flags}`,
+      );
+      for (const other of others) {
+        assert.ok(
+          text.includes(other),
+          `${name} ${option.flags} names ${other}: ${text}`,
+        );
+      }
+    }
+  }
+  // harvest -e, -i, -H; load_episodes -E, -e, -i; setup -e, -i.
+  assert.equal(checked, 8);
+});
+
 Deno.test("ua-harvest harvest --help documents the exit codes", async () => {
   const result = await run(["harvest", "--help"]);
   assert.equal(result.code, 0, result.stderr);

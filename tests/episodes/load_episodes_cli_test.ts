@@ -325,3 +325,45 @@ Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites
   // Every document is still the complete one.
   assert.deepEqual(es.documents("episodes"), complete);
 });
+
+Deno.test("CLI load_episodes logs the search variant once; OPENCAST_API=upstream sends no DCE parameter, so deleted episodes stay out", async () => {
+  await using sim = await startSim();
+  await using es = startElasticsearchFake();
+  const result = await runCli([
+    "load_episodes",
+    ...opencastArgs(sim.url),
+    "-e",
+    es.host,
+    "-c",
+    DAYS,
+  ], { env: { OPENCAST_API: "upstream" } });
+  assert.equal(result.code, 0, result.stderr);
+  const detected = result.stderr.split("\n").filter((line) =>
+    line.includes("Opencast search:")
+  );
+  assert.equal(detected.length, 1, result.stderr);
+  assert.match(detected[0]!, /Solr era/);
+  assert.match(detected[0]!, /not sent \(--opencast-api upstream\)/);
+  // The simulator (the DCE fork) lists deleted episodes only when asked to.
+  const live = sim.episodes().filter((episode) => !episode.deleted);
+  assert.ok(live.length < EPISODES, "the simulator deleted no episode");
+  assert.deepEqual(
+    [...es.documents("episodes").keys()].sort(),
+    live.map((episode) => episode.id).sort(),
+  );
+});
+
+Deno.test("CLI load_episodes refuses an unknown --opencast-api before any request", async () => {
+  await using sim = await startSim();
+  const result = await runCli([
+    "load_episodes",
+    ...opencastArgs(sim.url),
+    "-e",
+    "127.0.0.1:1",
+    "--opencast-api",
+    "solr",
+  ]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /opencast-api/);
+  assert.equal(sim.stats().requests, 0);
+});

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  type EpisodeWindowPage,
   type EpisodeWindowQuery,
   loadEpisodes,
   type LoadEpisodesOptions,
@@ -17,9 +18,11 @@ import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
 
 const NOW = new Date("2024-03-02T12:00:00Z");
 
+/** Episode `n`, created `n` hours before NOW: newest first by number. */
 function episode(n: number): Episode {
   return {
     id: `mp-${n}`,
+    dcCreated: new Date(NOW.getTime() - n * 3_600_000).toISOString(),
     title: `Lecture ${n}`,
     duration: 3600000,
     start: "2024-03-01T15:00:00Z",
@@ -63,6 +66,7 @@ function opencast(count: number, workflows: Record<string, Workflow[]> = {}) {
       return Promise.resolve({
         total: episodes.length,
         episodes: episodes.slice(query.offset, query.offset + query.limit),
+        newestFirstBy: "created" as const,
       });
     },
     fetchEpisode(id) {
@@ -245,7 +249,7 @@ Deno.test("loadEpisodes() indexes the rest and then fails naming a rejected docu
       elasticsearch: { host: fake.host },
       pageSize: 2,
       waitSeconds: 0,
-      retryBackoffMs: 1,
+      initialBackoffMs: 1,
       now: NOW,
     }),
     (error: unknown) =>
@@ -459,4 +463,151 @@ Deno.test("loadEpisodes() does not index a page whose lookups all finished once 
   );
   assert.equal(source.lookups.length, 2);
   assert.equal(fake.documents("episodes").size, 0);
+});
+
+/** A listing of given pages, recording the offsets asked for. */
+function listing(
+  pages: readonly Episode[][],
+  extra: Partial<EpisodeWindowPage> = {},
+) {
+  const offsets: number[] = [];
+  const total = pages.reduce((sum, page) => sum + page.length, 0);
+  let served = 0;
+  const listEpisodes = (query: EpisodeWindowQuery) => {
+    offsets.push(query.offset);
+    const page = pages[offsets.length - 1] ?? [];
+    served += page.length;
+    return Promise.resolve({
+      total,
+      episodes: page,
+      newestFirstBy: "created" as const,
+      ...extra,
+    });
+  };
+  return { listEpisodes, offsets, served: () => served };
+}
+
+function createdAt(id: string, hoursAgo: number, modifiedHoursAgo?: number) {
+  return {
+    id,
+    attachments: [],
+    dcCreated: new Date(NOW.getTime() - hoursAgo * 3_600_000).toISOString(),
+    ...(modifiedHoursAgo === undefined ? {} : {
+      modified: new Date(NOW.getTime() - modifiedHoursAgo * 3_600_000)
+        .toISOString(),
+    }),
+  };
+}
+
+const NO_WORKFLOWS = {
+  fetchEpisode: () => Promise.resolve(null),
+  lookupWorkflows: () => Promise.resolve([]),
+};
+
+Deno.test("loadEpisodes() keeps only the window from a newest-first listing and stops at the page past its start", async () => {
+  await using fake = startElasticsearchFake();
+  const source = listing([
+    // Created after the window end (scheduled), then inside it.
+    [createdAt("future", -2), createdAt("a", 1)],
+    [createdAt("b", 23), createdAt("old", 25)],
+    [createdAt("never-asked", 30)],
+  ]);
+  const summary = await loadEpisodes({
+    ...NO_WORKFLOWS,
+    listEpisodes: source.listEpisodes,
+    elasticsearch: { host: fake.host },
+    pageSize: 2,
+    waitSeconds: 0,
+    now: NOW,
+  });
+  assert.deepEqual(source.offsets, [0, 2]);
+  assert.deepEqual([...fake.documents("episodes").keys()], ["a", "b"]);
+  assert.equal(summary.searchPages, 2);
+  assert.equal(summary.outsideWindow, 2);
+});
+
+Deno.test("loadEpisodes() sorted by modification keeps by creation and stops once modification passes the window start", async () => {
+  await using fake = startElasticsearchFake();
+  const source = listing([
+    [createdAt("re-edited", 400, 1), createdAt("a", 2, 2)],
+    [createdAt("b", 20, 21), createdAt("c", 23, 30)],
+    [createdAt("never-asked", 40, 40)],
+  ], { newestFirstBy: "modified" });
+  await loadEpisodes({
+    ...NO_WORKFLOWS,
+    listEpisodes: source.listEpisodes,
+    elasticsearch: { host: fake.host },
+    pageSize: 2,
+    waitSeconds: 0,
+    now: NOW,
+  });
+  assert.deepEqual(source.offsets, [0, 2]);
+  assert.deepEqual([...fake.documents("episodes").keys()].sort(), [
+    "a",
+    "b",
+    "c",
+  ]);
+});
+
+Deno.test("loadEpisodes() reads every page when the listing is not newest first", async () => {
+  await using again = startElasticsearchFake();
+  // "c" is newer than "b" before it: the server ignored the sort, so
+  // "old" proves nothing about the pages after it.
+  const unsorted = listing([
+    [createdAt("a", 1), createdAt("b", 2)],
+    [createdAt("c", 0.5), createdAt("old", 30)],
+    [createdAt("d", 3)],
+  ]);
+  await loadEpisodes({
+    ...NO_WORKFLOWS,
+    listEpisodes: unsorted.listEpisodes,
+    elasticsearch: { host: again.host },
+    pageSize: 2,
+    waitSeconds: 0,
+    now: NOW,
+  });
+  assert.deepEqual(unsorted.offsets, [0, 2, 4]);
+  assert.deepEqual([...again.documents("episodes").keys()].sort(), [
+    "a",
+    "b",
+    "c",
+    "d",
+  ]);
+});
+
+Deno.test("loadEpisodes() pages until an empty page when the server gives no total", async () => {
+  await using fake = startElasticsearchFake();
+  const source = listing([
+    [createdAt("a", 1), createdAt("b", 2)],
+    [createdAt("c", 3)],
+  ], { total: undefined });
+  await loadEpisodes({
+    ...NO_WORKFLOWS,
+    listEpisodes: source.listEpisodes,
+    elasticsearch: { host: fake.host },
+    pageSize: 2,
+    waitSeconds: 0,
+    now: NOW,
+  });
+  assert.deepEqual(source.offsets, [0, 2, 3]);
+  assert.equal(fake.documents("episodes").size, 3);
+});
+
+Deno.test("loadEpisodes() keeps an undated episode only when the server applied the window", async () => {
+  const undated = { id: "undated", attachments: [] };
+  for (const windowApplied of [false, true]) {
+    await using fake = startElasticsearchFake();
+    const source = listing([[createdAt("a", 1), undated]], { windowApplied });
+    await loadEpisodes({
+      ...NO_WORKFLOWS,
+      listEpisodes: source.listEpisodes,
+      elasticsearch: { host: fake.host },
+      waitSeconds: 0,
+      now: NOW,
+    });
+    assert.deepEqual(
+      [...fake.documents("episodes").keys()].sort(),
+      windowApplied ? ["a", "undated"] : ["a"],
+    );
+  }
 });

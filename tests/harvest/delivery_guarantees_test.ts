@@ -231,6 +231,25 @@ Deno.test("harvest --dry-run sends and saves nothing and reports what a real run
   assert.equal(saved.timestamp.toString(), report[2]);
 });
 
+Deno.test("harvest --dry-run before the first run (no S3 bucket yet) reports as usual and creates nothing", async () => {
+  await using f = await openFixture({ actions: 80, spanSeconds: 60 });
+  assert.equal(f.s3.buckets.has(BUCKET), false);
+  const dry = await f.run(
+    f.harvestArgs("--queue-name", QUEUE, "-i", "5", "--dry-run"),
+    S3_CHECKPOINT,
+  );
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stderr, /S3 bucket harvest-state does not exist yet/);
+  assert.match(
+    dry.stderr,
+    /Dry run: would have sent 80 records to sqs:actions and moved the checkpoint to /,
+  );
+  assert.equal(f.s3.buckets.has(BUCKET), false, "no bucket created");
+  assert.equal(f.s3.requests.CreateBucket ?? 0, 0);
+  assert.equal(f.s3.requests.PutObject ?? 0, 0);
+  assert.equal(f.sqs.hasQueue(QUEUE), false, "no queue created");
+});
+
 Deno.test("harvest --dry-run with a local checkpoint creates no state file", async () => {
   await using f = await openFixture({ actions: 50, spanSeconds: 60 });
   const stateFile = join(f.dir, "state.json");

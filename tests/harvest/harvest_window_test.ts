@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ActionRecord } from "../../src/harvest/action_record.ts";
+import type { ActionRecord } from "../../src/record/action_record.ts";
 import type { ActionPage, UserAction } from "../../src/opencast/types.ts";
 import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
 import {

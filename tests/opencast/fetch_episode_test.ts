@@ -35,3 +35,15 @@ Deno.test("fetchEpisode() resolves null when nothing (or another episode) matche
   assert.equal(await fetchEpisode(client, "mp-1"), null);
   assert.equal(await fetchEpisode(client, "mp-1"), null);
 });
+
+Deno.test("fetchEpisode() leaves includeDeleted out when told, and reads the OC 16 format", async () => {
+  const fake = fakeFetch(() =>
+    json({ total: 1, result: [{ mediapackage: { id: "mp-1" }, dc: {} }] })
+  );
+  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
+
+  const episode = await fetchEpisode(client, "mp-1", { includeDeleted: false });
+
+  assert.equal(episode?.id, "mp-1");
+  assert.equal(fake.requests[0]!.url.search, "?id=mp-1&limit=1");
+});

@@ -90,3 +90,46 @@ Deno.test("fetchWorkflows() reports the replacement endpoint when the host is no
       error.message.includes("is it an admin node?"),
   );
 });
+
+Deno.test("fetchWorkflows() lookups started together pay one 404 between them", async () => {
+  const fake = fakeFetch(async (request) => {
+    // The 404 comes late, so the other lookups start while it is pending.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return request.url.pathname === "/workflow/instances.json"
+      ? new Response("", { status: 404 })
+      : json({ workflows: "" });
+  });
+  const client = new OpencastClient({ host: "admin", fetch: fake.fetch });
+
+  const results = await Promise.all(
+    ["a", "b", "c", "d"].map((id) =>
+      fetchWorkflows(client, { mediapackageId: id })
+    ),
+  );
+
+  assert.deepEqual(results, [[], [], [], []]);
+  const paths = fake.requests.map((request) => request.url.pathname);
+  assert.equal(paths.filter((p) => p === "/workflow/instances.json").length, 1);
+  assert.deepEqual(
+    paths.filter((p) => p !== "/workflow/instances.json").sort(),
+    ["a", "b", "c", "d"].map((id) =>
+      `/workflow/mediaPackage/${id}/instances.json`
+    ),
+  );
+});
+
+Deno.test("fetchWorkflows() decides nothing from a failure other than 404", async () => {
+  const fake = fakeFetch((_request, index) =>
+    index === 0
+      ? new Response("bad request", { status: 400 })
+      : json({ workflows: { totalCount: 0 } })
+  );
+  const client = new OpencastClient({ host: "admin", fetch: fake.fetch });
+
+  await assert.rejects(fetchWorkflows(client, { mediapackageId: MP_ID }));
+  assert.deepEqual(await fetchWorkflows(client, { mediapackageId: MP_ID }), []);
+  assert.deepEqual(
+    fake.requests.map((request) => request.url.pathname),
+    ["/workflow/instances.json", "/workflow/instances.json"],
+  );
+});

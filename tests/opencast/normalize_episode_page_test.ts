@@ -14,6 +14,7 @@ Deno.test("normalizeEpisodePage() reads Solr-era pages with one, several or no r
   assert.deepEqual(one, {
     total: 1,
     episodes: [{ id: "mp-1", attachments: [] }],
+    format: "solr",
   });
   const two = normalizeEpisodePage({
     "search-results": {
@@ -24,7 +25,7 @@ Deno.test("normalizeEpisodePage() reads Solr-era pages with one, several or no r
   assert.deepEqual(two.episodes.map((episode) => episode.id), ["mp-1", "mp-2"]);
   assert.deepEqual(
     normalizeEpisodePage({ "search-results": { total: "0", limit: "0" } }),
-    { total: 0, episodes: [] },
+    { total: 0, episodes: [], format: "solr" },
   );
 });
 
@@ -38,7 +39,15 @@ Deno.test("normalizeEpisodePage() reads the OC 16 page without a wrapper", () =>
   assert.deepEqual(page, {
     total: 1,
     episodes: [{ id: "mp-9", series: "42", attachments: [] }],
+    format: "opensearch",
   });
+});
+
+Deno.test("normalizeEpisodePage() leaves the total unknown when the server gives none", () => {
+  const page = normalizeEpisodePage({ limit: 2, result: [{ id: "mp-1" }] });
+  assert.equal(page.total, undefined);
+  assert.equal(page.format, "opensearch");
+  assert.equal(page.episodes.length, 1);
 });
 
 Deno.test("normalizeEpisodePage() throws ApiContractError for an unknown shape", () => {

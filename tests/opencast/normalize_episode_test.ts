@@ -110,6 +110,7 @@ Deno.test("normalizeEpisode() reads the OC 16 shape: dc lists, doubles, series f
     seriesTitle: "CSCI E-119 Data Structures",
     series: "20160112345",
     dcCreated: "2016-10-21T17:30:00Z",
+    modified: "2024-03-02T10:11:12.345Z",
     attachments: [EXPECTED.attachments[0]],
   });
 });

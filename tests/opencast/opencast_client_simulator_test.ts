@@ -169,8 +169,8 @@ Deno.test("CLI: harvest against `simulate --port 0 --actions 5000` exits 3 with 
           USER,
           "-p",
           password,
-          "--server-timezone",
-          "America/New_York",
+          // No zone on either side: both default to this machine's, as in
+          // the README walk-through.
           "--output",
           "-",
           "--interval",

@@ -3,7 +3,7 @@ import { OpencastClient } from "../../src/opencast/opencast_client.ts";
 import { searchEpisodes } from "../../src/opencast/search_episodes.ts";
 import { fakeFetch, json } from "./_fake_opencast.ts";
 
-Deno.test("searchEpisodes() sends the DCE date filters, sort and an explicit limit", async () => {
+Deno.test("searchEpisodes() asks the Solr era newest created first, with the DCE window when given", async () => {
   const fake = fakeFetch(() =>
     json({
       "search-results": {
@@ -16,19 +16,56 @@ Deno.test("searchEpisodes() sends the DCE date filters, sort and an explicit lim
 
   const page = await searchEpisodes(client, {
     createdFrom: "2024-03-01T00:00:00Z",
+    createdTo: "2024-03-02T00:00:00Z",
+    includeDeleted: true,
     limit: 2,
     offset: 0,
   });
 
   assert.equal(page.total, 3);
+  assert.equal(page.format, "solr");
   assert.deepEqual(page.episodes.map((episode) => episode.id), [
     "mp-1",
     "mp-2",
   ]);
   assert.equal(
     fake.requests[0]!.url.search,
-    "?includeDeleted=true&sort=DATE_CREATED&createdFrom=2024-03-01T00%3A00%3A00Z&limit=2&offset=0",
+    "?includeDeleted=true&sort=DATE_CREATED_DESC&createdFrom=2024-03-01T00%3A00%3A00Z&createdTo=2024-03-02T00%3A00%3A00Z&limit=2&offset=0",
   );
+});
+
+Deno.test("searchEpisodes() sends no DCE parameter unless asked", async () => {
+  const fake = fakeFetch(() => json({ "search-results": { total: 0 } }));
+  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
+
+  await searchEpisodes(client, { limit: 100, offset: 200 });
+
+  assert.equal(
+    fake.requests[0]!.url.search,
+    "?sort=DATE_CREATED_DESC&limit=100&offset=200",
+  );
+});
+
+Deno.test("searchEpisodes() asks OC 16+ by modification, at most 250, without DCE parameters", async () => {
+  const fake = fakeFetch(() =>
+    json({ offset: 0, total: 1, limit: 250, result: [{ id: "mp-1" }] })
+  );
+  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
+
+  const page = await searchEpisodes(client, {
+    format: "opensearch",
+    createdFrom: "2024-03-01T00:00:00Z",
+    includeDeleted: true,
+    limit: 1000,
+    offset: 500,
+  });
+
+  assert.equal(page.format, "opensearch");
+  const params = fake.requests[0]!.url.searchParams;
+  assert.equal(params.get("sort"), "modified desc");
+  assert.equal(params.get("limit"), "250");
+  assert.equal(params.get("offset"), "500");
+  assert.deepEqual([...params.keys()].sort(), ["limit", "offset", "sort"]);
 });
 
 Deno.test("searchEpisodes() rejects a date that is not ISO UTC before any request", async () => {

@@ -36,7 +36,7 @@ Deno.test("toJettisonJson() drops the key of an empty list and writes an empty e
 Deno.test("toJettisonJson() keeps attributes as strings unless told to coerce them", () => {
   const root = element("r", { count: 20, ok: true, name: "x" }, []);
   assert.deepEqual(jettisonValue(root), { count: "20", ok: "true", name: "x" });
-  assert.deepEqual(jettisonValue(root, { coerceAttributes: true }), {
+  assert.deepEqual(jettisonValue(root, { typing: "coerced" }), {
     count: 20,
     ok: true,
     name: "x",

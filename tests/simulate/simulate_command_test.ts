@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/errors.ts";
 import { runSimulate } from "../../src/simulate/simulate_command.ts";
+import { cliCommand, runCli } from "../support/run_cli.ts";
 
 const COMMAND_URL =
   new URL("../../src/simulate/simulate_command.ts", import.meta.url).href;
@@ -60,4 +61,49 @@ Deno.test("runSimulate() rejects a negative arrival rate before starting", async
     runSimulate({ port: 0, arrivalsPerSecond: -1 }),
     ConfigError,
   );
+});
+
+Deno.test("CLI simulate passes --flavor, --day-seconds, --order, --no-usertracking and the machine's zone through", async () => {
+  const child = cliCommand([
+    "simulate",
+    "--port",
+    "0",
+    "--actions",
+    "50",
+    "--flavor",
+    "oc16",
+    "--day-seconds",
+    "30.5",
+    "--order",
+    "created",
+    "--no-usertracking",
+  ], { env: { TZ: "Asia/Tokyo" } }).spawn();
+  try {
+    const line = await firstLine(child.stdout);
+    const url = /(http:\/\/\S+)$/.exec(line)?.[1];
+    assert.ok(url, `unexpected first line: ${line}`);
+    const components = await (await fetch(`${url}/info/components.json`))
+      .json();
+    assert.match(components.version, /^16\./);
+    const actions = await fetch(`${url}/usertracking/actions.json`);
+    await actions.body?.cancel();
+    assert.equal(actions.status, 404);
+    const search = await (await fetch(`${url}/search/episode.json`)).json();
+    assert.ok(Array.isArray(search.result));
+    // The episodes' dates are written in the server zone: the machine's.
+    const offsets = (await (await fetch(`${url}/_sim/actions`)).json())
+      .map((a: { createdText: string }) => a.createdText.slice(-6));
+    assert.ok(offsets.every((offset: string) => offset === "+09:00"));
+  } finally {
+    child.kill("SIGTERM");
+    await child.stderr.cancel();
+  }
+  await child.status;
+});
+
+Deno.test("CLI simulate rejects an unknown --flavor with one line and exit 2", async () => {
+  const result = await runCli(["simulate", "--flavor", "oc99"]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /--flavor/);
+  assert.match(result.stderr, /dce/);
 });

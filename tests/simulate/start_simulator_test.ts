@@ -492,11 +492,15 @@ Deno.test("Simulator.stats() counts requests per endpoint and episode until rese
   await status(`${sim.url}/usertracking/actions.json?offset=10`);
   await status(`${sim.url}/search/episode.json?id=${id}`);
   await status(`${sim.url}/search/episode.json?id=${id}`);
+  await status(`${sim.url}/usertracking/actions.json?day=20161021`);
+  await status(`${sim.url}/usertracking/action/${sim.actions()[0]!.id}.json`);
   await status(`${sim.url}/workflow/instances.json?mp=${id}`);
   await status(`${sim.url}/info/components.json`);
   assert.deepEqual(sim.stats(), {
-    requests: 6,
-    actionRequests: 2,
+    requests: 8,
+    actionRequests: 3,
+    dayRequests: 1,
+    actionByIdRequests: 1,
     episodeRequests: 2,
     workflowRequests: 1,
     unauthorized: 0,

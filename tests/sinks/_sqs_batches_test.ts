@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ActionRecord } from "../../src/harvest/action_record.ts";
+import type { ActionRecord } from "../../src/record/action_record.ts";
 import { DeliveryError } from "../../src/errors.ts";
 import {
   buildSqsEntries,

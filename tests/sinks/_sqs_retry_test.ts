@@ -3,7 +3,7 @@ import type { SqsEntry } from "../../src/sinks/_sqs_batches.ts";
 import {
   classifySqsBatchResult,
   classifySqsRequestError,
-  sqsBackoffMs,
+  isSqsThrottling,
 } from "../../src/sinks/_sqs_retry.ts";
 
 function entries(...ids: number[]): SqsEntry[] {
@@ -134,16 +134,13 @@ Deno.test("classifySqsRequestError() gives up at once on credentials and refused
   ]);
 });
 
-Deno.test("sqsBackoffMs() doubles up to the cap with bounded jitter", () => {
-  assert.equal(sqsBackoffMs(1, { initialBackoffMs: 100, random: 0 }), 50);
-  assert.equal(
-    sqsBackoffMs(1, { initialBackoffMs: 100, random: 0.999999 }),
-    100,
-  );
-  assert.equal(sqsBackoffMs(3, { initialBackoffMs: 100, random: 0 }), 200);
-  assert.equal(
-    sqsBackoffMs(30, { initialBackoffMs: 100, maxBackoffMs: 1000, random: 1 }),
-    1000,
-  );
-  assert.equal(sqsBackoffMs(4, { initialBackoffMs: 0, random: 0.5 }), 0);
+Deno.test("isSqsThrottling() tells throttling from passing faults", () => {
+  for (
+    const code of ["RequestThrottled", "ThrottlingException", "KmsThrottled"]
+  ) {
+    assert.equal(isSqsThrottling(code), true, code);
+  }
+  for (const code of ["InternalError", "ServiceUnavailable", "Missing"]) {
+    assert.equal(isSqsThrottling(code), false, code);
+  }
 });

@@ -6,7 +6,7 @@ import {
   DeliveryError,
   UnreachableError,
 } from "../../src/errors.ts";
-import type { ActionRecord } from "../../src/harvest/action_record.ts";
+import type { ActionRecord } from "../../src/record/action_record.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
 
 function record(actionId: number, timestamp: string): ActionRecord {
@@ -38,7 +38,7 @@ const PAGE = [
   record(4, "2017-12-31T23:30:00+00:00"),
 ];
 
-const FAST = { retryBackoffMs: 1 };
+const FAST = { initialBackoffMs: 1 };
 
 Deno.test("createElasticsearchSink() indexes every record once into the daily index of its UTC date", async () => {
   await using fake = startElasticsearchFake();
@@ -124,7 +124,7 @@ Deno.test("createElasticsearchSink() fails the page when 429 outlasts the retrie
   await using fake = startElasticsearchFake({ tooManyRequests: { "1": 10 } });
   await using sink = await createElasticsearchSink({
     elasticsearch: { host: fake.host },
-    maxRetries: 2,
+    maxAttempts: 3,
     ...FAST,
   });
   await assert.rejects(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openFileSink } from "../../src/sinks/file_sink.ts";
-import type { ActionRecord } from "../../src/harvest/action_record.ts";
+import type { ActionRecord } from "../../src/record/action_record.ts";
 
 function record(id: number): ActionRecord {
   return {

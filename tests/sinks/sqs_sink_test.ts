@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { ActionRecord } from "../../src/harvest/action_record.ts";
+import type { ActionRecord } from "../../src/record/action_record.ts";
 import {
   AuthenticationError,
   ConfigError,

@@ -1,14 +1,29 @@
 /**
- * Runs the CLI as a subprocess with exactly the permission set the compiled
- * binary gets (`-P`, from deno.json), so a missing permission fails a test
- * instead of a production run.
+ * Runs the CLI as a subprocess exactly as `deno task ua-harvest` runs it from
+ * source, with the permission set the compiled binary gets (`-P`, from
+ * deno.json), so a missing permission fails a test instead of a production
+ * run.
  *
  * @module
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import denoJson from "../../deno.json" with { type: "json" };
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The `deno` flags of the `ua-harvest` task, e.g. `["run", "--quiet", "-P", "--no-prompt"]`. */
+const TASK_FLAGS = taskFlags(denoJson.tasks["ua-harvest"].command);
+
+function taskFlags(command: string): string[] {
+  const words = command.trim().split(/\s+/);
+  if (words[0] !== "deno" || words[1] !== "run" || words.at(-1) !== "main.ts") {
+    throw new Error(
+      `The ua-harvest task must read "deno run <flags> main.ts" for the tests to run it: current value is "${command}"`,
+    );
+  }
+  return words.slice(1, -1);
+}
 
 /** What a CLI run produced. */
 export interface CliResult {
@@ -23,20 +38,32 @@ export interface RunCliOptions {
   readonly env?: Record<string, string>;
   /** Working directory (where `.env` is looked for). @default a fresh temp dir */
   readonly cwd?: string;
+  /**
+   * Runs under a pseudo-terminal (util-linux `script`), so stdout and stderr
+   * are terminals and arrive merged in `stdout`, as a person sees them.
+   *
+   * @default {false}
+   */
+  readonly terminal?: boolean;
 }
 
-/** The `deno` arguments that run `main.ts` with the binary's permission set. */
+/**
+ * The `deno` arguments that run `main.ts` as the `ua-harvest` task does (the
+ * binary's permission set), from any working directory.
+ */
 export function cliArgs(args: readonly string[]): string[] {
   return [
-    "run",
-    "--quiet",
-    "-P",
-    "--no-prompt",
+    ...TASK_FLAGS,
     "--config",
     join(ROOT, "deno.json"),
     join(ROOT, "main.ts"),
     ...args,
   ];
+}
+
+/** Quotes a word for `sh`. */
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /** The command line that runs `main.ts` like the binary. */
@@ -47,8 +74,13 @@ export function cliCommand(
   const home = Deno.env.get("HOME") ?? "/root";
   const denoDir = Deno.env.get("DENO_DIR") ??
     join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno");
-  return new Deno.Command(Deno.execPath(), {
-    args: cliArgs(args),
+  const command = [Deno.execPath(), ...cliArgs(args)];
+  // script -e: its exit code is the command's; -f: flush as output arrives.
+  const [program, ...programArgs] = options.terminal
+    ? ["script", "-qefc", command.map(shellQuote).join(" "), "/dev/null"]
+    : command;
+  return new Deno.Command(program!, {
+    args: programArgs,
     cwd: options.cwd ?? Deno.makeTempDirSync({ prefix: "ua-harvest-cli-" }),
     clearEnv: true,
     env: {

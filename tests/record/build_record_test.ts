@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ApiContractError } from "../../src/errors.ts";
-import { buildRecord } from "../../src/harvest/build_record.ts";
-import { buildEpisodeFields } from "../../src/harvest/episode_fields.ts";
+import { buildRecord } from "../../src/record/build_record.ts";
+import { buildEpisodeFields } from "../../src/record/episode_fields.ts";
 import type { Episode, UserAction } from "../../src/opencast/types.ts";
 
 function action(overrides: Partial<UserAction> = {}): UserAction {

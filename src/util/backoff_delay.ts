@@ -1,5 +1,6 @@
 /**
- * The pure backoff calculation the Opencast client retries with.
+ * The one backoff formula every retry in the tool uses (Opencast, S3, SQS,
+ * Elasticsearch): exponential growth with full jitter.
  *
  * @module
  */

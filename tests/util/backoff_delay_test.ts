@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { backoffDelay } from "../../src/opencast/backoff.ts";
+import { backoffDelay } from "../../src/util/backoff_delay.ts";
 
 Deno.test("backoffDelay() doubles the ceiling on every retry", () => {
   const options = { initialBackoffMs: 500, random: () => 0.5 };

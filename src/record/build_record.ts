@@ -36,15 +36,15 @@ export function buildRecord(
   action: UserAction,
   episode: Episode | null,
 ): ActionRecord {
-  const created = parseOffsetTimestamp(action.created);
-  if (created === null) {
-    throw new ApiContractError(
-      `Action ${action.id} has an unreadable created time '${action.created}': expected ISO 8601 with an offset`,
-    );
-  }
-  const record: Record<string, unknown> = {
+  const timestamp = utcTimestamp(action);
+  const chain = action.userIp === null
+    ? []
+    : action.userIp.split(",").map((entry) => entry.trim());
+  // Typed as the contract, not cast to it: a missing or misspelt field is a
+  // compile error.
+  const record: ActionRecord = {
     action_id: action.id,
-    timestamp: formatUtcOffset(created),
+    timestamp,
     mpid: action.mediapackageId,
     session_id: action.sessionId,
     huid: action.userId,
@@ -58,15 +58,41 @@ export function buildRecord(
         ? action.isPlaying
         : action.isPlaying > 0,
     },
+    ip: chain[0] ?? null,
+    ...proxyFields(chain.slice(1)),
+    is_live: action.isPlaying === 2 ? 1 : 0,
+    episode: buildEpisodeFields(episode),
   };
-  const chain = action.userIp === null
-    ? []
-    : action.userIp.split(",").map((entry) => entry.trim());
-  record.ip = chain[0] ?? null;
-  chain.slice(1).forEach((proxy, index) => {
-    record[`proxy${index + 1}`] = proxy;
+  return record;
+}
+
+// Most actions share their `created` second with the action before them:
+// parsing it once per second, not once per action, saves a Temporal object
+// and a format per action (a tenth of the per-action CPU).
+let lastCreated: string | undefined;
+let lastTimestamp = "";
+
+/** `created` in UTC with `+00:00`, remembered for the next action of the same second. */
+function utcTimestamp(action: UserAction): string {
+  if (action.created === lastCreated) return lastTimestamp;
+  const created = parseOffsetTimestamp(action.created);
+  if (created === null) {
+    throw new ApiContractError(
+      `Action ${action.id} has an unreadable created time '${action.created}': expected ISO 8601 with an offset`,
+    );
+  }
+  lastTimestamp = formatUtcOffset(created);
+  lastCreated = action.created;
+  return lastTimestamp;
+}
+
+/** `proxy1`, `proxy2`, … for the rest of the `X-Forwarded-For` chain. */
+function proxyFields(
+  proxies: readonly string[],
+): Record<`proxy${number}`, string> {
+  const fields: Record<`proxy${number}`, string> = {};
+  proxies.forEach((proxy, index) => {
+    fields[`proxy${index + 1}`] = proxy;
   });
-  record.is_live = action.isPlaying === 2 ? 1 : 0;
-  record.episode = buildEpisodeFields(episode);
-  return record as unknown as ActionRecord;
+  return fields;
 }

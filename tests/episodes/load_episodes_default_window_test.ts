@@ -1,0 +1,36 @@
+/**
+ * Issue 13 item 6: the README walk-through, `simulate` then `load_episodes`
+ * with its default `-c 1`, indexes episodes, because the simulator's default
+ * data has episodes created within the last day.
+ */
+import assert from "node:assert/strict";
+import { startSimulator } from "../../src/simulate/start_simulator.ts";
+import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
+import { runCli } from "../support/run_cli.ts";
+
+Deno.test("CLI load_episodes with the default -c 1 against a default simulator indexes the episodes of the last day", async () => {
+  await using sim = await startSimulator({ port: 0, quiet: true });
+  await using es = startElasticsearchFake();
+  const result = await runCli([
+    "load_episodes",
+    "-E",
+    sim.url,
+    "-A",
+    sim.url,
+    "-e",
+    es.host,
+    "-w",
+    "0",
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const now = Temporal.Now.instant();
+  const dayAgo = now.subtract({ hours: 24 });
+  const recent = sim.episodes().filter((e) =>
+    Temporal.Instant.compare(e.created, dayAgo) >= 0
+  );
+  assert.ok(recent.length > 0, "no episode of the last day");
+  assert.deepEqual(
+    [...es.documents("episodes").keys()].sort(),
+    recent.map((e) => e.id).sort(),
+  );
+});
