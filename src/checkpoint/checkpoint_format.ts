@@ -12,6 +12,11 @@
  * the checkpoint also records how long the output file was when it was saved
  * (`"output":{"path":"/data/actions.jsonl","size":123456}`), so a run can cut
  * off a page that was written but never checkpointed (a crash in between).
+ * Against upstream Opencast, which pages one server day at a time, it also
+ * records how far into the current day the harvest read
+ * (`"cursor":{"day":"20261204","offset":12345,"id":987654}`), so the next run
+ * resumes there instead of re-reading the day; it is only a saving, never
+ * needed for correctness (issue 8).
  *
  * @module
  */
@@ -39,6 +44,21 @@ export interface Checkpoint {
    * other outputs and in checkpoints written before this field existed.
    */
   readonly output?: OutputPosition;
+  /**
+   * Upstream Opencast only: how far into one server day the harvest read;
+   * absent for the DCE fork and in older checkpoints.
+   */
+  readonly cursor?: DayCursor;
+}
+
+/** Where paging of one server day stopped (upstream `day` queries). */
+export interface DayCursor {
+  /** The server day, `YYYYMMDD`. */
+  readonly day: string;
+  /** The row offset of the first row not yet consumed (at least 1). */
+  readonly offset: number;
+  /** The id of the last consumed row (at `offset - 1`), to verify the offset still holds. */
+  readonly id: number;
 }
 
 /** The length of an output file that matches a checkpoint. */
@@ -139,6 +159,14 @@ export function parseCheckpoint(
       }`,
     );
   }
+  const cursor = record.cursor;
+  if (cursor !== undefined && !isDayCursor(cursor)) {
+    return fail(
+      `'cursor' must be {"day": "YYYYMMDD", "offset": rows, "id": integer}, found ${
+        excerpt(JSON.stringify(cursor))
+      }`,
+    );
+  }
   return {
     timestamp: timestamp.round({
       smallestUnit: "second",
@@ -148,7 +176,18 @@ export function parseCheckpoint(
     ...(output === undefined
       ? {}
       : { output: { path: output.path, size: output.size } }),
+    ...(cursor === undefined
+      ? {}
+      : { cursor: { day: cursor.day, offset: cursor.offset, id: cursor.id } }),
   };
+}
+
+function isDayCursor(value: unknown): value is DayCursor {
+  if (typeof value !== "object" || value === null) return false;
+  const { day, offset, id } = value as Record<string, unknown>;
+  return typeof day === "string" && /^\d{8}$/.test(day) &&
+    typeof offset === "number" && Number.isSafeInteger(offset) &&
+    offset >= 1 && typeof id === "number" && Number.isSafeInteger(id);
 }
 
 function isOutputPosition(value: unknown): value is OutputPosition {
@@ -177,6 +216,13 @@ export function serializeCheckpoint(
     ids: [...new Set(checkpoint.ids)].sort((a, b) => a - b),
     ...(checkpoint.output === undefined ? {} : {
       output: { path: checkpoint.output.path, size: checkpoint.output.size },
+    }),
+    ...(checkpoint.cursor === undefined ? {} : {
+      cursor: {
+        day: checkpoint.cursor.day,
+        offset: checkpoint.cursor.offset,
+        id: checkpoint.cursor.id,
+      },
     }),
   });
 }

@@ -25,6 +25,7 @@ import {
   logLevelOption,
   metricsFileOption,
   metricsPushOption,
+  opencastApiOption,
   opencastAuthOption,
   opencastMaxAttemptsOption,
   opencastPasswordOption,
@@ -61,6 +62,7 @@ Exit codes:
   6    the window is longer than MAX_START_END_SPAN (see --catch-up)
   7    some records were not accepted downstream (the checkpoint did not move past them)
   8    another harvest holds the lock, or this run lost it (nothing more was sent or saved)
+  9    the engage node has no usertracking (plugin off, or removed from this Opencast)
   10   writing the output failed (stdout closed, broken pipe, disk full); the checkpoint covers what was written
   130  stopped by SIGINT, 143 stopped by SIGTERM (the checkpoint was saved)
 
@@ -92,6 +94,7 @@ export function harvestCommand(context: CommandContext) {
       ),
     )
     .addOption(waitOption())
+    .addOption(opencastApiOption())
     .addOption(
       new Option(
         "-H, --engage_host <host>",
@@ -357,6 +360,7 @@ export function harvestSettings(
     },
     lockFile,
     progress: options.progress ?? Deno.stderr.isTerminal(),
+    opencastApi: options.opencastApi,
   };
 
   function outputSettings(

@@ -101,4 +101,9 @@ export interface HarvestSettings {
   /** The file lock used when Redis is not configured (beside the state file). */
   readonly lockFile: string;
   readonly progress: boolean;
+  /**
+   * Which usertracking API the engage node speaks: `auto` detects it at the
+   * start of the run (one request).
+   */
+  readonly opencastApi: "auto" | "dce" | "upstream";
 }

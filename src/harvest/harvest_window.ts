@@ -1,13 +1,14 @@
 import { getLogger } from "@logtape/logtape";
 import type { ActionPage, UserAction } from "../opencast/types.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
-import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
+import type { Checkpoint, DayCursor } from "../checkpoint/checkpoint_format.ts";
 import {
   advanceCheckpoint,
   checkpointAtWindowEnd,
 } from "../checkpoint/advance_checkpoint.ts";
-import { formatCompactTimestamp } from "../opencast/opencast_time.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
+import { dceWindowParameters } from "./dce_window_parameters.ts";
+import { createdOffsetMismatch } from "./created_offset_mismatch.ts";
 import { buildRecord } from "../record/build_record.ts";
 import { sleep } from "../util/sleep.ts";
 
@@ -19,6 +20,26 @@ export interface PageQuery {
   readonly end: string;
   readonly limit: number;
   readonly offset: number;
+}
+
+/**
+ * Candidate actions from the server: a page of a list query, or the answers
+ * to id probes. Whatever it holds, only actions created within the window are
+ * delivered.
+ */
+export interface SourceBatch {
+  readonly actions: readonly UserAction[];
+  /** List pages fetched for this batch. */
+  readonly pages: number;
+  /** Single actions asked for by id for this batch. */
+  readonly probes: number;
+  /** The server's count of what the query matches, when this is its first page. */
+  readonly total?: number;
+  /**
+   * Where upstream day paging stands once this batch is delivered: `null`
+   * clears it; absent leaves it as it was.
+   */
+  readonly cursor?: DayCursor | null;
 }
 
 /** Progress after each page, for the live progress line. */
@@ -38,9 +59,21 @@ export interface HarvestWindowOptions {
   readonly zone: string;
   /** Actions per page. */
   readonly batchSize: number;
-  /** Pause between page requests, ms. @default 0 */
+  /** Pause between page requests (batches), ms. @default 0 */
   readonly waitMs?: number;
-  readonly fetchPage: (query: PageQuery) => Promise<ActionPage>;
+  /**
+   * Fetches one page of a DCE `start`/`end` window (used when `batches` is
+   * not given).
+   */
+  readonly fetchPage?: (query: PageQuery) => Promise<ActionPage>;
+  /**
+   * The candidate actions of the window, batch by batch (the upstream
+   * strategy); pulled one batch at a time, after the previous is delivered.
+   * @default {DCE pages from `fetchPage`}
+   */
+  readonly batches?: AsyncIterable<SourceBatch>;
+  /** Told when `created` carries another offset than `zone` gives at that instant. */
+  readonly onOffsetMismatch?: (serverOffset: string, created: string) => void;
   readonly lookup: EpisodeLookup;
   readonly sink: RecordSink;
   /** The checkpoint before this window. */
@@ -60,8 +93,10 @@ export interface HarvestWindowOptions {
 export interface WindowResult {
   readonly checkpoint: Checkpoint | null;
   readonly pages: number;
+  /** Single actions asked for by id. */
+  readonly probes: number;
   readonly delivered: number;
-  /** Actions left out because they had been delivered already. */
+  /** Actions left out because they had been delivered already, or lie outside the window. */
   readonly skipped: number;
   /** The server's count of actions in the window (first page). */
   readonly total: number;
@@ -72,116 +107,184 @@ export interface WindowResult {
 const logger = getLogger(["ua-harvest", "harvest"]);
 
 /**
- * Harvests one window page by page: fetch, enrich, deliver, then move the
- * checkpoint past the page. A page is delivered whole or not at all as far as
- * the checkpoint is concerned, so a crash repeats at most the page in flight.
- * Paging stops at the first page shorter than the limit (no extra request).
+ * Harvests one window batch by batch: fetch, keep only what was created in
+ * the window and not delivered yet, enrich, deliver, then move the checkpoint
+ * past the batch. A batch is delivered whole or not at all as far as the
+ * checkpoint is concerned, so a crash repeats at most the batch in flight.
+ * DCE paging stops at the first page shorter than the limit (no extra
+ * request).
  */
 export async function harvestWindow(
   options: HarvestWindowOptions,
 ): Promise<WindowResult> {
-  const {
-    zone,
-    batchSize,
-    waitMs = 0,
-    fetchPage,
-    lookup,
-    sink,
-    saveCheckpoint,
-    signal,
-  } = options;
-  const start = formatCompactTimestamp(options.start, zone);
-  const end = formatCompactTimestamp(options.end, zone);
+  const { waitMs = 0, lookup, sink, saveCheckpoint, signal } = options;
+  // The window as the API has it: whole seconds from the start second on
+  // (`created` has whole seconds; a --start with a fraction still includes
+  // its second, as the DCE parameters always did).
+  const startMs = Math.floor(options.start.epochMilliseconds / 1000) * 1000;
+  const endMs = options.end.epochMilliseconds;
+  const source = options.batches ?? dcePages(options);
+  const iterator = source[Symbol.asyncIterator]();
   let checkpoint = options.checkpoint;
+  let batches = 0;
   let pages = 0;
+  let probes = 0;
   let delivered = 0;
   let skipped = 0;
   let total = 0;
-  // Saving after each page is safe only while pages come in `created` order
-  // (as the DCE fork returns them): a later page holding older actions would
-  // sit behind a checkpoint already saved. Once that is seen, save only at
-  // the end of the window.
+  // Saving after each batch is safe only while batches come in `created`
+  // order: a later batch holding older actions would sit behind a checkpoint
+  // already saved. Once that is seen, save only at the end of the window.
   let ordered = true;
   let newestSecond = -Infinity;
   let saved = checkpoint;
-  for (let offset = 0;; offset += batchSize) {
-    if (signal?.aborted) {
-      return { checkpoint, pages, delivered, skipped, total, stopped: true };
-    }
-    if (pages > 0 && waitMs > 0) {
-      await sleep(waitMs, { signal });
-      // A signal during the pause: the page before it was the one in flight.
-      if (signal?.aborted) {
-        return { checkpoint, pages, delivered, skipped, total, stopped: true };
+  let cursor = checkpoint?.cursor;
+  const result = (stopped: boolean): WindowResult => ({
+    checkpoint,
+    pages,
+    probes,
+    delivered,
+    skipped,
+    total,
+    stopped,
+  });
+  try {
+    for (;;) {
+      if (signal?.aborted) return result(true);
+      if (batches > 0 && waitMs > 0) {
+        await sleep(waitMs, { signal });
+        // A signal during the pause: the batch before it was the one in flight.
+        if (signal?.aborted) return result(true);
       }
-    }
-    const page = await fetchPage({ start, end, limit: batchSize, offset });
-    pages++;
-    if (pages === 1) total = page.total;
-    const seen = new Set<number>();
-    const fresh = page.actions.filter((action) => {
-      if (
-        options.skipIds.has(action.id) || options.deliveredIds.has(action.id)
-      ) return false;
-      if (seen.has(action.id)) return false;
-      seen.add(action.id);
-      return true;
-    });
-    skipped += page.actions.length - fresh.length;
-    if (fresh.length > 0) {
-      const seconds = fresh.map((action) =>
-        Math.floor(Date.parse(action.created) / 1000)
-      );
-      const oldest = Math.min(...seconds);
-      if (ordered && oldest < newestSecond) {
-        ordered = false;
-        logger.warn(
-          "Opencast returned actions out of created order (page {page} goes back to {oldest}): " +
-            "the checkpoint is saved only at the end of this window",
-          { page: pages, oldest: new Date(oldest * 1000).toISOString() },
+      const next = await iterator.next();
+      if (next.done) break;
+      const batch = next.value;
+      batches++;
+      pages += batch.pages;
+      probes += batch.probes;
+      total += batch.total ?? 0;
+      const seen = new Set<number>();
+      let mismatch: UserAction | undefined;
+      const fresh = batch.actions.filter((action) => {
+        if (
+          options.skipIds.has(action.id) || options.deliveredIds.has(action.id)
+        ) return false;
+        if (seen.has(action.id)) return false;
+        seen.add(action.id);
+        // Never deliver outside the window, whatever the server returned
+        // (upstream ignores start/end; DCE edges may be widened). An
+        // unreadable time passes here so the checkpoint names it.
+        const created = Date.parse(action.created);
+        if (created < startMs || created > endMs) return false;
+        mismatch ??= action;
+        return true;
+      });
+      if (mismatch && options.onOffsetMismatch) {
+        const offset = createdOffsetMismatch(mismatch.created, options.zone);
+        if (offset !== null) {
+          options.onOffsetMismatch(offset, mismatch.created);
+        }
+      }
+      skipped += batch.actions.length - fresh.length;
+      let next_ = checkpoint;
+      if (fresh.length > 0) {
+        const seconds = fresh.map((action) =>
+          Math.floor(Date.parse(action.created) / 1000)
         );
+        const oldest = Math.min(...seconds);
+        if (ordered && oldest < newestSecond) {
+          ordered = false;
+          logger.warn(
+            "Opencast returned actions out of created order (batch {page} goes back to {oldest}): " +
+              "the checkpoint is saved only at the end of this window",
+            { page: batches, oldest: new Date(oldest * 1000).toISOString() },
+          );
+        }
+        newestSecond = Math.max(newestSecond, ...seconds);
+        try {
+          await deliverPage(fresh, lookup, sink);
+        } catch (error) {
+          options.onPageFailed?.(fresh.length);
+          throw error;
+        }
+        for (const action of fresh) options.deliveredIds.add(action.id);
+        delivered += fresh.length;
+        next_ = advanceCheckpoint(checkpoint, fresh);
       }
-      newestSecond = Math.max(newestSecond, ...seconds);
-      try {
-        await deliverPage(fresh, lookup, sink);
-      } catch (error) {
-        options.onPageFailed?.(fresh.length);
-        throw error;
-      }
-      for (const action of fresh) options.deliveredIds.add(action.id);
-      delivered += fresh.length;
-      const next = advanceCheckpoint(checkpoint, fresh);
+      const moved = next_ !== checkpoint;
+      if (batch.cursor !== undefined) cursor = batch.cursor ?? undefined;
+      next_ = withCursor(next_, cursor);
       // A sink with a position (a file) grew even when the checkpoint's
       // second did not move: save so the position matches the output.
       if (
-        saveCheckpoint && ordered && next &&
-        (next !== checkpoint || sink.position !== undefined)
+        saveCheckpoint && ordered && next_ && fresh.length > 0 &&
+        (moved || next_.cursor !== checkpoint?.cursor ||
+          sink.position !== undefined)
       ) {
-        await saveCheckpoint(next);
-        saved = next;
+        await saveCheckpoint(next_);
+        saved = next_;
       }
-      checkpoint = next;
+      checkpoint = next_;
+      logger.debug(
+        "Batch {page}: {received} actions, {delivered} delivered",
+        {
+          page: batches,
+          received: batch.actions.length,
+          delivered: fresh.length,
+        },
+      );
+      options.onPage?.({ pages, delivered, total });
     }
-    logger.debug(
-      "Page {page} at offset {offset}: {received} actions, {delivered} delivered",
-      {
-        page: pages,
-        offset,
-        received: page.actions.length,
-        delivered: fresh.length,
-      },
-    );
-    options.onPage?.({ pages, delivered, total });
-    if (page.actions.length < batchSize) break;
+  } finally {
+    await iterator.return?.();
   }
   if (delivered === 0) {
-    checkpoint = checkpointAtWindowEnd(checkpoint, options.end);
+    checkpoint = withCursor(
+      checkpointAtWindowEnd(checkpoint, options.end),
+      cursor,
+    );
   }
-  // Every page of the window is delivered: whatever was held back is safe now.
+  // Every batch of the window is delivered: whatever was held back is safe now.
   if (saveCheckpoint && checkpoint && checkpoint !== saved) {
     await saveCheckpoint(checkpoint);
   }
-  return { checkpoint, pages, delivered, skipped, total, stopped: false };
+  return result(false);
+}
+
+/** The checkpoint carrying a day cursor (or none). */
+function withCursor<T extends Checkpoint | null>(
+  checkpoint: T,
+  cursor: DayCursor | undefined,
+): T {
+  if (checkpoint === null) return checkpoint;
+  if (checkpoint.cursor === cursor) return checkpoint;
+  const { cursor: _, ...rest } = checkpoint;
+  return (cursor === undefined ? rest : { ...rest, cursor }) as T;
+}
+
+/** The DCE fork's pages of `[start, end]`, sent as unambiguous wall times. */
+async function* dcePages(
+  options: HarvestWindowOptions,
+): AsyncGenerator<SourceBatch> {
+  const { fetchPage, batchSize } = options;
+  if (fetchPage === undefined) {
+    throw new TypeError("harvestWindow() needs fetchPage or batches");
+  }
+  const { start, end } = dceWindowParameters(
+    options.start,
+    options.end,
+    options.zone,
+  );
+  for (let offset = 0;; offset += batchSize) {
+    const page = await fetchPage({ start, end, limit: batchSize, offset });
+    yield {
+      actions: page.actions,
+      pages: 1,
+      probes: 0,
+      total: offset === 0 ? page.total : undefined,
+    };
+    if (page.actions.length < batchSize) return;
+  }
 }
 
 async function deliverPage(

@@ -1,8 +1,14 @@
 import { getLogger } from "@logtape/logtape";
-import { EXIT_CODES } from "../errors.ts";
+import { EXIT_CODES, UsertrackingMissingError } from "../errors.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
 import { OpencastClient } from "../opencast/opencast_client.ts";
-import { fetchActions } from "../opencast/fetch_actions.ts";
+import {
+  fetchActions,
+  type FetchActionsOptions,
+} from "../opencast/fetch_actions.ts";
+import { fetchActionById } from "../opencast/fetch_action_by_id.ts";
+import { EndpointNotFoundError } from "../opencast/endpoint_not_found_error.ts";
+import type { UserAction } from "../opencast/types.ts";
 import { fetchEpisode } from "../opencast/fetch_episode.ts";
 import {
   type Checkpoint,
@@ -16,6 +22,9 @@ import { checkSpan } from "./check_span.ts";
 import { splitWindow } from "./split_window.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";
 import { harvestWindow } from "./harvest_window.ts";
+import { detectOpencastApi, type OpencastApi } from "./detect_opencast_api.ts";
+import { upstreamBatches } from "./upstream_batches.ts";
+import { edgeHold } from "./edge_hold.ts";
 import { createProgressLine } from "./progress_line.ts";
 import { describeWindow } from "./describe_window.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
@@ -91,7 +100,7 @@ export async function runHarvest(
   const stored = storedText === null
     ? null
     : parseCheckpoint(storedText, settings.zone, { source: store.description });
-  const window = resolveWindow({
+  const resolved = resolveWindow({
     start: settings.start,
     end: settings.end,
     checkpoint: stored,
@@ -99,6 +108,48 @@ export async function runHarvest(
     zone: settings.zone,
     intervalMinutes: settings.intervalMinutes,
   });
+
+  const client = new OpencastClient({
+    host: settings.engage.host,
+    user: settings.engage.user,
+    password: settings.engage.password,
+    auth: settings.engage.auth,
+    timeoutMs: settings.engage.timeoutMs,
+    maxAttempts: settings.engage.maxAttempts,
+    nodeLabel: "engage",
+    // A lost lock cuts a request in flight short: nothing more is fetched.
+    signal: lockLost,
+  });
+  const getActions = (options: FetchActionsOptions) =>
+    usertracking(client, () => fetchActions(client, options));
+  // Before anything is opened downstream: a server without usertracking
+  // ends the run with nothing sent or saved.
+  let api: OpencastApi;
+  if (settings.opencastApi === "auto") {
+    const detected = await detectOpencastApi(getActions);
+    api = detected.api;
+    logger.info("Opencast API: {api} (detected: {reason})", { ...detected });
+  } else {
+    api = settings.opencastApi;
+    logger.info("Opencast API: {api} (set by --opencast-api)", { api });
+  }
+  // A cron run ending inside a server midnight's edge stops before it: the
+  // next run can fill the whole edge (see edgeHold()).
+  const hold = api === "upstream" && moves && settings.end === undefined
+    ? edgeHold(resolved.end, settings.zone)
+    : null;
+  const window = hold === null ? resolved : {
+    ...resolved,
+    end: Temporal.Instant.compare(hold, resolved.start) > 0
+      ? hold
+      : resolved.start,
+  };
+  if (hold !== null) {
+    logger.info(
+      "Holding the window end at {end}, before the server's midnight edge: a later run fills it",
+      { end: window.end.toString() },
+    );
+  }
   const windows = settings.catchUp && settings.maxSpanSeconds !== undefined
     ? splitWindow(window, settings.maxSpanSeconds)
     : [window];
@@ -158,17 +209,6 @@ export async function runHarvest(
       (record) => isAfter(record, stored, window.end),
     );
   }
-  const client = new OpencastClient({
-    host: settings.engage.host,
-    user: settings.engage.user,
-    password: settings.engage.password,
-    auth: settings.engage.auth,
-    timeoutMs: settings.engage.timeoutMs,
-    maxAttempts: settings.engage.maxAttempts,
-    nodeLabel: "engage",
-    // A lost lock cuts a request in flight short: nothing more is fetched.
-    signal: lockLost,
-  });
   const lookup = createEpisodeLookup({
     cache,
     fetchEpisode: (id) => fetchEpisode(client, id),
@@ -178,6 +218,11 @@ export async function runHarvest(
   });
   const progress = settings.progress ? createProgressLine() : null;
   let checkpoint = stored;
+  // Upstream day paging position, carried from window to window (and, for
+  // runs from the checkpoint, from the previous run).
+  let cursor = window.startSource === "checkpoint" ? stored?.cursor : undefined;
+  let warnedOffset = false;
+  let probes = 0;
   let pages = 0;
   let delivered = 0;
   let skipped = 0;
@@ -187,6 +232,14 @@ export async function runHarvest(
   // Progress of the window in flight, so a failed run's summary still counts
   // the pages it delivered (and saved) before the failure.
   let inFlight = { pages: 0, delivered: 0 };
+  const fetchById = (id: number) =>
+    usertracking(client, () => fetchActionById(client, id));
+  const fetchAnchor = async (): Promise<UserAction | null> => {
+    const { total } = await getActions({ limit: 1, offset: 0 });
+    if (total < 1) return null;
+    const last = await getActions({ limit: 1, offset: total - 1 });
+    return last.actions[0] ?? null;
+  };
   let failed = 0;
   try {
     for (const [index, part] of windows.entries()) {
@@ -197,10 +250,33 @@ export async function runHarvest(
         zone: settings.zone,
         batchSize: settings.batchSize,
         waitMs: settings.waitSeconds * 1000,
-        fetchPage: (query) => fetchActions(client, query),
+        fetchPage: getActions,
+        batches: api === "upstream"
+          ? upstreamBatches({
+            start: part.start,
+            end: part.end,
+            zone: settings.zone,
+            batchSize: settings.batchSize,
+            fetchDay: getActions,
+            fetchById,
+            fetchAnchor,
+            cursor,
+          })
+          : undefined,
+        onOffsetMismatch: (offset, created) => {
+          if (warnedOffset) return;
+          warnedOffset = true;
+          logger.warn(
+            "Opencast writes created times with offset {offset} (e.g. {created}), but --server-timezone " +
+              "{zone} has another offset then: set --server-timezone (OPENCAST_TIMEZONE) to the server's zone",
+            { offset, created, zone: settings.zone },
+          );
+        },
         lookup,
         sink,
-        checkpoint,
+        checkpoint: checkpoint && cursor !== checkpoint.cursor
+          ? withoutCursor(checkpoint, cursor)
+          : checkpoint,
         saveCheckpoint: update
           ? async (next) => {
             lockLost?.throwIfAborted();
@@ -229,7 +305,9 @@ export async function runHarvest(
       });
       inFlight = { pages: 0, delivered: 0 };
       checkpoint = result.checkpoint;
+      cursor = checkpoint?.cursor;
       pages += result.pages;
+      probes += result.probes;
       delivered += result.delivered;
       skipped += result.skipped;
       total += result.total;
@@ -259,8 +337,10 @@ export async function runHarvest(
     pages += inFlight.pages;
     const summary = {
       outcome,
+      api,
       actions: delivered,
       pages,
+      probes,
       skipped,
       failed,
       episodesFetched: lookup.stats.fetched,
@@ -274,7 +354,7 @@ export async function runHarvest(
     };
     // A failed run's summary is information; the error itself follows as one line.
     logger.info(
-      "Harvest {outcome}: {actions} actions in {pages} pages, {failed} failed, {episodesFetched} episodes fetched, " +
+      "Harvest {outcome}: {actions} actions in {pages} pages, {failed} failed, {probes} id probes ({api} API), {episodesFetched} episodes fetched, " +
         "{cacheHits} cache hits, {seconds}s ({actionsPerSecond}/s), checkpoint {checkpoint}",
       summary,
     );
@@ -306,6 +386,41 @@ export async function runHarvest(
     ? EXIT_CODES.interrupted
     : EXIT_CODES.terminated;
   return { exitCode, delivered, checkpoint };
+}
+
+/** The checkpoint with the given day cursor (or none). */
+function withoutCursor(
+  checkpoint: Checkpoint,
+  cursor: Checkpoint["cursor"],
+): Checkpoint {
+  const { cursor: _, ...rest } = checkpoint;
+  return cursor === undefined ? rest : { ...rest, cursor };
+}
+
+/**
+ * Runs a usertracking request, turning its 404 into the one-line
+ * {@linkcode UsertrackingMissingError}.
+ */
+async function usertracking<T>(
+  client: OpencastClient,
+  request: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (
+      error instanceof EndpointNotFoundError &&
+      error.endpoint.startsWith("/usertracking/")
+    ) {
+      throw new UsertrackingMissingError(
+        `Opencast engage host ${client.baseUrl.host} answered 404 for ${error.endpoint}: ` +
+          "the usertracking plugin is not enabled on this engage node, or this Opencast no longer has it " +
+          "(removed upstream); nothing was sent or saved",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 /**

@@ -10,12 +10,16 @@ import { normalizeActionPage } from "./normalize_action_page.ts";
 const ENDPOINT = "/usertracking/actions.json";
 const TIMESTAMP_REGEXP = /^\d{14}$/;
 
-/** Options for {@linkcode fetchActions}. */
+const DAY_REGEXP = /^\d{8}$/;
+
+/** Options for {@linkcode fetchActions}: a DCE window, an upstream day, or neither. */
 export interface FetchActionsOptions {
   /** Window start, `YYYYMMDDHHmmss` in the server's zone (DCE fork parameter). */
-  readonly start: string;
+  readonly start?: string;
   /** Window end, `YYYYMMDDHHmmss` in the server's zone (DCE fork parameter). */
-  readonly end: string;
+  readonly end?: string;
+  /** Upstream day filter, `YYYYMMDD` in the server's zone (see opencast-api.md §3.1). */
+  readonly day?: string;
   /** Page size; Opencast has no upper bound. */
   readonly limit: number;
   /** Row offset (not a page number). */
@@ -23,24 +27,32 @@ export interface FetchActionsOptions {
 }
 
 /**
- * GETs one page of `/usertracking/actions.json` for a `[start, end]` window.
- * Upstream Opencast ignores `start`/`end` and pages through every action; only
- * the DCE fork filters by them.
+ * GETs one page of `/usertracking/actions.json` for a `[start, end]` window,
+ * a `day`, or the whole table. Upstream Opencast ignores `start`/`end` and
+ * pages through every action; only the DCE fork filters by them.
  *
  * @example Usage
  * ```ts
  * const page = await fetchActions(engage, { start: "20161021140000", end: "20161021140200", limit: 1000, offset: 0 });
  * ```
  *
- * @throws {RangeError} When `start`/`end` are not 14 digits or `limit`/`offset` are negative.
+ * @throws {RangeError} When `start`/`end` are not 14 digits, `day` not 8,
+ * or `limit`/`offset` are negative.
  */
 export async function fetchActions(
   client: OpencastClient,
   options: FetchActionsOptions,
 ): Promise<ActionPage> {
-  const { start, end, limit, offset } = options;
+  const { start, end, day, limit, offset } = options;
+  if (day !== undefined && !DAY_REGEXP.test(day)) {
+    throw new RangeError(
+      `Cannot fetch actions as day must be YYYYMMDD: current value is ${
+        JSON.stringify(day)
+      }`,
+    );
+  }
   for (const [name, value] of [["start", start], ["end", end]] as const) {
-    if (!TIMESTAMP_REGEXP.test(value)) {
+    if (value !== undefined && !TIMESTAMP_REGEXP.test(value)) {
       throw new RangeError(
         `Cannot fetch actions as ${name} must be YYYYMMDDHHmmss: current value is ${
           JSON.stringify(value)
@@ -59,6 +71,12 @@ export async function fetchActions(
       `Cannot fetch actions as offset must be a non-negative integer: current value is ${offset}`,
     );
   }
-  const raw = await client.getJson(ENDPOINT, { start, end, limit, offset });
+  const raw = await client.getJson(ENDPOINT, {
+    start,
+    end,
+    day,
+    limit,
+    offset,
+  });
   return normalizeActionPage(raw, ENDPOINT);
 }

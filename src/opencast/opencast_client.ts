@@ -260,7 +260,8 @@ export class OpencastClient {
 
   /**
    * GETs `path` (relative to the base URL, starting with `/`) and parses the
-   * JSON answer. Retries timeouts, network errors, 429 and 5xx.
+   * JSON answer. Retries timeouts, network errors, 429 and 5xx. HTTP 204 (no
+   * content) gives `null`.
    *
    * @throws {AuthenticationError} When the credentials are refused or missing.
    * @throws {EndpointNotFoundError} On 404.
@@ -402,6 +403,12 @@ export class OpencastClient {
       if (status >= 300 && status < 400) {
         target = await this.#redirect(response, target, endpoint, ++redirects);
         continue;
+      }
+      if (status === 204) {
+        // Opencast's "null entity", e.g. /usertracking/action/{id}.json for
+        // an id that does not exist.
+        await discard(response);
+        return { kind: "json", value: null };
       }
       if (status >= 200 && status < 300) {
         return {

@@ -14,17 +14,18 @@
  *
  * Used by the harvest, the checkpoint and `load_episodes`' episode document.
  *
- * Daylight saving: a compact wall-clock time is resolved the way Temporal's
- * default (`compatible`) does.
+ * Daylight saving: a compact wall-clock time is resolved either way.
  *
- * - A time in the spring-forward gap (America/New_York, 2024-03-10 02:30,
- *   which never happened) moves forward by the length of the gap (03:30 EDT,
- *   the same instant as 02:30 EST).
- * - A time in the fall-back overlap (2024-11-03 01:30, which happened twice)
- *   is the earlier of the two (01:30 EDT, -04:00).
- *
- * Taking the earlier instant of an overlap makes a start read from an old
- * bare checkpoint re-read up to an hour rather than skip one.
+ * - `later`, the way the server's lenient Java `GregorianCalendar` reads it
+ *   (opencast-api.md §3.1), used for `--start`/`--end` typed bare: a time in
+ *   the spring-forward gap (America/New_York, 2024-03-10 02:30, which never
+ *   happened) moves forward by the length of the gap (03:30 EDT, the same
+ *   instant as 02:30 EST); a time in the fall-back overlap (2024-11-03 01:30,
+ *   which happened twice) is the second of the two (01:30 EST, -05:00).
+ * - `compatible` (Temporal's default), used for the original's bare
+ *   checkpoint: a gap moves forward the same way, an overlap is the earlier
+ *   of the two (01:30 EDT), so a start read from an old bare checkpoint
+ *   re-reads up to an hour rather than skips one.
  *
  * @module
  */
@@ -117,19 +118,38 @@ export function formatUtcSeconds(instant: Temporal.Instant): string {
   return instant.toString({ smallestUnit: "second", roundingMode: "floor" });
 }
 
+/** How a wall-clock time in a daylight-saving overlap or gap is resolved. */
+export type WallTimeReading = "compatible" | "later";
+
+/** Options for {@linkcode parseCompactTimestamp}. */
+export interface ParseCompactTimestampOptions {
+  /**
+   * `later`: as the Opencast server reads it (a gap moves forward, an overlap
+   * is its second occurrence); `compatible`: a gap moves forward, an overlap
+   * is its first occurrence.
+   *
+   * @default {"compatible"}
+   */
+  reading?: WallTimeReading;
+}
+
 /**
  * Parses a 14-digit `YYYYMMDDHHmmss` wall-clock time in a time zone (DST gaps
  * and overlaps: see the module documentation).
  *
  * @param text The timestamp, e.g. `20161021140327`.
  * @param zone A time zone id Temporal accepts (see `parseTimeZone()`).
- * @returns The instant (in a DST gap: shifted forward; in an overlap: the earlier one).
+ * @param options How an overlap is resolved.
+ * @returns The instant (in a DST gap: shifted forward; in an overlap: the
+ *   earlier one, or the later one with `reading: "later"`).
  * @throws {RangeError} When the text is not 14 digits or not a real date and time.
  */
 export function parseCompactTimestamp(
   text: string,
   zone: string,
+  options: ParseCompactTimestampOptions = {},
 ): Temporal.Instant {
+  const { reading = "compatible" } = options;
   const match = COMPACT_TIMESTAMP_REGEXP.exec(text);
   if (match === null) {
     throw new RangeError(
@@ -153,7 +173,7 @@ export function parseCompactTimestamp(
       { cause },
     );
   }
-  return wallClock.toZonedDateTime(zone, { disambiguation: "compatible" })
+  return wallClock.toZonedDateTime(zone, { disambiguation: reading })
     .toInstant();
 }
 
@@ -161,7 +181,7 @@ export function parseCompactTimestamp(
  * Formats an instant as the 14-digit `YYYYMMDDHHmmss` wall-clock time in a
  * time zone; a fraction of a second is dropped. In a fall-back overlap two
  * instants format the same: the server reads such a value back as the
- * earlier one.
+ * later one (see `dceWindowParameters()` for what the harvest sends instead).
  *
  * @param instant The instant to format.
  * @param zone A time zone id Temporal accepts (see `parseTimeZone()`).
@@ -233,7 +253,8 @@ export interface ParseUserTimestampOptions {
 
 /**
  * Parses either the original's `YYYYMMDDHHmmss` (wall-clock time in the
- * server zone; DST gaps and overlaps resolved as described above)
+ * server zone, read as the server reads it: a gap moves forward, a repeated
+ * time is its second occurrence)
  * or an ISO 8601 date-time with an offset or `Z`
  * (`2016-10-21T14:03:27-04:00`, `2016-10-21T18:03:27Z`).
  *
@@ -252,7 +273,7 @@ export function parseUserTimestamp(
   const value = text.trim();
   if (COMPACT_TIMESTAMP_REGEXP.test(value)) {
     try {
-      return parseCompactTimestamp(value, zone);
+      return parseCompactTimestamp(value, zone, { reading: "later" });
     } catch {
       // Reported below.
     }

@@ -235,3 +235,46 @@ Deno.test("parseCheckpoint() rejects a malformed output position", () => {
       error instanceof ApiContractError && /'output'/.test(error.message),
   );
 });
+
+Deno.test("serializeCheckpoint() keeps an upstream day cursor, which parseCheckpoint() reads back", () => {
+  const cursor = { day: "20261204", offset: 12345, id: 987654 };
+  const text = serializeCheckpoint(
+    {
+      timestamp: Temporal.Instant.from("2026-12-04T18:03:27Z"),
+      ids: [987654],
+      cursor,
+    },
+    NY,
+  );
+  assert.match(
+    text,
+    /"cursor":\{"day":"20261204","offset":12345,"id":987654\}/,
+  );
+  assert.deepEqual(parseCheckpoint(text, NY).cursor, cursor);
+  // Older checkpoints have none.
+  assert.equal(
+    parseCheckpoint('{"version":1,"timestamp":"2016-10-21T18:03:27Z"}', NY)
+      .cursor,
+    undefined,
+  );
+});
+
+Deno.test("parseCheckpoint() rejects a malformed day cursor", () => {
+  for (
+    const cursor of [
+      '{"day":"2026-12-04","offset":1,"id":1}',
+      '{"day":"20261204","offset":0,"id":1}',
+      '{"day":"20261204","offset":3}',
+    ]
+  ) {
+    assert.throws(
+      () =>
+        parseCheckpoint(
+          `{"version":1,"timestamp":"2016-10-21T18:03:27Z","cursor":${cursor}}`,
+          NY,
+        ),
+      (error: unknown) =>
+        error instanceof ApiContractError && /'cursor'/.test(error.message),
+    );
+  }
+});

@@ -225,7 +225,7 @@ Deno.test("ua-harvest harvest --help documents the exit codes", async () => {
   const codes = [...result.stdout.matchAll(/^ {2}(\d+) /gm)].map((m) =>
     Number(m[1])
   );
-  assert.deepEqual(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 130]);
+  assert.deepEqual(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130]);
 });
 
 Deno.test("ua-harvest --help lists every command", async () => {

@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import {
   type Simulator,
+  type SimulatorFlavor,
   startSimulator,
 } from "../../src/simulate/start_simulator.ts";
 import { type SqsFake, startSqsFake } from "../support/sqs_fake.ts";
@@ -16,6 +17,11 @@ import { cliCommand, type CliResult } from "../support/run_cli.ts";
 
 /** The simulator's zone, passed to the harvester as `--server-timezone`. */
 export const ZONE = "America/New_York";
+/**
+ * Requests a run makes to `/usertracking/actions.json` before its first page:
+ * the variant probe of `--opencast-api auto` (one request, one row at most).
+ */
+export const DETECTION_REQUESTS = 1;
 /** The queue every suite sends to. */
 export const QUEUE = "actions";
 /** The S3 checkpoint location. */
@@ -34,6 +40,14 @@ export interface FixtureOptions {
   readonly episodes?: number;
   /** Queues created up front. @default [] */
   readonly queues?: readonly string[];
+  /** The Opencast variant the simulator plays. @default "dce" */
+  readonly flavor?: SimulatorFlavor;
+  /** Pins the server clock's seconds in `day` queries. @default {the real clock} */
+  readonly daySeconds?: number;
+  /** `false`: `/usertracking/*` answers 404. @default true */
+  readonly usertracking?: boolean;
+  /** The newest generated action's time. @default {now} */
+  readonly spanEnd?: Temporal.Instant;
 }
 
 /** A simulator, SQS and S3 fakes and a temp dir, disposed together. */
@@ -76,6 +90,10 @@ export async function openFixture(
     episodes: options.episodes ?? 10,
     timezone: ZONE,
     quiet: true,
+    flavor: options.flavor,
+    daySeconds: options.daySeconds,
+    usertracking: options.usertracking,
+    spanEnd: options.spanEnd,
   });
   const sqs = await startSqsFake({ queues: options.queues ?? [] });
   const s3 = await startS3Fake();

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   BUCKET,
+  DETECTION_REQUESTS,
   fileIds,
   KEY,
   openFixture,
@@ -77,7 +78,10 @@ Deno.test("harvest to a file killed with SIGKILL mid-run leaves no half line and
     "5",
   );
   const run = f.spawn(args);
-  await waitFor(() => f.sim.stats().actionRequests >= 4, "page 4");
+  await waitFor(
+    () => f.sim.stats().actionRequests >= 4 + DETECTION_REQUESTS,
+    "page 4",
+  );
   run.child.kill("SIGKILL");
   await run.done;
   const partial = await fileIds(output);

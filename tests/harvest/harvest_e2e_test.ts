@@ -200,10 +200,11 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
           [...mediapackages].sort(),
         );
         assert.ok(Object.values(stats.byEpisodeId).every((n) => n === 1));
-        // Pages until one is shorter than the limit, plus Digest's first 401.
+        // Pages until one is shorter than the limit, plus the variant
+        // probe and Digest's first 401.
         assert.equal(
           stats.actionRequests,
-          Math.floor(expected.length / BATCH) + 1 + stats.unauthorized,
+          Math.floor(expected.length / BATCH) + 1 + 1 + stats.unauthorized,
         );
         assert.ok(expected.length / BATCH >= 4, "several pages");
         // An explicit --start is a backfill: the checkpoint stays put.

@@ -98,9 +98,10 @@ Deno.test("harvest (CLI) failure paths against simulate, Redis, S3 and SQS", asy
         assert.deepEqual(deliveredIds(sqs, "after-503"), idsOf(expected));
         // The two refused requests of each kind were asked again.
         const stats = sim.stats();
+        // Plus the variant probe at the start of the run.
         assert.equal(
           stats.actionRequests,
-          pages + 2 + stats.unauthorized,
+          pages + 1 + 2 + stats.unauthorized,
         );
         assert.equal(stats.episodeRequests, mediapackages.size + 2);
       },

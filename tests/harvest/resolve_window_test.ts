@@ -151,9 +151,9 @@ const dstCases: [string, Partial<ResolveWindowOptions>, string, string][] = [
     "2024-11-03T07:30:00Z",
   ],
   [
-    "from inside the fall-back overlap (the earlier 01:30)",
+    "from inside the fall-back overlap (the second 01:30, as the server reads it)",
     { start: "20241103013000", end: "20241103020000" },
-    "2024-11-03T05:30:00Z",
+    "2024-11-03T06:30:00Z",
     "2024-11-03T07:00:00Z",
   ],
   [

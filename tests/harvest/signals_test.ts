@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import {
+  DETECTION_REQUESTS,
   type Fixture,
   openFixture,
   QUEUE,
@@ -56,12 +57,19 @@ async function stopMidRun(signal: "SIGTERM" | "SIGINT", code: number) {
   });
   const run = f.spawn(args(f));
   // Page 3 asked for: pages 1 and 2 are delivered, page 3 is in flight.
-  await waitFor(() => f.sim.stats().actionRequests >= 3, "page 3");
+  await waitFor(
+    () => f.sim.stats().actionRequests >= 3 + DETECTION_REQUESTS,
+    "page 3",
+  );
   run.child.kill(signal);
   const stopped = await run.done;
   assert.equal(stopped.code, code, stopped.stderr);
   assert.match(stopped.stderr, new RegExp(`stopped by ${signal}`));
-  assert.equal(f.sim.stats().actionRequests, 3, "no page after the signal");
+  assert.equal(
+    f.sim.stats().actionRequests,
+    3 + DETECTION_REQUESTS,
+    "no page after the signal",
+  );
   const arrived = f.queuedIds();
   assert.equal(arrived.length, 3 * BATCH, "the page in flight was finished");
   await assertCheckpointCovers(f, arrived);
@@ -96,7 +104,7 @@ Deno.test("harvest stopped by SIGTERM during the pause between pages fetches no 
   run.child.kill("SIGTERM");
   const stopped = await run.done;
   assert.equal(stopped.code, 143, stopped.stderr);
-  assert.equal(f.sim.stats().actionRequests, 1);
+  assert.equal(f.sim.stats().actionRequests, 1 + DETECTION_REQUESTS);
   assert.equal(f.queuedIds().length, BATCH);
   await assertCheckpointCovers(f, f.queuedIds());
 
@@ -118,7 +126,10 @@ Deno.test("harvest stops at once on a second signal, leaving the page in flight 
   });
   const run = f.spawn(args(f));
   // Page 2 asked for; the simulator answers it a second later.
-  await waitFor(() => f.sim.stats().actionRequests >= 2, "page 2");
+  await waitFor(
+    () => f.sim.stats().actionRequests >= 2 + DETECTION_REQUESTS,
+    "page 2",
+  );
   run.child.kill("SIGTERM");
   await new Promise((resolve) => setTimeout(resolve, 50));
   run.child.kill("SIGTERM");

@@ -124,13 +124,29 @@ for (
 const userCases: [string, string, string][] = [
   ["20161021140327", NY, "2016-10-21T18:03:27Z"],
   ["20240310023000", NY, "2024-03-10T07:30:00Z"],
-  ["20241103013000", NY, "2024-11-03T05:30:00Z"],
+  // A repeated wall time is its second occurrence, as the server reads it.
+  ["20241103013000", NY, "2024-11-03T06:30:00Z"],
+  ["20241103005959", NY, "2024-11-03T04:59:59Z"],
+  ["2024-11-03T01:30:00-04:00", NY, "2024-11-03T05:30:00Z"],
   ["2016-10-21T14:03:27-04:00", "UTC", "2016-10-21T18:03:27Z"],
   ["2016-10-21T14:03:27+05:30", NY, "2016-10-21T08:33:27Z"],
   ["2016-10-21T18:03:27Z", NY, "2016-10-21T18:03:27Z"],
   ["2016-10-21T18:03:27.5Z", NY, "2016-10-21T18:03:27.5Z"],
   [" 20161021140327\n", NY, "2016-10-21T18:03:27Z"],
 ];
+Deno.test("parseCompactTimestamp() reads an overlap as its second occurrence with reading: later", () => {
+  assert.equal(
+    parseCompactTimestamp("20241103013000", NY, { reading: "later" })
+      .toString(),
+    "2024-11-03T06:30:00Z",
+  );
+  assert.equal(
+    parseCompactTimestamp("20240310023000", NY, { reading: "later" })
+      .toString(),
+    "2024-03-10T07:30:00Z",
+  );
+});
+
 for (const [text, zone, expected] of userCases) {
   Deno.test(`parseUserTimestamp() reads ${JSON.stringify(text)} in ${zone}`, () => {
     assert.equal(parseUserTimestamp(text, zone).toString(), expected);

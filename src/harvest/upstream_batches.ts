@@ -1,0 +1,268 @@
+/**
+ * The upstream Opencast strategy: a window's actions from `day` queries, with
+ * the midnight edges filled by id.
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import type { DayCursor } from "../checkpoint/checkpoint_format.ts";
+import type { ActionPage, UserAction } from "../opencast/types.ts";
+import type { SourceBatch } from "./harvest_window.ts";
+import { type DayEdge, planServerDays } from "./plan_server_days.ts";
+import { IdGapFill } from "./id_gap_fill.ts";
+
+/** One `day` page request. */
+export interface DayQuery {
+  /** `YYYYMMDD` in the server zone. */
+  readonly day: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** Options for {@linkcode upstreamBatches}. */
+export interface UpstreamBatchesOptions {
+  readonly start: Temporal.Instant;
+  readonly end: Temporal.Instant;
+  /** The server's zone: its days and midnights. */
+  readonly zone: string;
+  /** Rows per `day` page. */
+  readonly batchSize: number;
+  /** Fetches one page of `actions.json?day=…`. */
+  readonly fetchDay: (query: DayQuery) => Promise<ActionPage>;
+  /** Fetches `action/{id}.json`: the action, or `null` for HTTP 204. */
+  readonly fetchById: (id: number) => Promise<UserAction | null>;
+  /**
+   * The newest row of the whole table, to start an id walk from when no
+   * action near an edge is known at all.
+   * @default {none: such an edge is left unfilled}
+   */
+  readonly fetchAnchor?: () => Promise<UserAction | null>;
+  /**
+   * Where the previous run stopped reading a day; used only when this window
+   * reads that day.
+   * @default {undefined}
+   */
+  readonly cursor?: DayCursor;
+  /** Probes in flight at a time. @default 4 */
+  readonly probeConcurrency?: number;
+  /** See {@linkcode IdGapFill}. @default 10 */
+  readonly idMarginSeconds?: number;
+  /** See {@linkcode IdGapFill}. @default 100 */
+  readonly absentRunLimit?: number;
+}
+
+const logger = getLogger(["ua-harvest", "harvest"]);
+
+/**
+ * The candidate actions of `[start, end]` on upstream Opencast, which filters
+ * only by server `day` (opencast-api.md §3.1), batch by batch:
+ *
+ * 1. Every server day the window touches is paged with `day`, `limit` and
+ *    `offset`. Paging a day stops at its end, or after a page that holds an
+ *    action created more than the id margin after the window end (the rows
+ *    come in id or `created` order, so the rest are later still).
+ * 2. Rows are consumed in order up to the first one created after the window
+ *    end; the cursor (day, offset of the first row not consumed, id of the
+ *    last consumed) travels with the checkpoint. The next run starts one row
+ *    before it and checks that row's id; when it differs (rows shifted), it
+ *    reads the day again from offset 0. Correctness never depends on the
+ *    cursor: the window filter and the checkpoint's ids drop what was already
+ *    delivered.
+ * 3. The stretches around midnights that no `day` query surely returns
+ *    (see `planServerDays()`) are filled by asking for the ids between their
+ *    known neighbours (see {@linkcode IdGapFill}). The answers go out in one
+ *    batch with the first page of the day after, sorted by `created`, so the
+ *    checkpoint can still be saved batch by batch.
+ *
+ * The caller keeps only actions created in the window and not delivered yet.
+ */
+export async function* upstreamBatches(
+  options: UpstreamBatchesOptions,
+): AsyncGenerator<SourceBatch> {
+  const { start, end, zone } = options;
+  const margin = (options.idMarginSeconds ?? 10) * 1000;
+  const plan = planServerDays(start, end, zone);
+  const fills = plan.edges.map((edge) => ({
+    edge,
+    fill: new IdGapFill({
+      from: edge.from,
+      to: edge.to,
+      marginSeconds: options.idMarginSeconds,
+      absentRunLimit: options.absentRunLimit,
+    }),
+  }));
+  const observe = (actions: readonly UserAction[]) => {
+    for (const action of actions) {
+      const created = Date.parse(action.created);
+      if (Number.isNaN(created)) continue;
+      for (const { fill } of fills) fill.observe(action.id, created);
+    }
+  };
+  const stopAfterMs = end.epochMilliseconds + margin;
+
+  for (const day of plan.days) {
+    const pages = dayPages(day, options, stopAfterMs);
+    const edge = fills.find((f) => f.edge.dayAfter === day);
+    if (edge !== undefined) {
+      // The edge before this day: its upper neighbours are in this day's
+      // first page; deliver both together, in created order.
+      const first = await pages.next();
+      const page = first.done ? undefined : first.value;
+      if (page) observe(page.actions);
+      const filled = await fillEdge(edge.fill, edge.edge, options);
+      yield {
+        actions: byCreated([...filled.actions, ...(page?.actions ?? [])]),
+        pages: (page?.pages ?? 0) + filled.pages,
+        probes: filled.probes,
+        total: page?.total,
+        cursor: page?.cursor,
+      };
+      if (first.done) continue;
+    }
+    for await (const page of pages) {
+      observe(page.actions);
+      yield page;
+    }
+  }
+  // The edge after the last day (a window ending just before or after midnight).
+  const last = fills.find((f) => !plan.days.includes(f.edge.dayAfter));
+  if (last !== undefined) {
+    const filled = await fillEdge(last.fill, last.edge, options);
+    yield {
+      actions: byCreated(filled.actions),
+      pages: filled.pages,
+      probes: filled.probes,
+    };
+  }
+}
+
+/** One day's pages, consuming rows up to the window end; see the module. */
+async function* dayPages(
+  day: string,
+  options: UpstreamBatchesOptions,
+  stopAfterMs: number,
+): AsyncGenerator<SourceBatch> {
+  const { batchSize, fetchDay } = options;
+  const endMs = options.end.epochMilliseconds;
+  const resume = options.cursor?.day === day ? options.cursor : undefined;
+  // Start one row before the cursor: that row must be the one consumed last.
+  let offset = resume ? resume.offset - 1 : 0;
+  let verify = resume?.id;
+  // Rows consumed so far (the cursor's offset), and the last one's id.
+  let consumed = offset;
+  let lastId: number | undefined;
+  let consuming = true;
+  let first = true;
+  // A page that failed the check is counted with the next one.
+  let extraPages = 0;
+  for (;;) {
+    const page = await fetchDay({ day, limit: batchSize, offset });
+    const rows = page.actions;
+    if (verify !== undefined) {
+      const found = rows[0]?.id;
+      verify = undefined;
+      if (found !== resume!.id) {
+        logger.info(
+          "Day {day}: row {offset} is no longer action {id} (found {found}): reading the day again from its start",
+          { day, offset, id: resume!.id, found: found ?? "none" },
+        );
+        offset = 0;
+        consumed = 0;
+        extraPages++;
+        continue;
+      }
+      consumed = offset + 1;
+      lastId = found;
+    }
+    let stop = rows.length < batchSize;
+    rows.forEach((row, index) => {
+      const created = Date.parse(row.created);
+      if (created > stopAfterMs) stop = true;
+      const position = offset + index;
+      if (!consuming || position < consumed) return;
+      if (created > endMs) {
+        // Past the window end: this row and the rest wait for the next run.
+        consuming = false;
+        return;
+      }
+      consumed = position + 1;
+      lastId = row.id;
+    });
+    yield {
+      actions: rows,
+      pages: 1 + extraPages,
+      probes: 0,
+      total: first ? page.total : undefined,
+      cursor: consumed > 0 && lastId !== undefined
+        ? { day, offset: consumed, id: lastId }
+        : undefined,
+    };
+    first = false;
+    extraPages = 0;
+    if (stop) return;
+    offset += batchSize;
+  }
+}
+
+/** Asks for the ids of one edge; returns the actions found. */
+async function fillEdge(
+  fill: IdGapFill,
+  edge: DayEdge,
+  options: UpstreamBatchesOptions,
+): Promise<{ actions: UserAction[]; pages: number; probes: number }> {
+  const concurrency = options.probeConcurrency ?? 4;
+  let pages = 0;
+  const found: UserAction[] = [];
+  if (fill.needsAnchor && options.fetchAnchor) {
+    const anchor = await options.fetchAnchor();
+    pages += 2;
+    if (anchor !== null) {
+      const created = Date.parse(anchor.created);
+      fill.observe(anchor.id, created);
+      // The anchor may itself lie in the edge.
+      if (fill.covers(created)) found.push(anchor);
+    }
+  }
+  const result = await walk(fill, options, concurrency, found);
+  logger.debug(
+    "Edge {from} to {to}: {probes} ids asked for, {found} actions found",
+    {
+      from: edge.from.toString(),
+      to: edge.to.toString(),
+      probes: result.probes,
+      found: result.actions.length,
+    },
+  );
+  return { ...result, pages };
+}
+
+async function walk(
+  fill: IdGapFill,
+  options: UpstreamBatchesOptions,
+  concurrency: number,
+  found: UserAction[],
+): Promise<{ actions: UserAction[]; probes: number }> {
+  const actions = [...found];
+  for (;;) {
+    const ids = fill.next(concurrency);
+    if (ids.length === 0) break;
+    const answers = await Promise.all(ids.map((id) => options.fetchById(id)));
+    ids.forEach((id, index) => {
+      const action = answers[index];
+      if (action === null) {
+        fill.record(id, null);
+        return;
+      }
+      const created = Date.parse(action.created);
+      fill.record(id, Number.isNaN(created) ? null : created);
+      actions.push(action);
+    });
+  }
+  return { actions, probes: fill.probes };
+}
+
+function byCreated(actions: readonly UserAction[]): UserAction[] {
+  return actions.map((action) => ({ action, at: Date.parse(action.created) }))
+    .sort((a, b) => a.at - b.at || a.action.id - b.action.id)
+    .map(({ action }) => action);
+}

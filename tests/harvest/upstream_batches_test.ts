@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import type { ActionRecord } from "../../src/record/action_record.ts";
+import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
+import { harvestWindow } from "../../src/harvest/harvest_window.ts";
+import { upstreamBatches } from "../../src/harvest/upstream_batches.ts";
+import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
+import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
+import type { RecordSink } from "../../src/sinks/record_sink.ts";
+import { upstreamFake } from "./_upstream_fake.ts";
+
+const NY = "America/New_York";
+const at = (text: string) => Temporal.Instant.from(text);
+
+/** Harvests [start, end] from the fake the way a run does; returns delivered ids. */
+async function harvest(
+  fake: ReturnType<typeof upstreamFake>,
+  start: Temporal.Instant,
+  end: Temporal.Instant,
+  checkpoint: Checkpoint | null = null,
+  batchSize = 50,
+) {
+  const delivered: number[] = [];
+  const sink: RecordSink = {
+    description: "memory",
+    deliver(records: readonly ActionRecord[]) {
+      delivered.push(...records.map((r) => r.action_id as number));
+      return Promise.resolve();
+    },
+    [Symbol.asyncDispose]: () => Promise.resolve(),
+  };
+  const saved: Checkpoint[] = [];
+  const result = await harvestWindow({
+    start,
+    end,
+    skipIds: new Set(checkpoint?.ids ?? []),
+    zone: NY,
+    batchSize,
+    batches: upstreamBatches({
+      start,
+      end,
+      zone: NY,
+      batchSize,
+      fetchDay: fake.fetchDay,
+      fetchById: fake.fetchById,
+      cursor: checkpoint?.cursor,
+    }),
+    lookup: createEpisodeLookup({
+      cache: createNullEpisodeCache(),
+      fetchEpisode: () => Promise.resolve(null),
+    }),
+    sink,
+    checkpoint,
+    saveCheckpoint: (cp) => {
+      saved.push(cp);
+      return Promise.resolve();
+    },
+    deliveredIds: new Set(),
+  });
+  return { delivered, result, saved };
+}
+
+const inWindow = (
+  fake: ReturnType<typeof upstreamFake>,
+  start: Temporal.Instant,
+  end: Temporal.Instant,
+) =>
+  fake.rows.filter((row) => {
+    const t = Date.parse(row.created);
+    return t >= start.epochMilliseconds && t <= end.epochMilliseconds;
+  }).map((row) => row.id).sort((a, b) => a - b);
+
+Deno.test("upstreamBatches() across the server's midnight with the day seconds at 30.5 misses nothing in the lost edges", async () => {
+  const fake = upstreamFake({ zone: NY, daySeconds: 30.5 });
+  // One action every 5 s from 23:50 to 00:10 (EST), plus some in the
+  // seconds a day query at :30.5 loses: 23:59:31-23:59:59 and 00:00:00-00:00:30.
+  const midnight = at("2026-12-05T05:00:00Z");
+  const times = [-29, -1, 0, 30, 31];
+  for (let s = -600; s <= 600; s += 5) times.push(s);
+  // Ids follow created (the sequence's order).
+  times.sort((a, b) => a - b);
+  fake.add(...times.map((s) => midnight.add({ seconds: s })));
+  const lost = fake.rows.filter((row) => {
+    const t = Date.parse(row.created) - midnight.epochMilliseconds;
+    return (t > -29_500 && t < 0) || (t >= 0 && t < 30_500);
+  });
+  assert.ok(lost.length >= 10, "actions in both lost edges");
+  const start = midnight.subtract({ minutes: 5 });
+  const end = midnight.add({ minutes: 5 });
+  const { delivered, result } = await harvest(fake, start, end);
+  assert.deepEqual(delivered.sort((a, b) => a - b), inWindow(fake, start, end));
+  assert.ok(lost.every((row) => delivered.includes(row.id)));
+  assert.ok(result.probes > 0 && result.probes < 60, `${result.probes} probes`);
+});
+
+Deno.test("upstreamBatches() over cron runs reads pages in proportion to the new actions", async () => {
+  const fake = upstreamFake({ zone: NY, daySeconds: 12 });
+  const noon = at("2026-12-04T17:00:00Z");
+  // A busy day so far: 5,000 actions before noon.
+  for (let i = 0; i < 5000; i++) {
+    fake.add(noon.subtract({ seconds: 5000 - i }));
+  }
+  let checkpoint: Checkpoint | null = null;
+  let start = noon.subtract({ minutes: 2 });
+  const all: number[] = [];
+  const pagesPerRun: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const end = noon.add({ minutes: 2 * run });
+    if (run > 0) {
+      // 30 arrivals between runs, and 3 in the checkpoint's own second.
+      for (let i = 0; i < 30; i++) {
+        fake.add(end.subtract({ seconds: 100 - 3 * i }));
+      }
+      fake.add(checkpoint!.timestamp, checkpoint!.timestamp);
+    }
+    const before = fake.counts.day;
+    const { delivered, result } = await harvest(fake, start, end, checkpoint);
+    pagesPerRun.push(fake.counts.day - before);
+    assert.equal(result.pages, fake.counts.day - before);
+    all.push(...delivered);
+    checkpoint = result.checkpoint;
+    start = checkpoint!.timestamp;
+  }
+  const expected = inWindow(
+    fake,
+    noon.subtract({ minutes: 2 }),
+    noon.add({ minutes: 8 }),
+  );
+  assert.deepEqual([...all].sort((a, b) => a - b), expected);
+  assert.equal(new Set(all).size, all.length, "no duplicates");
+  // The first run reads the day so far (5,000 rows / 50); each later one
+  // only its ~33 new rows: one page, or two.
+  assert.ok(pagesPerRun[0] >= 100, `${pagesPerRun}`);
+  assert.ok(pagesPerRun.slice(1).every((n) => n <= 2), `${pagesPerRun}`);
+  assert.equal(checkpoint?.cursor?.day, "20261204");
+});
+
+Deno.test("upstreamBatches() reads the day again when the cursor's row moved, delivering each action once", async () => {
+  const fake = upstreamFake({ zone: NY, daySeconds: 0 });
+  const noon = at("2026-12-04T17:00:00Z");
+  for (let i = 0; i < 200; i++) fake.add(noon.subtract({ seconds: 200 - i }));
+  const first = await harvest(fake, noon.subtract({ minutes: 2 }), noon);
+  const checkpoint = first.result.checkpoint!;
+  // A row committed late with a small id lands before the cursor.
+  fake.rows.unshift({
+    ...fake.rows[0],
+    id: 1,
+    created: fake.rows.at(-1)!.created,
+  });
+  fake.add(noon.add({ seconds: 5 }));
+  const second = await harvest(
+    fake,
+    checkpoint.timestamp,
+    noon.add({ seconds: 30 }),
+    checkpoint,
+  );
+  assert.ok(second.delivered.includes(1), "the late row is delivered");
+  assert.equal(second.delivered.length, 2);
+  assert.ok(second.result.pages >= 5, "the whole day was read again");
+});
+
+Deno.test("upstreamBatches() delivers nothing outside the window even though day queries return the whole day", async () => {
+  const fake = upstreamFake({ zone: NY, daySeconds: 45 });
+  const noon = at("2026-12-04T17:00:00Z");
+  for (let i = 0; i < 100; i++) fake.add(noon.add({ minutes: i - 50 }));
+  const start = noon.subtract({ minutes: 10 });
+  const end = noon.add({ minutes: 10 });
+  const { delivered } = await harvest(fake, start, end);
+  assert.deepEqual(delivered.sort((a, b) => a - b), inWindow(fake, start, end));
+  assert.equal(delivered.length, 21);
+});
