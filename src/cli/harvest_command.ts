@@ -279,6 +279,7 @@ export function harvestCommand(context: CommandContext) {
               record: {
                 location: runRecordLocation(settings.checkpoint, "harvest"),
                 aws: settings.aws,
+                deadlines: settings.deadlines,
               },
               metricsFile: options.metricsFile,
               metricsPush: options.metricsPush,

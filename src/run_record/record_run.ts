@@ -2,6 +2,7 @@ import { getLogger } from "@logtape/logtape";
 import type {
   AwsSettings,
   CheckpointSettings,
+  ServiceDeadlines,
 } from "../harvest/harvest_settings.ts";
 import {
   describeCheckpoint,
@@ -12,7 +13,7 @@ import type { RunCommand, RunRecord } from "./run_record.ts";
 import { nextRunRecord, type RunOutcome } from "./next_run_record.ts";
 import { parseRunRecord } from "./parse_run_record.ts";
 import { describeFailure } from "./describe_failure.ts";
-import { LockedError } from "../errors.ts";
+import { LockedError, UnreachableError } from "../errors.ts";
 
 const logger = getLogger(["ua-harvest", "ops"]);
 
@@ -30,6 +31,13 @@ export interface RecordRunOptions {
   readonly record?: {
     readonly location: CheckpointSettings;
     readonly aws: AwsSettings;
+    /**
+     * The run's service deadlines, so a frozen S3 cannot hold the record
+     * write longer than it held the run.
+     *
+     * @default {the S3 store's own}
+     */
+    readonly deadlines?: ServiceDeadlines;
   };
   /** `--metrics-file`. @default {undefined} */
   readonly metricsFile?: string;
@@ -114,12 +122,25 @@ export async function recordRun(
 
 async function keep(options: RecordRunOptions, run: RunOutcome) {
   let record: RunRecord | undefined;
-  if (options.record) {
-    const where = options.record.location;
-    const description = describeCheckpoint({ checkpoint: where });
+  const where = options.record?.location;
+  const description = where && describeCheckpoint({ checkpoint: where });
+  if (options.record && where && description) {
     try {
+      if (failedOnStorage(run, where)) {
+        // The run failed on the very storage the record goes to: trying
+        // again would only add the same deadline to a failed run.
+        throw new Error(
+          "the run failed on this storage itself, so it keeps no record",
+        );
+      }
       await using store = await openCheckpointStore(
-        { checkpoint: where, aws: options.record.aws },
+        {
+          checkpoint: where,
+          aws: options.record.aws,
+          ...(options.record.deadlines
+            ? { deadlines: options.record.deadlines }
+            : {}),
+        },
         { create: false },
       );
       let previous: RunRecord | null = null;
@@ -127,6 +148,8 @@ async function keep(options: RecordRunOptions, run: RunOutcome) {
         const text = await store.load();
         previous = text === null ? null : parseRunRecord(text, description);
       } catch (error) {
+        // A storage that cannot be reached will not take the write either.
+        if (error instanceof UnreachableError) throw error;
         logger.warn("{reason}", { reason: (error as Error).message });
       }
       record = nextRunRecord(previous, run);
@@ -195,4 +218,11 @@ function withoutCredentials(url: string): string {
   } catch {
     return "(an invalid URL)";
   }
+}
+
+/** Whether the run's error names the S3 bucket the record would go to. */
+function failedOnStorage(run: RunOutcome, where: CheckpointSettings): boolean {
+  return where.kind === "s3" && run.error !== undefined &&
+    run.error.includes(`s3://${where.bucket}/`) &&
+    /Cannot reach|timed out|unreachable/i.test(run.error);
 }

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   BUCKET,
+  DETECTION_REQUESTS,
   type Fixture,
   KEY,
   openFixture,
@@ -159,7 +160,11 @@ Deno.test("a harvest stopped by SIGTERM records exit 143 and what it delivered",
   });
   const metrics = join(f.dir, "ua_harvest.prom");
   const run = f.spawn(args(f), { UA_HARVEST_METRICS_FILE: metrics });
-  await waitFor(() => f.sim.stats().actionRequests >= 3, "page 3");
+  // The variant probe is one request before the first page.
+  await waitFor(
+    () => f.sim.stats().actionRequests >= 3 + DETECTION_REQUESTS,
+    "page 3",
+  );
   run.child.kill("SIGTERM");
   const stopped = await run.done;
   assert.equal(stopped.code, 143, stopped.stderr);
