@@ -178,14 +178,18 @@ async function assertDetectionLogged(
   assertWorkflowEndpointLogged(sim, stderr, label);
 }
 
-/** On 12+ the legacy workflow list's 404 is logged once at info, naming the endpoint used instead. */
+/**
+ * On 12+ the legacy workflow list's 404 is logged once at info, naming the
+ * endpoint used instead (when there was any workflow to look up).
+ */
 function assertWorkflowEndpointLogged(
   sim: Simulator,
   stderr: string,
   label: string,
+  lookups = true,
 ): void {
   const gone = linesWith(stderr, "/workflow/instances.json is gone");
-  if (sim.flavor === "oc12" || sim.flavor === "oc16") {
+  if (isOc12Plus(sim) && lookups) {
     assert.equal(gone.length, 1, `${label}: ${stderr}`);
     assert.match(gone[0]!, /\[INF\]/, label);
     assert.ok(
@@ -204,7 +208,11 @@ function assertWorkflowEndpointLogged(
  * endpoint's 404 that switched the run over.
  */
 function expectedWorkflowRequests(sim: Simulator, indexed: number): number {
-  return indexed + (sim.flavor === "oc12" || sim.flavor === "oc16" ? 1 : 0);
+  return indexed === 0 ? 0 : indexed + (isOc12Plus(sim) ? 1 : 0);
+}
+
+function isOc12Plus(sim: Simulator): boolean {
+  return sim.flavor === "oc12" || sim.flavor === "oc16";
 }
 
 interface WindowRun {
@@ -307,4 +315,153 @@ Deno.test("CLI load_episodes with no variant flag indexes exactly the window's e
     assert.ok(oc16.some((d) => d[key] !== undefined), `no oc16 ${key}`);
   }
   assert.ok(oc16.some((d) => d.live_stream === 1), "no oc16 live episode");
+});
+
+interface IdRun {
+  readonly documents: Map<string, Document>;
+  readonly notFound: string[];
+}
+
+/**
+ * Runs `load_episodes` with `extra` (ids instead of a window) and checks what
+ * every id run shares: exactly the existing episodes the flavor can show
+ * among `requested` are indexed once, the others are named as not found,
+ * one search per id and no listing, one workflow list per episode.
+ */
+async function runIds(
+  sim: Simulator,
+  es: ElasticsearchFake,
+  extra: readonly string[],
+  requested: readonly string[],
+): Promise<IdRun> {
+  const label = `${sim.flavor} ${extra.join(" ")}`;
+  sim.resetStats();
+  const result = await runCli([...loadArgs(sim, es), ...extra]);
+  const stats = sim.stats();
+  assert.equal(result.code, 0, `${label}:\n${result.stderr}`);
+  assert.deepEqual(linesWith(result.stderr, "[ERR]"), [], label);
+  const byId = new Map(sim.episodes().map((e) => [e.id, e]));
+  const found = requested.filter((id) => {
+    const episode = byId.get(id);
+    return episode !== undefined && visible(sim.flavor, episode);
+  });
+  const notFound = requested.filter((id) => !found.includes(id));
+  const documents = es.documents("episodes");
+  assert.deepEqual([...documents.keys()].sort(), [...found].sort(), label);
+  for (const id of found) assert.equal(es.bulkAttempts.get(id), 1, label);
+  // Each id not found is named in one warning; nothing else warns.
+  const warnings = linesWith(result.stderr, "[WRN]");
+  assert.equal(warnings.length, notFound.length, `${label}: ${warnings}`);
+  for (const id of notFound) {
+    assert.ok(warnings.some((line) => line.includes(id)), `${label}: ${id}`);
+  }
+  assert.match(
+    result.stderr,
+    new RegExp(
+      `Episodes done: ${found.length} of ${found.length} indexed .* ${notFound.length} not found, 0 search pages`,
+    ),
+    label,
+  );
+  assert.equal(stats.episodeRequests, requested.length, label);
+  assert.deepEqual(
+    Object.keys(stats.byEpisodeId).sort(),
+    [...requested].sort(),
+    label,
+  );
+  assert.equal(
+    stats.workflowRequests,
+    expectedWorkflowRequests(sim, found.length),
+    label,
+  );
+  assertWorkflowEndpointLogged(sim, result.stderr, label, found.length > 0);
+  return { documents, notFound };
+}
+
+/** Every id run's documents equal the DCE fork's for the same episodes. */
+function assertSameDocuments(
+  runs: ReadonlyMap<SimulatorFlavor, IdRun>,
+  label: string,
+): void {
+  const reference = runs.get("dce")!.documents;
+  for (const [flavor, run] of runs) {
+    for (const [id, document] of run.documents) {
+      assert.deepEqual(document, reference.get(id), `${label} ${flavor} ${id}`);
+    }
+  }
+}
+
+Deno.test("CLI load_episodes --mpid indexes the given episodes on every flavor, deleted ones only on the DCE fork, the same documents on each", async () => {
+  await using sims = await startFlavors();
+  const episodes = sims.get("dce")!.episodes();
+  const dayAgo = Date.now() - DAY_MS;
+  const live = episodes.filter((e) => !e.deleted && e.live);
+  const ids = [
+    episodes.find((e) => !e.deleted && e.created.epochMilliseconds > dayAgo)!,
+    episodes.find((e) => !e.deleted && e.created.epochMilliseconds < dayAgo)!,
+    live[0]!,
+    episodes.find((e) => e.deleted !== undefined)!,
+  ].map((e) => e.id);
+  ids.push(sims.get("dce")!.missingEpisodeIds()[0]!);
+  assert.equal(new Set(ids).size, ids.length, "pick distinct episodes");
+
+  const runs = new Map<SimulatorFlavor, IdRun>();
+  for (const [flavor, sim] of sims) {
+    await using es = startElasticsearchFake();
+    const run = await runIds(sim, es, ids.flatMap((id) => ["--mpid", id]), ids);
+    runs.set(flavor, run);
+    // The deleted episode: found on the DCE fork only.
+    assert.equal(run.notFound.length, flavor === "dce" ? 1 : 2, flavor);
+    assert.notEqual(run.documents.get(live[0]!.id)?.live_start, undefined);
+  }
+  assertSameDocuments(runs, "--mpid");
+});
+
+Deno.test("CLI load_episodes --source-index-pattern indexes the episodes seen in the action indexes on every flavor; a day without an index loads nothing", async () => {
+  await using sims = await startFlavors({ actions: 200 });
+  const runs = new Map<SimulatorFlavor, IdRun>();
+  for (const [flavor, sim] of sims) {
+    // The actions harvested into daily indexes, as harvest --output es
+    // writes them, and one that a narrower pattern must leave out.
+    const deleted = sim.episodes().find((e) => e.deleted !== undefined)!;
+    const unknown = sim.missingEpisodeIds()[0]!;
+    for (const id of [deleted.id, unknown]) {
+      sim.appendActions(1, { mediapackageIds: [id] });
+    }
+    await using es = startElasticsearchFake();
+    for (const action of sim.actions()) {
+      const day = action.created.toString().slice(0, 10).replaceAll("-", ".");
+      es.seed(`useractions-${day}`, String(action.id), {
+        action_id: action.id,
+        mpid: action.mediapackageId,
+      });
+    }
+    const outside = sim.episodes().find((e) =>
+      !sim.actions().some((a) => a.mediapackageId === e.id)
+    )!;
+    es.seed("useractions-1999.01.01", "1", { action_id: 1, mpid: outside.id });
+    const requested = [
+      ...new Set(sim.actions().map((action) => action.mediapackageId)),
+    ];
+
+    const run = await runIds(
+      sim,
+      es,
+      ["--source-index-pattern", "useractions-2*"],
+      requested,
+    );
+    runs.set(flavor, run);
+    assert.equal(run.documents.has(deleted.id), flavor === "dce", flavor);
+  }
+  // A named index that does not exist (no actions that day): nothing to do,
+  // and no Opencast request (the same on every flavor).
+  await using empty = startElasticsearchFake();
+  const none = await runIds(
+    sims.get("oc16")!,
+    empty,
+    ["--source-index-pattern", "useractions-2024.03.01"],
+    [],
+  );
+  assert.equal(none.documents.size, 0);
+  assert.equal(sims.get("oc16")!.stats().requests, 0);
+  assertSameDocuments(runs, "--source-index-pattern");
 });
