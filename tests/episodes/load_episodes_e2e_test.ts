@@ -2,8 +2,10 @@
  * `load_episodes` end to end on every Opencast the simulator plays (DCE fork,
  * 8–11, 12–15, 16+), through the CLI with no variant flag: the same catalogue
  * on each, the expected episodes computed here from the simulator's own data
- * and the window, never from the tool's code. Field-by-field document checks
- * against the raw data are in load_episodes_cli_test.ts.
+ * and the window, never from the tool's code. The CLI's search page is 100, so
+ * one library-level run with pages of 7 checks where paging stops over many
+ * pages. Field-by-field document checks against the raw data are in
+ * load_episodes_cli_test.ts.
  */
 import assert from "node:assert/strict";
 import {
@@ -19,6 +21,9 @@ import {
   startElasticsearchFake,
 } from "../support/elasticsearch_fake.ts";
 import { type CliResult, runCli } from "../support/run_cli.ts";
+import { loadEpisodes } from "../../src/episodes/load_episodes.ts";
+import { createOpencastEpisodeSource } from "../../src/episodes/opencast_episode_source.ts";
+import { OpencastClient } from "../../src/opencast/opencast_client.ts";
 
 const EPISODES = 500;
 /** The search page size of `load_episodes` (not a setting). */
@@ -127,9 +132,14 @@ function createdIn(
  * at the first page that reaches past the window start, or at the end of the
  * listing.
  */
-function expectedPages(sim: Simulator, from: number, to: number): number {
+function expectedPages(
+  sim: Simulator,
+  from: number,
+  to: number,
+  pageSize = PAGE,
+): number {
   if (sim.flavor === "dce") {
-    return Math.max(1, Math.ceil(createdIn(sim, from, to).length / PAGE));
+    return Math.max(1, Math.ceil(createdIn(sim, from, to).length / pageSize));
   }
   const listed = sim.episodes().filter((e) => visible(sim.flavor, e));
   const key = (episode: SimEpisode) =>
@@ -137,8 +147,8 @@ function expectedPages(sim: Simulator, from: number, to: number): number {
       .epochMilliseconds;
   const newer = listed.filter((episode) => key(episode) >= from).length;
   return Math.min(
-    Math.ceil((newer + 1) / PAGE),
-    Math.max(1, Math.ceil(listed.length / PAGE)),
+    Math.ceil((newer + 1) / pageSize),
+    Math.max(1, Math.ceil(listed.length / pageSize)),
   );
 }
 
@@ -464,4 +474,45 @@ Deno.test("CLI load_episodes --source-index-pattern indexes the episodes seen in
   assert.equal(none.documents.size, 0);
   assert.equal(sims.get("oc16")!.stats().requests, 0);
   assertSameDocuments(runs, "--source-index-pattern");
+});
+
+Deno.test("loadEpisodes() with pages of 7 stops at the first page past the window on every flavor", async () => {
+  // A fixed end, so the window is exact: 2024-02-11T12:00:00Z to the span end.
+  const spanEnd = Temporal.Instant.from("2024-03-02T12:00:00Z");
+  const now = spanEnd.epochMilliseconds;
+  const days = 20;
+  const pageSize = 7;
+  for (const flavor of SIMULATOR_FLAVORS) {
+    await using sim = await startSimulator({
+      port: 0,
+      flavor,
+      spanEnd,
+      timezone: "UTC",
+      episodes: 150,
+      actions: 10,
+      quiet: true,
+    });
+    await using es = startElasticsearchFake();
+    const opencast = new OpencastClient({ host: sim.url });
+    const summary = await loadEpisodes({
+      ...createOpencastEpisodeSource({ engage: opencast, admin: opencast }),
+      elasticsearch: { host: es.host },
+      createdFromDaysAgo: days,
+      now: new Date(now),
+      pageSize,
+      waitSeconds: 0,
+    });
+    const from = now - days * DAY_MS;
+    const expected = sortedIds(createdIn(sim, from, now));
+    assert.deepEqual([...es.documents("episodes").keys()].sort(), expected);
+    assert.equal(summary.indexed, expected.length, flavor);
+    const pages = expectedPages(sim, from, now, pageSize);
+    assert.equal(sim.stats().episodeRequests, pages, flavor);
+    assert.equal(summary.searchPages, pages, flavor);
+    const listed = sim.episodes().filter((e) => visible(flavor, e)).length;
+    assert.ok(
+      pages > 2 && pages < Math.ceil(listed / pageSize) / 2,
+      `${flavor}: ${pages} pages`,
+    );
+  }
 });
