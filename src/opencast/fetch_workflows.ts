@@ -104,7 +104,7 @@ export async function fetchWorkflows(
         if (error instanceof EndpointNotFoundError) {
           legacyEndpoint.set(client, false);
           logger.info(
-            "Opencast {endpoint} is gone (Opencast 12+): reading each episode's workflows from /workflow/mediaPackage/{id}/instances.json",
+            "Opencast {endpoint} is gone (Opencast 12+): reading each episode's workflows from /workflow/mediaPackage/{{id}}/instances.json",
             { endpoint: LEGACY_ENDPOINT },
           );
           return false;

@@ -37,3 +37,25 @@ Deno.test("listSourceMpids() returns nothing for a pattern that matches no index
     await client.close();
   }
 });
+
+Deno.test("listSourceMpids() returns nothing for a named index that does not exist, and skips it among others", async () => {
+  await using fake = startElasticsearchFake();
+  fake.seed("useractions-2024.03.02", "1", { mpid: "mp-1" });
+  const client = createElasticsearchClient({ host: fake.host });
+  try {
+    // Yesterday's index when yesterday had no actions: nothing, not an error.
+    assert.deepEqual(
+      await listSourceMpids(client, "useractions-2024.03.01"),
+      [],
+    );
+    assert.deepEqual(
+      await listSourceMpids(
+        client,
+        "useractions-2024.03.01,useractions-2024.03.02",
+      ),
+      ["mp-1"],
+    );
+  } finally {
+    await client.close();
+  }
+});

@@ -1,14 +1,16 @@
 /**
  * `load_episodes` end to end through the CLI: a subprocess with the binary's
  * permissions against the simulator (a few hundred episodes, Digest auth) and
- * the Elasticsearch fake. The library-level run is in load_episodes_e2e_test.ts;
- * this checks what only the command line shows: every field of every document
- * against the simulator's own data, the alias and dash spellings, exit codes,
- * and what reaches stderr.
+ * the Elasticsearch fake. This checks every field of every document against
+ * the simulator's own data on every flavor, the alias and dash spellings,
+ * exit codes, and what reaches stderr; load_episodes_e2e_test.ts checks
+ * windows, ids and request counts across flavors.
  */
 import assert from "node:assert/strict";
 import {
   type SimEpisode,
+  SIMULATOR_FLAVORS,
+  type SimulatorFlavor,
   type SimWorkflow,
   startSimulator,
 } from "../../src/simulate/start_simulator.ts";
@@ -22,8 +24,9 @@ const PUBLISH = "DCE-archive-publish-external";
 /** Episodes are created up to 150 days before the simulator's span end (now). */
 const DAYS = "200";
 
-async function startSim() {
+async function startSim(options: { flavor?: SimulatorFlavor } = {}) {
   return await startSimulator({
+    ...options,
     port: 0,
     episodes: EPISODES,
     actions: 10,
@@ -145,63 +148,90 @@ function checkDocument(
   time("available", retract?.completed);
 }
 
-Deno.test("CLI load_episodes indexes every simulator episode once with the fields of record-schema §2 and prints a summary", async () => {
-  await using sim = await startSim();
-  await using es = startElasticsearchFake();
-  const result = await runCli([
-    "load_episodes",
-    ...opencastArgs(sim.url),
-    "-e",
-    es.host,
-    "-c",
-    DAYS,
-  ]);
-  assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(errorLines(result.stderr), []);
+Deno.test("CLI load_episodes indexes every episode the simulator shows once, on every flavor with no variant flag, with the fields of record-schema §2, and prints a summary", async (t) => {
+  for (const flavor of SIMULATOR_FLAVORS) {
+    await t.step(flavor, async () => {
+      await using sim = await startSim({ flavor });
+      await using es = startElasticsearchFake();
+      const result = await runCli([
+        "load_episodes",
+        ...opencastArgs(sim.url),
+        "-e",
+        es.host,
+        "-c",
+        DAYS,
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(errorLines(result.stderr), []);
 
-  const episodes = sim.episodes();
-  assert.equal(episodes.length, EPISODES);
-  const documents = es.documents("episodes");
-  assert.deepEqual(
-    [...documents.keys()].sort(),
-    episodes.map((e) => e.id).sort(),
-  );
-  // Each episode sent once: no page repeated, none retried.
-  for (const episode of episodes) {
-    assert.equal(es.bulkAttempts.get(episode.id), 1, episode.id);
-  }
-  const workflows = sim.workflows();
-  for (const episode of episodes) {
-    checkDocument(documents.get(episode.id)!, episode, workflows);
-  }
-  // The data is varied enough for the checks above to mean something.
-  const all = [...documents.values()];
-  for (
-    const key of ["live_start", "available", "slides", "crn", "live_stream"]
-  ) {
-    assert.ok(all.some((d) => d[key] !== undefined), `no document has ${key}`);
-  }
-  assert.ok(all.some((d) => d.live_stream === 0), "no recorded episode");
-  assert.ok(all.some((d) => d.live_stream === undefined), "all had workflows");
-  assert.ok(all.some((d) => d.series === undefined), "all had a series");
+      assert.equal(sim.episodes().length, EPISODES);
+      // Upstream never lists deleted episodes (README "Deleted episodes").
+      const episodes = sim.episodes().filter((e) =>
+        flavor === "dce" || e.deleted === undefined
+      );
+      assert.ok(
+        flavor === "dce" || episodes.length < EPISODES,
+        "the simulator deleted no episode",
+      );
+      const documents = es.documents("episodes");
+      assert.deepEqual(
+        [...documents.keys()].sort(),
+        episodes.map((e) => e.id).sort(),
+      );
+      // Each episode sent once: no page repeated, none retried.
+      for (const episode of episodes) {
+        assert.equal(es.bulkAttempts.get(episode.id), 1, episode.id);
+      }
+      const workflows = sim.workflows();
+      for (const episode of episodes) {
+        checkDocument(documents.get(episode.id)!, episode, workflows);
+      }
+      // The data is varied enough for the checks above to mean something.
+      const all = [...documents.values()];
+      for (
+        const key of [
+          "live_start",
+          "live_end",
+          "available",
+          "slides",
+          "crn",
+          "live_stream",
+        ]
+      ) {
+        assert.ok(
+          all.some((d) => d[key] !== undefined),
+          `no document has ${key}`,
+        );
+      }
+      assert.ok(all.some((d) => d.live_stream === 0), "no recorded episode");
+      assert.ok(
+        all.some((d) => d.live_stream === undefined),
+        "all had workflows",
+      );
+      assert.ok(all.some((d) => d.series === undefined), "all had a series");
 
-  const withWorkflow = new Set(
-    workflows.filter((w) => w.state === "SUCCEEDED" && w.template === PUBLISH)
-      .map((w) => w.mediapackageId),
-  );
-  const summary = result.stderr.split("\n").find((line) =>
-    line.includes("Episodes done:")
-  );
-  assert.ok(summary, `no summary line in:\n${result.stderr}`);
-  assert.match(
-    summary,
-    new RegExp(
-      `${EPISODES} of ${EPISODES} indexed into episodes, ${
-        EPISODES - withWorkflow.size
-      } without workflow, 0 workflow lookups failed, 0 not found`,
-    ),
-  );
-  assert.ok(!result.stderr.includes(PASSWORD));
+      const withWorkflow = episodes.filter((episode) =>
+        workflows.some((w) =>
+          w.mediapackageId === episode.id && w.state === "SUCCEEDED" &&
+          w.template === PUBLISH
+        )
+      ).length;
+      const summary = result.stderr.split("\n").find((line) =>
+        line.includes("Episodes done:")
+      );
+      assert.ok(summary, `no summary line in:\n${result.stderr}`);
+      const n = episodes.length;
+      assert.match(
+        summary,
+        new RegExp(
+          `${n} of ${n} indexed into episodes, ${
+            n - withWorkflow
+          } without workflow, 0 workflow lookups failed, 0 not found`,
+        ),
+      );
+      assert.ok(!result.stderr.includes(PASSWORD));
+    });
+  }
 });
 
 Deno.test("CLI load-episodes (alias, dash spellings) indexes the rest and exits 7 naming a rejected document", async () => {

@@ -2,7 +2,8 @@
  * A loopback Elasticsearch fake that speaks enough of the REST API for the
  * real `@elastic/elasticsearch` 8.x client: `GET /` and `HEAD /`, `_bulk`
  * (NDJSON `index`/`create`), `_index_template`, and `_search` with a
- * `composite` terms aggregation paged with `after`. Every response carries
+ * `composite` terms aggregation paged with `after` (index patterns resolved
+ * with `ignore_unavailable` and `allow_no_indices` as Elasticsearch does). Every response carries
  * the `X-Elastic-Product` header the client checks.
  *
  * @module
@@ -225,30 +226,54 @@ export function startElasticsearchFake(
     return respond(200, { took: 1, errors, items });
   }
 
-  function matchingIndices(pattern: string): string[] {
-    const parts = pattern.split(",").map((part) => part.trim());
-    const regexes = parts.map((part) =>
-      new RegExp(
+  /**
+   * Resolves a comma-separated pattern as Elasticsearch does: a concrete
+   * name that does not exist is an error unless `ignore_unavailable=true`;
+   * a wildcard that matches nothing is fine unless `allow_no_indices=false`
+   * (then the whole pattern is an error). `missing` names the culprit.
+   */
+  function resolveIndices(
+    pattern: string,
+    params: URLSearchParams,
+  ): { names: string[]; missing?: string } {
+    const ignoreUnavailable = params.get("ignore_unavailable") === "true";
+    const allowNoIndices = params.get("allow_no_indices") !== "false";
+    const names = new Set<string>();
+    for (const part of pattern.split(",").map((part) => part.trim())) {
+      if (!part.includes("*")) {
+        if (store.has(part)) names.add(part);
+        else if (!ignoreUnavailable) return { names: [], missing: part };
+        continue;
+      }
+      const regex = new RegExp(
         "^" +
           part.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
             .join(".*") +
           "$",
-      )
-    );
-    return [...store.keys()].filter((name) =>
-      regexes.some((regex) => regex.test(name))
-    ).sort();
+      );
+      for (const name of store.keys()) {
+        if (regex.test(name)) names.add(name);
+      }
+    }
+    if (names.size === 0 && !allowNoIndices) {
+      return { names: [], missing: pattern };
+    }
+    return { names: [...names].sort() };
   }
 
-  function search(pattern: string, body: Record<string, unknown>): Response {
-    const names = matchingIndices(pattern);
-    if (names.length === 0 && !pattern.includes("*")) {
+  function search(
+    pattern: string,
+    params: URLSearchParams,
+    body: Record<string, unknown>,
+  ): Response {
+    const { names, missing } = resolveIndices(pattern, params);
+    if (missing !== undefined) {
       return respond(
         404,
         errorBody(
           404,
           "index_not_found_exception",
-          `no such index [${pattern}]`,
+          `no such index [${missing}]`,
         ),
       );
     }
@@ -407,7 +432,7 @@ export function startElasticsearchFake(
       (method === "POST" || method === "GET")
     ) {
       const body = text === "" ? {} : JSON.parse(text);
-      return search(segments[0], body);
+      return search(segments[0], url.searchParams, body);
     }
     return respond(
       400,
