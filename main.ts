@@ -14,6 +14,7 @@ import {
   compiledExecutableDir,
   loadEnvFiles,
 } from "./src/config/load_env_files.ts";
+import { envFileAdditions } from "./src/config/env_file_additions.ts";
 import { configureLogging } from "./src/log/configure_logging.ts";
 import type { CommandContext } from "./src/cli/command_context.ts";
 import { harvestCommand } from "./src/cli/harvest_command.ts";
@@ -130,8 +131,9 @@ function applyEnvFiles(args: readonly string[]): void {
     cwd: Deno.cwd(),
     executableDir: compiledExecutableDir(),
   });
-  for (const [key, value] of Object.entries(values)) {
-    if (Deno.env.get(key) === undefined) Deno.env.set(key, value);
+  const additions = envFileAdditions(Deno.env.toObject(), values);
+  for (const [key, value] of Object.entries(additions)) {
+    Deno.env.set(key, value);
   }
 }
 

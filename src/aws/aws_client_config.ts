@@ -7,12 +7,10 @@
  *
  * @module
  */
+import { DEFAULT_AWS_REGION } from "../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
 import { ConfigError } from "../errors.ts";
 import { echoValue } from "../util/echo_value.ts";
-
-/** The region used when none is configured (the original's default). */
-export const DEFAULT_AWS_REGION = "us-east-1";
 
 const REGION_REGEXP = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -21,7 +19,7 @@ export interface AwsClientConfigOptions {
   /**
    * The AWS region.
    *
-   * @default {"us-east-1"}
+   * @default {@linkcode DEFAULT_AWS_REGION}
    */
   readonly region?: string;
   /**

@@ -6,6 +6,10 @@
  * @module
  */
 
+import {
+  DEFAULT_REDIS_PORT,
+  DEFAULT_REDIS_TIMEOUT_SECONDS,
+} from "../config/defaults.ts";
 import { Redis } from "ioredis";
 import { getLogger } from "@logtape/logtape";
 import {
@@ -31,7 +35,7 @@ export interface RedisConnectionOptions {
   readonly host?: string;
   /**
    * The Redis port, used when there is no `url`.
-   * @default 6379
+   * @default {@linkcode DEFAULT_REDIS_PORT}
    */
   readonly port?: number;
   /**
@@ -41,7 +45,7 @@ export interface RedisConnectionOptions {
   readonly connectTimeoutMs?: number;
   /**
    * How long one command may take once connected.
-   * @default 5000
+   * @default {@linkcode DEFAULT_REDIS_TIMEOUT_SECONDS} seconds
    */
   readonly commandTimeoutMs?: number;
 }
@@ -76,7 +80,8 @@ export async function connectRedis(
   options: RedisConnectionOptions = {},
 ): Promise<RedisConnection> {
   const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
-  const commandTimeoutMs = options.commandTimeoutMs ?? 5000;
+  const commandTimeoutMs = options.commandTimeoutMs ??
+    DEFAULT_REDIS_TIMEOUT_SECONDS * 1000;
   const description = describeRedis(options);
   if (options.url !== undefined && !/^rediss?:\/\/[^/]/i.test(options.url)) {
     throw new ConfigError(
@@ -97,7 +102,7 @@ export async function connectRedis(
     : new Redis({
       ...common,
       host: options.host ?? "127.0.0.1",
-      port: options.port ?? 6379,
+      port: options.port ?? DEFAULT_REDIS_PORT,
     });
   let lastError: Error | undefined;
   // Without a listener ioredis prints every connection error to stderr.
@@ -144,5 +149,7 @@ export async function connectRedis(
 /** Names the Redis server of some options, with the password replaced by `***`. */
 function describeRedis(options: RedisConnectionOptions): string {
   if (options.url !== undefined) return redactRedisUrl(options.url);
-  return `redis://${options.host ?? "127.0.0.1"}:${options.port ?? 6379}`;
+  return `redis://${options.host ?? "127.0.0.1"}:${
+    options.port ?? DEFAULT_REDIS_PORT
+  }`;
 }

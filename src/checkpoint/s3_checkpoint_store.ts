@@ -21,10 +21,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { getLogger } from "@logtape/logtape";
 import { ConfigError, LockedError } from "../errors.ts";
-import {
-  awsClientConfig,
-  DEFAULT_AWS_REGION,
-} from "../aws/aws_client_config.ts";
+import { awsClientConfig } from "../aws/aws_client_config.ts";
+import { DEFAULT_AWS_REGION } from "../config/defaults.ts";
 import { classifyAwsError } from "../aws/classify_aws_error.ts";
 import { awsFailure, describeAwsLocation } from "../aws/aws_failure.ts";
 import type { CheckpointStore } from "./checkpoint_store.ts";
@@ -42,7 +40,7 @@ export interface S3CheckpointStoreOptions {
   /**
    * The AWS region (new buckets are created there).
    *
-   * @default {"us-east-1"}
+   * @default {@linkcode DEFAULT_AWS_REGION}
    */
   readonly region?: string;
   /**

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DEFAULT_AWS_REGION } from "../config/defaults.ts";
 import { ConfigError } from "../errors.ts";
 import type {
   AwsSettings,
@@ -59,7 +60,7 @@ export function awsSettingsFromEnv(env: Record<string, string>): AwsSettings {
   }
   const endpoint = env.AWS_ENDPOINT_URL || undefined;
   return {
-    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1",
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_AWS_REGION,
     sqsEndpoint: checkUrl(
       "AWS_ENDPOINT_URL_SQS",
       env.AWS_ENDPOINT_URL_SQS || endpoint,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DEFAULT_REDIS_PORT } from "../config/defaults.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
@@ -60,7 +61,7 @@ export function stateSettings(
 function redisUrlFromHostPort(env: Record<string, string>): string | undefined {
   const host = env.REDIS_HOST;
   if (!host) return undefined;
-  const port = env.REDIS_PORT ?? "6379";
+  const port = env.REDIS_PORT ?? String(DEFAULT_REDIS_PORT);
   if (!/^\d{1,5}$/.test(port)) {
     throw new ConfigError(
       `REDIS_PORT must be a port number: current value is "${echoValue(port)}"`,

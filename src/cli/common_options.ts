@@ -1,3 +1,18 @@
+import {
+  DEFAULT_ACTION_INDEX_PREFIX,
+  DEFAULT_ELASTICSEARCH_TIMEOUT_SECONDS,
+  DEFAULT_EPISODE_INDEX,
+  DEFAULT_LOG_FORMAT,
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_OPENCAST_API,
+  DEFAULT_OPENCAST_AUTH,
+  DEFAULT_OPENCAST_MAX_ATTEMPTS,
+  DEFAULT_OPENCAST_TIMEOUT_SECONDS,
+  DEFAULT_REDIS_TIMEOUT_SECONDS,
+  DEFAULT_S3_TIMEOUT_SECONDS,
+  DEFAULT_SQS_TIMEOUT_SECONDS,
+  DEFAULT_WAIT_SECONDS,
+} from "../config/defaults.ts";
 import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { parseLogLevel } from "../log/configure_logging.ts";
 import { integerParser, secondsParser, timeoutParser } from "./_parsers.ts";
@@ -13,7 +28,7 @@ export function envFileOption() {
 /** `--log-level`, bound to `LOG_LEVEL`. */
 export function logLevelOption() {
   return new Option("--log-level <level>", "trace, debug, info, warning, error")
-    .env("LOG_LEVEL").default("info").argParser((value) => {
+    .env("LOG_LEVEL").default(DEFAULT_LOG_LEVEL).argParser((value) => {
       // A usage error (exit 2) like any other bad flag or setting.
       try {
         return parseLogLevel(value);
@@ -32,7 +47,7 @@ export function logFormatOption() {
     "text (one readable line per event) or json",
   )
     .env("LOG_FORMAT").choices(["text", "json"] as const).default(
-      "text" as const,
+      DEFAULT_LOG_FORMAT,
     );
 }
 
@@ -55,7 +70,7 @@ export function opencastAuthOption() {
   return new Option("--auth <scheme>", "Opencast auth scheme").env(
     "OPENCAST_AUTH",
   )
-    .choices(["digest", "basic"] as const).default("digest" as const);
+    .choices(["digest", "basic"] as const).default(DEFAULT_OPENCAST_AUTH);
 }
 
 /**
@@ -68,21 +83,26 @@ export const TIMEOUTS_HELP_GROUP =
 /** `--timeout`, bound to `OPENCAST_TIMEOUT`. */
 export function opencastTimeoutOption() {
   return new Option("--timeout <seconds>", "per-request timeout for Opencast")
-    .env("OPENCAST_TIMEOUT").default(30).argParser(timeoutParser(600))
+    .env("OPENCAST_TIMEOUT").default(DEFAULT_OPENCAST_TIMEOUT_SECONDS)
+    .argParser(timeoutParser(600))
     .helpGroup(TIMEOUTS_HELP_GROUP);
 }
 
 /** `--s3-timeout`, bound to `S3_TIMEOUT`: one S3 checkpoint call (3 attempts). */
 export function s3TimeoutOption() {
   return new Option("--s3-timeout <seconds>", "per-attempt timeout for S3")
-    .env("S3_TIMEOUT").default(10).argParser(timeoutParser(600))
+    .env("S3_TIMEOUT").default(DEFAULT_S3_TIMEOUT_SECONDS).argParser(
+      timeoutParser(600),
+    )
     .helpGroup(TIMEOUTS_HELP_GROUP);
 }
 
 /** `--sqs-timeout`, bound to `SQS_TIMEOUT`: one SQS call (5 attempts per batch). */
 export function sqsTimeoutOption() {
   return new Option("--sqs-timeout <seconds>", "per-attempt timeout for SQS")
-    .env("SQS_TIMEOUT").default(10).argParser(timeoutParser(600))
+    .env("SQS_TIMEOUT").default(DEFAULT_SQS_TIMEOUT_SECONDS).argParser(
+      timeoutParser(600),
+    )
     .helpGroup(TIMEOUTS_HELP_GROUP);
 }
 
@@ -94,7 +114,9 @@ export function redisTimeoutOption() {
   return new Option(
     "--redis-timeout <seconds>",
     "timeout of one Redis command, lock renewals included",
-  ).env("REDIS_TIMEOUT").default(5).argParser(timeoutParser(600))
+  ).env("REDIS_TIMEOUT").default(DEFAULT_REDIS_TIMEOUT_SECONDS).argParser(
+    timeoutParser(600),
+  )
     .helpGroup(TIMEOUTS_HELP_GROUP);
 }
 
@@ -103,7 +125,8 @@ export function elasticsearchTimeoutOption() {
   return new Option(
     "--es-timeout <seconds>",
     "per-attempt timeout for Elasticsearch",
-  ).env("ELASTICSEARCH_TIMEOUT").default(30).argParser(timeoutParser(600))
+  ).env("ELASTICSEARCH_TIMEOUT").default(DEFAULT_ELASTICSEARCH_TIMEOUT_SECONDS)
+    .argParser(timeoutParser(600))
     .helpGroup(TIMEOUTS_HELP_GROUP);
 }
 
@@ -112,15 +135,16 @@ export function opencastMaxAttemptsOption() {
   return new Option(
     "--max-attempts <n>",
     "attempts per Opencast request (retries on errors, 429, 5xx)",
-  ).env("OPENCAST_MAX_ATTEMPTS").default(5).argParser(
-    integerParser({ min: 1, max: 20 }),
-  );
+  ).env("OPENCAST_MAX_ATTEMPTS").default(DEFAULT_OPENCAST_MAX_ATTEMPTS)
+    .argParser(
+      integerParser({ min: 1, max: 20 }),
+    );
 }
 
 /** `-w, --wait`: the pause between page requests. */
 export function waitOption() {
   return new Option("-w, --wait <seconds>", "pause between page requests")
-    .default(1)
+    .default(DEFAULT_WAIT_SECONDS)
     .argParser(secondsParser(3600));
 }
 
@@ -136,7 +160,7 @@ export function opencastApiOption() {
     "--opencast-api <variant>",
     "Opencast API variant: auto (detect), dce (Harvard fork: start/end windows) or upstream (Opencast 8-17)",
   ).env("OPENCAST_API").choices(OPENCAST_API_CHOICES).default(
-    "auto" as const,
+    DEFAULT_OPENCAST_API,
   );
 }
 
@@ -198,4 +222,50 @@ export function metricsPushOption() {
     }
     return value;
   });
+}
+
+/**
+ * `--engage_host`, bound to `MATTERHORN_ENGAGE_HOST`. Its short flag differs
+ * by command, as in the Python tool: `-H` in harvest, `-E` in load_episodes.
+ */
+export function engageHostOption(short: "-H" | "-E") {
+  const other = short === "-H"
+    ? "load_episodes spells it -E"
+    : "harvest spells it -H";
+  return new Option(
+    `${short}, --engage_host <host>`,
+    `engage node: host, host:port or URL; ${other} (short flags kept from the Python tool)`,
+  ).env("MATTERHORN_ENGAGE_HOST");
+}
+
+/**
+ * `--es_host`, bound to `ELASTICSEARCH_HOST`: `-e` in load_episodes and setup
+ * (as in the Python tool), no short flag in harvest, where `-e` is `--end`.
+ */
+export function esHostOption(options: { readonly short: boolean }) {
+  return options.short
+    ? new Option(
+      "-e, --es_host <host>",
+      "Elasticsearch: host:port (http assumed) or URL; -e means --end in harvest (short flags kept from the Python tool)",
+    ).env("ELASTICSEARCH_HOST")
+    : new Option(
+      "--es_host <host>",
+      "Elasticsearch for --output es: host:port (http assumed) or URL",
+    ).env("ELASTICSEARCH_HOST");
+}
+
+/** `-i, --es_index`, bound to `EPISODE_INDEX_NAME`: the episode index. */
+export function esIndexOption() {
+  return new Option(
+    "-i, --es_index <index>",
+    "episode index (its template matches <index>*); -i means --interval in harvest (short flags kept from the Python tool)",
+  ).env("EPISODE_INDEX_NAME").default(DEFAULT_EPISODE_INDEX);
+}
+
+/** `--es-index-prefix`, bound to `ES_ACTION_INDEX_PREFIX`: the daily action indexes. */
+export function esIndexPrefixOption() {
+  return new Option(
+    "--es-index-prefix <prefix>",
+    "daily action index prefix: <prefix>YYYY.MM.DD (its template matches <prefix>*)",
+  ).env("ES_ACTION_INDEX_PREFIX").default(DEFAULT_ACTION_INDEX_PREFIX);
 }

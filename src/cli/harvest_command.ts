@@ -1,26 +1,26 @@
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_EPISODE_CONCURRENCY,
+  DEFAULT_EPISODE_TTL_SECONDS,
+  DEFAULT_FIFO_GROUP_BY,
+  DEFAULT_INTERVAL_MINUTES,
+  DEFAULT_LOCK_TTL_SECONDS,
+  DEFAULT_MISSING_EPISODE_TTL_SECONDS,
+  DEFAULT_SQS_MAX_PAYLOAD_BYTES,
+} from "../config/defaults.ts";
 import { Command, Option } from "@commander-js/extra-typings";
-import { join } from "node:path";
-import { ConfigError } from "../errors.ts";
-import type {
-  HarvestSettings,
-  OutputSettings,
-} from "../harvest/harvest_settings.ts";
 import { runHarvest } from "../harvest/run_harvest.ts";
 import type { HarvestSummary } from "../harvest/harvest_summary.ts";
 import { recordRun } from "../run_record/record_run.ts";
 import { runRecordLocation } from "../run_record/run_record_location.ts";
 import { harvestFacts } from "../run_record/harvest_facts.ts";
-import { defaultCacheDir } from "../cache/default_cache_dir.ts";
-import {
-  parseTimeZone,
-  parseUserTimestamp,
-} from "../opencast/opencast_time.ts";
-import { resolveWindow } from "../harvest/resolve_window.ts";
-import { parseMaxSpan } from "../harvest/check_span.ts";
 import { integerParser } from "./_parsers.ts";
 import {
   elasticsearchTimeoutOption,
+  engageHostOption,
   envFileOption,
+  esHostOption,
+  esIndexPrefixOption,
   logFormatOption,
   logLevelOption,
   metricsFileOption,
@@ -41,15 +41,8 @@ import {
   stateFileOption,
   waitOption,
 } from "./common_options.ts";
-import { stateSettings } from "./_state_settings.ts";
-import {
-  awsSettingsFromEnv,
-  elasticsearchSettingsFromEnv,
-  opencastSettings,
-  secondsToMs,
-} from "./_settings.ts";
+import { resolveHarvestSettings } from "./resolve_harvest_settings.ts";
 import type { CommandContext } from "./command_context.ts";
-import { echoValue } from "../util/echo_value.ts";
 
 const EXIT_CODE_HELP = `
 Exit codes:
@@ -95,12 +88,7 @@ export function harvestCommand(context: CommandContext) {
     )
     .addOption(waitOption())
     .addOption(opencastApiOption())
-    .addOption(
-      new Option(
-        "-H, --engage_host <host>",
-        "engage node: host, host:port or URL; load_episodes spells it -E (short flags kept from the Python tool)",
-      ).env("MATTERHORN_ENGAGE_HOST"),
-    )
+    .addOption(engageHostOption("-H"))
     .addOption(opencastUserOption())
     .addOption(opencastPasswordOption())
     .addOption(opencastAuthOption())
@@ -117,14 +105,16 @@ export function harvestCommand(context: CommandContext) {
       ).env("SQS_QUEUE_NAME"),
     )
     .addOption(
-      new Option("-b, --batch-size <n>", "actions per page").default(1000)
+      new Option("-b, --batch-size <n>", "actions per page").default(
+        DEFAULT_BATCH_SIZE,
+      )
         .argParser(integerParser({ min: 1, max: 100_000 })),
     )
     .addOption(
       new Option(
         "-i, --interval <minutes>",
         "with no --start and no checkpoint, harvest this many minutes back; -i means --es_index in load_episodes and setup (short flags kept from the Python tool)",
-      ).env("DEFAULT_INTERVAL").default(2)
+      ).env("DEFAULT_INTERVAL").default(DEFAULT_INTERVAL_MINUTES)
         .argParser(integerParser({ min: 1, max: 525_600 })),
     )
     .addOption(
@@ -178,20 +168,24 @@ export function harvestCommand(context: CommandContext) {
       new Option(
         "--cache-ttl <seconds>",
         "how long a fetched episode is cached",
-      ).env("EPISODE_CACHE_EXPIRE").default(1800).argParser(
-        integerParser({ min: 0 }),
-      ),
+      ).env("EPISODE_CACHE_EXPIRE").default(DEFAULT_EPISODE_TTL_SECONDS)
+        .argParser(
+          integerParser({ min: 0 }),
+        ),
     )
     .addOption(
       new Option(
         "--missing-episode-ttl <seconds>",
         "how long 'no such episode' is cached",
-      ).env("EPISODE_MISSING_CACHE_EXPIRE").default(300)
+      ).env("EPISODE_MISSING_CACHE_EXPIRE").default(
+        DEFAULT_MISSING_EPISODE_TTL_SECONDS,
+      )
         .argParser(integerParser({ min: 0 })),
     )
     .addOption(
       new Option("--episode-concurrency <n>", "episode lookups in parallel")
-        .env("EPISODE_CONCURRENCY").default(4).argParser(
+        .env("EPISODE_CONCURRENCY").default(DEFAULT_EPISODE_CONCURRENCY)
+        .argParser(
           integerParser({ min: 1, max: 64 }),
         ),
     )
@@ -199,7 +193,7 @@ export function harvestCommand(context: CommandContext) {
       new Option(
         "--sqs-max-payload <bytes>",
         "SQS batch payload limit (up to 1 MiB for queues configured for it)",
-      ).env("SQS_MAX_PAYLOAD").default(262_144)
+      ).env("SQS_MAX_PAYLOAD").default(DEFAULT_SQS_MAX_PAYLOAD_BYTES)
         .argParser(integerParser({ min: 1024, max: 1_048_576 })),
     )
     .addOption(
@@ -207,20 +201,10 @@ export function harvestCommand(context: CommandContext) {
         .env("SQS_FIFO_GROUP_BY").choices(
           ["mpid", "session_id", "huid", "none"] as const,
         )
-        .default("mpid" as const),
+        .default(DEFAULT_FIFO_GROUP_BY),
     )
-    .addOption(
-      new Option(
-        "--es-host <host>",
-        "Elasticsearch for --output es: host:port or URL",
-      ).env("ELASTICSEARCH_HOST"),
-    )
-    .addOption(
-      new Option(
-        "--es-index-prefix <prefix>",
-        "daily action index prefix for --output es",
-      ).env("ES_ACTION_INDEX_PREFIX").default("useractions-"),
-    )
+    .addOption(esHostOption({ short: false }))
+    .addOption(esIndexPrefixOption())
     .addOption(opencastTimeoutOption())
     .addOption(s3TimeoutOption())
     .addOption(sqsTimeoutOption())
@@ -231,7 +215,7 @@ export function harvestCommand(context: CommandContext) {
       new Option(
         "--lock-ttl <seconds>",
         "how long the Redis run lock outlives a run that died (renewed every quarter of it; a run that cannot renew it stops at three quarters)",
-      ).env("UA_HARVEST_LOCK_TTL").default(60).argParser(
+      ).env("UA_HARVEST_LOCK_TTL").default(DEFAULT_LOCK_TTL_SECONDS).argParser(
         integerParser({ min: 3, max: 3600 }),
       ),
     )
@@ -261,7 +245,14 @@ export function harvestCommand(context: CommandContext) {
     .on("option:update-last-ts", () => given.add("update-last-ts"))
     .on("option:no-update-last-ts", () => given.add("no-update-last-ts"))
     .action(async (options) => {
-      const settings = harvestSettings(options, Deno.env.toObject());
+      // The only reads of the process, the clock and the terminal.
+      const settings = resolveHarvestSettings({
+        options,
+        env: Deno.env.toObject(),
+        now: Temporal.Now.instant(),
+        localTimeZone: Temporal.Now.timeZoneId(),
+        stderrIsTerminal: Deno.stderr.isTerminal(),
+      });
       let summary: HarvestSummary | undefined;
       // Only the runs that move the checkpoint (cron's) are recorded and
       // measured: a backfill or a look must not pass for the job.
@@ -297,128 +288,7 @@ export function harvestCommand(context: CommandContext) {
     });
 }
 
-type HarvestOptions = ReturnType<ReturnType<typeof harvestCommand>["opts"]>;
-
-/** Turns parsed flags and the environment into validated settings (no I/O). */
-export function harvestSettings(
-  options: HarvestOptions,
-  env: Record<string, string>,
-): HarvestSettings {
-  const queue = options.queueName;
-  const output = outputSettings(options, env);
-  const { checkpoint, lockFile, redisUrl } = stateSettings(options, env);
-  const updateLastTs = options.updateLastTs;
-  const zone = parseTimeZone(
-    options.serverTimezone ?? Temporal.Now.timeZoneId(),
-    {
-      setting: options.serverTimezone === undefined
-        ? "this machine's time zone (set --server-timezone)"
-        : "--server-timezone (OPENCAST_TIMEZONE)",
-    },
-  );
-  checkWindowFlags(options, zone);
-  return {
-    engage: opencastSettings({
-      host: options.engage_host,
-      hostSetting: "MATTERHORN_ENGAGE_HOST (or --engage_host)",
-      user: options.user,
-      password: options.password,
-      auth: options.auth,
-      timeoutSeconds: options.timeout,
-      maxAttempts: options.maxAttempts,
-    }),
-    start: options.start,
-    end: options.end,
-    waitSeconds: options.wait,
-    batchSize: options.batchSize,
-    intervalMinutes: options.interval,
-    zone,
-    maxSpanSeconds: parseMaxSpan(options.maxSpan),
-    spanCheck: !options.disableStartEndSpanCheck,
-    catchUp: options.catchUp ?? false,
-    output,
-    checkpoint,
-    cache: redisUrl ? { kind: "redis", url: redisUrl } : {
-      kind: "sqlite",
-      path: options.cacheFile ??
-        join(defaultCacheDir(env), "episodes.sqlite"),
-    },
-    updateCheckpoint: updateLastTs === true
-      ? "always"
-      : updateLastTs === false
-      ? "never"
-      : "auto",
-    dryRun: options.dryRun ?? false,
-    episodeConcurrency: options.episodeConcurrency,
-    episodeTtlSeconds: options.cacheTtl,
-    missingEpisodeTtlSeconds: options.missingEpisodeTtl,
-    aws: awsSettingsFromEnv(env),
-    lockTtlSeconds: options.lockTtl,
-    deadlines: {
-      s3Ms: secondsToMs(options.s3Timeout),
-      sqsMs: secondsToMs(options.sqsTimeout),
-      redisMs: secondsToMs(options.redisTimeout),
-    },
-    lockFile,
-    progress: options.progress ?? Deno.stderr.isTerminal(),
-    opencastApi: options.opencastApi,
-  };
-
-  function outputSettings(
-    o: HarvestOptions,
-    e: Record<string, string>,
-  ): OutputSettings {
-    const raw = o.output ?? (queue && queue !== "-" ? "sqs" : "-");
-    if (raw === "-" || raw === "stdout") return { kind: "stdout" };
-    if (raw.startsWith("file:") && raw.length > 5) {
-      return { kind: "file", path: raw.slice(5) };
-    }
-    if (raw === "sqs") {
-      if (!queue || queue === "-") {
-        throw new ConfigError(
-          "--output sqs needs a queue: set SQS_QUEUE_NAME or pass --queue-name",
-        );
-      }
-      return {
-        kind: "sqs",
-        queue,
-        maxPayloadBytes: o.sqsMaxPayload,
-        fifoGroupBy: o.fifoGroupBy,
-      };
-    }
-    if (raw === "es") {
-      return {
-        kind: "es",
-        elasticsearch: elasticsearchSettingsFromEnv(o.esHost, e, o.esTimeout),
-        indexPrefix: o.esIndexPrefix,
-      };
-    }
-    throw new ConfigError(
-      `Unknown --output "${
-        echoValue(raw)
-      }": use sqs, - (stdout), file:PATH or es`,
-    );
-  }
-}
-
-/**
- * Judges the window flags that do not depend on the checkpoint now, before
- * anything is opened: a mistyped or reversed window must not create a bucket,
- * take the lock or reach Opencast (the run resolves the window again, with
- * the checkpoint).
- */
-function checkWindowFlags(options: HarvestOptions, zone: string): void {
-  if (options.start === undefined && options.end === undefined) return;
-  if (options.start === undefined) {
-    parseUserTimestamp(options.end!, zone, { flag: "--end" });
-  }
-  // Without --start, a window of just --end still gets the "in the future"
-  // check (the end is checked first, so the messages name --end).
-  resolveWindow({
-    start: options.start ?? options.end,
-    end: options.end,
-    now: Temporal.Now.instant(),
-    zone,
-    intervalMinutes: options.interval,
-  });
-}
+/** The `harvest` command's parsed flags, env-bound ones included. */
+export type HarvestOptions = ReturnType<
+  ReturnType<typeof harvestCommand>["opts"]
+>;

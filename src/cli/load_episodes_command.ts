@@ -1,4 +1,9 @@
 import {
+  DEFAULT_CREATED_FROM_DAYS_AGO,
+  DEFAULT_WORKFLOW_CONCURRENCY,
+  DEFAULT_WORKFLOW_DEFINITION,
+} from "../config/defaults.ts";
+import {
   Command,
   InvalidArgumentError,
   Option,
@@ -21,7 +26,10 @@ import {
 } from "./_settings.ts";
 import {
   elasticsearchTimeoutOption,
+  engageHostOption,
   envFileOption,
+  esHostOption,
+  esIndexOption,
   logFormatOption,
   logLevelOption,
   metricsFileOption,
@@ -54,7 +62,7 @@ export function loadEpisodesCommand(context: CommandContext) {
       new Option(
         "-c, --created_from_days_ago <days>",
         "episodes created this many days ago until now",
-      ).default(1)
+      ).default(DEFAULT_CREATED_FROM_DAYS_AGO)
         .argParser(integerParser({ min: 1, max: 36_500 })),
     )
     .addOption(
@@ -62,24 +70,9 @@ export function loadEpisodesCommand(context: CommandContext) {
         "MATTERHORN_ADMIN_HOST",
       ),
     )
-    .addOption(
-      new Option(
-        "-E, --engage_host <host>",
-        "engage node, for episode search; harvest spells it -H (short flags kept from the Python tool)",
-      ).env("MATTERHORN_ENGAGE_HOST"),
-    )
-    .addOption(
-      new Option(
-        "-e, --es_host <host>",
-        "Elasticsearch: host:port (http assumed) or URL; -e means --end in harvest (short flags kept from the Python tool)",
-      ).env("ELASTICSEARCH_HOST"),
-    )
-    .addOption(
-      new Option(
-        "-i, --es_index <index>",
-        "episode index; -i means --interval in harvest (short flags kept from the Python tool)",
-      ).env("EPISODE_INDEX_NAME").default("episodes"),
-    )
+    .addOption(engageHostOption("-E"))
+    .addOption(esHostOption({ short: true }))
+    .addOption(esIndexOption())
     .addOption(waitOption())
     .addOption(opencastUserOption())
     .addOption(opencastPasswordOption())
@@ -107,11 +100,12 @@ export function loadEpisodesCommand(context: CommandContext) {
       new Option(
         "--workflow-definition <id>",
         "workflow definition holding the live capture",
-      ).env("WORKFLOW_DEFINITION").default("DCE-archive-publish-external"),
+      ).env("WORKFLOW_DEFINITION").default(DEFAULT_WORKFLOW_DEFINITION),
     )
     .addOption(
       new Option("--workflow-concurrency <n>", "workflow lookups in parallel")
-        .env("WORKFLOW_CONCURRENCY").default(4).argParser(
+        .env("WORKFLOW_CONCURRENCY").default(DEFAULT_WORKFLOW_CONCURRENCY)
+        .argParser(
           integerParser({ min: 1, max: 64 }),
         ),
     )

@@ -1,8 +1,11 @@
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command } from "@commander-js/extra-typings";
 import { elasticsearchSettingsFromEnv } from "./_settings.ts";
 import {
   elasticsearchTimeoutOption,
   envFileOption,
+  esHostOption,
+  esIndexOption,
+  esIndexPrefixOption,
   logFormatOption,
   logLevelOption,
 } from "./common_options.ts";
@@ -15,24 +18,9 @@ export function setupCommand(_context: CommandContext) {
       "Install (or update) the Elasticsearch index templates for the episode index and the daily " +
         "action indexes. Idempotent: prints what it created, updated or left unchanged.",
     )
-    .addOption(
-      new Option(
-        "-e, --es_host <host>",
-        "Elasticsearch: host:port (http assumed) or URL; -e means --end in harvest (short flags kept from the Python tool)",
-      ).env("ELASTICSEARCH_HOST"),
-    )
-    .addOption(
-      new Option(
-        "-i, --es_index <index>",
-        "episode index (the template matches <index>*); -i means --interval in harvest (short flags kept from the Python tool)",
-      ).env("EPISODE_INDEX_NAME").default("episodes"),
-    )
-    .addOption(
-      new Option(
-        "--es-index-prefix <prefix>",
-        "daily action index prefix (the template matches <prefix>*)",
-      ).env("ES_ACTION_INDEX_PREFIX").default("useractions-"),
-    )
+    .addOption(esHostOption({ short: true }))
+    .addOption(esIndexOption())
+    .addOption(esIndexPrefixOption())
     .addOption(elasticsearchTimeoutOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())

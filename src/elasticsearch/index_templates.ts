@@ -1,3 +1,7 @@
+import {
+  DEFAULT_ACTION_INDEX_PREFIX,
+  DEFAULT_EPISODE_INDEX,
+} from "../config/defaults.ts";
 import { validateIndexName } from "./_index_name.ts";
 
 /** A composable index template: its name and the body of `PUT _index_template/{name}`. */
@@ -15,9 +19,9 @@ export interface IndexTemplate {
 
 /** Which indexes the templates apply to. */
 export interface IndexTemplateOptions {
-  /** The episode index (`--es_index`); the template matches `<name>*`. @default "episodes" */
+  /** The episode index (`--es_index`); the template matches `<name>*`. @default {@linkcode DEFAULT_EPISODE_INDEX} */
   episodeIndex?: string;
-  /** The prefix of the daily action indexes; the template matches `<prefix>*`. @default "useractions-" */
+  /** The prefix of the daily action indexes; the template matches `<prefix>*`. @default {@linkcode DEFAULT_ACTION_INDEX_PREFIX} */
   actionIndexPrefix?: string;
 }
 
@@ -64,8 +68,10 @@ const STRINGS_AS_KEYWORDS = {
 export function buildIndexTemplates(
   options: IndexTemplateOptions = {},
 ): IndexTemplate[] {
-  const { episodeIndex = "episodes", actionIndexPrefix = "useractions-" } =
-    options;
+  const {
+    episodeIndex = DEFAULT_EPISODE_INDEX,
+    actionIndexPrefix = DEFAULT_ACTION_INDEX_PREFIX,
+  } = options;
   validateIndexName(episodeIndex, "the episode index (--es_index)");
   validateIndexName(
     actionIndexPrefix,

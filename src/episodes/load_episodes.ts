@@ -1,3 +1,8 @@
+import {
+  DEFAULT_CREATED_FROM_DAYS_AGO,
+  DEFAULT_EPISODE_INDEX,
+  DEFAULT_WORKFLOW_DEFINITION,
+} from "../config/defaults.ts";
 import type { Client } from "@elastic/elasticsearch";
 import { getLogger } from "@logtape/logtape";
 import { AuthenticationError, ConfigError, DeliveryError } from "../errors.ts";
@@ -77,9 +82,9 @@ export interface LoadEpisodesOptions {
   elasticsearch?: ElasticsearchClientOptions;
   /** A client to use instead of creating one; not closed here. */
   client?: Client;
-  /** The episode index (`--es_index`, `EPISODE_INDEX_NAME`). @default "episodes" */
+  /** The episode index (`--es_index`, `EPISODE_INDEX_NAME`). @default {@linkcode DEFAULT_EPISODE_INDEX} */
   index?: string;
-  /** Load episodes created this many days ago until now (`--created_from_days_ago`). @default 1 */
+  /** Load episodes created this many days ago until now (`--created_from_days_ago`). @default {@linkcode DEFAULT_CREATED_FROM_DAYS_AGO} */
   createdFromDaysAgo?: number;
   /** Load these episodes instead of a creation window (`--mpid`, repeatable). @default [] */
   mpids?: readonly string[];
@@ -90,7 +95,7 @@ export interface LoadEpisodesOptions {
   sourceIndexPattern?: string;
   /** The field holding the episode id in those indexes. @default "mpid" */
   sourceMpidField?: string;
-  /** The workflow definition to read live times from (`--workflow-definition`). @default "DCE-archive-publish-external" */
+  /** The workflow definition to read live times from (`--workflow-definition`). @default {@linkcode DEFAULT_WORKFLOW_DEFINITION} */
   workflowDefinition?: string;
   /** Seconds to wait between pages of Opencast requests (`--wait`). @default 1 */
   waitSeconds?: number;
@@ -157,12 +162,12 @@ export async function loadEpisodes(
   options: LoadEpisodesOptions,
 ): Promise<LoadEpisodesSummary> {
   const {
-    index = "episodes",
-    createdFromDaysAgo = 1,
+    index = DEFAULT_EPISODE_INDEX,
+    createdFromDaysAgo = DEFAULT_CREATED_FROM_DAYS_AGO,
     mpids = [],
     sourceIndexPattern,
     sourceMpidField = "mpid",
-    workflowDefinition = "DCE-archive-publish-external",
+    workflowDefinition = DEFAULT_WORKFLOW_DEFINITION,
     waitSeconds = 1,
     pageSize = 100,
     concurrency = 4,

@@ -1,3 +1,4 @@
+import { DEFAULT_WORKFLOW_DEFINITION } from "../config/defaults.ts";
 import type { Workflow } from "../opencast/types.ts";
 
 /** Which workflows count. */
@@ -6,7 +7,7 @@ export interface PickWorkflowOptions {
   state?: string;
   /**
    * Only workflows of this definition, when the workflow names its
-   * definition. @default "DCE-archive-publish-external"
+   * definition. @default {@linkcode DEFAULT_WORKFLOW_DEFINITION}
    */
   definition?: string;
 }
@@ -21,7 +22,7 @@ export function pickWorkflow(
   workflows: readonly Workflow[],
   options: PickWorkflowOptions = {},
 ): Workflow | null {
-  const { state = "SUCCEEDED", definition = "DCE-archive-publish-external" } =
+  const { state = "SUCCEEDED", definition = DEFAULT_WORKFLOW_DEFINITION } =
     options;
   let best: Workflow | null = null;
   for (const workflow of workflows) {

@@ -1,3 +1,8 @@
+import {
+  DEFAULT_EPISODE_CONCURRENCY,
+  DEFAULT_EPISODE_TTL_SECONDS,
+  DEFAULT_MISSING_EPISODE_TTL_SECONDS,
+} from "../config/defaults.ts";
 import type { EpisodeCache } from "../cache/episode_cache.ts";
 import type { Episode } from "../opencast/types.ts";
 import { getLogger } from "@logtape/logtape";
@@ -11,11 +16,11 @@ export interface EpisodeLookupOptions {
   readonly cache: EpisodeCache;
   /** Asks the engage node for one episode; `null` when it has none. */
   readonly fetchEpisode: (mediapackageId: string) => Promise<Episode | null>;
-  /** Engage requests in flight at once. @default 4 */
+  /** Engage requests in flight at once. @default {@linkcode DEFAULT_EPISODE_CONCURRENCY} */
   readonly concurrency?: number;
-  /** Time to live of a found episode, seconds. @default 1800 */
+  /** Time to live of a found episode, seconds. @default {@linkcode DEFAULT_EPISODE_TTL_SECONDS} */
   readonly ttlSeconds?: number;
-  /** Time to live of "no such episode", seconds (shorter: it may be published later). @default 300 */
+  /** Time to live of "no such episode", seconds (shorter: it may be published later). @default {@linkcode DEFAULT_MISSING_EPISODE_TTL_SECONDS} */
   readonly missingTtlSeconds?: number;
 }
 
@@ -54,9 +59,9 @@ export function createEpisodeLookup(
   const {
     cache,
     fetchEpisode,
-    concurrency = 4,
-    ttlSeconds = 1800,
-    missingTtlSeconds = 300,
+    concurrency = DEFAULT_EPISODE_CONCURRENCY,
+    ttlSeconds = DEFAULT_EPISODE_TTL_SECONDS,
+    missingTtlSeconds = DEFAULT_MISSING_EPISODE_TTL_SECONDS,
   } = options;
   const known = new Map<string, Episode | null>();
   const stats: EpisodeLookupStats = { cacheHits: 0, fetched: 0, missing: 0 };

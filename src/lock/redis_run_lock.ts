@@ -7,6 +7,10 @@
  * @module
  */
 
+import {
+  DEFAULT_LOCK_TTL_SECONDS,
+  DEFAULT_REDIS_TIMEOUT_SECONDS,
+} from "../config/defaults.ts";
 import type { Redis } from "ioredis";
 import { getLogger } from "@logtape/logtape";
 import { randomUUID } from "node:crypto";
@@ -38,7 +42,7 @@ export interface RedisRunLockOptions {
   readonly key: string;
   /**
    * How long the lock outlives its holder if the holder dies.
-   * @default 60000
+   * @default {@linkcode DEFAULT_LOCK_TTL_SECONDS} seconds
    */
   readonly ttlMs?: number;
   /**
@@ -53,7 +57,7 @@ export interface RedisRunLockOptions {
   /**
    * The deadline of one renewal (and of the release): a Redis that does not
    * answer within it fails that renewal. Never more than `renewEveryMs`.
-   * @default 5000
+   * @default {@linkcode DEFAULT_REDIS_TIMEOUT_SECONDS} seconds
    */
   readonly renewTimeoutMs?: number;
   /**
@@ -91,7 +95,7 @@ return 0`;
 export async function acquireRedisRunLock(
   options: RedisRunLockOptions,
 ): Promise<RunLock> {
-  const ttlMs = options.ttlMs ?? 60_000;
+  const ttlMs = options.ttlMs ?? DEFAULT_LOCK_TTL_SECONDS * 1000;
   const renewEveryMs = options.renewEveryMs ?? Math.floor(ttlMs / 4);
   if (options.key === "") throw new ConfigError("The Redis lock key is empty");
   if (!Number.isInteger(ttlMs) || ttlMs < 1) {
@@ -108,7 +112,7 @@ export async function acquireRedisRunLock(
     );
   }
   const renewTimeoutMs = Math.min(
-    options.renewTimeoutMs ?? 5000,
+    options.renewTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_SECONDS * 1000,
     renewEveryMs,
   );
   if (!(renewTimeoutMs > 0)) {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { DEFAULT_WORKFLOW_DEFINITION } from "../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
 import { EndpointNotFoundError } from "./endpoint_not_found_error.ts";
 import type { OpencastClient } from "./opencast_client.ts";
@@ -37,7 +38,7 @@ export interface FetchWorkflowsOptions {
   /**
    * The workflow definition to keep.
    *
-   * @default "DCE-archive-publish-external"
+   * @default {@linkcode DEFAULT_WORKFLOW_DEFINITION}
    */
   readonly definition?: string;
   /**
@@ -72,7 +73,7 @@ export async function fetchWorkflows(
   const {
     mediapackageId,
     state = "SUCCEEDED",
-    definition = "DCE-archive-publish-external",
+    definition = DEFAULT_WORKFLOW_DEFINITION,
     count = 100,
   } = options;
   const legacy = async () =>

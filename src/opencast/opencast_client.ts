@@ -5,6 +5,11 @@
  *
  * @module
  */
+import {
+  DEFAULT_OPENCAST_AUTH,
+  DEFAULT_OPENCAST_MAX_ATTEMPTS,
+  DEFAULT_OPENCAST_TIMEOUT_SECONDS,
+} from "../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
 import denoConfig from "../../deno.json" with { type: "json" };
 import {
@@ -65,13 +70,13 @@ export interface OpencastClientOptions {
    * The timeout of one attempt (authentication round trips included), in
    * milliseconds.
    *
-   * @default 30000
+   * @default {@linkcode DEFAULT_OPENCAST_TIMEOUT_SECONDS} seconds
    */
   readonly timeoutMs?: number;
   /**
    * How many attempts a request gets in all, the first one included.
    *
-   * @default 5
+   * @default {@linkcode DEFAULT_OPENCAST_MAX_ATTEMPTS}
    */
   readonly maxAttempts?: number;
   /**
@@ -190,9 +195,9 @@ export class OpencastClient {
       host,
       user,
       password,
-      auth = "digest",
-      timeoutMs = 30_000,
-      maxAttempts = 5,
+      auth = DEFAULT_OPENCAST_AUTH,
+      timeoutMs = DEFAULT_OPENCAST_TIMEOUT_SECONDS * 1000,
+      maxAttempts = DEFAULT_OPENCAST_MAX_ATTEMPTS,
       initialBackoffMs = 500,
       maxBackoffMs = 30_000,
       fetch: fetchOption,

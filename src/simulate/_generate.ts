@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { DEFAULT_WORKFLOW_DEFINITION } from "../config/defaults.ts";
 import type { Random } from "./_random.ts";
 
 /** One user action as the simulator stores it (plain data). */
@@ -130,8 +131,8 @@ export interface SimWorkflow {
   readonly operations: readonly SimOperation[];
 }
 
-/** The DCE publish workflow definition id. */
-export const PUBLISH_TEMPLATE = "DCE-archive-publish-external";
+/** The DCE publish workflow definition id: the one `load_episodes` reads by default. */
+export const PUBLISH_TEMPLATE = DEFAULT_WORKFLOW_DEFINITION;
 
 const COURSES = [
   "CSCI E-119 Data Structures",

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DEFAULT_SQS_MAX_PAYLOAD_BYTES } from "../config/defaults.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 import { DeliveryError } from "../errors.ts";
 
@@ -12,8 +13,6 @@ import { DeliveryError } from "../errors.ts";
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html
  */
 export const SQS_MAX_BATCH_ENTRIES = 10;
-/** The payload limit of a queue created with defaults (256 KiB). */
-export const SQS_DEFAULT_MAX_PAYLOAD_BYTES = 262_144;
 /** The largest payload SQS accepts in one call (1 MiB). */
 export const SQS_MAX_PAYLOAD_BYTES = 1_048_576;
 
@@ -88,7 +87,7 @@ export interface PlanSqsBatchesOptions {
   /**
    * The most bytes of message bodies in one call (and so in one message).
    *
-   * @default {262144}
+   * @default {@linkcode DEFAULT_SQS_MAX_PAYLOAD_BYTES}
    */
   readonly maxPayloadBytes?: number;
   /**
@@ -114,7 +113,7 @@ export function planSqsBatches(
   options: PlanSqsBatchesOptions = {},
 ): SqsEntry[][] {
   const {
-    maxPayloadBytes = SQS_DEFAULT_MAX_PAYLOAD_BYTES,
+    maxPayloadBytes = DEFAULT_SQS_MAX_PAYLOAD_BYTES,
     maxEntries = SQS_MAX_BATCH_ENTRIES,
   } = options;
   const oversize = entries.filter((entry) => entry.bytes > maxPayloadBytes);

@@ -1,3 +1,4 @@
+import { DEFAULT_ACTION_INDEX_PREFIX } from "../config/defaults.ts";
 import {
   type AdaptiveDelay,
   createAdaptiveDelay,
@@ -26,7 +27,7 @@ export interface ElasticsearchSinkOptions {
   elasticsearch?: ElasticsearchClientOptions;
   /** A client to use instead of creating one; the sink does not close it. */
   client?: Client;
-  /** Daily indexes are `<prefix>YYYY.MM.DD` (`--es-index-prefix`). @default "useractions-" */
+  /** Daily indexes are `<prefix>YYYY.MM.DD` (`--es-index-prefix`). @default {@linkcode DEFAULT_ACTION_INDEX_PREFIX} */
   indexPrefix?: string;
   /** Attempts per document (429 and 5xx items are resent). @default 4 */
   maxAttempts?: number;
@@ -65,7 +66,7 @@ export async function createElasticsearchSink(
   options: ElasticsearchSinkOptions,
 ): Promise<RecordSink> {
   const {
-    indexPrefix = "useractions-",
+    indexPrefix = DEFAULT_ACTION_INDEX_PREFIX,
     maxAttempts = 4,
     initialBackoffMs = 25,
     check = true,

@@ -20,10 +20,11 @@ import {
   DeliveryError,
   type UaHarvestError,
 } from "../errors.ts";
+import { awsClientConfig } from "../aws/aws_client_config.ts";
 import {
-  awsClientConfig,
   DEFAULT_AWS_REGION,
-} from "../aws/aws_client_config.ts";
+  DEFAULT_SQS_MAX_PAYLOAD_BYTES,
+} from "../config/defaults.ts";
 import {
   type AwsErrorClass,
   classifyAwsError,
@@ -42,7 +43,6 @@ import {
   buildSqsEntries,
   describeActionIds,
   planSqsBatches,
-  SQS_DEFAULT_MAX_PAYLOAD_BYTES,
   SQS_MAX_PAYLOAD_BYTES,
   type SqsEntry,
 } from "./_sqs_batches.ts";
@@ -70,7 +70,7 @@ export interface SqsSinkOptions {
   /**
    * The AWS region.
    *
-   * @default {"us-east-1"}
+   * @default {@linkcode DEFAULT_AWS_REGION}
    */
   readonly region?: string;
   /**
@@ -84,7 +84,7 @@ export interface SqsSinkOptions {
    * The most bytes of message bodies in one `SendMessageBatch` call; one
    * record larger than this cannot be sent. At most 1048576.
    *
-   * @default {262144}
+   * @default {@linkcode DEFAULT_SQS_MAX_PAYLOAD_BYTES}
    */
   readonly maxPayloadBytes?: number;
   /**
@@ -205,7 +205,7 @@ function parseSqsSinkOptions(options: SqsSinkOptions): SqsSettings {
     queue,
     region = DEFAULT_AWS_REGION,
     endpoint,
-    maxPayloadBytes = SQS_DEFAULT_MAX_PAYLOAD_BYTES,
+    maxPayloadBytes = DEFAULT_SQS_MAX_PAYLOAD_BYTES,
     maxInFlight = 4,
     maxAttempts = 5,
     initialBackoffMs = 200,

@@ -7,10 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Command } from "@commander-js/extra-typings";
-import {
-  harvestCommand,
-  harvestSettings,
-} from "../../src/cli/harvest_command.ts";
+import { harvestCommand } from "../../src/cli/harvest_command.ts";
+import { resolveHarvestSettings } from "../../src/cli/resolve_harvest_settings.ts";
 import { runHarvest } from "../../src/harvest/run_harvest.ts";
 import { fileIds, openFixture, tally, ZONE } from "./_delivery_fixture.ts";
 
@@ -33,7 +31,13 @@ async function harvestAt(
     ["harvest", ...args],
     { from: "user" },
   );
-  const settings = harvestSettings(command.opts(), env);
+  const settings = resolveHarvestSettings({
+    options: command.opts(),
+    env,
+    now,
+    localTimeZone: Temporal.Now.timeZoneId(),
+    stderrIsTerminal: false,
+  });
   return await runHarvest(settings, {
     signal: context.signal,
     version: "test",

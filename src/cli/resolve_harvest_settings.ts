@@ -1,0 +1,191 @@
+import { join } from "node:path";
+import { ConfigError } from "../errors.ts";
+import type {
+  HarvestSettings,
+  OutputSettings,
+} from "../harvest/harvest_settings.ts";
+import { defaultCacheDir } from "../cache/default_cache_dir.ts";
+import {
+  parseTimeZone,
+  parseUserTimestamp,
+} from "../opencast/opencast_time.ts";
+import { resolveWindow } from "../harvest/resolve_window.ts";
+import { parseMaxSpan } from "../harvest/check_span.ts";
+import { echoValue } from "../util/echo_value.ts";
+import { stateSettings } from "./_state_settings.ts";
+import {
+  awsSettingsFromEnv,
+  elasticsearchSettingsFromEnv,
+  opencastSettings,
+  secondsToMs,
+} from "./_settings.ts";
+import type { HarvestOptions } from "./harvest_command.ts";
+
+/**
+ * Everything the harvest's settings depend on, gathered by the command's
+ * action (the only place that reads the process, the clock or the terminal).
+ */
+export interface HarvestSettingsInput {
+  /**
+   * The parsed flags. Commander has already applied the environment to the
+   * options bound to a variable (flag > environment > default), after
+   * `main.ts` put `.env` values into the environment for unset variables.
+   */
+  readonly options: HarvestOptions;
+  /**
+   * The environment, `.env` applied, for the settings that have no flag
+   * (AWS, Redis host and port, Elasticsearch credentials, XDG directories).
+   */
+  readonly env: Readonly<Record<string, string>>;
+  /** Now: the window flags are judged against it (an end in the future fails). */
+  readonly now: Temporal.Instant;
+  /** This machine's time zone, the server's when `--server-timezone` is unset. */
+  readonly localTimeZone: string;
+  /** Whether stderr is a terminal: the progress line's default. */
+  readonly stderrIsTerminal: boolean;
+}
+
+/**
+ * Turns the flags, the environment, the clock and the terminal into
+ * validated harvest settings. Pure: no I/O, no clock or process reads, so a
+ * mistyped or reversed window, a missing queue or a bad zone fails with a
+ * {@linkcode ConfigError} before anything is opened.
+ *
+ * @example
+ * ```ts
+ * const settings = resolveHarvestSettings({
+ *   options: command.opts(),
+ *   env: Deno.env.toObject(),
+ *   now: Temporal.Now.instant(),
+ *   localTimeZone: Temporal.Now.timeZoneId(),
+ *   stderrIsTerminal: Deno.stderr.isTerminal(),
+ * });
+ * ```
+ */
+export function resolveHarvestSettings(
+  input: HarvestSettingsInput,
+): HarvestSettings {
+  const { options, env } = input;
+  const output = outputSettings(options, env);
+  const { checkpoint, lockFile, redisUrl } = stateSettings(options, env);
+  const updateLastTs = options.updateLastTs;
+  const zone = parseTimeZone(options.serverTimezone ?? input.localTimeZone, {
+    setting: options.serverTimezone === undefined
+      ? "this machine's time zone (set --server-timezone)"
+      : "--server-timezone (OPENCAST_TIMEZONE)",
+  });
+  checkWindowFlags(options, zone, input.now);
+  return {
+    engage: opencastSettings({
+      host: options.engage_host,
+      hostSetting: "MATTERHORN_ENGAGE_HOST (or --engage_host)",
+      user: options.user,
+      password: options.password,
+      auth: options.auth,
+      timeoutSeconds: options.timeout,
+      maxAttempts: options.maxAttempts,
+    }),
+    start: options.start,
+    end: options.end,
+    waitSeconds: options.wait,
+    batchSize: options.batchSize,
+    intervalMinutes: options.interval,
+    zone,
+    maxSpanSeconds: parseMaxSpan(options.maxSpan),
+    spanCheck: !options.disableStartEndSpanCheck,
+    catchUp: options.catchUp ?? false,
+    output,
+    checkpoint,
+    cache: redisUrl ? { kind: "redis", url: redisUrl } : {
+      kind: "sqlite",
+      path: options.cacheFile ??
+        join(defaultCacheDir(env), "episodes.sqlite"),
+    },
+    updateCheckpoint: updateLastTs === true
+      ? "always"
+      : updateLastTs === false
+      ? "never"
+      : "auto",
+    dryRun: options.dryRun ?? false,
+    episodeConcurrency: options.episodeConcurrency,
+    episodeTtlSeconds: options.cacheTtl,
+    missingEpisodeTtlSeconds: options.missingEpisodeTtl,
+    aws: awsSettingsFromEnv(env),
+    lockTtlSeconds: options.lockTtl,
+    deadlines: {
+      s3Ms: secondsToMs(options.s3Timeout),
+      sqsMs: secondsToMs(options.sqsTimeout),
+      redisMs: secondsToMs(options.redisTimeout),
+    },
+    lockFile,
+    progress: options.progress ?? input.stderrIsTerminal,
+    opencastApi: options.opencastApi,
+  };
+}
+
+function outputSettings(
+  options: HarvestOptions,
+  env: Readonly<Record<string, string>>,
+): OutputSettings {
+  const queue = options.queueName;
+  const raw = options.output ?? (queue && queue !== "-" ? "sqs" : "-");
+  if (raw === "-" || raw === "stdout") return { kind: "stdout" };
+  if (raw.startsWith("file:") && raw.length > 5) {
+    return { kind: "file", path: raw.slice(5) };
+  }
+  if (raw === "sqs") {
+    if (!queue || queue === "-") {
+      throw new ConfigError(
+        "--output sqs needs a queue: set SQS_QUEUE_NAME or pass --queue-name",
+      );
+    }
+    return {
+      kind: "sqs",
+      queue,
+      maxPayloadBytes: options.sqsMaxPayload,
+      fifoGroupBy: options.fifoGroupBy,
+    };
+  }
+  if (raw === "es") {
+    return {
+      kind: "es",
+      elasticsearch: elasticsearchSettingsFromEnv(
+        options.es_host,
+        env,
+        options.esTimeout,
+      ),
+      indexPrefix: options.esIndexPrefix,
+    };
+  }
+  throw new ConfigError(
+    `Unknown --output "${
+      echoValue(raw)
+    }": use sqs, - (stdout), file:PATH or es`,
+  );
+}
+
+/**
+ * Judges the window flags that do not depend on the checkpoint now, before
+ * anything is opened: a mistyped or reversed window must not create a bucket,
+ * take the lock or reach Opencast (the run resolves the window again, with
+ * the checkpoint).
+ */
+function checkWindowFlags(
+  options: HarvestOptions,
+  zone: string,
+  now: Temporal.Instant,
+): void {
+  if (options.start === undefined && options.end === undefined) return;
+  if (options.start === undefined) {
+    parseUserTimestamp(options.end!, zone, { flag: "--end" });
+  }
+  // Without --start, a window of just --end still gets the "in the future"
+  // check (the end is checked first, so the messages name --end).
+  resolveWindow({
+    start: options.start ?? options.end,
+    end: options.end,
+    now,
+    zone,
+    intervalMinutes: options.interval,
+  });
+}
