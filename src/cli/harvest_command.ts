@@ -289,6 +289,6 @@ export function harvestCommand(context: CommandContext) {
 }
 
 /** The `harvest` command's parsed flags, env-bound ones included. */
-export type HarvestOptions = ReturnType<
+export type HarvestFlags = ReturnType<
   ReturnType<typeof harvestCommand>["opts"]
 >;

@@ -14,16 +14,10 @@ import type {
   WorkflowQuery,
 } from "../episodes/load_episodes.ts";
 import { recordRun } from "../run_record/record_run.ts";
-import { runRecordLocation } from "../run_record/run_record_location.ts";
-import { stateSettings } from "./_state_settings.ts";
 import { createOpencastEpisodeSource } from "../episodes/opencast_episode_source.ts";
 import { OpencastClient } from "../opencast/opencast_client.ts";
 import { collect, integerParser } from "./_parsers.ts";
-import {
-  awsSettingsFromEnv,
-  elasticsearchSettingsFromEnv,
-  opencastSettings,
-} from "./_settings.ts";
+import { resolveLoadEpisodesSettings } from "./resolve_load_episodes_settings.ts";
 import {
   elasticsearchTimeoutOption,
   engageHostOption,
@@ -127,29 +121,8 @@ export function loadEpisodesCommand(context: CommandContext) {
         "ELASTICSEARCH_CA_CERT for a private CA.\nExit codes as for harvest (ua-harvest harvest --help); 7 when some documents were rejected.",
     )
     .action(async (options) => {
-      const env = Deno.env.toObject();
-      const elasticsearch = elasticsearchSettingsFromEnv(
-        options.es_host,
-        env,
-        options.esTimeout,
-      );
-      const common = {
-        user: options.user,
-        password: options.password,
-        auth: options.auth,
-        timeoutSeconds: options.timeout,
-        maxAttempts: options.maxAttempts,
-      };
-      const engage = opencastSettings({
-        ...common,
-        host: options.engage_host,
-        hostSetting: "MATTERHORN_ENGAGE_HOST (or --engage_host)",
-      });
-      const admin = opencastSettings({
-        ...common,
-        host: options.admin_host,
-        hostSetting: "MATTERHORN_ADMIN_HOST (or --admin_host)",
-      });
+      const { elasticsearch, engage, admin, runRecord } =
+        resolveLoadEpisodesSettings({ options, env: Deno.env.toObject() });
       const source = createOpencastEpisodeSource({
         engage: new OpencastClient({
           ...engage,
@@ -173,13 +146,17 @@ export function loadEpisodesCommand(context: CommandContext) {
           return workflows;
         },
       };
-      const record = recordLocation(options, env);
+      if ("unavailable" in runRecord) {
+        logger.warn("Keeping no last-run record: {reason}", {
+          reason: runRecord.unavailable,
+        });
+      }
       context.exitCode = await recordRun(
         {
           command: "load_episodes",
           version: context.version,
           signal: context.signal,
-          ...(record ? { record } : {}),
+          ...("location" in runRecord ? { record: runRecord } : {}),
           metricsFile: options.metricsFile,
           metricsPush: options.metricsPush,
         },
@@ -223,31 +200,7 @@ export function loadEpisodesCommand(context: CommandContext) {
     });
 }
 
-/**
- * Where this run's last-run record goes: beside the harvest's checkpoint.
- * Settings that leave no place for it (no state directory) cost the record,
- * not the run.
- */
-function recordLocation(
-  options: {
-    stateFile?: string;
-    s3Bucket?: string;
-    s3Key?: string;
-  },
-  env: Record<string, string>,
-) {
-  try {
-    return {
-      location: runRecordLocation(
-        stateSettings(options, env).checkpoint,
-        "load_episodes",
-      ),
-      aws: awsSettingsFromEnv(env),
-    };
-  } catch (error) {
-    logger.warn("Keeping no last-run record: {reason}", {
-      reason: (error as Error).message,
-    });
-    return undefined;
-  }
-}
+/** The `load_episodes` command's parsed flags, env-bound ones included. */
+export type LoadEpisodesFlags = ReturnType<
+  ReturnType<typeof loadEpisodesCommand>["opts"]
+>;

@@ -19,7 +19,7 @@ import {
   opencastSettings,
   secondsToMs,
 } from "./_settings.ts";
-import type { HarvestOptions } from "./harvest_command.ts";
+import type { HarvestFlags } from "./harvest_command.ts";
 
 /**
  * Everything the harvest's settings depend on, gathered by the command's
@@ -31,7 +31,7 @@ export interface HarvestSettingsInput {
    * options bound to a variable (flag > environment > default), after
    * `main.ts` put `.env` values into the environment for unset variables.
    */
-  readonly options: HarvestOptions;
+  readonly options: HarvestFlags;
   /**
    * The environment, `.env` applied, for the settings that have no flag
    * (AWS, Redis host and port, Elasticsearch credentials, XDG directories).
@@ -124,7 +124,7 @@ export function resolveHarvestSettings(
 }
 
 function outputSettings(
-  options: HarvestOptions,
+  options: HarvestFlags,
   env: Readonly<Record<string, string>>,
 ): OutputSettings {
   const queue = options.queueName;
@@ -171,7 +171,7 @@ function outputSettings(
  * the checkpoint).
  */
 function checkWindowFlags(
-  options: HarvestOptions,
+  options: HarvestFlags,
   zone: string,
   now: Temporal.Instant,
 ): void {

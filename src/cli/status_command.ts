@@ -4,13 +4,11 @@ import {
   Option,
 } from "@commander-js/extra-typings";
 import { ConfigError } from "../errors.ts";
-import { parseTimeZone } from "../opencast/opencast_time.ts";
 import { readStatus } from "../status/read_status.ts";
 import { checkStatus, type CheckThresholds } from "../status/check_status.ts";
 import { formatStatus } from "../status/format_status.ts";
 import { parseThreshold, type Threshold } from "../status/parse_threshold.ts";
-import { awsSettingsFromEnv } from "./_settings.ts";
-import { stateSettings } from "./_state_settings.ts";
+import { resolveStatusSettings } from "./resolve_status_settings.ts";
 import {
   envFileOption,
   logFormatOption,
@@ -85,14 +83,11 @@ export function statusCommand(context: CommandContext) {
       const checking = Object.keys(thresholds).length > 0;
       let report;
       try {
-        const env = Deno.env.toObject();
-        report = await readStatus({
-          state: stateSettings(options, env),
-          aws: awsSettingsFromEnv(env),
-          zone: parseTimeZone(
-            options.serverTimezone ?? Temporal.Now.timeZoneId(),
-          ),
-        });
+        report = await readStatus(resolveStatusSettings({
+          options,
+          env: Deno.env.toObject(),
+          localTimeZone: Temporal.Now.timeZoneId(),
+        }));
       } catch (error) {
         // A monitoring system reads exit 2 as CRITICAL: settings it cannot
         // use are UNKNOWN to it.
@@ -118,6 +113,9 @@ export function statusCommand(context: CommandContext) {
       context.exitCode = check?.exitCode ?? 0;
     });
 }
+
+/** The `status` command's parsed flags, env-bound ones included. */
+export type StatusFlags = ReturnType<ReturnType<typeof statusCommand>["opts"]>;
 
 function thresholdParser(value: string): Threshold {
   const threshold = parseThreshold(value);
