@@ -26,7 +26,7 @@ export interface RedisEpisodeCacheOptions {
   readonly host?: string;
   /**
    * The Redis port, when there is no `url`.
-   * @default 6379
+   * @default `DEFAULT_REDIS_PORT` (src/config/defaults.ts)
    */
   readonly port?: number;
   /**

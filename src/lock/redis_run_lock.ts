@@ -9,6 +9,7 @@
 
 import {
   DEFAULT_LOCK_TTL_SECONDS,
+  DEFAULT_REDIS_PORT,
   DEFAULT_REDIS_TIMEOUT_SECONDS,
 } from "../config/defaults.ts";
 import type { Redis } from "ioredis";
@@ -33,7 +34,7 @@ export interface RedisRunLockOptions {
   /**
    * A `redis://[user:password@]host[:port][/db]` URL, used when there is no
    * `client`.
-   * @default "redis://127.0.0.1:6379"
+   * @default `redis://127.0.0.1:` + {@linkcode DEFAULT_REDIS_PORT}
    */
   readonly url?: string;
   /**
@@ -130,7 +131,7 @@ export async function acquireRedisRunLock(
     server = redactRedisUrl(`redis://${host}:${port}`);
   } else {
     ({ client, description: server } = await connectRedis({
-      url: options.url ?? "redis://127.0.0.1:6379",
+      url: options.url ?? `redis://127.0.0.1:${DEFAULT_REDIS_PORT}`,
       connectTimeoutMs: options.connectTimeoutMs,
     }));
   }
