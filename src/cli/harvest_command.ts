@@ -190,6 +190,14 @@ export function harvestCommand(context: CommandContext) {
         .argParser(integerParser({ min: 0 })),
     )
     .addOption(
+      new Option(
+        "--pages-in-flight <n>",
+        "pages fetched and enriched ahead of the one being delivered (memory stays bounded by this)",
+      ).env("UA_HARVEST_PAGES_IN_FLIGHT").default(2).argParser(
+        integerParser({ min: 1, max: 16 }),
+      ),
+    )
+    .addOption(
       new Option("--episode-concurrency <n>", "episode lookups in parallel")
         .env("EPISODE_CONCURRENCY").default(4).argParser(
           integerParser({ min: 1, max: 64 }),
@@ -331,6 +339,7 @@ export function harvestSettings(
     end: options.end,
     waitSeconds: options.wait,
     batchSize: options.batchSize,
+    pagesInFlight: options.pagesInFlight,
     intervalMinutes: options.interval,
     zone,
     maxSpanSeconds: parseMaxSpan(options.maxSpan),

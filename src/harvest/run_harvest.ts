@@ -250,6 +250,7 @@ export async function runHarvest(
         zone: settings.zone,
         batchSize: settings.batchSize,
         waitMs: settings.waitSeconds * 1000,
+        pagesInFlight: settings.pagesInFlight,
         fetchPage: getActions,
         batches: api === "upstream"
           ? upstreamBatches({
