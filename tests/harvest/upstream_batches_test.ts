@@ -134,28 +134,50 @@ Deno.test("upstreamBatches() over cron runs reads pages in proportion to the new
   assert.equal(checkpoint?.cursor?.day, "20261204");
 });
 
-Deno.test("upstreamBatches() reads the day again when the cursor's row moved, delivering each action once", async () => {
+Deno.test("upstreamBatches() finds a row committed late just below the cursor, without reading the day again", async () => {
   const fake = upstreamFake({ zone: NY, daySeconds: 0 });
   const noon = at("2026-12-04T17:00:00Z");
   for (let i = 0; i < 200; i++) fake.add(noon.subtract({ seconds: 200 - i }));
   const first = await harvest(fake, noon.subtract({ minutes: 2 }), noon);
   const checkpoint = first.result.checkpoint!;
-  // A row committed late with a small id lands before the cursor.
-  fake.rows.unshift({
-    ...fake.rows[0],
-    id: 1,
+  // A transaction that took its id before the last row read committed after
+  // the run: its id (one the fake skipped) lands just before the cursor.
+  const cursorId = checkpoint.cursor!.id;
+  const lateId = [...Array(30).keys()].map((i) => cursorId - 1 - i)
+    .find((id) => !fake.rows.some((row) => row.id === id))!;
+  fake.rows.push({
+    ...fake.rows[0]!,
+    id: lateId,
     created: fake.rows.at(-1)!.created,
   });
   fake.add(noon.add({ seconds: 5 }));
+  const before = fake.counts.day;
   const second = await harvest(
     fake,
     checkpoint.timestamp,
     noon.add({ seconds: 30 }),
     checkpoint,
   );
-  assert.ok(second.delivered.includes(1), "the late row is delivered");
+  assert.ok(second.delivered.includes(lateId), "the late row is delivered");
   assert.equal(second.delivered.length, 2);
-  assert.ok(second.result.pages >= 5, "the whole day was read again");
+  assert.equal(fake.counts.day - before, 1, "one page, not the whole day");
+});
+
+Deno.test("upstreamBatches() skips no row when the day window's seconds change from page to page", async () => {
+  // A live server clock: each request's `day` window starts at another
+  // second, so the day's first-minute rows come and go between pages.
+  let request = 0;
+  const fake = upstreamFake({
+    zone: NY,
+    daySeconds: () => [5, 50, 20, 59, 0, 33][request++ % 6]!,
+  });
+  const day = at("2026-12-04T05:00:00Z"); // midnight in New York
+  for (let i = 0; i < 60; i++) fake.add(day.add({ seconds: i }));
+  for (let i = 0; i < 400; i++) fake.add(day.add({ minutes: 1, seconds: i }));
+  const start = day.add({ minutes: 2 });
+  const end = day.add({ minutes: 8 });
+  const { delivered } = await harvest(fake, start, end);
+  assert.deepEqual(delivered.sort((a, b) => a - b), inWindow(fake, start, end));
 });
 
 Deno.test("upstreamBatches() delivers nothing outside the window even though day queries return the whole day", async () => {
