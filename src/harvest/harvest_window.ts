@@ -12,6 +12,7 @@ import { createdOffsetMismatch } from "./created_offset_mismatch.ts";
 import { buildRecord } from "../record/build_record.ts";
 import { sleep } from "../util/sleep.ts";
 import { prefetch } from "../util/prefetch.ts";
+import { createCheckpointHold } from "../checkpoint/hold_checkpoint_back.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 
 /** Which actions to ask for: one page of one window. */
@@ -86,6 +87,13 @@ export interface HarvestWindowOptions {
   readonly sink: RecordSink;
   /** The checkpoint before this window. */
   readonly checkpoint: Checkpoint | null;
+  /**
+   * Seconds the saved checkpoint stays behind the newest action delivered,
+   * with every id delivered since (see `createCheckpointHold()`): rows that
+   * come in id order may bring actions that much older later. Batches going
+   * back further than this are out of order. @default 0
+   */
+  readonly holdBackSeconds?: number;
   /** Saves a checkpoint; `undefined` when this run must not move it. */
   readonly saveCheckpoint?: (checkpoint: Checkpoint) => Promise<void>;
   /** Ids delivered earlier in this run: offset paging over a growing table can repeat rows. */
@@ -153,8 +161,12 @@ export async function harvestWindow(
   let newestSecond = -Infinity;
   let saved = checkpoint;
   let cursor = checkpoint?.cursor;
+  const holdBack = options.holdBackSeconds ?? 0;
+  const hold = createCheckpointHold(checkpoint, holdBack);
+  // What was saved last (or would be): the checkpoint held back.
+  let held = checkpoint;
   const result = (stopped: boolean): WindowResult => ({
-    checkpoint,
+    checkpoint: held,
     pages,
     probes,
     delivered,
@@ -237,7 +249,7 @@ export async function harvestWindow(
         if (second < oldest) oldest = second;
         if (second > newest) newest = second;
       }
-      if (ordered && oldest < newestSecond) {
+      if (ordered && oldest < newestSecond - holdBack) {
         ordered = false;
         logger.warn(
           "Opencast returned actions out of created order (batch {page} goes back to {oldest}): " +
@@ -254,6 +266,7 @@ export async function harvestWindow(
         throw error;
       }
       delivered += fresh.length;
+      hold.delivered(fresh);
       next = advanceCheckpoint(checkpoint, fresh);
     }
     const moved = next !== checkpoint;
@@ -261,15 +274,17 @@ export async function harvestWindow(
     next = withCursor(next, cursor);
     // A sink with a position (a file) grew even when the checkpoint's
     // second did not move: save so the position matches the output.
+    const heldNext = next && hold.hold(next);
     if (
-      saveCheckpoint && ordered && next && fresh.length > 0 &&
-      (moved || next.cursor !== checkpoint?.cursor ||
+      saveCheckpoint && ordered && heldNext && fresh.length > 0 &&
+      (moved || next!.cursor !== checkpoint?.cursor ||
         sink.position !== undefined)
     ) {
-      await saveCheckpoint(next);
-      saved = next;
+      await saveCheckpoint(heldNext);
+      saved = heldNext;
     }
     checkpoint = next;
+    held = heldNext;
     logger.debug(
       "Batch {page}: {received} actions, {delivered} delivered",
       {
@@ -290,11 +305,19 @@ export async function harvestWindow(
       cursor,
     );
   }
-  // Every batch of the window is delivered: whatever was held back is safe now.
-  if (saveCheckpoint && checkpoint && checkpoint !== saved) {
-    await saveCheckpoint(checkpoint);
+  held = checkpoint && hold.hold(checkpoint);
+  // Every batch of the window is delivered: whatever was held back for order
+  // is safe now.
+  if (saveCheckpoint && held && !sameCheckpoint(held, saved)) {
+    await saveCheckpoint(held);
   }
   return result(false);
+}
+
+function sameCheckpoint(a: Checkpoint, b: Checkpoint | null): boolean {
+  return a === b || (b !== null &&
+    a.timestamp.equals(b.timestamp) && a.cursor === b.cursor &&
+    a.ids.length === b.ids.length && a.ids.every((id, i) => id === b.ids[i]));
 }
 
 /** The checkpoint carrying a day cursor (or none). */

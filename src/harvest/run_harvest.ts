@@ -60,6 +60,9 @@ export interface HarvestResult {
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
+/** How far upstream ids may lag behind `created` (see `IdGapFill`). */
+const UPSTREAM_ID_MARGIN_SECONDS = 10;
+
 /**
  * The harvest command: takes the lock, reads the checkpoint, resolves the
  * window, then harvests it (in sub-windows with `--catch-up`) page by page,
@@ -251,6 +254,9 @@ export async function runHarvest(
         batchSize: settings.batchSize,
         waitMs: settings.waitSeconds * 1000,
         pagesInFlight: settings.pagesInFlight,
+        // Upstream rows come in id order, which follows created only to
+        // within the id margin: hold the checkpoint back by it.
+        holdBackSeconds: api === "upstream" ? UPSTREAM_ID_MARGIN_SECONDS : 0,
         fetchPage: getActions,
         batches: api === "upstream"
           ? upstreamBatches({

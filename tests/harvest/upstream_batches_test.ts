@@ -18,11 +18,16 @@ async function harvest(
   end: Temporal.Instant,
   checkpoint: Checkpoint | null = null,
   batchSize = 50,
+  more: { holdBackSeconds?: number; failAfterBatches?: number } = {},
 ) {
   const delivered: number[] = [];
+  let batches = 0;
   const sink: RecordSink = {
     description: "memory",
     deliver(records: readonly ActionRecord[]) {
+      if (batches++ === more.failAfterBatches) {
+        return Promise.reject(new Error("the queue went away"));
+      }
       delivered.push(...records.map((r) => r.action_id as number));
       return Promise.resolve();
     },
@@ -50,13 +55,19 @@ async function harvest(
     }),
     sink,
     checkpoint,
+    holdBackSeconds: more.holdBackSeconds ?? 0,
     saveCheckpoint: (cp) => {
       saved.push(cp);
       return Promise.resolve();
     },
     deliveredIds: new Set(),
-  });
-  return { delivered, result, saved };
+  }).catch((error) => ({ error }));
+  return {
+    delivered,
+    result: "error" in result ? { checkpoint: saved.at(-1)! } as never : result,
+    saved,
+    failed: "error" in result,
+  };
 }
 
 const inWindow = (
@@ -189,4 +200,29 @@ Deno.test("upstreamBatches() delivers nothing outside the window even though day
   const { delivered } = await harvest(fake, start, end);
   assert.deepEqual(delivered.sort((a, b) => a - b), inWindow(fake, start, end));
   assert.equal(delivered.length, 21);
+});
+
+Deno.test("upstreamBatches() with the checkpoint held back loses no older action a failed run had not reached", async () => {
+  // Rows in id order whose created times lag a little: the second page holds
+  // an action 3 s older than the newest of the first.
+  const fake = upstreamFake({ zone: NY, daySeconds: 0 });
+  const noon = at("2026-12-04T17:00:00Z");
+  for (let i = 0; i < 50; i++) fake.add(noon.add({ seconds: i }));
+  const [older] = fake.add(noon.add({ seconds: 46 }));
+  for (let i = 0; i < 49; i++) fake.add(noon.add({ seconds: 50 + i }));
+  const start = noon.subtract({ minutes: 1 });
+  const end = noon.add({ minutes: 5 });
+  const first = await harvest(fake, start, end, null, 50, {
+    holdBackSeconds: 10,
+    failAfterBatches: 1,
+  });
+  assert.ok(first.failed, "the second page failed");
+  const checkpoint = first.saved.at(-1)!;
+  assert.ok(!first.delivered.includes(older!.id));
+  const rerun = await harvest(fake, checkpoint.timestamp, end, checkpoint, 50, {
+    holdBackSeconds: 10,
+  });
+  const all = [...first.delivered, ...rerun.delivered];
+  assert.deepEqual(all.sort((a, b) => a - b), inWindow(fake, start, end));
+  assert.equal(new Set(all).size, all.length, "no duplicates");
 });
