@@ -145,7 +145,10 @@ export async function harvestWindow(
   // (`created` has whole seconds; a --start with a fraction still includes
   // its second, as the DCE parameters always did).
   const startMs = Math.floor(options.start.epochMilliseconds / 1000) * 1000;
-  const endMs = options.end.epochMilliseconds;
+  // Its end second is whole too: `--catch-up` sub-windows end on a whole
+  // second and the next starts one second later, so an action created at a
+  // fraction of that second (servers that keep milliseconds) belongs here.
+  const endMs = Math.floor(options.end.epochMilliseconds / 1000) * 1000 + 999;
   const source = options.batches ?? dcePages(options);
   let checkpoint = options.checkpoint;
   let pages = 0;

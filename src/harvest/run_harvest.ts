@@ -243,6 +243,9 @@ export async function runHarvest(
     const last = await getActions({ limit: 1, offset: total - 1 });
     return last.actions[0] ?? null;
   };
+  // Names this run's checkpoint writes (see serializeCheckpoint).
+  const runId = crypto.randomUUID();
+  let writes = 0;
   let failed = 0;
   try {
     for (const [index, part] of windows.entries()) {
@@ -291,6 +294,7 @@ export async function runHarvest(
               serializeCheckpoint(
                 { ...next, output: sink.position?.() },
                 settings.zone,
+                { writer: `${runId}:${++writes}` },
               ),
             );
             checkpoint = next;
