@@ -202,11 +202,13 @@ function isOutputPosition(value: unknown): value is OutputPosition {
  *
  * @param checkpoint The checkpoint to store.
  * @param zone The server's time zone id, for the human-readable `last_action_ts`.
+ * @param options Who writes it.
  * @returns The text to store.
  */
 export function serializeCheckpoint(
   checkpoint: Checkpoint,
   zone: string,
+  options: SerializeCheckpointOptions = {},
 ): string {
   return JSON.stringify({
     version: CHECKPOINT_VERSION,
@@ -224,7 +226,20 @@ export function serializeCheckpoint(
         id: checkpoint.cursor.id,
       },
     }),
+    ...(options.writer === undefined ? {} : { writer: options.writer }),
   });
+}
+
+/** Options for {@linkcode serializeCheckpoint}. */
+export interface SerializeCheckpointOptions {
+  /**
+   * Which run wrote this, and its how-manieth write (ignored on read): two
+   * runs that reach the same position write different texts, so a store's
+   * fence can tell a retry of its own write from another run's.
+   *
+   * @default {undefined}
+   */
+  readonly writer?: string;
 }
 
 function excerpt(text: string): string {

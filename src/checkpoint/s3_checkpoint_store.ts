@@ -330,7 +330,9 @@ class S3CheckpointStore implements CheckpointStore {
   /**
    * After a refused conditional write: the ETag of the object when it holds
    * exactly `text` (an SDK retry of our own write that had already
-   * succeeded), else `undefined` (another run moved it).
+   * succeeded), else `undefined` (another run moved it). Writers make each
+   * text their own (the checkpoint names its run and write), so two runs
+   * that reach the same position never pass for each other.
    */
   async #ownWrite(text: string): Promise<string | undefined> {
     const { bucket, key } = this.#location;

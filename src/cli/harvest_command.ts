@@ -6,6 +6,7 @@ import {
   DEFAULT_INTERVAL_MINUTES,
   DEFAULT_LOCK_TTL_SECONDS,
   DEFAULT_MISSING_EPISODE_TTL_SECONDS,
+  DEFAULT_PAGES_IN_FLIGHT,
   DEFAULT_SQS_MAX_PAYLOAD_BYTES,
 } from "../config/defaults.ts";
 import { Command, Option } from "@commander-js/extra-typings";
@@ -181,6 +182,15 @@ export function harvestCommand(context: CommandContext) {
         DEFAULT_MISSING_EPISODE_TTL_SECONDS,
       )
         .argParser(integerParser({ min: 0 })),
+    )
+    .addOption(
+      new Option(
+        "--pages-in-flight <n>",
+        "pages fetched and enriched ahead of the one being delivered (memory stays bounded by this)",
+      ).env("UA_HARVEST_PAGES_IN_FLIGHT").default(DEFAULT_PAGES_IN_FLIGHT)
+        .argParser(
+          integerParser({ min: 1, max: 16 }),
+        ),
     )
     .addOption(
       new Option("--episode-concurrency <n>", "episode lookups in parallel")

@@ -89,6 +89,7 @@ export function resolveHarvestSettings(
     end: options.end,
     waitSeconds: options.wait,
     batchSize: options.batchSize,
+    pagesInFlight: options.pagesInFlight,
     intervalMinutes: options.interval,
     zone,
     maxSpanSeconds: parseMaxSpan(options.maxSpan),

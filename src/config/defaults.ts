@@ -29,6 +29,9 @@ export const DEFAULT_MISSING_EPISODE_TTL_SECONDS = 300;
 /** Episode lookups in parallel (`--episode-concurrency`). */
 export const DEFAULT_EPISODE_CONCURRENCY = 4;
 
+/** Pages fetched and enriched ahead of the one being delivered (`--pages-in-flight`). */
+export const DEFAULT_PAGES_IN_FLIGHT = 2;
+
 // --- Opencast ---------------------------------------------------------------
 
 /** Opencast auth scheme (`--auth`, `OPENCAST_AUTH`). */

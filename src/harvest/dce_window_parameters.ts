@@ -58,7 +58,12 @@ function edge(
   zone: string,
   side: "start" | "end",
 ): { text: string; widened: boolean } {
-  const text = formatCompactTimestamp(instant, zone);
+  // The server compares whole-second wall times: an end a fraction into its
+  // second goes out as the next second (the harvest drops what lies after).
+  const whole = side === "end"
+    ? instant.round({ smallestUnit: "second", roundingMode: "ceil" })
+    : instant;
+  const text = formatCompactTimestamp(whole, zone);
   const overlap = repeatedHour(text, zone);
   if (overlap === null) return { text, widened: false };
   const wall = side === "start"

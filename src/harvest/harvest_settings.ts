@@ -81,6 +81,8 @@ export interface HarvestSettings {
   readonly end?: string;
   readonly waitSeconds: number;
   readonly batchSize: number;
+  /** Pages fetched and enriched ahead of the one being delivered (`--pages-in-flight`). */
+  readonly pagesInFlight: number;
   readonly intervalMinutes: number;
   readonly zone: string;
   readonly maxSpanSeconds?: number;

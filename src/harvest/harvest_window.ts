@@ -11,6 +11,9 @@ import { dceWindowParameters } from "./dce_window_parameters.ts";
 import { createdOffsetMismatch } from "./created_offset_mismatch.ts";
 import { buildRecord } from "../record/build_record.ts";
 import { sleep } from "../util/sleep.ts";
+import { prefetch } from "../util/prefetch.ts";
+import { createCheckpointHold } from "../checkpoint/hold_checkpoint_back.ts";
+import type { ActionRecord } from "../record/action_record.ts";
 
 /** Which actions to ask for: one page of one window. */
 export interface PageQuery {
@@ -62,6 +65,12 @@ export interface HarvestWindowOptions {
   /** Pause between page requests (batches), ms. @default 0 */
   readonly waitMs?: number;
   /**
+   * Batches fetched and enriched ahead of the one being delivered: the next
+   * page is requested while the current one is delivered, and memory stays
+   * bounded by this, not by the window. @default 2
+   */
+  readonly pagesInFlight?: number;
+  /**
    * Fetches one page of a DCE `start`/`end` window (used when `batches` is
    * not given).
    */
@@ -78,6 +87,13 @@ export interface HarvestWindowOptions {
   readonly sink: RecordSink;
   /** The checkpoint before this window. */
   readonly checkpoint: Checkpoint | null;
+  /**
+   * Seconds the saved checkpoint stays behind the newest action delivered,
+   * with every id delivered since (see `createCheckpointHold()`): rows that
+   * come in id order may bring actions that much older later. Batches going
+   * back further than this are out of order. @default 0
+   */
+  readonly holdBackSeconds?: number;
   /** Saves a checkpoint; `undefined` when this run must not move it. */
   readonly saveCheckpoint?: (checkpoint: Checkpoint) => Promise<void>;
   /** Ids delivered earlier in this run: offset paging over a growing table can repeat rows. */
@@ -117,21 +133,30 @@ const logger = getLogger(["ua-harvest", "harvest"]);
 export async function harvestWindow(
   options: HarvestWindowOptions,
 ): Promise<WindowResult> {
-  const { waitMs = 0, lookup, sink, saveCheckpoint, signal } = options;
+  const {
+    waitMs = 0,
+    pagesInFlight = 2,
+    lookup,
+    sink,
+    saveCheckpoint,
+    signal,
+  } = options;
   // The window as the API has it: whole seconds from the start second on
   // (`created` has whole seconds; a --start with a fraction still includes
   // its second, as the DCE parameters always did).
   const startMs = Math.floor(options.start.epochMilliseconds / 1000) * 1000;
-  const endMs = options.end.epochMilliseconds;
+  // Its end second is whole too: `--catch-up` sub-windows end on a whole
+  // second and the next starts one second later, so an action created at a
+  // fraction of that second (servers that keep milliseconds) belongs here.
+  const endMs = Math.floor(options.end.epochMilliseconds / 1000) * 1000 + 999;
   const source = options.batches ?? dcePages(options);
-  const iterator = source[Symbol.asyncIterator]();
   let checkpoint = options.checkpoint;
-  let batches = 0;
   let pages = 0;
   let probes = 0;
   let delivered = 0;
   let skipped = 0;
   let total = 0;
+  let batches = 0;
   // Saving after each batch is safe only while batches come in `created`
   // order: a later batch holding older actions would sit behind a checkpoint
   // already saved. Once that is seen, save only at the end of the window.
@@ -139,8 +164,12 @@ export async function harvestWindow(
   let newestSecond = -Infinity;
   let saved = checkpoint;
   let cursor = checkpoint?.cursor;
+  const holdBack = options.holdBackSeconds ?? 0;
+  const hold = createCheckpointHold(checkpoint, holdBack);
+  // What was saved last (or would be): the checkpoint held back.
+  let held = checkpoint;
   const result = (stopped: boolean): WindowResult => ({
-    checkpoint,
+    checkpoint: held,
     pages,
     probes,
     delivered,
@@ -148,107 +177,150 @@ export async function harvestWindow(
     total,
     stopped,
   });
-  try {
-    for (;;) {
-      if (signal?.aborted) return result(true);
-      if (batches > 0 && waitMs > 0) {
-        await sleep(waitMs, { signal });
-        // A signal during the pause: the batch before it was the one in flight.
-        if (signal?.aborted) return result(true);
-      }
-      const next = await iterator.next();
-      if (next.done) break;
-      const batch = next.value;
-      batches++;
-      pages += batch.pages;
-      probes += batch.probes;
-      total += batch.total ?? 0;
-      const seen = new Set<number>();
-      let mismatch: UserAction | undefined;
-      const fresh = batch.actions.filter((action) => {
-        if (
-          options.skipIds.has(action.id) || options.deliveredIds.has(action.id)
-        ) return false;
-        if (seen.has(action.id)) return false;
-        seen.add(action.id);
-        // Never deliver outside the window, whatever the server returned
-        // (upstream ignores start/end; DCE edges may be widened). An
-        // unreadable time passes here so the checkpoint names it.
-        const created = Date.parse(action.created);
-        if (created < startMs || created > endMs) return false;
-        mismatch ??= action;
-        return true;
-      });
-      if (mismatch && options.onOffsetMismatch) {
-        const offset = createdOffsetMismatch(mismatch.created, options.zone);
-        if (offset !== null) {
-          options.onOffsetMismatch(offset, mismatch.created);
+
+  // Stage 1 and 2, run ahead of delivery: fetch a batch (paced by waitMs),
+  // keep what lies in the window and is new, look up its episodes and
+  // build its records.
+  async function* prepared(): AsyncGenerator<PreparedBatch> {
+    const iterator = source[Symbol.asyncIterator]();
+    try {
+      for (let index = 0;; index++) {
+        if (signal?.aborted) return;
+        if (index > 0 && waitMs > 0) {
+          await sleep(waitMs, { signal });
+          if (signal?.aborted) return;
         }
-      }
-      skipped += batch.actions.length - fresh.length;
-      let next_ = checkpoint;
-      if (fresh.length > 0) {
-        const seconds = fresh.map((action) =>
-          Math.floor(Date.parse(action.created) / 1000)
-        );
-        const oldest = Math.min(...seconds);
-        if (ordered && oldest < newestSecond) {
-          ordered = false;
-          logger.warn(
-            "Opencast returned actions out of created order (batch {page} goes back to {oldest}): " +
-              "the checkpoint is saved only at the end of this window",
-            { page: batches, oldest: new Date(oldest * 1000).toISOString() },
-          );
-        }
-        newestSecond = Math.max(newestSecond, ...seconds);
-        try {
-          await deliverPage(fresh, lookup, sink);
-        } catch (error) {
-          options.onPageFailed?.(fresh.length);
-          throw error;
-        }
+        const next = await iterator.next();
+        if (next.done) return;
+        const batch = next.value;
+        const fresh = freshActions(batch.actions);
+        // Claimed now, in order, so a batch prepared ahead of this one's
+        // delivery does not take the same rows again (a failed delivery
+        // ends the run anyway).
         for (const action of fresh) options.deliveredIds.add(action.id);
-        delivered += fresh.length;
-        next_ = advanceCheckpoint(checkpoint, fresh);
+        try {
+          yield { batch, fresh, records: await buildRecords(fresh, lookup) };
+        } catch (error) {
+          yield { batch, fresh, error };
+        }
       }
-      const moved = next_ !== checkpoint;
-      if (batch.cursor !== undefined) cursor = batch.cursor ?? undefined;
-      next_ = withCursor(next_, cursor);
-      // A sink with a position (a file) grew even when the checkpoint's
-      // second did not move: save so the position matches the output.
-      if (
-        saveCheckpoint && ordered && next_ && fresh.length > 0 &&
-        (moved || next_.cursor !== checkpoint?.cursor ||
-          sink.position !== undefined)
-      ) {
-        await saveCheckpoint(next_);
-        saved = next_;
-      }
-      checkpoint = next_;
-      logger.debug(
-        "Batch {page}: {received} actions, {delivered} delivered",
-        {
-          page: batches,
-          received: batch.actions.length,
-          delivered: fresh.length,
-        },
-      );
-      options.onPage?.({ pages, delivered, total });
+    } finally {
+      await iterator.return?.();
     }
-  } finally {
-    await iterator.return?.();
   }
+
+  function freshActions(actions: readonly UserAction[]): UserAction[] {
+    const seen = new Set<number>();
+    let mismatch: UserAction | undefined;
+    const fresh = actions.filter((action) => {
+      if (
+        options.skipIds.has(action.id) || options.deliveredIds.has(action.id)
+      ) return false;
+      if (seen.has(action.id)) return false;
+      seen.add(action.id);
+      // Never deliver outside the window, whatever the server returned
+      // (upstream ignores start/end; DCE edges may be widened). An
+      // unreadable time passes here so the checkpoint names it.
+      const created = Date.parse(action.created);
+      if (created < startMs || created > endMs) return false;
+      mismatch ??= action;
+      return true;
+    });
+    if (mismatch && options.onOffsetMismatch) {
+      const offset = createdOffsetMismatch(mismatch.created, options.zone);
+      if (offset !== null) options.onOffsetMismatch(offset, mismatch.created);
+    }
+    return fresh;
+  }
+
+  // Stage 3, in order: deliver, then move (and save) the checkpoint.
+  for await (
+    const item of prefetch(prepared(), { depth: pagesInFlight })
+  ) {
+    const { batch, fresh } = item;
+    batches++;
+    pages += batch.pages;
+    probes += batch.probes;
+    total += batch.total ?? 0;
+    skipped += batch.actions.length - fresh.length;
+    let next = checkpoint;
+    if (fresh.length > 0) {
+      let oldest = Infinity;
+      let newest = -Infinity;
+      for (const action of fresh) {
+        const second = Math.floor(Date.parse(action.created) / 1000);
+        if (second < oldest) oldest = second;
+        if (second > newest) newest = second;
+      }
+      if (ordered && oldest < newestSecond - holdBack) {
+        ordered = false;
+        logger.warn(
+          "Opencast returned actions out of created order (batch {page} goes back to {oldest}): " +
+            "the checkpoint is saved only at the end of this window",
+          { page: batches, oldest: new Date(oldest * 1000).toISOString() },
+        );
+      }
+      newestSecond = Math.max(newestSecond, newest);
+      try {
+        if ("error" in item) throw item.error;
+        await sink.deliver(item.records);
+      } catch (error) {
+        options.onPageFailed?.(fresh.length);
+        throw error;
+      }
+      delivered += fresh.length;
+      hold.delivered(fresh);
+      next = advanceCheckpoint(checkpoint, fresh);
+    }
+    const moved = next !== checkpoint;
+    if (batch.cursor !== undefined) cursor = batch.cursor ?? undefined;
+    next = withCursor(next, cursor);
+    // A sink with a position (a file) grew even when the checkpoint's
+    // second did not move: save so the position matches the output.
+    const heldNext = next && hold.hold(next);
+    if (
+      saveCheckpoint && ordered && heldNext && fresh.length > 0 &&
+      (moved || next!.cursor !== checkpoint?.cursor ||
+        sink.position !== undefined)
+    ) {
+      await saveCheckpoint(heldNext);
+      saved = heldNext;
+    }
+    checkpoint = next;
+    held = heldNext;
+    logger.debug(
+      "Batch {page}: {received} actions, {delivered} delivered",
+      {
+        page: batches,
+        received: batch.actions.length,
+        delivered: fresh.length,
+      },
+    );
+    options.onPage?.({ pages, delivered, total });
+    // A signal: the batch just delivered was the one in flight; what was
+    // fetched ahead is dropped (it is neither delivered nor checkpointed).
+    if (signal?.aborted) return result(true);
+  }
+  if (signal?.aborted) return result(true);
   if (delivered === 0) {
     checkpoint = withCursor(
       checkpointAtWindowEnd(checkpoint, options.end),
       cursor,
     );
   }
-  // Every batch of the window is delivered: whatever was held back is safe now.
-  if (saveCheckpoint && checkpoint && checkpoint !== saved) {
-    await saveCheckpoint(checkpoint);
+  held = checkpoint && hold.hold(checkpoint);
+  // Every batch of the window is delivered: whatever was held back for order
+  // is safe now.
+  if (saveCheckpoint && held && !sameCheckpoint(held, saved)) {
+    await saveCheckpoint(held);
   }
   return result(false);
+}
+
+function sameCheckpoint(a: Checkpoint, b: Checkpoint | null): boolean {
+  return a === b || (b !== null &&
+    a.timestamp.equals(b.timestamp) && a.cursor === b.cursor &&
+    a.ids.length === b.ids.length && a.ids.every((id, i) => id === b.ids[i]));
 }
 
 /** The checkpoint carrying a day cursor (or none). */
@@ -287,16 +359,20 @@ async function* dcePages(
   }
 }
 
-async function deliverPage(
+/** A batch made ready for delivery, or the error that stopped it. */
+type PreparedBatch =
+  & { readonly batch: SourceBatch; readonly fresh: readonly UserAction[] }
+  & ({ readonly records: ActionRecord[] } | { readonly error: unknown });
+
+async function buildRecords(
   actions: readonly UserAction[],
   lookup: EpisodeLookup,
-  sink: RecordSink,
-): Promise<void> {
+): Promise<ActionRecord[]> {
+  if (actions.length === 0) return [];
   const episodes = await lookup.lookup(
     actions.map((action) => action.mediapackageId),
   );
-  const records = actions.map((action) =>
+  return actions.map((action) =>
     buildRecord(action, episodes.get(action.mediapackageId) ?? null)
   );
-  await sink.deliver(records);
 }

@@ -60,6 +60,9 @@ export interface HarvestResult {
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
+/** How far upstream ids may lag behind `created` (see `IdGapFill`). */
+const UPSTREAM_ID_MARGIN_SECONDS = 10;
+
 /**
  * The harvest command: takes the lock, reads the checkpoint, resolves the
  * window, then harvests it (in sub-windows with `--catch-up`) page by page,
@@ -240,6 +243,9 @@ export async function runHarvest(
     const last = await getActions({ limit: 1, offset: total - 1 });
     return last.actions[0] ?? null;
   };
+  // Names this run's checkpoint writes (see serializeCheckpoint).
+  const runId = crypto.randomUUID();
+  let writes = 0;
   let failed = 0;
   try {
     for (const [index, part] of windows.entries()) {
@@ -250,6 +256,10 @@ export async function runHarvest(
         zone: settings.zone,
         batchSize: settings.batchSize,
         waitMs: settings.waitSeconds * 1000,
+        pagesInFlight: settings.pagesInFlight,
+        // Upstream rows come in id order, which follows created only to
+        // within the id margin: hold the checkpoint back by it.
+        holdBackSeconds: api === "upstream" ? UPSTREAM_ID_MARGIN_SECONDS : 0,
         fetchPage: getActions,
         batches: api === "upstream"
           ? upstreamBatches({
@@ -284,6 +294,7 @@ export async function runHarvest(
               serializeCheckpoint(
                 { ...next, output: sink.position?.() },
                 settings.zone,
+                { writer: `${runId}:${++writes}` },
               ),
             );
             checkpoint = next;

@@ -62,12 +62,18 @@ const logger = getLogger(["ua-harvest", "harvest"]);
  *    action created more than the id margin after the window end (the rows
  *    come in id or `created` order, so the rest are later still).
  * 2. Rows are consumed in order up to the first one created after the window
- *    end; the cursor (day, offset of the first row not consumed, id of the
- *    last consumed) travels with the checkpoint. The next run starts one row
- *    before it and checks that row's id; when it differs (rows shifted), it
- *    reads the day again from offset 0. Correctness never depends on the
- *    cursor: the window filter and the checkpoint's ids drop what was already
- *    delivered.
+ *    end. The `day` window starts at each request's own seconds, so rows of
+ *    the day's first minute come and go between requests and shift the
+ *    offsets after them: every page starts a few rows early and is realigned
+ *    on the last consumed ids (looking further back when they are not in the
+ *    overlap), so no row is skipped between pages. The cursor (day, offset
+ *    of the first row not consumed, id of the last consumed) travels with
+ *    the checkpoint and the next run realigns on it the same way, reading
+ *    the day again from offset 0 only when that action is gone. The overlap
+ *    rows are handed on too, so a row committed late with an id just below
+ *    the last one read is still delivered. Correctness
+ *    never depends on the cursor: the window filter and the checkpoint's ids
+ *    drop what was already delivered.
  * 3. The stretches around midnights that no `day` query surely returns
  *    (see `planServerDays()`) are filled by asking for the ids between their
  *    known neighbours (see {@linkcode IdGapFill}). The answers go out in one
@@ -136,6 +142,16 @@ export async function* upstreamBatches(
   }
 }
 
+/**
+ * Rows asked for again before the next row to consume, to find the last
+ * consumed one: the server's `day` window starts at each request's own
+ * seconds (`[D 00:00:SS, D 23:59:SS]`), so rows of the day's first minute
+ * come and go between two requests and shift every offset after them.
+ */
+const INITIAL_OVERLAP = 50;
+/** Ids of the last rows consumed that are looked for in an overlap. */
+const RECENT_IDS = 16;
+
 /** One day's pages, consuming rows up to the window end; see the module. */
 async function* dayPages(
   day: string,
@@ -145,63 +161,82 @@ async function* dayPages(
   const { batchSize, fetchDay } = options;
   const endMs = options.end.epochMilliseconds;
   const resume = options.cursor?.day === day ? options.cursor : undefined;
-  // Start one row before the cursor: that row must be the one consumed last.
-  let offset = resume ? resume.offset - 1 : 0;
-  let verify = resume?.id;
-  // Rows consumed so far (the cursor's offset), and the last one's id.
-  let consumed = offset;
-  let lastId: number | undefined;
+  // Rows consumed so far (where the next one should be), and the ids of the
+  // last ones consumed, oldest first, to find that place again.
+  let consumed = resume?.offset ?? 0;
+  let recent: number[] = resume ? [resume.id] : [];
   let consuming = true;
   let first = true;
-  // A page that failed the check is counted with the next one.
+  // Requests that did not find the place are counted with the next page.
   let extraPages = 0;
+  let back = Math.min(consumed, INITIAL_OVERLAP);
   for (;;) {
-    const page = await fetchDay({ day, limit: batchSize, offset });
+    const offset = consumed - back;
+    const limit = batchSize + back;
+    const page = await fetchDay({ day, limit, offset });
     const rows = page.actions;
-    if (verify !== undefined) {
-      const found = rows[0]?.id;
-      verify = undefined;
-      if (found !== resume!.id) {
-        logger.info(
-          "Day {day}: row {offset} is no longer action {id} (found {found}): reading the day again from its start",
-          { day, offset, id: resume!.id, found: found ?? "none" },
-        );
-        offset = 0;
-        consumed = 0;
+    let from = 0;
+    if (recent.length > 0) {
+      const found = lastIndexOfAny(rows, recent);
+      if (found < 0 && offset > 0) {
+        // Shifted by more than the overlap: look further back.
         extraPages++;
+        back = Math.min(consumed, back * 4);
         continue;
       }
-      consumed = offset + 1;
-      lastId = found;
+      if (found < 0) {
+        logger.info(
+          "Day {day}: the last action read ({id}) is no longer among its rows: reading the day again from its start",
+          { day, id: recent.at(-1)! },
+        );
+      } else {
+        from = found + 1;
+      }
+      consumed = offset + from;
     }
-    let stop = rows.length < batchSize;
-    rows.forEach((row, index) => {
+    let stop = rows.length < limit;
+    for (let index = from; index < rows.length; index++) {
+      const row = rows[index]!;
       const created = Date.parse(row.created);
       if (created > stopAfterMs) stop = true;
-      const position = offset + index;
-      if (!consuming || position < consumed) return;
+      if (!consuming) continue;
       if (created > endMs) {
         // Past the window end: this row and the rest wait for the next run.
         consuming = false;
-        return;
+        continue;
       }
-      consumed = position + 1;
-      lastId = row.id;
-    });
+      consumed = offset + index + 1;
+      recent.push(row.id);
+    }
+    if (recent.length > RECENT_IDS) recent = recent.slice(-RECENT_IDS);
     yield {
+      // The overlap too: a row committed late with an id just below the
+      // last one read lands there (what was delivered is dropped by id).
       actions: rows,
       pages: 1 + extraPages,
       probes: 0,
       total: first ? page.total : undefined,
-      cursor: consumed > 0 && lastId !== undefined
-        ? { day, offset: consumed, id: lastId }
+      cursor: consumed > 0 && recent.length > 0
+        ? { day, offset: consumed, id: recent.at(-1)! }
         : undefined,
     };
     first = false;
     extraPages = 0;
     if (stop) return;
-    offset += batchSize;
+    back = Math.min(consumed, INITIAL_OVERLAP);
   }
+}
+
+/** The index of the last row whose id is one of `ids`, or -1. */
+function lastIndexOfAny(
+  rows: readonly UserAction[],
+  ids: readonly number[],
+): number {
+  const wanted = new Set(ids);
+  for (let index = rows.length - 1; index >= 0; index--) {
+    if (wanted.has(rows[index]!.id)) return index;
+  }
+  return -1;
 }
 
 /** Asks for the ids of one edge; returns the actions found. */

@@ -278,3 +278,22 @@ Deno.test("parseCheckpoint() rejects a malformed day cursor", () => {
     );
   }
 });
+
+Deno.test("serializeCheckpoint() names its writer, which parseCheckpoint() ignores, so two runs at one position write different texts", () => {
+  const checkpoint = {
+    timestamp: Temporal.Instant.from("2016-10-21T18:03:27Z"),
+    ids: [9120458],
+  };
+  const a = serializeCheckpoint(checkpoint, "America/New_York", {
+    writer: "run-a:1",
+  });
+  const b = serializeCheckpoint(checkpoint, "America/New_York", {
+    writer: "run-b:1",
+  });
+  assert.notEqual(a, b);
+  assert.deepEqual(
+    parseCheckpoint(a, "America/New_York"),
+    parseCheckpoint(b, "America/New_York"),
+  );
+  assert.equal(JSON.parse(a).writer, "run-a:1");
+});

@@ -159,6 +159,7 @@ Deno.test("with nothing set, every setting is its documented default", () => {
     end: undefined,
     waitSeconds: defaults.DEFAULT_WAIT_SECONDS,
     batchSize: defaults.DEFAULT_BATCH_SIZE,
+    pagesInFlight: defaults.DEFAULT_PAGES_IN_FLIGHT,
     intervalMinutes: defaults.DEFAULT_INTERVAL_MINUTES,
     zone: "UTC",
     maxSpanSeconds: undefined,

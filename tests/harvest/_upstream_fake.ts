@@ -11,8 +11,11 @@ import type { DayQuery } from "../../src/harvest/upstream_batches.ts";
 /** Options for {@linkcode upstreamFake}. */
 export interface UpstreamFakeOptions {
   readonly zone: string;
-  /** The server clock's seconds (with millis) at every request. */
-  readonly daySeconds: number;
+  /**
+   * The server clock's seconds (with millis) at every request, or a function
+   * giving them request by request (a live clock).
+   */
+  readonly daySeconds: number | (() => number);
 }
 
 /** An action table served the upstream way. */
@@ -20,7 +23,12 @@ export function upstreamFake(options: UpstreamFakeOptions) {
   const rows: UserAction[] = [];
   let nextId = 1000;
   const counts = { day: 0, byId: 0 };
-  const wall = (day: string, hour: number, minute: number) =>
+  const wall = (
+    day: string,
+    hour: number,
+    minute: number,
+    seconds: number,
+  ) =>
     Temporal.PlainDateTime.from({
       year: Number(day.slice(0, 4)),
       month: Number(day.slice(4, 6)),
@@ -28,7 +36,7 @@ export function upstreamFake(options: UpstreamFakeOptions) {
       hour,
       minute,
     }).toZonedDateTime(options.zone, { disambiguation: "later" }).toInstant()
-      .add({ milliseconds: Math.round(options.daySeconds * 1000) })
+      .add({ milliseconds: Math.round(seconds * 1000) })
       .epochMilliseconds;
   return {
     counts,
@@ -48,8 +56,11 @@ export function upstreamFake(options: UpstreamFakeOptions) {
     },
     fetchDay(query: DayQuery): Promise<ActionPage> {
       counts.day++;
-      const from = wall(query.day, 0, 0);
-      const to = wall(query.day, 23, 59);
+      const seconds = typeof options.daySeconds === "number"
+        ? options.daySeconds
+        : options.daySeconds();
+      const from = wall(query.day, 0, 0, seconds);
+      const to = wall(query.day, 23, 59, seconds);
       const matching = rows.filter((row) => {
         const at = Date.parse(row.created);
         return at >= from && at <= to;

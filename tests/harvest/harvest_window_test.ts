@@ -238,3 +238,20 @@ Deno.test("harvestWindow() holds the checkpoint back to the window end once page
   );
   assert.deepEqual(result.checkpoint?.ids, [5]);
 });
+
+Deno.test("harvestWindow() keeps an action created a fraction into the window's end second (catch-up sub-windows meet there)", async () => {
+  const api = pages([
+    action(1, "2024-03-01T10:59:59.500-05:00"),
+    action(2, "2024-03-01T11:00:00.250-05:00"),
+    action(3, "2024-03-01T11:00:01-05:00"),
+  ]);
+  const { sink, delivered } = recordingSink();
+  await harvestWindow(windowOptions({
+    batchSize: 10,
+    fetchPage: api.fetchPage,
+    sink,
+    // Ends on the whole second 16:00:00Z; the next sub-window starts at 16:00:01.
+    end: Temporal.Instant.from("2024-03-01T16:00:00Z"),
+  }));
+  assert.deepEqual(delivered.flat().map((r) => r.action_id), [1, 2]);
+});

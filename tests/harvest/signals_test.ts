@@ -1,8 +1,10 @@
 /**
  * SIGTERM and SIGINT during a harvest (issue 4, "progress is saved as it is
- * made"): the page in flight is finished and checkpointed, the exit code is
- * 143 or 130, and the rerun delivers the rest exactly once. A second signal
- * stops at once. The CLI runs as a subprocess against a slow simulator.
+ * made"): the page being delivered is finished and checkpointed, pages
+ * fetched ahead of it are dropped (neither sent nor saved), nothing more is
+ * fetched, the exit code is 143 or 130, and the rerun delivers the rest
+ * exactly once. A second signal stops at once. The CLI runs as a subprocess
+ * against a slow simulator.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -56,22 +58,25 @@ async function stopMidRun(signal: "SIGTERM" | "SIGINT", code: number) {
     episodes: 5,
   });
   const run = f.spawn(args(f));
-  // Page 3 asked for: pages 1 and 2 are delivered, page 3 is in flight.
+  // Page 3 asked for: pages 1 and 2 are delivered or under way (the next
+  // pages are fetched while one is delivered).
   await waitFor(
     () => f.sim.stats().actionRequests >= 3 + DETECTION_REQUESTS,
     "page 3",
   );
+  const requestsAtSignal = f.sim.stats().actionRequests;
   run.child.kill(signal);
   const stopped = await run.done;
   assert.equal(stopped.code, code, stopped.stderr);
   assert.match(stopped.stderr, new RegExp(`stopped by ${signal}`));
-  assert.equal(
-    f.sim.stats().actionRequests,
-    3 + DETECTION_REQUESTS,
-    "no page after the signal",
+  // One request may have started while the signal was on its way.
+  assert.ok(
+    f.sim.stats().actionRequests <= requestsAtSignal + 1,
+    "no page asked for after the signal",
   );
   const arrived = f.queuedIds();
-  assert.equal(arrived.length, 3 * BATCH, "the page in flight was finished");
+  assert.ok(arrived.length >= BATCH, "the page in flight was finished");
+  assert.equal(arrived.length % BATCH, 0, "whole pages only");
   await assertCheckpointCovers(f, arrived);
 
   const rerun = await f.run(args(f));

@@ -18,11 +18,16 @@ async function harvest(
   end: Temporal.Instant,
   checkpoint: Checkpoint | null = null,
   batchSize = 50,
+  more: { holdBackSeconds?: number; failAfterBatches?: number } = {},
 ) {
   const delivered: number[] = [];
+  let batches = 0;
   const sink: RecordSink = {
     description: "memory",
     deliver(records: readonly ActionRecord[]) {
+      if (batches++ === more.failAfterBatches) {
+        return Promise.reject(new Error("the queue went away"));
+      }
       delivered.push(...records.map((r) => r.action_id as number));
       return Promise.resolve();
     },
@@ -50,13 +55,19 @@ async function harvest(
     }),
     sink,
     checkpoint,
+    holdBackSeconds: more.holdBackSeconds ?? 0,
     saveCheckpoint: (cp) => {
       saved.push(cp);
       return Promise.resolve();
     },
     deliveredIds: new Set(),
-  });
-  return { delivered, result, saved };
+  }).catch((error) => ({ error }));
+  return {
+    delivered,
+    result: "error" in result ? { checkpoint: saved.at(-1)! } as never : result,
+    saved,
+    failed: "error" in result,
+  };
 }
 
 const inWindow = (
@@ -134,28 +145,50 @@ Deno.test("upstreamBatches() over cron runs reads pages in proportion to the new
   assert.equal(checkpoint?.cursor?.day, "20261204");
 });
 
-Deno.test("upstreamBatches() reads the day again when the cursor's row moved, delivering each action once", async () => {
+Deno.test("upstreamBatches() finds a row committed late just below the cursor, without reading the day again", async () => {
   const fake = upstreamFake({ zone: NY, daySeconds: 0 });
   const noon = at("2026-12-04T17:00:00Z");
   for (let i = 0; i < 200; i++) fake.add(noon.subtract({ seconds: 200 - i }));
   const first = await harvest(fake, noon.subtract({ minutes: 2 }), noon);
   const checkpoint = first.result.checkpoint!;
-  // A row committed late with a small id lands before the cursor.
-  fake.rows.unshift({
-    ...fake.rows[0],
-    id: 1,
+  // A transaction that took its id before the last row read committed after
+  // the run: its id (one the fake skipped) lands just before the cursor.
+  const cursorId = checkpoint.cursor!.id;
+  const lateId = [...Array(30).keys()].map((i) => cursorId - 1 - i)
+    .find((id) => !fake.rows.some((row) => row.id === id))!;
+  fake.rows.push({
+    ...fake.rows[0]!,
+    id: lateId,
     created: fake.rows.at(-1)!.created,
   });
   fake.add(noon.add({ seconds: 5 }));
+  const before = fake.counts.day;
   const second = await harvest(
     fake,
     checkpoint.timestamp,
     noon.add({ seconds: 30 }),
     checkpoint,
   );
-  assert.ok(second.delivered.includes(1), "the late row is delivered");
+  assert.ok(second.delivered.includes(lateId), "the late row is delivered");
   assert.equal(second.delivered.length, 2);
-  assert.ok(second.result.pages >= 5, "the whole day was read again");
+  assert.equal(fake.counts.day - before, 1, "one page, not the whole day");
+});
+
+Deno.test("upstreamBatches() skips no row when the day window's seconds change from page to page", async () => {
+  // A live server clock: each request's `day` window starts at another
+  // second, so the day's first-minute rows come and go between pages.
+  let request = 0;
+  const fake = upstreamFake({
+    zone: NY,
+    daySeconds: () => [5, 50, 20, 59, 0, 33][request++ % 6]!,
+  });
+  const day = at("2026-12-04T05:00:00Z"); // midnight in New York
+  for (let i = 0; i < 60; i++) fake.add(day.add({ seconds: i }));
+  for (let i = 0; i < 400; i++) fake.add(day.add({ minutes: 1, seconds: i }));
+  const start = day.add({ minutes: 2 });
+  const end = day.add({ minutes: 8 });
+  const { delivered } = await harvest(fake, start, end);
+  assert.deepEqual(delivered.sort((a, b) => a - b), inWindow(fake, start, end));
 });
 
 Deno.test("upstreamBatches() delivers nothing outside the window even though day queries return the whole day", async () => {
@@ -167,4 +200,29 @@ Deno.test("upstreamBatches() delivers nothing outside the window even though day
   const { delivered } = await harvest(fake, start, end);
   assert.deepEqual(delivered.sort((a, b) => a - b), inWindow(fake, start, end));
   assert.equal(delivered.length, 21);
+});
+
+Deno.test("upstreamBatches() with the checkpoint held back loses no older action a failed run had not reached", async () => {
+  // Rows in id order whose created times lag a little: the second page holds
+  // an action 3 s older than the newest of the first.
+  const fake = upstreamFake({ zone: NY, daySeconds: 0 });
+  const noon = at("2026-12-04T17:00:00Z");
+  for (let i = 0; i < 50; i++) fake.add(noon.add({ seconds: i }));
+  const [older] = fake.add(noon.add({ seconds: 46 }));
+  for (let i = 0; i < 49; i++) fake.add(noon.add({ seconds: 50 + i }));
+  const start = noon.subtract({ minutes: 1 });
+  const end = noon.add({ minutes: 5 });
+  const first = await harvest(fake, start, end, null, 50, {
+    holdBackSeconds: 10,
+    failAfterBatches: 1,
+  });
+  assert.ok(first.failed, "the second page failed");
+  const checkpoint = first.saved.at(-1)!;
+  assert.ok(!first.delivered.includes(older!.id));
+  const rerun = await harvest(fake, checkpoint.timestamp, end, checkpoint, 50, {
+    holdBackSeconds: 10,
+  });
+  const all = [...first.delivered, ...rerun.delivered];
+  assert.deepEqual(all.sort((a, b) => a - b), inWindow(fake, start, end));
+  assert.equal(new Set(all).size, all.length, "no duplicates");
 });
