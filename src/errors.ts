@@ -105,6 +105,12 @@ export class LockedError extends UaHarvestError {
   }
 }
 
+/**
+ * Another run held the lock when this one started: it was turned away before
+ * touching anything (exit code 8, like any lock failure).
+ */
+export class LockHeldError extends LockedError {}
+
 /** The engage node answers 404 for `/usertracking/*`: the plugin is off or gone. */
 export class UsertrackingMissingError extends UaHarvestError {
   /** Creates a missing-usertracking error (exit code 9). */

@@ -9,7 +9,7 @@
 import { dirname } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import type { RunLock } from "./run_lock.ts";
-import { LockedError } from "../errors.ts";
+import { LockHeldError } from "../errors.ts";
 import { describeThisHolder } from "./describe_this_holder.ts";
 import { parseLockHolder } from "./parse_lock_holder.ts";
 
@@ -26,7 +26,7 @@ export interface FileRunLockOptions {
 }
 
 /**
- * Takes the lock, or throws {@linkcode LockedError} at once when another
+ * Takes the lock, or throws {@linkcode LockHeldError} at once when another
  * process holds it. The holder (PID, host, since when; a `LockHolder` as
  * JSON) is written into the file for `ua-harvest status` and for people
  * looking at it. Dispose the returned lock to release it.
@@ -58,7 +58,7 @@ export async function acquireFileRunLock(
   if (!locked) {
     file.close();
     const holder = await readHolder(path);
-    throw new LockedError(
+    throw new LockHeldError(
       `Another harvest is running (lock file ${path} is held${
         holder === undefined ? "" : ` by PID ${holder}`
       }); wait for it to finish`,

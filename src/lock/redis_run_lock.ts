@@ -16,7 +16,7 @@ import type { Redis } from "ioredis";
 import { getLogger } from "@logtape/logtape";
 import { randomUUID } from "node:crypto";
 import type { RunLock } from "./run_lock.ts";
-import { ConfigError, LockedError } from "../errors.ts";
+import { ConfigError, LockedError, LockHeldError } from "../errors.ts";
 import { connectRedis } from "../cache/redis_connection.ts";
 import { redactRedisUrl } from "../cache/redact_redis_url.ts";
 import { describeThisHolder } from "./describe_this_holder.ts";
@@ -163,7 +163,7 @@ export async function acquireRedisRunLock(
     const within = remainingMs > 0
       ? Math.ceil(remainingMs / 1000)
       : Math.ceil(ttlMs / 1000);
-    throw new LockedError(
+    throw new LockHeldError(
       `Another harvest is running (lock ${options.key} held in ${server}); it expires by itself within ${within} s if that run died`,
     );
   }

@@ -13,7 +13,7 @@ import type { RunCommand, RunRecord } from "./run_record.ts";
 import { nextRunRecord, type RunOutcome } from "./next_run_record.ts";
 import { parseRunRecord } from "./parse_run_record.ts";
 import { describeFailure } from "./describe_failure.ts";
-import { LockedError, UnreachableError } from "../errors.ts";
+import { LockHeldError, UnreachableError } from "../errors.ts";
 
 const logger = getLogger(["ua-harvest", "ops"]);
 
@@ -92,10 +92,11 @@ export async function recordRun(
     ({ exitCode, line: error } = describeFailure(thrown, options.signal));
   }
   const endedAt = now();
-  if (failure instanceof LockedError) {
-    // Turned away by (or lost) the lock: the record and the metrics belong
-    // to the run that holds it, which writes its own; an overlapping cron
-    // run must not pass for the job.
+  if (failure instanceof LockHeldError) {
+    // Turned away by the lock: the record and the metrics belong to the run
+    // that holds it, which writes its own; an overlapping cron run must not
+    // pass for the job. A run that lost its lock (or was fenced) after
+    // delivering records is recorded like any failure.
     logger.debug("Not recording a run without the lock");
     throw failure;
   }
