@@ -12,6 +12,7 @@ import { createdOffsetMismatch } from "./created_offset_mismatch.ts";
 import { buildRecord } from "../record/build_record.ts";
 import { sleep } from "../util/sleep.ts";
 import { prefetch } from "../util/prefetch.ts";
+import type { IdRanges } from "./id_ranges.ts";
 import { createCheckpointHold } from "../checkpoint/hold_checkpoint_back.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 
@@ -96,8 +97,12 @@ export interface HarvestWindowOptions {
   readonly holdBackSeconds?: number;
   /** Saves a checkpoint; `undefined` when this run must not move it. */
   readonly saveCheckpoint?: (checkpoint: Checkpoint) => Promise<void>;
-  /** Ids delivered earlier in this run: offset paging over a growing table can repeat rows. */
-  readonly deliveredIds: Set<number>;
+  /**
+   * Ids delivered earlier in this run: offset paging over a growing table
+   * can repeat rows. A `Set` or, flat in memory however long the window,
+   * `createIdRanges()`.
+   */
+  readonly deliveredIds: Pick<Set<number>, "has" | "add"> | IdRanges;
   /** Aborted: stop after the page in flight. */
   readonly signal?: AbortSignal;
   readonly onPage?: (progress: PageProgress) => void;

@@ -22,6 +22,7 @@ import { checkSpan } from "./check_span.ts";
 import { splitWindow } from "./split_window.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";
 import { harvestWindow } from "./harvest_window.ts";
+import { createIdRanges } from "./id_ranges.ts";
 import { detectOpencastApi, type OpencastApi } from "./detect_opencast_api.ts";
 import { upstreamBatches } from "./upstream_batches.ts";
 import { edgeHold } from "./edge_hold.ts";
@@ -301,8 +302,9 @@ export async function runHarvest(
           }
           : undefined,
         // Sub-windows share no second, so no action can be in two of them:
-        // one set per window keeps a long catch-up's memory flat.
-        deliveredIds: new Set(),
+        // one set per window; kept as id ranges, it stays small however
+        // long the window (ids come from a sequence).
+        deliveredIds: createIdRanges(),
         signal: stop,
         onPageFailed: (records) => failed = records,
         onPage: (p) => {
