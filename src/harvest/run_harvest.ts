@@ -15,17 +15,14 @@ import {
   parseCheckpoint,
   serializeCheckpoint,
 } from "../checkpoint/checkpoint_format.ts";
-import { resolveWindow } from "./resolve_window.ts";
+import { checkpointPolicy, planHarvest } from "./plan_harvest.ts";
 import { parseOffsetTimestamp } from "../opencast/opencast_time.ts";
 import type { ActionRecord } from "../record/action_record.ts";
-import { checkSpan } from "./check_span.ts";
-import { splitWindow } from "./split_window.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";
 import { harvestWindow } from "./harvest_window.ts";
 import { createIdRanges } from "./id_ranges.ts";
 import { detectOpencastApi, type OpencastApi } from "./detect_opencast_api.ts";
 import { upstreamBatches } from "./upstream_batches.ts";
-import { edgeHold } from "./edge_hold.ts";
 import { createProgressLine } from "./progress_line.ts";
 import { describeWindow } from "./describe_window.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
@@ -84,12 +81,8 @@ export async function runHarvest(
   if (redis) {
     stack.defer(() => redis.quit().then(() => {}, () => redis.disconnect()));
   }
-  // Whether this run moves the checkpoint (a dry run only says where to):
-  // runs from the checkpoint do; a --start run (a backfill, a look) does not
-  // unless asked to.
-  const moves = settings.updateCheckpoint === "always" ||
-    (settings.updateCheckpoint === "auto" && settings.start === undefined);
-  const update = !dryRun && moves;
+  // Whether this run moves the checkpoint, known before anything is opened.
+  const { moves, saves: update } = checkpointPolicy(settings);
   // The lock comes first: a run that loses it must touch nothing. A run that
   // leaves the checkpoint alone needs none, so a long backfill does not keep
   // cron out.
@@ -104,14 +97,6 @@ export async function runHarvest(
   const stored = storedText === null
     ? null
     : parseCheckpoint(storedText, settings.zone, { source: store.description });
-  const resolved = resolveWindow({
-    start: settings.start,
-    end: settings.end,
-    checkpoint: stored,
-    now: now(),
-    zone: settings.zone,
-    intervalMinutes: settings.intervalMinutes,
-  });
 
   const client = new OpencastClient({
     host: settings.engage.host,
@@ -137,47 +122,15 @@ export async function runHarvest(
     api = settings.opencastApi;
     logger.info("Opencast API: {api} (set by --opencast-api)", { api });
   }
-  // A cron run ending inside a server midnight's edge stops before it: the
-  // next run can fill the whole edge (see edgeHold()).
-  const hold = api === "upstream" && moves && settings.end === undefined
-    ? edgeHold(resolved.end, settings.zone)
-    : null;
-  const window = hold === null ? resolved : {
-    ...resolved,
-    end: Temporal.Instant.compare(hold, resolved.start) > 0
-      ? hold
-      : resolved.start,
-  };
-  if (hold !== null) {
-    logger.info(
-      "Holding the window end at {end}, before the server's midnight edge: a later run fills it",
-      { end: window.end.toString() },
-    );
-  }
-  const windows = settings.catchUp && settings.maxSpanSeconds !== undefined
-    ? splitWindow(window, settings.maxSpanSeconds)
-    : [window];
-  if (settings.spanCheck && !settings.catchUp) {
-    checkSpan(window, settings.maxSpanSeconds);
-  }
-
-  if (
-    update && window.startSource === "flag" && stored &&
-    Temporal.Instant.compare(window.start, stored.timestamp) > 0
-  ) {
-    logger.warn(
-      "--update-last-ts with --start after the checkpoint: actions from {checkpoint} to {start} " +
-        "will not be harvested by runs that continue from the checkpoint",
-      {
-        checkpoint: stored.timestamp.toString(),
-        start: window.start.toString(),
-      },
-    );
-  }
-  if (settings.catchUp && settings.maxSpanSeconds === undefined) {
-    logger.warn(
-      "--catch-up does nothing without MAX_START_END_SPAN: harvesting one window",
-    );
+  const { window, windows, notes } = planHarvest({
+    settings,
+    stored,
+    now: now(),
+    api,
+  });
+  for (const note of notes) {
+    if (note.level === "warn") logger.warn(note.message, note.properties);
+    else logger.info(note.message, note.properties);
   }
   logger.info(
     "Harvesting {window}, start from {startSource}, " +
