@@ -328,34 +328,16 @@ export async function loadEpisodes(
     // The last sort key seen; the order is checked, not assumed.
     let lastKey = Number.POSITIVE_INFINITY;
     let ordered = true;
-    for (let page = 0;; page += 1) {
-      if (page > 0) await pause();
-      const result = await options.listEpisodes({
-        createdFrom,
-        createdTo,
-        limit: pageSize,
-        offset,
-      });
-      summary.searchPages += 1;
-      if (result.episodes.length === 0) return;
+    let byModified = false;
+    const listed = new Set<string>();
+    /** The episodes of a page that lie in the window and were not listed yet. */
+    const fresh = (episodes: readonly Episode[], applied?: boolean) => {
       const inWindow: Episode[] = [];
-      for (const episode of result.episodes) {
+      for (const episode of episodes) {
+        if (listed.has(episode.id)) continue;
         const created = timeOf(episode.dcCreated);
-        const key = result.newestFirstBy === "created"
-          ? created
-          : timeOf(episode.modified);
-        if (key !== undefined) {
-          if (key > lastKey && ordered) {
-            ordered = false;
-            logger.warn(
-              "Opencast search did not list episodes newest first by {sort} (episode {mpid}): reading every page instead of stopping at the window start",
-              { sort: result.newestFirstBy, mpid: episode.id },
-            );
-          }
-          lastKey = key;
-        }
         if (created === undefined) {
-          if (result.windowApplied) {
+          if (applied) {
             inWindow.push(episode);
           } else {
             logger.warn(
@@ -367,14 +349,62 @@ export async function loadEpisodes(
           inWindow.push(episode);
         }
       }
+      for (const episode of inWindow) listed.add(episode.id);
+      return inWindow;
+    };
+    for (let page = 0;; page += 1) {
+      if (page > 0) await pause();
+      const result = await options.listEpisodes({
+        createdFrom,
+        createdTo,
+        limit: pageSize,
+        offset,
+      });
+      summary.searchPages += 1;
+      if (result.episodes.length === 0) break;
+      byModified = result.newestFirstBy === "modified";
+      for (const episode of result.episodes) {
+        const key = result.newestFirstBy === "created"
+          ? timeOf(episode.dcCreated)
+          : timeOf(episode.modified);
+        if (key !== undefined) {
+          if (key > lastKey && ordered) {
+            ordered = false;
+            logger.warn(
+              "Opencast search did not list episodes newest first by {sort} (episode {mpid}): reading every page instead of stopping at the window start",
+              { sort: result.newestFirstBy, mpid: episode.id },
+            );
+          }
+          lastKey = key;
+        }
+      }
+      const inWindow = fresh(result.episodes, result.windowApplied);
       summary.outsideWindow += result.episodes.length - inWindow.length;
       if (inWindow.length > 0) yield inWindow;
       // Advance by what came back, in case the server capped the page size.
       offset += result.episodes.length;
-      if (ordered && lastKey < fromMs) return;
+      if (ordered && lastKey < fromMs) break;
       // Without a count, only an empty page says the listing is over.
-      if (result.total !== undefined && offset >= result.total) return;
+      if (result.total !== undefined && offset >= result.total) break;
     }
+    // Sorted by modification (OC 16+), an episode modified between two page
+    // reads moves to the front, past the offsets already read: after more
+    // than one page, look at the front once more for what changed since the
+    // run began.
+    if (!byModified || offset <= pageSize) return;
+    await pause();
+    const again = await options.listEpisodes({
+      createdFrom,
+      createdTo,
+      limit: pageSize,
+      offset: 0,
+    });
+    summary.searchPages += 1;
+    const modified = again.episodes.filter((episode) =>
+      (timeOf(episode.modified) ?? 0) >= end.getTime() - 1000
+    );
+    const late = fresh(modified, again.windowApplied);
+    if (late.length > 0) yield late;
   }
 
   async function* pagesById(

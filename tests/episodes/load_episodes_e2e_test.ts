@@ -130,7 +130,7 @@ function createdIn(
  * README's "Pages read": the DCE fork filters, so its window ÷ page size;
  * upstream lists newest first (by creation; by modification on 16+) and stops
  * at the first page that reaches past the window start, or at the end of the
- * listing.
+ * listing (on 16+, after more than one page, the front is read once more).
  */
 function expectedPages(
   sim: Simulator,
@@ -146,10 +146,13 @@ function expectedPages(
     (sim.flavor === "oc16" ? episode.modified : episode.created)
       .epochMilliseconds;
   const newer = listed.filter((episode) => key(episode) >= from).length;
-  return Math.min(
+  const pages = Math.min(
     Math.ceil((newer + 1) / pageSize),
     Math.max(1, Math.ceil(listed.length / pageSize)),
   );
+  // Sorted by modification (16+), more than one page ends with one more look
+  // at the front for what was modified meanwhile.
+  return sim.flavor === "oc16" && pages > 1 ? pages + 1 : pages;
 }
 
 async function reportedVersion(sim: Simulator): Promise<string> {

@@ -541,7 +541,8 @@ Deno.test("loadEpisodes() sorted by modification keeps by creation and stops onc
     waitSeconds: 0,
     now: NOW,
   });
-  assert.deepEqual(source.offsets, [0, 2]);
+  // Two pages, then one more look at the front for what was modified meanwhile.
+  assert.deepEqual(source.offsets, [0, 2, 0]);
   assert.deepEqual([...fake.documents("episodes").keys()].sort(), [
     "a",
     "b",
@@ -610,4 +611,34 @@ Deno.test("loadEpisodes() keeps an undated episode only when the server applied 
       windowApplied ? ["a", "undated"] : ["a"],
     );
   }
+});
+
+Deno.test("loadEpisodes() sorted by modification catches an episode modified while the pages were read", async () => {
+  await using fake = startElasticsearchFake();
+  // "moved" (created 5 h ago) sat on the second page; it was modified while
+  // the first page was indexed, jumped to the front, and the second page
+  // shifted by one (b again) instead of holding it.
+  const moved = {
+    ...createdAt("moved", 5),
+    modified: new Date(NOW.getTime() + 60_000).toISOString(),
+  };
+  const source = listing([
+    [createdAt("a", 1, 1), createdAt("b", 3, 3)],
+    [createdAt("b", 3, 3), createdAt("old", 30, 30)],
+    [moved, createdAt("a", 1, 1)],
+  ], { newestFirstBy: "modified" });
+  await loadEpisodes({
+    ...NO_WORKFLOWS,
+    listEpisodes: source.listEpisodes,
+    elasticsearch: { host: fake.host },
+    pageSize: 2,
+    waitSeconds: 0,
+    now: NOW,
+  });
+  assert.deepEqual(source.offsets, [0, 2, 0]);
+  assert.deepEqual([...fake.documents("episodes").keys()].sort(), [
+    "a",
+    "b",
+    "moved",
+  ]);
 });
