@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { table } from "./_table.ts";
 import { join } from "node:path";
 import { startSimulator } from "../src/simulate/start_simulator.ts";
 import { OpencastClient } from "../src/opencast/opencast_client.ts";
@@ -196,19 +197,6 @@ function timeBest(repeat: number, fn: () => void): number {
     best = Math.min(best, performance.now() - started);
   }
   return best;
-}
-
-function table(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((row) => row.map(String))];
-  const widths = header.map((_, i) =>
-    Math.max(...cells.map((row) => row[i]!.length))
-  );
-  return cells.map((row) =>
-    row.map((cell, i) =>
-      i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)
-    )
-      .join("  ")
-  ).join("\n");
 }
 
 async function main(): Promise<void> {

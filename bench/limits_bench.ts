@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { table } from "./_table.ts";
 import { join } from "node:path";
 import {
   type Simulator,
@@ -266,18 +267,6 @@ async function sendLimit(
     count += page.length;
   }
   return count / ((performance.now() - started) / 1000);
-}
-
-function table(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((row) => row.map(String))];
-  const widths = header.map((_, i) =>
-    Math.max(...cells.map((row) => row[i]!.length))
-  );
-  return cells.map((row) =>
-    row.map((cell, i) =>
-      i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)
-    ).join("  ")
-  ).join("\n");
 }
 
 const rate = (n: number) => `${(n / 1000).toFixed(1)}k/s`;
