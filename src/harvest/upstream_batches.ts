@@ -143,16 +143,26 @@ export async function* upstreamBatches(
 }
 
 /**
- * Rows asked for again before the next row to consume, to find the last
- * consumed one: the server's `day` window starts at each request's own
- * seconds (`[D 00:00:SS, D 23:59:SS]`), so rows of the day's first minute
- * come and go between two requests and shift every offset after them.
+ * Rows asked for again before the place the last page ended: the server's
+ * `day` window starts at each request's own seconds (`[D 00:00:SS,
+ * D 23:59:SS]`), so rows of the day's first minute come and go between two
+ * requests and shift every offset after them.
  */
-const INITIAL_OVERLAP = 50;
-/** Ids of the last rows consumed that are looked for in an overlap. */
-const RECENT_IDS = 16;
+const OVERLAP = 50;
+/** Pages a realignment steps back at most before it reads on regardless. */
+const MAX_STEPS_BACK = 64;
 
-/** One day's pages, consuming rows up to the window end; see the module. */
+/**
+ * One day's pages, consuming rows up to the window end; see the module.
+ *
+ * Rows come in id order (no `ORDER BY`; the primary key), so the rows not
+ * read yet are those with an id above the highest one read. Each page starts
+ * {@linkcode OVERLAP} rows before where the last one ended; when even its
+ * first row is newer than everything read (rows shifted back by more than
+ * the overlap) or it is empty, it steps back a page at a time. A page never
+ * asks for more than `batchSize + OVERLAP` rows, and every full page moves
+ * the read position forward, so paging always ends.
+ */
 async function* dayPages(
   day: string,
   options: UpstreamBatchesOptions,
@@ -161,82 +171,80 @@ async function* dayPages(
   const { batchSize, fetchDay } = options;
   const endMs = options.end.epochMilliseconds;
   const resume = options.cursor?.day === day ? options.cursor : undefined;
-  // Rows consumed so far (where the next one should be), and the ids of the
-  // last ones consumed, oldest first, to find that place again.
+  // Where the last page ended, and the highest id read so far.
+  let read = resume?.offset ?? 0;
+  let newestRead = resume?.id ?? -Infinity;
+  // Rows consumed (delivered or too old): the cursor's offset and id.
   let consumed = resume?.offset ?? 0;
-  let recent: number[] = resume ? [resume.id] : [];
+  let consumedId = resume?.id;
   let consuming = true;
   let first = true;
-  // Requests that did not find the place are counted with the next page.
+  // Requests that stepped back are counted with the next page.
   let extraPages = 0;
-  let back = Math.min(consumed, INITIAL_OVERLAP);
+  const limit = batchSize + OVERLAP;
+  let offset = Math.max(0, read - OVERLAP);
+  let steps = 0;
+  let stalled = 0;
   for (;;) {
-    const offset = consumed - back;
-    const limit = batchSize + back;
     const page = await fetchDay({ day, limit, offset });
     const rows = page.actions;
-    let from = 0;
-    if (recent.length > 0) {
-      const found = lastIndexOfAny(rows, recent);
-      if (found < 0 && offset > 0) {
-        // Shifted by more than the overlap: look further back.
-        extraPages++;
-        back = Math.min(consumed, back * 4);
-        continue;
-      }
-      if (found < 0) {
-        logger.info(
-          "Day {day}: the last action read ({id}) is no longer among its rows: reading the day again from its start",
-          { day, id: recent.at(-1)! },
-        );
-      } else {
-        from = found + 1;
-      }
-      consumed = offset + from;
+    if (
+      offset > 0 && newestRead > -Infinity && steps < MAX_STEPS_BACK &&
+      (rows.length === 0 || rows[0]!.id > newestRead)
+    ) {
+      // Nothing of this page was read before (or it is past the end): the
+      // rows shifted back by more than the overlap. Look a page further back.
+      extraPages++;
+      steps++;
+      offset = Math.max(0, offset - batchSize);
+      continue;
     }
     let stop = rows.length < limit;
-    for (let index = from; index < rows.length; index++) {
+    for (let index = 0; index < rows.length; index++) {
       const row = rows[index]!;
       const created = Date.parse(row.created);
       if (created > stopAfterMs) stop = true;
-      if (!consuming) continue;
+      const isNew = row.id > newestRead;
+      if (!consuming || !isNew) continue;
       if (created > endMs) {
         // Past the window end: this row and the rest wait for the next run.
         consuming = false;
         continue;
       }
       consumed = offset + index + 1;
-      recent.push(row.id);
+      consumedId = row.id;
     }
-    if (recent.length > RECENT_IDS) recent = recent.slice(-RECENT_IDS);
+    const before = newestRead;
+    for (const row of rows) newestRead = Math.max(newestRead, row.id);
+    if (newestRead > before) {
+      steps = 0;
+      stalled = 0;
+    } else if (!stop && ++stalled > MAX_STEPS_BACK) {
+      // Pages keep shifting under us (a clock that jumps back and forth):
+      // stop this day where the cursor stands; the next run goes on there.
+      logger.warn(
+        "Day {day}: the rows kept shifting while being paged; this run stops the day at row {offset}, the next one goes on from there",
+        { day, offset: consumed },
+      );
+      stop = true;
+    }
+    read = offset + rows.length;
     yield {
       // The overlap too: a row committed late with an id just below the
-      // last one read lands there (what was delivered is dropped by id).
+      // newest one read lands there (what was delivered is dropped by id).
       actions: rows,
       pages: 1 + extraPages,
       probes: 0,
       total: first ? page.total : undefined,
-      cursor: consumed > 0 && recent.length > 0
-        ? { day, offset: consumed, id: recent.at(-1)! }
+      cursor: consumed > 0 && consumedId !== undefined
+        ? { day, offset: consumed, id: consumedId }
         : undefined,
     };
     first = false;
     extraPages = 0;
     if (stop) return;
-    back = Math.min(consumed, INITIAL_OVERLAP);
+    offset = Math.max(0, read - OVERLAP);
   }
-}
-
-/** The index of the last row whose id is one of `ids`, or -1. */
-function lastIndexOfAny(
-  rows: readonly UserAction[],
-  ids: readonly number[],
-): number {
-  const wanted = new Set(ids);
-  for (let index = rows.length - 1; index >= 0; index--) {
-    if (wanted.has(rows[index]!.id)) return index;
-  }
-  return -1;
 }
 
 /** Asks for the ids of one edge; returns the actions found. */

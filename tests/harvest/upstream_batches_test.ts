@@ -207,9 +207,10 @@ Deno.test("upstreamBatches() with the checkpoint held back loses no older action
   // an action 3 s older than the newest of the first.
   const fake = upstreamFake({ zone: NY, daySeconds: 0 });
   const noon = at("2026-12-04T17:00:00Z");
-  for (let i = 0; i < 50; i++) fake.add(noon.add({ seconds: i }));
-  const [older] = fake.add(noon.add({ seconds: 46 }));
-  for (let i = 0; i < 49; i++) fake.add(noon.add({ seconds: 50 + i }));
+  // A page is 50 rows and the 50-row overlap: the first holds 100.
+  for (let i = 0; i < 100; i++) fake.add(noon.add({ seconds: i }));
+  const [older] = fake.add(noon.add({ seconds: 96 }));
+  for (let i = 0; i < 49; i++) fake.add(noon.add({ seconds: 100 + i }));
   const start = noon.subtract({ minutes: 1 });
   const end = noon.add({ minutes: 5 });
   const first = await harvest(fake, start, end, null, 50, {
@@ -225,4 +226,44 @@ Deno.test("upstreamBatches() with the checkpoint held back loses no older action
   const all = [...first.delivered, ...rerun.delivered];
   assert.deepEqual(all.sort((a, b) => a - b), inWindow(fake, start, end));
   assert.equal(new Set(all).size, all.length, "no duplicates");
+});
+
+Deno.test("upstreamBatches() ends a day whose rows after the window end come close together", async () => {
+  const fake = upstreamFake({ zone: NY, daySeconds: 0 });
+  const noon = at("2026-12-04T17:00:00Z");
+  for (let i = 0; i < 3; i++) fake.add(noon.subtract({ seconds: 10 - i }));
+  // Many rows within the id margin after the end: no page reaches past it.
+  for (let i = 0; i < 40; i++) fake.add(noon.add({ seconds: 3 }));
+  const { delivered } = await harvest(
+    fake,
+    noon.subtract({ minutes: 1 }),
+    noon,
+    null,
+    5,
+  );
+  assert.equal(delivered.length, 3);
+  assert.ok(fake.counts.day < 20, `${fake.counts.day} day requests`);
+});
+
+Deno.test("upstreamBatches() never asks for more than a page and its overlap, even when rows shift", async () => {
+  let request = 0;
+  const fake = upstreamFake({
+    zone: NY,
+    // A live clock: 7 s further at each request, around the minute.
+    daySeconds: () => (7 * request++) % 60,
+  });
+  const day = at("2026-12-04T05:00:00Z"); // midnight in New York
+  for (let i = 0; i < 300; i++) fake.add(day.add({ seconds: i % 60 }));
+  for (let i = 0; i < 2000; i++) fake.add(day.add({ minutes: 2, seconds: i }));
+  const limits: number[] = [];
+  const fetchDay = fake.fetchDay;
+  fake.fetchDay = (query) => {
+    limits.push(query.limit);
+    return fetchDay(query);
+  };
+  const start = day.add({ minutes: 1 });
+  const end = day.add({ hours: 2 });
+  const { delivered } = await harvest(fake, start, end, null, 100);
+  assert.deepEqual(delivered.sort((a, b) => a - b), inWindow(fake, start, end));
+  assert.ok(Math.max(...limits) <= 150, `limits up to ${Math.max(...limits)}`);
 });
