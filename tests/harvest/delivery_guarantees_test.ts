@@ -44,6 +44,10 @@ Deno.test("harvest delivers every action exactly once over consecutive cron runs
     created: afterFirst.timestamp.add({ seconds: 1 }),
   });
   f.sim.appendActions(5);
+  // The second run's window must reach the second after the checkpoint:
+  // a run faster than that would rightly leave those actions to the next.
+  const wait = afterFirst.timestamp.epochMilliseconds + 2000 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const second = await f.run(args, S3_CHECKPOINT);
   assert.equal(second.code, 0, second.stderr);
   let counted = tally(f.queuedIds(), simIds(f.sim));
