@@ -101,3 +101,10 @@ export const DEFAULT_LOG_LEVEL = "info" as const;
 
 /** `--log-format`, `LOG_FORMAT`. */
 export const DEFAULT_LOG_FORMAT = "text" as const;
+
+/**
+ * How far upstream action ids may lag behind `created`, in seconds: the id
+ * fill's margin around a midnight edge and how far the upstream checkpoint
+ * is held back.
+ */
+export const UPSTREAM_ID_MARGIN_SECONDS = 10;

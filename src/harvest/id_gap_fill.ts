@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { UPSTREAM_ID_MARGIN_SECONDS } from "../config/defaults.ts";
 
 /** Options for {@linkcode IdGapFill}. */
 export interface IdGapFillOptions {
@@ -69,7 +70,10 @@ export class IdGapFill {
 
   /** A fill of `[from, to]`, knowing nothing yet. */
   constructor(options: IdGapFillOptions) {
-    const { marginSeconds = 10, absentRunLimit = 100 } = options;
+    const {
+      marginSeconds = UPSTREAM_ID_MARGIN_SECONDS,
+      absentRunLimit = 100,
+    } = options;
     this.#fromMs = options.from.epochMilliseconds;
     this.#toMs = options.to.epochMilliseconds;
     this.#lowMs = this.#fromMs - marginSeconds * 1000;

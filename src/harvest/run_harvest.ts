@@ -1,3 +1,4 @@
+import { UPSTREAM_ID_MARGIN_SECONDS } from "../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
 import { EXIT_CODES, UsertrackingMissingError } from "../errors.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
@@ -57,9 +58,6 @@ export interface HarvestResult {
 }
 
 const logger = getLogger(["ua-harvest", "harvest"]);
-
-/** How far upstream ids may lag behind `created` (see `IdGapFill`). */
-const UPSTREAM_ID_MARGIN_SECONDS = 10;
 
 /**
  * The harvest command: takes the lock, reads the checkpoint, resolves the

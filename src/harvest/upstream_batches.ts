@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { UPSTREAM_ID_MARGIN_SECONDS } from "../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
 import type { DayCursor } from "../checkpoint/checkpoint_format.ts";
 import type { ActionPage, UserAction } from "../opencast/types.ts";
@@ -86,7 +87,7 @@ export async function* upstreamBatches(
   options: UpstreamBatchesOptions,
 ): AsyncGenerator<SourceBatch> {
   const { start, end, zone } = options;
-  const margin = (options.idMarginSeconds ?? 10) * 1000;
+  const margin = (options.idMarginSeconds ?? UPSTREAM_ID_MARGIN_SECONDS) * 1000;
   const plan = planServerDays(start, end, zone);
   const fills = plan.edges.map((edge) => ({
     edge,
