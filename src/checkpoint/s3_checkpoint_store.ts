@@ -6,7 +6,12 @@
  * Every write is fenced: a conditional `PutObject` (`If-Match` on the ETag
  * this store read, or last wrote; `If-None-Match: *` when there was no
  * object), so two runs that both believe they hold the lock can never both
- * move one checkpoint. The run whose write S3 refuses (412) stops at once.
+ * move one checkpoint. The run whose write S3 refuses (412) stops at once,
+ * unless the object turns out to hold exactly the text it wrote (an SDK
+ * retry of a write that had gone through). A 409 `ConditionalRequestConflict`
+ * (a conditional write still in progress, often the SDK's retry colliding
+ * with our own pending write) decides nothing: the write is made again after
+ * a short delay.
  *
  * @module
  */
@@ -17,6 +22,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   PutObjectCommand,
+  type PutObjectCommandInput,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { getLogger } from "@logtape/logtape";
@@ -27,6 +33,8 @@ import { classifyAwsError } from "../aws/classify_aws_error.ts";
 import { awsFailure, describeAwsLocation } from "../aws/aws_failure.ts";
 import type { CheckpointStore } from "./checkpoint_store.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { retry, type RetryOptions } from "../util/retry.ts";
+import { classifyS3WriteError } from "./classify_s3_write_error.ts";
 
 const BUCKET_NAME_REGEXP = /^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/;
 const MAX_KEY_BYTES = 1024;
@@ -79,7 +87,28 @@ export interface S3CheckpointStoreOptions {
    * @default {10000}
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * How a write is retried when S3 answers 409 `ConditionalRequestConflict`
+   * (another conditional write to the key, often the SDK's retry of our own,
+   * still in progress). What is given replaces those defaults one by one;
+   * tests pass a fake `sleep`.
+   *
+   * @default {{ maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 2000 }}
+   */
+  readonly conflictRetry?: RetryOptions & {
+    readonly sleep?: (ms: number) => Promise<void>;
+  };
 }
+
+/**
+ * Retries after a 409 conflict: S3 settles a conditional write within a
+ * second or so, so a few short waits (up to 0.2, 0.4, 0.8, 1.6 s) suffice.
+ */
+const DEFAULT_CONFLICT_RETRY: RetryOptions = {
+  maxAttempts: 5,
+  initialBackoffMs: 200,
+  maxBackoffMs: 2000,
+};
 
 /**
  * Creates the S3 checkpoint store, first making sure the bucket exists
@@ -146,7 +175,10 @@ export async function createS3CheckpointStore(
     key,
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
-  }, { createBucket });
+  }, {
+    createBucket,
+    conflictRetry: { ...DEFAULT_CONFLICT_RETRY, ...options.conflictRetry },
+  });
   if (createBucket) {
     try {
       await store.ensureBucket();
@@ -171,6 +203,7 @@ class S3CheckpointStore implements CheckpointStore {
   #ownsClient: boolean;
   #location: S3Location;
   #createBucket: boolean;
+  #conflictRetry: NonNullable<S3CheckpointStoreOptions["conflictRetry"]>;
   #closed = false;
   /**
    * The fence: the ETag of the object as this store last saw it (read or
@@ -183,12 +216,18 @@ class S3CheckpointStore implements CheckpointStore {
     client: S3Client,
     ownsClient: boolean,
     location: S3Location,
-    options: { readonly createBucket: boolean },
+    options: {
+      readonly createBucket: boolean;
+      readonly conflictRetry: NonNullable<
+        S3CheckpointStoreOptions["conflictRetry"]
+      >;
+    },
   ) {
     this.#client = client;
     this.#ownsClient = ownsClient;
     this.#location = location;
     this.#createBucket = options.createBucket;
+    this.#conflictRetry = options.conflictRetry;
     this.description = `s3://${location.bucket}/${location.key}`;
   }
 
@@ -290,35 +329,47 @@ class S3CheckpointStore implements CheckpointStore {
   async save(text: string): Promise<void> {
     const { bucket, key } = this.#location;
     const fence = this.#etag;
+    const input: PutObjectCommandInput = {
+      Bucket: bucket,
+      Key: key,
+      Body: text,
+      ContentType: "text/plain; charset=utf-8",
+      // Before any load() there is nothing to fence on (not a harvest).
+      ...(fence === undefined
+        ? {}
+        : fence === null
+        ? { IfNoneMatch: "*" }
+        : { IfMatch: fence }),
+    };
     let etag: string | undefined;
     try {
-      const output = await this.#client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: text,
-          ContentType: "text/plain; charset=utf-8",
-          // Before any load() there is nothing to fence on (not a harvest).
-          ...(fence === undefined
-            ? {}
-            : fence === null
-            ? { IfNoneMatch: "*" }
-            : { IfMatch: fence }),
-        }),
-      );
-      etag = output.ETag;
+      etag = await retry(async () => {
+        try {
+          return {
+            ok: true,
+            value: (await this.#client.send(new PutObjectCommand(input))).ETag,
+          };
+        } catch (error) {
+          const retryable = classifyS3WriteError(error) === "conflict";
+          return { ok: false, retryable, error };
+        }
+      }, {
+        ...this.#conflictRetry,
+        onRetry: ({ attempt, delayMs }) =>
+          this.#logger.debug(
+            "S3 reported a conflicting write to {checkpoint} in progress (attempt {attempt}); writing again in {delayMs} ms",
+            { checkpoint: this.description, attempt, delayMs },
+          ),
+      });
     } catch (error) {
-      const failure = classifyAwsError(error);
-      // 409: another conditional write to the key was in progress.
-      if (
-        failure.status === 412 || failure.code === "PreconditionFailed" ||
-        failure.code === "ConditionalRequestConflict"
-      ) {
-        etag = await this.#ownWrite(text);
-        if (etag === undefined) throw this.#fenced(error);
-      } else {
+      if (classifyS3WriteError(error) === "other") {
         throw this.#failure(error, `writing ${this.description}`);
       }
+      // Refused (412), or still in conflict after every attempt: done only
+      // if the object holds this very text (an earlier attempt of ours went
+      // through and its answer was lost); otherwise another run moved it.
+      etag = await this.#ownWrite(text);
+      if (etag === undefined) throw this.#fenced(error);
     }
     // An S3 that names no ETag: read it back, or the next write is unfenced.
     this.#etag = etag ?? await this.#currentEtag();

@@ -7,7 +7,11 @@
 
 /** The `day` queries and uncovered edges of a window. */
 export interface ServerDayPlan {
-  /** The server days the window touches, `YYYYMMDD`, oldest first. */
+  /**
+   * The server days whose `day` query the window needs, `YYYYMMDD`, oldest
+   * first: every day it touches, except a first day it touches only in its
+   * last minute (see {@linkcode planServerDays}).
+   */
   readonly days: readonly string[];
   /** The stretches of the window around midnights that no `day` query surely returns. */
   readonly edges: readonly DayEdge[];
@@ -36,6 +40,16 @@ export interface DayEdge {
  * exclusive, are the edges the harvest fills by id. Exact by construction:
  * the plan does not depend on when the queries run.
  *
+ * A window that starts after `D 23:59:00` (a checkpoint held back over
+ * midnight, after a run whose newest action came in the first seconds of
+ * `D+1`) needs nothing from `day=D`: all of it that lies in the window is in
+ * the edge, which the id fill covers whole. Paging that day would read all of
+ * it again (no row of it is past the window end) only to drop every row, so
+ * it is left out; the id fill then finds its lower bound by walking down
+ * from the ids it knows. The last day is always kept, even when the window
+ * ends in its first minute: paging it stops at its first rows past the end,
+ * and those bound the id fill from above.
+ *
  * @example Usage
  * ```ts
  * planServerDays(Temporal.Instant.from("2026-12-05T04:50:00Z"), Temporal.Instant.from("2026-12-05T05:10:00Z"), "America/New_York");
@@ -55,8 +69,11 @@ export function planServerDays(
   const first = start.toZonedDateTimeISO(zone).toPlainDate();
   const last = end.toZonedDateTimeISO(zone).toPlainDate();
   const days: string[] = [];
+  // 23:59:00 itself is inside the day query; anything later is in the edge.
+  const skipFirst = Temporal.PlainDate.compare(first, last) < 0 &&
+    Temporal.Instant.compare(start, wallInstant(first, 23, 59, zone)) > 0;
   for (
-    let day = first;
+    let day = skipFirst ? first.add({ days: 1 }) : first;
     Temporal.PlainDate.compare(day, last) <= 0;
     day = day.add({ days: 1 })
   ) {

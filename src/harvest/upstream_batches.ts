@@ -58,8 +58,9 @@ const logger = getLogger(["ua-harvest", "harvest"]);
  * The candidate actions of `[start, end]` on upstream Opencast, which filters
  * only by server `day` (opencast-api.md §3.1), batch by batch:
  *
- * 1. Every server day the window touches is paged with `day`, `limit` and
- *    `offset`. Paging a day stops at its end, or after a page that holds an
+ * 1. Every server day the plan needs (see `planServerDays()`: not a first day
+ *    the window touches only in its last minute) is paged with `day`, `limit`
+ *    and `offset`. Paging a day stops at its end, or after a page that holds an
  *    action created more than the id margin after the window end (the rows
  *    come in id or `created` order, so the rest are later still).
  * 2. Rows are consumed in order up to the first one created after the window

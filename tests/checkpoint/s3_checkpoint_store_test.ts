@@ -7,6 +7,7 @@ import {
   UnreachableError,
 } from "../../src/errors.ts";
 import { createS3CheckpointStore } from "../../src/checkpoint/s3_checkpoint_store.ts";
+import { serializeCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
 import { startS3Fake } from "../support/s3_fake.ts";
 import { withTestAwsEnv } from "../support/test_aws_env.ts";
 import { startSilentServer } from "../support/silent_server.ts";
@@ -342,4 +343,142 @@ Deno.test("createS3CheckpointStore() gives up on an S3 that never answers within
     assert.ok(seconds < 15, `gave up after ${seconds} s`);
     assert.ok(silent.connections >= 1);
   });
+});
+
+/** Two runs' checkpoints at the same position differ only by their writer. */
+function checkpointText(writer: string, second = "2024-01-01T00:01:00Z") {
+  return serializeCheckpoint(
+    { timestamp: Temporal.Instant.from(second), ids: [7, 8] },
+    "UTC",
+    { writer },
+  );
+}
+
+Deno.test("createS3CheckpointStore() writes again after a 409 ConditionalRequestConflict instead of taking it for another run (no exit 8)", async () => {
+  await using fake = await startS3Fake();
+  fake.put("harvest-ts", "k", "20240101000000");
+  const client = s3Client(fake.url);
+  const waits: number[] = [];
+  try {
+    await using store = await createS3CheckpointStore({
+      bucket: "harvest-ts",
+      key: "k",
+      client,
+      conflictRetry: {
+        sleep: (ms) => {
+          waits.push(ms);
+          return Promise.resolve();
+        },
+      },
+    });
+    await store.load();
+    fake.failRequests(1, 409, {
+      code: "ConditionalRequestConflict",
+      operation: "PutObject",
+    });
+    const text = checkpointText("run-a:1");
+    await store.save(text);
+    assert.equal(fake.text("harvest-ts", "k"), text);
+    assert.equal(fake.requests.PutObject, 2, "the refused write and its retry");
+    assert.equal(waits.length, 1, "one short wait before writing again");
+    assert.ok(waits[0]! <= 200, `waited ${waits[0]} ms`);
+    // The fence follows: its next write goes through too.
+    await store.save(checkpointText("run-a:2", "2024-01-01T00:02:00Z"));
+    assert.match(fake.text("harvest-ts", "k")!, /run-a:2/);
+  } finally {
+    client.destroy();
+  }
+});
+
+Deno.test("createS3CheckpointStore() takes its own write as done when a 409 hid that it went through and the retry gets 412", async () => {
+  await using fake = await startS3Fake();
+  fake.put("harvest-ts", "k", "20240101000000");
+  const client = s3Client(fake.url);
+  try {
+    await using store = await createS3CheckpointStore({
+      bucket: "harvest-ts",
+      key: "k",
+      client,
+      conflictRetry: { sleep: () => Promise.resolve() },
+    });
+    await store.load();
+    // Our pending write lands while its answer is a conflict; the write
+    // made again then fails its If-Match against our own new ETag.
+    fake.failRequests(1, 409, {
+      code: "ConditionalRequestConflict",
+      operation: "PutObject",
+      applied: true,
+    });
+    const text = checkpointText("run-a:1");
+    await store.save(text);
+    assert.deepEqual(fake.writes.map((w) => w.status), [200, 412]);
+    assert.equal(fake.text("harvest-ts", "k"), text);
+    await store.save(checkpointText("run-a:2", "2024-01-01T00:02:00Z"));
+    assert.match(fake.text("harvest-ts", "k")!, /run-a:2/);
+  } finally {
+    client.destroy();
+  }
+});
+
+Deno.test("createS3CheckpointStore() takes a write that was stored but answered 412 as done, and keeps fencing on the stored ETag", async () => {
+  await using fake = await startS3Fake();
+  fake.put("harvest-ts", "k", "20240101000000");
+  const client = s3Client(fake.url);
+  try {
+    await using first = await createS3CheckpointStore({
+      bucket: "harvest-ts",
+      key: "k",
+      client,
+    });
+    await using second = await createS3CheckpointStore({
+      bucket: "harvest-ts",
+      key: "k",
+      client,
+    });
+    await first.load();
+    await second.load();
+    fake.failRequests(1, 412, {
+      code: "PreconditionFailed",
+      operation: "PutObject",
+      applied: true,
+    });
+    const text = checkpointText("run-a:1");
+    await first.save(text);
+    assert.equal(fake.text("harvest-ts", "k"), text);
+    await first.save(checkpointText("run-a:2", "2024-01-01T00:02:00Z"));
+    // Another run at the very same position is still fenced off: its text
+    // names another writer.
+    await assert.rejects(
+      second.save(checkpointText("run-b:1")),
+      (error: unknown) => error instanceof LockedError && error.exitCode === 8,
+    );
+    assert.match(fake.text("harvest-ts", "k")!, /run-a:2/);
+  } finally {
+    client.destroy();
+  }
+});
+
+Deno.test("createS3CheckpointStore() still fences after conflicts that never settle when another run moved the checkpoint", async () => {
+  await using fake = await startS3Fake();
+  fake.put("harvest-ts", "k", "20240101000000");
+  const client = s3Client(fake.url);
+  try {
+    await using store = await createS3CheckpointStore({
+      bucket: "harvest-ts",
+      key: "k",
+      client,
+      conflictRetry: { maxAttempts: 3, sleep: () => Promise.resolve() },
+    });
+    await store.load();
+    fake.put("harvest-ts", "k", checkpointText("run-b:1"));
+    fake.failRequests(5, 409, {
+      code: "ConditionalRequestConflict",
+      operation: "PutObject",
+    });
+    await assert.rejects(store.save(checkpointText("run-a:1")), LockedError);
+    assert.equal(fake.requests.PutObject, 3);
+    assert.match(fake.text("harvest-ts", "k")!, /run-b:1/);
+  } finally {
+    client.destroy();
+  }
 });

@@ -100,3 +100,33 @@ Deno.test("planServerDays() where midnight itself is skipped reads it like the s
   assert.equal(plan.edges[0].to.toString(), "2022-09-11T04:00:59.999999999Z");
   assert.equal(plan.edges[0].from.toString(), "2022-09-11T03:59:00.000000001Z");
 });
+
+Deno.test("planServerDays() leaves out a first day the window touches only after 23:59:00: the edge covers all of it", () => {
+  // A checkpoint held 10 s back from 00:00:03 lands at 23:59:53.
+  assert.deepEqual(
+    plain("2026-12-05T04:59:53Z", "2026-12-05T05:04:30Z"),
+    {
+      days: ["20261205"],
+      edges: [[
+        "20261204",
+        "20261205",
+        "2026-12-05T04:59:53Z",
+        "2026-12-05T05:00:59.999999999Z",
+      ]],
+    },
+  );
+  // 23:59:00 itself is only surely returned by the day query.
+  assert.deepEqual(
+    plain("2026-12-05T04:59:00Z", "2026-12-05T05:04:30Z").days,
+    ["20261204", "20261205"],
+  );
+  // The last day is kept: its first page bounds the id fill from above.
+  assert.deepEqual(
+    plain("2026-12-05T04:59:30Z", "2026-12-05T04:59:50Z").days,
+    ["20261204"],
+  );
+  assert.deepEqual(
+    plain("2026-12-05T04:59:30Z", "2026-12-05T05:00:30Z").days,
+    ["20261205"],
+  );
+});

@@ -267,3 +267,64 @@ Deno.test("upstreamBatches() never asks for more than a page and its overlap, ev
   assert.deepEqual(delivered.sort((a, b) => a - b), inWindow(fake, start, end));
   assert.ok(Math.max(...limits) <= 150, `limits up to ${Math.max(...limits)}`);
 });
+
+for (const daySeconds of [0, 30.5]) {
+  Deno.test(`upstreamBatches() after a run whose newest action was at 00:00:03 does not read the previous server day again (day seconds ${daySeconds})`, async () => {
+    // At 0 the first run finds 00:00:03 by its day query and its cursor moves
+    // to the new day; at 30.5 only the id fill finds it.
+    const fake = upstreamFake({ zone: NY, daySeconds });
+    const days: string[] = [];
+    const fetchDay = fake.fetchDay;
+    fake.fetchDay = (query) => {
+      days.push(query.day);
+      return fetchDay(query);
+    };
+    const midnight = at("2026-12-05T05:00:00Z"); // 2026-12-05 00:00 in New York
+    // A busy day before: 3,000 actions up to 23:59:50, then one at 00:00:03.
+    for (let i = 0; i < 3000; i++) {
+      fake.add(midnight.subtract({ seconds: 10 + (3000 - i) * 20 }));
+    }
+    fake.add(midnight.subtract({ seconds: 10 }), midnight.add({ seconds: 3 }));
+    const start = midnight.subtract({ minutes: 10 });
+    const firstEnd = midnight.add({ seconds: 150 });
+    const first = await harvest(fake, start, firstEnd, null, 50, {
+      holdBackSeconds: 10,
+    });
+    const checkpoint = first.result.checkpoint!;
+    assert.equal(
+      checkpoint.timestamp.toString(),
+      "2026-12-05T04:59:53Z",
+      "held 10 s back, on the day before",
+    );
+    // The next cron run, with arrivals in between.
+    fake.add(midnight.add({ seconds: 180 }), midnight.add({ seconds: 240 }));
+    const end = midnight.add({ seconds: 270 });
+    days.length = 0;
+    const probesBefore = fake.counts.byId;
+    const second = await harvest(
+      fake,
+      checkpoint.timestamp,
+      end,
+      checkpoint,
+      50,
+      {
+        holdBackSeconds: 10,
+      },
+    );
+    const all = [...first.delivered, ...second.delivered];
+    assert.deepEqual(
+      [...all].sort((a, b) => a - b),
+      inWindow(fake, start, end),
+    );
+    assert.equal(new Set(all).size, all.length, "no duplicates");
+    assert.equal(second.delivered.length, 2, "the two arrivals");
+    const probes = fake.counts.byId - probesBefore;
+    assert.deepEqual(
+      days,
+      ["20261205"],
+      `one page of the new day only, not ${days.length} (${probes} ids asked for)`,
+    );
+    // The ids of the midnight edge and the 10 s margin around it, no more.
+    assert.ok(probes <= 10, `${probes} ids asked for`);
+  });
+}

@@ -4,7 +4,9 @@
  * Implements HeadBucket, CreateBucket, GetObject, PutObject, HeadObject and
  * DeleteObject, with S3's error XML, and lets a test fail requests.
  * `PutObject` honours `If-Match` and `If-None-Match: *` as S3 does (412
- * `PreconditionFailed`), and every write is logged with the access key that
+ * `PreconditionFailed`); a test can inject S3's 409
+ * `ConditionalRequestConflict`, or a write that is stored but answered with
+ * a failure (`applied`). Every write is logged with the access key that
  * signed it, so a test can tell two runs' writes apart.
  *
  * @module
@@ -49,6 +51,14 @@ export interface S3FakeFailOptions {
    * @default {undefined} (any operation)
    */
   readonly operation?: string;
+  /**
+   * Carries the request out first and then answers with the failure: a
+   * write that went through but whose answer says otherwise (what a client
+   * sees when the SDK's retry of a write that had succeeded is refused).
+   *
+   * @default {false}
+   */
+  readonly applied?: boolean;
 }
 
 /** A running fake. */
@@ -291,6 +301,9 @@ export function startS3Fake(): Promise<S3Fake> {
       );
       if (failure) {
         failure.remaining--;
+        if (failure.options.applied) {
+          await dispatch(operation, bucket, key, request);
+        }
         throw new S3FakeError(
           failure.status,
           failure.options.code ?? "InternalError",
