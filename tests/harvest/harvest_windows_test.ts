@@ -14,6 +14,7 @@ import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";
 import { upstreamFake } from "./_upstream_fake.ts";
 import { captureLogs, logLine } from "../support/capture_logs.ts";
+import { userAction } from "../support/user_action.ts";
 
 const START = Temporal.Instant.from("2024-03-01T15:00:00Z");
 const SETTINGS = {
@@ -23,28 +24,11 @@ const SETTINGS = {
   pagesInFlight: 2,
 };
 
-function action(id: number, created: Temporal.Instant): UserAction {
-  return {
-    id,
-    mediapackageId: "mp-1",
-    sessionId: "s",
-    userId: "u",
-    userIp: "10.0.0.1",
-    userAgent: null,
-    inpoint: 0,
-    outpoint: 0,
-    length: 0,
-    type: "HEARTBEAT",
-    isPlaying: true,
-    created: created.toString(),
-  };
-}
-
 /** `count` actions, one every 10 s from START (ids in created order). */
 function actions(count: number): UserAction[] {
   return Array.from(
     { length: count },
-    (_, i) => action(100 + i, START.add({ seconds: 10 * i })),
+    (_, i) => userAction(100 + i, START.add({ seconds: 10 * i }).toString()),
   );
 }
 
@@ -97,6 +81,14 @@ function memorySink(failOnPage?: number) {
   };
 }
 
+/** Saves checkpoints into `saved`. */
+function savingTo(saved: Checkpoint[]) {
+  return (checkpoint: Checkpoint) => {
+    saved.push(checkpoint);
+    return Promise.resolve();
+  };
+}
+
 function lookup() {
   return createEpisodeLookup({
     cache: createNullEpisodeCache(),
@@ -134,10 +126,7 @@ Deno.test("harvestWindows() harvests --catch-up windows in order, each once, and
       lookup: lookup(),
       sink,
       tally,
-      saveCheckpoint: (checkpoint) => {
-        saved.push(checkpoint);
-        return Promise.resolve();
-      },
+      saveCheckpoint: savingTo(saved),
       onProgress: (p) => progress.push(p.delivered),
     })
   );
@@ -219,10 +208,7 @@ Deno.test("harvestWindows() that fails keeps the counts and the checkpoint of wh
       lookup: lookup(),
       sink,
       tally,
-      saveCheckpoint: (checkpoint) => {
-        saved.push(checkpoint);
-        return Promise.resolve();
-      },
+      saveCheckpoint: savingTo(saved),
     }),
     /the queue went away/,
   );
