@@ -1,3 +1,5 @@
+import { wallClock } from "./wall_clock.ts";
+
 /** A zone that is UTC under another name: its wall-clock times are the UTC ones. */
 const UTC_ZONE_REGEXP =
   /^(?:Etc\/)?(?:UTC|UCT|GMT|Universal|Zulu|Greenwich)$|^[+-]00:00$/;
@@ -35,10 +37,4 @@ export function describeWindow(
 
 function utcSeconds(instant: Temporal.Instant): string {
   return instant.toString({ smallestUnit: "second" });
-}
-
-function wallClock(instant: Temporal.Instant, zone: string): string {
-  return instant.toZonedDateTimeISO(zone).toPlainDateTime()
-    .toString({ smallestUnit: "second" })
-    .replace("T", " ");
 }

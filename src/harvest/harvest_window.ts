@@ -14,6 +14,7 @@ import { sleep } from "../util/sleep.ts";
 import { prefetch } from "../util/prefetch.ts";
 import type { IdRanges } from "./id_ranges.ts";
 import { createCheckpointHold } from "../checkpoint/hold_checkpoint_back.ts";
+import { withCursor } from "../checkpoint/with_cursor.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 
 /** Which actions to ask for: one page of one window. */
@@ -326,17 +327,6 @@ function sameCheckpoint(a: Checkpoint, b: Checkpoint | null): boolean {
   return a === b || (b !== null &&
     a.timestamp.equals(b.timestamp) && a.cursor === b.cursor &&
     a.ids.length === b.ids.length && a.ids.every((id, i) => id === b.ids[i]));
-}
-
-/** The checkpoint carrying a day cursor (or none). */
-function withCursor<T extends Checkpoint | null>(
-  checkpoint: T,
-  cursor: DayCursor | undefined,
-): T {
-  if (checkpoint === null) return checkpoint;
-  if (checkpoint.cursor === cursor) return checkpoint;
-  const { cursor: _, ...rest } = checkpoint;
-  return (cursor === undefined ? rest : { ...rest, cursor }) as T;
 }
 
 /** The DCE fork's pages of `[start, end]`, sent as unambiguous wall times. */

@@ -1,6 +1,6 @@
 /**
  * Builds the parts of a harvest from its settings: checkpoint store, lock,
- * episode cache and sink. Each is one small module behind an interface; this
+ * episode cache and sink (a dry run's too). Each is one small module behind an interface; this
  * file only chooses which.
  *
  * @module
@@ -21,6 +21,8 @@ import type { RecordSink } from "../sinks/record_sink.ts";
 import { createStdoutSink } from "../sinks/stdout_sink.ts";
 import { openFileSink } from "../sinks/file_sink.ts";
 import type { ActionRecord } from "../record/action_record.ts";
+import { createDryRunSink } from "../sinks/dry_run_sink.ts";
+import { checkpointPolicy } from "./plan_harvest.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
@@ -126,14 +128,24 @@ export async function openEpisodeCache(
   return await createRedisEpisodeCache({ client: redis });
 }
 
+/** Options for {@linkcode openCheckpointStore}. */
+export interface OpenCheckpointStoreOptions {
+  /**
+   * Whether a missing S3 bucket is created.
+   * @default {true, but false for a dry run, which creates nothing}
+   */
+  readonly create?: boolean;
+}
+
 /** Opens the checkpoint store: S3 when a bucket and key are set, else the local file. */
 export async function openCheckpointStore(
   settings:
     & Pick<HarvestSettings, "checkpoint" | "aws">
-    & Partial<Pick<HarvestSettings, "deadlines">>,
-  options: { readonly create: boolean },
+    & Partial<Pick<HarvestSettings, "deadlines" | "dryRun">>,
+  options: OpenCheckpointStoreOptions = {},
 ): Promise<CheckpointStore> {
   const { checkpoint, aws } = settings;
+  const { create = !settings.dryRun } = options;
   if (checkpoint.kind === "s3") {
     const { createS3CheckpointStore } = await import(
       "../checkpoint/s3_checkpoint_store.ts"
@@ -144,7 +156,7 @@ export async function openCheckpointStore(
       region: aws.region,
       endpoint: aws.s3Endpoint,
       forcePathStyle: aws.s3ForcePathStyle,
-      createBucket: options.create,
+      createBucket: create,
       // Without the harvest's settings (status, last-run records): the
       // store's own default deadline.
       ...(settings.deadlines
@@ -156,7 +168,9 @@ export async function openCheckpointStore(
 }
 
 /** Describes where records would go, without opening anything (for dry runs and logs). */
-export function describeOutput(settings: HarvestSettings): string {
+export function describeOutput(
+  settings: Pick<HarvestSettings, "output">,
+): string {
   const { output } = settings;
   switch (output.kind) {
     case "stdout":
@@ -170,8 +184,16 @@ export function describeOutput(settings: HarvestSettings): string {
   }
 }
 
-/** Opens the sink the settings name. */
+/**
+ * Opens the sink the settings name; for a dry run, a sink that opens and
+ * sends nothing and reports what it would have sent.
+ */
 export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
+  if (settings.dryRun) {
+    return createDryRunSink(describeOutput(settings), {
+      moves: checkpointPolicy(settings).moves,
+    });
+  }
   const { output, aws } = settings;
   switch (output.kind) {
     case "stdout":

@@ -1,4 +1,5 @@
 import { EXIT_CODES, UaHarvestError } from "../errors.ts";
+import { signalExitCode } from "./signal_exit_code.ts";
 
 /**
  * The exit code and one-line message of a run's error, as `main.ts` reports
@@ -11,9 +12,7 @@ export function describeFailure(
 ): { readonly exitCode: number; readonly line: string } {
   if (signal?.aborted && error === signal.reason) {
     return {
-      exitCode: error === "SIGINT"
-        ? EXIT_CODES.interrupted
-        : EXIT_CODES.terminated,
+      exitCode: signalExitCode(error),
       line: `Stopped by ${String(error)}`,
     };
   }

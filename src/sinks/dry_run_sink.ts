@@ -1,3 +1,4 @@
+import { getLogger } from "@logtape/logtape";
 import type { ActionRecord } from "../record/action_record.ts";
 import type { RecordSink } from "./record_sink.ts";
 
@@ -9,8 +10,28 @@ export interface DryRunSink extends RecordSink {
   readonly sample: readonly ActionRecord[];
 }
 
-/** Creates a {@linkcode DryRunSink} standing in for the named sink. */
-export function createDryRunSink(wouldBe: string): DryRunSink {
+/** Options for {@linkcode createDryRunSink}. */
+export interface DryRunSinkOptions {
+  /**
+   * Whether the run it stands in for would move the checkpoint (see
+   * `checkpointPolicy()`), for its report. @default true
+   */
+  readonly moves?: boolean;
+}
+
+// The report closes the harvest's summary, so it logs under its category.
+const logger = getLogger(["ua-harvest", "harvest"]);
+
+/**
+ * Creates a {@linkcode DryRunSink} standing in for the named sink. Its
+ * `report()` logs what the run would have sent and done with the checkpoint,
+ * so the harvest itself never asks whether it is a dry run.
+ */
+export function createDryRunSink(
+  wouldBe: string,
+  options: DryRunSinkOptions = {},
+): DryRunSink {
+  const { moves = true } = options;
   let count = 0;
   let sample: readonly ActionRecord[] = [];
   return {
@@ -25,6 +46,23 @@ export function createDryRunSink(wouldBe: string): DryRunSink {
       if (count === 0) sample = records.slice(0, 3);
       count += records.length;
       return Promise.resolve();
+    },
+    report({ stored, checkpoint }) {
+      logger.info(
+        "Dry run: would have sent {count} records to {output} and {move} the checkpoint " +
+          "{checkpoint}; nothing was sent or saved",
+        {
+          count,
+          output: wouldBe,
+          move: moves ? "moved" : "left",
+          checkpoint: moves
+            ? `to ${checkpoint?.timestamp.toString() ?? "none"}`
+            : `at ${
+              stored?.timestamp.toString() ?? "none"
+            } (this run does not move it)`,
+          sample,
+        },
+      );
     },
     [Symbol.asyncDispose]: () => Promise.resolve(),
   };

@@ -4,7 +4,7 @@ import type { RecordSink } from "./record_sink.ts";
  * Wraps a sink so that nothing is delivered once `fence` is aborted (the run
  * lost its lock): `deliver` then throws the abort reason instead of writing,
  * so a run that may no longer be the only one sends nothing more. Everything
- * else passes through. Without a signal the sink is returned as it is.
+ * else (position, resume, report) passes through. Without a signal the sink is returned as it is.
  *
  * @example
  * ```ts ignore
@@ -29,5 +29,6 @@ export function fenceSink(
     fenced.resume = (position, redelivered) =>
       sink.resume!(position, redelivered);
   }
+  if (sink.report) fenced.report = (run) => sink.report!(run);
   return fenced;
 }

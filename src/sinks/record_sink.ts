@@ -1,5 +1,8 @@
 import type { ActionRecord } from "../record/action_record.ts";
-import type { OutputPosition } from "../checkpoint/checkpoint_format.ts";
+import type {
+  Checkpoint,
+  OutputPosition,
+} from "../checkpoint/checkpoint_format.ts";
 
 /**
  * Where harvested records go. A sink delivers one page at a time and resolves
@@ -33,4 +36,18 @@ export interface RecordSink extends AsyncDisposable {
     position: OutputPosition,
     redelivered: (record: ActionRecord) => boolean,
   ): Promise<number>;
+  /**
+   * Only sinks with something to add to the run's summary (the dry run: what
+   * it would have sent and done): logs it once the run ended, finished or
+   * failed, after the summary line.
+   */
+  report?(run: SinkRunEnd): void;
+}
+
+/** How a run ended, as {@linkcode RecordSink.report} is told. */
+export interface SinkRunEnd {
+  /** The checkpoint the run started from. */
+  readonly stored: Checkpoint | null;
+  /** Where the run got to (saved, or where a saving run would have saved). */
+  readonly checkpoint: Checkpoint | null;
 }

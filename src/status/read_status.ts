@@ -4,7 +4,7 @@ import {
   describeCheckpoint,
   openCheckpointStore,
 } from "../harvest/open_harvest_parts.ts";
-import { parseCheckpoint } from "../checkpoint/checkpoint_format.ts";
+import { loadCheckpoint } from "../checkpoint/load_checkpoint.ts";
 import { readFileLockHolder } from "../lock/read_file_lock_holder.ts";
 import { redisLockKey } from "../lock/redis_lock_key.ts";
 import { runRecordLocation } from "../run_record/run_record_location.ts";
@@ -70,11 +70,8 @@ async function readCheckpoint(
       { checkpoint, aws: options.aws },
       { create: false },
     );
-    const text = await store.load();
-    if (text === null) return { ...base, state: "missing" };
-    const parsed = parseCheckpoint(text, options.zone, {
-      source: store.description,
-    });
+    const parsed = await loadCheckpoint(store, options.zone);
+    if (parsed === null) return { ...base, state: "missing" };
     return {
       ...base,
       state: "ok",

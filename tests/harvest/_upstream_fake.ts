@@ -7,6 +7,7 @@
  */
 import type { ActionPage, UserAction } from "../../src/opencast/types.ts";
 import type { DayQuery } from "../../src/harvest/upstream_batches.ts";
+import { userAction } from "../support/user_action.ts";
 
 /** Options for {@linkcode upstreamFake}. */
 export interface UpstreamFakeOptions {
@@ -49,7 +50,7 @@ export function upstreamFake(options: UpstreamFakeOptions) {
           timeZoneName: "never",
           smallestUnit: "second",
         });
-        return action(nextId++, text);
+        return userAction(nextId++, text);
       });
       rows.push(...added);
       return added;
@@ -76,22 +77,5 @@ export function upstreamFake(options: UpstreamFakeOptions) {
       counts.byId++;
       return Promise.resolve(rows.find((row) => row.id === id) ?? null);
     },
-  };
-}
-
-function action(id: number, created: string): UserAction {
-  return {
-    id,
-    mediapackageId: "mp-1",
-    sessionId: "s",
-    userId: "u",
-    userIp: "10.0.0.1",
-    userAgent: null,
-    inpoint: 0,
-    outpoint: 0,
-    length: 0,
-    type: "HEARTBEAT",
-    isPlaying: true,
-    created,
   };
 }

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { openEpisodeCache } from "../../src/harvest/open_harvest_parts.ts";
+import {
+  openCheckpointStore,
+  openEpisodeCache,
+  openSink,
+} from "../../src/harvest/open_harvest_parts.ts";
+import { existsSync } from "node:fs";
+import { startS3Fake } from "../support/s3_fake.ts";
+import { withTestAwsEnv } from "../support/test_aws_env.ts";
 import type { HarvestSettings } from "../../src/harvest/harvest_settings.ts";
 
 function withCache(cache: HarvestSettings["cache"]): HarvestSettings {
@@ -52,4 +59,43 @@ Deno.test("openEpisodeCache() opens the embedded file cache by default", async (
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("openSink() for a dry run opens no output, only a sink that reports what it would send", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/out.jsonl`;
+    await using sink = await openSink({
+      dryRun: true,
+      output: { kind: "file", path },
+      updateCheckpoint: "auto",
+      start: undefined,
+    } as unknown as HarvestSettings);
+    assert.equal(sink.description, `dry run (would send to file:${path})`);
+    assert.equal(typeof sink.report, "function");
+    assert.equal(sink.resume, undefined, "nothing to take back");
+    await sink.deliver([]);
+    assert.equal(existsSync(path), false, "no file created");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("openCheckpointStore() creates no S3 bucket for a dry run, and one for a real run", async () => {
+  await using fake = await startS3Fake();
+  await withTestAwsEnv(async () => {
+    for (const dryRun of [true, false]) {
+      await using store = await openCheckpointStore({
+        checkpoint: { kind: "s3", bucket: "harvest-ts", key: "cp" },
+        aws: {
+          region: "us-east-1",
+          s3Endpoint: fake.url,
+          s3ForcePathStyle: true,
+        },
+        dryRun,
+      } as unknown as HarvestSettings);
+      assert.equal(store.description, "s3://harvest-ts/cp");
+      assert.equal(fake.buckets.has("harvest-ts"), !dryRun, `dryRun ${dryRun}`);
+    }
+  });
 });

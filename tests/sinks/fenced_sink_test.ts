@@ -35,3 +35,16 @@ Deno.test("fenceSink() without a fence returns the sink itself", () => {
   const inner = recordingSink();
   assert.equal(fenceSink(inner, undefined), inner);
 });
+
+Deno.test("fenceSink() passes report() through, and adds none to a sink without one", () => {
+  const reports: unknown[] = [];
+  const inner = {
+    ...recordingSink(),
+    report: (run: unknown) => void reports.push(run),
+  };
+  const fence = new AbortController();
+  const run = { stored: null, checkpoint: null };
+  fenceSink(inner, fence.signal).report!(run);
+  assert.deepEqual(reports, [run]);
+  assert.equal(fenceSink(recordingSink(), fence.signal).report, undefined);
+});

@@ -1,0 +1,292 @@
+import assert from "node:assert/strict";
+import type { ActionRecord } from "../../src/record/action_record.ts";
+import type { UserAction } from "../../src/opencast/types.ts";
+import type { FetchActionsOptions } from "../../src/opencast/fetch_actions.ts";
+import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
+import { harvestWindows } from "../../src/harvest/harvest_windows.ts";
+import { createHarvestTally } from "../../src/harvest/harvest_tally.ts";
+import { splitWindow } from "../../src/harvest/split_window.ts";
+import type { HarvestWindow } from "../../src/harvest/resolve_window.ts";
+import type { OpencastSource } from "../../src/harvest/open_opencast_source.ts";
+import type { DayQuery } from "../../src/harvest/upstream_batches.ts";
+import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
+import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
+import type { RecordSink } from "../../src/sinks/record_sink.ts";
+import { upstreamFake } from "./_upstream_fake.ts";
+import { captureLogs, logLine } from "../support/capture_logs.ts";
+import { userAction } from "../support/user_action.ts";
+
+const START = Temporal.Instant.from("2024-03-01T15:00:00Z");
+const SETTINGS = {
+  zone: "UTC",
+  batchSize: 10,
+  waitSeconds: 0,
+  pagesInFlight: 2,
+};
+
+/** `count` actions, one every 10 s from START (ids in created order). */
+function actions(count: number): UserAction[] {
+  return Array.from(
+    { length: count },
+    (_, i) => userAction(100 + i, START.add({ seconds: 10 * i }).toString()),
+  );
+}
+
+/** A DCE engage node in UTC: answers `start`/`end` pages from a fixed table. */
+function dceSource(rows: readonly UserAction[]) {
+  const queries: FetchActionsOptions[] = [];
+  const compact = (created: string) =>
+    created.replace(/[-T:Z]/g, "").slice(0, 14);
+  const source: Pick<
+    OpencastSource,
+    "api" | "fetchPage" | "fetchById" | "fetchAnchor"
+  > = {
+    api: "dce",
+    fetchPage(query) {
+      queries.push(query);
+      const matching = rows.filter((row) =>
+        compact(row.created) >= query.start! &&
+        compact(row.created) <= query.end!
+      );
+      return Promise.resolve({
+        total: matching.length,
+        offset: query.offset,
+        limit: query.limit,
+        actions: matching.slice(query.offset, query.offset + query.limit),
+      });
+    },
+    fetchById: () => Promise.reject(new Error("DCE harvests ask for no id")),
+    fetchAnchor: () => Promise.reject(new Error("DCE harvests need no anchor")),
+  };
+  return { source, queries };
+}
+
+function memorySink(failOnPage?: number) {
+  const delivered: ActionRecord[][] = [];
+  const sink: RecordSink = {
+    description: "memory",
+    deliver(records) {
+      if (delivered.length + 1 === failOnPage) {
+        return Promise.reject(new Error("the queue went away"));
+      }
+      delivered.push([...records]);
+      return Promise.resolve();
+    },
+    [Symbol.asyncDispose]: () => Promise.resolve(),
+  };
+  return {
+    sink,
+    delivered,
+    ids: () => delivered.flat().map((r) => r.action_id),
+  };
+}
+
+/** Saves checkpoints into `saved`. */
+function savingTo(saved: Checkpoint[]) {
+  return (checkpoint: Checkpoint) => {
+    saved.push(checkpoint);
+    return Promise.resolve();
+  };
+}
+
+function lookup() {
+  return createEpisodeLookup({
+    cache: createNullEpisodeCache(),
+    fetchEpisode: () => Promise.resolve(null),
+  });
+}
+
+function window(start: Temporal.Instant, end: Temporal.Instant): HarvestWindow {
+  return { start, end, startSource: "flag", skipIds: new Set() };
+}
+
+/** The harvest's log lines while `run` runs. */
+async function logs<T>(run: () => Promise<T>): Promise<[T, string[]]> {
+  const [result, records] = await captureLogs(run);
+  return [result, records.map(logLine)];
+}
+
+Deno.test("harvestWindows() harvests --catch-up windows in order, each once, and counts and saves as it goes", async () => {
+  const rows = actions(60); // 15:00:00 to 15:09:50
+  const { source } = dceSource(rows);
+  const { sink, ids } = memorySink();
+  const windows = splitWindow(
+    window(START, START.add({ minutes: 10 })),
+    3 * 60,
+  );
+  assert.equal(windows.length, 4);
+  const saved: Checkpoint[] = [];
+  const progress: number[] = [];
+  const tally = createHarvestTally(null);
+  const [result, lines] = await logs(() =>
+    harvestWindows({
+      windows,
+      settings: SETTINGS,
+      source,
+      lookup: lookup(),
+      sink,
+      tally,
+      saveCheckpoint: savingTo(saved),
+      onProgress: (p) => progress.push(p.delivered),
+    })
+  );
+  assert.deepEqual(result, { stopped: false });
+  assert.deepEqual(ids(), rows.map((r) => r.id), "every action once, in order");
+  assert.equal(tally.delivered, 60);
+  assert.ok(tally.pages >= 7, `${tally.pages} pages`);
+  assert.equal(tally.failed, 0);
+  assert.ok(
+    progress.every((d, i) => i === 0 || d >= progress[i - 1]!),
+    "progress counts the whole run, not one window",
+  );
+  assert.equal(progress.at(-1), 60);
+  const newest = Temporal.Instant.from(rows.at(-1)!.created);
+  assert.ok(saved.at(-1)!.timestamp.equals(newest), "saved up to the newest");
+  assert.ok(
+    saved.every((c, i) =>
+      i === 0 ||
+      Temporal.Instant.compare(c.timestamp, saved[i - 1]!.timestamp) >= 0
+    ),
+    "saved checkpoints never go back",
+  );
+  assert.equal(tally.checkpoint, saved.at(-1));
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith("Window ")).map((l) =>
+      l.replace(/:.*/, "")
+    ),
+    [
+      "Window 1 of 4 done",
+      "Window 2 of 4 done",
+      "Window 3 of 4 done",
+      "Window 4 of 4 done",
+    ],
+  );
+});
+
+Deno.test("harvestWindows() without saveCheckpoint (a dry run) saves nothing but still reaches the end", async () => {
+  const rows = actions(25);
+  const { source } = dceSource(rows);
+  const { sink, ids } = memorySink();
+  const tally = createHarvestTally(null);
+  const end = START.add({ minutes: 5 });
+  const [result, lines] = await logs(() =>
+    harvestWindows({
+      windows: [window(START, end)],
+      settings: SETTINGS,
+      source,
+      lookup: lookup(),
+      sink,
+      tally,
+    })
+  );
+  assert.deepEqual(result, { stopped: false });
+  assert.deepEqual(ids(), rows.map((r) => r.id));
+  assert.ok(
+    tally.checkpoint!.timestamp.equals(
+      Temporal.Instant.from(rows.at(-1)!.created),
+    ),
+  );
+  assert.equal(tally.delivered, 25);
+  assert.equal(tally.pages, 3);
+  assert.ok(
+    !lines.some((l) => l.startsWith("Window ")),
+    "one window gets no window line",
+  );
+});
+
+Deno.test("harvestWindows() that fails keeps the counts and the checkpoint of what was delivered and saved", async () => {
+  const rows = actions(50);
+  const { source } = dceSource(rows);
+  const { sink, ids } = memorySink(3);
+  const saved: Checkpoint[] = [];
+  const tally = createHarvestTally(null);
+  await assert.rejects(
+    harvestWindows({
+      windows: [window(START, START.add({ minutes: 10 }))],
+      settings: SETTINGS,
+      source,
+      lookup: lookup(),
+      sink,
+      tally,
+      saveCheckpoint: savingTo(saved),
+    }),
+    /the queue went away/,
+  );
+  assert.equal(ids().length, 20, "pages 1 and 2 delivered");
+  assert.equal(tally.delivered, 20);
+  assert.equal(tally.pages, 2);
+  assert.equal(tally.failed, 10, "the failing page's records");
+  assert.equal(tally.checkpoint, saved.at(-1), "the last one saved");
+  assert.ok(
+    tally.checkpoint!.timestamp.equals(
+      Temporal.Instant.from(rows[19]!.created),
+    ),
+  );
+});
+
+Deno.test("harvestWindows() stopped by the signal after a page harvests no later window", async () => {
+  const rows = actions(60);
+  const { source, queries } = dceSource(rows);
+  const stop = new AbortController();
+  const { sink, ids } = memorySink();
+  const tally = createHarvestTally(null);
+  const windows = splitWindow(
+    window(START, START.add({ minutes: 10 })),
+    5 * 60,
+  );
+  const result = await harvestWindows({
+    windows,
+    settings: { ...SETTINGS, pagesInFlight: 1 },
+    source,
+    lookup: lookup(),
+    sink: {
+      ...sink,
+      async deliver(records) {
+        await sink.deliver(records);
+        stop.abort("SIGTERM");
+      },
+    },
+    tally,
+    signal: stop.signal,
+  });
+  assert.deepEqual(result, { stopped: true });
+  assert.deepEqual(ids(), rows.slice(0, 10).map((r) => r.id));
+  assert.equal(tally.delivered, 10);
+  assert.ok(
+    queries.every((q) => q.end === queries[0]!.end),
+    "the second window was never asked for",
+  );
+});
+
+Deno.test("harvestWindows() against upstream Opencast delivers every action of its windows once and ends with the day cursor", async () => {
+  const zone = "America/New_York";
+  const fake = upstreamFake({ zone, daySeconds: 0 });
+  const noon = Temporal.Instant.from("2026-12-04T17:00:00Z");
+  // Rows before the window fill the day's first pages, so the cursor matters.
+  for (let i = 0; i < 40; i++) fake.add(noon.subtract({ minutes: 60 - i }));
+  for (let i = 0; i < 40; i++) fake.add(noon.add({ seconds: 15 * i }));
+  const { sink, ids } = memorySink();
+  const tally = createHarvestTally(null);
+  const start = noon;
+  const end = noon.add({ minutes: 10 });
+  await harvestWindows({
+    windows: splitWindow(window(start, end), 5 * 60),
+    settings: { ...SETTINGS, zone },
+    source: {
+      api: "upstream",
+      fetchPage: (query) => fake.fetchDay(query as DayQuery),
+      fetchById: fake.fetchById,
+      fetchAnchor: () => Promise.resolve(fake.rows.at(-1) ?? null),
+    },
+    lookup: lookup(),
+    sink,
+    tally,
+  });
+  const expected = fake.rows.filter((row) => {
+    const t = Date.parse(row.created);
+    return t >= start.epochMilliseconds && t <= end.epochMilliseconds;
+  }).map((row) => row.id);
+  assert.deepEqual([...ids()].sort((a, b) => a - b), expected);
+  assert.equal(new Set(ids()).size, ids().length, "no duplicates");
+  assert.ok(tally.checkpoint?.cursor, "the checkpoint carries the day cursor");
+});
