@@ -46,6 +46,15 @@ export interface EpisodeLookup {
 const MISSING = '{"missing":true}';
 
 /**
+ * Names the episode in a fetch error: "did not answer /search/episode.json"
+ * alone does not tell an operator which one to look at.
+ */
+function named(error: unknown, id: string): unknown {
+  if (error instanceof Error) error.message = `Episode ${id}: ${error.message}`;
+  return error;
+}
+
+/**
  * Creates the episode lookup of a harvest run: the page's distinct ids are
  * read from the cache in one round trip, only the misses are fetched and
  * written back in one round trip. Lookups of several pages may run at once
@@ -99,32 +108,29 @@ export function createEpisodeLookup(
   }
 
   async function fetchOne(id: string): Promise<Episode | null> {
-    try {
-      const episode = await limit(() => {
-        stats.fetched++;
-        return fetchEpisode(id);
-      });
-      if (episode === null) {
-        stats.missing++;
-        logger.warn(
-          "No episode found for mediapackage {mpid}: its actions are sent with an empty episode",
-          { mpid: id },
-        );
-      }
-      return episode;
-    } catch (error) {
-      if (failure === undefined) {
-        failure = error;
-        // Name the episode: "did not answer /search/episode.json" alone
-        // does not tell an operator which one to look at.
-        if (error instanceof Error) {
-          error.message = `Episode ${id}: ${error.message}`;
-        }
-        // The run ends with this page: start no more requests.
+    const episode = await limit(async () => {
+      if (failure !== undefined) throw failure;
+      stats.fetched++;
+      try {
+        return await fetchEpisode(id);
+      } catch (error) {
+        // Before this request's slot is given to the next one.
+        failure ??= named(error, id);
         limit.clearQueue();
+        throw failure;
       }
-      throw failure;
+    }).catch((error) => {
+      // A request dropped from the queue fails with the first failure.
+      throw failure ?? error;
+    });
+    if (episode === null) {
+      stats.missing++;
+      logger.warn(
+        "No episode found for mediapackage {mpid}: its actions are sent with an empty episode",
+        { mpid: id },
+      );
     }
+    return episode;
   }
 
   // Looks up ids nobody asked for yet: one cache read, the misses fetched,
