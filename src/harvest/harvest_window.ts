@@ -7,7 +7,7 @@ import {
   checkpointAtWindowEnd,
 } from "../checkpoint/advance_checkpoint.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
-import { dceWindowParameters } from "./dce_window_parameters.ts";
+import { dcePages } from "./dce_pages.ts";
 import { createdOffsetMismatch } from "./created_offset_mismatch.ts";
 import { buildRecord } from "../record/build_record.ts";
 import { sleep } from "../util/sleep.ts";
@@ -154,7 +154,7 @@ export async function harvestWindow(
   // second and the next starts one second later, so an action created at a
   // fraction of that second (servers that keep milliseconds) belongs here.
   const endMs = Math.floor(options.end.epochMilliseconds / 1000) * 1000 + 999;
-  const source = options.batches ?? dcePages(options);
+  const source = options.batches ?? dceSource(options);
   let checkpoint = options.checkpoint;
   let pages = 0;
   let probes = 0;
@@ -351,29 +351,18 @@ function withCursor<T extends Checkpoint | null>(
   return (cursor === undefined ? rest : { ...rest, cursor }) as T;
 }
 
-/** The DCE fork's pages of `[start, end]`, sent as unambiguous wall times. */
-async function* dcePages(
-  options: HarvestWindowOptions,
-): AsyncGenerator<SourceBatch> {
-  const { fetchPage, batchSize } = options;
+/** The DCE pages of the window; page requests go one at a time with a pause. */
+function dceSource(options: HarvestWindowOptions): AsyncIterable<SourceBatch> {
+  const { fetchPage } = options;
   if (fetchPage === undefined) {
     throw new TypeError("harvestWindow() needs fetchPage or batches");
   }
-  const { start, end } = dceWindowParameters(
-    options.start,
-    options.end,
-    options.zone,
-  );
-  for (let offset = 0;; offset += batchSize) {
-    const page = await fetchPage({ start, end, limit: batchSize, offset });
-    yield {
-      actions: page.actions,
-      pages: 1,
-      probes: 0,
-      total: offset === 0 ? page.total : undefined,
-    };
-    if (page.actions.length < batchSize) return;
-  }
+  return dcePages({
+    ...options,
+    fetchPage,
+    // A pause between pages (--wait) spares the server: then one at a time.
+    requestsInFlight: (options.waitMs ?? 0) > 0 ? 1 : undefined,
+  });
 }
 
 /** A batch fetched and filtered, with its records being built. */
