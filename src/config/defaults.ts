@@ -27,10 +27,16 @@ export const DEFAULT_EPISODE_TTL_SECONDS = 1800;
 export const DEFAULT_MISSING_EPISODE_TTL_SECONDS = 300;
 
 /** Episode lookups in parallel (`--episode-concurrency`). */
-export const DEFAULT_EPISODE_CONCURRENCY = 4;
+export const DEFAULT_EPISODE_CONCURRENCY = 16;
+
+/**
+ * DCE action pages asked for at once, once the first page tells how many
+ * there are (fewer round trips in a row; one at a time with `--wait`).
+ */
+export const DEFAULT_PAGE_REQUESTS_IN_FLIGHT = 2;
 
 /** Pages fetched and enriched ahead of the one being delivered (`--pages-in-flight`). */
-export const DEFAULT_PAGES_IN_FLIGHT = 2;
+export const DEFAULT_PAGES_IN_FLIGHT = 4;
 
 // --- Opencast ---------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import {
 import type { EpisodeCache } from "../cache/episode_cache.ts";
 import type { Episode } from "../opencast/types.ts";
 import { getLogger } from "@logtape/logtape";
-import { mapConcurrent } from "../util/map_concurrent.ts";
+import pLimit from "p-limit";
 
 const logger = getLogger(["ua-harvest", "episodes"]);
 
@@ -16,7 +16,7 @@ export interface EpisodeLookupOptions {
   readonly cache: EpisodeCache;
   /** Asks the engage node for one episode; `null` when it has none. */
   readonly fetchEpisode: (mediapackageId: string) => Promise<Episode | null>;
-  /** Engage requests in flight at once. @default {@linkcode DEFAULT_EPISODE_CONCURRENCY} */
+  /** Engage requests in flight at once, across all lookups of the run. @default {@linkcode DEFAULT_EPISODE_CONCURRENCY} */
   readonly concurrency?: number;
   /** Time to live of a found episode, seconds. @default {@linkcode DEFAULT_EPISODE_TTL_SECONDS} */
   readonly ttlSeconds?: number;
@@ -46,12 +46,24 @@ export interface EpisodeLookup {
 const MISSING = '{"missing":true}';
 
 /**
+ * Names the episode in a fetch error: "did not answer /search/episode.json"
+ * alone does not tell an operator which one to look at.
+ */
+function named(error: unknown, id: string): unknown {
+  if (error instanceof Error) error.message = `Episode ${id}: ${error.message}`;
+  return error;
+}
+
+/**
  * Creates the episode lookup of a harvest run: the page's distinct ids are
- * read from the cache in one round trip, only the misses are fetched (several
- * at a time) and written back in one round trip. Answers are also kept for the
- * rest of the run, so even without a working cache the engage node is asked
- * once per episode, never once per action. A failed fetch rejects the lookup,
- * and with it the page.
+ * read from the cache in one round trip, only the misses are fetched and
+ * written back in one round trip. Lookups of several pages may run at once
+ * (pages are enriched ahead of delivery): they share one limit of engage
+ * requests in flight, and an episode already being looked up for one page is
+ * awaited, not asked again, by the next. Answers are kept for the rest of the
+ * run, so even without a working cache the engage node is asked once per
+ * episode, never once per action. A failed fetch rejects the lookup, and with
+ * it the page; no further episode requests start after it.
  */
 export function createEpisodeLookup(
   options: EpisodeLookupOptions,
@@ -63,9 +75,16 @@ export function createEpisodeLookup(
     ttlSeconds = DEFAULT_EPISODE_TTL_SECONDS,
     missingTtlSeconds = DEFAULT_MISSING_EPISODE_TTL_SECONDS,
   } = options;
+  // Answers, and the lookups still in flight, by mediapackage id.
   const known = new Map<string, Episode | null>();
+  const inFlight = new Map<string, Promise<Episode | null>>();
   const stats: EpisodeLookupStats = { cacheHits: 0, fetched: 0, missing: 0 };
+  const limit = pLimit({
+    concurrency: Math.max(1, concurrency),
+    rejectOnClear: true,
+  });
   let cacheBroken = false;
+  let failure: unknown;
 
   // A cache that fails mid-run must not fail the harvest: go on without it.
   async function tryCache<T>(
@@ -88,50 +107,92 @@ export function createEpisodeLookup(
     }
   }
 
+  async function fetchOne(id: string): Promise<Episode | null> {
+    const episode = await limit(async () => {
+      if (failure !== undefined) throw failure;
+      stats.fetched++;
+      try {
+        return await fetchEpisode(id);
+      } catch (error) {
+        // Before this request's slot is given to the next one.
+        failure ??= named(error, id);
+        limit.clearQueue();
+        throw failure;
+      }
+    }).catch((error) => {
+      // A request dropped from the queue fails with the first failure.
+      throw failure ?? error;
+    });
+    if (episode === null) {
+      stats.missing++;
+      logger.warn(
+        "No episode found for mediapackage {mpid}: its actions are sent with an empty episode",
+        { mpid: id },
+      );
+    }
+    return episode;
+  }
+
+  // Looks up ids nobody asked for yet: one cache read, the misses fetched,
+  // then one cache write of what was fetched.
+  function start(ids: readonly string[]): void {
+    const cached = tryCache(
+      () => cache.getMany(ids),
+      new Map<string, string>(),
+    );
+    const answers = ids.map((id) => {
+      const answer = cached.then((hits) => {
+        const text = hits.get(id);
+        if (text === undefined) return fetchOne(id);
+        stats.cacheHits++;
+        return text === MISSING ? null : JSON.parse(text) as Episode;
+      }).then((episode) => {
+        known.set(id, episode);
+        inFlight.delete(id);
+        return episode;
+      });
+      inFlight.set(id, answer);
+      return answer;
+    });
+    const written = Promise.all([cached, ...answers]).then(
+      ([hits, ...episodes]) => {
+        const entries = ids.flatMap((id, index) => {
+          if (hits.has(id)) return [];
+          const episode = episodes[index] ?? null;
+          return [
+            episode === null
+              ? { key: id, value: MISSING, ttlSeconds: missingTtlSeconds }
+              : { key: id, value: JSON.stringify(episode), ttlSeconds },
+          ];
+        });
+        if (entries.length > 0) {
+          return tryCache(() => cache.setMany(entries), undefined);
+        }
+      },
+    );
+    // The first id's answer also waits for the write, so a lookup returns
+    // only once what it fetched is in the shared cache.
+    inFlight.set(ids[0]!, written.then(() => answers[0]!));
+  }
+
   return {
     stats,
     async lookup(mediapackageIds) {
+      if (failure !== undefined) throw failure;
       const wanted = [...new Set(mediapackageIds)];
-      const unknown = wanted.filter((id) => !known.has(id));
-      if (unknown.length > 0) {
-        const cached = await tryCache(
-          () => cache.getMany(unknown),
-          new Map<string, string>(),
-        );
-        for (const [id, text] of cached) {
-          known.set(id, text === MISSING ? null : JSON.parse(text) as Episode);
-          stats.cacheHits++;
-        }
-        const misses = unknown.filter((id) => !cached.has(id));
-        const fetched = await mapConcurrent(misses, concurrency, async (id) => {
-          try {
-            return await fetchEpisode(id);
-          } catch (error) {
-            // Name the episode: "did not answer /search/episode.json" alone
-            // does not tell an operator which one to look at.
-            if (error instanceof Error) {
-              error.message = `Episode ${id}: ${error.message}`;
-            }
-            throw error;
-          }
-        });
-        stats.fetched += misses.length;
-        const entries = misses.map((id, index) => {
-          const episode = fetched[index] ?? null;
-          known.set(id, episode);
-          if (episode === null) {
-            stats.missing++;
-            logger.warn(
-              "No episode found for mediapackage {mpid}: its actions are sent with an empty episode",
-              { mpid: id },
-            );
-          }
-          return episode === null
-            ? { key: id, value: MISSING, ttlSeconds: missingTtlSeconds }
-            : { key: id, value: JSON.stringify(episode), ttlSeconds };
-        });
-        if (entries.length > 0) {
-          await tryCache(() => cache.setMany(entries), undefined);
+      const unknown = wanted.filter((id) =>
+        !known.has(id) && !inFlight.has(id)
+      );
+      if (unknown.length > 0) start(unknown);
+      const waiting = wanted.flatMap((id) => {
+        const answer = inFlight.get(id);
+        return answer === undefined ? [] : [answer];
+      });
+      if (waiting.length > 0) {
+        try {
+          await Promise.all(waiting);
+        } catch (error) {
+          throw failure ?? error;
         }
       }
       return new Map(wanted.map((id) => [id, known.get(id) ?? null]));

@@ -7,7 +7,7 @@ import {
   checkpointAtWindowEnd,
 } from "../checkpoint/advance_checkpoint.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
-import { dceWindowParameters } from "./dce_window_parameters.ts";
+import { dcePages } from "./dce_pages.ts";
 import { createdOffsetMismatch } from "./created_offset_mismatch.ts";
 import { buildRecord } from "../record/build_record.ts";
 import { sleep } from "../util/sleep.ts";
@@ -155,7 +155,7 @@ export async function harvestWindow(
   // second and the next starts one second later, so an action created at a
   // fraction of that second (servers that keep milliseconds) belongs here.
   const endMs = Math.floor(options.end.epochMilliseconds / 1000) * 1000 + 999;
-  const source = options.batches ?? dcePages(options);
+  const source = options.batches ?? dceSource(options);
   let checkpoint = options.checkpoint;
   let pages = 0;
   let probes = 0;
@@ -184,9 +184,14 @@ export async function harvestWindow(
     stopped,
   });
 
-  // Stage 1 and 2, run ahead of delivery: fetch a batch (paced by waitMs),
-  // keep what lies in the window and is new, look up its episodes and
-  // build its records.
+  // Records still being built (episode lookups in flight), so the window
+  // does not end, and the cache close, while one is running.
+  const building = new Set<Promise<ActionRecord[]>>();
+
+  // Stage 1, run ahead of delivery: fetch a batch (paced by waitMs), keep
+  // what lies in the window and is new, and start stage 2 on it: look up its
+  // episodes and build its records. The next batch is fetched while this
+  // one's episodes are looked up, so the lookups of several pages overlap.
   async function* prepared(): AsyncGenerator<PreparedBatch> {
     const iterator = source[Symbol.asyncIterator]();
     try {
@@ -204,11 +209,11 @@ export async function harvestWindow(
         // delivery does not take the same rows again (a failed delivery
         // ends the run anyway).
         for (const action of fresh) options.deliveredIds.add(action.id);
-        try {
-          yield { batch, fresh, records: await buildRecords(fresh, lookup) };
-        } catch (error) {
-          yield { batch, fresh, error };
-        }
+        const records = buildRecords(fresh, lookup);
+        building.add(records);
+        // Seen by the consumer in order; never an unhandled rejection meanwhile.
+        records.catch(() => {}).finally(() => building.delete(records));
+        yield { batch, fresh, records };
       }
     } finally {
       await iterator.return?.();
@@ -239,88 +244,95 @@ export async function harvestWindow(
     return fresh;
   }
 
+  try {
+    return await deliverInOrder();
+  } finally {
+    await Promise.allSettled(building);
+  }
+
   // Stage 3, in order: deliver, then move (and save) the checkpoint.
-  for await (
-    const item of prefetch(prepared(), { depth: pagesInFlight })
-  ) {
-    const { batch, fresh } = item;
-    batches++;
-    pages += batch.pages;
-    probes += batch.probes;
-    total += batch.total ?? 0;
-    skipped += batch.actions.length - fresh.length;
-    let next = checkpoint;
-    if (fresh.length > 0) {
-      let oldest = Infinity;
-      let newest = -Infinity;
-      for (const action of fresh) {
-        const second = Math.floor(Date.parse(action.created) / 1000);
-        if (second < oldest) oldest = second;
-        if (second > newest) newest = second;
-      }
-      if (ordered && oldest < newestSecond - holdBack) {
-        ordered = false;
-        logger.warn(
-          "Opencast returned actions out of created order (batch {page} goes back to {oldest}): " +
-            "the checkpoint is saved only at the end of this window",
-          { page: batches, oldest: new Date(oldest * 1000).toISOString() },
-        );
-      }
-      newestSecond = Math.max(newestSecond, newest);
-      try {
-        if ("error" in item) throw item.error;
-        await sink.deliver(item.records);
-      } catch (error) {
-        options.onPageFailed?.(fresh.length);
-        throw error;
-      }
-      delivered += fresh.length;
-      hold.delivered(fresh);
-      next = advanceCheckpoint(checkpoint, fresh);
-    }
-    const moved = next !== checkpoint;
-    if (batch.cursor !== undefined) cursor = batch.cursor ?? undefined;
-    next = withCursor(next, cursor);
-    // A sink with a position (a file) grew even when the checkpoint's
-    // second did not move: save so the position matches the output.
-    const heldNext = next && hold.hold(next);
-    if (
-      saveCheckpoint && ordered && heldNext && fresh.length > 0 &&
-      (moved || next!.cursor !== checkpoint?.cursor ||
-        sink.position !== undefined)
+  async function deliverInOrder(): Promise<WindowResult> {
+    for await (
+      const item of prefetch(prepared(), { depth: pagesInFlight })
     ) {
-      await saveCheckpoint(heldNext);
-      saved = heldNext;
+      const { batch, fresh } = item;
+      batches++;
+      pages += batch.pages;
+      probes += batch.probes;
+      total += batch.total ?? 0;
+      skipped += batch.actions.length - fresh.length;
+      let next = checkpoint;
+      if (fresh.length > 0) {
+        let oldest = Infinity;
+        let newest = -Infinity;
+        for (const action of fresh) {
+          const second = Math.floor(Date.parse(action.created) / 1000);
+          if (second < oldest) oldest = second;
+          if (second > newest) newest = second;
+        }
+        if (ordered && oldest < newestSecond - holdBack) {
+          ordered = false;
+          logger.warn(
+            "Opencast returned actions out of created order (batch {page} goes back to {oldest}): " +
+              "the checkpoint is saved only at the end of this window",
+            { page: batches, oldest: new Date(oldest * 1000).toISOString() },
+          );
+        }
+        newestSecond = Math.max(newestSecond, newest);
+        try {
+          await sink.deliver(await item.records);
+        } catch (error) {
+          options.onPageFailed?.(fresh.length);
+          throw error;
+        }
+        delivered += fresh.length;
+        hold.delivered(fresh);
+        next = advanceCheckpoint(checkpoint, fresh);
+      }
+      const moved = next !== checkpoint;
+      if (batch.cursor !== undefined) cursor = batch.cursor ?? undefined;
+      next = withCursor(next, cursor);
+      // A sink with a position (a file) grew even when the checkpoint's
+      // second did not move: save so the position matches the output.
+      const heldNext = next && hold.hold(next);
+      if (
+        saveCheckpoint && ordered && heldNext && fresh.length > 0 &&
+        (moved || next!.cursor !== checkpoint?.cursor ||
+          sink.position !== undefined)
+      ) {
+        await saveCheckpoint(heldNext);
+        saved = heldNext;
+      }
+      checkpoint = next;
+      held = heldNext;
+      logger.debug(
+        "Batch {page}: {received} actions, {delivered} delivered",
+        {
+          page: batches,
+          received: batch.actions.length,
+          delivered: fresh.length,
+        },
+      );
+      options.onPage?.({ pages, delivered, total });
+      // A signal: the batch just delivered was the one in flight; what was
+      // fetched ahead is dropped (it is neither delivered nor checkpointed).
+      if (signal?.aborted) return result(true);
     }
-    checkpoint = next;
-    held = heldNext;
-    logger.debug(
-      "Batch {page}: {received} actions, {delivered} delivered",
-      {
-        page: batches,
-        received: batch.actions.length,
-        delivered: fresh.length,
-      },
-    );
-    options.onPage?.({ pages, delivered, total });
-    // A signal: the batch just delivered was the one in flight; what was
-    // fetched ahead is dropped (it is neither delivered nor checkpointed).
     if (signal?.aborted) return result(true);
+    if (delivered === 0) {
+      checkpoint = withCursor(
+        checkpointAtWindowEnd(checkpoint, options.end),
+        cursor,
+      );
+    }
+    held = checkpoint && hold.hold(checkpoint);
+    // Every batch of the window is delivered: whatever was held back for order
+    // is safe now.
+    if (saveCheckpoint && held && !sameCheckpoint(held, saved)) {
+      await saveCheckpoint(held);
+    }
+    return result(false);
   }
-  if (signal?.aborted) return result(true);
-  if (delivered === 0) {
-    checkpoint = withCursor(
-      checkpointAtWindowEnd(checkpoint, options.end),
-      cursor,
-    );
-  }
-  held = checkpoint && hold.hold(checkpoint);
-  // Every batch of the window is delivered: whatever was held back for order
-  // is safe now.
-  if (saveCheckpoint && held && !sameCheckpoint(held, saved)) {
-    await saveCheckpoint(held);
-  }
-  return result(false);
 }
 
 function sameCheckpoint(a: Checkpoint, b: Checkpoint | null): boolean {
@@ -329,35 +341,26 @@ function sameCheckpoint(a: Checkpoint, b: Checkpoint | null): boolean {
     a.ids.length === b.ids.length && a.ids.every((id, i) => id === b.ids[i]));
 }
 
-/** The DCE fork's pages of `[start, end]`, sent as unambiguous wall times. */
-async function* dcePages(
-  options: HarvestWindowOptions,
-): AsyncGenerator<SourceBatch> {
-  const { fetchPage, batchSize } = options;
+/** The DCE pages of the window; page requests go one at a time with a pause. */
+function dceSource(options: HarvestWindowOptions): AsyncIterable<SourceBatch> {
+  const { fetchPage } = options;
   if (fetchPage === undefined) {
     throw new TypeError("harvestWindow() needs fetchPage or batches");
   }
-  const { start, end } = dceWindowParameters(
-    options.start,
-    options.end,
-    options.zone,
-  );
-  for (let offset = 0;; offset += batchSize) {
-    const page = await fetchPage({ start, end, limit: batchSize, offset });
-    yield {
-      actions: page.actions,
-      pages: 1,
-      probes: 0,
-      total: offset === 0 ? page.total : undefined,
-    };
-    if (page.actions.length < batchSize) return;
-  }
+  return dcePages({
+    ...options,
+    fetchPage,
+    // A pause between pages (--wait) spares the server: then one at a time.
+    requestsInFlight: (options.waitMs ?? 0) > 0 ? 1 : undefined,
+  });
 }
 
-/** A batch made ready for delivery, or the error that stopped it. */
-type PreparedBatch =
-  & { readonly batch: SourceBatch; readonly fresh: readonly UserAction[] }
-  & ({ readonly records: ActionRecord[] } | { readonly error: unknown });
+/** A batch fetched and filtered, with its records being built. */
+interface PreparedBatch {
+  readonly batch: SourceBatch;
+  readonly fresh: readonly UserAction[];
+  readonly records: Promise<ActionRecord[]>;
+}
 
 async function buildRecords(
   actions: readonly UserAction[],

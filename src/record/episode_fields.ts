@@ -26,19 +26,22 @@ import { splitSeries } from "../util/split_series.ts";
  * @returns The fields, in the original's key order.
  */
 export function buildEpisodeFields(episode: Episode | null): EpisodeFields {
-  if (episode === null) return {};
+  if (episode === null) return NO_EPISODE;
   // Every action of an episode gets the same fields: work them out once per
-  // episode (the lookup hands out the same object all run), and give each
-  // record its own copy.
+  // episode (the lookup hands out the same object all run) and share them,
+  // frozen, so their JSON is made once too (see encodeRecord).
   let fields = computed.get(episode);
   if (fields === undefined) {
-    fields = computeEpisodeFields(episode);
+    fields = Object.freeze(computeEpisodeFields(episode));
     computed.set(episode, fields);
   }
-  return { ...fields };
+  return fields;
 }
 
 const computed = new WeakMap<Episode, EpisodeFields>();
+
+/** The fields of an action without an episode, shared like the others. */
+const NO_EPISODE: EpisodeFields = Object.freeze({});
 
 function computeEpisodeFields(episode: Episode): EpisodeFields {
   const fields: EpisodeFields = {};

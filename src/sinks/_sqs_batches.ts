@@ -6,6 +6,7 @@
  */
 import { DEFAULT_SQS_MAX_PAYLOAD_BYTES } from "../config/defaults.ts";
 import type { ActionRecord } from "../record/action_record.ts";
+import { encodeRecord } from "../record/encode_record.ts";
 import { DeliveryError } from "../errors.ts";
 
 /**
@@ -51,7 +52,7 @@ export interface BuildSqsEntriesOptions {
 }
 
 /**
- * Turns a page of records into entries: body = `JSON.stringify(record)`, id =
+ * Turns a page of records into entries: body = `encodeRecord(record)` (the record's JSON), id =
  * the action id (made unique within the page), FIFO ids when asked.
  *
  * @param records The page.
@@ -65,7 +66,7 @@ export function buildSqsEntries(
   const { fifo = false, groupId = defaultGroupId } = options;
   const used = new Set<string>();
   return records.map((record, index) => {
-    const body = JSON.stringify(record);
+    const body = encodeRecord(record);
     const id = uniqueEntryId(String(record.action_id), index, used);
     const entry: SqsEntry = {
       id,

@@ -110,3 +110,59 @@ Deno.test("createEpisodeLookup() keeps at most `concurrency` fetches in flight",
   await lookup.lookup(Array.from({ length: 20 }, (_, i) => `mp-${i}`));
   assert.equal(most, 3);
 });
+
+Deno.test("createEpisodeLookup() shares one request limit and one request per episode across lookups in flight", async () => {
+  const { cache } = memoryCache();
+  const requested: string[] = [];
+  let inFlight = 0;
+  let most = 0;
+  const lookup = createEpisodeLookup({
+    cache,
+    concurrency: 4,
+    fetchEpisode: async (id) => {
+      requested.push(id);
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return episode(id);
+    },
+  });
+  // Two pages enriched at once, overlapping in half their episodes.
+  const ids = (from: number) =>
+    Array.from({ length: 12 }, (_, i) => `mp-${from + i}`);
+  const [first, second] = await Promise.all([
+    lookup.lookup(ids(0)),
+    lookup.lookup(ids(6)),
+  ]);
+  assert.equal(most, 4, "the limit holds across both lookups");
+  assert.deepEqual(
+    requested.toSorted(),
+    ids(0).concat(ids(12).slice(0, 6)).toSorted(),
+    "each episode asked once",
+  );
+  assert.equal(first.get("mp-7")?.title, "Title mp-7");
+  assert.equal(second.get("mp-7")?.title, "Title mp-7");
+  assert.equal(lookup.stats.fetched, 18);
+});
+
+Deno.test("createEpisodeLookup() starts no request after one fails, and names the episode", async () => {
+  const { cache } = memoryCache();
+  const requested: string[] = [];
+  const lookup = createEpisodeLookup({
+    cache,
+    concurrency: 1,
+    fetchEpisode: (id) => {
+      requested.push(id);
+      return id === "bad"
+        ? Promise.reject(new Error("engage down"))
+        : Promise.resolve(episode(id));
+    },
+  });
+  const failing = lookup.lookup(["bad", "a", "b"]);
+  const next = lookup.lookup(["c", "d"]);
+  await assert.rejects(failing, /Episode bad: engage down/);
+  await assert.rejects(next, /Episode bad: engage down/);
+  assert.deepEqual(requested, ["bad"]);
+  await assert.rejects(() => lookup.lookup(["e"]), /Episode bad/);
+});

@@ -255,3 +255,41 @@ Deno.test("harvestWindow() keeps an action created a fraction into the window's 
   }));
   assert.deepEqual(delivered.flat().map((r) => r.action_id), [1, 2]);
 });
+
+Deno.test("harvestWindow() fetches the next page while the episodes of the current one are looked up", async () => {
+  const all = Array.from(
+    { length: 6 },
+    (_, i) => action(i + 1, `2024-03-01T10:00:0${i}-05:00`, `mp-${i}`),
+  );
+  const source = pages(all);
+  const events: string[] = [];
+  let release!: () => void;
+  const firstEpisode = new Promise<void>((resolve) => release = resolve);
+  const { sink, delivered } = recordingSink();
+  const result = harvestWindow(windowOptions({
+    fetchPage(query) {
+      events.push(`page ${query.offset / 2 + 1}`);
+      // Page 2 asked for while mp-0 (page 1) is still being looked up.
+      if (query.offset === 2) release();
+      return source.fetchPage(query);
+    },
+    sink,
+    batchSize: 2,
+    pagesInFlight: 2,
+    lookup: createEpisodeLookup({
+      cache: createNullEpisodeCache(),
+      fetchEpisode: async (id) => {
+        if (id === "mp-0") await firstEpisode;
+        events.push(`episode ${id}`);
+        return null;
+      },
+    }),
+  }));
+  const { delivered: count } = await result;
+  assert.equal(count, 6);
+  assert.deepEqual(delivered.map((page) => page.length), [2, 2, 2]);
+  assert.ok(
+    events.indexOf("page 2") < events.indexOf("episode mp-0"),
+    events.join(", "),
+  );
+});

@@ -130,17 +130,15 @@ Deno.test("harvest stops at once on a second signal, leaving the page in flight 
     episodes: 3,
   });
   const run = f.spawn(args(f));
-  // Page 2 asked for; the simulator answers it a second later.
-  await waitFor(
-    () => f.sim.stats().actionRequests >= 2 + DETECTION_REQUESTS,
-    "page 2",
-  );
+  // Pages 1 and 2 delivered, page 3 asked for (it is fetched while page 2's
+  // episodes are looked up); the simulator answers it a second later.
+  await waitFor(() => f.queuedIds().length >= 2 * BATCH, "pages 1 and 2");
   run.child.kill("SIGTERM");
   await new Promise((resolve) => setTimeout(resolve, 50));
   run.child.kill("SIGTERM");
   const stopped = await run.done;
   assert.equal(stopped.code, 143, stopped.stderr);
-  assert.equal(f.queuedIds().length, BATCH, "page 2 was not delivered");
+  assert.equal(f.queuedIds().length, 2 * BATCH, "page 3 was not delivered");
   await assertCheckpointCovers(f, f.queuedIds());
 
   const rerun = await f.run(args(f));

@@ -307,13 +307,19 @@ Deno.test("buildEpisodeFields() keeps a given start as it is", () => {
   );
 });
 
-Deno.test("buildEpisodeFields() gives every call its own object for the same episode", () => {
+Deno.test("buildEpisodeFields() shares one frozen object per episode, which no consumer can change for the others", () => {
   const shared = episode({});
   const first = buildEpisodeFields(shared);
   const second = buildEpisodeFields(shared);
-  assert.notEqual(first, second);
-  assert.deepEqual(first, second);
-  first.title = "changed by a consumer";
-  assert.notEqual(buildEpisodeFields(shared).title, "changed by a consumer");
-  assert.deepEqual(buildEpisodeFields(shared), second);
+  assert.equal(
+    first,
+    second,
+    "computed once, shared (its JSON is made once too)",
+  );
+  assert.ok(Object.isFrozen(first));
+  assert.throws(() => {
+    first.title = "changed by a consumer";
+  }, TypeError);
+  assert.equal(buildEpisodeFields(shared).title, "Lecture 4: Entropy");
+  assert.ok(Object.isFrozen(buildEpisodeFields(null)));
 });

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { dcePages } from "../../src/harvest/dce_pages.ts";
+import type { PageQuery } from "../../src/harvest/harvest_window.ts";
+import type { ActionPage, UserAction } from "../../src/opencast/types.ts";
+import { userAction } from "../support/user_action.ts";
+
+const START = Temporal.Instant.from("2024-03-01T15:00:00Z");
+const END = Temporal.Instant.from("2024-03-01T16:00:00Z");
+
+/**
+ * A DCE engage node over `rows` (growing by `arrivals` after the first
+ * answer), counting the requests in flight.
+ */
+function engage(rows: number, arrivals = 0) {
+  const all: UserAction[] = Array.from(
+    { length: rows },
+    (_, i) => userAction(i + 1, "2024-03-01T10:30:00-05:00"),
+  );
+  const offsets: number[] = [];
+  let inFlight = 0;
+  let most = 0;
+  return {
+    offsets,
+    most: () => most,
+    async fetchPage(query: PageQuery): Promise<ActionPage> {
+      offsets.push(query.offset);
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight--;
+      const page = {
+        total: all.length,
+        offset: query.offset,
+        limit: query.limit,
+        actions: all.slice(query.offset, query.offset + query.limit),
+      };
+      for (let i = 0; i < arrivals; i++) {
+        all.push(userAction(all.length + 1, "2024-03-01T10:30:00-05:00"));
+      }
+      arrivals = 0;
+      return page;
+    },
+  };
+}
+
+async function ids(pages: AsyncIterable<{ actions: readonly UserAction[] }>) {
+  const seen: number[] = [];
+  for await (const page of pages) seen.push(...page.actions.map((a) => a.id));
+  return seen;
+}
+
+const options = { start: START, end: END, zone: "America/New_York" };
+
+Deno.test("dcePages() asks for the pages the first page's total promises two at a time, in order, with no extra request", async () => {
+  const server = engage(1000);
+  const seen = await ids(
+    dcePages({ ...options, batchSize: 100, fetchPage: server.fetchPage }),
+  );
+  assert.deepEqual(seen, Array.from({ length: 1000 }, (_, i) => i + 1));
+  assert.equal(server.most(), 2);
+  // 10 full pages and the empty one that shows the window ends there.
+  assert.equal(server.offsets.length, 11);
+  assert.deepEqual(server.offsets.toSorted((a, b) => a - b).at(-1), 1000);
+});
+
+Deno.test("dcePages() stops at the first short page", async () => {
+  const server = engage(950);
+  const seen = await ids(
+    dcePages({ ...options, batchSize: 100, fetchPage: server.fetchPage }),
+  );
+  assert.equal(seen.length, 950);
+  assert.equal(server.offsets.length, 10);
+});
+
+Deno.test("dcePages() goes on one page at a time past the total when actions arrived meanwhile", async () => {
+  const server = engage(300, 250);
+  const seen = await ids(
+    dcePages({ ...options, batchSize: 100, fetchPage: server.fetchPage }),
+  );
+  assert.deepEqual(seen, Array.from({ length: 550 }, (_, i) => i + 1));
+  assert.equal(server.offsets.length, 6);
+});
+
+Deno.test("dcePages() asks one page at a time when told to", async () => {
+  const server = engage(500);
+  await ids(
+    dcePages({
+      ...options,
+      batchSize: 100,
+      fetchPage: server.fetchPage,
+      requestsInFlight: 1,
+    }),
+  );
+  assert.equal(server.most(), 1);
+});

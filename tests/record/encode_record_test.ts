@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { buildRecord } from "../../src/record/build_record.ts";
+import { encodeRecord } from "../../src/record/encode_record.ts";
+import type { Episode, UserAction } from "../../src/opencast/types.ts";
+
+const text = fc.string({ unit: "binary", maxLength: 12 });
+
+const actionArb: fc.Arbitrary<UserAction> = fc.record({
+  id: fc.nat(),
+  mediapackageId: text,
+  sessionId: text,
+  userId: fc.option(text),
+  userIp: fc.option(
+    fc.array(fc.ipV4(), { minLength: 1, maxLength: 3 }).map((ips) =>
+      ips.join(", ")
+    ),
+  ),
+  userAgent: fc.option(text),
+  inpoint: fc.integer(),
+  outpoint: fc.integer(),
+  length: fc.integer(),
+  type: text,
+  isPlaying: fc.constantFrom(0, 1, 2, true, false),
+  created: fc.date({
+    min: new Date("2000-01-01T00:00:00Z"),
+    max: new Date("2040-01-01T00:00:00Z"),
+    noInvalidDate: true,
+  }).map((date) => date.toISOString().replace("Z", "+00:00")),
+});
+
+const episodeArb: fc.Arbitrary<Episode> = fc.record({
+  id: text,
+  title: fc.option(text, { nil: undefined }),
+  duration: fc.option(fc.integer({ min: -1, max: 1e9 }), { nil: undefined }),
+  seriesTitle: fc.option(text, { nil: undefined }),
+  series: fc.option(fc.stringMatching(/^\d{11}$/), { nil: undefined }),
+  dcType: fc.option(text, { nil: undefined }),
+  dcDescription: fc.option(text, { nil: undefined }),
+  attachments: fc.constant([]),
+});
+
+Deno.test("encodeRecord() writes exactly what JSON.stringify writes, also when records share an episode", () => {
+  fc.assert(
+    fc.property(
+      fc.array(actionArb, { minLength: 1, maxLength: 5 }),
+      fc.option(episodeArb),
+      (actions, episode) => {
+        // The same episode object for every action, as the lookup hands out.
+        for (const action of actions) {
+          const record = buildRecord(action, episode);
+          assert.equal(encodeRecord(record), JSON.stringify(record));
+        }
+      },
+    ),
+  );
+});
+
+Deno.test("encodeRecord() keeps the episode the last key, after any proxies", () => {
+  const record = buildRecord({
+    id: 7,
+    mediapackageId: "mp",
+    sessionId: "s",
+    userId: null,
+    userIp: "10.0.0.1, 10.0.0.2, 10.0.0.3",
+    userAgent: null,
+    inpoint: 0,
+    outpoint: 5,
+    length: 5,
+    type: "PLAY",
+    isPlaying: 1,
+    created: "2024-03-02T11:00:00-05:00",
+  }, { id: "mp", title: 'Quote " and \\ and \u2028', attachments: [] });
+  const parsed = JSON.parse(encodeRecord(record));
+  assert.deepEqual(Object.keys(parsed).slice(-4), [
+    "proxy1",
+    "proxy2",
+    "is_live",
+    "episode",
+  ]);
+  assert.equal(parsed.episode.title, 'Quote " and \\ and \u2028');
+});
