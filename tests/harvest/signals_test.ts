@@ -124,21 +124,21 @@ Deno.test("harvest stopped by SIGTERM during the pause between pages fetches no 
 
 Deno.test("harvest stops at once on a second signal, leaving the page in flight undelivered and unsaved", async () => {
   await using f = await openFixture({
-    actions: 250,
+    actions: 1000,
     spanSeconds: 60,
     latencyMs: 1000,
     episodes: 3,
   });
   const run = f.spawn(args(f));
-  // Pages 1 and 2 delivered, page 3 asked for (it is fetched while page 2's
-  // episodes are looked up); the simulator answers it a second later.
-  await waitFor(() => f.queuedIds().length >= 2 * BATCH, "pages 1 and 2");
+  // Pages 1 to 3 delivered (2 and 3 were asked for together, and their
+  // episodes are known); pages 4 and 5 are in flight, answered a second later.
+  await waitFor(() => f.queuedIds().length >= 3 * BATCH, "pages 1 to 3");
   run.child.kill("SIGTERM");
   await new Promise((resolve) => setTimeout(resolve, 50));
   run.child.kill("SIGTERM");
   const stopped = await run.done;
   assert.equal(stopped.code, 143, stopped.stderr);
-  assert.equal(f.queuedIds().length, 2 * BATCH, "page 3 was not delivered");
+  assert.equal(f.queuedIds().length, 3 * BATCH, "page 4 was not delivered");
   await assertCheckpointCovers(f, f.queuedIds());
 
   const rerun = await f.run(args(f));

@@ -59,6 +59,13 @@ export interface S3FakeFailOptions {
    * @default {false}
    */
   readonly applied?: boolean;
+  /**
+   * Lets this many matching requests through before failing any, so a test
+   * can fail, say, the third checkpoint save without racing the run.
+   *
+   * @default {0}
+   */
+  readonly after?: number;
 }
 
 /** A running fake. */
@@ -122,6 +129,7 @@ export function startS3Fake(): Promise<S3Fake> {
   const hanging = Promise.withResolvers<void>();
   const failures: {
     remaining: number;
+    skip: number;
     status: number;
     options: S3FakeFailOptions;
   }[] = [];
@@ -299,7 +307,9 @@ export function startS3Fake(): Promise<S3Fake> {
         f.remaining > 0 &&
         (f.options.operation === undefined || f.options.operation === operation)
       );
-      if (failure) {
+      if (failure && failure.skip > 0) {
+        failure.skip--;
+      } else if (failure) {
         failure.remaining--;
         if (failure.options.applied) {
           await dispatch(operation, bucket, key, request);
@@ -364,7 +374,12 @@ export function startS3Fake(): Promise<S3Fake> {
     },
     text: (bucket, key) => objects.get(`${bucket}/${key}`)?.text,
     failRequests(count, status = 500, options = {}) {
-      failures.push({ remaining: count, status, options });
+      failures.push({
+        remaining: count,
+        skip: options.after ?? 0,
+        status,
+        options,
+      });
     },
     close,
     [Symbol.asyncDispose]: close,
