@@ -193,10 +193,13 @@ export function harvestCommand(context: CommandContext) {
         ),
     )
     .addOption(
-      new Option("--episode-concurrency <n>", "episode lookups in parallel")
+      new Option(
+        "--episode-concurrency <n>",
+        "most episode lookups in flight: starts at 4, doubles while the engage node answers as fast, halves when it slows down or fails",
+      )
         .env("EPISODE_CONCURRENCY").default(DEFAULT_EPISODE_CONCURRENCY)
         .argParser(
-          integerParser({ min: 1, max: 64 }),
+          integerParser({ min: 1, max: 256 }),
         ),
     )
     .addOption(

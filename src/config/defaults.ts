@@ -26,8 +26,11 @@ export const DEFAULT_EPISODE_TTL_SECONDS = 1800;
 /** How long "no such episode" is cached, seconds (`--missing-episode-ttl`). */
 export const DEFAULT_MISSING_EPISODE_TTL_SECONDS = 300;
 
-/** Episode lookups in parallel (`--episode-concurrency`). */
-export const DEFAULT_EPISODE_CONCURRENCY = 16;
+/**
+ * The most episode lookups in flight (`--episode-concurrency`); the lookup
+ * starts at 4 and goes up only while the engage node answers as fast.
+ */
+export const DEFAULT_EPISODE_CONCURRENCY = 64;
 
 /**
  * DCE action pages asked for at once, once the first page tells how many

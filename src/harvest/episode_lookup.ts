@@ -7,6 +7,7 @@ import type { EpisodeCache } from "../cache/episode_cache.ts";
 import type { Episode } from "../opencast/types.ts";
 import { getLogger } from "@logtape/logtape";
 import pLimit from "p-limit";
+import { createAdaptiveConcurrency } from "../util/adaptive_concurrency.ts";
 
 const logger = getLogger(["ua-harvest", "episodes"]);
 
@@ -16,7 +17,13 @@ export interface EpisodeLookupOptions {
   readonly cache: EpisodeCache;
   /** Asks the engage node for one episode; `null` when it has none. */
   readonly fetchEpisode: (mediapackageId: string) => Promise<Episode | null>;
-  /** Engage requests in flight at once, across all lookups of the run. @default {@linkcode DEFAULT_EPISODE_CONCURRENCY} */
+  /**
+   * The most engage requests in flight at once, across all lookups of the
+   * run. The lookup starts with 4 (or this, when lower) and adapts: more while
+   * the engage node answers as fast as usual, half as many when it slows
+   * down or fails.
+   * @default {@linkcode DEFAULT_EPISODE_CONCURRENCY}
+   */
   readonly concurrency?: number;
   /** Time to live of a found episode, seconds. @default {@linkcode DEFAULT_EPISODE_TTL_SECONDS} */
   readonly ttlSeconds?: number;
@@ -79,10 +86,10 @@ export function createEpisodeLookup(
   const known = new Map<string, Episode | null>();
   const inFlight = new Map<string, Promise<Episode | null>>();
   const stats: EpisodeLookupStats = { cacheHits: 0, fetched: 0, missing: 0 };
-  const limit = pLimit({
-    concurrency: Math.max(1, concurrency),
-    rejectOnClear: true,
+  const adaptive = createAdaptiveConcurrency({
+    max: Math.max(1, concurrency),
   });
+  const limit = pLimit({ concurrency: adaptive.limit, rejectOnClear: true });
   let cacheBroken = false;
   let failure: unknown;
 
@@ -111,13 +118,23 @@ export function createEpisodeLookup(
     const episode = await limit(async () => {
       if (failure !== undefined) throw failure;
       stats.fetched++;
+      const started = performance.now();
+      let failed = true;
       try {
-        return await fetchEpisode(id);
+        const episode = await fetchEpisode(id);
+        failed = false;
+        return episode;
       } catch (error) {
         // Before this request's slot is given to the next one.
         failure ??= named(error, id);
         limit.clearQueue();
         throw failure;
+      } finally {
+        adaptive.observe(performance.now() - started, {
+          failed,
+          queued: limit.pendingCount > 0,
+        });
+        limit.concurrency = adaptive.limit;
       }
     }).catch((error) => {
       // A request dropped from the queue fails with the first failure.

@@ -166,3 +166,33 @@ Deno.test("createEpisodeLookup() starts no request after one fails, and names th
   assert.deepEqual(requested, ["bad"]);
   await assert.rejects(() => lookup.lookup(["e"]), /Episode bad/);
 });
+
+/** Looks up `count` episodes from a server whose answer takes `delayMs(inFlight)`; the most in flight. */
+async function mostInFlight(
+  count: number,
+  delayMs: (inFlight: number) => number,
+): Promise<number> {
+  let inFlight = 0;
+  let most = 0;
+  const lookup = createEpisodeLookup({
+    cache: memoryCache().cache,
+    concurrency: 64,
+    fetchEpisode: async (id) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, delayMs(inFlight)));
+      inFlight--;
+      return episode(id);
+    },
+  });
+  await lookup.lookup(Array.from({ length: count }, (_, i) => `mp-${i}`));
+  return most;
+}
+
+Deno.test("createEpisodeLookup() raises the requests in flight while the engage node answers as fast, and not when it slows down", async () => {
+  const steady = await mostInFlight(400, () => 20);
+  assert.ok(steady >= 32, `a steady node gets up to ${steady} at once`);
+  // Each request in flight makes every answer slower: a saturated node.
+  const loaded = await mostInFlight(400, (n) => 2 * n);
+  assert.ok(loaded <= 16, `a node that slows down gets at most ${loaded}`);
+});
