@@ -9,7 +9,8 @@
  * PROFILE_LATENCY_MS (0: added to every simulator request), PROFILE_OUTPUT
  * (`-`: stdout; or `sqs`, against the loopback SQS fake), PROFILE_ARGS (more
  * harvest flags, space-separated), PROFILE_FILE (where the `.cpuprofile` is
- * kept for Chrome DevTools; default a temporary file).
+ * kept for Chrome DevTools; default a temporary file), PROFILE_LOG (a file to
+ * keep the run's log in, e.g. with `PROFILE_ARGS="--log-level debug"`).
  *
  * @module
  */
@@ -185,8 +186,9 @@ async function main(): Promise<void> {
       `${LATENCY_MS} ms per request, output ${OUTPUT}: exit ${code}`,
   );
   if (summary) console.log(summary.trim());
-  if (Deno.env.get("PROFILE_LOG")) await Deno.writeTextFile(Deno.env.get("PROFILE_LOG")!, log);
   else console.error(log);
+  const logFile = Deno.env.get("PROFILE_LOG");
+  if (logFile) await Deno.writeTextFile(logFile, log);
   console.log();
   report(JSON.parse(await Deno.readTextFile(file)) as CpuProfile);
   console.log(`profile: ${file} (open in Chrome DevTools → Performance)`);

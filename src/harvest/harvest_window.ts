@@ -1,7 +1,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { ActionPage, UserAction } from "../opencast/types.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
-import type { Checkpoint, DayCursor } from "../checkpoint/checkpoint_format.ts";
+import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import {
   advanceCheckpoint,
   checkpointAtWindowEnd,
@@ -16,36 +16,7 @@ import type { IdRanges } from "./id_ranges.ts";
 import { createCheckpointHold } from "../checkpoint/hold_checkpoint_back.ts";
 import { withCursor } from "../checkpoint/with_cursor.ts";
 import type { ActionRecord } from "../record/action_record.ts";
-
-/** Which actions to ask for: one page of one window. */
-export interface PageQuery {
-  /** `YYYYMMDDHHmmss` in the server zone. */
-  readonly start: string;
-  /** `YYYYMMDDHHmmss` in the server zone. */
-  readonly end: string;
-  readonly limit: number;
-  readonly offset: number;
-}
-
-/**
- * Candidate actions from the server: a page of a list query, or the answers
- * to id probes. Whatever it holds, only actions created within the window are
- * delivered.
- */
-export interface SourceBatch {
-  readonly actions: readonly UserAction[];
-  /** List pages fetched for this batch. */
-  readonly pages: number;
-  /** Single actions asked for by id for this batch. */
-  readonly probes: number;
-  /** The server's count of what the query matches, when this is its first page. */
-  readonly total?: number;
-  /**
-   * Where upstream day paging stands once this batch is delivered: `null`
-   * clears it; absent leaves it as it was.
-   */
-  readonly cursor?: DayCursor | null;
-}
+import type { PageQuery, SourceBatch } from "./source_batch.ts";
 
 /** Progress after each page, for the live progress line. */
 export interface PageProgress {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { dcePages } from "../../src/harvest/dce_pages.ts";
-import type { PageQuery } from "../../src/harvest/harvest_window.ts";
+import type { PageQuery } from "../../src/harvest/source_batch.ts";
 import type { ActionPage, UserAction } from "../../src/opencast/types.ts";
 import { userAction } from "../support/user_action.ts";
 

@@ -5,8 +5,8 @@ import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
 import {
   harvestWindow,
   type HarvestWindowOptions,
-  type PageQuery,
 } from "../../src/harvest/harvest_window.ts";
+import type { PageQuery } from "../../src/harvest/source_batch.ts";
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
 import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";
