@@ -10,27 +10,11 @@ import type { PageQuery } from "../../src/harvest/source_batch.ts";
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
 import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";
+import { userAction } from "../support/user_action.ts";
 
 const ZONE = "America/New_York";
 const START = Temporal.Instant.from("2024-03-01T15:00:00Z");
 const END = Temporal.Instant.from("2024-03-01T16:00:00Z");
-
-function action(id: number, created: string, mp = "mp-1"): UserAction {
-  return {
-    id,
-    mediapackageId: mp,
-    sessionId: "s",
-    userId: "u",
-    userIp: "10.0.0.1",
-    userAgent: null,
-    inpoint: 0,
-    outpoint: 0,
-    length: 0,
-    type: "HEARTBEAT",
-    isPlaying: 1,
-    created,
-  };
-}
 
 /** A fake engage node answering pages from a fixed list, recording the queries. */
 function pages(all: UserAction[]) {
@@ -92,11 +76,11 @@ function windowOptions(
 }
 
 const ACTIONS = [
-  action(1, "2024-03-01T10:00:01-05:00"),
-  action(2, "2024-03-01T10:00:02-05:00"),
-  action(3, "2024-03-01T10:00:02-05:00"),
-  action(4, "2024-03-01T10:00:05-05:00", "mp-2"),
-  action(5, "2024-03-01T10:00:04-05:00", "mp-2"),
+  userAction(1, "2024-03-01T10:00:01-05:00"),
+  userAction(2, "2024-03-01T10:00:02-05:00"),
+  userAction(3, "2024-03-01T10:00:02-05:00"),
+  userAction(4, "2024-03-01T10:00:05-05:00", "mp-2"),
+  userAction(5, "2024-03-01T10:00:04-05:00", "mp-2"),
 ];
 
 Deno.test("harvestWindow() pages until a short page, delivering and checkpointing after each page", async () => {
@@ -213,11 +197,11 @@ Deno.test("harvestWindow() holds the checkpoint back to the window end once page
   // Page 2 goes back in time: a checkpoint saved after page 1 would skip
   // action 3 if the run died before page 2 was delivered.
   const unordered = [
-    action(1, "2024-03-01T10:00:01-05:00"),
-    action(2, "2024-03-01T10:00:09-05:00"),
-    action(3, "2024-03-01T10:00:03-05:00"),
-    action(4, "2024-03-01T10:00:10-05:00"),
-    action(5, "2024-03-01T10:00:11-05:00"),
+    userAction(1, "2024-03-01T10:00:01-05:00"),
+    userAction(2, "2024-03-01T10:00:09-05:00"),
+    userAction(3, "2024-03-01T10:00:03-05:00"),
+    userAction(4, "2024-03-01T10:00:10-05:00"),
+    userAction(5, "2024-03-01T10:00:11-05:00"),
   ];
   const { sink, delivered } = recordingSink();
   const saved: Checkpoint[] = [];
@@ -241,9 +225,9 @@ Deno.test("harvestWindow() holds the checkpoint back to the window end once page
 
 Deno.test("harvestWindow() keeps an action created a fraction into the window's end second (catch-up sub-windows meet there)", async () => {
   const api = pages([
-    action(1, "2024-03-01T10:59:59.500-05:00"),
-    action(2, "2024-03-01T11:00:00.250-05:00"),
-    action(3, "2024-03-01T11:00:01-05:00"),
+    userAction(1, "2024-03-01T10:59:59.500-05:00"),
+    userAction(2, "2024-03-01T11:00:00.250-05:00"),
+    userAction(3, "2024-03-01T11:00:01-05:00"),
   ]);
   const { sink, delivered } = recordingSink();
   await harvestWindow(windowOptions({
@@ -259,7 +243,7 @@ Deno.test("harvestWindow() keeps an action created a fraction into the window's 
 Deno.test("harvestWindow() fetches the next page while the episodes of the current one are looked up", async () => {
   const all = Array.from(
     { length: 6 },
-    (_, i) => action(i + 1, `2024-03-01T10:00:0${i}-05:00`, `mp-${i}`),
+    (_, i) => userAction(i + 1, `2024-03-01T10:00:0${i}-05:00`, `mp-${i}`),
   );
   const source = pages(all);
   const events: string[] = [];
