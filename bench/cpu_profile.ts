@@ -18,13 +18,10 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { table } from "./_table.ts";
 import { startSimulator } from "../src/simulate/start_simulator.ts";
-import { cliArgs } from "../tests/support/run_cli.ts";
+import { SPAN_END, SPAN_SECONDS, spanHarvestArgs, ZONE } from "./_workload.ts";
 import { startSqsFake } from "../tests/support/sqs_fake.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const ZONE = "America/New_York";
-const SPAN_END = Temporal.Instant.from("2024-03-02T12:00:00Z");
-const SPAN_SECONDS = 3600;
 
 const ACTIONS = Number(Deno.env.get("PROFILE_ACTIONS") ?? 20_000);
 const EPISODES = Number(Deno.env.get("PROFILE_EPISODES") ?? 500);
@@ -127,30 +124,16 @@ async function main(): Promise<void> {
     quiet: true,
   });
   await using sqs = OUTPUT === "sqs" ? await startSqsFake() : null;
-  const args = cliArgs([
-    "harvest",
-    "-H",
-    sim.url,
-    "--server-timezone",
-    ZONE,
-    "-s",
-    SPAN_END.subtract({ seconds: SPAN_SECONDS }).toString(),
-    "-e",
-    SPAN_END.toString(),
-    ...(sqs
-      ? ["--output", "sqs", "-q", "profile-actions"]
-      : ["--output", OUTPUT]),
-    "--wait",
-    "0",
-    "-b",
-    "1000",
-    "--state-file",
-    join(dir, "state.json"),
-    "--cache-file",
-    join(dir, "cache.sqlite"),
-    "--no-progress",
-    ...EXTRA_ARGS,
-  ]);
+  const args = spanHarvestArgs({
+    url: sim.url,
+    output: sqs ? ["--output", "sqs", "-q", "profile-actions"] : [
+      "--output",
+      OUTPUT,
+    ],
+    stateFile: join(dir, "state.json"),
+    cacheFile: join(dir, "cache.sqlite"),
+    extra: EXTRA_ARGS,
+  });
   // The profiler needs the inspector, which the binary's permissions leave out.
   const main = args.indexOf("--config");
   args.splice(

@@ -24,14 +24,16 @@ import { advanceCheckpoint } from "../src/checkpoint/advance_checkpoint.ts";
 import { encodeJsonLines } from "../src/sinks/_json_lines.ts";
 import { buildSqsEntries, planSqsBatches } from "../src/sinks/_sqs_batches.ts";
 import { mapConcurrent } from "../src/util/map_concurrent.ts";
-import { cliArgs } from "../tests/support/run_cli.ts";
+import {
+  PAGE,
+  SPAN_END,
+  SPAN_SECONDS,
+  spanHarvestArgs,
+  ZONE,
+} from "./_workload.ts";
 
 const USER = "opencast_system_account";
 const PASSWORD = "bench-password";
-const ZONE = "America/New_York";
-const SPAN_END = Temporal.Instant.from("2024-03-02T12:00:00Z");
-const SPAN_SECONDS = 3600;
-const PAGE = 1000;
 
 const ACTIONS = Number(Deno.env.get("BENCH_ACTIONS") ?? 100_000);
 const EPISODES = Number(Deno.env.get("BENCH_EPISODES") ?? 500);
@@ -80,34 +82,14 @@ async function harvestOnce(
   const { label, batchSize, dir, cacheFile } = options;
   const output = join(dir, `${label}-${batchSize}.jsonl`);
   const timeFile = join(dir, `${label}-${batchSize}.time`);
-  const harvestArgs = cliArgs([
-    "harvest",
-    "-H",
-    sim.url,
-    "-u",
-    USER,
-    "-p",
-    PASSWORD,
-    "--server-timezone",
-    ZONE,
-    "-s",
-    SPAN_END.subtract({ seconds: SPAN_SECONDS }).toString(),
-    "-e",
-    SPAN_END.toString(),
-    "--output",
-    `file:${output}`,
-    "--wait",
-    "0",
-    "-b",
-    String(batchSize),
-    "--state-file",
-    join(dir, `${label}-${batchSize}-state.json`),
-    "--cache-file",
+  const harvestArgs = spanHarvestArgs({
+    url: sim.url,
+    output: ["--output", `file:${output}`],
+    stateFile: join(dir, `${label}-${batchSize}-state.json`),
     cacheFile,
-    "--no-progress",
-    "--log-format",
-    "json",
-  ]);
+    batchSize,
+    extra: ["-u", USER, "-p", PASSWORD, "--log-format", "json"],
+  });
   const [program, args] = hasGnuTime
     ? ["/usr/bin/time", [
       "-f",

@@ -35,14 +35,17 @@ import type { Episode } from "../src/opencast/types.ts";
 import { fetchEpisode } from "../src/opencast/fetch_episode.ts";
 import { createSqsSink } from "../src/sinks/sqs_sink.ts";
 import { mapConcurrent } from "../src/util/map_concurrent.ts";
+import {
+  PAGE,
+  SPAN_END,
+  SPAN_SECONDS,
+  spanHarvestArgs,
+  ZONE,
+} from "./_workload.ts";
 import { cliArgs } from "../tests/support/run_cli.ts";
 import { startSqsFake } from "../tests/support/sqs_fake.ts";
 import { startElasticsearchFake } from "../tests/support/elasticsearch_fake.ts";
 
-const ZONE = "America/New_York";
-const SPAN_END = Temporal.Instant.from("2024-03-02T12:00:00Z");
-const SPAN_SECONDS = 3600;
-const PAGE = 1000;
 const QUEUE = "bench-actions";
 
 const LIMIT_ACTIONS = Number(Deno.env.get("BENCH_LIMIT_ACTIONS") ?? 20_000);
@@ -132,29 +135,13 @@ async function harvest(
   },
 ): Promise<HarvestRun> {
   const { dir, name } = options;
-  const args = cliArgs([
-    "harvest",
-    "-H",
-    sim.url,
-    "--server-timezone",
-    ZONE,
-    "-s",
-    SPAN_END.subtract({ seconds: SPAN_SECONDS }).toString(),
-    "-e",
-    SPAN_END.toString(),
-    ...options.output,
-    "--wait",
-    "0",
-    "-b",
-    String(PAGE),
-    "--state-file",
-    join(dir, `${name}-state.json`),
-    "--cache-file",
-    options.cacheFile ?? join(dir, `${name}-cache.sqlite`),
-    "--no-progress",
-    "--log-format",
-    "json",
-  ]);
+  const args = spanHarvestArgs({
+    url: sim.url,
+    output: options.output,
+    stateFile: join(dir, `${name}-state.json`),
+    cacheFile: options.cacheFile ?? join(dir, `${name}-cache.sqlite`),
+    extra: ["--log-format", "json"],
+  });
   const run = await runChild(args, {
     AWS_ACCESS_KEY_ID: "bench",
     AWS_SECRET_ACCESS_KEY: "bench",
