@@ -15,7 +15,8 @@
  *
  * Every harvest is a subprocess run exactly as cron runs it. Prints numbers;
  * asserts nothing. Options (environment): BENCH_LIMIT_ACTIONS (20000),
- * BENCH_SMALL_ACTIONS (10000), BENCH_LARGE_ACTIONS (1000000; 0 skips),
+ * BENCH_SMALL_ACTIONS (10000), BENCH_MEDIUM_ACTIONS (100000; 0 skips: where
+ * peak RSS has levelled off), BENCH_LARGE_ACTIONS (1000000; 0 skips),
  * BENCH_EPISODES (500).
  *
  * @module
@@ -50,6 +51,9 @@ const QUEUE = "bench-actions";
 
 const LIMIT_ACTIONS = Number(Deno.env.get("BENCH_LIMIT_ACTIONS") ?? 20_000);
 const SMALL_ACTIONS = Number(Deno.env.get("BENCH_SMALL_ACTIONS") ?? 10_000);
+const MEDIUM_ACTIONS = Number(
+  Deno.env.get("BENCH_MEDIUM_ACTIONS") ?? 100_000,
+);
 const LARGE_ACTIONS = Number(
   Deno.env.get("BENCH_LARGE_ACTIONS") ?? 1_000_000,
 );
@@ -385,6 +389,23 @@ async function main(): Promise<void> {
         name: "rss-small",
         output: ["--output", "-"],
       });
+      if (MEDIUM_ACTIONS > 0) {
+        // Shows where peak RSS levels off: the runtime's buffers and the
+        // heap reach their steady size within the first pages, not the window.
+        await using medium = await simulator(MEDIUM_ACTIONS);
+        const mediumRun = await harvest(medium, {
+          dir,
+          name: "rss-medium",
+          output: ["--output", "-"],
+        });
+        rows.push([
+          `peak RSS, ${MEDIUM_ACTIONS} vs ${SMALL_ACTIONS} actions (MiB)`,
+          mediumRun.peakRssMiB.toFixed(0),
+          `${SMALL_ACTIONS}: ${smallRun.peakRssMiB.toFixed(0)}`,
+          ratio(mediumRun.peakRssMiB, smallRun.peakRssMiB),
+          "",
+        ]);
+      }
       if (LARGE_ACTIONS > 0) {
         await using large = await simulator(LARGE_ACTIONS);
         const largeFetch = await fetchLimit(large);
