@@ -51,15 +51,25 @@ export interface RunCliOptions {
    * @default undefined (stdout piped to the test)
    */
   readonly stdoutRedirect?: string;
+  /**
+   * More `deno run` flags, before the module (e.g. a `--preload` that
+   * watches the run from inside).
+   * @default []
+   */
+  readonly denoFlags?: readonly string[];
 }
 
 /**
  * The `deno` arguments that run `main.ts` as the `ua-harvest` task does (the
  * binary's permission set), from any working directory.
  */
-export function cliArgs(args: readonly string[]): string[] {
+export function cliArgs(
+  args: readonly string[],
+  denoFlags: readonly string[] = [],
+): string[] {
   return [
     ...TASK_FLAGS,
+    ...denoFlags,
     "--config",
     join(ROOT, "deno.json"),
     join(ROOT, "main.ts"),
@@ -82,7 +92,7 @@ export function cliCommand(
     join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno");
   const cwd = options.cwd ??
     Deno.makeTempDirSync({ prefix: "ua-harvest-cli-" });
-  const command = [Deno.execPath(), ...cliArgs(args)];
+  const command = [Deno.execPath(), ...cliArgs(args, options.denoFlags)];
   const redirect = options.stdoutRedirect;
   // script -e: its exit code is the command's; -f: flush as output arrives.
   // A stdout redirection runs through sh: `exec "$@" >&-`.
