@@ -92,6 +92,10 @@ export function createEpisodeLookup(
   const limit = pLimit({ concurrency: adaptive.limit, rejectOnClear: true });
   let cacheBroken = false;
   let failure: unknown;
+  // Engage requests running now: a failed lookup settles only after them, so
+  // nothing is left running behind the caller's back (the run ends, and
+  // closes its clients, right after a failed page).
+  const running = new Set<Promise<unknown>>();
 
   // A cache that fails mid-run must not fail the harvest: go on without it.
   async function tryCache<T>(
@@ -121,7 +125,13 @@ export function createEpisodeLookup(
       const started = performance.now();
       let failed = true;
       try {
-        const episode = await fetchEpisode(id);
+        const request = fetchEpisode(id);
+        running.add(request);
+        request.then(
+          () => running.delete(request),
+          () => running.delete(request),
+        );
+        const episode = await request;
         failed = false;
         return episode;
       } catch (error) {
@@ -209,6 +219,8 @@ export function createEpisodeLookup(
         try {
           await Promise.all(waiting);
         } catch (error) {
+          // No new request starts after a failure: wait for those running.
+          await Promise.allSettled(running);
           throw failure ?? error;
         }
       }

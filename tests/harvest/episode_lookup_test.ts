@@ -196,3 +196,29 @@ Deno.test("createEpisodeLookup() raises the requests in flight while the engage 
   const loaded = await mostInFlight(400, (n) => 2 * n);
   assert.ok(loaded <= 16, `a node that slows down gets at most ${loaded}`);
 });
+
+Deno.test("createEpisodeLookup() rejects only once the requests already in flight have settled", async () => {
+  const { cache } = memoryCache();
+  let inFlight = 0;
+  const lookup = createEpisodeLookup({
+    cache,
+    concurrency: 4,
+    fetchEpisode: async (id) => {
+      inFlight++;
+      try {
+        if (id === "bad") throw new Error("engage down");
+        await new Promise((r) => setTimeout(r, 30));
+        return episode(id);
+      } finally {
+        inFlight--;
+      }
+    },
+  });
+  await assert.rejects(
+    lookup.lookup(["slow-1", "bad", "slow-2"]),
+    /Episode bad: engage down/,
+  );
+  // Nothing left running behind the harvest's back once its page failed:
+  // the run ends (and closes its clients) right after this.
+  assert.equal(inFlight, 0, "engage requests still in flight");
+});
