@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createFileCheckpointStore } from "../../src/checkpoint/file_checkpoint_store.ts";
 import { ConfigError, LockedError } from "../../src/errors.ts";
+import { assertSecondRunFenced } from "../support/assert_second_run_fenced.ts";
 
 async function withTempDir(test: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir();
@@ -99,16 +100,8 @@ Deno.test("createFileCheckpointStore() fences its writes: after another run move
     await Deno.writeTextFile(path, "20240101000000");
     await using first = createFileCheckpointStore({ path });
     await using second = createFileCheckpointStore({ path });
-    assert.equal(await first.load(), "20240101000000");
-    assert.equal(await second.load(), "20240101000000");
-    await first.save("20240101000100");
-    await first.save("20240101000200");
-    await assert.rejects(
-      second.save("20240101000105"),
-      (error: unknown) =>
-        error instanceof LockedError && error.exitCode === 8 &&
-        error.message.includes(path),
-    );
+    const refusal = await assertSecondRunFenced(first, second);
+    assert.ok(refusal.message.includes(path), refusal.message);
     assert.equal(await Deno.readTextFile(path), "20240101000200");
     assert.deepEqual(await listDir(dir), ["checkpoint.json"]);
   });
