@@ -28,6 +28,14 @@ export interface DcePagesOptions {
  * trip after the other; past that count (actions that arrived meanwhile) it
  * goes on one page at a time. Paging stops at the first page shorter than
  * the limit, so a window costs no extra request.
+ *
+ * Pages asked for together may be answered in either order. An action
+ * committed late inside an earlier page's range between the two answers
+ * shifts the rows, and the row at the seam would fall between the pages. So
+ * each page asked for ahead starts one row early: that row must be the last
+ * one (or any) of the page before. When it is not, the page is asked for
+ * again, now that the page before has been answered, which can only repeat
+ * a row, never skip one.
  */
 export async function* dcePages(
   options: DcePagesOptions,
@@ -42,8 +50,16 @@ export async function* dcePages(
     options.end,
     options.zone,
   );
-  const ask = (offset: number) => {
-    const page = fetchPage({ start, end, limit: batchSize, offset });
+  // The row each page after the first shares with the page before.
+  const overlap = requestsInFlight > 1 ? 1 : 0;
+  const limit = batchSize + overlap;
+  const ask = (index: number) => {
+    const page = fetchPage({
+      start,
+      end,
+      limit: index === 0 ? batchSize : limit,
+      offset: index === 0 ? 0 : index * batchSize - overlap,
+    });
     // Seen in order below; never an unhandled rejection meanwhile.
     page.catch(() => {});
     return page;
@@ -53,19 +69,32 @@ export async function* dcePages(
   if (first.actions.length < batchSize) return;
   const promised = first.total;
   const ahead: Promise<ActionPage>[] = [];
-  let offset = batchSize;
+  let previous = new Set(first.actions.map((action) => action.id));
+  let asked = 1;
   try {
-    for (;;) {
+    for (let index = 1;; index++) {
       while (
         ahead.length === 0 ||
-        (ahead.length < requestsInFlight && offset < promised)
+        (ahead.length < requestsInFlight && asked * batchSize < promised)
       ) {
-        ahead.push(ask(offset));
-        offset += batchSize;
+        ahead.push(ask(asked++));
       }
-      const page = await ahead.shift()!;
-      yield { actions: page.actions, pages: 1, probes: 0 };
-      if (page.actions.length < batchSize) return;
+      let page = await ahead.shift()!;
+      let pages = 1;
+      const seam = page.actions[0];
+      if (overlap > 0 && seam !== undefined && !previous.has(seam.id)) {
+        page = await ask(index);
+        pages++;
+      }
+      const opening = page.actions[0];
+      // The shared row was delivered with the page before.
+      const actions = overlap > 0 && opening !== undefined &&
+          previous.has(opening.id)
+        ? page.actions.slice(1)
+        : page.actions;
+      yield { actions, pages, probes: 0 };
+      if (page.actions.length < limit) return;
+      previous = new Set(page.actions.map((action) => action.id));
     }
   } finally {
     // Pages asked for past a short one, or when the consumer stopped.

@@ -58,9 +58,12 @@ Deno.test("dcePages() asks for the pages the first page's total promises two at 
   );
   assert.deepEqual(seen, Array.from({ length: 1000 }, (_, i) => i + 1));
   assert.equal(server.most(), 2);
-  // 10 full pages and the empty one that shows the window ends there.
-  assert.equal(server.offsets.length, 11);
-  assert.deepEqual(server.offsets.toSorted((a, b) => a - b).at(-1), 1000);
+  // 10 full pages, each after the first one row early (the row it shares
+  // with the page before), and the one that shows the window ends there.
+  assert.deepEqual(
+    server.offsets.toSorted((a, b) => a - b),
+    [0, 99, 199, 299, 399, 499, 599, 699, 799, 899, 999],
+  );
 });
 
 Deno.test("dcePages() stops at the first short page", async () => {
@@ -92,4 +95,45 @@ Deno.test("dcePages() asks one page at a time when told to", async () => {
     }),
   );
   assert.equal(server.most(), 1);
+});
+
+Deno.test("dcePages() loses no row when an action committed inside a page shifts the rows between two answers", async () => {
+  const all = Array.from(
+    { length: 350 },
+    (_, i) => userAction(i + 1, "2024-03-01T10:30:00-05:00"),
+  );
+  const offsets: number[] = [];
+  let late = false;
+  const answer = (query: PageQuery): ActionPage => ({
+    total: all.length,
+    offset: query.offset,
+    limit: query.limit,
+    actions: all.slice(query.offset, query.offset + query.limit),
+  });
+  const fetchPage = async (query: PageQuery): Promise<ActionPage> => {
+    offsets.push(query.offset);
+    if (query.offset === 99 && !late) {
+      // Page 2 waits: page 3 is answered first, then an action is
+      // committed inside page 2's range, then page 2 is answered.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      late = true;
+      all.splice(150, 0, userAction(1000, "2024-03-01T10:30:00-05:00"));
+    }
+    return answer(query);
+  };
+  const batches = [];
+  for await (
+    const batch of dcePages({ ...options, batchSize: 100, fetchPage })
+  ) batches.push(batch);
+  const seen = batches.flatMap((batch) => batch.actions.map((a) => a.id));
+  assert.deepEqual(
+    seen.toSorted((a, b) => a - b),
+    [...Array.from({ length: 350 }, (_, i) => i + 1), 1000],
+    "every row once: none fell between the pages",
+  );
+  assert.ok(
+    offsets.filter((offset) => offset === 199).length === 2,
+    `page 3 asked for again: ${offsets}`,
+  );
+  assert.equal(batches.reduce((sum, batch) => sum + batch.pages, 0), 5);
 });
