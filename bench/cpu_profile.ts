@@ -185,8 +185,9 @@ async function main(): Promise<void> {
       `${LATENCY_MS} ms per request, output ${OUTPUT}: exit ${code}`,
   );
   if (summary) console.log(summary.trim());
-  if (Deno.env.get("PROFILE_LOG")) await Deno.writeTextFile(Deno.env.get("PROFILE_LOG")!, log);
-  else console.error(log);
+  if (Deno.env.get("PROFILE_LOG")) {
+    await Deno.writeTextFile(Deno.env.get("PROFILE_LOG")!, log);
+  } else console.error(log);
   console.log();
   report(JSON.parse(await Deno.readTextFile(file)) as CpuProfile);
   console.log(`profile: ${file} (open in Chrome DevTools → Performance)`);

@@ -293,7 +293,6 @@ export function harvestCommand(context: CommandContext) {
         async () =>
           (await runHarvest(settings, {
             signal: context.signal,
-            version: context.version,
             onSummary: (s) => summary = s,
           })).exitCode,
         () => harvestFacts(summary),
