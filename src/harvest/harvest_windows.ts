@@ -58,10 +58,14 @@ export async function harvestWindows(
   let cursor = options.cursor;
   let warnedOffset = false;
   for (const [index, part] of windows.entries()) {
+    // Every counter follows each page, so a window that fails mid-way still
+    // reaches the summary with what its delivered pages cost and left out.
     const before = { ...tally };
     const count = (done: PageProgress) => {
       tally.pages = before.pages + done.pages;
+      tally.probes = before.probes + done.probes;
       tally.delivered = before.delivered + done.delivered;
+      tally.skipped = before.skipped + done.skipped;
       tally.total = before.total + done.total;
     };
     const result = await harvestWindow({
@@ -115,15 +119,21 @@ export async function harvestWindows(
         count(done);
         options.onProgress?.({
           pages: tally.pages,
+          probes: tally.probes,
           delivered: tally.delivered,
+          skipped: tally.skipped,
           total: tally.total,
         });
       },
     });
     count(result);
-    tally.probes += result.probes;
-    tally.skipped += result.skipped;
-    tally.checkpoint = result.checkpoint;
+    // A stopped window may have reached further than it saved (pages out of
+    // created order are saved only at the window's end): a run that saves
+    // names what it saved, where the next run starts, which the save above
+    // already put in the tally. One that saves nothing names where it got.
+    if (!result.stopped || !saveCheckpoint) {
+      tally.checkpoint = result.checkpoint;
+    }
     cursor = result.checkpoint?.cursor;
     if (windows.length > 1) {
       logger.info(
