@@ -239,7 +239,7 @@ export function harvestCommand(context: CommandContext) {
       ),
     )
     .addOption(new Option("--no-progress", "never show the progress line"))
-    .addOption(metricsFileOption())
+    .addOption(metricsFileOption("UA_HARVEST_METRICS_FILE"))
     .addOption(metricsPushOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
