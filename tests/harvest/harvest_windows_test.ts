@@ -436,3 +436,59 @@ Deno.test("harvestWindows() against upstream Opencast that fails mid-window coun
   assert.equal(tally.probes, fake.counts.byId);
   assert.ok(tally.delivered > 0);
 });
+
+Deno.test("harvestWindows() upstream: the checkpoint's ids anchor a midnight edge nothing else bounds, without the table-wide anchor", async () => {
+  const zone = "UTC";
+  // The server's seconds hide 00:00:00–00:00:45 from `day=20261205`: its
+  // first page is empty, and the window starts in day 20261204's last minute
+  // (not paged), so no list answer lies near the edge.
+  const fake = upstreamFake({ zone, daySeconds: 45 });
+  const midnight = Temporal.Instant.from("2026-12-05T00:00:00Z");
+  for (let s = -600; s < -20; s += 10) fake.add(midnight.add({ seconds: s }));
+  const atCheckpoint = fake.add(
+    midnight.subtract({ seconds: 20 }),
+    midnight.subtract({ seconds: 20 }),
+  );
+  const edge = fake.add(
+    midnight.subtract({ seconds: 10 }),
+    midnight.add({ seconds: 10 }),
+    midnight.add({ seconds: 30 }),
+  );
+  const checkpoint: Checkpoint = {
+    timestamp: midnight.subtract({ seconds: 20 }),
+    ids: atCheckpoint.map((a) => a.id),
+  };
+  const run = async (from: Checkpoint | null) => {
+    const anchors = { count: 0 };
+    const { sink, ids } = memorySink();
+    await harvestWindows({
+      windows: [{
+        start: checkpoint.timestamp,
+        end: midnight.add({ minutes: 2 }),
+        startSource: "checkpoint",
+        skipIds: new Set(checkpoint.ids),
+      }],
+      settings: { ...SETTINGS, zone },
+      source: {
+        api: "upstream",
+        fetchPage: (query) => fake.fetchDay(query as DayQuery),
+        fetchById: fake.fetchById,
+        fetchAnchor: () => {
+          anchors.count++;
+          return Promise.resolve(fake.rows.at(-1) ?? null);
+        },
+      },
+      lookup: lookup(),
+      sink,
+      tally: createHarvestTally(from),
+    });
+    return { anchors: anchors.count, ids: ids() };
+  };
+  const fromCheckpoint = await run(checkpoint);
+  assert.deepEqual(fromCheckpoint.ids, edge.map((a) => a.id));
+  assert.equal(fromCheckpoint.anchors, 0, "no table-wide anchor");
+  // Without a checkpoint to start from, the table anchor is the fallback.
+  const without = await run(null);
+  assert.deepEqual(without.ids, edge.map((a) => a.id));
+  assert.equal(without.anchors, 1);
+});
