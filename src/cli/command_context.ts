@@ -7,7 +7,10 @@ export interface CommandContext {
   readonly signal: AbortSignal;
   /** The exit code the command wants; `main.ts` exits with it. */
   exitCode: number;
-  /** The version printed by `--version` and sent as the HTTP User-Agent. */
+  /**
+   * The version printed by `--version` and written to the last-run record
+   * (the HTTP User-Agent takes it from deno.json itself: `OpencastClient`).
+   */
   readonly version: string;
   /** Set once logging is configured, so errors go through it (and to Loggly). */
   loggingConfigured: boolean;

@@ -203,12 +203,17 @@ export function serverTimezoneOption() {
   ).env("OPENCAST_TIMEZONE");
 }
 
-/** `--metrics-file`, bound to `UA_HARVEST_METRICS_FILE`. */
-export function metricsFileOption() {
+/**
+ * `--metrics-file`, bound to a variable of the command's own
+ * (`UA_HARVEST_METRICS_FILE` for harvest, `UA_HARVEST_LOAD_EPISODES_METRICS_FILE`
+ * for load_episodes): one `.env` serves both commands, and one file for both
+ * would have each run replace the other's metrics.
+ */
+export function metricsFileOption(variable: string) {
   return new Option(
     "--metrics-file <path>",
     "rewrite this Prometheus text file at the end of the run (node_exporter textfile collector)",
-  ).env("UA_HARVEST_METRICS_FILE");
+  ).env(variable);
 }
 
 /** `--metrics-push`, bound to `UA_HARVEST_METRICS_PUSH`. */

@@ -239,7 +239,7 @@ export function harvestCommand(context: CommandContext) {
       ),
     )
     .addOption(new Option("--no-progress", "never show the progress line"))
-    .addOption(metricsFileOption())
+    .addOption(metricsFileOption("UA_HARVEST_METRICS_FILE"))
     .addOption(metricsPushOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
@@ -293,7 +293,6 @@ export function harvestCommand(context: CommandContext) {
         async () =>
           (await runHarvest(settings, {
             signal: context.signal,
-            version: context.version,
             onSummary: (s) => summary = s,
           })).exitCode,
         () => harvestFacts(summary),

@@ -110,7 +110,7 @@ export function loadEpisodesCommand(context: CommandContext) {
     .addOption(stateFileOption())
     .addOption(s3BucketOption())
     .addOption(s3KeyOption())
-    .addOption(metricsFileOption())
+    .addOption(metricsFileOption("UA_HARVEST_LOAD_EPISODES_METRICS_FILE"))
     .addOption(metricsPushOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
@@ -121,8 +121,9 @@ export function loadEpisodesCommand(context: CommandContext) {
         "ELASTICSEARCH_CA_CERT for a private CA.\nExit codes as for harvest (ua-harvest harvest --help); 7 when some documents were rejected.",
     )
     .action(async (options) => {
-      const { elasticsearch, engage, admin, runRecord } =
+      const { elasticsearch, engage, admin, runRecord, metricsFile, notes } =
         resolveLoadEpisodesSettings({ options, env: Deno.env.toObject() });
+      for (const note of notes) logger.info(note);
       const source = createOpencastEpisodeSource({
         engage: new OpencastClient({
           ...engage,
@@ -157,7 +158,7 @@ export function loadEpisodesCommand(context: CommandContext) {
           version: context.version,
           signal: context.signal,
           ...("location" in runRecord ? { record: runRecord } : {}),
-          metricsFile: options.metricsFile,
+          metricsFile,
           metricsPush: options.metricsPush,
         },
         async () => {

@@ -37,6 +37,16 @@ export interface LoadEpisodesSettings {
       readonly aws: AwsSettings;
     }
     | { readonly unavailable: string };
+  /**
+   * The Prometheus text file to rewrite at the end: `--metrics-file`, else
+   * `UA_HARVEST_LOAD_EPISODES_METRICS_FILE`, else (a `.env` written when both
+   * commands shared `UA_HARVEST_METRICS_FILE`) beside harvest's file, with
+   * `.load_episodes` before its extension, never on it.
+   * @default {none}
+   */
+  readonly metricsFile?: string;
+  /** Lines to log at the start of the run (where the metrics file went). */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -73,6 +83,29 @@ export function resolveLoadEpisodesSettings(
       hostSetting: "MATTERHORN_ADMIN_HOST (or --admin_host)",
     }),
     runRecord: runRecord(options, env),
+    ...metricsFile(options.metricsFile, env.UA_HARVEST_METRICS_FILE),
+  };
+}
+
+/** See {@linkcode LoadEpisodesSettings.metricsFile}. */
+function metricsFile(
+  own: string | undefined,
+  harvests: string | undefined,
+): Pick<LoadEpisodesSettings, "metricsFile" | "notes"> {
+  if (own !== undefined || !harvests) return { metricsFile: own, notes: [] };
+  // `ua_harvest.prom` → `ua_harvest.load_episodes.prom`: still `*.prom`, so
+  // node_exporter's textfile collector reads it too.
+  const slash = harvests.lastIndexOf("/") + 1;
+  const dot = harvests.lastIndexOf(".");
+  const path = dot > slash
+    ? `${harvests.slice(0, dot)}.load_episodes${harvests.slice(dot)}`
+    : `${harvests}.load_episodes`;
+  return {
+    metricsFile: path,
+    notes: [
+      `Metrics file ${path}: beside UA_HARVEST_METRICS_FILE, which is harvest's; ` +
+      "set UA_HARVEST_LOAD_EPISODES_METRICS_FILE (or --metrics-file) to choose another",
+    ],
   };
 }
 

@@ -10,15 +10,16 @@ export interface HarvestTally {
   /** Single actions asked for by id. */
   probes: number;
   delivered: number;
-  /** Counted per finished window. */
+  /** Actions left out (delivered already, or outside the window). */
   skipped: number;
   /** The server's counts of the windows' actions, for the progress line. */
   total: number;
   /** Records of the page that failed. */
   failed: number;
   /**
-   * Where the run stands: the stored checkpoint at first, then each one saved
-   * or reached by a finished window.
+   * Where the next run starts: the stored checkpoint at first, then each one
+   * saved. A run that saves nothing (a dry run, a look) has the one each
+   * window reached instead.
    */
   checkpoint: Checkpoint | null;
 }

@@ -18,10 +18,14 @@ import { withCursor } from "../checkpoint/with_cursor.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 import type { PageQuery, SourceBatch } from "./source_batch.ts";
 
-/** Progress after each page, for the live progress line. */
+/** Progress after each page, for the live progress line and the summary. */
 export interface PageProgress {
   readonly pages: number;
+  /** Single actions asked for by id. */
+  readonly probes: number;
   readonly delivered: number;
+  /** Actions left out (see {@linkcode WindowResult.skipped}). */
+  readonly skipped: number;
   readonly total: number;
 }
 
@@ -284,7 +288,7 @@ export async function harvestWindow(
           delivered: fresh.length,
         },
       );
-      options.onPage?.({ pages, delivered, total });
+      options.onPage?.({ pages, probes, delivered, skipped, total });
       // A signal: the batch just delivered was the one in flight; what was
       // fetched ahead is dropped (it is neither delivered nor checkpointed).
       if (signal?.aborted) return result(true);

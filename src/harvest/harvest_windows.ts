@@ -58,10 +58,14 @@ export async function harvestWindows(
   let cursor = options.cursor;
   let warnedOffset = false;
   for (const [index, part] of windows.entries()) {
+    // Every counter follows each page, so a window that fails mid-way still
+    // reaches the summary with what its delivered pages cost and left out.
     const before = { ...tally };
     const count = (done: PageProgress) => {
       tally.pages = before.pages + done.pages;
+      tally.probes = before.probes + done.probes;
       tally.delivered = before.delivered + done.delivered;
+      tally.skipped = before.skipped + done.skipped;
       tally.total = before.total + done.total;
     };
     const result = await harvestWindow({
@@ -84,6 +88,7 @@ export async function harvestWindows(
           batchSize: settings.batchSize,
           fetchDay: source.fetchPage,
           fetchById: source.fetchById,
+          known: knownActions(tally.checkpoint, part.start),
           fetchAnchor: source.fetchAnchor,
           cursor,
         })
@@ -115,15 +120,21 @@ export async function harvestWindows(
         count(done);
         options.onProgress?.({
           pages: tally.pages,
+          probes: tally.probes,
           delivered: tally.delivered,
+          skipped: tally.skipped,
           total: tally.total,
         });
       },
     });
     count(result);
-    tally.probes += result.probes;
-    tally.skipped += result.skipped;
-    tally.checkpoint = result.checkpoint;
+    // A stopped window may have reached further than it saved (pages out of
+    // created order are saved only at the window's end): a run that saves
+    // names what it saved, where the next run starts, which the save above
+    // already put in the tally. One that saves nothing names where it got.
+    if (!result.stopped || !saveCheckpoint) {
+      tally.checkpoint = result.checkpoint;
+    }
     cursor = result.checkpoint?.cursor;
     if (windows.length > 1) {
       logger.info(
@@ -140,4 +151,32 @@ export async function harvestWindows(
     if (result.stopped) return { stopped: true };
   }
   return { stopped: false };
+}
+
+/**
+ * How close before a window its checkpoint must lie to anchor an id walk: any
+ * further and the walk up from its ids could cross many rows no list answer
+ * showed.
+ */
+const KNOWN_BEFORE_START_SECONDS = 120;
+
+/**
+ * The checkpoint's ids as actions known to exist, for the id fill (see
+ * `upstreamBatches()`): with the checkpoint held back, they were created
+ * anywhere from its second to the hold's end. None when the checkpoint lies
+ * far before or after the window start (a `--start` run).
+ */
+function knownActions(
+  checkpoint: Checkpoint | null,
+  start: Temporal.Instant,
+): { ids: readonly number[]; latest: Temporal.Instant } | undefined {
+  if (checkpoint === null || checkpoint.ids.length === 0) return undefined;
+  const gap = start.epochMilliseconds - checkpoint.timestamp.epochMilliseconds;
+  if (gap < 0 || gap > KNOWN_BEFORE_START_SECONDS * 1000) return undefined;
+  return {
+    ids: checkpoint.ids,
+    latest: checkpoint.timestamp.add({
+      seconds: UPSTREAM_ID_MARGIN_SECONDS + 1,
+    }),
+  };
 }

@@ -17,7 +17,9 @@ export interface ProgressLineOptions {
 /** A live one-line progress display for a person watching a long harvest. */
 export interface ProgressLine {
   /** Redraws the line with the totals so far (all windows of the run). */
-  update(progress: PageProgress): void;
+  update(
+    progress: Pick<PageProgress, "pages" | "delivered" | "total">,
+  ): void;
   /** Clears the line. */
   done(): void;
 }

@@ -28,8 +28,6 @@ import { reportHarvest } from "./report_harvest.ts";
 export interface RunHarvestContext {
   /** Aborted by SIGINT/SIGTERM: finish the page in flight, save, stop. */
   readonly signal: AbortSignal;
-  /** Sent as the HTTP User-Agent. */
-  readonly version: string;
   /** @default Temporal.Now.instant */
   readonly now?: () => Temporal.Instant;
   /** Receives the run's counts when it ends, also when it fails. */

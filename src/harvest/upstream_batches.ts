@@ -33,8 +33,19 @@ export interface UpstreamBatchesOptions {
   /** Fetches `action/{id}.json`: the action, or `null` for HTTP 204. */
   readonly fetchById: (id: number) => Promise<UserAction | null>;
   /**
+   * Actions known to exist without asking (the checkpoint's): their ids, and
+   * the latest their `created` can be. Where no list answer lies near an
+   * edge, the id walk starts from them rather than from the table's newest
+   * row. @default {none}
+   */
+  readonly known?: {
+    readonly ids: readonly number[];
+    readonly latest: Temporal.Instant;
+  };
+  /**
    * The newest row of the whole table, to start an id walk from when no
-   * action near an edge is known at all.
+   * action near an edge is known at all (costly on a huge table: a count and
+   * an offset to its end).
    * @default {none: such an edge is left unfilled}
    */
   readonly fetchAnchor?: () => Promise<UserAction | null>;
@@ -258,6 +269,15 @@ async function fillEdge(
   const concurrency = options.probeConcurrency ?? 4;
   let pages = 0;
   const found: UserAction[] = [];
+  if (fill.needsAnchor && options.known) {
+    // Placed no later than the edge's end, they are never taken for an
+    // upper bound; at their latest, never for a lower one they may not be.
+    const at = Math.min(
+      options.known.latest.epochMilliseconds,
+      edge.to.epochMilliseconds,
+    );
+    for (const id of options.known.ids) fill.observe(id, at);
+  }
   if (fill.needsAnchor && options.fetchAnchor) {
     const anchor = await options.fetchAnchor();
     pages += 2;

@@ -165,3 +165,41 @@ Deno.test("status reads the state where harvest keeps it, in the server's zone",
     ConfigError,
   );
 });
+
+Deno.test("metrics files: harvest and load_episodes never name the same file from the environment", () => {
+  const harvestFile = (env: Record<string, string>, args: string[] = []) =>
+    parseFlags(harvestCommand(context), args, env).metricsFile;
+  const episodes = (env: Record<string, string>, args: string[] = []) =>
+    loadEpisodes(args, { ...EPISODES_ENV, ...env }).settings;
+  const shared = { UA_HARVEST_METRICS_FILE: "/tf/ua_harvest.prom" };
+  const own = {
+    UA_HARVEST_LOAD_EPISODES_METRICS_FILE: "/tf/episodes.prom",
+  };
+  // harvest keeps its variable and ignores load_episodes' one.
+  assert.equal(harvestFile(shared), "/tf/ua_harvest.prom");
+  assert.equal(harvestFile(own), undefined);
+  // load_episodes: its own variable…
+  assert.equal(episodes(own).metricsFile, "/tf/episodes.prom");
+  assert.deepEqual(episodes({ ...shared, ...own }).notes, []);
+  // …else, beside harvest's file, never on it, and says so.
+  const beside = episodes(shared);
+  assert.equal(beside.metricsFile, "/tf/ua_harvest.load_episodes.prom");
+  assert.equal(beside.notes.length, 1);
+  assert.match(beside.notes[0]!, /UA_HARVEST_LOAD_EPISODES_METRICS_FILE/);
+  assert.equal(
+    episodes({ UA_HARVEST_METRICS_FILE: "/tf/metrics" }).metricsFile,
+    "/tf/metrics.load_episodes",
+  );
+  assert.equal(
+    episodes({ UA_HARVEST_METRICS_FILE: "/tf.d/metrics" }).metricsFile,
+    "/tf.d/metrics.load_episodes",
+  );
+  // --metrics-file on each command line wins, as before.
+  const flag = ["--metrics-file", "/tf/x.prom"];
+  assert.equal(harvestFile({ ...shared, ...own }, flag), "/tf/x.prom");
+  assert.equal(episodes({ ...shared, ...own }, flag).metricsFile, "/tf/x.prom");
+  assert.deepEqual(episodes(shared, flag).notes, []);
+  // Nothing set: no file.
+  assert.equal(episodes({}).metricsFile, undefined);
+  assert.deepEqual(episodes({}).notes, []);
+});

@@ -40,7 +40,6 @@ async function harvestAt(
   });
   return await runHarvest(settings, {
     signal: context.signal,
-    version: "test",
     now: () => now,
   });
 }

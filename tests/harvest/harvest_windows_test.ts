@@ -290,3 +290,205 @@ Deno.test("harvestWindows() against upstream Opencast delivers every action of i
   assert.equal(new Set(ids()).size, ids().length, "no duplicates");
   assert.ok(tally.checkpoint?.cursor, "the checkpoint carries the day cursor");
 });
+
+Deno.test("harvestWindows() stopped after pages came out of created order keeps the checkpoint it saved, not the one it held", async () => {
+  const rows = actions(40);
+  // Page 1 in order (saved), page 2 older (saving stops until the window's
+  // end), page 3 newer again: the run reaches page 3's newest but never saves it.
+  const served = [
+    ...rows.slice(10, 20),
+    ...rows.slice(0, 10),
+    ...rows.slice(20, 30),
+    ...rows.slice(30),
+  ];
+  const { source } = dceSource(served);
+  const stop = new AbortController();
+  const { sink, delivered } = memorySink();
+  const saved: Checkpoint[] = [];
+  const tally = createHarvestTally(null);
+  const [result] = await logs(() =>
+    harvestWindows({
+      windows: [window(START, START.add({ minutes: 10 }))],
+      settings: SETTINGS,
+      source,
+      lookup: lookup(),
+      sink: {
+        ...sink,
+        async deliver(records) {
+          await sink.deliver(records);
+          if (delivered.length === 3) stop.abort("SIGTERM");
+        },
+      },
+      tally,
+      saveCheckpoint: savingTo(saved),
+      signal: stop.signal,
+    })
+  );
+  assert.deepEqual(result, { stopped: true });
+  assert.equal(tally.delivered, 30);
+  assert.equal(saved.length, 1, "only page 1 was saved");
+  assert.ok(
+    saved[0]!.timestamp.equals(Temporal.Instant.from(rows[19]!.created)),
+  );
+  assert.equal(
+    tally.checkpoint,
+    saved.at(-1),
+    "the checkpoint the next run starts from",
+  );
+});
+
+Deno.test("harvestWindows() without saveCheckpoint (a dry run) stopped out of order still says how far it reached", async () => {
+  const rows = actions(40);
+  const served = [
+    ...rows.slice(10, 20),
+    ...rows.slice(0, 10),
+    ...rows.slice(20, 40),
+  ];
+  const { source } = dceSource(served);
+  const stop = new AbortController();
+  const { sink, delivered } = memorySink();
+  const tally = createHarvestTally(null);
+  await logs(() =>
+    harvestWindows({
+      windows: [window(START, START.add({ minutes: 10 }))],
+      settings: SETTINGS,
+      source,
+      lookup: lookup(),
+      sink: {
+        ...sink,
+        async deliver(records) {
+          await sink.deliver(records);
+          if (delivered.length === 3) stop.abort("SIGTERM");
+        },
+      },
+      tally,
+      signal: stop.signal,
+    })
+  );
+  assert.ok(
+    tally.checkpoint!.timestamp.equals(
+      Temporal.Instant.from(rows[29]!.created),
+    ),
+  );
+});
+
+Deno.test("harvestWindows() that fails mid-window counts the skipped actions of the pages it delivered", async () => {
+  const rows = actions(50);
+  const { source } = dceSource(rows);
+  const { sink } = memorySink(3);
+  const tally = createHarvestTally(null);
+  // Three actions of page 1 and one of page 2 were delivered at the start second before.
+  const skipIds = new Set([
+    rows[0]!.id,
+    rows[3]!.id,
+    rows[5]!.id,
+    rows[12]!.id,
+  ]);
+  await assert.rejects(
+    harvestWindows({
+      windows: [{ ...window(START, START.add({ minutes: 10 })), skipIds }],
+      settings: SETTINGS,
+      source,
+      lookup: lookup(),
+      sink,
+      tally,
+    }),
+    /the queue went away/,
+  );
+  assert.equal(tally.pages, 2);
+  assert.equal(tally.delivered, 16);
+  assert.equal(tally.skipped, 4);
+});
+
+Deno.test("harvestWindows() against upstream Opencast that fails mid-window counts the id probes it sent for what it delivered", async () => {
+  const zone = "UTC";
+  const fake = upstreamFake({ zone, daySeconds: 0 });
+  const midnight = Temporal.Instant.from("2026-12-05T00:00:00Z");
+  // One action every 15 s from 23:50 to 00:20: the edge 23:59–00:01 is
+  // filled by id, delivered with day 2's first page (batch 2).
+  for (let s = -600; s < 1200; s += 15) {
+    fake.add(midnight.add({ seconds: s }));
+  }
+  const { sink } = memorySink(3);
+  const tally = createHarvestTally(null);
+  await assert.rejects(
+    harvestWindows({
+      windows: [
+        window(
+          midnight.subtract({ minutes: 10 }),
+          midnight.add({ minutes: 20 }),
+        ),
+      ],
+      settings: { ...SETTINGS, zone, pagesInFlight: 1 },
+      source: {
+        api: "upstream",
+        fetchPage: (query) => fake.fetchDay(query as DayQuery),
+        fetchById: fake.fetchById,
+        fetchAnchor: () => Promise.reject(new Error("no anchor needed")),
+      },
+      lookup: lookup(),
+      sink,
+      tally,
+    }),
+    /the queue went away/,
+  );
+  assert.ok(fake.counts.byId > 0, "the edge was filled by id");
+  assert.equal(tally.probes, fake.counts.byId);
+  assert.ok(tally.delivered > 0);
+});
+
+Deno.test("harvestWindows() upstream: the checkpoint's ids anchor a midnight edge nothing else bounds, without the table-wide anchor", async () => {
+  const zone = "UTC";
+  // The server's seconds hide 00:00:00–00:00:45 from `day=20261205`: its
+  // first page is empty, and the window starts in day 20261204's last minute
+  // (not paged), so no list answer lies near the edge.
+  const fake = upstreamFake({ zone, daySeconds: 45 });
+  const midnight = Temporal.Instant.from("2026-12-05T00:00:00Z");
+  for (let s = -600; s < -20; s += 10) fake.add(midnight.add({ seconds: s }));
+  const atCheckpoint = fake.add(
+    midnight.subtract({ seconds: 20 }),
+    midnight.subtract({ seconds: 20 }),
+  );
+  const edge = fake.add(
+    midnight.subtract({ seconds: 10 }),
+    midnight.add({ seconds: 10 }),
+    midnight.add({ seconds: 30 }),
+  );
+  const checkpoint: Checkpoint = {
+    timestamp: midnight.subtract({ seconds: 20 }),
+    ids: atCheckpoint.map((a) => a.id),
+  };
+  const run = async (from: Checkpoint | null) => {
+    const anchors = { count: 0 };
+    const { sink, ids } = memorySink();
+    await harvestWindows({
+      windows: [{
+        start: checkpoint.timestamp,
+        end: midnight.add({ minutes: 2 }),
+        startSource: "checkpoint",
+        skipIds: new Set(checkpoint.ids),
+      }],
+      settings: { ...SETTINGS, zone },
+      source: {
+        api: "upstream",
+        fetchPage: (query) => fake.fetchDay(query as DayQuery),
+        fetchById: fake.fetchById,
+        fetchAnchor: () => {
+          anchors.count++;
+          return Promise.resolve(fake.rows.at(-1) ?? null);
+        },
+      },
+      lookup: lookup(),
+      sink,
+      tally: createHarvestTally(from),
+    });
+    return { anchors: anchors.count, ids: ids() };
+  };
+  const fromCheckpoint = await run(checkpoint);
+  assert.deepEqual(fromCheckpoint.ids, edge.map((a) => a.id));
+  assert.equal(fromCheckpoint.anchors, 0, "no table-wide anchor");
+  // Without a checkpoint to start from, the table anchor is the fallback.
+  const without = await run(null);
+  assert.deepEqual(without.ids, edge.map((a) => a.id));
+  assert.equal(without.anchors, 1);
+});
