@@ -48,6 +48,13 @@ export interface EpisodeLookup {
     mediapackageIds: Iterable<string>,
   ): Promise<Map<string, Episode | null>>;
   readonly stats: Readonly<EpisodeLookupStats>;
+  /**
+   * Drops the lookups whose requests have not started yet (their pages are
+   * not going to be delivered: the window stopped or failed) and resolves
+   * once the requests already running have settled. Lookups asked for later
+   * still work.
+   */
+  abandon(): Promise<void>;
 }
 
 const MISSING = '{"missing":true}';
@@ -177,6 +184,10 @@ export function createEpisodeLookup(
         known.set(id, episode);
         inFlight.delete(id);
         return episode;
+      }, (error) => {
+        // Asked again by a later lookup, unless the run failed on it.
+        inFlight.delete(id);
+        throw error;
       });
       inFlight.set(id, answer);
       return answer;
@@ -204,6 +215,10 @@ export function createEpisodeLookup(
 
   return {
     stats,
+    async abandon() {
+      limit.clearQueue();
+      await Promise.allSettled(running);
+    },
     async lookup(mediapackageIds) {
       if (failure !== undefined) throw failure;
       const wanted = [...new Set(mediapackageIds)];

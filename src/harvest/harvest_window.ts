@@ -54,7 +54,7 @@ export interface HarvestWindowOptions {
   readonly fetchPage?: (query: PageQuery) => Promise<ActionPage>;
   /**
    * The candidate actions of the window, batch by batch (the upstream
-   * strategy); pulled one batch at a time, after the previous is delivered.
+   * strategy); pulled in order, up to `pagesInFlight` ahead of delivery.
    * @default {DCE pages from `fetchPage`}
    */
   readonly batches?: AsyncIterable<SourceBatch>;
@@ -222,6 +222,10 @@ export async function harvestWindow(
   try {
     return await deliverInOrder();
   } finally {
+    // Pages prepared ahead and not delivered (a stop or a failure): the
+    // episode requests they have not started are dropped, and the window
+    // ends once those running have settled.
+    if (building.size > 0) await lookup.abandon();
     await Promise.allSettled(building);
   }
 

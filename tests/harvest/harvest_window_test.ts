@@ -280,3 +280,45 @@ Deno.test("harvestWindow() fetches the next page while the episodes of the curre
     events.join(", "),
   );
 });
+
+Deno.test("harvestWindow() stopped by the signal drops the episode requests of the pages prepared ahead", async () => {
+  const all = Array.from(
+    { length: 8 },
+    (_, i) => userAction(i + 1, `2024-03-01T10:00:0${i}-05:00`, `mp-${i}`),
+  );
+  const controller = new AbortController();
+  const requested: string[] = [];
+  const { sink, delivered } = recordingSink();
+  const result = await harvestWindow(windowOptions({
+    fetchPage: pages(all).fetchPage,
+    batchSize: 1,
+    pagesInFlight: 4,
+    signal: controller.signal,
+    sink: {
+      ...sink,
+      async deliver(records) {
+        await sink.deliver(records);
+        controller.abort("SIGTERM");
+      },
+    },
+    lookup: createEpisodeLookup({
+      cache: createNullEpisodeCache(),
+      // One at a time (a far-away engage node): later pages' lookups queue.
+      concurrency: 1,
+      fetchEpisode: async (id) => {
+        requested.push(id);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return null;
+      },
+    }),
+  }));
+  assert.equal(result.stopped, true);
+  assert.deepEqual(delivered.flat().map((r) => r.action_id), [1]);
+  const atEnd = requested.length;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(requested.length, atEnd, "nothing asked after the window ended");
+  assert.ok(
+    atEnd <= 2,
+    `at most the page in flight and one more: ${requested}`,
+  );
+});
