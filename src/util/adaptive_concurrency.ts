@@ -28,6 +28,14 @@ export interface AdaptiveConcurrencyOptions {
    * @default 1.5
    */
   readonly tolerance?: number;
+  /**
+   * A window counts as slower only when it is also this many milliseconds
+   * slower than usual: on a server a millisecond away, jitter alone makes
+   * round trips half as slow again.
+   *
+   * @default 5
+   */
+  readonly minSlowdownMs?: number;
 }
 
 /** The concurrency of one client, adjusted as its requests complete. */
@@ -47,7 +55,8 @@ export interface AdaptiveConcurrency {
  * `limit` requests (about one round trip each). A window whose mean round trip
  * stays within `tolerance` of the usual one, with requests waiting, doubles the
  * limit until the server first slows (slow start), then raises it by one. A
- * slower window, or one with a failure, halves it. The usual round trip is the
+ * slower window (by `tolerance` and by `minSlowdownMs`), or one with a
+ * failure, halves it. The usual round trip is the
  * fastest window of the last ten, so a server that stays slower is, after a
  * while, its new normal. The limit stays within `[1, max]`.
  *
@@ -64,7 +73,7 @@ export interface AdaptiveConcurrency {
 export function createAdaptiveConcurrency(
   options: AdaptiveConcurrencyOptions,
 ): AdaptiveConcurrency {
-  const { max, tolerance = 1.5 } = options;
+  const { max, tolerance = 1.5, minSlowdownMs = 5 } = options;
   const initial = options.initial ?? Math.min(4, max);
   for (const [name, value] of [["max", max], ["initial", initial]] as const) {
     if (!Number.isInteger(value) || value < 1) {
@@ -98,7 +107,8 @@ export function createAdaptiveConcurrency(
       if (count < limit) return;
       const meanRttMs = totalRttMs / count;
       const usualRttMs = Math.min(...recentMeans);
-      const slower = meanRttMs > usualRttMs * tolerance;
+      const slower = meanRttMs > usualRttMs * tolerance &&
+        meanRttMs - usualRttMs > minSlowdownMs;
       if (failed || slower) {
         limit = Math.max(1, Math.floor(limit / 2));
         slowStart = false;

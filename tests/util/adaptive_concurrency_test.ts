@@ -63,3 +63,10 @@ Deno.test("createAdaptiveConcurrency() keeps a max below 4, and refuses a limit 
     /'initial' must be a positive integer/,
   );
 });
+
+Deno.test("createAdaptiveConcurrency() takes no jitter of a few milliseconds for a slower server", () => {
+  const concurrency = createAdaptiveConcurrency({ max: 64 });
+  window(concurrency, 0.4); // 8
+  assert.equal(window(concurrency, 1.2), 16, "three times slower, by 0.8 ms");
+  assert.equal(window(concurrency, 9), 8, "slower by more than 5 ms");
+});
