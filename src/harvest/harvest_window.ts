@@ -8,8 +8,8 @@ import {
 } from "../checkpoint/advance_checkpoint.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
 import { dcePages } from "./dce_pages.ts";
-import { createdOffsetMismatch } from "./created_offset_mismatch.ts";
-import { buildRecord } from "../record/build_record.ts";
+import { createWindowFilter } from "./window_filter.ts";
+import { enrichRecords } from "./enrich_records.ts";
 import { sleep } from "../util/sleep.ts";
 import { prefetch } from "../util/prefetch.ts";
 import type { IdRanges } from "./id_ranges.ts";
@@ -122,14 +122,7 @@ export async function harvestWindow(
     saveCheckpoint,
     signal,
   } = options;
-  // The window as the API has it: whole seconds from the start second on
-  // (`created` has whole seconds; a --start with a fraction still includes
-  // its second, as the DCE parameters always did).
-  const startMs = Math.floor(options.start.epochMilliseconds / 1000) * 1000;
-  // Its end second is whole too: `--catch-up` sub-windows end on a whole
-  // second and the next starts one second later, so an action created at a
-  // fraction of that second (servers that keep milliseconds) belongs here.
-  const endMs = Math.floor(options.end.epochMilliseconds / 1000) * 1000 + 999;
+  const freshActions = createWindowFilter(options);
   const source = options.batches ?? dceSource(options);
   let checkpoint = options.checkpoint;
   let pages = 0;
@@ -180,11 +173,7 @@ export async function harvestWindow(
         if (next.done) return;
         const batch = next.value;
         const fresh = freshActions(batch.actions);
-        // Claimed now, in order, so a batch prepared ahead of this one's
-        // delivery does not take the same rows again (a failed delivery
-        // ends the run anyway).
-        for (const action of fresh) options.deliveredIds.add(action.id);
-        const records = buildRecords(fresh, lookup);
+        const records = enrichRecords(fresh, lookup);
         building.add(records);
         // Seen by the consumer in order; never an unhandled rejection meanwhile.
         records.catch(() => {}).finally(() => building.delete(records));
@@ -193,30 +182,6 @@ export async function harvestWindow(
     } finally {
       await iterator.return?.();
     }
-  }
-
-  function freshActions(actions: readonly UserAction[]): UserAction[] {
-    const seen = new Set<number>();
-    let mismatch: UserAction | undefined;
-    const fresh = actions.filter((action) => {
-      if (
-        options.skipIds.has(action.id) || options.deliveredIds.has(action.id)
-      ) return false;
-      if (seen.has(action.id)) return false;
-      seen.add(action.id);
-      // Never deliver outside the window, whatever the server returned
-      // (upstream ignores start/end; DCE edges may be widened). An
-      // unreadable time passes here so the checkpoint names it.
-      const created = Date.parse(action.created);
-      if (created < startMs || created > endMs) return false;
-      mismatch ??= action;
-      return true;
-    });
-    if (mismatch && options.onOffsetMismatch) {
-      const offset = createdOffsetMismatch(mismatch.created, options.zone);
-      if (offset !== null) options.onOffsetMismatch(offset, mismatch.created);
-    }
-    return fresh;
   }
 
   try {
@@ -339,17 +304,4 @@ interface PreparedBatch {
   readonly batch: SourceBatch;
   readonly fresh: readonly UserAction[];
   readonly records: Promise<ActionRecord[]>;
-}
-
-async function buildRecords(
-  actions: readonly UserAction[],
-  lookup: EpisodeLookup,
-): Promise<ActionRecord[]> {
-  if (actions.length === 0) return [];
-  const episodes = await lookup.lookup(
-    actions.map((action) => action.mediapackageId),
-  );
-  return actions.map((action) =>
-    buildRecord(action, episodes.get(action.mediapackageId) ?? null)
-  );
 }
