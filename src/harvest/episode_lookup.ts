@@ -7,6 +7,7 @@ import type { EpisodeCache } from "../cache/episode_cache.ts";
 import type { Episode } from "../opencast/types.ts";
 import { getLogger } from "@logtape/logtape";
 import pLimit from "p-limit";
+import { LockedError } from "../errors.ts";
 import { createAdaptiveConcurrency } from "../util/adaptive_concurrency.ts";
 
 const logger = getLogger(["ua-harvest", "episodes"]);
@@ -64,6 +65,9 @@ const MISSING = '{"missing":true}';
  * alone does not tell an operator which one to look at.
  */
 function named(error: unknown, id: string): unknown {
+  // A lost lock cuts every request short with one shared error: it is about
+  // the run, not this episode, and is reported elsewhere as it is.
+  if (error instanceof LockedError) return error;
   if (error instanceof Error) error.message = `Episode ${id}: ${error.message}`;
   return error;
 }

@@ -4,6 +4,7 @@ import type {
   EpisodeCache,
 } from "../../src/cache/episode_cache.ts";
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
+import { LockedError } from "../../src/errors.ts";
 import type { Episode } from "../../src/opencast/types.ts";
 
 function memoryCache(broken = false) {
@@ -221,4 +222,14 @@ Deno.test("createEpisodeLookup() rejects only once the requests already in fligh
   // Nothing left running behind the harvest's back once its page failed:
   // the run ends (and closes its clients) right after this.
   assert.equal(inFlight, 0, "engage requests still in flight");
+});
+
+Deno.test("createEpisodeLookup() passes a lost lock's shared error on as it is, not as this episode's", async () => {
+  const lost = new LockedError("Lost the run lock: stopping");
+  const lookup = createEpisodeLookup({
+    cache: memoryCache().cache,
+    fetchEpisode: () => Promise.reject(lost),
+  });
+  await assert.rejects(lookup.lookup(["a"]), (error) => error === lost);
+  assert.equal(lost.message, "Lost the run lock: stopping");
 });
