@@ -196,15 +196,17 @@ export function createEpisodeLookup(
       inFlight.set(id, answer);
       return answer;
     });
-    const written = Promise.all([cached, ...answers]).then(
-      ([hits, ...episodes]) => {
+    // What was fetched goes to the cache, also when another fetch of these
+    // ids failed: the next run need not ask for it again.
+    const written = Promise.all([cached, Promise.allSettled(answers)]).then(
+      ([hits, settled]) => {
         const entries = ids.flatMap((id, index) => {
-          if (hits.has(id)) return [];
-          const episode = episodes[index] ?? null;
+          const answer = settled[index]!;
+          if (hits.has(id) || answer.status === "rejected") return [];
           return [
-            episode === null
+            answer.value === null
               ? { key: id, value: MISSING, ttlSeconds: missingTtlSeconds }
-              : { key: id, value: JSON.stringify(episode), ttlSeconds },
+              : { key: id, value: JSON.stringify(answer.value), ttlSeconds },
           ];
         });
         if (entries.length > 0) {
@@ -212,6 +214,9 @@ export function createEpisodeLookup(
         }
       },
     );
+    // Waited for like a request: a failed lookup leaves nothing running.
+    running.add(written);
+    written.finally(() => running.delete(written));
     // The first id's answer also waits for the write, so a lookup returns
     // only once what it fetched is in the shared cache.
     inFlight.set(ids[0]!, written.then(() => answers[0]!));

@@ -233,3 +233,20 @@ Deno.test("createEpisodeLookup() passes a lost lock's shared error on as it is, 
   await assert.rejects(lookup.lookup(["a"]), (error) => error === lost);
   assert.equal(lost.message, "Lost the run lock: stopping");
 });
+
+Deno.test("createEpisodeLookup() caches what it fetched even when another episode of the page failed", async () => {
+  const { cache, values } = memoryCache();
+  const lookup = createEpisodeLookup({
+    cache,
+    concurrency: 4,
+    fetchEpisode: async (id) => {
+      if (id === "bad") {
+        await new Promise((r) => setTimeout(r, 10));
+        throw new Error("engage down");
+      }
+      return episode(id);
+    },
+  });
+  await assert.rejects(lookup.lookup(["a", "bad", "b"]), /Episode bad/);
+  assert.deepEqual([...values.keys()].sort(), ["a", "b"]);
+});
