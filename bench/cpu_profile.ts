@@ -6,7 +6,8 @@
  * for the network or the disk show up as `(idle)`.
  *
  * Options (environment): PROFILE_ACTIONS (20000), PROFILE_EPISODES (500),
- * PROFILE_LATENCY_MS (0: added to every simulator request), PROFILE_OUTPUT
+ * PROFILE_LATENCY_MS (0: added to every simulator request), PROFILE_FLAVOR
+ * (dce; stock, oc12, oc16: upstream Opencast), PROFILE_OUTPUT
  * (`-`: stdout; or `sqs`, against the loopback SQS fake), PROFILE_ARGS (more
  * harvest flags, space-separated), PROFILE_FILE (where the `.cpuprofile` is
  * kept for Chrome DevTools; default a temporary file), PROFILE_LOG (a file to
@@ -17,7 +18,10 @@
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { table } from "./_table.ts";
-import { startSimulator } from "../src/simulate/start_simulator.ts";
+import {
+  type SimulatorFlavor,
+  startSimulator,
+} from "../src/simulate/start_simulator.ts";
 import { SPAN_END, SPAN_SECONDS, spanHarvestArgs, ZONE } from "./_workload.ts";
 import { startSqsFake } from "../tests/support/sqs_fake.ts";
 
@@ -27,6 +31,7 @@ const ACTIONS = Number(Deno.env.get("PROFILE_ACTIONS") ?? 20_000);
 const EPISODES = Number(Deno.env.get("PROFILE_EPISODES") ?? 500);
 const LATENCY_MS = Number(Deno.env.get("PROFILE_LATENCY_MS") ?? 0);
 const OUTPUT = Deno.env.get("PROFILE_OUTPUT") ?? "-";
+const FLAVOR = (Deno.env.get("PROFILE_FLAVOR") ?? "dce") as SimulatorFlavor;
 const EXTRA_ARGS = (Deno.env.get("PROFILE_ARGS") ?? "").split(" ").filter(
   Boolean,
 );
@@ -121,6 +126,7 @@ async function main(): Promise<void> {
     spanSeconds: SPAN_SECONDS,
     timezone: ZONE,
     latencyMs: LATENCY_MS,
+    flavor: FLAVOR,
     quiet: true,
   });
   await using sqs = OUTPUT === "sqs" ? await startSqsFake() : null;
@@ -166,7 +172,7 @@ async function main(): Promise<void> {
   const summary = log.split("\n").find((line) => line.includes("Harvest done"));
   console.log(
     `harvest of ${ACTIONS} actions, ${EPISODES} episodes, cold cache, ` +
-      `${LATENCY_MS} ms per request, output ${OUTPUT}: exit ${code}`,
+      `${LATENCY_MS} ms per request, ${FLAVOR} flavor, output ${OUTPUT}: exit ${code}`,
   );
   if (summary) console.log(summary.trim());
   else console.error(log);
