@@ -107,6 +107,9 @@ export function createEpisodeLookup(
   // nothing is left running behind the caller's back (the run ends, and
   // closes its clients, right after a failed page).
   const running = new Set<Promise<unknown>>();
+  // Counts abandon() calls: a lookup started before one must not queue its
+  // misses once its cache read answers (clearQueue cannot drop them yet).
+  let abandons = 0;
 
   // A cache that fails mid-run must not fail the harvest: go on without it.
   async function tryCache<T>(
@@ -174,6 +177,7 @@ export function createEpisodeLookup(
   // Looks up ids nobody asked for yet: one cache read, the misses fetched,
   // then one cache write of what was fetched.
   function start(ids: readonly string[]): void {
+    const epoch = abandons;
     const cached = tryCache(
       () => cache.getMany(ids),
       new Map<string, string>(),
@@ -181,7 +185,10 @@ export function createEpisodeLookup(
     const answers = ids.map((id) => {
       const answer = cached.then((hits) => {
         const text = hits.get(id);
-        if (text === undefined) return fetchOne(id);
+        if (text === undefined) {
+          if (epoch !== abandons) throw AbortSignal.abort().reason;
+          return fetchOne(id);
+        }
         stats.cacheHits++;
         return text === MISSING ? null : JSON.parse(text) as Episode;
       }).then((episode) => {
@@ -225,6 +232,7 @@ export function createEpisodeLookup(
   return {
     stats,
     async abandon() {
+      abandons++;
       limit.clearQueue();
       await Promise.allSettled(running);
     },

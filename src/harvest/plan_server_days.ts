@@ -56,16 +56,22 @@ export interface DayEdge {
  * // days 20261204 and 20261205, one edge from 23:59:00 to 00:01:00 (exclusive)
  * ```
  *
- * @param start The window start.
+ * @param windowStart The window start (its whole second counts).
  * @param end The window end (not before `start`).
  * @param zone The server's time zone id.
  * @returns The days and the edges that intersect the window.
  */
 export function planServerDays(
-  start: Temporal.Instant,
+  windowStart: Temporal.Instant,
   end: Temporal.Instant,
   zone: string,
 ): ServerDayPlan {
+  // The window filter takes the whole start second (an --interval start has
+  // milliseconds): 23:59:00.400 still needs the day query for 23:59:00.
+  const start = windowStart.round({
+    smallestUnit: "second",
+    roundingMode: "floor",
+  });
   const first = start.toZonedDateTimeISO(zone).toPlainDate();
   const last = end.toZonedDateTimeISO(zone).toPlainDate();
   const days: string[] = [];

@@ -250,3 +250,37 @@ Deno.test("createEpisodeLookup() caches what it fetched even when another episod
   await assert.rejects(lookup.lookup(["a", "bad", "b"]), /Episode bad/);
   assert.deepEqual([...values.keys()].sort(), ["a", "b"]);
 });
+
+Deno.test("createEpisodeLookup() abandon() drops a lookup whose cache read is still in flight: its misses are never fetched", async () => {
+  let answerCache = () => {};
+  const cache: EpisodeCache = {
+    description: "slow",
+    getMany() {
+      // Answers (all misses) only when the test says so.
+      return new Promise((resolve) => answerCache = () => resolve(new Map()));
+    },
+    setMany: () => Promise.resolve(),
+    [Symbol.asyncDispose]: () => Promise.resolve(),
+  };
+  const fetched: string[] = [];
+  const lookup = createEpisodeLookup({
+    cache,
+    fetchEpisode: (id) => {
+      fetched.push(id);
+      return Promise.resolve(null);
+    },
+  });
+  // A page prepared ahead; the window stops before it is delivered.
+  const page = lookup.lookup(["a", "b"]);
+  page.catch(() => {});
+  const abandoned = lookup.abandon();
+  answerCache();
+  await abandoned;
+  await assert.rejects(page);
+  assert.deepEqual(fetched, [], "no request for a dropped page");
+  // Lookups asked for later still work.
+  const later = lookup.lookup(["a"]);
+  answerCache();
+  assert.deepEqual([...(await later).entries()], [["a", null]]);
+  assert.deepEqual(fetched, ["a"]);
+});

@@ -7,6 +7,7 @@ import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
 import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";
 import { upstreamFake } from "./_upstream_fake.ts";
+import { userAction } from "../support/user_action.ts";
 
 const NY = "America/New_York";
 const at = (text: string) => Temporal.Instant.from(text);
@@ -328,3 +329,36 @@ for (const daySeconds of [0, 30.5]) {
     assert.ok(probes <= 10, `${probes} ids asked for`);
   });
 }
+
+Deno.test("upstreamBatches() from a start with a fraction in 23:59:00 still reads the day before: the window takes that whole second", async () => {
+  // An --interval run starts at now minus the interval, milliseconds and all;
+  // the window filter takes the whole start second, which only the day
+  // query surely returns (the id fill's margin lets ids within 10 s come in
+  // either order).
+  const fake = upstreamFake({ zone: NY, daySeconds: 0 });
+  const midnight = at("2026-12-05T05:00:00Z"); // 2026-12-05 00:00 in New York
+  for (let i = 0; i < 20; i++) {
+    fake.add(midnight.subtract({ seconds: 200 + i * 10 }));
+  }
+  // Committed at 23:59:00 with an id taken before the one of 23:58:50.
+  fake.rows.push(
+    userAction(1031, "2026-12-04T23:59:00-05:00"),
+    userAction(1032, "2026-12-04T23:58:50-05:00"),
+    userAction(1033, "2026-12-04T23:59:20-05:00"),
+    userAction(1034, "2026-12-04T23:59:30-05:00"),
+    userAction(1035, "2026-12-04T23:59:40-05:00"),
+    userAction(1036, "2026-12-05T00:00:30-05:00"),
+  );
+  const start = at("2026-12-05T04:59:00.400Z");
+  const end = midnight.add({ seconds: 120 });
+  const { delivered } = await harvest(fake, start, end, null, 50, {
+    holdBackSeconds: 10,
+  });
+  assert.deepEqual(delivered.sort((a, b) => a - b), [
+    1031,
+    1033,
+    1034,
+    1035,
+    1036,
+  ]);
+});
