@@ -32,11 +32,10 @@ export interface DcePagesOptions {
  * Pages asked for together may be answered in either order. An action
  * committed late inside an earlier page's range between the two answers
  * shifts the rows, and the row at the seam would fall between the pages. So
- * each page after the first starts on the last row of the page before (the
- * pages advance by one row less than their size): that row must be in the
- * page before. When it is not, the page is asked for again, now that the
- * page before has been answered, which can only repeat a row, never skip
- * one.
+ * each page asked for ahead starts one row early: that row must be the last
+ * one (or any) of the page before. When it is not, the page is asked for
+ * again, now that the page before has been answered, which can only repeat
+ * a row, never skip one.
  */
 export async function* dcePages(
   options: DcePagesOptions,
@@ -51,17 +50,15 @@ export async function* dcePages(
     options.end,
     options.zone,
   );
-  // The row each page after the first shares with the page before. Every
-  // page still asks for `batchSize` rows, so a server that caps the limit
-  // at the page size reads the same, and a short page still ends the window.
-  const overlap = requestsInFlight > 1 && batchSize > 1 ? 1 : 0;
-  const step = batchSize - overlap;
+  // The row each page after the first shares with the page before.
+  const overlap = requestsInFlight > 1 ? 1 : 0;
+  const limit = batchSize + overlap;
   const ask = (index: number) => {
     const page = fetchPage({
       start,
       end,
-      limit: batchSize,
-      offset: index * step,
+      limit: index === 0 ? batchSize : limit,
+      offset: index === 0 ? 0 : index * batchSize - overlap,
     });
     // Seen in order below; never an unhandled rejection meanwhile.
     page.catch(() => {});
@@ -78,7 +75,7 @@ export async function* dcePages(
     for (let index = 1;; index++) {
       while (
         ahead.length === 0 ||
-        (ahead.length < requestsInFlight && asked * step < promised)
+        (ahead.length < requestsInFlight && asked * batchSize < promised)
       ) {
         ahead.push(ask(asked++));
       }
@@ -96,7 +93,7 @@ export async function* dcePages(
         ? page.actions.slice(1)
         : page.actions;
       yield { actions, pages, probes: 0 };
-      if (page.actions.length < batchSize) return;
+      if (page.actions.length < limit) return;
       previous = new Set(page.actions.map((action) => action.id));
     }
   } finally {
