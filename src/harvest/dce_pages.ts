@@ -93,7 +93,15 @@ export async function* dcePages(
         ? page.actions.slice(1)
         : page.actions;
       yield { actions, pages, probes: 0 };
-      if (page.actions.length < limit) return;
+      // A page shorter than asked ends the window, unless it holds a whole
+      // `batchSize` and the server counts rows past it: a server that caps
+      // the limit at the page size answers so, and the window goes on (its
+      // pages then meet without sharing a row, each asked for twice).
+      const rows = page.actions.length;
+      const offset = index * batchSize - overlap;
+      if (rows < batchSize || (rows < limit && offset + rows >= page.total)) {
+        return;
+      }
       previous = new Set(page.actions.map((action) => action.id));
     }
   } finally {

@@ -137,3 +137,26 @@ Deno.test("dcePages() loses no row when an action committed inside a page shifts
   );
   assert.equal(batches.reduce((sum, batch) => sum + batch.pages, 0), 5);
 });
+
+Deno.test("dcePages() goes on to the end on a server that caps the limit at the page size", async () => {
+  const all = Array.from(
+    { length: 450 },
+    (_, i) => userAction(i + 1, "2024-03-01T10:30:00-05:00"),
+  );
+  const fetchPage = (query: PageQuery): Promise<ActionPage> =>
+    Promise.resolve({
+      total: all.length,
+      offset: query.offset,
+      limit: query.limit,
+      // Never more than 100 rows, whatever was asked for.
+      actions: all.slice(
+        query.offset,
+        query.offset + Math.min(query.limit, 100),
+      ),
+    });
+  const seen = await ids(dcePages({ ...options, batchSize: 100, fetchPage }));
+  assert.deepEqual(
+    seen.toSorted((a, b) => a - b),
+    Array.from({ length: 450 }, (_, i) => i + 1),
+  );
+});
