@@ -9,6 +9,7 @@ import type { OpencastSource } from "./open_opencast_source.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
 import { harvestWindow, type PageProgress } from "./harvest_window.ts";
 import { upstreamBatches } from "./upstream_batches.ts";
+import { knownActions } from "./known_actions.ts";
 import { createIdRanges } from "./id_ranges.ts";
 import type { HarvestTally } from "./harvest_tally.ts";
 
@@ -151,32 +152,4 @@ export async function harvestWindows(
     if (result.stopped) return { stopped: true };
   }
   return { stopped: false };
-}
-
-/**
- * How close before a window its checkpoint must lie to anchor an id walk: any
- * further and the walk up from its ids could cross many rows no list answer
- * showed.
- */
-const KNOWN_BEFORE_START_SECONDS = 120;
-
-/**
- * The checkpoint's ids as actions known to exist, for the id fill (see
- * `upstreamBatches()`): with the checkpoint held back, they were created
- * anywhere from its second to the hold's end. None when the checkpoint lies
- * far before or after the window start (a `--start` run).
- */
-function knownActions(
-  checkpoint: Checkpoint | null,
-  start: Temporal.Instant,
-): { ids: readonly number[]; latest: Temporal.Instant } | undefined {
-  if (checkpoint === null || checkpoint.ids.length === 0) return undefined;
-  const gap = start.epochMilliseconds - checkpoint.timestamp.epochMilliseconds;
-  if (gap < 0 || gap > KNOWN_BEFORE_START_SECONDS * 1000) return undefined;
-  return {
-    ids: checkpoint.ids,
-    latest: checkpoint.timestamp.add({
-      seconds: UPSTREAM_ID_MARGIN_SECONDS + 1,
-    }),
-  };
 }

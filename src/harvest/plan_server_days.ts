@@ -29,6 +29,16 @@ export interface DayEdge {
   readonly to: Temporal.Instant;
 }
 
+/** Options for {@linkcode planServerDays}. */
+export interface PlanServerDaysOptions {
+  /**
+   * Leaves out a first day the window touches only after its 23:59:00, for a
+   * caller that knows actions near the window start to bound the id fill.
+   * @default false
+   */
+  readonly skipFirstDay?: boolean;
+}
+
 /**
  * Plans the upstream harvest of `[start, end]` (opencast-api.md §3.1). The
  * server answers `day=D` with `[D 00:00:SS.mmm, D 23:59:SS.mmm]`, where
@@ -45,8 +55,9 @@ export interface DayEdge {
  * `D+1`) needs nothing from `day=D`: all of it that lies in the window is in
  * the edge, which the id fill covers whole. Paging that day would read all of
  * it again (no row of it is past the window end) only to drop every row, so
- * it is left out; the id fill then finds its lower bound by walking down
- * from the ids it knows. The last day is always kept, even when the window
+ * with `skipFirstDay` it is left out; the id fill then finds its lower bound
+ * by walking down from the ids it knows (the checkpoint's). Without such ids
+ * (a backfill) the day is paged: its rows are the cheap lower bound. The last day is always kept, even when the window
  * ends in its first minute: paging it stops at its first rows past the end,
  * and those bound the id fill from above.
  *
@@ -65,6 +76,7 @@ export function planServerDays(
   windowStart: Temporal.Instant,
   end: Temporal.Instant,
   zone: string,
+  options: PlanServerDaysOptions = {},
 ): ServerDayPlan {
   // The window filter takes the whole start second (an --interval start has
   // milliseconds): 23:59:00.400 still needs the day query for 23:59:00.
@@ -76,7 +88,8 @@ export function planServerDays(
   const last = end.toZonedDateTimeISO(zone).toPlainDate();
   const days: string[] = [];
   // 23:59:00 itself is inside the day query; anything later is in the edge.
-  const skipFirst = Temporal.PlainDate.compare(first, last) < 0 &&
+  const skipFirst = options.skipFirstDay === true &&
+    Temporal.PlainDate.compare(first, last) < 0 &&
     Temporal.Instant.compare(start, wallInstant(first, 23, 59, zone)) > 0;
   for (
     let day = skipFirst ? first.add({ days: 1 }) : first;

@@ -3,8 +3,13 @@ import { planServerDays } from "../../src/harvest/plan_server_days.ts";
 
 const NY = "America/New_York";
 const at = (text: string) => Temporal.Instant.from(text);
-const plain = (start: string, end: string, zone = NY) => {
-  const plan = planServerDays(at(start), at(end), zone);
+const plainPlan = (
+  start: string,
+  end: string,
+  zone = NY,
+  options: { skipFirstDay?: boolean } = {},
+) => {
+  const plan = planServerDays(at(start), at(end), zone, options);
   return {
     days: plan.days,
     edges: plan.edges.map((e) => [
@@ -18,14 +23,14 @@ const plain = (start: string, end: string, zone = NY) => {
 
 Deno.test("planServerDays() inside one day needs that day and no edge", () => {
   assert.deepEqual(
-    plain("2026-12-04T15:00:00Z", "2026-12-04T15:02:00Z"),
+    plainPlan("2026-12-04T15:00:00Z", "2026-12-04T15:02:00Z"),
     { days: ["20261204"], edges: [] },
   );
 });
 
 Deno.test("planServerDays() across the server's midnight needs both days and the edge between", () => {
   assert.deepEqual(
-    plain("2026-12-05T04:50:00Z", "2026-12-05T05:10:00Z"),
+    plainPlan("2026-12-05T04:50:00Z", "2026-12-05T05:10:00Z"),
     {
       days: ["20261204", "20261205"],
       edges: [[
@@ -40,7 +45,7 @@ Deno.test("planServerDays() across the server's midnight needs both days and the
 
 Deno.test("planServerDays() clips the edge to a window that starts or ends in it", () => {
   assert.deepEqual(
-    plain("2026-12-05T05:00:30Z", "2026-12-05T05:02:00Z"),
+    plainPlan("2026-12-05T05:00:30Z", "2026-12-05T05:02:00Z"),
     {
       days: ["20261205"],
       edges: [[
@@ -52,7 +57,7 @@ Deno.test("planServerDays() clips the edge to a window that starts or ends in it
     },
   );
   assert.deepEqual(
-    plain("2026-12-05T04:58:00Z", "2026-12-05T04:59:30Z").edges,
+    plainPlan("2026-12-05T04:58:00Z", "2026-12-05T04:59:30Z").edges,
     [[
       "20261204",
       "20261205",
@@ -62,13 +67,13 @@ Deno.test("planServerDays() clips the edge to a window that starts or ends in it
   );
   // 23:59:00 itself is inside the day query.
   assert.deepEqual(
-    plain("2026-12-05T04:58:00Z", "2026-12-05T04:59:00Z").edges,
+    plainPlan("2026-12-05T04:58:00Z", "2026-12-05T04:59:00Z").edges,
     [],
   );
 });
 
 Deno.test("planServerDays() over three days has two edges, in the server's zone", () => {
-  const plan = plain("2026-12-04T12:00:00Z", "2026-12-06T12:00:00Z", "UTC");
+  const plan = plainPlan("2026-12-04T12:00:00Z", "2026-12-06T12:00:00Z", "UTC");
   assert.deepEqual(plan.days, ["20261204", "20261205", "20261206"]);
   assert.deepEqual(plan.edges.map((e) => e[2]), [
     "2026-12-04T23:59:00.000000001Z",
@@ -78,7 +83,7 @@ Deno.test("planServerDays() over three days has two edges, in the server's zone"
 
 Deno.test("planServerDays() on a daylight-saving day keeps the edges at the real midnights", () => {
   // Fall-back day 2017-11-05 in New York is 25 hours long.
-  const plan = plain("2017-11-05T03:00:00Z", "2017-11-06T06:00:00Z");
+  const plan = plainPlan("2017-11-05T03:00:00Z", "2017-11-06T06:00:00Z");
   assert.deepEqual(plan.days, ["20171104", "20171105", "20171106"]);
   assert.deepEqual(plan.edges.map((e) => e[2]), [
     "2017-11-05T03:59:00.000000001Z", // 23:59 EDT
@@ -101,7 +106,9 @@ Deno.test("planServerDays() where midnight itself is skipped reads it like the s
   assert.equal(plan.edges[0].from.toString(), "2022-09-11T03:59:00.000000001Z");
 });
 
-Deno.test("planServerDays() leaves out a first day the window touches only after 23:59:00: the edge covers all of it", () => {
+Deno.test("planServerDays() with skipFirstDay leaves out a first day the window touches only after 23:59:00: the edge covers all of it", () => {
+  const plain = (start: string, end: string) =>
+    plainPlan(start, end, NY, { skipFirstDay: true });
   // A checkpoint held 10 s back from 00:00:03 lands at 23:59:53.
   assert.deepEqual(
     plain("2026-12-05T04:59:53Z", "2026-12-05T05:04:30Z"),
@@ -128,5 +135,12 @@ Deno.test("planServerDays() leaves out a first day the window touches only after
   assert.deepEqual(
     plain("2026-12-05T04:59:30Z", "2026-12-05T05:00:30Z").days,
     ["20261205"],
+  );
+});
+
+Deno.test("planServerDays() without skipFirstDay (a backfill, no ids known near the start) pages the first day: its rows bound the id fill cheaply", () => {
+  assert.deepEqual(
+    plainPlan("2026-12-05T04:59:53Z", "2026-12-05T05:04:30Z").days,
+    ["20261204", "20261205"],
   );
 });

@@ -3,6 +3,7 @@ import type { ActionRecord } from "../../src/record/action_record.ts";
 import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
 import { harvestWindow } from "../../src/harvest/harvest_window.ts";
 import { upstreamBatches } from "../../src/harvest/upstream_batches.ts";
+import { knownActions } from "../../src/harvest/known_actions.ts";
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
 import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";
@@ -49,6 +50,8 @@ async function harvest(
       fetchDay: fake.fetchDay,
       fetchById: fake.fetchById,
       cursor: checkpoint?.cursor,
+      // As a run does: the checkpoint's ids, when it lies just before.
+      known: knownActions(checkpoint, start),
     }),
     lookup: createEpisodeLookup({
       cache: createNullEpisodeCache(),
@@ -361,4 +364,34 @@ Deno.test("upstreamBatches() from a start with a fraction in 23:59:00 still read
     1035,
     1036,
   ]);
+});
+
+Deno.test("upstreamBatches() for a backfill starting after 23:59:00 pages the day before rather than walking ids down from the table's newest row", async () => {
+  const fake = upstreamFake({ zone: NY, daySeconds: 30.5 });
+  const days: string[] = [];
+  const fetchDay = fake.fetchDay;
+  fake.fetchDay = (query) => {
+    days.push(query.day);
+    return fetchDay(query);
+  };
+  const midnight = at("2026-12-05T05:00:00Z"); // 2026-12-05 00:00 in New York
+  for (let i = 0; i < 200; i++) {
+    fake.add(midnight.subtract({ seconds: 5 + (200 - i) * 20 }));
+  }
+  fake.add(midnight.subtract({ seconds: 7 }), midnight.add({ seconds: 20 }));
+  // Weeks of later actions: a walk down from the newest would be long.
+  for (let i = 1; i <= 500; i++) {
+    fake.add(midnight.add({ hours: 480, seconds: i }));
+  }
+  const start = midnight.subtract({ seconds: 30 });
+  const end = midnight.add({ seconds: 40 });
+  const probesBefore = fake.counts.byId;
+  const { delivered } = await harvest(fake, start, end);
+  assert.deepEqual(
+    delivered.toSorted((a, b) => a - b),
+    inWindow(fake, start, end),
+  );
+  assert.ok(days.includes("20261204"), `the day before is paged: ${days}`);
+  const probes = fake.counts.byId - probesBefore;
+  assert.ok(probes <= 10, `${probes} ids asked for`);
 });
