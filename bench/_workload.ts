@@ -5,6 +5,11 @@
  * @module
  */
 import { cliArgs } from "../tests/support/run_cli.ts";
+import {
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from "../src/simulate/start_simulator.ts";
 
 /** The simulator's (and the harvest's) server zone. */
 export const ZONE = "America/New_York";
@@ -56,4 +61,21 @@ export function spanHarvestArgs(options: SpanHarvestOptions): string[] {
     "--no-progress",
     ...options.extra ?? [],
   ]);
+}
+
+/**
+ * Starts the simulator on a free port with the workload's span and zone,
+ * quiet; `options` sets the rest (actions, episodes, latency, flavor, …).
+ */
+export function startSpanSimulator(
+  options: Omit<SimulatorOptions, "spanEnd" | "spanSeconds" | "timezone">,
+): Promise<Simulator> {
+  return startSimulator({
+    port: 0,
+    quiet: true,
+    ...options,
+    spanEnd: SPAN_END,
+    spanSeconds: SPAN_SECONDS,
+    timezone: ZONE,
+  });
 }

@@ -18,11 +18,8 @@
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { table } from "./_table.ts";
-import {
-  type SimulatorFlavor,
-  startSimulator,
-} from "../src/simulate/start_simulator.ts";
-import { SPAN_END, SPAN_SECONDS, spanHarvestArgs, ZONE } from "./_workload.ts";
+import type { SimulatorFlavor } from "../src/simulate/start_simulator.ts";
+import { spanHarvestArgs, startSpanSimulator } from "./_workload.ts";
 import { startSqsFake } from "../tests/support/sqs_fake.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -118,16 +115,11 @@ function report(profile: CpuProfile): void {
 async function main(): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "ua-harvest-profile-" });
   const file = Deno.env.get("PROFILE_FILE") ?? join(dir, "harvest.cpuprofile");
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await startSpanSimulator({
     actions: ACTIONS,
     episodes: EPISODES,
-    spanEnd: SPAN_END,
-    spanSeconds: SPAN_SECONDS,
-    timezone: ZONE,
     latencyMs: LATENCY_MS,
     flavor: FLAVOR,
-    quiet: true,
   });
   await using sqs = OUTPUT === "sqs" ? await startSqsFake() : null;
   const args = spanHarvestArgs({

@@ -12,8 +12,8 @@
  * @module
  */
 import { table } from "./_table.ts";
+import type { Simulator } from "../src/simulate/start_simulator.ts";
 import { join } from "node:path";
-import { startSimulator } from "../src/simulate/start_simulator.ts";
 import { OpencastClient } from "../src/opencast/opencast_client.ts";
 import { fetchEpisode } from "../src/opencast/fetch_episode.ts";
 import { normalizeActionPage } from "../src/opencast/normalize_action_page.ts";
@@ -29,6 +29,7 @@ import {
   SPAN_END,
   SPAN_SECONDS,
   spanHarvestArgs,
+  startSpanSimulator,
   ZONE,
 } from "./_workload.ts";
 
@@ -71,7 +72,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** Runs one harvest subprocess and measures it. */
 async function harvestOnce(
-  sim: Awaited<ReturnType<typeof startSimulator>>,
+  sim: Simulator,
   options: {
     label: string;
     batchSize: number;
@@ -185,13 +186,9 @@ async function main(): Promise<void> {
   const benchStarted = performance.now();
   const dir = await Deno.makeTempDir({ prefix: "ua-harvest-bench-" });
   const setupStarted = performance.now();
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await startSpanSimulator({
     actions: ACTIONS,
     episodes: EPISODES,
-    spanEnd: SPAN_END,
-    spanSeconds: SPAN_SECONDS,
-    timezone: ZONE,
     user: USER,
     password: PASSWORD,
     quiet: true,

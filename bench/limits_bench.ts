@@ -23,10 +23,7 @@
  */
 import { table } from "./_table.ts";
 import { join } from "node:path";
-import {
-  type Simulator,
-  startSimulator,
-} from "../src/simulate/start_simulator.ts";
+import type { Simulator } from "../src/simulate/start_simulator.ts";
 import { OpencastClient } from "../src/opencast/opencast_client.ts";
 import { fetchActions } from "../src/opencast/fetch_actions.ts";
 import { formatCompactTimestamp } from "../src/opencast/opencast_time.ts";
@@ -41,6 +38,7 @@ import {
   SPAN_END,
   SPAN_SECONDS,
   spanHarvestArgs,
+  startSpanSimulator,
   ZONE,
 } from "./_workload.ts";
 import { cliArgs } from "../tests/support/run_cli.ts";
@@ -174,16 +172,7 @@ async function harvest(
 }
 
 function simulator(actions: number, latencyMs = 0): Promise<Simulator> {
-  return startSimulator({
-    port: 0,
-    actions,
-    episodes: EPISODES,
-    spanEnd: SPAN_END,
-    spanSeconds: SPAN_SECONDS,
-    timezone: ZONE,
-    latencyMs,
-    quiet: true,
-  });
+  return startSpanSimulator({ actions, episodes: EPISODES, latencyMs });
 }
 
 /** The fetch limit: every page fetched and parsed, nothing else (actions/s). */
