@@ -31,6 +31,21 @@ async function loadedModules(
   return { code: run.code, stderr: run.stderr, urls };
 }
 
+/** A harvest of the last five minutes of the simulator at `url`. */
+function harvestArgs(url: string, ...output: string[]): string[] {
+  return [
+    "harvest",
+    "-H",
+    url,
+    "--server-timezone",
+    "UTC",
+    ...output,
+    "-s",
+    Temporal.Now.instant().subtract({ minutes: 5 }).toString(),
+    "--no-progress",
+  ];
+}
+
 const HEAVY = ["@aws-sdk/", "@smithy/", "ioredis", "@elastic/", "prom-client"];
 
 Deno.test("harvest to stdout loads neither the AWS SDK nor ioredis, the Elasticsearch client or prom-client", async () => {
@@ -40,18 +55,9 @@ Deno.test("harvest to stdout loads neither the AWS SDK nor ioredis, the Elastics
     spanSeconds: 60,
     quiet: true,
   });
-  const { code, stderr, urls } = await loadedModules([
-    "harvest",
-    "-H",
-    sim.url,
-    "--server-timezone",
-    "UTC",
-    "-o",
-    "-",
-    "-s",
-    Temporal.Now.instant().subtract({ minutes: 5 }).toString(),
-    "--no-progress",
-  ]);
+  const { code, stderr, urls } = await loadedModules(
+    harvestArgs(sim.url, "-o", "-"),
+  );
   assert.equal(code, 0, stderr);
   assert.ok(
     urls.some((url) => url.includes("commander")),
@@ -68,27 +74,23 @@ Deno.test("harvest to SQS does load the AWS SDK (the check above can see it)", a
     spanSeconds: 60,
     quiet: true,
   });
-  const { urls } = await loadedModules([
-    "harvest",
-    "-H",
-    sim.url,
-    "--server-timezone",
-    "UTC",
-    "-o",
-    "sqs",
-    "-q",
-    "no-such-queue",
-    "-s",
-    Temporal.Now.instant().subtract({ minutes: 5 }).toString(),
-    "--no-progress",
-    "--sqs-timeout",
-    "1",
-  ], {
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_REGION: "us-east-1",
-    // Nothing listens here: the run fails, after loading the SDK.
-    AWS_ENDPOINT_URL_SQS: "http://127.0.0.1:9",
-  });
+  const { urls } = await loadedModules(
+    harvestArgs(
+      sim.url,
+      "-o",
+      "sqs",
+      "-q",
+      "no-such-queue",
+      "--sqs-timeout",
+      "1",
+    ),
+    {
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_REGION: "us-east-1",
+      // Nothing listens here: the run fails, after loading the SDK.
+      AWS_ENDPOINT_URL_SQS: "http://127.0.0.1:9",
+    },
+  );
   assert.ok(urls.some((url) => url.includes("@aws-sdk/client-sqs")));
 });

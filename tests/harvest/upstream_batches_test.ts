@@ -74,6 +74,17 @@ async function harvest(
   };
 }
 
+/** The `day` of every list request the fake gets from now on, in order. */
+function daysAskedFor(fake: ReturnType<typeof upstreamFake>): string[] {
+  const days: string[] = [];
+  const fetchDay = fake.fetchDay;
+  fake.fetchDay = (query) => {
+    days.push(query.day);
+    return fetchDay(query);
+  };
+  return days;
+}
+
 const inWindow = (
   fake: ReturnType<typeof upstreamFake>,
   start: Temporal.Instant,
@@ -277,12 +288,7 @@ for (const daySeconds of [0, 30.5]) {
     // At 0 the first run finds 00:00:03 by its day query and its cursor moves
     // to the new day; at 30.5 only the id fill finds it.
     const fake = upstreamFake({ zone: NY, daySeconds });
-    const days: string[] = [];
-    const fetchDay = fake.fetchDay;
-    fake.fetchDay = (query) => {
-      days.push(query.day);
-      return fetchDay(query);
-    };
+    const days = daysAskedFor(fake);
     const midnight = at("2026-12-05T05:00:00Z"); // 2026-12-05 00:00 in New York
     // A busy day before: 3,000 actions up to 23:59:50, then one at 00:00:03.
     for (let i = 0; i < 3000; i++) {
@@ -368,12 +374,7 @@ Deno.test("upstreamBatches() from a start with a fraction in 23:59:00 still read
 
 Deno.test("upstreamBatches() for a backfill starting after 23:59:00 pages the day before rather than walking ids down from the table's newest row", async () => {
   const fake = upstreamFake({ zone: NY, daySeconds: 30.5 });
-  const days: string[] = [];
-  const fetchDay = fake.fetchDay;
-  fake.fetchDay = (query) => {
-    days.push(query.day);
-    return fetchDay(query);
-  };
+  const days = daysAskedFor(fake);
   const midnight = at("2026-12-05T05:00:00Z"); // 2026-12-05 00:00 in New York
   for (let i = 0; i < 200; i++) {
     fake.add(midnight.subtract({ seconds: 5 + (200 - i) * 20 }));
