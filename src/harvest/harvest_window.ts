@@ -1,4 +1,5 @@
 import { getLogger } from "@logtape/logtape";
+import { DEFAULT_PAGES_IN_FLIGHT } from "../config/defaults.ts";
 import type { ActionPage, UserAction } from "../opencast/types.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
@@ -44,7 +45,7 @@ export interface HarvestWindowOptions {
   /**
    * Batches fetched and enriched ahead of the one being delivered: the next
    * page is requested while the current one is delivered, and memory stays
-   * bounded by this, not by the window. @default 2
+   * bounded by this, not by the window. @default {@linkcode DEFAULT_PAGES_IN_FLIGHT}
    */
   readonly pagesInFlight?: number;
   /**
@@ -116,7 +117,7 @@ export async function harvestWindow(
 ): Promise<WindowResult> {
   const {
     waitMs = 0,
-    pagesInFlight = 2,
+    pagesInFlight = DEFAULT_PAGES_IN_FLIGHT,
     lookup,
     sink,
     saveCheckpoint,
