@@ -53,12 +53,14 @@ export async function* dcePages(
   // The row each page after the first shares with the page before.
   const overlap = requestsInFlight > 1 ? 1 : 0;
   const limit = batchSize + overlap;
+  const offsetOf = (index: number) =>
+    index === 0 ? 0 : index * batchSize - overlap;
   const ask = (index: number) => {
     const page = fetchPage({
       start,
       end,
       limit: index === 0 ? batchSize : limit,
-      offset: index === 0 ? 0 : index * batchSize - overlap,
+      offset: offsetOf(index),
     });
     // Seen in order below; never an unhandled rejection meanwhile.
     page.catch(() => {});
@@ -98,8 +100,10 @@ export async function* dcePages(
       // the limit at the page size answers so, and the window goes on (its
       // pages then meet without sharing a row, each asked for twice).
       const rows = page.actions.length;
-      const offset = index * batchSize - overlap;
-      if (rows < batchSize || (rows < limit && offset + rows >= page.total)) {
+      if (
+        rows < batchSize ||
+        (rows < limit && offsetOf(index) + rows >= page.total)
+      ) {
         return;
       }
       previous = new Set(page.actions.map((action) => action.id));
