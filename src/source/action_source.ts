@@ -1,0 +1,93 @@
+/**
+ * Where viewer actions come from: one small interface for every source
+ * (Opencast usertracking in its DCE and upstream variants, Matomo, …), in the
+ * style of `RecordSink` and `CheckpointStore`. The harvest loop asks a source
+ * for a window's candidate actions batch by batch and never branches on which
+ * source it has; each source is a folder under `src/source/`.
+ *
+ * A source owns its **position**: whatever it needs, beyond the generic
+ * high-water mark (newest second delivered and the ids delivered since the
+ * held-back second), to resume exactly on the next run. The position is a
+ * JSON value only the source reads; the checkpoint stores it under the
+ * source's name, so one source's position is never read as another's.
+ *
+ * @module
+ */
+import type { ViewerAction } from "../record/viewer_action.ts";
+
+/** A JSON value a source saves with the checkpoint and reads back next run. */
+export type SourcePosition =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly SourcePosition[]
+  | { readonly [key: string]: SourcePosition };
+
+/** The window a source is asked for (both ends inclusive, whole seconds). */
+export interface SourceWindow {
+  readonly start: Temporal.Instant;
+  readonly end: Temporal.Instant;
+  /** Ids delivered already from the start second on (the checkpoint's). */
+  readonly skipIds: ReadonlySet<number>;
+  /**
+   * This source's position from the checkpoint the window starts from (or the
+   * one the window before reached), `undefined` when there is none.
+   */
+  readonly position: SourcePosition | undefined;
+  /**
+   * `true` when the window continues from the checkpoint (a cron run), so the
+   * position describes what was delivered right before `start`.
+   */
+  readonly continuesCheckpoint: boolean;
+}
+
+/**
+ * Candidate actions: a page of a list query, the answers to id probes, a page
+ * of visits. Whatever it holds, the harvest delivers only actions created in
+ * the window and not delivered yet.
+ */
+export interface SourceBatch {
+  readonly actions: readonly ViewerAction[];
+  /** List pages (requests for many actions) fetched for this batch. */
+  readonly pages: number;
+  /** Single actions asked for by id for this batch. */
+  readonly probes: number;
+  /** The server's count of what the query matches, when this is its first page. */
+  readonly total?: number;
+  /**
+   * The source's position once this batch and every one before it are
+   * delivered; `undefined` leaves it as it was.
+   */
+  readonly position?: SourcePosition;
+}
+
+/** One source of viewer actions, opened from resolved settings. */
+export interface ActionSource extends AsyncDisposable {
+  /** The key its position is stored under in the checkpoint: `opencast`, `matomo`. */
+  readonly name: string;
+  /**
+   * What it is, for the start line, `status`, the last-run record and the
+   * metrics' build info, e.g. `dce`, `upstream`, `matomo`.
+   */
+  readonly variant: string;
+  /** A short description for logs (never a secret), e.g. `Opencast (upstream) at https://engage.example.edu`. */
+  readonly description: string;
+  /**
+   * Seconds the saved high-water mark stays behind the newest action
+   * delivered (with every id delivered since), because this source can
+   * bring actions that much older later. 0 when it returns actions in
+   * creation order.
+   */
+  readonly holdBackSeconds: number;
+  /** The window's candidate actions, batch by batch, pulled in order. */
+  read(window: SourceWindow, options?: ReadOptions): AsyncIterable<SourceBatch>;
+  /** Requests sent so far, for the summary and the metrics. */
+  readonly requests: number;
+}
+
+/** Options for {@linkcode ActionSource.read}. */
+export interface ReadOptions {
+  /** Aborted: stop requesting (the run stops or lost its lock). */
+  readonly signal?: AbortSignal;
+}
