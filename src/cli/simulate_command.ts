@@ -70,6 +70,19 @@ export function simulateCommand(context: CommandContext) {
     )
     .addOption(
       new Option(
+        "--id-nodes <n>",
+        "engage nodes writing actions: with more than one, each takes ids in blocks from a shared " +
+          "sequence and stamps created with its own clock, so ids do not follow created",
+      ).default(1).argParser(integerParser({ min: 1, max: 64 })),
+    )
+    .addOption(
+      new Option(
+        "--id-block <n>",
+        "ids a node takes from the sequence at a time (EclipseLink's default)",
+      ).default(50).argParser(integerParser({ min: 1, max: 1_000_000 })),
+    )
+    .addOption(
+      new Option(
         "--no-usertracking",
         "answer 404 on every /usertracking path, like an Opencast without the plugin",
       ),
@@ -105,6 +118,8 @@ export function simulateCommand(context: CommandContext) {
         flavor: options.flavor,
         daySeconds: options.daySeconds,
         order: options.order,
+        idNodes: options.idNodes,
+        idBlock: options.idBlock,
         usertracking: options.usertracking,
         latencyMs: options.latencyMs,
         failRate: options.failRate,

@@ -11,7 +11,7 @@ import { type SimulatorOptions, startSimulator } from "./start_simulator.ts";
 /**
  * Options of the `simulate` command. Flags: `--port`, `--seed`, `--actions`,
  * `--episodes`, `--span-seconds`, `--flavor`, `--timezone`, `--day-seconds`,
- * `--order`, `--no-usertracking`, `--latency-ms`, `--fail-rate`, `--user`,
+ * `--order`, `--id-nodes`, `--id-block`, `--no-usertracking`, `--latency-ms`, `--fail-rate`, `--user`,
  * `--password`, `--arrivals-per-second`.
  */
 export interface SimulateCommandOptions extends SimulatorOptions {
