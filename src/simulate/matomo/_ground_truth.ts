@@ -36,12 +36,12 @@ export interface MatomoGroundTruth {
 }
 
 /** Names a dimension must match to be taken for the episode without a setting. */
-const EPISODE_NAME_REGEXP = /episode|video.?id/i;
+const EPISODE_NAME_REGEXP = /episode|video.?id|media.?package|event.?id/i;
 
 /**
  * The dimension a harvester takes for the episode when none is configured:
- * the active action-scope one (lowest id first) named like "episode" or
- * "video id"; `null` when there is none.
+ * the active action-scope one (lowest id first) named like "episode",
+ * "video id", "mediapackage" or "event id"; `null` when there is none.
  */
 export function defaultEpisodeDimension(
   dimensions: readonly SimCustomDimension[],
