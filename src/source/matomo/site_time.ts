@@ -60,6 +60,56 @@ export function siteTimeZone(timezone: string): string {
   }
 }
 
+/** A stretch of time in which a zone keeps one offset (epoch seconds). */
+interface OffsetSpan {
+  readonly zone: string;
+  readonly start: number;
+  readonly end: number;
+  readonly offsetSeconds: number;
+}
+
+/**
+ * A wall time this far from a span's ends has no other reading: no zone's
+ * offset changes by two days.
+ */
+const SPAN_MARGIN_SECONDS = 2 * 86_400;
+
+// The span the last conversion fell in: most timestamps of a harvest lie in
+// one, and then a conversion is a subtraction, not a zone lookup.
+let lastSpan: OffsetSpan | undefined;
+
+function spanAt(instant: Temporal.Instant, zone: string): OffsetSpan {
+  const zoned = instant.toZonedDateTimeISO(zone);
+  const previous = zoned.getTimeZoneTransition("previous");
+  const next = zoned.getTimeZoneTransition("next");
+  return {
+    zone,
+    start: previous ? previous.epochMilliseconds / 1000 : -Infinity,
+    end: next ? next.epochMilliseconds / 1000 : Infinity,
+    offsetSeconds: zoned.offsetNanoseconds / 1e9,
+  };
+}
+
+/** The instants whose wall time in `timeZone` is `timestamp` (read as UTC). */
+function occurrencesOf(
+  timestamp: number,
+  timeZone: string,
+): Temporal.Instant[] {
+  const span = lastSpan;
+  if (span?.zone === timeZone) {
+    const seconds = timestamp - span.offsetSeconds;
+    if (
+      seconds - span.start >= SPAN_MARGIN_SECONDS &&
+      span.end - seconds >= SPAN_MARGIN_SECONDS
+    ) {
+      return [Temporal.Instant.fromEpochMilliseconds(seconds * 1000)];
+    }
+  }
+  const found = occurrences(wallTime(timestamp), timeZone);
+  lastSpan = spanAt(found[0]!, timeZone);
+  return found;
+}
+
 /** The instants whose wall time in `timeZone` is `wall`: one, two (an overlap), or the `compatible` one (a gap). */
 function occurrences(
   wall: Temporal.PlainDateTime,
@@ -91,7 +141,7 @@ export function siteTimestampToInstant(
   timestamp: number,
   timeZone: string,
 ): Temporal.Instant {
-  return occurrences(wallTime(timestamp), timeZone)[0]!;
+  return occurrencesOf(timestamp, timeZone)[0]!;
 }
 
 /** What {@linkcode visitActionInstants} reads of a visit. */
@@ -133,7 +183,7 @@ export function visitActionInstants(
   let lastCandidates: Temporal.Instant[] = [];
   for (const timestamp of visit.timestamps) {
     if (timestamp !== lastTimestamp) {
-      lastCandidates = occurrences(wallTime(timestamp), timeZone);
+      lastCandidates = occurrencesOf(timestamp, timeZone);
       lastTimestamp = timestamp;
     }
     const chosen = choose(lastCandidates, lower, last);

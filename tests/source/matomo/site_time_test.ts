@@ -151,3 +151,34 @@ Deno.test("visitActionInstants() gives back every action's true instant, over zo
     { numRuns: 2000 },
   );
 });
+
+Deno.test("siteTimestampToInstant() agrees with a plain zone lookup anywhere in the years, zones taking turns (property)", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.tuple(
+          fc.constantFrom(...ZONES),
+          fc.integer({
+            min: Date.UTC(2000, 0, 1) / 1000,
+            max: Date.UTC(2035, 11, 31) / 1000,
+          }),
+        ),
+        { minLength: 1, maxLength: 20 },
+      ),
+      (cases) => {
+        for (const [zone, seconds] of cases) {
+          const timestamp = matomoTimestamp(seconds, zone);
+          const expected = Temporal.Instant.fromEpochMilliseconds(
+            timestamp * 1000,
+          ).toZonedDateTimeISO("UTC").toPlainDateTime()
+            .toZonedDateTime(zone, { disambiguation: "earlier" }).toInstant();
+          assert.equal(
+            siteTimestampToInstant(timestamp, zone).toString(),
+            expected.toString(),
+          );
+        }
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});
