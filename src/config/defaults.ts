@@ -117,3 +117,17 @@ export const DEFAULT_LOG_FORMAT = "text" as const;
  * is held back.
  */
 export const UPSTREAM_ID_MARGIN_SECONDS = 10;
+
+// --- Matomo -------------------------------------------------------------------
+
+/** The Matomo site whose visits are read (`--matomo-site-id`, `MATOMO_SITE_ID`). */
+export const DEFAULT_MATOMO_SITE_ID = 1;
+
+/**
+ * Per-attempt timeout for Matomo, seconds: `Live.getLastVisitsDetails` reads
+ * the raw log and has no execution limit by default (matomo-api.md §3).
+ */
+export const DEFAULT_MATOMO_TIMEOUT_SECONDS = 60;
+
+/** Attempts per Matomo request (a refused token is never retried). */
+export const DEFAULT_MATOMO_MAX_ATTEMPTS = 5;

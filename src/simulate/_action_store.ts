@@ -44,6 +44,38 @@ function compareActions(a: SimAction, b: SimAction): number {
   return a.createdEpochSeconds - b.createdEpochSeconds || a.id - b.id;
 }
 
+function compareIds(a: SimAction, b: SimAction): number {
+  return a.id - b.id;
+}
+
+/**
+ * `rows` with `added` inserted in order: appended in place when they all
+ * come after the last row (one node, arrivals now), else merged in one pass
+ * (late rows, ids from several nodes' blocks).
+ */
+function insertSorted(
+  rows: SimAction[],
+  added: readonly SimAction[],
+  compare: (a: SimAction, b: SimAction) => number,
+): SimAction[] {
+  const sorted = [...added].sort(compare);
+  const last = rows[rows.length - 1];
+  if (!last || sorted.length === 0 || compare(last, sorted[0]!) < 0) {
+    for (const action of sorted) rows.push(action);
+    return rows;
+  }
+  const merged = new Array<SimAction>(rows.length + sorted.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < merged.length; k++) {
+    merged[k] = j >= sorted.length ||
+        (i < rows.length && compare(rows[i]!, sorted[j]!) <= 0)
+      ? rows[i++]!
+      : sorted[j++]!;
+  }
+  return merged;
+}
+
 /** Sorted, append-friendly storage of actions. */
 export class ActionStore {
   #actions: SimAction[] = [];
@@ -114,21 +146,8 @@ export class ActionStore {
     const added = drafts.map((draft) => this.#materialize(draft));
     this.#cache.clear();
     for (const action of added) this.#byId.set(action.id, action);
-    const lastId = this.#idOrder[this.#idOrder.length - 1];
-    const byId = [...added].sort((a, b) => a.id - b.id);
-    if (!lastId || byId.length === 0 || lastId.id < byId[0]!.id) {
-      for (const action of byId) this.#idOrder.push(action);
-    } else {
-      this.#idOrder = this.#idOrder.concat(byId).sort((a, b) => a.id - b.id);
-    }
-    const sorted = [...added].sort(compareActions);
-    const last = this.#actions[this.#actions.length - 1];
-    if (!last || sorted.length === 0 || compareActions(last, sorted[0]!) < 0) {
-      for (const action of sorted) this.#actions.push(action);
-    } else {
-      // Late rows (an older `created`, a newer id): rare, so a full sort is fine.
-      this.#actions = this.#actions.concat(sorted).sort(compareActions);
-    }
+    this.#idOrder = insertSorted(this.#idOrder, added, compareIds);
+    this.#actions = insertSorted(this.#actions, added, compareActions);
     return added;
   }
 

@@ -6,17 +6,38 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { ConfigError } from "../errors.ts";
+import {
+  type MatomoSimulatorOptions,
+  startMatomoSimulator,
+} from "./start_matomo_simulator.ts";
 import { type SimulatorOptions, startSimulator } from "./start_simulator.ts";
 
 /**
  * Options of the `simulate` command. Flags: `--port`, `--seed`, `--actions`,
  * `--episodes`, `--span-seconds`, `--flavor`, `--timezone`, `--day-seconds`,
- * `--order`, `--no-usertracking`, `--latency-ms`, `--fail-rate`, `--user`,
+ * `--order`, `--id-nodes`, `--id-block`, `--no-usertracking`, `--latency-ms`, `--fail-rate`, `--user`,
  * `--password`, `--arrivals-per-second`.
  */
 export interface SimulateCommandOptions extends SimulatorOptions {
   /**
    * New actions per second (created = now) while running; may be fractional.
+   *
+   * @default {0}
+   */
+  readonly arrivalsPerSecond?: number;
+}
+
+/**
+ * Options of `simulate --flavor matomo`: a Matomo site instead of Opencast.
+ * Flags: `--port`, `--seed`, `--actions`, `--episodes`, `--span-seconds`,
+ * `--timezone`, `--token-auth`, `--site-id`, `--max-actions-per-visit`,
+ * `--visitor-log`, `--latency-ms`, `--fail-rate`, `--arrivals-per-second`.
+ */
+export interface SimulateMatomoCommandOptions extends MatomoSimulatorOptions {
+  readonly flavor: "matomo";
+  /**
+   * New actions per second (steps of open visits, new visits, now and then
+   * a late visit); may be fractional.
    *
    * @default {0}
    */
@@ -30,7 +51,9 @@ const logger = getLogger(["ua-harvest", "simulate"]);
  * stdout (scripts read it), and serves until `signal` aborts.
  */
 export async function runSimulate(
-  options: SimulateCommandOptions & { readonly signal?: AbortSignal },
+  options:
+    & (SimulateCommandOptions | SimulateMatomoCommandOptions)
+    & { readonly signal?: AbortSignal },
 ): Promise<void> {
   const { arrivalsPerSecond = 0, signal, ...simulatorOptions } = options;
   if (!Number.isFinite(arrivalsPerSecond) || arrivalsPerSecond < 0) {
@@ -39,8 +62,10 @@ export async function runSimulate(
     );
   }
   if (signal?.aborted) return;
-  // startSimulator logs the address at info (unless quiet); scripts read stdout.
-  const simulator = await startSimulator(simulatorOptions);
+  // Both log the address at info (unless quiet); scripts read stdout.
+  const simulator = simulatorOptions.flavor === "matomo"
+    ? await startMatomoSimulator(simulatorOptions)
+    : await startSimulator(simulatorOptions);
   console.log(`Simulator listening on ${simulator.url}`);
   let timer: ReturnType<typeof setInterval> | undefined;
   if (arrivalsPerSecond > 0) {

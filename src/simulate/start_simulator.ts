@@ -10,6 +10,7 @@ import { getLogger } from "@logtape/logtape";
 import { ConfigError } from "../errors.ts";
 import { ActionStore } from "./_action_store.ts";
 import { createNonce, digestChallenge, verifyDigest } from "./_digest_auth.ts";
+import { EngageNodes } from "./_engage_nodes.ts";
 import {
   componentsResponse,
   type EndpointContext,
@@ -176,6 +177,24 @@ export interface SimulatorOptions {
    * @default {"created"} for `dce`, `"id"` for the other flavors
    */
   readonly order?: ActionOrder;
+  /**
+   * Engage nodes that write usertracking rows. With one, ids follow
+   * creation order (with the odd gap). With more, each action is taken by
+   * one node (one busy, the others quieter), which hands out ids from its
+   * own block of the shared EclipseLink sequence and stamps `created` with
+   * its own clock (a second or two off), and now and then a row commits a
+   * few seconds late: ids no longer follow `created` (opencast-api.md §3.1).
+   * The rest of the data stays the same.
+   *
+   * @default {1}
+   */
+  readonly idNodes?: number;
+  /**
+   * Ids a node takes from the sequence at a time (with `idNodes` above 1).
+   *
+   * @default {50}
+   */
+  readonly idBlock?: number;
 }
 
 /** Options of `Simulator.appendActions`. */
@@ -229,7 +248,11 @@ export interface Simulator extends AsyncDisposable {
   readonly flavor: SimulatorFlavor;
   /** Stops the server and the timers. */
   close(): Promise<void>;
-  /** Adds actions that arrive now (or at `created`); ids keep increasing. */
+  /**
+   * Adds actions that arrive now (or at `created`). With one node ids keep
+   * increasing; with `idNodes` above 1 they come from the nodes' blocks and
+   * `created` from their clocks (the returned actions say what was stored).
+   */
   appendActions(count: number, options?: AppendActionsOptions): RawAction[];
   /** The next `count` API requests whose path starts with the prefix get `status`. */
   failNext(pathPrefix: string, count: number, status?: number): void;
@@ -346,6 +369,8 @@ export async function startSimulator(
     flavor = "dce",
     daySeconds,
     usertracking = true,
+    idNodes = 1,
+    idBlock = 50,
   } = options;
   if (!SIMULATOR_FLAVORS.includes(flavor)) {
     throw new ConfigError(
@@ -367,6 +392,8 @@ export async function startSimulator(
   requireNumber(latencyMs, "--latency-ms", 0, Infinity, false);
   requireNumber(failRate, "--fail-rate", 0, 1, false);
   requireNumber(nonceTtlSeconds, "nonceTtlSeconds", 1, Infinity, false);
+  requireNumber(idNodes, "--id-nodes", 1, 64, true);
+  requireNumber(idBlock, "--id-block", 1, 1_000_000, true);
   if (!isTimeZone(timezone)) {
     throw new ConfigError(
       `Set --timezone to an IANA time zone name such as America/New_York (got ${timezone})`,
@@ -394,6 +421,8 @@ export async function startSimulator(
     order,
     daySeconds,
     usertracking,
+    idNodes,
+    idBlock,
   });
   await simulator.listen(hostname, port);
   return simulator;
@@ -415,12 +444,15 @@ interface ServerSettings {
   readonly order: ActionOrder;
   readonly daySeconds?: number;
   readonly usertracking: boolean;
+  readonly idNodes: number;
+  readonly idBlock: number;
 }
 
 class SimulatorServer implements Simulator {
   #settings: ServerSettings;
   #store: ActionStore;
   #generator: ActionGenerator;
+  #nodes: EngageNodes | undefined;
   #episodes: SimEpisode[];
   #workflows: SimWorkflow[];
   #missing: string[];
@@ -450,6 +482,14 @@ class SimulatorServer implements Simulator {
     this.#workflows = catalog.workflows;
     this.#missing = catalog.missingEpisodeIds;
     this.#generator = new ActionGenerator(rng, catalog);
+    this.#nodes = settings.idNodes > 1
+      ? new EngageNodes({
+        nodes: settings.idNodes,
+        block: settings.idBlock,
+        seed: settings.seed,
+        firstId: this.#generator.nextId,
+      })
+      : undefined;
     this.#store = new ActionStore(settings.timezone);
     this.#store.add(this.#initialDrafts(rng));
     // A separate stream, so failures do not change the data (and vice versa).
@@ -483,7 +523,7 @@ class SimulatorServer implements Simulator {
     const drafts = this.#generator.generate(Array.from(seconds));
     // About 1% are "late rows": `created` was set before a slow insert
     // committed, so a newer id carries a slightly older time.
-    return drafts.map((draft) =>
+    const stored = drafts.map((draft) =>
       rng.chance(0.01)
         ? {
           ...draft,
@@ -494,6 +534,9 @@ class SimulatorServer implements Simulator {
         }
         : draft
     );
+    return this.#nodes
+      ? this.#nodes.store(stored, { min: first, max: spanEndSeconds })
+      : stored;
   }
 
   async listen(hostname: string, port: number): Promise<void> {
@@ -556,7 +599,7 @@ class SimulatorServer implements Simulator {
       new Array<number>(count).fill(second),
       options.mediapackageIds,
     );
-    return this.#store.add(drafts);
+    return this.#store.add(this.#nodes ? this.#nodes.store(drafts) : drafts);
   }
 
   failNext(pathPrefix: string, count: number, status = 503): void {
