@@ -3,7 +3,7 @@ import type {
   CheckpointSettings,
   ElasticsearchSettings,
   OpencastSettings,
-} from "../harvest/harvest_settings.ts";
+} from "../config/settings.ts";
 import { runRecordLocation } from "../run_record/run_record_location.ts";
 import { stateSettings } from "./_state_settings.ts";
 import {

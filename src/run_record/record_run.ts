@@ -3,7 +3,7 @@ import type {
   AwsSettings,
   CheckpointSettings,
   ServiceDeadlines,
-} from "../harvest/harvest_settings.ts";
+} from "../config/settings.ts";
 import {
   describeCheckpoint,
   openCheckpointStore,

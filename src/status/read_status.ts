@@ -1,5 +1,4 @@
-import type { AwsSettings } from "../harvest/harvest_settings.ts";
-import type { StateSettings } from "../cli/_state_settings.ts";
+import type { AwsSettings, StateSettings } from "../config/settings.ts";
 import {
   describeCheckpoint,
   openCheckpointStore,
