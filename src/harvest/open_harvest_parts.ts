@@ -8,8 +8,7 @@
 import { getLogger } from "@logtape/logtape";
 import { UnreachableError } from "../errors.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
-import type { CheckpointStore } from "../checkpoint/checkpoint_store.ts";
-import { createFileCheckpointStore } from "../checkpoint/file_checkpoint_store.ts";
+import { describeCheckpoint } from "../checkpoint/open_checkpoint_store.ts";
 import type { EpisodeCache } from "../cache/episode_cache.ts";
 import { openSqliteEpisodeCache } from "../cache/sqlite_episode_cache.ts";
 import type { Redis } from "ioredis";
@@ -54,16 +53,6 @@ export async function connectConfiguredRedis(
     );
     return null;
   }
-}
-
-/** Where the checkpoint lives, as stores describe it; names the run lock. */
-export function describeCheckpoint(
-  settings: Pick<HarvestSettings, "checkpoint">,
-): string {
-  const { checkpoint } = settings;
-  return checkpoint.kind === "s3"
-    ? `s3://${checkpoint.bucket}/${checkpoint.key}`
-    : checkpoint.path;
 }
 
 /**
@@ -126,45 +115,6 @@ export async function openEpisodeCache(
     "../cache/redis_episode_cache.ts"
   );
   return await createRedisEpisodeCache({ client: redis });
-}
-
-/** Options for {@linkcode openCheckpointStore}. */
-export interface OpenCheckpointStoreOptions {
-  /**
-   * Whether a missing S3 bucket is created.
-   * @default {true, but false for a dry run, which creates nothing}
-   */
-  readonly create?: boolean;
-}
-
-/** Opens the checkpoint store: S3 when a bucket and key are set, else the local file. */
-export async function openCheckpointStore(
-  settings:
-    & Pick<HarvestSettings, "checkpoint" | "aws">
-    & Partial<Pick<HarvestSettings, "deadlines" | "dryRun">>,
-  options: OpenCheckpointStoreOptions = {},
-): Promise<CheckpointStore> {
-  const { checkpoint, aws } = settings;
-  const { create = !settings.dryRun } = options;
-  if (checkpoint.kind === "s3") {
-    const { createS3CheckpointStore } = await import(
-      "../checkpoint/s3_checkpoint_store.ts"
-    );
-    return await createS3CheckpointStore({
-      bucket: checkpoint.bucket,
-      key: checkpoint.key,
-      region: aws.region,
-      endpoint: aws.s3Endpoint,
-      forcePathStyle: aws.s3ForcePathStyle,
-      createBucket: create,
-      // Without the harvest's settings (status, last-run records): the
-      // store's own default deadline.
-      ...(settings.deadlines
-        ? { requestTimeoutMs: settings.deadlines.s3Ms }
-        : {}),
-    });
-  }
-  return createFileCheckpointStore({ path: checkpoint.path });
 }
 
 /** Describes where records would go, without opening anything (for dry runs and logs). */

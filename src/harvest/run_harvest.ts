@@ -2,6 +2,7 @@ import { EXIT_CODES } from "../errors.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import { loadCheckpoint } from "../checkpoint/load_checkpoint.ts";
+import { openCheckpointStore } from "../checkpoint/open_checkpoint_store.ts";
 import { checkpointPolicy, planHarvest } from "./plan_harvest.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";
 import { createProgressLine } from "./progress_line.ts";
@@ -10,7 +11,6 @@ import { fenceSink } from "../sinks/fenced_sink.ts";
 import {
   acquireRunLock,
   connectConfiguredRedis,
-  openCheckpointStore,
   openEpisodeCache,
   openSink,
 } from "./open_harvest_parts.ts";

@@ -7,7 +7,7 @@ import type {
 import {
   describeCheckpoint,
   openCheckpointStore,
-} from "../harvest/open_harvest_parts.ts";
+} from "../checkpoint/open_checkpoint_store.ts";
 import { replaceFileAtomically } from "../util/replace_file_atomically.ts";
 import type { RunCommand, RunRecord } from "./run_record.ts";
 import { nextRunRecord, type RunOutcome } from "./next_run_record.ts";

@@ -2,7 +2,7 @@ import type { AwsSettings, StateSettings } from "../config/settings.ts";
 import {
   describeCheckpoint,
   openCheckpointStore,
-} from "../harvest/open_harvest_parts.ts";
+} from "../checkpoint/open_checkpoint_store.ts";
 import { loadCheckpoint } from "../checkpoint/load_checkpoint.ts";
 import { readFileLockHolder } from "../lock/read_file_lock_holder.ts";
 import { redisLockKey } from "../lock/redis_lock_key.ts";
