@@ -1,4 +1,4 @@
-import { EXIT_CODES } from "../errors.ts";
+import { EXIT_CODES, signalExitCode } from "../errors.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import { loadCheckpoint } from "../checkpoint/load_checkpoint.ts";
@@ -18,7 +18,6 @@ import { openOpencastSource } from "./open_opencast_source.ts";
 import { describeHarvestStart } from "./describe_harvest_start.ts";
 import { logNotes } from "./log_notes.ts";
 import { resumeOutput } from "./resume_output.ts";
-import { signalExitCode } from "../run_record/signal_exit_code.ts";
 import { createCheckpointWriter } from "./checkpoint_writer.ts";
 import { harvestWindows } from "./harvest_windows.ts";
 import { createHarvestTally } from "./harvest_tally.ts";
