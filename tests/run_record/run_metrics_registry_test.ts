@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runMetricsRegistry } from "../../src/metrics/run_metrics_registry.ts";
+import { runMetricsRegistry } from "../../src/run_record/run_metrics_registry.ts";
 import { nextRunRecord } from "../../src/run_record/next_run_record.ts";
 import type { RunRecord } from "../../src/run_record/run_record.ts";
 import { parsePrometheusText } from "../support/parse_prometheus_text.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Gauge, Registry } from "prom-client";
-import { pushMetrics } from "../../src/metrics/push_metrics.ts";
+import { pushMetrics } from "../../src/run_record/push_metrics.ts";
 import { startPushgatewayFake } from "../support/pushgateway_fake.ts";
 import { parsePrometheusText } from "../support/parse_prometheus_text.ts";
 

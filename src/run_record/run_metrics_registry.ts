@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry } from "prom-client";
-import { RUN_COUNTS, type RunRecord } from "../run_record/run_record.ts";
+import { RUN_COUNTS, type RunRecord } from "./run_record.ts";
 
 /** Options for {@linkcode runMetricsRegistry}. */
 export interface RunMetricsOptions {
