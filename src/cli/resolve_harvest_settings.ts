@@ -12,14 +12,58 @@ import {
 import { resolveWindow } from "../harvest/resolve_window.ts";
 import { parseMaxSpan } from "../harvest/check_span.ts";
 import { echoValue } from "../util/echo_value.ts";
-import { stateSettings } from "./_state_settings.ts";
+import { type RawStateSettings, stateSettings } from "./_state_settings.ts";
 import {
   awsSettingsFromEnv,
   elasticsearchSettingsFromEnv,
   opencastSettings,
   secondsToMs,
 } from "./_settings.ts";
-import type { HarvestFlags } from "./harvest_command.ts";
+
+/**
+ * The `harvest` flags the settings are resolved from, as commander parses
+ * them (env-bound ones included). Declared here, not derived from the
+ * command, so the command depends on this resolver and not both ways; the
+ * command's action passes its parsed options, which the compiler checks
+ * against this shape.
+ */
+export interface HarvestFlags extends RawStateSettings {
+  readonly start?: string;
+  readonly end?: string;
+  readonly wait: number;
+  readonly opencastApi: "auto" | "dce" | "upstream";
+  readonly engage_host?: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly auth: "digest" | "basic";
+  readonly timeout: number;
+  readonly maxAttempts: number;
+  readonly output?: string;
+  readonly queueName?: string;
+  readonly batchSize: number;
+  readonly interval: number;
+  readonly disableStartEndSpanCheck?: boolean;
+  readonly maxSpan?: string;
+  readonly catchUp?: boolean;
+  readonly serverTimezone?: string;
+  readonly updateLastTs?: boolean;
+  readonly dryRun?: boolean;
+  readonly cacheFile?: string;
+  readonly cacheTtl: number;
+  readonly missingEpisodeTtl: number;
+  readonly pagesInFlight: number;
+  readonly episodeConcurrency: number;
+  readonly sqsMaxPayload: number;
+  readonly fifoGroupBy: "mpid" | "session_id" | "huid" | "none";
+  readonly es_host?: string;
+  readonly esIndexPrefix: string;
+  readonly esTimeout: number;
+  readonly s3Timeout: number;
+  readonly sqsTimeout: number;
+  readonly redisTimeout: number;
+  readonly lockTtl: number;
+  readonly progress?: boolean;
+}
 
 /**
  * Everything the harvest's settings depend on, gathered by the command's
