@@ -15,7 +15,7 @@ import type { Redis } from "ioredis";
 import { createNullEpisodeCache } from "../cache/null_episode_cache.ts";
 import type { RunLock } from "../lock/run_lock.ts";
 import { acquireFileRunLock } from "../lock/file_run_lock.ts";
-import { redisLockKey } from "../lock/redis_lock_key.ts";
+import { redisLockKey } from "../lock/lock_holder.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
 import { createStdoutSink } from "../sinks/stdout_sink.ts";
 import { openFileSink } from "../sinks/file_sink.ts";

@@ -4,8 +4,11 @@ import {
   openCheckpointStore,
 } from "../checkpoint/open_checkpoint_store.ts";
 import { loadCheckpoint } from "../checkpoint/load_checkpoint.ts";
-import { readFileLockHolder } from "../lock/read_file_lock_holder.ts";
-import { redisLockKey } from "../lock/redis_lock_key.ts";
+import {
+  readFileLockHolder,
+  readRedisLockHolder,
+} from "../lock/read_lock_holder.ts";
+import { redisLockKey } from "../lock/lock_holder.ts";
 import { runRecordLocation } from "../run_record/run_record_location.ts";
 import { parseRunRecord } from "../run_record/parse_run_record.ts";
 import type { RunCommand, RunRecord } from "../run_record/run_record.ts";
@@ -110,9 +113,6 @@ async function readRedisLock(
   try {
     // ioredis is loaded only when a Redis lock is to be read.
     const { connectRedis } = await import("../cache/redis_connection.ts");
-    const { readRedisLockHolder } = await import(
-      "../lock/read_redis_lock_holder.ts"
-    );
     const { client } = await connectRedis({
       url,
       connectTimeoutMs: options.redisTimeoutMs ?? 2000,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readFileLockHolder } from "../../src/lock/read_file_lock_holder.ts";
+import { readFileLockHolder } from "../../src/lock/read_lock_holder.ts";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
 
 Deno.test("readFileLockHolder(): missing, held, released, and left behind by a killed holder", async () => {
