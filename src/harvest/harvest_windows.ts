@@ -11,7 +11,7 @@ import { harvestWindow, type PageProgress } from "./harvest_window.ts";
 import { upstreamBatches } from "./upstream_batches.ts";
 import { knownActions } from "./known_actions.ts";
 import { createIdRanges } from "./id_ranges.ts";
-import type { HarvestTally } from "./harvest_tally.ts";
+import type { HarvestTally } from "./harvest_summary.ts";
 
 /** Options for {@linkcode harvestWindows}. */
 export interface HarvestWindowsOptions {

@@ -6,7 +6,11 @@ import { openCheckpointStore } from "../checkpoint/open_checkpoint_store.ts";
 import { checkpointPolicy, planHarvest } from "./plan_harvest.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";
 import { createProgressLine } from "./progress_line.ts";
-import type { HarvestSummary } from "./harvest_summary.ts";
+import {
+  createHarvestTally,
+  type HarvestSummary,
+  reportHarvest,
+} from "./harvest_summary.ts";
 import { fenceSink } from "../sinks/fenced_sink.ts";
 import {
   acquireRunLock,
@@ -20,8 +24,6 @@ import { logNotes } from "./log_notes.ts";
 import { resumeOutput } from "./resume_output.ts";
 import { createCheckpointWriter } from "./checkpoint_writer.ts";
 import { harvestWindows } from "./harvest_windows.ts";
-import { createHarvestTally } from "./harvest_tally.ts";
-import { reportHarvest } from "./report_harvest.ts";
 
 /** What `main.ts` hands the harvest. */
 export interface RunHarvestContext {

@@ -4,7 +4,7 @@ import type { UserAction } from "../../src/opencast/types.ts";
 import type { FetchActionsOptions } from "../../src/opencast/fetch_actions.ts";
 import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
 import { harvestWindows } from "../../src/harvest/harvest_windows.ts";
-import { createHarvestTally } from "../../src/harvest/harvest_tally.ts";
+import { createHarvestTally } from "../../src/harvest/harvest_summary.ts";
 import { splitWindow } from "../../src/harvest/split_window.ts";
 import type { HarvestWindow } from "../../src/harvest/resolve_window.ts";
 import type { OpencastSource } from "../../src/harvest/open_opencast_source.ts";

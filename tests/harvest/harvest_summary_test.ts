@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
-import { reportHarvest } from "../../src/harvest/report_harvest.ts";
-import { createHarvestTally } from "../../src/harvest/harvest_tally.ts";
+import {
+  createHarvestTally,
+  reportHarvest,
+} from "../../src/harvest/harvest_summary.ts";
 import { captureLogs, logLine } from "../support/capture_logs.ts";
 
 const WINDOW = {
