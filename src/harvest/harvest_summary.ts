@@ -8,7 +8,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import type { HarvestWindow } from "./resolve_window.ts";
-import type { OpencastSource } from "./open_opencast_source.ts";
+import type { OpencastSource } from "../source/opencast/open_opencast_source.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
 
 /**

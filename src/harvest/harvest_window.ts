@@ -8,7 +8,7 @@ import {
   checkpointAtWindowEnd,
 } from "../checkpoint/advance_checkpoint.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
-import { dcePages } from "./dce_pages.ts";
+import { dcePages } from "../source/opencast/dce/dce_pages.ts";
 import { createWindowFilter } from "./window_filter.ts";
 import { enrichRecords } from "./enrich_records.ts";
 import { sleep } from "../util/sleep.ts";
@@ -17,7 +17,10 @@ import type { IdRanges } from "./id_ranges.ts";
 import { createCheckpointHold } from "../checkpoint/hold_checkpoint_back.ts";
 import { withCursor } from "../checkpoint/with_cursor.ts";
 import type { ActionRecord } from "../record/action_record.ts";
-import type { PageQuery, SourceBatch } from "./source_batch.ts";
+import type {
+  PageQuery,
+  SourceBatch,
+} from "../source/opencast/source_batch.ts";
 
 /** Progress after each page, for the live progress line and the summary. */
 export interface PageProgress {

@@ -5,11 +5,11 @@ import { withCursor } from "../checkpoint/with_cursor.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
 import type { HarvestWindow } from "./resolve_window.ts";
-import type { OpencastSource } from "./open_opencast_source.ts";
+import type { OpencastSource } from "../source/opencast/open_opencast_source.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
 import { harvestWindow, type PageProgress } from "./harvest_window.ts";
-import { upstreamBatches } from "./upstream_batches.ts";
-import { knownActions } from "./known_actions.ts";
+import { upstreamBatches } from "../source/opencast/upstream/upstream_batches.ts";
+import { knownActions } from "../source/opencast/upstream/known_actions.ts";
 import { createIdRanges } from "./id_ranges.ts";
 import type { HarvestTally } from "./harvest_summary.ts";
 

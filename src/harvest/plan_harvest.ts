@@ -9,8 +9,8 @@ import type { HarvestSettings } from "./harvest_settings.ts";
 import { type HarvestWindow, resolveWindow } from "./resolve_window.ts";
 import { checkSpan } from "./check_span.ts";
 import { splitWindow } from "./split_window.ts";
-import { edgeHold } from "./edge_hold.ts";
-import type { OpencastApi } from "./detect_opencast_api.ts";
+import { edgeHold } from "../source/opencast/upstream/edge_hold.ts";
+import type { OpencastApi } from "../source/opencast/detect_opencast_api.ts";
 
 /** The settings the plan reads. */
 export type PlanSettings = Pick<

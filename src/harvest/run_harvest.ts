@@ -18,7 +18,7 @@ import {
   openEpisodeCache,
   openSink,
 } from "./open_harvest_parts.ts";
-import { openOpencastSource } from "./open_opencast_source.ts";
+import { openOpencastSource } from "../source/opencast/open_opencast_source.ts";
 import { describeHarvestStart } from "./describe_harvest_start.ts";
 import { logNotes } from "./log_notes.ts";
 import { resumeOutput } from "./resume_output.ts";

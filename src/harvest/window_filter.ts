@@ -1,5 +1,5 @@
 import type { UserAction } from "../opencast/types.ts";
-import { createdOffsetMismatch } from "./created_offset_mismatch.ts";
+import { createdOffsetMismatch } from "../source/opencast/created_offset_mismatch.ts";
 import type { IdRanges } from "./id_ranges.ts";
 
 /** Options for {@linkcode createWindowFilter}. */

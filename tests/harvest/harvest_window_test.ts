@@ -6,7 +6,7 @@ import {
   harvestWindow,
   type HarvestWindowOptions,
 } from "../../src/harvest/harvest_window.ts";
-import type { PageQuery } from "../../src/harvest/source_batch.ts";
+import type { PageQuery } from "../../src/source/opencast/source_batch.ts";
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
 import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";

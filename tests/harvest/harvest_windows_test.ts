@@ -7,12 +7,12 @@ import { harvestWindows } from "../../src/harvest/harvest_windows.ts";
 import { createHarvestTally } from "../../src/harvest/harvest_summary.ts";
 import { splitWindow } from "../../src/harvest/split_window.ts";
 import type { HarvestWindow } from "../../src/harvest/resolve_window.ts";
-import type { OpencastSource } from "../../src/harvest/open_opencast_source.ts";
-import type { DayQuery } from "../../src/harvest/upstream_batches.ts";
+import type { OpencastSource } from "../../src/source/opencast/open_opencast_source.ts";
+import type { DayQuery } from "../../src/source/opencast/upstream/upstream_batches.ts";
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
 import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";
-import { upstreamFake } from "./_upstream_fake.ts";
+import { upstreamFake } from "../source/opencast/upstream/_upstream_fake.ts";
 import { captureLogs, logLine } from "../support/capture_logs.ts";
 import { userAction } from "../support/user_action.ts";
 

@@ -5,9 +5,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { openOpencastSource } from "../../src/harvest/open_opencast_source.ts";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
-import { captureLogs } from "../support/capture_logs.ts";
+import { openOpencastSource } from "../../../src/source/opencast/open_opencast_source.ts";
+import { startSimulator } from "../../../src/simulate/start_simulator.ts";
+import { captureLogs } from "../../support/capture_logs.ts";
 
 const SPAN_END = Temporal.Instant.from("2026-12-05T05:00:00Z");
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { edgeHold } from "../../src/harvest/edge_hold.ts";
+import { edgeHold } from "../../../../src/source/opencast/upstream/edge_hold.ts";
 
 const NY = "America/New_York";
 const at = (text: string) => Temporal.Instant.from(text);

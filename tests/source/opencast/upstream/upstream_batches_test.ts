@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import type { ActionRecord } from "../../src/record/action_record.ts";
-import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
-import { harvestWindow } from "../../src/harvest/harvest_window.ts";
-import { upstreamBatches } from "../../src/harvest/upstream_batches.ts";
-import { knownActions } from "../../src/harvest/known_actions.ts";
-import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
-import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
-import type { RecordSink } from "../../src/sinks/record_sink.ts";
+import type { ActionRecord } from "../../../../src/record/action_record.ts";
+import type { Checkpoint } from "../../../../src/checkpoint/checkpoint_format.ts";
+import { harvestWindow } from "../../../../src/harvest/harvest_window.ts";
+import { upstreamBatches } from "../../../../src/source/opencast/upstream/upstream_batches.ts";
+import { knownActions } from "../../../../src/source/opencast/upstream/known_actions.ts";
+import { createEpisodeLookup } from "../../../../src/harvest/episode_lookup.ts";
+import { createNullEpisodeCache } from "../../../../src/cache/null_episode_cache.ts";
+import type { RecordSink } from "../../../../src/sinks/record_sink.ts";
 import { upstreamFake } from "./_upstream_fake.ts";
-import { userAction } from "../support/user_action.ts";
+import { userAction } from "../../../support/user_action.ts";
 
 const NY = "America/New_York";
 const at = (text: string) => Temporal.Instant.from(text);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { planServerDays } from "../../src/harvest/plan_server_days.ts";
+import { planServerDays } from "../../../../src/source/opencast/upstream/plan_server_days.ts";
 
 const NY = "America/New_York";
 const at = (text: string) => Temporal.Instant.from(text);

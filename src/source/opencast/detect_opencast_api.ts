@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ActionPage } from "../opencast/types.ts";
+import type { ActionPage } from "../../opencast/types.ts";
 import type { PageQuery } from "./source_batch.ts";
 
 /** How the harvest asks for a window. */

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { ActionPage, UserAction } from "../../src/opencast/types.ts";
-import type { DayQuery } from "../../src/harvest/upstream_batches.ts";
-import { userAction } from "../support/user_action.ts";
+import type { ActionPage, UserAction } from "../../../../src/opencast/types.ts";
+import type { DayQuery } from "../../../../src/source/opencast/upstream/upstream_batches.ts";
+import { userAction } from "../../../support/user_action.ts";
 
 /** Options for {@linkcode upstreamFake}. */
 export interface UpstreamFakeOptions {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UPSTREAM_ID_MARGIN_SECONDS } from "../config/defaults.ts";
+import { UPSTREAM_ID_MARGIN_SECONDS } from "../../../config/defaults.ts";
 
 /** Options for {@linkcode IdGapFill}. */
 export interface IdGapFillOptions {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { IdGapFill } from "../../src/harvest/id_gap_fill.ts";
+import { IdGapFill } from "../../../../src/source/opencast/upstream/id_gap_fill.ts";
 
 const T0 = Temporal.Instant.from("2026-12-05T04:59:00Z");
 const ms = (seconds: number) => T0.epochMilliseconds + seconds * 1000;

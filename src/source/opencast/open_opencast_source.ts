@@ -5,18 +5,18 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { UsertrackingMissingError } from "../errors.ts";
-import type { HarvestSettings } from "./harvest_settings.ts";
-import { OpencastClient } from "../opencast/opencast_client.ts";
-import type { OpencastClientStats } from "../opencast/opencast_client.ts";
+import { UsertrackingMissingError } from "../../errors.ts";
+import type { HarvestSettings } from "../../harvest/harvest_settings.ts";
+import { OpencastClient } from "../../opencast/opencast_client.ts";
+import type { OpencastClientStats } from "../../opencast/opencast_client.ts";
 import {
   fetchActions,
   type FetchActionsOptions,
-} from "../opencast/fetch_actions.ts";
-import { fetchActionById } from "../opencast/fetch_action_by_id.ts";
-import { fetchEpisode } from "../opencast/fetch_episode.ts";
-import { EndpointNotFoundError } from "../opencast/endpoint_not_found_error.ts";
-import type { ActionPage, Episode, UserAction } from "../opencast/types.ts";
+} from "../../opencast/fetch_actions.ts";
+import { fetchActionById } from "../../opencast/fetch_action_by_id.ts";
+import { fetchEpisode } from "../../opencast/fetch_episode.ts";
+import { EndpointNotFoundError } from "../../opencast/endpoint_not_found_error.ts";
+import type { ActionPage, Episode, UserAction } from "../../opencast/types.ts";
 import { detectOpencastApi, type OpencastApi } from "./detect_opencast_api.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);

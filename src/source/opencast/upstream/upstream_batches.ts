@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { UPSTREAM_ID_MARGIN_SECONDS } from "../config/defaults.ts";
+import { UPSTREAM_ID_MARGIN_SECONDS } from "../../../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
-import type { DayCursor } from "../checkpoint/checkpoint_format.ts";
-import type { ActionPage, UserAction } from "../opencast/types.ts";
-import type { SourceBatch } from "./source_batch.ts";
+import type { DayCursor } from "../../../checkpoint/checkpoint_format.ts";
+import type { ActionPage, UserAction } from "../../../opencast/types.ts";
+import type { SourceBatch } from "../source_batch.ts";
 import { type DayEdge, planServerDays } from "./plan_server_days.ts";
 import { IdGapFill } from "./id_gap_fill.ts";
 

@@ -1,5 +1,5 @@
-import { UPSTREAM_ID_MARGIN_SECONDS } from "../config/defaults.ts";
-import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
+import { UPSTREAM_ID_MARGIN_SECONDS } from "../../../config/defaults.ts";
+import type { Checkpoint } from "../../../checkpoint/checkpoint_format.ts";
 
 /**
  * How close before a window its checkpoint must lie to anchor an id walk: any

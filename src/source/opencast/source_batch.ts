@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { UserAction } from "../opencast/types.ts";
-import type { DayCursor } from "../checkpoint/checkpoint_format.ts";
+import type { UserAction } from "../../opencast/types.ts";
+import type { DayCursor } from "../../checkpoint/checkpoint_format.ts";
 
 /** Which actions to ask for: one page of one window. */
 export interface PageQuery {

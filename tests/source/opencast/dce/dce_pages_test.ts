@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { dcePages } from "../../src/harvest/dce_pages.ts";
-import type { PageQuery } from "../../src/harvest/source_batch.ts";
-import type { ActionPage, UserAction } from "../../src/opencast/types.ts";
-import { userAction } from "../support/user_action.ts";
+import { dcePages } from "../../../../src/source/opencast/dce/dce_pages.ts";
+import type { PageQuery } from "../../../../src/source/opencast/source_batch.ts";
+import type { ActionPage, UserAction } from "../../../../src/opencast/types.ts";
+import { userAction } from "../../../support/user_action.ts";
 
 const START = Temporal.Instant.from("2024-03-01T15:00:00Z");
 const END = Temporal.Instant.from("2024-03-01T16:00:00Z");

@@ -6,7 +6,7 @@
 import {
   formatCompactTimestamp,
   parseCompactTimestamp,
-} from "../opencast/opencast_time.ts";
+} from "../../../opencast/opencast_time.ts";
 
 /** The bare wall times sent as `start` and `end`. */
 export interface DceWindowParameters {

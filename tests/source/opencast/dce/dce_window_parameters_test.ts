@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { dceWindowParameters } from "../../src/harvest/dce_window_parameters.ts";
-import { parseCompactTimestamp } from "../../src/opencast/opencast_time.ts";
+import { dceWindowParameters } from "../../../../src/source/opencast/dce/dce_window_parameters.ts";
+import { parseCompactTimestamp } from "../../../../src/opencast/opencast_time.ts";
 
 const NY = "America/New_York";
 const at = (text: string) => Temporal.Instant.from(text);
