@@ -8,7 +8,8 @@
 import { getLogger } from "@logtape/logtape";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import type { HarvestWindow } from "./resolve_window.ts";
-import type { OpencastSource } from "../source/opencast/open_opencast_source.ts";
+import type { ActionSource } from "../source/action_source.ts";
+import type { OpencastClientStats } from "../opencast/opencast_client.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
 
 /**
@@ -68,14 +69,17 @@ export interface HarvestSummary {
   readonly episodesFetched: number;
   readonly episodesMissing: number;
   readonly cacheHits: number;
+  /** HTTP requests to the engage node (the source's and the episodes'), retries included. */
   readonly opencastRequests: number;
+  /** Requests the action source sent for actions (see `ActionSource.requests`). */
+  readonly actionRequests: number;
   readonly seconds: number;
   /** The checkpoint at the end (ISO 8601), or `none`. */
   readonly checkpoint: string;
   readonly dryRun: boolean;
   /** The resolved window (UTC, ISO 8601). */
   readonly window?: { readonly start: string; readonly end: string };
-  /** The Opencast API variant used, once detection reports it. */
+  /** What the action source is (`ActionSource.variant`: `dce`, `upstream`, …). */
   readonly opencastVariant?: string;
 }
 
@@ -83,8 +87,10 @@ export interface HarvestSummary {
 export interface ReportHarvestOptions {
   /** `done`, `failed` or `stopped by SIGTERM` etc. */
   readonly outcome: string;
-  /** The API it spoke, and the requests it sent. */
-  readonly source: Pick<OpencastSource, "api" | "stats">;
+  /** What the source is, and the requests it sent. */
+  readonly source: Pick<ActionSource, "variant" | "requests">;
+  /** The engage client's counts (shared by the source and the episode lookups). */
+  readonly opencast: Pick<OpencastClientStats, "requests">;
   readonly tally: Readonly<HarvestTally>;
   /** Its episode counts. */
   readonly lookup: Pick<EpisodeLookup, "stats">;
@@ -106,7 +112,7 @@ export function reportHarvest(options: ReportHarvestOptions): HarvestSummary {
   const episodes = options.lookup.stats;
   const summary = {
     outcome: options.outcome,
-    api: options.source.api,
+    api: options.source.variant,
     actions: tally.delivered,
     pages: tally.pages,
     probes: tally.probes,
@@ -115,7 +121,8 @@ export function reportHarvest(options: ReportHarvestOptions): HarvestSummary {
     episodesFetched: episodes.fetched,
     episodesMissing: episodes.missing,
     cacheHits: episodes.cacheHits,
-    opencastRequests: options.source.stats.requests,
+    opencastRequests: options.opencast.requests,
+    actionRequests: options.source.requests,
     seconds: Math.round(seconds * 1000) / 1000,
     actionsPerSecond: Math.round(tally.delivered / Math.max(seconds, 0.001)),
     checkpoint: tally.checkpoint?.timestamp.toString() ?? "none",
@@ -129,5 +136,6 @@ export function reportHarvest(options: ReportHarvestOptions): HarvestSummary {
   return {
     ...summary,
     window: { start: window.start.toString(), end: window.end.toString() },
+    opencastVariant: options.source.variant,
   };
 }

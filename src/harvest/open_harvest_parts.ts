@@ -1,5 +1,5 @@
 /**
- * Builds the parts of a harvest from its settings: checkpoint store, lock,
+ * Builds the parts of a harvest from its settings: the engage client, lock,
  * episode cache and sink (a dry run's too). Each is one small module behind an interface; this
  * file only chooses which.
  *
@@ -22,6 +22,7 @@ import { openFileSink } from "../sinks/file_sink.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
 import { checkpointPolicy } from "./plan_harvest.ts";
+import { OpencastClient } from "../opencast/opencast_client.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
@@ -53,6 +54,30 @@ export async function connectConfiguredRedis(
     );
     return null;
   }
+}
+
+/**
+ * The engage node's client: one for the run, shared by the action source and
+ * the episode lookups, so its request count is the run's.
+ *
+ * @param settings How to reach the engage node.
+ * @param signal Cuts every request short (the run lost its lock): nothing
+ * more is fetched.
+ */
+export function openEngageClient(
+  settings: Pick<HarvestSettings, "engage">,
+  signal?: AbortSignal,
+): OpencastClient {
+  return new OpencastClient({
+    host: settings.engage.host,
+    user: settings.engage.user,
+    password: settings.engage.password,
+    auth: settings.engage.auth,
+    timeoutMs: settings.engage.timeoutMs,
+    maxAttempts: settings.engage.maxAttempts,
+    nodeLabel: "engage",
+    signal,
+  });
 }
 
 /**

@@ -15,10 +15,12 @@ import { fenceSink } from "../sinks/fenced_sink.ts";
 import {
   acquireRunLock,
   connectConfiguredRedis,
+  openEngageClient,
   openEpisodeCache,
   openSink,
 } from "./open_harvest_parts.ts";
-import { openOpencastSource } from "../source/opencast/open_opencast_source.ts";
+import { chooseActionSource } from "../source/open_action_source.ts";
+import { fetchEpisode } from "../opencast/fetch_episode.ts";
 import { describeHarvestStart } from "./describe_harvest_start.ts";
 import { logNotes } from "./log_notes.ts";
 import { resumeOutput } from "./resume_output.ts";
@@ -69,15 +71,21 @@ export async function runHarvest(
   const lockLost = lock?.lost;
   const stop = lockLost ? AbortSignal.any([signal, lockLost]) : signal;
   const store = stack.use(await openCheckpointStore(settings));
-  const stored = await loadCheckpoint(store, settings.zone);
+  // The source is named before anything is asked of it: a checkpoint another
+  // source wrote ends the run before any request.
+  const chosen = chooseActionSource(settings);
+  const stored = await loadCheckpoint(store, settings.zone, {
+    source: chosen.name,
+  });
+  const engage = openEngageClient(settings, lockLost);
   // Before anything is opened downstream: a server without usertracking ends
   // the run with nothing sent or saved.
-  const source = await openOpencastSource(settings, { signal: lockLost });
+  const source = stack.use(await chosen.open({ engage }));
   const { window, windows, notes } = planHarvest({
     settings,
     stored,
     now: now(),
-    api: source.api,
+    source,
   });
   logNotes([
     ...notes,
@@ -85,6 +93,7 @@ export async function runHarvest(
       window,
       windows: windows.length,
       settings,
+      source,
       checkpointStore: store.description,
       saves,
     }),
@@ -97,7 +106,7 @@ export async function runHarvest(
   }
   const lookup = createEpisodeLookup({
     cache,
-    fetchEpisode: source.fetchEpisode,
+    fetchEpisode: (id) => fetchEpisode(engage, id),
     concurrency: settings.episodeConcurrency,
     ttlSeconds: settings.episodeTtlSeconds,
     missingTtlSeconds: settings.missingEpisodeTtlSeconds,
@@ -109,17 +118,18 @@ export async function runHarvest(
   try {
     ({ stopped } = await harvestWindows({
       windows,
-      settings,
       source,
+      pagesInFlight: settings.pagesInFlight,
       lookup,
       sink,
       tally,
-      // Upstream day paging continues where the previous run stopped.
-      cursor: fromCheckpoint?.cursor,
+      // The source continues where the previous run stopped.
+      position: fromCheckpoint?.position,
       saveCheckpoint: saves
         ? createCheckpointWriter({
           store,
           zone: settings.zone,
+          source: source.name,
           sink,
           fence: lockLost,
         })
@@ -134,6 +144,7 @@ export async function runHarvest(
     context.onSummary?.(reportHarvest({
       outcome,
       source,
+      opencast: engage.stats,
       tally,
       lookup,
       seconds: (performance.now() - startedAt) / 1000,

@@ -13,10 +13,8 @@ const WINDOW = {
 function options(outcome: string) {
   return {
     outcome,
-    source: {
-      api: "dce" as const,
-      stats: { requests: 9, retries: 1, authChallenges: 1 },
-    },
+    source: { variant: "dce", requests: 7 },
+    opencast: { requests: 9 },
     tally: {
       ...createHarvestTally({
         timestamp: Temporal.Instant.from("2024-03-01T15:04:59Z"),
@@ -35,7 +33,7 @@ function options(outcome: string) {
   };
 }
 
-Deno.test("reportHarvest() logs one summary line and returns the summary with the window", async () => {
+Deno.test("reportHarvest() logs one summary line and returns the summary with the window and the source's variant", async () => {
   const [summary, records] = await captureLogs(() =>
     reportHarvest(options("done"))
   );
@@ -58,11 +56,13 @@ Deno.test("reportHarvest() logs one summary line and returns the summary with th
     episodesMissing: 1,
     cacheHits: 12,
     opencastRequests: 9,
+    actionRequests: 7,
     seconds: 1.235,
     actionsPerSecond: 284,
     checkpoint: "2024-03-01T15:04:59Z",
     dryRun: false,
     window: { start: "2024-03-01T15:00:00Z", end: "2024-03-01T15:05:00Z" },
+    opencastVariant: "dce",
   });
   assert.ok(
     !("window" in records[0]!.properties),

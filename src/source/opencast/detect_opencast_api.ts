@@ -4,7 +4,7 @@
  * @module
  */
 import type { ActionPage } from "../../opencast/types.ts";
-import type { PageQuery } from "./source_batch.ts";
+import type { PageQuery } from "./opencast_batch.ts";
 
 /** How the harvest asks for a window. */
 export type OpencastApi = "dce" | "upstream";

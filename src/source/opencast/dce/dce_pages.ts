@@ -1,7 +1,7 @@
 import { DEFAULT_PAGE_REQUESTS_IN_FLIGHT } from "../../../config/defaults.ts";
 import type { ActionPage } from "../../../opencast/types.ts";
 import { dceWindowParameters } from "./dce_window_parameters.ts";
-import type { PageQuery, SourceBatch } from "../source_batch.ts";
+import type { OpencastBatch, PageQuery } from "../opencast_batch.ts";
 
 /** Options for {@linkcode dcePages}. */
 export interface DcePagesOptions {
@@ -39,7 +39,7 @@ export interface DcePagesOptions {
  */
 export async function* dcePages(
   options: DcePagesOptions,
-): AsyncGenerator<SourceBatch> {
+): AsyncGenerator<OpencastBatch> {
   const {
     fetchPage,
     batchSize,

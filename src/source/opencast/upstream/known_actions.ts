@@ -1,5 +1,5 @@
 import { UPSTREAM_ID_MARGIN_SECONDS } from "../../../config/defaults.ts";
-import type { Checkpoint } from "../../../checkpoint/checkpoint_format.ts";
+import type { HighWaterMark } from "../../action_source.ts";
 
 /**
  * How close before a window its checkpoint must lie to anchor an id walk: any
@@ -15,7 +15,7 @@ const KNOWN_BEFORE_START_SECONDS = 120;
  * far before or after the window start (a `--start` run).
  */
 export function knownActions(
-  checkpoint: Checkpoint | null,
+  checkpoint: HighWaterMark | null,
   start: Temporal.Instant,
 ): { ids: readonly number[]; latest: Temporal.Instant } | undefined {
   if (checkpoint === null || checkpoint.ids.length === 0) return undefined;

@@ -6,9 +6,9 @@
  */
 import { UPSTREAM_ID_MARGIN_SECONDS } from "../../../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
-import type { DayCursor } from "../../../checkpoint/checkpoint_format.ts";
+import type { DayCursor } from "../opencast_position.ts";
 import type { ActionPage, UserAction } from "../../../opencast/types.ts";
-import type { SourceBatch } from "../source_batch.ts";
+import type { OpencastBatch } from "../opencast_batch.ts";
 import { type DayEdge, planServerDays } from "./plan_server_days.ts";
 import { IdGapFill } from "./id_gap_fill.ts";
 
@@ -97,7 +97,7 @@ const logger = getLogger(["ua-harvest", "harvest"]);
  */
 export async function* upstreamBatches(
   options: UpstreamBatchesOptions,
-): AsyncGenerator<SourceBatch> {
+): AsyncGenerator<OpencastBatch> {
   const { start, end, zone } = options;
   const margin = (options.idMarginSeconds ?? UPSTREAM_ID_MARGIN_SECONDS) * 1000;
   // The previous day is left out only when the checkpoint's ids can bound
@@ -184,7 +184,7 @@ async function* dayPages(
   day: string,
   options: UpstreamBatchesOptions,
   stopAfterMs: number,
-): AsyncGenerator<SourceBatch> {
+): AsyncGenerator<OpencastBatch> {
   const { batchSize, fetchDay } = options;
   const endMs = options.end.epochMilliseconds;
   const resume = options.cursor?.day === day ? options.cursor : undefined;

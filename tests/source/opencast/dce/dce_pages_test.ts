@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { dcePages } from "../../../../src/source/opencast/dce/dce_pages.ts";
-import type { PageQuery } from "../../../../src/source/opencast/source_batch.ts";
+import type { PageQuery } from "../../../../src/source/opencast/opencast_batch.ts";
 import type { ActionPage, UserAction } from "../../../../src/opencast/types.ts";
 import { userAction } from "../../../support/user_action.ts";
 

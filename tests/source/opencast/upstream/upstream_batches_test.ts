@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import type { ActionRecord } from "../../../../src/record/action_record.ts";
 import type { Checkpoint } from "../../../../src/checkpoint/checkpoint_format.ts";
 import { harvestWindow } from "../../../../src/harvest/harvest_window.ts";
-import { upstreamBatches } from "../../../../src/source/opencast/upstream/upstream_batches.ts";
-import { knownActions } from "../../../../src/source/opencast/upstream/known_actions.ts";
+import type { DayQuery } from "../../../../src/source/opencast/upstream/upstream_batches.ts";
+import { createOpencastSource } from "../../../../src/source/opencast/opencast_source.ts";
+import { readOpencastPosition } from "../../../../src/source/opencast/opencast_position.ts";
+import { createWindowCheckpoint } from "../../../../src/checkpoint/window_checkpoint.ts";
 import { createEpisodeLookup } from "../../../../src/harvest/episode_lookup.ts";
 import { createNullEpisodeCache } from "../../../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../../../src/sinks/record_sink.ts";
@@ -36,30 +38,40 @@ async function harvest(
     [Symbol.asyncDispose]: () => Promise.resolve(),
   };
   const saved: Checkpoint[] = [];
-  const result = await harvestWindow({
-    start,
-    end,
-    skipIds: new Set(checkpoint?.ids ?? []),
+  const source = createOpencastSource({
+    api: "upstream",
     zone: NY,
     batchSize,
-    batches: upstreamBatches({
+    requests: {
+      fetchPage: (query) => fake.fetchDay(query as DayQuery),
+      fetchById: fake.fetchById,
+      fetchAnchor: () => Promise.reject(new Error("no anchor")),
+      requests: 0,
+    },
+    host: "engage.test",
+  });
+  const result = await harvestWindow({
+    source,
+    window: {
       start,
       end,
-      zone: NY,
-      batchSize,
-      fetchDay: fake.fetchDay,
-      fetchById: fake.fetchById,
-      cursor: checkpoint?.cursor,
-      // As a run does: the checkpoint's ids, when it lies just before.
-      known: knownActions(checkpoint, start),
+      skipIds: new Set(checkpoint?.ids ?? []),
+      // As a run does: the checkpoint's ids, when it lies just before, and
+      // its day cursor.
+      mark: checkpoint,
+      position: checkpoint?.position,
+      continuesCheckpoint: checkpoint !== null,
+    },
+    checkpoint: createWindowCheckpoint({
+      start: checkpoint,
+      end,
+      holdBackSeconds: more.holdBackSeconds ?? 0,
     }),
     lookup: createEpisodeLookup({
       cache: createNullEpisodeCache(),
       fetchEpisode: () => Promise.resolve(null),
     }),
     sink,
-    checkpoint,
-    holdBackSeconds: more.holdBackSeconds ?? 0,
     saveCheckpoint: (cp) => {
       saved.push(cp);
       return Promise.resolve();
@@ -157,7 +169,10 @@ Deno.test("upstreamBatches() over cron runs reads pages in proportion to the new
   // only its ~33 new rows: one page, or two.
   assert.ok(pagesPerRun[0] >= 100, `${pagesPerRun}`);
   assert.ok(pagesPerRun.slice(1).every((n) => n <= 2), `${pagesPerRun}`);
-  assert.equal(checkpoint?.cursor?.day, "20261204");
+  assert.equal(
+    readOpencastPosition(checkpoint?.position).cursor?.day,
+    "20261204",
+  );
 });
 
 Deno.test("upstreamBatches() finds a row committed late just below the cursor, without reading the day again", async () => {
@@ -168,7 +183,7 @@ Deno.test("upstreamBatches() finds a row committed late just below the cursor, w
   const checkpoint = first.result.checkpoint!;
   // A transaction that took its id before the last row read committed after
   // the run: its id (one the fake skipped) lands just before the cursor.
-  const cursorId = checkpoint.cursor!.id;
+  const cursorId = readOpencastPosition(checkpoint.position).cursor!.id;
   const lateId = [...Array(30).keys()].map((i) => cursorId - 1 - i)
     .find((id) => !fake.rows.some((row) => row.id === id))!;
   fake.rows.push({

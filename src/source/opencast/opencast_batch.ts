@@ -1,11 +1,12 @@
 /**
- * What a harvest window reads from Opencast, whatever the variant: the query
- * of one DCE page, and the batches of candidate actions a source yields.
+ * What the Opencast strategies read, before the source hands it on: the
+ * query of one DCE page, and a batch of candidate actions with upstream's
+ * day cursor (the source turns it into its position).
  *
  * @module
  */
 import type { UserAction } from "../../opencast/types.ts";
-import type { DayCursor } from "../../checkpoint/checkpoint_format.ts";
+import type { DayCursor } from "./opencast_position.ts";
 
 /** Which actions to ask for: one page of one window. */
 export interface PageQuery {
@@ -22,7 +23,7 @@ export interface PageQuery {
  * to id probes. Whatever it holds, only actions created within the window are
  * delivered.
  */
-export interface SourceBatch {
+export interface OpencastBatch {
   readonly actions: readonly UserAction[];
   /** List pages fetched for this batch. */
   readonly pages: number;
@@ -31,8 +32,8 @@ export interface SourceBatch {
   /** The server's count of what the query matches, when this is its first page. */
   readonly total?: number;
   /**
-   * Where upstream day paging stands once this batch is delivered: `null`
-   * clears it; absent leaves it as it was.
+   * Where upstream day paging stands once this batch is delivered; absent
+   * leaves it as it was.
    */
-  readonly cursor?: DayCursor | null;
+  readonly cursor?: DayCursor;
 }
