@@ -12,6 +12,18 @@ import type { ActionSource } from "../source/action_source.ts";
 import type { OpencastClientStats } from "../opencast/opencast_client.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
 
+/** What a window, or the run, did so far: for the live progress line and the summary. */
+export interface PageProgress {
+  readonly pages: number;
+  /** Single actions asked for by id. */
+  readonly probes: number;
+  readonly delivered: number;
+  /** Actions left out because they had been delivered already, or lie outside the window. */
+  readonly skipped: number;
+  /** The server's count of actions in the window (first page). */
+  readonly total: number;
+}
+
 /**
  * A harvest's counts so far. `harvestWindows()` updates it after every page,
  * so a run that fails still reports what it delivered (and saved) before the

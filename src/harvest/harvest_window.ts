@@ -6,33 +6,17 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { DEFAULT_PAGES_IN_FLIGHT } from "../config/defaults.ts";
-import type {
-  ActionSource,
-  SourceBatch,
-  SourceWindow,
-} from "../source/action_source.ts";
+import type { ActionSource, SourceWindow } from "../source/action_source.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import type { WindowCheckpoint } from "../checkpoint/window_checkpoint.ts";
 import type { ActionRecord } from "../record/action_record.ts";
-import type { ViewerAction } from "../record/viewer_action.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
-import type { IdRanges } from "./id_ranges.ts";
+import { createIdRanges } from "./id_ranges.ts";
 import { createWindowFilter } from "./window_filter.ts";
 import { enrichRecords } from "./enrich_records.ts";
+import type { PageProgress } from "./harvest_summary.ts";
 import { prefetch } from "../util/prefetch.ts";
-
-/** What one window did so far: for the live progress line and the summary. */
-export interface PageProgress {
-  readonly pages: number;
-  /** Single actions asked for by id. */
-  readonly probes: number;
-  readonly delivered: number;
-  /** Actions left out because they had been delivered already, or lie outside the window. */
-  readonly skipped: number;
-  /** The server's count of actions in the window (first page). */
-  readonly total: number;
-}
 
 /** Options for {@linkcode harvestWindow}. */
 export interface HarvestWindowOptions {
@@ -45,15 +29,8 @@ export interface HarvestWindowOptions {
   readonly lookup: EpisodeLookup;
   readonly sink: RecordSink;
   /**
-   * Ids delivered earlier in this run: offset paging over a growing table
-   * can repeat rows. A `Set` or, flat in memory however long the window,
-   * `createIdRanges()`.
-   */
-  readonly deliveredIds: Pick<Set<number>, "has" | "add"> | IdRanges;
-  /**
-   * Batches read and enriched ahead of the one being delivered: the next
-   * batch is requested while the current one is delivered, and memory stays
-   * bounded by this, not by the window. @default {@linkcode DEFAULT_PAGES_IN_FLIGHT}
+   * Batches read and enriched ahead of the one being delivered (memory stays
+   * bounded by this, not by the window). @default {@linkcode DEFAULT_PAGES_IN_FLIGHT}
    */
   readonly pagesInFlight?: number;
   /** Saves a checkpoint; `undefined` when this run must not move it. */
@@ -73,13 +50,6 @@ export interface WindowResult extends PageProgress {
   readonly stopped: boolean;
 }
 
-/** A batch read and filtered, with its records being built. */
-interface PreparedBatch {
-  readonly batch: SourceBatch;
-  readonly actions: readonly ViewerAction[];
-  readonly records: Promise<ActionRecord[]>;
-}
-
 const logger = getLogger(["ua-harvest", "harvest"]);
 
 /**
@@ -92,11 +62,14 @@ const logger = getLogger(["ua-harvest", "harvest"]);
 export async function harvestWindow(
   options: HarvestWindowOptions,
 ): Promise<WindowResult> {
-  const { source, window, checkpoint, lookup, sink, signal } = options;
-  const { pagesInFlight = DEFAULT_PAGES_IN_FLIGHT, saveCheckpoint } = options;
+  const { source, window, checkpoint, lookup, sink, signal, saveCheckpoint } =
+    options;
+  // Offset paging over a growing table can repeat rows: the ids delivered
+  // in this window, as id ranges (flat in memory however long the window;
+  // ids come from a sequence). Windows share no second, so none is in two.
   const freshActions = createWindowFilter({
     ...window,
-    deliveredIds: options.deliveredIds,
+    deliveredIds: createIdRanges(),
   });
   const done = { pages: 0, probes: 0, delivered: 0, skipped: 0, total: 0 };
   const result = (stopped: boolean): WindowResult => ({
@@ -113,7 +86,7 @@ export async function harvestWindow(
   // next batch is read while this one's episodes are looked up. The source
   // stops reading once the signal aborts; a batch it was reading then is
   // the one in flight, delivered before the window stops.
-  async function* prepared(): AsyncGenerator<PreparedBatch> {
+  async function* prepared() {
     for await (const batch of source.read(window, { signal })) {
       const actions = freshActions(batch.actions);
       const records = enrichRecords(actions, lookup);
@@ -127,7 +100,8 @@ export async function harvestWindow(
   // In order: deliver, then save what the window checkpoint allows.
   async function deliverAndSave(): Promise<WindowResult> {
     let index = 0;
-    for await (const item of prefetch(prepared(), { depth: pagesInFlight })) {
+    const depth = options.pagesInFlight ?? DEFAULT_PAGES_IN_FLIGHT;
+    for await (const item of prefetch(prepared(), { depth })) {
       const { batch, actions } = item;
       done.pages += batch.pages;
       done.probes += batch.probes;
@@ -143,22 +117,12 @@ export async function harvestWindow(
         }
         done.delivered += actions.length;
       }
-      const answer = checkpoint.delivered(index++, {
+      const { save, outOfOrder } = checkpoint.delivered(index++, {
         actions,
         position: batch.position,
       });
-      if (answer.outOfOrder) {
-        logger.warn(
-          "{source} returned actions out of created order (batch {page} goes back to {oldest}): " +
-            "the checkpoint is saved only at the end of this window",
-          {
-            source: source.description,
-            page: answer.outOfOrder.batch + 1,
-            oldest: answer.outOfOrder.oldest.toString(),
-          },
-        );
-      }
-      if (answer.save && saveCheckpoint) await saveCheckpoint(answer.save);
+      if (outOfOrder) warnOutOfOrder(source.description, outOfOrder);
+      if (save && saveCheckpoint) await saveCheckpoint(save);
       logger.debug("Batch {page}: {received} actions, {delivered} delivered", {
         page: index,
         received: batch.actions.length,
@@ -186,4 +150,15 @@ export async function harvestWindow(
     if (building.size > 0) await lookup.abandon();
     await Promise.allSettled(building);
   }
+}
+
+function warnOutOfOrder(
+  source: string,
+  { batch, oldest }: { batch: number; oldest: Temporal.Instant },
+): void {
+  logger.warn(
+    "{source} returned actions out of created order (batch {page} goes back to {oldest}): " +
+      "the checkpoint is saved only at the end of this window",
+    { source, page: batch + 1, oldest: oldest.toString() },
+  );
 }

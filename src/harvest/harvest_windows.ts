@@ -6,9 +6,8 @@ import type { ActionSource, SourcePosition } from "../source/action_source.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
 import type { HarvestWindow } from "./resolve_window.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
-import { harvestWindow, type PageProgress } from "./harvest_window.ts";
-import { createIdRanges } from "./id_ranges.ts";
-import type { HarvestTally } from "./harvest_summary.ts";
+import { harvestWindow } from "./harvest_window.ts";
+import type { HarvestTally, PageProgress } from "./harvest_summary.ts";
 
 /** Options for {@linkcode harvestWindows}. */
 export interface HarvestWindowsOptions {
@@ -83,10 +82,6 @@ export async function harvestWindows(
       }),
       lookup: options.lookup,
       sink,
-      // Sub-windows share no second, so no action can be in two of them: one
-      // set per window; kept as id ranges, it stays small however long the
-      // window (ids come from a sequence).
-      deliveredIds: createIdRanges(),
       pagesInFlight: options.pagesInFlight,
       saveCheckpoint: saveCheckpoint &&
         (async (next) => {

@@ -113,7 +113,6 @@ function windowOptions(options: WindowSettings): HarvestWindowOptions {
       saveEveryDelivery: rest.sink.position !== undefined,
     }),
     lookup: lookup(),
-    deliveredIds: new Set(),
     ...rest,
   };
 }

@@ -76,7 +76,6 @@ async function harvest(
       saved.push(cp);
       return Promise.resolve();
     },
-    deliveredIds: new Set(),
   }).catch((error) => ({ error }));
   return {
     delivered,
