@@ -5,11 +5,12 @@ import type {
   OutputSettings,
 } from "../harvest/harvest_settings.ts";
 import { defaultCacheDir } from "../cache/default_cache_dir.ts";
+import { parseTimeZone } from "../opencast/opencast_time.ts";
 import {
-  parseTimeZone,
-  parseUserTimestamp,
-} from "../opencast/opencast_time.ts";
-import { resolveWindow } from "../harvest/resolve_window.ts";
+  parseWindowFlag,
+  resolveWindow,
+  type WindowFlag,
+} from "../harvest/resolve_window.ts";
 import { parseMaxSpan } from "../harvest/check_span.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { type RawStateSettings, stateSettings } from "./_state_settings.ts";
@@ -118,7 +119,7 @@ export function resolveHarvestSettings(
       ? "this machine's time zone (set --server-timezone)"
       : "--server-timezone (OPENCAST_TIMEZONE)",
   });
-  checkWindowFlags(options, zone, input.now);
+  const { start, end } = windowFlags(options, zone, input.now);
   return {
     engage: opencastSettings({
       host: options.engage_host,
@@ -129,8 +130,8 @@ export function resolveHarvestSettings(
       timeoutSeconds: options.timeout,
       maxAttempts: options.maxAttempts,
     }),
-    start: options.start,
-    end: options.end,
+    start,
+    end,
     waitSeconds: options.wait,
     batchSize: options.batchSize,
     pagesInFlight: options.pagesInFlight,
@@ -210,27 +211,32 @@ function outputSettings(
 }
 
 /**
- * Judges the window flags that do not depend on the checkpoint now, before
- * anything is opened: a mistyped or reversed window must not create a bucket,
- * take the lock or reach Opencast (the run resolves the window again, with
- * the checkpoint).
+ * Resolves `--start` and `--end` once, and judges what does not depend on
+ * the checkpoint now, before anything is opened: a mistyped or reversed
+ * window must not create a bucket, take the lock or reach Opencast (the run
+ * resolves the window again with the checkpoint, from these instants).
  */
-function checkWindowFlags(
+function windowFlags(
   options: HarvestFlags,
   zone: string,
   now: Temporal.Instant,
-): void {
-  if (options.start === undefined && options.end === undefined) return;
-  if (options.start === undefined) {
-    parseUserTimestamp(options.end!, zone, { flag: "--end" });
-  }
+): { start?: WindowFlag; end?: WindowFlag } {
+  // The end first, so a window of just a bad --end names --end.
+  const end = options.end === undefined
+    ? undefined
+    : parseWindowFlag(options.end, zone, "--end");
+  const start = options.start === undefined
+    ? undefined
+    : parseWindowFlag(options.start, zone, "--start");
+  if (start === undefined && end === undefined) return {};
   // Without --start, a window of just --end still gets the "in the future"
   // check (the end is checked first, so the messages name --end).
   resolveWindow({
-    start: options.start ?? options.end,
-    end: options.end,
+    start: start ?? end,
+    end,
     now,
     zone,
     intervalMinutes: options.interval,
   });
+  return { start, end };
 }

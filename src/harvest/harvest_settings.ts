@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { WindowFlag } from "./resolve_window.ts";
 import type {
   AwsSettings,
   CheckpointSettings,
@@ -36,8 +37,10 @@ export type CacheSettings =
 /** Every setting of one harvest run. */
 export interface HarvestSettings {
   readonly engage: OpencastSettings;
-  readonly start?: string;
-  readonly end?: string;
+  /** `--start`, resolved once. */
+  readonly start?: WindowFlag;
+  /** `--end`, resolved once. */
+  readonly end?: WindowFlag;
   readonly waitSeconds: number;
   readonly batchSize: number;
   /** Pages fetched and enriched ahead of the one being delivered (`--pages-in-flight`). */

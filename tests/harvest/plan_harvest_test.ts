@@ -4,6 +4,7 @@ import {
   planHarvest,
   type PlanSettings,
 } from "../../src/harvest/plan_harvest.ts";
+import { parseWindowFlag } from "../../src/harvest/resolve_window.ts";
 import { SpanExceededError } from "../../src/errors.ts";
 import { edgeHold } from "../../src/source/opencast/upstream/edge_hold.ts";
 
@@ -32,13 +33,16 @@ const CRON: PlanSettings = {
 Deno.test("checkpointPolicy() moves the checkpoint from cron runs, not from --start runs or dry runs", () => {
   assert.deepEqual(checkpointPolicy(CRON), { moves: true, saves: true });
   assert.deepEqual(
-    checkpointPolicy({ ...CRON, start: "20240301100000" }),
+    checkpointPolicy({
+      ...CRON,
+      start: parseWindowFlag("20240301100000", NY, "--start"),
+    }),
     { moves: false, saves: false },
   );
   assert.deepEqual(
     checkpointPolicy({
       ...CRON,
-      start: "20240301100000",
+      start: parseWindowFlag("20240301100000", NY, "--start"),
       updateCheckpoint: "always",
     }),
     { moves: true, saves: true },
@@ -104,7 +108,7 @@ Deno.test("planHarvest() warns when --update-last-ts with --start leaves a gap a
   const plan = planHarvest({
     settings: {
       ...CRON,
-      start: "2024-03-01T15:10:00Z",
+      start: parseWindowFlag("2024-03-01T15:10:00Z", NY, "--start"),
       updateCheckpoint: "always",
     },
     stored: { timestamp: at("2024-03-01T15:00:00Z"), ids: [] },
