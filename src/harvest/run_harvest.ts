@@ -3,7 +3,12 @@ import type { HarvestSettings } from "./harvest_settings.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import { loadCheckpoint } from "../checkpoint/load_checkpoint.ts";
 import { openCheckpointStore } from "../checkpoint/open_checkpoint_store.ts";
-import { checkpointPolicy, planHarvest } from "./plan_harvest.ts";
+import { getLogger } from "@logtape/logtape";
+import {
+  checkpointPolicy,
+  planHarvest,
+  type PlanNote,
+} from "./plan_harvest.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";
 import { createProgressLine } from "./progress_line.ts";
 import {
@@ -22,7 +27,6 @@ import {
 import { chooseActionSource } from "../source/open_action_source.ts";
 import { fetchEpisode } from "../opencast/fetch_episode.ts";
 import { describeHarvestStart } from "./describe_harvest_start.ts";
-import { logNotes } from "./log_notes.ts";
 import { resumeOutput } from "./resume_output.ts";
 import { createCheckpointWriter } from "./checkpoint_writer.ts";
 import { harvestWindows } from "./harvest_windows.ts";
@@ -158,4 +162,14 @@ export async function runHarvest(
     delivered: tally.delivered,
     checkpoint: tally.checkpoint,
   };
+}
+
+const logger = getLogger(["ua-harvest", "harvest"]);
+
+/** Logs the lines the plan asked for, in order. */
+function logNotes(notes: readonly PlanNote[]): void {
+  for (const note of notes) {
+    if (note.level === "warn") logger.warn(note.message, note.properties);
+    else logger.info(note.message, note.properties);
+  }
 }
