@@ -36,6 +36,14 @@ export const EXIT_CODES = {
   terminated: 143,
 } as const;
 
+/**
+ * The exit code of a run a signal stopped, from the signal's abort reason:
+ * 130 for SIGINT, 143 for SIGTERM (and any other reason).
+ */
+export function signalExitCode(reason: unknown): number {
+  return reason === "SIGINT" ? EXIT_CODES.interrupted : EXIT_CODES.terminated;
+}
+
 /** The base of every error the tool reports as a single line. */
 export class UaHarvestError extends Error {
   /** The process exit code `main.ts` uses for this error. */

@@ -7,7 +7,7 @@
  */
 
 import { ApiContractError } from "../errors.ts";
-import type { UserAction } from "../opencast/types.ts";
+import type { ViewerAction } from "../record/viewer_action.ts";
 import { parseOffsetTimestamp } from "../opencast/opencast_time.ts";
 import type { Checkpoint } from "./checkpoint_format.ts";
 
@@ -26,7 +26,7 @@ import type { Checkpoint } from "./checkpoint_format.ts";
  */
 export function advanceCheckpoint(
   current: Checkpoint | null,
-  delivered: readonly UserAction[],
+  delivered: readonly Pick<ViewerAction, "id" | "created">[],
 ): Checkpoint | null {
   // Epoch seconds as plain numbers: one Temporal comparison per page, not
   // one rounding and comparison per action.
@@ -79,7 +79,7 @@ export function checkpointAtWindowEnd(
 }
 
 /** The whole epoch second of an action's `created` (a fraction is floored). */
-function createdSecond(action: UserAction): number {
+function createdSecond(action: Pick<ViewerAction, "id" | "created">): number {
   const created = parseOffsetTimestamp(action.created);
   if (created === null) {
     throw new ApiContractError(

@@ -12,11 +12,13 @@
  * the checkpoint also records how long the output file was when it was saved
  * (`"output":{"path":"/data/actions.jsonl","size":123456}`), so a run can cut
  * off a page that was written but never checkpointed (a crash in between).
- * Against upstream Opencast, which pages one server day at a time, it also
- * records how far into the current day the harvest read
- * (`"cursor":{"day":"20261204","offset":12345,"id":987654}`), so the next run
- * resumes there instead of re-reading the day; it is only a saving, never
- * needed for correctness (issue 8).
+ *
+ * `source` names the action source that wrote it (`opencast`, `matomo`), and
+ * `position` holds that source's own position, a JSON value only it reads
+ * (upstream Opencast's day cursor: `"position":{"cursor":{"day":"20261204",
+ * "offset":12345,"id":987654}}`). A checkpoint without `source` (the bare
+ * timestamp, and JSON written before sources had names) is Opencast's, and
+ * such JSON's top-level `cursor` is read as its position.
  *
  * @module
  */
@@ -30,8 +32,8 @@ import {
 } from "../opencast/opencast_time.ts";
 import { echoValue } from "../util/echo_value.ts";
 
-/** The harvest position: the newest second delivered, and what was delivered in it. */
-export interface Checkpoint {
+/** The generic high-water mark: the newest second delivered, and what was delivered in it. */
+export interface HighWaterMark {
   /** The newest `created` second delivered (whole seconds). */
   readonly timestamp: Temporal.Instant;
   /**
@@ -39,27 +41,36 @@ export interface Checkpoint {
    * that second again (the API's `start` has second granularity) and skips them.
    */
   readonly ids: readonly number[];
+}
+
+/** A JSON value a source saves with the checkpoint and reads back next run. */
+export type SourcePosition =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly SourcePosition[]
+  | { readonly [key: string]: SourcePosition };
+
+/** The harvest position: the high-water mark, plus what the source and the output need. */
+export interface Checkpoint extends HighWaterMark {
   /**
    * Where a file output ended when this checkpoint was saved; absent for
    * other outputs and in checkpoints written before this field existed.
    */
   readonly output?: OutputPosition;
   /**
-   * Upstream Opencast only: how far into one server day the harvest read;
-   * absent for the DCE fork and in older checkpoints.
+   * The action source that wrote it (`ActionSource.name`); absent in
+   * checkpoints written before sources had names, which are
+   * {@linkcode LEGACY_SOURCE}'s.
    */
-  readonly cursor?: DayCursor;
+  readonly source?: string;
+  /** The source's own position (see `ActionSource`); absent when it keeps none. */
+  readonly position?: SourcePosition;
 }
 
-/** Where paging of one server day stopped (upstream `day` queries). */
-export interface DayCursor {
-  /** The server day, `YYYYMMDD`. */
-  readonly day: string;
-  /** The row offset of the first row not yet consumed (at least 1). */
-  readonly offset: number;
-  /** The id of the last consumed row (at `offset - 1`), to verify the offset still holds. */
-  readonly id: number;
-}
+/** The source of a checkpoint that names none: every one written before sources had names. */
+export const LEGACY_SOURCE = "opencast";
 
 /** The length of an output file that matches a checkpoint. */
 export interface OutputPosition {
@@ -159,14 +170,21 @@ export function parseCheckpoint(
       }`,
     );
   }
-  const cursor = record.cursor;
-  if (cursor !== undefined && !isDayCursor(cursor)) {
+  const writtenBy = record.source;
+  if (
+    writtenBy !== undefined &&
+    (typeof writtenBy !== "string" || writtenBy === "")
+  ) {
     return fail(
-      `'cursor' must be {"day": "YYYYMMDD", "offset": rows, "id": integer}, found ${
-        excerpt(JSON.stringify(cursor))
+      `'source' must name an action source, found ${
+        excerpt(JSON.stringify(writtenBy))
       }`,
     );
   }
+  // Written before sources had names: Opencast's upstream day cursor stood
+  // at the top level. Moved as it is; the source checks its own position.
+  const position = record.position ??
+    (record.cursor === undefined ? undefined : { cursor: record.cursor });
   return {
     timestamp: timestamp.round({
       smallestUnit: "second",
@@ -176,18 +194,11 @@ export function parseCheckpoint(
     ...(output === undefined
       ? {}
       : { output: { path: output.path, size: output.size } }),
-    ...(cursor === undefined
+    ...(writtenBy === undefined ? {} : { source: writtenBy }),
+    ...(position === undefined || position === null
       ? {}
-      : { cursor: { day: cursor.day, offset: cursor.offset, id: cursor.id } }),
+      : { position: position as SourcePosition }),
   };
-}
-
-function isDayCursor(value: unknown): value is DayCursor {
-  if (typeof value !== "object" || value === null) return false;
-  const { day, offset, id } = value as Record<string, unknown>;
-  return typeof day === "string" && /^\d{8}$/.test(day) &&
-    typeof offset === "number" && Number.isSafeInteger(offset) &&
-    offset >= 1 && typeof id === "number" && Number.isSafeInteger(id);
 }
 
 function isOutputPosition(value: unknown): value is OutputPosition {
@@ -198,7 +209,8 @@ function isOutputPosition(value: unknown): value is OutputPosition {
 }
 
 /**
- * Writes a checkpoint in the JSON format (one line, ids sorted and unique).
+ * Writes a checkpoint in the JSON format (one line, ids sorted and unique),
+ * with its source and the source's position when it has them.
  *
  * @param checkpoint The checkpoint to store.
  * @param zone The server's time zone id, for the human-readable `last_action_ts`.
@@ -219,13 +231,10 @@ export function serializeCheckpoint(
     ...(checkpoint.output === undefined ? {} : {
       output: { path: checkpoint.output.path, size: checkpoint.output.size },
     }),
-    ...(checkpoint.cursor === undefined ? {} : {
-      cursor: {
-        day: checkpoint.cursor.day,
-        offset: checkpoint.cursor.offset,
-        id: checkpoint.cursor.id,
-      },
-    }),
+    ...(checkpoint.source === undefined ? {} : { source: checkpoint.source }),
+    ...(checkpoint.position === undefined || checkpoint.position === null
+      ? {}
+      : { position: checkpoint.position }),
     ...(options.writer === undefined ? {} : { writer: options.writer }),
   });
 }

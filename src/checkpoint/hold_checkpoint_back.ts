@@ -3,13 +3,13 @@
  *
  * @module
  */
-import type { UserAction } from "../opencast/types.ts";
+import type { ViewerAction } from "../record/viewer_action.ts";
 import type { Checkpoint } from "./checkpoint_format.ts";
 
 /** Turns the newest-second checkpoint into one held back by the slack. */
 export interface CheckpointHold {
   /** Notes actions just delivered. */
-  delivered(actions: readonly UserAction[]): void;
+  delivered(actions: readonly Pick<ViewerAction, "id" | "created">[]): void;
   /**
    * The checkpoint to save for `newest` (the newest second delivered, or the
    * window end): its second moved back by the slack, never before where it

@@ -10,7 +10,7 @@ import type {
   AwsSettings,
   ElasticsearchSettings,
   OpencastSettings,
-} from "../harvest/harvest_settings.ts";
+} from "../config/settings.ts";
 import { booleanParser } from "./_parsers.ts";
 import { echoValue } from "../util/echo_value.ts";
 

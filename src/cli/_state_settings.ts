@@ -9,7 +9,7 @@ import { DEFAULT_REDIS_PORT } from "../config/defaults.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
-import type { CheckpointSettings } from "../harvest/harvest_settings.ts";
+import type { StateSettings } from "../config/settings.ts";
 import { defaultStateDir } from "../checkpoint/default_state_dir.ts";
 
 /** Raw state values from flags or the environment. */
@@ -17,15 +17,6 @@ export interface RawStateSettings {
   readonly stateFile?: string;
   readonly s3Bucket?: string;
   readonly s3Key?: string;
-  readonly redisUrl?: string;
-}
-
-/** Where the state lives. */
-export interface StateSettings {
-  readonly checkpoint: CheckpointSettings;
-  /** The file run lock (beside the state file, or in the state dir for S3). */
-  readonly lockFile: string;
-  /** Redis (episode cache, lock for an S3 checkpoint), if configured. */
   readonly redisUrl?: string;
 }
 

@@ -299,8 +299,3 @@ export function harvestCommand(context: CommandContext) {
       );
     });
 }
-
-/** The `harvest` command's parsed flags, env-bound ones included. */
-export type HarvestFlags = ReturnType<
-  ReturnType<typeof harvestCommand>["opts"]
->;

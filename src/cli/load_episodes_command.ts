@@ -200,8 +200,3 @@ export function loadEpisodesCommand(context: CommandContext) {
       }
     });
 }
-
-/** The `load_episodes` command's parsed flags, env-bound ones included. */
-export type LoadEpisodesFlags = ReturnType<
-  ReturnType<typeof loadEpisodesCommand>["opts"]
->;

@@ -5,21 +5,66 @@ import type {
   OutputSettings,
 } from "../harvest/harvest_settings.ts";
 import { defaultCacheDir } from "../cache/default_cache_dir.ts";
+import { parseTimeZone } from "../opencast/opencast_time.ts";
 import {
-  parseTimeZone,
-  parseUserTimestamp,
-} from "../opencast/opencast_time.ts";
-import { resolveWindow } from "../harvest/resolve_window.ts";
+  parseWindowFlag,
+  resolveWindow,
+  type WindowFlag,
+} from "../harvest/resolve_window.ts";
 import { parseMaxSpan } from "../harvest/check_span.ts";
 import { echoValue } from "../util/echo_value.ts";
-import { stateSettings } from "./_state_settings.ts";
+import { type RawStateSettings, stateSettings } from "./_state_settings.ts";
 import {
   awsSettingsFromEnv,
   elasticsearchSettingsFromEnv,
   opencastSettings,
   secondsToMs,
 } from "./_settings.ts";
-import type { HarvestFlags } from "./harvest_command.ts";
+
+/**
+ * The `harvest` flags the settings are resolved from, as commander parses
+ * them (env-bound ones included). Declared here, not derived from the
+ * command, so the command depends on this resolver and not both ways; the
+ * command's action passes its parsed options, which the compiler checks
+ * against this shape.
+ */
+export interface HarvestFlags extends RawStateSettings {
+  readonly start?: string;
+  readonly end?: string;
+  readonly wait: number;
+  readonly opencastApi: "auto" | "dce" | "upstream";
+  readonly engage_host?: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly auth: "digest" | "basic";
+  readonly timeout: number;
+  readonly maxAttempts: number;
+  readonly output?: string;
+  readonly queueName?: string;
+  readonly batchSize: number;
+  readonly interval: number;
+  readonly disableStartEndSpanCheck?: boolean;
+  readonly maxSpan?: string;
+  readonly catchUp?: boolean;
+  readonly serverTimezone?: string;
+  readonly updateLastTs?: boolean;
+  readonly dryRun?: boolean;
+  readonly cacheFile?: string;
+  readonly cacheTtl: number;
+  readonly missingEpisodeTtl: number;
+  readonly pagesInFlight: number;
+  readonly episodeConcurrency: number;
+  readonly sqsMaxPayload: number;
+  readonly fifoGroupBy: "mpid" | "session_id" | "huid" | "none";
+  readonly es_host?: string;
+  readonly esIndexPrefix: string;
+  readonly esTimeout: number;
+  readonly s3Timeout: number;
+  readonly sqsTimeout: number;
+  readonly redisTimeout: number;
+  readonly lockTtl: number;
+  readonly progress?: boolean;
+}
 
 /**
  * Everything the harvest's settings depend on, gathered by the command's
@@ -74,7 +119,7 @@ export function resolveHarvestSettings(
       ? "this machine's time zone (set --server-timezone)"
       : "--server-timezone (OPENCAST_TIMEZONE)",
   });
-  checkWindowFlags(options, zone, input.now);
+  const { start, end } = windowFlags(options, zone, input.now);
   return {
     engage: opencastSettings({
       host: options.engage_host,
@@ -85,8 +130,8 @@ export function resolveHarvestSettings(
       timeoutSeconds: options.timeout,
       maxAttempts: options.maxAttempts,
     }),
-    start: options.start,
-    end: options.end,
+    start,
+    end,
     waitSeconds: options.wait,
     batchSize: options.batchSize,
     pagesInFlight: options.pagesInFlight,
@@ -166,27 +211,32 @@ function outputSettings(
 }
 
 /**
- * Judges the window flags that do not depend on the checkpoint now, before
- * anything is opened: a mistyped or reversed window must not create a bucket,
- * take the lock or reach Opencast (the run resolves the window again, with
- * the checkpoint).
+ * Resolves `--start` and `--end` once, and judges what does not depend on
+ * the checkpoint now, before anything is opened: a mistyped or reversed
+ * window must not create a bucket, take the lock or reach Opencast (the run
+ * resolves the window again with the checkpoint, from these instants).
  */
-function checkWindowFlags(
+function windowFlags(
   options: HarvestFlags,
   zone: string,
   now: Temporal.Instant,
-): void {
-  if (options.start === undefined && options.end === undefined) return;
-  if (options.start === undefined) {
-    parseUserTimestamp(options.end!, zone, { flag: "--end" });
-  }
+): { start?: WindowFlag; end?: WindowFlag } {
+  // The end first, so a window of just a bad --end names --end.
+  const end = options.end === undefined
+    ? undefined
+    : parseWindowFlag(options.end, zone, "--end");
+  const start = options.start === undefined
+    ? undefined
+    : parseWindowFlag(options.start, zone, "--start");
+  if (start === undefined && end === undefined) return {};
   // Without --start, a window of just --end still gets the "in the future"
   // check (the end is checked first, so the messages name --end).
   resolveWindow({
-    start: options.start ?? options.end,
-    end: options.end,
+    start: start ?? end,
+    end,
     now,
     zone,
     intervalMinutes: options.interval,
   });
+  return { start, end };
 }

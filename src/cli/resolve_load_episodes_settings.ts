@@ -3,15 +3,31 @@ import type {
   CheckpointSettings,
   ElasticsearchSettings,
   OpencastSettings,
-} from "../harvest/harvest_settings.ts";
+} from "../config/settings.ts";
 import { runRecordLocation } from "../run_record/run_record_location.ts";
-import { stateSettings } from "./_state_settings.ts";
+import { type RawStateSettings, stateSettings } from "./_state_settings.ts";
 import {
   awsSettingsFromEnv,
   elasticsearchSettingsFromEnv,
   opencastSettings,
 } from "./_settings.ts";
-import type { LoadEpisodesFlags } from "./load_episodes_command.ts";
+
+/**
+ * The `load_episodes` flags its settings are resolved from (see
+ * `HarvestFlags` for why they are declared here).
+ */
+export interface LoadEpisodesFlags extends RawStateSettings {
+  readonly admin_host?: string;
+  readonly engage_host?: string;
+  readonly es_host?: string;
+  readonly esTimeout: number;
+  readonly user?: string;
+  readonly password?: string;
+  readonly auth: "digest" | "basic";
+  readonly timeout: number;
+  readonly maxAttempts: number;
+  readonly metricsFile?: string;
+}
 
 /** Everything `load_episodes`' settings depend on, gathered by its action. */
 export interface LoadEpisodesSettingsInput {

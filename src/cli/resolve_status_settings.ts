@@ -1,8 +1,15 @@
 import type { ReadStatusOptions } from "../status/read_status.ts";
 import { parseTimeZone } from "../opencast/opencast_time.ts";
 import { awsSettingsFromEnv } from "./_settings.ts";
-import { stateSettings } from "./_state_settings.ts";
-import type { StatusFlags } from "./status_command.ts";
+import { type RawStateSettings, stateSettings } from "./_state_settings.ts";
+
+/**
+ * The `status` flags its settings are resolved from (see `HarvestFlags` for
+ * why they are declared here).
+ */
+export interface StatusFlags extends RawStateSettings {
+  readonly serverTimezone?: string;
+}
 
 /** Everything `status`'s settings depend on, gathered by its action. */
 export interface StatusSettingsInput {

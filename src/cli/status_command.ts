@@ -114,9 +114,6 @@ export function statusCommand(context: CommandContext) {
     });
 }
 
-/** The `status` command's parsed flags, env-bound ones included. */
-export type StatusFlags = ReturnType<ReturnType<typeof statusCommand>["opts"]>;
-
 function thresholdParser(value: string): Threshold {
   const threshold = parseThreshold(value);
   if (threshold === null) {

@@ -1,4 +1,4 @@
-import type { UserAction } from "../opencast/types.ts";
+import type { ViewerAction } from "../record/viewer_action.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 import { buildRecord } from "../record/build_record.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
@@ -9,7 +9,7 @@ import type { EpisodeLookup } from "./episode_lookup.ts";
  * each action's record. Rejects when an episode cannot be fetched.
  */
 export async function enrichRecords(
-  actions: readonly UserAction[],
+  actions: readonly ViewerAction[],
   lookup: Pick<EpisodeLookup, "lookup">,
 ): Promise<ActionRecord[]> {
   if (actions.length === 0) return [];

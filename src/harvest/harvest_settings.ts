@@ -4,49 +4,14 @@
  *
  * @module
  */
-
-/** How to reach and authenticate with an Opencast node. */
-export interface OpencastSettings {
-  readonly host: string;
-  readonly user?: string;
-  readonly password?: string;
-  readonly auth: "digest" | "basic";
-  readonly timeoutMs: number;
-  readonly maxAttempts: number;
-}
-
-/** Where the AWS SDK clients point. */
-export interface AwsSettings {
-  readonly region: string;
-  readonly sqsEndpoint?: string;
-  readonly s3Endpoint?: string;
-  readonly s3ForcePathStyle: boolean;
-}
-
-/** How to reach Elasticsearch. */
-export interface ElasticsearchSettings {
-  readonly host: string;
-  readonly username?: string;
-  readonly password?: string;
-  readonly apiKey?: string;
-  readonly caCertPath?: string;
-  /** Deadline of one request (`--es-timeout`). @default 30000 */
-  readonly requestTimeoutMs?: number;
-}
-
-/**
- * How long one attempt of a call to each service may take (`--s3-timeout`,
- * `--sqs-timeout`, `--redis-timeout`); Opencast's and Elasticsearch's live
- * with their other settings.
- */
-export interface ServiceDeadlines {
-  /** One S3 attempt. */
-  readonly s3Ms: number;
-  /** One SQS attempt. */
-  readonly sqsMs: number;
-  /** Connecting to Redis, one Redis command, one lock renewal. */
-  readonly redisMs: number;
-}
+import type { WindowFlag } from "./resolve_window.ts";
+import type {
+  AwsSettings,
+  CheckpointSettings,
+  ElasticsearchSettings,
+  OpencastSettings,
+  ServiceDeadlines,
+} from "../config/settings.ts";
 
 /** Where records go. */
 export type OutputSettings =
@@ -64,11 +29,6 @@ export type OutputSettings =
     readonly indexPrefix: string;
   };
 
-/** Where the checkpoint lives. */
-export type CheckpointSettings =
-  | { readonly kind: "s3"; readonly bucket: string; readonly key: string }
-  | { readonly kind: "file"; readonly path: string };
-
 /** Which episode cache to use. */
 export type CacheSettings =
   | { readonly kind: "redis"; readonly url: string }
@@ -77,8 +37,10 @@ export type CacheSettings =
 /** Every setting of one harvest run. */
 export interface HarvestSettings {
   readonly engage: OpencastSettings;
-  readonly start?: string;
-  readonly end?: string;
+  /** `--start`, resolved once. */
+  readonly start?: WindowFlag;
+  /** `--end`, resolved once. */
+  readonly end?: WindowFlag;
   readonly waitSeconds: number;
   readonly batchSize: number;
   /** Pages fetched and enriched ahead of the one being delivered (`--pages-in-flight`). */

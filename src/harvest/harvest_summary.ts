@@ -1,7 +1,71 @@
 /**
+ * What a harvest counts and reports: the tally kept while it runs, and the
+ * summary its closing log line gives and `runHarvest` hands to `onSummary`
+ * (for the last-run record and the metrics).
+ *
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
+import type { HarvestWindow } from "./resolve_window.ts";
+import type { ActionSource } from "../source/action_source.ts";
+import type { OpencastClientStats } from "../opencast/opencast_client.ts";
+import type { EpisodeLookup } from "./episode_lookup.ts";
+
+/** What a window, or the run, did so far: for the live progress line and the summary. */
+export interface PageProgress {
+  readonly pages: number;
+  /** Single actions asked for by id. */
+  readonly probes: number;
+  readonly delivered: number;
+  /** Actions left out because they had been delivered already, or lie outside the window. */
+  readonly skipped: number;
+  /** The server's count of actions in the window (first page). */
+  readonly total: number;
+}
+
+/**
+ * A harvest's counts so far. `harvestWindows()` updates it after every page,
+ * so a run that fails still reports what it delivered (and saved) before the
+ * failure.
+ */
+export interface HarvestTally {
+  pages: number;
+  /** Single actions asked for by id. */
+  probes: number;
+  delivered: number;
+  /** Actions left out (delivered already, or outside the window). */
+  skipped: number;
+  /** The server's counts of the windows' actions, for the progress line. */
+  total: number;
+  /** Records of the page that failed. */
+  failed: number;
+  /**
+   * Where the next run starts: the stored checkpoint at first, then each one
+   * saved. A run that saves nothing (a dry run, a look) has the one each
+   * window reached instead.
+   */
+  checkpoint: Checkpoint | null;
+}
+
+/** A tally of nothing yet, standing at `checkpoint`. */
+export function createHarvestTally(
+  checkpoint: Checkpoint | null,
+): HarvestTally {
+  return {
+    pages: 0,
+    probes: 0,
+    delivered: 0,
+    skipped: 0,
+    total: 0,
+    failed: 0,
+    checkpoint,
+  };
+}
+
+/**
  * What a harvest did, finished or failed: the counts its closing log line
- * gives, plus the window. `runHarvest` hands it to `onSummary` for the
- * last-run record and the metrics.
+ * gives, plus the window.
  */
 export interface HarvestSummary {
   /** `done`, `failed` or `stopped by SIGTERM` etc. */
@@ -17,13 +81,73 @@ export interface HarvestSummary {
   readonly episodesFetched: number;
   readonly episodesMissing: number;
   readonly cacheHits: number;
+  /** HTTP requests to the engage node (the source's and the episodes'), retries included. */
   readonly opencastRequests: number;
+  /** Requests the action source sent for actions (see `ActionSource.requests`). */
+  readonly actionRequests: number;
   readonly seconds: number;
   /** The checkpoint at the end (ISO 8601), or `none`. */
   readonly checkpoint: string;
   readonly dryRun: boolean;
   /** The resolved window (UTC, ISO 8601). */
   readonly window?: { readonly start: string; readonly end: string };
-  /** The Opencast API variant used, once detection reports it. */
+  /** What the action source is (`ActionSource.variant`: `dce`, `upstream`, …). */
   readonly opencastVariant?: string;
+}
+
+/** Options for {@linkcode reportHarvest}. */
+export interface ReportHarvestOptions {
+  /** `done`, `failed` or `stopped by SIGTERM` etc. */
+  readonly outcome: string;
+  /** What the source is, and the requests it sent. */
+  readonly source: Pick<ActionSource, "variant" | "requests">;
+  /** The engage client's counts (shared by the source and the episode lookups). */
+  readonly opencast: Pick<OpencastClientStats, "requests">;
+  readonly tally: Readonly<HarvestTally>;
+  /** Its episode counts. */
+  readonly lookup: Pick<EpisodeLookup, "stats">;
+  /** How long the run took. */
+  readonly seconds: number;
+  readonly dryRun: boolean;
+  /** The run's whole window. */
+  readonly window: Pick<HarvestWindow, "start" | "end">;
+}
+
+const logger = getLogger(["ua-harvest", "harvest"]);
+
+/**
+ * Logs the run's closing summary line (information also for a failed run:
+ * the error itself follows as one line) and returns the summary.
+ */
+export function reportHarvest(options: ReportHarvestOptions): HarvestSummary {
+  const { tally, seconds, window } = options;
+  const episodes = options.lookup.stats;
+  const summary = {
+    outcome: options.outcome,
+    api: options.source.variant,
+    actions: tally.delivered,
+    pages: tally.pages,
+    probes: tally.probes,
+    skipped: tally.skipped,
+    failed: tally.failed,
+    episodesFetched: episodes.fetched,
+    episodesMissing: episodes.missing,
+    cacheHits: episodes.cacheHits,
+    opencastRequests: options.opencast.requests,
+    actionRequests: options.source.requests,
+    seconds: Math.round(seconds * 1000) / 1000,
+    actionsPerSecond: Math.round(tally.delivered / Math.max(seconds, 0.001)),
+    checkpoint: tally.checkpoint?.timestamp.toString() ?? "none",
+    dryRun: options.dryRun,
+  };
+  logger.info(
+    "Harvest {outcome}: {actions} actions in {pages} pages, {failed} failed, {probes} id probes ({api} API), {episodesFetched} episodes fetched, " +
+      "{cacheHits} cache hits, {seconds}s ({actionsPerSecond}/s), checkpoint {checkpoint}",
+    summary,
+  );
+  return {
+    ...summary,
+    window: { start: window.start.toString(), end: window.end.toString() },
+    opencastVariant: options.source.variant,
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * Builds the parts of a harvest from its settings: checkpoint store, lock,
+ * Builds the parts of a harvest from its settings: the engage client, lock,
  * episode cache and sink (a dry run's too). Each is one small module behind an interface; this
  * file only chooses which.
  *
@@ -8,21 +8,21 @@
 import { getLogger } from "@logtape/logtape";
 import { UnreachableError } from "../errors.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
-import type { CheckpointStore } from "../checkpoint/checkpoint_store.ts";
-import { createFileCheckpointStore } from "../checkpoint/file_checkpoint_store.ts";
+import { describeCheckpoint } from "../checkpoint/open_checkpoint_store.ts";
 import type { EpisodeCache } from "../cache/episode_cache.ts";
 import { openSqliteEpisodeCache } from "../cache/sqlite_episode_cache.ts";
 import type { Redis } from "ioredis";
 import { createNullEpisodeCache } from "../cache/null_episode_cache.ts";
 import type { RunLock } from "../lock/run_lock.ts";
 import { acquireFileRunLock } from "../lock/file_run_lock.ts";
-import { redisLockKey } from "../lock/redis_lock_key.ts";
+import { redisLockKey } from "../lock/lock_holder.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
 import { createStdoutSink } from "../sinks/stdout_sink.ts";
 import { openFileSink } from "../sinks/file_sink.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
 import { checkpointPolicy } from "./plan_harvest.ts";
+import { OpencastClient } from "../opencast/opencast_client.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
@@ -56,14 +56,28 @@ export async function connectConfiguredRedis(
   }
 }
 
-/** Where the checkpoint lives, as stores describe it; names the run lock. */
-export function describeCheckpoint(
-  settings: Pick<HarvestSettings, "checkpoint">,
-): string {
-  const { checkpoint } = settings;
-  return checkpoint.kind === "s3"
-    ? `s3://${checkpoint.bucket}/${checkpoint.key}`
-    : checkpoint.path;
+/**
+ * The engage node's client: one for the run, shared by the action source and
+ * the episode lookups, so its request count is the run's.
+ *
+ * @param settings How to reach the engage node.
+ * @param signal Cuts every request short (the run lost its lock): nothing
+ * more is fetched.
+ */
+export function openEngageClient(
+  settings: Pick<HarvestSettings, "engage">,
+  signal?: AbortSignal,
+): OpencastClient {
+  return new OpencastClient({
+    host: settings.engage.host,
+    user: settings.engage.user,
+    password: settings.engage.password,
+    auth: settings.engage.auth,
+    timeoutMs: settings.engage.timeoutMs,
+    maxAttempts: settings.engage.maxAttempts,
+    nodeLabel: "engage",
+    signal,
+  });
 }
 
 /**
@@ -126,45 +140,6 @@ export async function openEpisodeCache(
     "../cache/redis_episode_cache.ts"
   );
   return await createRedisEpisodeCache({ client: redis });
-}
-
-/** Options for {@linkcode openCheckpointStore}. */
-export interface OpenCheckpointStoreOptions {
-  /**
-   * Whether a missing S3 bucket is created.
-   * @default {true, but false for a dry run, which creates nothing}
-   */
-  readonly create?: boolean;
-}
-
-/** Opens the checkpoint store: S3 when a bucket and key are set, else the local file. */
-export async function openCheckpointStore(
-  settings:
-    & Pick<HarvestSettings, "checkpoint" | "aws">
-    & Partial<Pick<HarvestSettings, "deadlines" | "dryRun">>,
-  options: OpenCheckpointStoreOptions = {},
-): Promise<CheckpointStore> {
-  const { checkpoint, aws } = settings;
-  const { create = !settings.dryRun } = options;
-  if (checkpoint.kind === "s3") {
-    const { createS3CheckpointStore } = await import(
-      "../checkpoint/s3_checkpoint_store.ts"
-    );
-    return await createS3CheckpointStore({
-      bucket: checkpoint.bucket,
-      key: checkpoint.key,
-      region: aws.region,
-      endpoint: aws.s3Endpoint,
-      forcePathStyle: aws.s3ForcePathStyle,
-      createBucket: create,
-      // Without the harvest's settings (status, last-run records): the
-      // store's own default deadline.
-      ...(settings.deadlines
-        ? { requestTimeoutMs: settings.deadlines.s3Ms }
-        : {}),
-    });
-  }
-  return createFileCheckpointStore({ path: checkpoint.path });
 }
 
 /** Describes where records would go, without opening anything (for dry runs and logs). */

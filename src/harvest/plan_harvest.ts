@@ -9,8 +9,7 @@ import type { HarvestSettings } from "./harvest_settings.ts";
 import { type HarvestWindow, resolveWindow } from "./resolve_window.ts";
 import { checkSpan } from "./check_span.ts";
 import { splitWindow } from "./split_window.ts";
-import { edgeHold } from "./edge_hold.ts";
-import type { OpencastApi } from "./detect_opencast_api.ts";
+import type { ActionSource } from "../source/action_source.ts";
 
 /** The settings the plan reads. */
 export type PlanSettings = Pick<
@@ -76,21 +75,22 @@ export interface PlanHarvestOptions {
   readonly stored: Checkpoint | null;
   /** The current time. */
   readonly now: Temporal.Instant;
-  /** The variant of Opencast the run talks to. */
-  readonly api: OpencastApi;
+  /** The source the run reads: how far it can read a window ending now. */
+  readonly source: Pick<ActionSource, "latestEnd">;
 }
 
 /**
  * Decides the run: the window from the flags, the checkpoint and the clock;
- * a cron run against upstream Opencast that ends inside a server midnight's
- * edge stops before it (the next run fills the edge whole); `--catch-up`
+ * a run that moves the checkpoint and ends now ends where the source can read
+ * completely (`ActionSource.latestEnd`: upstream Opencast stops before a
+ * server midnight's edge, which the next run fills whole); `--catch-up`
  * splits a window longer than the span; and the warnings.
  *
  * @throws {ConfigError} For a window the flags and clock make invalid.
  * @throws {SpanExceededError} For a window longer than the span without `--catch-up`.
  */
 export function planHarvest(options: PlanHarvestOptions): HarvestPlan {
-  const { settings, stored, now, api } = options;
+  const { settings, stored, now, source } = options;
   const policy = checkpointPolicy(settings);
   const notes: PlanNote[] = [];
   const resolved = resolveWindow({
@@ -101,8 +101,12 @@ export function planHarvest(options: PlanHarvestOptions): HarvestPlan {
     zone: settings.zone,
     intervalMinutes: settings.intervalMinutes,
   });
-  const hold = api === "upstream" && policy.moves && settings.end === undefined
-    ? edgeHold(resolved.end, settings.zone)
+  const latest = policy.moves && settings.end === undefined
+    ? source.latestEnd?.(resolved.end)
+    : undefined;
+  const hold = latest !== undefined &&
+      Temporal.Instant.compare(latest, resolved.end) < 0
+    ? latest
     : null;
   const window = hold === null ? resolved : {
     ...resolved,
@@ -114,7 +118,7 @@ export function planHarvest(options: PlanHarvestOptions): HarvestPlan {
     notes.push({
       level: "info",
       message:
-        "Holding the window end at {end}, before the server's midnight edge: a later run fills it",
+        "Holding the window end at {end}, as far as the source can read completely now: a later run goes on",
       properties: { end: window.end.toString() },
     });
   }

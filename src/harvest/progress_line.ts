@@ -1,4 +1,4 @@
-import type { PageProgress } from "./harvest_window.ts";
+import type { PageProgress } from "./harvest_summary.ts";
 import type { StatusLine } from "../log/status_line.ts";
 import { stderrStatusLine } from "../log/stderr_status_line.ts";
 

@@ -24,18 +24,43 @@ export interface HarvestWindow {
   readonly skipIds: ReadonlySet<number>;
 }
 
+/** A `--start` or `--end` flag, resolved once: the instant, and the text as typed (for messages). */
+export interface WindowFlag {
+  readonly at: Temporal.Instant;
+  readonly text: string;
+}
+
+/**
+ * Resolves a `--start` or `--end` flag: `YYYYMMDDHHmmss` in the server zone,
+ * or ISO 8601 with an offset.
+ *
+ * @example Usage
+ * ```ts
+ * parseWindowFlag("20161021120000", "America/New_York", "--start").at; // 2016-10-21T16:00:00Z
+ * ```
+ *
+ * @throws {ConfigError} For text that is neither form, naming the flag.
+ */
+export function parseWindowFlag(
+  text: string,
+  zone: string,
+  flag: "--start" | "--end",
+): WindowFlag {
+  return { at: parseUserTimestamp(text, zone, { flag }), text };
+}
+
 /** Options for {@linkcode resolveWindow}. */
 export interface ResolveWindowOptions {
   /**
-   * `--start` as typed: `YYYYMMDDHHmmss` in the server zone, or ISO 8601 with an offset.
+   * `--start` (see {@linkcode parseWindowFlag}).
    * @default {the checkpoint, else now minus `intervalMinutes`}
    */
-  start?: string;
+  start?: WindowFlag;
   /**
-   * `--end` as typed, in the same forms as `start`.
+   * `--end`.
    * @default {now}
    */
-  end?: string;
+  end?: WindowFlag;
   /**
    * The stored checkpoint, used when there is no `start`.
    * @default {null}
@@ -62,14 +87,11 @@ export interface ResolveWindowOptions {
  *
  * @param options The flags, checkpoint, clock and zone.
  * @returns The window.
- * @throws {ConfigError} For a malformed `start`/`end`, an `end` before the
- * start, a `start` or `end` in the future, a checkpoint further ahead of now
+ * @throws {ConfigError} For an `end` before the start, a `start` or `end` in the future, a checkpoint further ahead of now
  * than `maxClockSkewSeconds`, or an `intervalMinutes` that is not positive.
  */
 export function resolveWindow(options: ResolveWindowOptions): HarvestWindow {
   const {
-    start: startText,
-    end: endText,
     checkpoint = null,
     now,
     zone,
@@ -79,9 +101,9 @@ export function resolveWindow(options: ResolveWindowOptions): HarvestWindow {
   const describe = (instant: Temporal.Instant): string =>
     `${formatCompactTimestamp(instant, zone)} (${formatUtcSeconds(instant)})`;
 
-  const end = endText === undefined
-    ? undefined
-    : parseUserTimestamp(endText, zone, { flag: "--end" });
+  const startText = options.start?.text;
+  const endText = options.end?.text;
+  const end = options.end?.at;
   if (end !== undefined && Temporal.Instant.compare(end, now) > 0) {
     throw new ConfigError(
       `--end ${endText} is in the future (now is ${
@@ -91,8 +113,8 @@ export function resolveWindow(options: ResolveWindowOptions): HarvestWindow {
   }
 
   let window: HarvestWindow;
-  if (startText !== undefined) {
-    const start = parseUserTimestamp(startText, zone, { flag: "--start" });
+  if (options.start !== undefined) {
+    const start = options.start.at;
     if (Temporal.Instant.compare(start, now) > 0) {
       throw new ConfigError(
         `--start ${startText} is in the future (now is ${

@@ -1,28 +1,35 @@
-import { EXIT_CODES } from "../errors.ts";
+import { EXIT_CODES, signalExitCode } from "../errors.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import { loadCheckpoint } from "../checkpoint/load_checkpoint.ts";
-import { checkpointPolicy, planHarvest } from "./plan_harvest.ts";
+import { openCheckpointStore } from "../checkpoint/open_checkpoint_store.ts";
+import { getLogger } from "@logtape/logtape";
+import {
+  checkpointPolicy,
+  planHarvest,
+  type PlanNote,
+} from "./plan_harvest.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";
 import { createProgressLine } from "./progress_line.ts";
-import type { HarvestSummary } from "./harvest_summary.ts";
+import {
+  createHarvestTally,
+  type HarvestSummary,
+  reportHarvest,
+} from "./harvest_summary.ts";
 import { fenceSink } from "../sinks/fenced_sink.ts";
 import {
   acquireRunLock,
   connectConfiguredRedis,
-  openCheckpointStore,
+  openEngageClient,
   openEpisodeCache,
   openSink,
 } from "./open_harvest_parts.ts";
-import { openOpencastSource } from "./open_opencast_source.ts";
+import { chooseActionSource } from "../source/open_action_source.ts";
+import { fetchEpisode } from "../opencast/fetch_episode.ts";
 import { describeHarvestStart } from "./describe_harvest_start.ts";
-import { logNotes } from "./log_notes.ts";
 import { resumeOutput } from "./resume_output.ts";
-import { signalExitCode } from "../run_record/signal_exit_code.ts";
 import { createCheckpointWriter } from "./checkpoint_writer.ts";
 import { harvestWindows } from "./harvest_windows.ts";
-import { createHarvestTally } from "./harvest_tally.ts";
-import { reportHarvest } from "./report_harvest.ts";
 
 /** What `main.ts` hands the harvest. */
 export interface RunHarvestContext {
@@ -68,15 +75,21 @@ export async function runHarvest(
   const lockLost = lock?.lost;
   const stop = lockLost ? AbortSignal.any([signal, lockLost]) : signal;
   const store = stack.use(await openCheckpointStore(settings));
-  const stored = await loadCheckpoint(store, settings.zone);
+  // The source is named before anything is asked of it: a checkpoint another
+  // source wrote ends the run before any request.
+  const chosen = chooseActionSource(settings);
+  const stored = await loadCheckpoint(store, settings.zone, {
+    source: chosen.name,
+  });
+  const engage = openEngageClient(settings, lockLost);
   // Before anything is opened downstream: a server without usertracking ends
   // the run with nothing sent or saved.
-  const source = await openOpencastSource(settings, { signal: lockLost });
+  const source = stack.use(await chosen.open({ engage }));
   const { window, windows, notes } = planHarvest({
     settings,
     stored,
     now: now(),
-    api: source.api,
+    source,
   });
   logNotes([
     ...notes,
@@ -84,6 +97,7 @@ export async function runHarvest(
       window,
       windows: windows.length,
       settings,
+      source,
       checkpointStore: store.description,
       saves,
     }),
@@ -96,7 +110,7 @@ export async function runHarvest(
   }
   const lookup = createEpisodeLookup({
     cache,
-    fetchEpisode: source.fetchEpisode,
+    fetchEpisode: (id) => fetchEpisode(engage, id),
     concurrency: settings.episodeConcurrency,
     ttlSeconds: settings.episodeTtlSeconds,
     missingTtlSeconds: settings.missingEpisodeTtlSeconds,
@@ -108,17 +122,18 @@ export async function runHarvest(
   try {
     ({ stopped } = await harvestWindows({
       windows,
-      settings,
       source,
+      pagesInFlight: settings.pagesInFlight,
       lookup,
       sink,
       tally,
-      // Upstream day paging continues where the previous run stopped.
-      cursor: fromCheckpoint?.cursor,
+      // The source continues where the previous run stopped.
+      position: fromCheckpoint?.position,
       saveCheckpoint: saves
         ? createCheckpointWriter({
           store,
           zone: settings.zone,
+          source: source.name,
           sink,
           fence: lockLost,
         })
@@ -133,6 +148,7 @@ export async function runHarvest(
     context.onSummary?.(reportHarvest({
       outcome,
       source,
+      opencast: engage.stats,
       tally,
       lookup,
       seconds: (performance.now() - startedAt) / 1000,
@@ -146,4 +162,14 @@ export async function runHarvest(
     delivered: tally.delivered,
     checkpoint: tally.checkpoint,
   };
+}
+
+const logger = getLogger(["ua-harvest", "harvest"]);
+
+/** Logs the lines the plan asked for, in order. */
+function logNotes(notes: readonly PlanNote[]): void {
+  for (const note of notes) {
+    if (note.level === "warn") logger.warn(note.message, note.properties);
+    else logger.info(note.message, note.properties);
+  }
 }

@@ -1,5 +1,4 @@
-import type { UserAction } from "../opencast/types.ts";
-import { createdOffsetMismatch } from "./created_offset_mismatch.ts";
+import type { ViewerAction } from "../record/viewer_action.ts";
 import type { IdRanges } from "./id_ranges.ts";
 
 /** Options for {@linkcode createWindowFilter}. */
@@ -10,10 +9,6 @@ export interface WindowFilterOptions {
   readonly skipIds: ReadonlySet<number>;
   /** Ids delivered (or claimed) earlier in this run; the filter adds to it. */
   readonly deliveredIds: Pick<Set<number>, "has" | "add"> | IdRanges;
-  /** The Opencast server's zone. */
-  readonly zone: string;
-  /** Told when `created` carries another offset than `zone` gives at that instant. */
-  readonly onOffsetMismatch?: (serverOffset: string, created: string) => void;
 }
 
 /**
@@ -31,13 +26,12 @@ export interface WindowFilterOptions {
  */
 export function createWindowFilter(
   options: WindowFilterOptions,
-): (actions: readonly UserAction[]) => UserAction[] {
-  const { skipIds, deliveredIds, zone, onOffsetMismatch } = options;
+): <A extends ViewerAction>(actions: readonly A[]) => A[] {
+  const { skipIds, deliveredIds } = options;
   const startMs = Math.floor(options.start.epochMilliseconds / 1000) * 1000;
   const endMs = Math.floor(options.end.epochMilliseconds / 1000) * 1000 + 999;
   return (actions) => {
     const seen = new Set<number>();
-    let sample: UserAction | undefined;
     const fresh = actions.filter((action) => {
       if (skipIds.has(action.id) || deliveredIds.has(action.id)) return false;
       if (seen.has(action.id)) return false;
@@ -46,15 +40,9 @@ export function createWindowFilter(
       // (upstream ignores start/end; DCE edges may be widened). An
       // unreadable time passes here so the checkpoint names it.
       const created = Date.parse(action.created);
-      if (created < startMs || created > endMs) return false;
-      sample ??= action;
-      return true;
+      return !(created < startMs || created > endMs);
     });
     for (const action of fresh) deliveredIds.add(action.id);
-    if (sample && onOffsetMismatch) {
-      const offset = createdOffsetMismatch(sample.created, zone);
-      if (offset !== null) onOffsetMismatch(offset, sample.created);
-    }
     return fresh;
   };
 }

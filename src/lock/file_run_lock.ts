@@ -10,8 +10,7 @@ import { dirname } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import type { RunLock } from "./run_lock.ts";
 import { LockHeldError } from "../errors.ts";
-import { describeThisHolder } from "./describe_this_holder.ts";
-import { parseLockHolder } from "./parse_lock_holder.ts";
+import { describeThisHolder, parseLockHolder } from "./lock_holder.ts";
 
 const logger = getLogger(["ua-harvest", "lock"]);
 

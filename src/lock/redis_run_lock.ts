@@ -19,7 +19,7 @@ import type { RunLock } from "./run_lock.ts";
 import { ConfigError, LockedError, LockHeldError } from "../errors.ts";
 import { connectRedis } from "../cache/redis_connection.ts";
 import { redactRedisUrl } from "../cache/redact_redis_url.ts";
-import { describeThisHolder } from "./describe_this_holder.ts";
+import { describeThisHolder } from "./lock_holder.ts";
 
 const logger = getLogger(["ua-harvest", "lock"]);
 

@@ -29,14 +29,20 @@ export interface ActionRecord {
   useragent: string | null;
   action: {
     type: string;
-    inpoint: number;
-    outpoint: number;
-    length: number;
-    is_playing: boolean;
+    /** `null` when the source does not say (Matomo). */
+    inpoint: number | null;
+    /** `null` when the source does not say (Matomo, apart from a seek's target). */
+    outpoint: number | null;
+    /** `null` when the source does not say (Matomo). */
+    length: number | null;
+    /** `null` when the source does not say (Matomo). */
+    is_playing: boolean | null;
   };
   ip: string | null;
   /** `proxy1`, `proxy2`, … (the rest of the `X-Forwarded-For` chain). */
   [proxy: `proxy${number}`]: string;
   is_live: 0 | 1;
+  /** Set for sources other than Opencast (`matomo`); absent on Opencast's records. */
+  source?: "matomo";
   episode: EpisodeFields;
 }

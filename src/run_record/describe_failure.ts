@@ -1,5 +1,4 @@
-import { EXIT_CODES, UaHarvestError } from "../errors.ts";
-import { signalExitCode } from "./signal_exit_code.ts";
+import { EXIT_CODES, signalExitCode, UaHarvestError } from "../errors.ts";
 
 /**
  * The exit code and one-line message of a run's error, as `main.ts` reports

@@ -3,11 +3,11 @@ import type {
   AwsSettings,
   CheckpointSettings,
   ServiceDeadlines,
-} from "../harvest/harvest_settings.ts";
+} from "../config/settings.ts";
 import {
   describeCheckpoint,
   openCheckpointStore,
-} from "../harvest/open_harvest_parts.ts";
+} from "../checkpoint/open_checkpoint_store.ts";
 import { replaceFileAtomically } from "../util/replace_file_atomically.ts";
 import type { RunCommand, RunRecord } from "./run_record.ts";
 import { nextRunRecord, type RunOutcome } from "./next_run_record.ts";
@@ -169,7 +169,7 @@ async function keep(options: RecordRunOptions, run: RunOutcome) {
   // prom-client is loaded only by the runs that write or push metrics.
   const { runMetricsRegistry } = options.metricsFile !== undefined ||
       options.metricsPush !== undefined
-    ? await import("../metrics/run_metrics_registry.ts")
+    ? await import("./run_metrics_registry.ts")
     : { runMetricsRegistry: undefined };
   if (options.metricsFile !== undefined && runMetricsRegistry) {
     try {
@@ -186,7 +186,7 @@ async function keep(options: RecordRunOptions, run: RunOutcome) {
   }
   if (options.metricsPush !== undefined && runMetricsRegistry) {
     try {
-      const { pushMetrics } = await import("../metrics/push_metrics.ts");
+      const { pushMetrics } = await import("./push_metrics.ts");
       await pushMetrics({
         url: options.metricsPush,
         registry: runMetricsRegistry(record),

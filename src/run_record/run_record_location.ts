@@ -1,4 +1,4 @@
-import type { CheckpointSettings } from "../harvest/harvest_settings.ts";
+import type { CheckpointSettings } from "../config/settings.ts";
 import type { RunCommand } from "./run_record.ts";
 
 /**

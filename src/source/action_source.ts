@@ -14,15 +14,12 @@
  * @module
  */
 import type { ViewerAction } from "../record/viewer_action.ts";
+import type {
+  HighWaterMark,
+  SourcePosition,
+} from "../checkpoint/checkpoint_format.ts";
 
-/** A JSON value a source saves with the checkpoint and reads back next run. */
-export type SourcePosition =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly SourcePosition[]
-  | { readonly [key: string]: SourcePosition };
+export type { HighWaterMark, SourcePosition };
 
 /** The window a source is asked for (both ends inclusive, whole seconds). */
 export interface SourceWindow {
@@ -31,13 +28,22 @@ export interface SourceWindow {
   /** Ids delivered already from the start second on (the checkpoint's). */
   readonly skipIds: ReadonlySet<number>;
   /**
-   * This source's position from the checkpoint the window starts from (or the
-   * one the window before reached), `undefined` when there is none.
+   * The generic high-water mark the run stands at when the window starts:
+   * the stored checkpoint's, then what each window before reached; `null`
+   * when there is none. Its ids are actions known to exist (a source that
+   * fills gaps by id may start from them); it may lie before `start`.
+   */
+  readonly mark: HighWaterMark | null;
+  /**
+   * This source's position where the window continues: the checkpoint's, or
+   * the one the window before reached; `undefined` when there is none or the
+   * window does not continue from one (a `--start` backfill).
    */
   readonly position: SourcePosition | undefined;
   /**
-   * `true` when the window continues from the checkpoint (a cron run), so the
-   * position describes what was delivered right before `start`.
+   * `true` when the window continues from the checkpoint (a cron run) or
+   * from the window before, so `position` describes what was delivered
+   * right before `start`.
    */
   readonly continuesCheckpoint: boolean;
 }
@@ -57,7 +63,7 @@ export interface SourceBatch {
   readonly total?: number;
   /**
    * The source's position once this batch and every one before it are
-   * delivered; `undefined` leaves it as it was.
+   * delivered; `undefined` leaves it as it was, `null` clears it.
    */
   readonly position?: SourcePosition;
 }
@@ -80,10 +86,25 @@ export interface ActionSource extends AsyncDisposable {
    * creation order.
    */
   readonly holdBackSeconds: number;
-  /** The window's candidate actions, batch by batch, pulled in order. */
+  /**
+   * The window's candidate actions, batch by batch, pulled in order (the
+   * harvest prepares a few ahead of delivery). The source paces its own
+   * requests (`--wait`), stops requesting once the signal aborts, and may
+   * throw a typed error (an unreadable position, a server that went away).
+   */
   read(window: SourceWindow, options?: ReadOptions): AsyncIterable<SourceBatch>;
-  /** Requests sent so far, for the summary and the metrics. */
+  /** Requests sent for actions so far (list pages, probes, detection), for the summary. */
   readonly requests: number;
+  /**
+   * How far a window that ends now (a cron run's) can be read completely at
+   * this moment: the harvest ends such a window there, and a later run goes
+   * on. Upstream Opencast holds an end that falls just around a server
+   * midnight; absent, every end can be read.
+   *
+   * @param end The window end the run would use (now).
+   * @returns An instant no later than `end`.
+   */
+  latestEnd?(end: Temporal.Instant): Temporal.Instant;
 }
 
 /** Options for {@linkcode ActionSource.read}. */

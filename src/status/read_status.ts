@@ -1,12 +1,14 @@
-import type { AwsSettings } from "../harvest/harvest_settings.ts";
-import type { StateSettings } from "../cli/_state_settings.ts";
+import type { AwsSettings, StateSettings } from "../config/settings.ts";
 import {
   describeCheckpoint,
   openCheckpointStore,
-} from "../harvest/open_harvest_parts.ts";
+} from "../checkpoint/open_checkpoint_store.ts";
 import { loadCheckpoint } from "../checkpoint/load_checkpoint.ts";
-import { readFileLockHolder } from "../lock/read_file_lock_holder.ts";
-import { redisLockKey } from "../lock/redis_lock_key.ts";
+import {
+  readFileLockHolder,
+  readRedisLockHolder,
+} from "../lock/read_lock_holder.ts";
+import { redisLockKey } from "../lock/lock_holder.ts";
 import { runRecordLocation } from "../run_record/run_record_location.ts";
 import { parseRunRecord } from "../run_record/parse_run_record.ts";
 import type { RunCommand, RunRecord } from "../run_record/run_record.ts";
@@ -111,9 +113,6 @@ async function readRedisLock(
   try {
     // ioredis is loaded only when a Redis lock is to be read.
     const { connectRedis } = await import("../cache/redis_connection.ts");
-    const { readRedisLockHolder } = await import(
-      "../lock/read_redis_lock_holder.ts"
-    );
     const { client } = await connectRedis({
       url,
       connectTimeoutMs: options.redisTimeoutMs ?? 2000,

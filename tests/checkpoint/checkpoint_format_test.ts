@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   type Checkpoint,
+  LEGACY_SOURCE,
   parseCheckpoint,
   serializeCheckpoint,
 } from "../../src/checkpoint/checkpoint_format.ts";
@@ -236,45 +237,78 @@ Deno.test("parseCheckpoint() rejects a malformed output position", () => {
   );
 });
 
-Deno.test("serializeCheckpoint() keeps an upstream day cursor, which parseCheckpoint() reads back", () => {
-  const cursor = { day: "20261204", offset: 12345, id: 987654 };
+Deno.test("serializeCheckpoint() writes the source and its position, which parseCheckpoint() reads back", () => {
+  const position = { cursor: { day: "20261204", offset: 12345, id: 987654 } };
   const text = serializeCheckpoint(
     {
       timestamp: Temporal.Instant.from("2026-12-04T18:03:27Z"),
       ids: [987654],
-      cursor,
+      source: "opencast",
+      position,
     },
     NY,
   );
   assert.match(
     text,
-    /"cursor":\{"day":"20261204","offset":12345,"id":987654\}/,
+    /"ids":\[987654\],"source":"opencast","position":\{"cursor":\{"day":"20261204","offset":12345,"id":987654\}\}\}$/,
   );
-  assert.deepEqual(parseCheckpoint(text, NY).cursor, cursor);
-  // Older checkpoints have none.
-  assert.equal(
-    parseCheckpoint('{"version":1,"timestamp":"2016-10-21T18:03:27Z"}', NY)
-      .cursor,
-    undefined,
+  assert.ok(!/"cursor":\{"day"/.test(text.replace(/"position":.*$/, "")));
+  const parsed = parseCheckpoint(text, NY);
+  assert.equal(parsed.source, "opencast");
+  assert.deepEqual(parsed.position, position);
+  // Another source's position is any JSON value, kept as it is.
+  const matomo = parseCheckpoint(
+    serializeCheckpoint({
+      timestamp: Temporal.Instant.from("2026-12-04T18:03:27Z"),
+      ids: [],
+      source: "matomo",
+      position: [1, "two", { three: null }],
+    }, NY),
+    NY,
   );
+  assert.equal(matomo.source, "matomo");
+  assert.deepEqual(matomo.position, [1, "two", { three: null }]);
 });
 
-Deno.test("parseCheckpoint() rejects a malformed day cursor", () => {
-  for (
-    const cursor of [
-      '{"day":"2026-12-04","offset":1,"id":1}',
-      '{"day":"20261204","offset":0,"id":1}',
-      '{"day":"20261204","offset":3}',
-    ]
-  ) {
+Deno.test("parseCheckpoint() reads a checkpoint written before sources had names as Opencast's, its top-level cursor as the position", () => {
+  const cursor = { day: "20261204", offset: 12345, id: 987654 };
+  const older = parseCheckpoint(
+    `{"version":1,"timestamp":"2026-12-04T18:03:27Z","last_action_ts":"20261204130327","zone":"America/New_York","ids":[987654],"cursor":${
+      JSON.stringify(cursor)
+    }}`,
+    NY,
+  );
+  assert.equal(older.source, undefined, "no name: Opencast's (LEGACY_SOURCE)");
+  assert.deepEqual(older.position, { cursor });
+  assert.equal(LEGACY_SOURCE, "opencast");
+  // Without a cursor there is no position, and the bare timestamp has none.
+  const plainJson = parseCheckpoint(
+    '{"version":1,"timestamp":"2016-10-21T18:03:27Z"}',
+    NY,
+  );
+  assert.equal(plainJson.position, undefined);
+  assert.equal(plainJson.source, undefined);
+  const bare = parseCheckpoint("20161021140327", NY);
+  assert.deepEqual(Object.keys(bare).sort(), ["ids", "timestamp"]);
+  // Written again, it is the new form: no top-level cursor.
+  const rewritten = JSON.parse(
+    serializeCheckpoint({ ...older, source: "opencast" }, NY),
+  );
+  assert.equal(rewritten.cursor, undefined);
+  assert.deepEqual(rewritten.position, { cursor });
+  assert.equal(rewritten.source, "opencast");
+});
+
+Deno.test("parseCheckpoint() rejects a source that names nothing", () => {
+  for (const source of ['""', "7", '{"name":"opencast"}']) {
     assert.throws(
       () =>
         parseCheckpoint(
-          `{"version":1,"timestamp":"2016-10-21T18:03:27Z","cursor":${cursor}}`,
+          `{"version":1,"timestamp":"2016-10-21T18:03:27Z","source":${source}}`,
           NY,
         ),
       (error: unknown) =>
-        error instanceof ApiContractError && /'cursor'/.test(error.message),
+        error instanceof ApiContractError && /'source'/.test(error.message),
     );
   }
 });

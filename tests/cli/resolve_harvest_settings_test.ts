@@ -379,13 +379,14 @@ Deno.test("bad flag values and conflicting flags are usage errors before the set
 Deno.test("the window flags are judged against the given now", () => {
   const end = "2024-03-01T12:00:00Z";
   // An end at now is fine; a second later is in the future.
-  assert.equal(resolve(["-e", end]).end, end);
+  assert.equal(resolve(["-e", end]).end?.text, end);
+  assert.equal(resolve(["-e", end]).end?.at.toString(), end, "resolved once");
   assertConfigError(
     () => resolve(["-e", end], BASE, { now: NOW.subtract({ seconds: 1 }) }),
     /--end 2024-03-01T12:00:00Z is in the future \(now is 20240301115959 \(2024-03-01T11:59:59Z\)/,
   );
   // A start alone: fine before now, an error after it.
-  assert.equal(resolve(["-s", "20240301115900"]).start, "20240301115900");
+  assert.equal(resolve(["-s", "20240301115900"]).start?.text, "20240301115900");
   assertConfigError(
     () => resolve(["-s", "20240301120100"]),
     /--start 20240301120100 is in the future/,

@@ -28,6 +28,7 @@ Deno.test("createCheckpointWriter() saves each checkpoint with the sink's positi
   const save = createCheckpointWriter({
     store,
     zone: "UTC",
+    source: "opencast",
     sink: { position: () => ({ path: "/out.jsonl", size }) },
   });
   await save(CHECKPOINT);
@@ -44,12 +45,30 @@ Deno.test("createCheckpointWriter() saves each checkpoint with the sink's positi
   assert.deepEqual([n1, n2], ["1", "2"]);
   assert.deepEqual(parseCheckpoint(store.texts[1]!, "UTC").ids, [4]);
   const other = memoryStore();
-  await createCheckpointWriter({ store: other, zone: "UTC", sink: {} })(
-    CHECKPOINT,
-  );
+  await createCheckpointWriter({
+    store: other,
+    zone: "UTC",
+    source: "opencast",
+    sink: {},
+  })(CHECKPOINT);
   const third = JSON.parse(other.texts[0]!);
   assert.notEqual(third.writer.split(":")[0], run1, "another run, another id");
   assert.equal(third.output, undefined, "a sink without a position");
+});
+
+Deno.test("createCheckpointWriter() names the source in every checkpoint, with its position", async () => {
+  const store = memoryStore();
+  await createCheckpointWriter({
+    store,
+    zone: "UTC",
+    source: "matomo",
+    sink: {},
+  })(
+    { ...CHECKPOINT, position: { visit: 42 } },
+  );
+  const saved = parseCheckpoint(store.texts[0]!, "UTC");
+  assert.equal(saved.source, "matomo");
+  assert.deepEqual(saved.position, { visit: 42 });
 });
 
 Deno.test("createCheckpointWriter() saves nothing once the fence is aborted", async () => {
@@ -58,6 +77,7 @@ Deno.test("createCheckpointWriter() saves nothing once the fence is aborted", as
   const save = createCheckpointWriter({
     store,
     zone: "UTC",
+    source: "opencast",
     sink: {},
     fence: fence.signal,
   });

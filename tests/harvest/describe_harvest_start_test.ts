@@ -17,6 +17,10 @@ Deno.test("describeHarvestStart() names the window in the server zone and UTC, t
       zone: "America/New_York",
       output: { kind: "sqs", queue: "actions" } as never,
     },
+    source: {
+      description: "Opencast (dce) at engage.example.edu",
+      variant: "dce",
+    },
     checkpointStore: "s3://bucket/key",
     saves: true,
   });
@@ -31,13 +35,15 @@ Deno.test("describeHarvestStart() names the window in the server zone and UTC, t
     endUtc: "2024-03-01T15:05:00Z",
     startSource: "checkpoint",
     windows: 3,
+    source: "Opencast (dce) at engage.example.edu",
+    variant: "dce",
     output: "sqs:actions",
     checkpointStore: "s3://bucket/key",
     saving: "",
   });
   assert.match(
     note.message,
-    /^Harvesting \{window\}, start from \{startSource\}/,
+    /^Harvesting \{window\}, start from \{startSource\}, \{windows\} window\(s\), source \{source\}, output/,
   );
 });
 
@@ -46,6 +52,7 @@ Deno.test("describeHarvestStart() says when the run leaves the checkpoint alone"
     window: WINDOW,
     windows: 1,
     settings: { zone: "UTC", output: { kind: "stdout" } },
+    source: { description: "Opencast (upstream) at oc", variant: "upstream" },
     checkpointStore: "/var/lib/ua-harvest/checkpoint.json",
     saves: false,
   });

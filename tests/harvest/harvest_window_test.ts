@@ -2,11 +2,13 @@ import assert from "node:assert/strict";
 import type { ActionRecord } from "../../src/record/action_record.ts";
 import type { ActionPage, UserAction } from "../../src/opencast/types.ts";
 import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
+import { createWindowCheckpoint } from "../../src/checkpoint/window_checkpoint.ts";
 import {
   harvestWindow,
   type HarvestWindowOptions,
 } from "../../src/harvest/harvest_window.ts";
-import type { PageQuery } from "../../src/harvest/source_batch.ts";
+import type { PageQuery } from "../../src/source/opencast/opencast_batch.ts";
+import { createOpencastSource } from "../../src/source/opencast/opencast_source.ts";
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
 import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";
@@ -57,21 +59,61 @@ function lookup(fail?: (id: string) => boolean) {
   });
 }
 
-/** The options every test shares; each test names only what it is about. */
-function windowOptions(
-  options:
-    & Pick<HarvestWindowOptions, "fetchPage" | "sink" | "batchSize">
-    & Partial<HarvestWindowOptions>,
-): HarvestWindowOptions {
+/** What each test sets; the rest is shared. */
+interface WindowSettings
+  extends
+    Partial<Omit<HarvestWindowOptions, "source" | "window" | "checkpoint">> {
+  readonly sink: RecordSink;
+  /** Actions per DCE page. */
+  readonly batchSize: number;
+  /** Fetches one DCE page. */
+  readonly fetchPage: (query: PageQuery) => Promise<ActionPage>;
+  readonly start?: Temporal.Instant;
+  readonly end?: Temporal.Instant;
+  readonly skipIds?: ReadonlySet<number>;
+  /** The checkpoint before this window. */
+  readonly checkpoint?: Checkpoint | null;
+}
+
+/** The options every test shares: a DCE source over `fetchPage`; each test names only what it is about. */
+function windowOptions(options: WindowSettings): HarvestWindowOptions {
+  const {
+    start = START,
+    end = END,
+    skipIds = new Set(),
+    checkpoint = null,
+    batchSize,
+    fetchPage,
+    ...rest
+  } = options;
   return {
-    start: START,
-    end: END,
-    skipIds: new Set(),
-    zone: ZONE,
+    source: createOpencastSource({
+      api: "dce",
+      zone: ZONE,
+      batchSize,
+      requests: {
+        fetchPage: (query) => fetchPage(query as PageQuery),
+        fetchById: () => Promise.reject(new Error("DCE asks for no id")),
+        fetchAnchor: () => Promise.reject(new Error("DCE needs no anchor")),
+        requests: 0,
+      },
+      host: "engage.test",
+    }),
+    window: {
+      start,
+      end,
+      skipIds,
+      mark: checkpoint,
+      position: undefined,
+      continuesCheckpoint: checkpoint !== null,
+    },
+    checkpoint: createWindowCheckpoint({
+      start: checkpoint,
+      end,
+      saveEveryDelivery: rest.sink.position !== undefined,
+    }),
     lookup: lookup(),
-    checkpoint: null,
-    deliveredIds: new Set(),
-    ...options,
+    ...rest,
   };
 }
 

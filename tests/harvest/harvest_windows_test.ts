@@ -4,25 +4,37 @@ import type { UserAction } from "../../src/opencast/types.ts";
 import type { FetchActionsOptions } from "../../src/opencast/fetch_actions.ts";
 import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
 import { harvestWindows } from "../../src/harvest/harvest_windows.ts";
-import { createHarvestTally } from "../../src/harvest/harvest_tally.ts";
+import { createHarvestTally } from "../../src/harvest/harvest_summary.ts";
 import { splitWindow } from "../../src/harvest/split_window.ts";
 import type { HarvestWindow } from "../../src/harvest/resolve_window.ts";
-import type { OpencastSource } from "../../src/harvest/open_opencast_source.ts";
-import type { DayQuery } from "../../src/harvest/upstream_batches.ts";
+import { createOpencastSource } from "../../src/source/opencast/opencast_source.ts";
+import type { UsertrackingRequests } from "../../src/source/opencast/usertracking_requests.ts";
+import { readOpencastPosition } from "../../src/source/opencast/opencast_position.ts";
+import type { DayQuery } from "../../src/source/opencast/upstream/upstream_batches.ts";
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
 import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";
-import { upstreamFake } from "./_upstream_fake.ts";
+import { upstreamFake } from "../source/opencast/upstream/_upstream_fake.ts";
 import { captureLogs, logLine } from "../support/capture_logs.ts";
 import { userAction } from "../support/user_action.ts";
 
 const START = Temporal.Instant.from("2024-03-01T15:00:00Z");
-const SETTINGS = {
-  zone: "UTC",
-  batchSize: 10,
-  waitSeconds: 0,
-  pagesInFlight: 2,
-};
+const PAGES_IN_FLIGHT = 2;
+
+/** The Opencast source over fake requests: 10 actions a page. */
+function opencast(
+  api: "dce" | "upstream",
+  requests: Omit<UsertrackingRequests, "requests">,
+  zone = "UTC",
+) {
+  return createOpencastSource({
+    api,
+    zone,
+    batchSize: 10,
+    requests: { ...requests, requests: 0 },
+    host: "engage.test",
+  });
+}
 
 /** `count` actions, one every 10 s from START (ids in created order). */
 function actions(count: number): UserAction[] {
@@ -37,11 +49,7 @@ function dceSource(rows: readonly UserAction[]) {
   const queries: FetchActionsOptions[] = [];
   const compact = (created: string) =>
     created.replace(/[-T:Z]/g, "").slice(0, 14);
-  const source: Pick<
-    OpencastSource,
-    "api" | "fetchPage" | "fetchById" | "fetchAnchor"
-  > = {
-    api: "dce",
+  const source = opencast("dce", {
     fetchPage(query) {
       queries.push(query);
       const matching = rows.filter((row) =>
@@ -57,7 +65,7 @@ function dceSource(rows: readonly UserAction[]) {
     },
     fetchById: () => Promise.reject(new Error("DCE harvests ask for no id")),
     fetchAnchor: () => Promise.reject(new Error("DCE harvests need no anchor")),
-  };
+  });
   return { source, queries };
 }
 
@@ -121,7 +129,7 @@ Deno.test("harvestWindows() harvests --catch-up windows in order, each once, and
   const [result, lines] = await logs(() =>
     harvestWindows({
       windows,
-      settings: SETTINGS,
+      pagesInFlight: PAGES_IN_FLIGHT,
       source,
       lookup: lookup(),
       sink,
@@ -172,7 +180,7 @@ Deno.test("harvestWindows() without saveCheckpoint (a dry run) saves nothing but
   const [result, lines] = await logs(() =>
     harvestWindows({
       windows: [window(START, end)],
-      settings: SETTINGS,
+      pagesInFlight: PAGES_IN_FLIGHT,
       source,
       lookup: lookup(),
       sink,
@@ -203,7 +211,7 @@ Deno.test("harvestWindows() that fails keeps the counts and the checkpoint of wh
   await assert.rejects(
     harvestWindows({
       windows: [window(START, START.add({ minutes: 10 }))],
-      settings: SETTINGS,
+      pagesInFlight: PAGES_IN_FLIGHT,
       source,
       lookup: lookup(),
       sink,
@@ -236,7 +244,7 @@ Deno.test("harvestWindows() stopped by the signal after a page harvests no later
   );
   const result = await harvestWindows({
     windows,
-    settings: { ...SETTINGS, pagesInFlight: 1 },
+    pagesInFlight: 1,
     source,
     lookup: lookup(),
     sink: {
@@ -271,13 +279,12 @@ Deno.test("harvestWindows() against upstream Opencast delivers every action of i
   const end = noon.add({ minutes: 10 });
   await harvestWindows({
     windows: splitWindow(window(start, end), 5 * 60),
-    settings: { ...SETTINGS, zone },
-    source: {
-      api: "upstream",
+    pagesInFlight: PAGES_IN_FLIGHT,
+    source: opencast("upstream", {
       fetchPage: (query) => fake.fetchDay(query as DayQuery),
       fetchById: fake.fetchById,
       fetchAnchor: () => Promise.resolve(fake.rows.at(-1) ?? null),
-    },
+    }, zone),
     lookup: lookup(),
     sink,
     tally,
@@ -288,7 +295,10 @@ Deno.test("harvestWindows() against upstream Opencast delivers every action of i
   }).map((row) => row.id);
   assert.deepEqual([...ids()].sort((a, b) => a - b), expected);
   assert.equal(new Set(ids()).size, ids().length, "no duplicates");
-  assert.ok(tally.checkpoint?.cursor, "the checkpoint carries the day cursor");
+  assert.ok(
+    readOpencastPosition(tally.checkpoint?.position).cursor,
+    "the checkpoint carries the day cursor",
+  );
 });
 
 Deno.test("harvestWindows() stopped after pages came out of created order keeps the checkpoint it saved, not the one it held", async () => {
@@ -309,7 +319,7 @@ Deno.test("harvestWindows() stopped after pages came out of created order keeps 
   const [result] = await logs(() =>
     harvestWindows({
       windows: [window(START, START.add({ minutes: 10 }))],
-      settings: SETTINGS,
+      pagesInFlight: PAGES_IN_FLIGHT,
       source,
       lookup: lookup(),
       sink: {
@@ -351,7 +361,7 @@ Deno.test("harvestWindows() without saveCheckpoint (a dry run) stopped out of or
   await logs(() =>
     harvestWindows({
       windows: [window(START, START.add({ minutes: 10 }))],
-      settings: SETTINGS,
+      pagesInFlight: PAGES_IN_FLIGHT,
       source,
       lookup: lookup(),
       sink: {
@@ -387,7 +397,7 @@ Deno.test("harvestWindows() that fails mid-window counts the skipped actions of 
   await assert.rejects(
     harvestWindows({
       windows: [{ ...window(START, START.add({ minutes: 10 })), skipIds }],
-      settings: SETTINGS,
+      pagesInFlight: PAGES_IN_FLIGHT,
       source,
       lookup: lookup(),
       sink,
@@ -419,13 +429,12 @@ Deno.test("harvestWindows() against upstream Opencast that fails mid-window coun
           midnight.add({ minutes: 20 }),
         ),
       ],
-      settings: { ...SETTINGS, zone, pagesInFlight: 1 },
-      source: {
-        api: "upstream",
+      pagesInFlight: 1,
+      source: opencast("upstream", {
         fetchPage: (query) => fake.fetchDay(query as DayQuery),
         fetchById: fake.fetchById,
         fetchAnchor: () => Promise.reject(new Error("no anchor needed")),
-      },
+      }, zone),
       lookup: lookup(),
       sink,
       tally,
@@ -469,16 +478,15 @@ Deno.test("harvestWindows() upstream: the checkpoint's ids anchor a midnight edg
         startSource: "checkpoint",
         skipIds: new Set(checkpoint.ids),
       }],
-      settings: { ...SETTINGS, zone },
-      source: {
-        api: "upstream",
+      pagesInFlight: PAGES_IN_FLIGHT,
+      source: opencast("upstream", {
         fetchPage: (query) => fake.fetchDay(query as DayQuery),
         fetchById: fake.fetchById,
         fetchAnchor: () => {
           anchors.count++;
           return Promise.resolve(fake.rows.at(-1) ?? null);
         },
-      },
+      }, zone),
       lookup: lookup(),
       sink,
       tally: createHarvestTally(from),

@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
 import {
-  openCheckpointStore,
   openEpisodeCache,
   openSink,
 } from "../../src/harvest/open_harvest_parts.ts";
 import { existsSync } from "node:fs";
-import { startS3Fake } from "../support/s3_fake.ts";
-import { withTestAwsEnv } from "../support/test_aws_env.ts";
 import type { HarvestSettings } from "../../src/harvest/harvest_settings.ts";
 
 function withCache(cache: HarvestSettings["cache"]): HarvestSettings {
@@ -79,23 +76,4 @@ Deno.test("openSink() for a dry run opens no output, only a sink that reports wh
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
-
-Deno.test("openCheckpointStore() creates no S3 bucket for a dry run, and one for a real run", async () => {
-  await using fake = await startS3Fake();
-  await withTestAwsEnv(async () => {
-    for (const dryRun of [true, false]) {
-      await using store = await openCheckpointStore({
-        checkpoint: { kind: "s3", bucket: "harvest-ts", key: "cp" },
-        aws: {
-          region: "us-east-1",
-          s3Endpoint: fake.url,
-          s3ForcePathStyle: true,
-        },
-        dryRun,
-      } as unknown as HarvestSettings);
-      assert.equal(store.description, "s3://harvest-ts/cp");
-      assert.equal(fake.buckets.has("harvest-ts"), !dryRun, `dryRun ${dryRun}`);
-    }
-  });
 });

@@ -13,6 +13,8 @@ import {
   tally,
 } from "./_delivery_fixture.ts";
 import { SIMULATOR_FLAVORS } from "../../src/simulate/start_simulator.ts";
+import { parseRunRecord } from "../../src/run_record/parse_run_record.ts";
+import { parsePrometheusText } from "../support/parse_prometheus_text.ts";
 
 const exact = { missing: [], unexpected: [], duplicates: 0 };
 
@@ -34,13 +36,30 @@ for (const flavor of SIMULATOR_FLAVORS) {
       "-i",
       "5",
     );
-    const first = await f.run(args);
+    const metrics = join(f.dir, "ua_harvest.prom");
+    const first = await f.run(args, { UA_HARVEST_METRICS_FILE: metrics });
     assert.equal(first.code, 0, first.stderr);
     const variant = flavor === "dce" ? "dce" : "upstream";
     assert.match(
       first.stderr,
       new RegExp(`Opencast API: ${variant} \\(detected`),
     );
+    // The run says what the source is: the start line, the last-run record
+    // and the metrics' build info.
+    assert.match(
+      first.stderr,
+      new RegExp(`source Opencast \\(${variant}\\) at 127\\.0\\.0\\.1`),
+    );
+    const recordPath = join(f.dir, "checkpoint.json.last-run.json");
+    const record = parseRunRecord(
+      await Deno.readTextFile(recordPath),
+      recordPath,
+    );
+    assert.equal(record.opencastVariant, variant);
+    const buildInfo = parsePrometheusText(await Deno.readTextFile(metrics))
+      .get("ua_harvest_build_info")?.samples[0];
+    assert.equal(buildInfo?.labels.opencast_variant, variant);
+    assert.equal(buildInfo?.value, 1);
     const pagesPerRun: number[] = [];
     for (let run = 0; run < 3; run++) {
       f.sim.appendActions(40);

@@ -3,6 +3,7 @@ import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
 import { ConfigError } from "../../src/errors.ts";
 import {
   type HarvestWindow,
+  parseWindowFlag,
   resolveWindow,
   type ResolveWindowOptions,
 } from "../../src/harvest/resolve_window.ts";
@@ -10,10 +11,26 @@ import {
 const NY = "America/New_York";
 const NOW = Temporal.Instant.from("2016-10-21T18:10:00.400Z");
 
-function options(
-  overrides: Partial<ResolveWindowOptions> = {},
-): ResolveWindowOptions {
-  return { now: NOW, zone: NY, intervalMinutes: 2, ...overrides };
+/** The options a test sets, with `--start`/`--end` as typed. */
+type Overrides = Omit<Partial<ResolveWindowOptions>, "start" | "end"> & {
+  start?: string;
+  end?: string;
+};
+
+/** The options, the flags resolved as the settings resolve them (`parseWindowFlag()`). */
+function options(overrides: Overrides = {}): ResolveWindowOptions {
+  const { start, end, ...rest } = overrides;
+  const zone = rest.zone ?? NY;
+  return {
+    now: NOW,
+    zone: NY,
+    intervalMinutes: 2,
+    ...rest,
+    ...(end === undefined ? {} : { end: parseWindowFlag(end, zone, "--end") }),
+    ...(start === undefined
+      ? {}
+      : { start: parseWindowFlag(start, zone, "--start") }),
+  };
 }
 
 function plain(window: HarvestWindow) {
@@ -32,7 +49,7 @@ const checkpoint: Checkpoint = {
 
 const cases: [
   string,
-  Partial<ResolveWindowOptions>,
+  Overrides,
   ReturnType<typeof plain>,
 ][] = [
   ["nothing: now minus the interval to now", {}, {
@@ -131,7 +148,7 @@ for (const [name, overrides, expected] of cases) {
 
 // America/New_York: 2024-03-10 02:00 EST jumps to 03:00 EDT; 2024-11-03 02:00
 // EDT falls back to 01:00 EST.
-const dstCases: [string, Partial<ResolveWindowOptions>, string, string][] = [
+const dstCases: [string, Overrides, string, string][] = [
   [
     "across spring forward (one real hour)",
     { start: "20240310013000", end: "20240310033000" },
@@ -176,7 +193,7 @@ for (const [name, overrides, start, end] of dstCases) {
   });
 }
 
-const errorCases: [string, Partial<ResolveWindowOptions>, RegExp[]][] = [
+const errorCases: [string, Overrides, RegExp[]][] = [
   ["an end before the start", {
     start: "20161021130000",
     end: "20161021120000",

@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
 import { createWindowFilter } from "../../src/harvest/window_filter.ts";
-import { createIdRanges } from "../../src/harvest/id_ranges.ts";
 import { userAction } from "../support/user_action.ts";
 
 const window = {
   // A start with a fraction still takes its whole second.
   start: Temporal.Instant.from("2024-03-01T15:00:00.400Z"),
   end: Temporal.Instant.from("2024-03-01T16:00:00Z"),
-  zone: "America/New_York",
 };
 
 Deno.test("createWindowFilter() keeps what lies in the window's whole seconds and is new, and claims it", () => {
@@ -29,17 +27,4 @@ Deno.test("createWindowFilter() keeps what lies in the window's whole seconds an
   assert.deepEqual(fresh.map((a) => a.id), [4, 5]);
   assert.deepEqual([...deliveredIds].sort(), [3, 4, 5]);
   assert.deepEqual(keep([userAction(4, "2024-03-01T10:00:00-05:00")]), []);
-});
-
-Deno.test("createWindowFilter() names the server's offset when created disagrees with the zone", () => {
-  const told: string[] = [];
-  const keep = createWindowFilter({
-    ...window,
-    skipIds: new Set(),
-    deliveredIds: createIdRanges(),
-    onOffsetMismatch: (offset) => told.push(offset),
-  });
-  keep([userAction(1, "2024-03-01T15:30:00+00:00")]);
-  keep([userAction(2, "2024-03-01T10:30:00-05:00")]);
-  assert.deepEqual(told, ["+00:00"]);
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
 import { LockedError } from "../../src/errors.ts";
-import { parseLockHolder } from "../../src/lock/parse_lock_holder.ts";
+import { parseLockHolder } from "../../src/lock/lock_holder.ts";
 
 const REPO_ROOT = new URL("../../", import.meta.url);
 const MODULE = new URL("src/lock/file_run_lock.ts", REPO_ROOT).href;

@@ -3,6 +3,7 @@ import { ApiContractError } from "../../src/errors.ts";
 import { buildRecord } from "../../src/record/build_record.ts";
 import { buildEpisodeFields } from "../../src/record/episode_fields.ts";
 import type { Episode, UserAction } from "../../src/opencast/types.ts";
+import type { ViewerAction } from "../../src/record/viewer_action.ts";
 
 function action(overrides: Partial<UserAction> = {}): UserAction {
   return {
@@ -166,6 +167,54 @@ for (const [isPlaying, isPlayingOut, isLive] of playingCases) {
     assert.equal(record.is_live, isLive);
   });
 }
+
+Deno.test("buildRecord() carries null for a position, length and playing state the source does not know, with is_live 0", () => {
+  const unknown: ViewerAction = {
+    ...action(),
+    inpoint: null,
+    outpoint: null,
+    length: null,
+    isPlaying: null,
+  };
+  const record = buildRecord(unknown, null);
+  assert.deepEqual(record.action, {
+    type: "HEARTBEAT",
+    inpoint: null,
+    outpoint: null,
+    length: null,
+    is_playing: null,
+  });
+  assert.equal(record.is_live, 0);
+});
+
+Deno.test("buildRecord() gives a Matomo action's record its source, just before the episode, and no source key to Opencast's", () => {
+  const matomo: ViewerAction = {
+    id: 4711,
+    mediapackageId: "mp-1",
+    sessionId: "8812",
+    userId: null,
+    userIp: "192.0.2.0",
+    userAgent: null,
+    inpoint: null,
+    outpoint: 95,
+    length: null,
+    type: "SEEK",
+    isPlaying: null,
+    created: "2024-03-01T15:00:00Z",
+    source: "matomo",
+  };
+  const record = buildRecord(matomo, episode());
+  assert.deepEqual(Object.keys(record).slice(-3), [
+    "is_live",
+    "source",
+    "episode",
+  ]);
+  assert.equal(record.source, "matomo");
+  assert.equal(record.is_live, 0);
+  assert.equal(record.action.outpoint, 95);
+  assert.equal(record.episode.title, "Lecture 4: Entropy");
+  assert.ok(!("source" in buildRecord(action(), episode())));
+});
 
 Deno.test("buildRecord() gives huid null, not the string None, without a user id", () => {
   assert.equal(buildRecord(action({ userId: null }), null).huid, null);

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { buildRecord } from "../../src/record/build_record.ts";
 import { encodeRecord } from "../../src/record/encode_record.ts";
 import type { Episode, UserAction } from "../../src/opencast/types.ts";
+import type { ViewerAction } from "../../src/record/viewer_action.ts";
 
 const text = fc.string({ unit: "binary", maxLength: 12 });
 
@@ -29,6 +30,20 @@ const actionArb: fc.Arbitrary<UserAction> = fc.record({
   }).map((date) => date.toISOString().replace("Z", "+00:00")),
 });
 
+/** Actions as a source other than Opencast gives them: unknown fields `null`. */
+const otherSourceArb: fc.Arbitrary<ViewerAction> = actionArb.chain((action) =>
+  fc.record({
+    inpoint: fc.option(fc.integer()),
+    outpoint: fc.option(fc.integer()),
+    length: fc.option(fc.integer()),
+    isPlaying: fc.constant(null),
+  }).map((unknown): ViewerAction => ({
+    ...action,
+    ...unknown,
+    source: "matomo",
+  }))
+);
+
 const episodeArb: fc.Arbitrary<Episode> = fc.record({
   id: text,
   title: fc.option(text, { nil: undefined }),
@@ -40,10 +55,13 @@ const episodeArb: fc.Arbitrary<Episode> = fc.record({
   attachments: fc.constant([]),
 });
 
-Deno.test("encodeRecord() writes exactly what JSON.stringify writes, also when records share an episode", () => {
+Deno.test("encodeRecord() writes exactly what JSON.stringify writes, also when records share an episode or carry a source", () => {
   fc.assert(
     fc.property(
-      fc.array(actionArb, { minLength: 1, maxLength: 5 }),
+      fc.array(fc.oneof(actionArb, otherSourceArb), {
+        minLength: 1,
+        maxLength: 5,
+      }),
       fc.option(episodeArb),
       (actions, episode) => {
         // The same episode object for every action, as the lookup hands out.
@@ -79,4 +97,28 @@ Deno.test("encodeRecord() keeps the episode the last key, after any proxies", ()
     "episode",
   ]);
   assert.equal(parsed.episode.title, 'Quote " and \\ and \u2028');
+});
+
+Deno.test("encodeRecord() keeps the episode the last key after a record's source", () => {
+  const record = buildRecord({
+    id: 8,
+    mediapackageId: "mp",
+    sessionId: "9001",
+    userId: null,
+    userIp: null,
+    userAgent: null,
+    inpoint: null,
+    outpoint: null,
+    length: null,
+    type: "PLAY",
+    isPlaying: null,
+    created: "2024-03-02T16:00:00Z",
+    source: "matomo",
+  }, { id: "mp", title: "T", attachments: [] });
+  const text = encodeRecord(record);
+  assert.equal(text, JSON.stringify(record));
+  assert.deepEqual(Object.keys(JSON.parse(text)).slice(-2), [
+    "source",
+    "episode",
+  ]);
 });

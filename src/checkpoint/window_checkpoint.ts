@@ -1,0 +1,224 @@
+/**
+ * What one harvest window may save, and when: the bookkeeping between
+ * delivering batches and saving the checkpoint.
+ *
+ * @module
+ */
+import type { ViewerAction } from "../record/viewer_action.ts";
+import type { Checkpoint, SourcePosition } from "./checkpoint_format.ts";
+import {
+  advanceCheckpoint,
+  checkpointAtWindowEnd,
+} from "./advance_checkpoint.ts";
+import { createCheckpointHold } from "./hold_checkpoint_back.ts";
+import { withPosition } from "./with_position.ts";
+
+/** Options for {@linkcode createWindowCheckpoint}. */
+export interface WindowCheckpointOptions {
+  /** The checkpoint the window starts from, with the source's position, or `null`. */
+  readonly start: Checkpoint | null;
+  /** The window's end: a finished window that delivered nothing moves there. */
+  readonly end: Temporal.Instant;
+  /**
+   * Seconds the saved high-water mark stays behind the newest action
+   * delivered (`ActionSource.holdBackSeconds`); a batch going back further
+   * than this is out of order. @default 0
+   */
+  readonly holdBackSeconds?: number;
+  /**
+   * Save after every batch that delivered an action even when neither the
+   * mark nor the position moved: the output has a position (a file's size)
+   * the saved checkpoint must match. @default false
+   */
+  readonly saveEveryDelivery?: boolean;
+}
+
+/** A batch the sink accepted. */
+export interface DeliveredBatch {
+  /** The actions of the batch that were delivered (the window kept them). */
+  readonly actions: readonly Pick<ViewerAction, "id" | "created">[];
+  /**
+   * The source's position once this batch and every one before it are
+   * delivered (`SourceBatch.position`); `undefined` leaves it as it was,
+   * `null` clears it.
+   */
+  readonly position?: SourcePosition;
+}
+
+/** What may be done once a batch was delivered. */
+export interface DeliveryAnswer {
+  /** The checkpoint to save now; `undefined` when nothing new may be saved. */
+  readonly save?: Checkpoint;
+  /**
+   * Set when this delivery showed, for the first time in the window, a batch
+   * going back further than the hold-back (`batch` is its index): from then
+   * on the window saves only at its end.
+   */
+  readonly outOfOrder?: {
+    readonly batch: number;
+    readonly oldest: Temporal.Instant;
+  };
+}
+
+/** The checkpoint bookkeeping of one window; see {@linkcode createWindowCheckpoint}. */
+export interface WindowCheckpoint {
+  /**
+   * Batch `index` (0, 1, 2, … in the order the source yielded them) was
+   * delivered, whenever that happened.
+   * @throws {RangeError} For an index told twice.
+   */
+  delivered(index: number, batch: DeliveredBatch): DeliveryAnswer;
+  /** Batch `index` was not delivered: nothing from it on is ever saved by this window. */
+  failed(index: number): void;
+  /**
+   * Every batch `0 … batches - 1` was delivered and the source has no more:
+   * the checkpoint to save at the window's end (anything held back for order
+   * is safe now), or `undefined` when the last save already says it.
+   * @throws {RangeError} When a batch was not delivered (or failed).
+   */
+  finish(batches: number): Checkpoint | undefined;
+  /**
+   * How far the window got: the checkpoint (held back) after the batches
+   * delivered without a gap; ahead of what was saved once batches came out
+   * of order.
+   */
+  readonly reached: Checkpoint | null;
+}
+
+/**
+ * Creates the checkpoint bookkeeping of one window. Batches may be reported
+ * delivered in any order; they count in the order the source yielded them,
+ * each once every batch before it is delivered, so a saved checkpoint never
+ * passes a batch that was not delivered. The high-water mark is the newest
+ * second delivered with its ids (see `advanceCheckpoint()`), held back by
+ * `holdBackSeconds` (see `createCheckpointHold()`), with the source's
+ * position of the last batch counted.
+ *
+ * Saving after each batch is safe only while batches come in `created`
+ * order (within the hold-back): a later batch holding older actions would
+ * sit behind a checkpoint already saved. Once one is seen, the window saves
+ * only at its end, when every batch is delivered.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const window = createWindowCheckpoint({ start: stored, end });
+ * const { save } = window.delivered(0, { actions, position });
+ * if (save) await store(save);
+ * const last = window.finish(1);
+ * if (last) await store(last);
+ * ```
+ */
+export function createWindowCheckpoint(
+  options: WindowCheckpointOptions,
+): WindowCheckpoint {
+  const { start, end, holdBackSeconds = 0, saveEveryDelivery = false } =
+    options;
+  const hold = createCheckpointHold(start, holdBackSeconds);
+  let checkpoint = start;
+  let held = start;
+  let saved = start;
+  let position = start?.position;
+  let ordered = true;
+  let newestSecond = -Infinity;
+  let actions = 0;
+  // The next batch to count, and those delivered ahead of it.
+  let next = 0;
+  let failedAt = Infinity;
+  const waiting = new Map<number, DeliveredBatch>();
+
+  /** Counts batch `index`, the next in order; returns what it allows. */
+  function count(index: number, batch: DeliveredBatch): DeliveryAnswer {
+    const fresh = batch.actions;
+    let moved = checkpoint;
+    let outOfOrder: DeliveryAnswer["outOfOrder"];
+    if (fresh.length > 0) {
+      let oldest = Infinity;
+      let newest = -Infinity;
+      for (const action of fresh) {
+        const second = Math.floor(Date.parse(action.created) / 1000);
+        if (second < oldest) oldest = second;
+        if (second > newest) newest = second;
+      }
+      if (ordered && oldest < newestSecond - holdBackSeconds) {
+        ordered = false;
+        outOfOrder = {
+          batch: index,
+          oldest: Temporal.Instant.fromEpochMilliseconds(oldest * 1000),
+        };
+      }
+      newestSecond = Math.max(newestSecond, newest);
+      actions += fresh.length;
+      hold.delivered(fresh);
+      moved = advanceCheckpoint(checkpoint, fresh);
+    }
+    const changed = moved !== checkpoint;
+    if (batch.position !== undefined) position = batch.position ?? undefined;
+    const after = withPosition(moved, position);
+    const heldAfter = after && hold.hold(after);
+    let save: Checkpoint | undefined;
+    if (
+      ordered && heldAfter && fresh.length > 0 &&
+      (changed || after!.position !== checkpoint?.position ||
+        saveEveryDelivery)
+    ) {
+      save = saved = heldAfter;
+    }
+    checkpoint = after;
+    held = heldAfter;
+    return { save, outOfOrder };
+  }
+
+  return {
+    delivered(index, batch) {
+      if (index < next || waiting.has(index)) {
+        throw new RangeError(
+          `Cannot count batch ${index} as delivered: it was counted before`,
+        );
+      }
+      waiting.set(index, batch);
+      let save: Checkpoint | undefined;
+      let outOfOrder: DeliveryAnswer["outOfOrder"];
+      while (next < failedAt && waiting.has(next)) {
+        const answer = count(next, waiting.get(next)!);
+        waiting.delete(next++);
+        save = answer.save ?? save;
+        outOfOrder ??= answer.outOfOrder;
+      }
+      return {
+        ...(save === undefined ? {} : { save }),
+        ...(outOfOrder === undefined ? {} : { outOfOrder }),
+      };
+    },
+    failed(index) {
+      failedAt = Math.min(failedAt, index);
+    },
+    finish(batches) {
+      if (next !== batches || waiting.size > 0 || failedAt < Infinity) {
+        throw new RangeError(
+          `Cannot finish the window as batch ${
+            Math.min(next, failedAt)
+          } of ${batches} was not delivered`,
+        );
+      }
+      if (actions === 0) {
+        checkpoint = withPosition(
+          checkpointAtWindowEnd(checkpoint, end),
+          position,
+        );
+      }
+      held = checkpoint && hold.hold(checkpoint);
+      if (held === null || sameCheckpoint(held, saved)) return undefined;
+      saved = held;
+      return held;
+    },
+    get reached() {
+      return held;
+    },
+  };
+}
+
+function sameCheckpoint(a: Checkpoint, b: Checkpoint | null): boolean {
+  return a === b || (b !== null &&
+    a.timestamp.equals(b.timestamp) && a.position === b.position &&
+    a.ids.length === b.ids.length && a.ids.every((id, i) => id === b.ids[i]));
+}

@@ -1,7 +1,0 @@
-import assert from "node:assert/strict";
-import { signalExitCode } from "../../src/run_record/signal_exit_code.ts";
-
-Deno.test("signalExitCode() is 130 for SIGINT and 143 for SIGTERM", () => {
-  assert.equal(signalExitCode("SIGINT"), 130);
-  assert.equal(signalExitCode("SIGTERM"), 143);
-});

@@ -1,0 +1,54 @@
+/**
+ * `usertrackingRequests()` against the simulator: the requests the Opencast
+ * source makes, the table anchor among them.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { usertrackingRequests } from "../../../src/source/opencast/usertracking_requests.ts";
+import { OpencastClient } from "../../../src/opencast/opencast_client.ts";
+import { startSimulator } from "../../../src/simulate/start_simulator.ts";
+
+const SPAN_END = Temporal.Instant.from("2026-12-05T05:00:00Z");
+
+function requestsTo(host: string) {
+  return usertrackingRequests(
+    new OpencastClient({ host, timeoutMs: 5000, maxAttempts: 1 }),
+  );
+}
+
+Deno.test("fetchAnchor() returns the table's last row (its newest id), in two list requests", async () => {
+  await using sim = await startSimulator({
+    port: 0,
+    seed: 3,
+    actions: 250,
+    spanEnd: SPAN_END,
+    spanSeconds: 3 * 86_400,
+    flavor: "stock",
+    quiet: true,
+  });
+  const source = requestsTo(sim.url);
+  const before = sim.stats().actionRequests;
+  const anchor = await source.fetchAnchor();
+  const newest = Math.max(...sim.actions().map((action) => action.id));
+  assert.equal(anchor?.id, newest);
+  assert.equal(sim.stats().actionRequests - before, 2);
+  assert.equal(source.requests, 2, "each counted");
+  // Its created time is the server's own, so the id walk can place it.
+  const row = sim.actions().find((action) => action.id === newest)!;
+  assert.equal(Date.parse(anchor!.created), row.created.epochMilliseconds);
+});
+
+Deno.test("fetchAnchor() on an empty table is null after one request", async () => {
+  await using sim = await startSimulator({
+    port: 0,
+    actions: 0,
+    spanEnd: SPAN_END,
+    flavor: "stock",
+    quiet: true,
+  });
+  const source = requestsTo(sim.url);
+  const before = sim.stats().actionRequests;
+  assert.equal(await source.fetchAnchor(), null);
+  assert.equal(sim.stats().actionRequests - before, 1);
+});
