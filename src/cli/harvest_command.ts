@@ -156,7 +156,7 @@ export function harvestCommand(context: CommandContext) {
       ),
     )
     .addOption(stateFileOption())
-    .addOption(s3BucketOption())
+    .addOption(s3BucketOption({ createdWhenMissing: true }))
     .addOption(s3KeyOption())
     .addOption(redisUrlOption())
     .addOption(

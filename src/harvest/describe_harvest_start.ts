@@ -4,6 +4,7 @@ import { describeWindow } from "./describe_window.ts";
 import { wallClock } from "./wall_clock.ts";
 import { describeOutput } from "./open_harvest_parts.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
+import { plural } from "../util/plural.ts";
 
 /** Options for {@linkcode describeHarvestStart}. */
 export interface DescribeHarvestStartOptions {
@@ -31,7 +32,9 @@ export function describeHarvestStart(
   return {
     level: "info",
     message: "Harvesting {window}, start from {startSource}, " +
-      "{windows} window(s), output {output}, checkpoint {checkpointStore}{saving}",
+      `{windows} ${
+        plural(options.windows, "window")
+      }, output {output}, checkpoint {checkpointStore}{saving}`,
     properties: {
       window: describeWindow(window.start, window.end, zone),
       start: wallClock(window.start, zone),

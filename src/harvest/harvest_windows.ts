@@ -12,6 +12,7 @@ import { upstreamBatches } from "./upstream_batches.ts";
 import { knownActions } from "./known_actions.ts";
 import { createIdRanges } from "./id_ranges.ts";
 import type { HarvestTally } from "./harvest_tally.ts";
+import { plural } from "../util/plural.ts";
 
 /** Options for {@linkcode harvestWindows}. */
 export interface HarvestWindowsOptions {
@@ -139,7 +140,9 @@ export async function harvestWindows(
     cursor = result.checkpoint?.cursor;
     if (windows.length > 1) {
       logger.info(
-        "Window {index} of {count} {state}: {delivered} actions, checkpoint {checkpoint}",
+        `Window {index} of {count} {state}: {delivered} ${
+          plural(result.delivered, "action")
+        }, checkpoint {checkpoint}`,
         {
           state: result.stopped ? "stopped" : "done",
           index: index + 1,

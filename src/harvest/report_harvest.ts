@@ -4,6 +4,7 @@ import type { HarvestTally } from "./harvest_tally.ts";
 import type { HarvestWindow } from "./resolve_window.ts";
 import type { OpencastSource } from "./open_opencast_source.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
+import { plural } from "../util/plural.ts";
 
 /** Options for {@linkcode reportHarvest}. */
 export interface ReportHarvestOptions {
@@ -47,9 +48,17 @@ export function reportHarvest(options: ReportHarvestOptions): HarvestSummary {
     checkpoint: tally.checkpoint?.timestamp.toString() ?? "none",
     dryRun: options.dryRun,
   };
+  const s = summary;
   logger.info(
-    "Harvest {outcome}: {actions} actions in {pages} pages, {failed} failed, {probes} id probes ({api} API), {episodesFetched} episodes fetched, " +
-      "{cacheHits} cache hits, {seconds}s ({actionsPerSecond}/s), checkpoint {checkpoint}",
+    `Harvest {outcome}: {actions} ${plural(s.actions, "action")} in {pages} ${
+      plural(s.pages, "page")
+    }, {failed} failed, {probes} id ${
+      plural(s.probes, "probe")
+    } ({api} API), {episodesFetched} ${
+      plural(s.episodesFetched, "episode")
+    } fetched, {cacheHits} cache ${
+      plural(s.cacheHits, "hit")
+    }, {seconds}s ({actionsPerSecond}/s), checkpoint {checkpoint}`,
     summary,
   );
   return {

@@ -31,6 +31,7 @@ import { retry } from "../util/retry.ts";
 import { cookieHeader, storeCookies } from "./_cookies.ts";
 import { describeFetchError } from "./describe_fetch_error.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { plural } from "../util/plural.ts";
 
 const logger = getLogger(["ua-harvest", "opencast"]);
 
@@ -335,9 +336,9 @@ export class OpencastClient {
         const result = error as AttemptOutcome & { excerpt?: string };
         return retryable
           ? new UnreachableError(
-            `${this.#node} ${this.#host} did not answer ${path} after ${attempt} attempts: last ${
-              this.#describe(result)
-            }`,
+            `${this.#node} ${this.#host} did not answer ${path} after ${attempt} ${
+              plural(attempt, "attempt")
+            }: last ${this.#describe(result)}`,
           )
           : new ApiContractError(
             `${this.#node} ${this.#host} answered HTTP ${

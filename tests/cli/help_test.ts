@@ -14,6 +14,7 @@ import { harvestCommand } from "../../src/cli/harvest_command.ts";
 import { loadEpisodesCommand } from "../../src/cli/load_episodes_command.ts";
 import { setupCommand } from "../../src/cli/setup_command.ts";
 import { simulateCommand } from "../../src/cli/simulate_command.ts";
+import { statusCommand } from "../../src/cli/status_command.ts";
 import { type CliResult, runCli } from "../support/run_cli.ts";
 
 const context: CommandContext = {
@@ -242,5 +243,16 @@ Deno.test("ua-harvest --version prints the version from deno.json", async () => 
     const result = await run([flag]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `${denoJson.version}\n`, flag);
+  }
+});
+
+Deno.test("only harvest --help says the S3 bucket is created when missing: status and load_episodes create none", () => {
+  const bucket = (options: readonly Option[]) =>
+    options.find((o) => o.long === "--s3-bucket")!.description;
+  assert.match(bucket(harvestCommand(context).options), /created when missing/);
+  for (
+    const command of [statusCommand(context), loadEpisodesCommand(context)]
+  ) {
+    assert.doesNotMatch(bucket(command.options), /created/, command.name());
   }
 });
