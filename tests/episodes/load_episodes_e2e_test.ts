@@ -272,7 +272,9 @@ async function runWindow(sim: Simulator, days: number): Promise<WindowRun> {
   assert.match(
     summary[0]!,
     new RegExp(
-      `${expected.length} of ${expected.length} indexed into episodes, .* 0 workflow lookups failed, 0 not found, ${pages} search pages`,
+      `${expected.length} of ${expected.length} indexed into episodes, .* 0 workflow lookups failed, 0 not found, ${pages} search ${
+        pages === 1 ? "page" : "pages"
+      } `,
     ),
     label,
   );
