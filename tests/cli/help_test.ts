@@ -256,3 +256,24 @@ Deno.test("only harvest --help says the S3 bucket is created when missing: statu
     assert.doesNotMatch(bucket(command.options), /created/, command.name());
   }
 });
+
+Deno.test("harvest --help groups its options: source, window, output, state, operations, timeouts, the engage host first", () => {
+  const help = harvestCommand(context).helpInformation();
+  const headings = help.split("\n").filter((line) => /^\S.*:$/.test(line));
+  assert.deepEqual(headings, [
+    "Source (the Opencast engage node):",
+    "Window:",
+    "Output:",
+    "State (checkpoint, run lock, episode cache):",
+    "Operations:",
+    "Timeouts (seconds per attempt; a frozen service fails the run with exit 4):",
+  ]);
+  const first = help.split("\n").find((line) => line.startsWith("  -"));
+  assert.match(first!, /^ {2}-H, --engage_host <host>/);
+  // -h, --help closes the operations, not a group of its own.
+  const operations = help.slice(help.indexOf("Operations:"));
+  assert.ok(
+    operations.indexOf("-h, --help") < operations.indexOf("Timeouts"),
+    operations,
+  );
+});
