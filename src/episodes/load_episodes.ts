@@ -114,7 +114,6 @@ export async function loadEpisodes(
     index = DEFAULT_EPISODE_INDEX,
     createdFromDaysAgo = DEFAULT_CREATED_FROM_DAYS_AGO,
     mpids = [],
-    sourceIndexPattern,
     sourceMpidField = "mpid",
     workflowDefinition = DEFAULT_WORKFLOW_DEFINITION,
     waitSeconds = 1,
