@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { Command, CommanderError } from "@commander-js/extra-typings";
-import { dispose, getLogger } from "@logtape/logtape";
+import { Command } from "@commander-js/extra-typings";
+import { dispose } from "@logtape/logtape";
 import denoJson from "./deno.json" with { type: "json" };
-import { EXIT_CODES, UaHarvestError } from "./src/errors.ts";
+import { EXIT_CODES } from "./src/errors.ts";
 import {
   compiledExecutableDir,
   loadEnvFiles,
@@ -23,7 +23,8 @@ import { setupCommand } from "./src/cli/setup_command.ts";
 import { simulateCommand } from "./src/cli/simulate_command.ts";
 import { statusCommand } from "./src/cli/status_command.ts";
 import { normalizeOptionSpelling } from "./src/cli/normalize_option_spelling.ts";
-import { explainUnknownOption } from "./src/cli/explain_unknown_option.ts";
+import { configureUsageErrors } from "./src/cli/configure_usage_errors.ts";
+import { reportFailure } from "./src/cli/report_failure.ts";
 
 const VERSION = denoJson.version;
 
@@ -46,13 +47,13 @@ function buildProgram(context: CommandContext) {
     )
     .version(VERSION, "-V, --version")
     .exitOverride()
-    .configureOutput(ONE_LINE_ERRORS)
     .addCommand(asSubcommand(harvestCommand(context)))
     .addCommand(asSubcommand(loadEpisodesCommand(context)))
     .addCommand(asSubcommand(setupCommand(context)))
     .addCommand(asSubcommand(simulateCommand(context)))
     .addCommand(asSubcommand(statusCommand(context)))
     .hook("preAction", async (_program, action) => {
+      context.command = action.name();
       const options = action.opts() as {
         logLevel?: "info";
         logFormat?: "text" | "json";
@@ -77,43 +78,13 @@ function buildProgram(context: CommandContext) {
       });
       context.loggingConfigured = true;
     });
-  // An unknown flag names the command it was given to and where it belongs.
-  const catalog = program.commands.map((c) => ({
-    name: c.name(),
-    options: c.options,
-  }));
-  for (const command of [program, ...program.commands]) {
-    command.configureOutput({
-      outputError: (text, write) =>
-        ONE_LINE_ERRORS.outputError(
-          explainUnknownOption(text, command.name(), catalog),
-          write,
-        ),
-    });
-  }
+  configureUsageErrors(program);
   return program;
 }
 
-/**
- * Usage errors are one line, with the hint on the same line: cron mails and
- * log searches show the whole reason (commander's `showHelpAfterError` would
- * put the hint on a second line).
- */
-const ONE_LINE_ERRORS = {
-  outputError: (text: string, write: (text: string) => void) =>
-    write(`${text.trimEnd()} (run with --help for usage)\n`),
-};
-
 /** `addCommand` copies no settings: subcommands must throw rather than exit, too. */
-function asSubcommand<
-  T extends {
-    exitOverride(): T;
-    configureOutput(output: typeof ONE_LINE_ERRORS): T;
-  },
->(
-  command: T,
-): T {
-  return command.exitOverride().configureOutput(ONE_LINE_ERRORS);
+function asSubcommand<T extends { exitOverride(): T }>(command: T): T {
+  return command.exitOverride();
 }
 
 /** Applies `.env` values for variables the real environment does not set. */
@@ -153,35 +124,6 @@ function watchSignals(controller: AbortController): () => void {
   return () => listeners.forEach((remove) => remove());
 }
 
-function report(error: unknown, context: CommandContext): number {
-  if (error instanceof CommanderError) {
-    // commander already printed its message (or the help text).
-    return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
-  }
-  if (context.signal.aborted && error === context.signal.reason) {
-    // A command cut short by the first signal rejects with its reason.
-    const stopped = `Stopped by ${String(error)}`;
-    if (context.loggingConfigured) {
-      getLogger(["ua-harvest"]).warn("{message}", { message: stopped });
-    } else console.error(`ua-harvest: ${stopped}`);
-    return error === "SIGINT" ? EXIT_CODES.interrupted : EXIT_CODES.terminated;
-  }
-  const known = error instanceof UaHarvestError;
-  const message = known
-    ? error.message
-    : `Unexpected error: ${(error as Error)?.message ?? error}`;
-  if (context.loggingConfigured) {
-    const logger = getLogger(["ua-harvest"]);
-    // Never the message as a template: it may quote user text, and `{…}` in
-    // it would be taken for placeholders.
-    logger.error("{message}", { message });
-    if (!known) logger.debug("{stack}", { stack: (error as Error)?.stack });
-  } else {
-    console.error(`ua-harvest: ${message}`);
-  }
-  return known ? error.exitCode : EXIT_CODES.failure;
-}
-
 /** Runs the CLI with these arguments and returns the exit code (never exits itself). */
 export async function main(args: string[]): Promise<number> {
   const controller = new AbortController();
@@ -207,7 +149,7 @@ export async function main(args: string[]): Promise<number> {
     await program.parseAsync(normalized, { from: "user" });
     return context.exitCode;
   } catch (error) {
-    return report(error, context);
+    return reportFailure(error, context);
   } finally {
     stopWatching();
     await dispose();

@@ -16,6 +16,6 @@ export function table(header: string[], rows: (string | number)[][]): string {
   return cells.map((row) =>
     row.map((cell, i) =>
       i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)
-    ).join("  ")
+    ).join("  ").trimEnd()
   ).join("\n");
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import { table } from "./_table.ts";
+import { createBenchReport } from "./_report.ts";
 import type { Simulator } from "../src/simulate/start_simulator.ts";
 import { join } from "node:path";
 import { OpencastClient } from "../src/opencast/opencast_client.ts";
@@ -182,6 +183,9 @@ function timeBest(repeat: number, fn: () => void): number {
   return best;
 }
 
+/** Prints each harvest as it ends: the runs take minutes in all. */
+const progress = createBenchReport([]);
+
 async function main(): Promise<void> {
   const benchStarted = performance.now();
   const dir = await Deno.makeTempDir({ prefix: "ua-harvest-bench-" });
@@ -205,8 +209,17 @@ async function main(): Promise<void> {
     for (const batchSize of BATCH_SIZES) {
       const cacheFile = join(dir, `episodes-${batchSize}.sqlite`);
       for (const label of ["cold", "warm"]) {
-        results.push(
-          await harvestOnce(sim, { label, batchSize, dir, cacheFile }),
+        const result = await harvestOnce(sim, {
+          label,
+          batchSize,
+          dir,
+          cacheFile,
+        });
+        results.push(result);
+        progress.progress(
+          `harvest ${label} -b ${batchSize}: exit ${result.code}, ${result.actions} actions in ${
+            result.wallSeconds.toFixed(2)
+          } s`,
         );
       }
     }

@@ -21,7 +21,14 @@
  *
  * @module
  */
-import { table } from "./_table.ts";
+import {
+  atLeast,
+  atMost,
+  createBenchReport,
+  MISSED,
+  type Target,
+} from "./_report.ts";
+import { plural } from "../src/util/plural.ts";
 import { join } from "node:path";
 import type { Simulator } from "../src/simulate/start_simulator.ts";
 import { OpencastClient } from "../src/opencast/opencast_client.ts";
@@ -163,6 +170,9 @@ async function harvest(
   }
   const harvestSeconds = Number(properties.seconds ?? NaN);
   const actions = Number(properties.actions ?? NaN);
+  report.progress(
+    `harvest ${name}: ${actions} actions in ${harvestSeconds.toFixed(2)} s`,
+  );
   return {
     ...run,
     harvestSeconds,
@@ -171,8 +181,26 @@ async function harvest(
   };
 }
 
-function simulator(actions: number, latencyMs = 0): Promise<Simulator> {
-  return startSpanSimulator({ actions, episodes: EPISODES, latencyMs });
+/** Prints each step and row as it is measured (see `_report.ts`). */
+const report = createBenchReport([
+  "what",
+  "measured",
+  "limit in the same run",
+  "ratio",
+]);
+
+async function simulator(actions: number, latencyMs = 0): Promise<Simulator> {
+  const sim = await startSpanSimulator({
+    actions,
+    episodes: EPISODES,
+    latencyMs,
+  });
+  report.progress(
+    `simulator ready: ${actions} actions, ${EPISODES} episodes${
+      latencyMs > 0 ? `, ${latencyMs} ms per request` : ""
+    }`,
+  );
+  return sim;
 }
 
 /** The fetch limit: every page fetched and parsed, nothing else (actions/s). */
@@ -250,21 +278,37 @@ async function sendLimit(
 }
 
 const rate = (n: number) => `${(n / 1000).toFixed(1)}k/s`;
-const ratio = (a: number, b: number) => (a / b).toFixed(2);
 
 async function main(): Promise<void> {
   // The SDK in this process (the send limit) needs credentials the fake accepts.
   Deno.env.set("AWS_ACCESS_KEY_ID", "bench");
   Deno.env.set("AWS_SECRET_ACCESS_KEY", "bench");
   const dir = await Deno.makeTempDir({ prefix: "ua-harvest-limits-" });
-  const rows: (string | number)[][] = [];
+  console.log(
+    `Limits (${Deno.build.os}/${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; the simulator and fakes in this process, each harvest a subprocess)`,
+  );
+  /** A row whose ratio is compared with its target. */
+  const ratioRow = (
+    what: string,
+    measured: string,
+    limit: string,
+    value: number,
+    goal?: Target,
+  ) =>
+    report.row({
+      cells: [what, measured, limit, value.toFixed(2)],
+      ...(goal ? { target: { goal, value } } : {}),
+    });
   try {
     await using sim = await simulator(LIMIT_ACTIONS);
     await using sqs = await startSqsFake();
     const sqsEnv = { AWS_ENDPOINT_URL_SQS: sqs.url };
 
     const fetchRate = await fetchLimit(sim);
+    report.progress(`fetch limit: ${rate(fetchRate)}`);
     const sendRate = await sendLimit(sqs.url, await readyRecords(sim));
+    report.progress(`send limit: ${rate(sendRate)}`);
+    const h = (r: HarvestRun) => rate(r.actionsPerSecond);
     const cache = join(dir, "shared-cache.sqlite");
     const stdoutCold = await harvest(sim, {
       dir,
@@ -272,58 +316,43 @@ async function main(): Promise<void> {
       output: ["--output", "-"],
       cacheFile: cache,
     });
+    ratioRow(
+      `harvest → stdout, ${LIMIT_ACTIONS} actions, cold`,
+      h(stdoutCold),
+      `fetch limit ${rate(fetchRate)}`,
+      stdoutCold.actionsPerSecond / fetchRate,
+      atLeast(0.5),
+    );
     const stdoutWarm = await harvest(sim, {
       dir,
       name: "stdout-warm",
       output: ["--output", "-"],
       cacheFile: cache,
     });
-    const sqsCache = join(dir, "sqs-cache.sqlite");
-    const sqsCold = await harvest(sim, {
-      dir,
-      name: "sqs-cold",
-      output: ["--output", "sqs", "-q", QUEUE],
-      env: sqsEnv,
-      cacheFile: sqsCache,
-    });
-    const sqsWarm = await harvest(sim, {
-      dir,
-      name: "sqs-warm",
-      output: ["--output", "sqs", "-q", QUEUE],
-      env: sqsEnv,
-      cacheFile: sqsCache,
-    });
-    const h = (r: HarvestRun) => rate(r.actionsPerSecond);
-    rows.push(
-      [
-        `harvest → stdout, ${LIMIT_ACTIONS} actions, cold`,
-        h(stdoutCold),
-        `fetch limit ${rate(fetchRate)}`,
-        ratio(stdoutCold.actionsPerSecond, fetchRate),
-        "≥ 0.5",
-      ],
-      [
-        `harvest → stdout, ${LIMIT_ACTIONS} actions, warm`,
-        h(stdoutWarm),
-        `fetch limit ${rate(fetchRate)}`,
-        ratio(stdoutWarm.actionsPerSecond, fetchRate),
-        "≥ 0.5",
-      ],
-      [
-        `harvest → SQS, ${LIMIT_ACTIONS} actions, cold`,
-        h(sqsCold),
-        `send limit ${rate(sendRate)}`,
-        ratio(sqsCold.actionsPerSecond, sendRate),
-        "≥ 0.8",
-      ],
-      [
-        `harvest → SQS, ${LIMIT_ACTIONS} actions, warm`,
-        h(sqsWarm),
-        `send limit ${rate(sendRate)}`,
-        ratio(sqsWarm.actionsPerSecond, sendRate),
-        "≥ 0.8",
-      ],
+    ratioRow(
+      `harvest → stdout, ${LIMIT_ACTIONS} actions, warm`,
+      h(stdoutWarm),
+      `fetch limit ${rate(fetchRate)}`,
+      stdoutWarm.actionsPerSecond / fetchRate,
+      atLeast(0.5),
     );
+    const sqsCache = join(dir, "sqs-cache.sqlite");
+    for (const temperature of ["cold", "warm"]) {
+      const run = await harvest(sim, {
+        dir,
+        name: `sqs-${temperature}`,
+        output: ["--output", "sqs", "-q", QUEUE],
+        env: sqsEnv,
+        cacheFile: sqsCache,
+      });
+      ratioRow(
+        `harvest → SQS, ${LIMIT_ACTIONS} actions, ${temperature}`,
+        h(run),
+        `send limit ${rate(sendRate)}`,
+        run.actionsPerSecond / sendRate,
+        atLeast(0.8),
+      );
+    }
 
     {
       await using slow = await simulator(LIMIT_ACTIONS, 20);
@@ -332,13 +361,13 @@ async function main(): Promise<void> {
         name: "latency-cold",
         output: ["--output", "-"],
       });
-      rows.push([
+      ratioRow(
         "harvest → stdout, 20 ms per Opencast request, cold",
         h(slowCold),
         `no latency ${h(stdoutCold)}`,
-        ratio(slowCold.actionsPerSecond, stdoutCold.actionsPerSecond),
-        "≥ 0.8",
-      ]);
+        slowCold.actionsPerSecond / stdoutCold.actionsPerSecond,
+        atLeast(0.8),
+      );
     }
 
     {
@@ -356,19 +385,24 @@ async function main(): Promise<void> {
         output: ["--output", "es", "--es-host", clean.host],
         cacheFile: cache,
       });
+      report.progress(
+        `harvest → Elasticsearch, fault-free: ${
+          esClean.harvestSeconds.toFixed(2)
+        } s`,
+      );
       const esFaulty = await harvest(sim, {
         dir,
         name: "es-429",
         output: ["--output", "es", "--es-host", faulty.host],
         cacheFile: cache,
       });
-      rows.push([
+      ratioRow(
         "harvest → Elasticsearch, 10 % of items 429 once (s)",
         esFaulty.harvestSeconds.toFixed(2),
         `fault-free ${esClean.harvestSeconds.toFixed(2)}`,
-        ratio(esFaulty.harvestSeconds, esClean.harvestSeconds),
-        "≤ 2",
-      ]);
+        esFaulty.harvestSeconds / esClean.harvestSeconds,
+        atMost(2),
+      );
     }
 
     {
@@ -378,6 +412,13 @@ async function main(): Promise<void> {
         name: "rss-small",
         output: ["--output", "-"],
       });
+      if (MEDIUM_ACTIONS > 0 || LARGE_ACTIONS > 0) {
+        report.progress(
+          `peak RSS, ${SMALL_ACTIONS} actions: ${
+            smallRun.peakRssMiB.toFixed(0)
+          } MiB`,
+        );
+      }
       if (MEDIUM_ACTIONS > 0) {
         // Shows where peak RSS levels off: the runtime's buffers and the
         // heap reach their steady size within the first pages, not the window.
@@ -387,46 +428,47 @@ async function main(): Promise<void> {
           name: "rss-medium",
           output: ["--output", "-"],
         });
-        rows.push([
+        ratioRow(
           `peak RSS, ${MEDIUM_ACTIONS} vs ${SMALL_ACTIONS} actions (MiB)`,
           mediumRun.peakRssMiB.toFixed(0),
           `${SMALL_ACTIONS}: ${smallRun.peakRssMiB.toFixed(0)}`,
-          ratio(mediumRun.peakRssMiB, smallRun.peakRssMiB),
-          "",
-        ]);
+          mediumRun.peakRssMiB / smallRun.peakRssMiB,
+        );
       }
       if (LARGE_ACTIONS > 0) {
         await using large = await simulator(LARGE_ACTIONS);
         const largeFetch = await fetchLimit(large);
+        report.progress(
+          `fetch limit, ${LARGE_ACTIONS} actions: ${rate(largeFetch)}`,
+        );
         const largeRun = await harvest(large, {
           dir,
           name: "rss-large",
           output: ["--output", "-"],
         });
-        rows.push(
-          [
-            `harvest → stdout, ${LARGE_ACTIONS} actions, cold`,
-            h(largeRun),
-            `fetch limit ${rate(largeFetch)}`,
-            ratio(largeRun.actionsPerSecond, largeFetch),
-            "≥ 0.5",
-          ],
-          [
-            `peak RSS, ${LARGE_ACTIONS} vs ${SMALL_ACTIONS} actions (MiB)`,
-            largeRun.peakRssMiB.toFixed(0),
-            `${SMALL_ACTIONS}: ${smallRun.peakRssMiB.toFixed(0)}`,
-            ratio(largeRun.peakRssMiB, smallRun.peakRssMiB),
-            "≤ 1.2",
-          ],
+        ratioRow(
+          `harvest → stdout, ${LARGE_ACTIONS} actions, cold`,
+          h(largeRun),
+          `fetch limit ${rate(largeFetch)}`,
+          largeRun.actionsPerSecond / largeFetch,
+          atLeast(0.5),
+        );
+        ratioRow(
+          `peak RSS, ${LARGE_ACTIONS} vs ${SMALL_ACTIONS} actions (MiB)`,
+          largeRun.peakRssMiB.toFixed(0),
+          `${SMALL_ACTIONS}: ${smallRun.peakRssMiB.toFixed(0)}`,
+          largeRun.peakRssMiB / smallRun.peakRssMiB,
+          atMost(1.2),
         );
       } else {
-        rows.push([
-          `peak RSS, ${SMALL_ACTIONS} actions (MiB)`,
-          smallRun.peakRssMiB.toFixed(0),
-          "",
-          "",
-          "",
-        ]);
+        report.row({
+          cells: [
+            `peak RSS, ${SMALL_ACTIONS} actions (MiB)`,
+            smallRun.peakRssMiB.toFixed(0),
+            "",
+            "",
+          ],
+        });
       }
     }
 
@@ -436,27 +478,29 @@ async function main(): Promise<void> {
         times.push((await runChild(cliArgs(["--help"]), {}, dir)).seconds);
       }
       times.sort((a, b) => a - b);
-      rows.push([
-        "--help cold start, median of 5 (ms)",
-        Math.round(times[2]! * 1000),
-        `min ${Math.round(times[0]! * 1000)}, max ${
-          Math.round(times[4]! * 1000)
-        }`,
-        "",
-        "≤ 300 ms",
-      ]);
+      const median = Math.round(times[2]! * 1000);
+      report.row({
+        cells: [
+          "--help cold start, median of 5 (ms)",
+          median,
+          `min ${Math.round(times[0]! * 1000)}, max ${
+            Math.round(times[4]! * 1000)
+          }`,
+          "",
+        ],
+        target: { goal: atMost(300, " ms"), value: median },
+      });
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+  console.log(`\n${report.table()}`);
   console.log(
-    `\nLimits (${Deno.build.os}/${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; the simulator and fakes in this process, each harvest a subprocess)`,
-  );
-  console.log(
-    table(
-      ["what", "measured", "limit in the same run", "ratio", "target"],
-      rows,
-    ),
+    report.missed === 0
+      ? "Every target met."
+      : `${report.missed} ${plural(report.missed, "row")} missed ${
+        report.missed === 1 ? "its target" : "their targets"
+      } (${MISSED}).`,
   );
 }
 

@@ -26,6 +26,13 @@ let code = 1;
     password: "demo-password",
     quiet: true,
   });
+  // The simulator, like a real engage node, has actions of mediapackages
+  // whose episode is gone: say so before their warnings come.
+  console.error(
+    `Demo: harvesting ${simulator.actions().length} actions of the built-in Opencast simulator at ${simulator.url}; ` +
+      "records go to stdout, logs to stderr. A few of its mediapackages have no episode, as on a real " +
+      "engage node: the 'No episode found' warnings below are expected.",
+  );
   code = await main([
     "harvest",
     "--env-file",

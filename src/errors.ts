@@ -44,6 +44,28 @@ export function signalExitCode(reason: unknown): number {
   return reason === "SIGINT" ? EXIT_CODES.interrupted : EXIT_CODES.terminated;
 }
 
+/**
+ * What each exit code means, in a few words: the end of every fatal line
+ * (`ua-harvest: … (exit 4: a service was unreachable)`), so a cron log says
+ * what kind of failure it was without the table at hand.
+ */
+export const EXIT_CODE_MEANINGS: Readonly<Record<number, string>> = {
+  [EXIT_CODES.ok]: "done",
+  [EXIT_CODES.failure]:
+    "unexpected failure, please report it with --log-level debug output",
+  [EXIT_CODES.usage]: "bad flags or settings",
+  [EXIT_CODES.authentication]: "authentication failed",
+  [EXIT_CODES.unreachable]: "a service was unreachable or did not answer",
+  [EXIT_CODES.apiContract]: "a service answered something unusable",
+  [EXIT_CODES.spanExceeded]: "the window is longer than MAX_START_END_SPAN",
+  [EXIT_CODES.delivery]: "some records were not accepted downstream",
+  [EXIT_CODES.locked]: "another run holds or took the lock",
+  [EXIT_CODES.usertrackingMissing]: "the engage node has no usertracking",
+  [EXIT_CODES.output]: "writing the output failed",
+  [EXIT_CODES.interrupted]: "stopped by SIGINT",
+  [EXIT_CODES.terminated]: "stopped by SIGTERM",
+};
+
 /** The base of every error the tool reports as a single line. */
 export class UaHarvestError extends Error {
   /** The process exit code `main.ts` uses for this error. */

@@ -14,4 +14,6 @@ export interface CommandContext {
   readonly version: string;
   /** Set once logging is configured, so errors go through it (and to Loggly). */
   loggingConfigured: boolean;
+  /** The command being run, once commander chose it (for the `--help` hint of an error). */
+  command?: string;
 }

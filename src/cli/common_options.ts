@@ -172,11 +172,25 @@ export function stateFileOption() {
   ).env("UA_HARVEST_STATE_FILE");
 }
 
+/** Options for {@linkcode s3BucketOption}. */
+export interface S3BucketOptionOptions {
+  /**
+   * Whether the command creates the bucket when it is missing (only
+   * `harvest` does: `status` and `load_episodes` only read or write beside
+   * the checkpoint), so the help claims it only there.
+   *
+   * @default false
+   */
+  readonly createdWhenMissing?: boolean;
+}
+
 /** `--s3-bucket`, bound to `S3_HARVEST_TS_BUCKET`. */
-export function s3BucketOption() {
+export function s3BucketOption(options: S3BucketOptionOptions = {}) {
   return new Option(
     "--s3-bucket <bucket>",
-    "S3 bucket of the checkpoint (created when missing)",
+    options.createdWhenMissing
+      ? "S3 bucket of the checkpoint (created when missing)"
+      : "S3 bucket of the checkpoint",
   ).env("S3_HARVEST_TS_BUCKET");
 }
 

@@ -66,6 +66,18 @@ Examples:
   ua-harvest harvest -s 20240101000000 -e 20240102000000 --output file:jan1.jsonl
   ua-harvest harvest --catch-up               # fell behind: harvest in MAX_START_END_SPAN steps`;
 
+/*
+ * The help groups of `harvest --help`, in the order an operator sets things
+ * up: where actions come from, which window, where records go, where the
+ * run keeps its state, how it runs; the timeouts close the list.
+ */
+const SOURCE_HELP_GROUP = "Source (the Opencast engage node):";
+const WINDOW_HELP_GROUP = "Window:";
+const OUTPUT_HELP_GROUP = "Output:";
+const STATE_HELP_GROUP = "State (checkpoint, run lock, episode cache):";
+const OPERATIONS_HELP_GROUP = "Operations:";
+// The source seam's coming `--source opencast|matomo` goes first in SOURCE_HELP_GROUP.
+
 /** Declares the `harvest` command: flags bound to the original's settings. */
 export function harvestCommand(context: CommandContext) {
   // Flags given on the command line, for the checks commander cannot make.
@@ -75,6 +87,15 @@ export function harvestCommand(context: CommandContext) {
       "Fetch user actions from the engage node in a time window, add episode metadata, " +
         "deliver the records (SQS, stdout, a file or Elasticsearch) and save where it stopped.",
     )
+    .optionsGroup(SOURCE_HELP_GROUP)
+    .addOption(engageHostOption("-H"))
+    .addOption(opencastUserOption())
+    .addOption(opencastPasswordOption())
+    .addOption(opencastAuthOption())
+    .addOption(opencastApiOption())
+    .addOption(serverTimezoneOption())
+    .addOption(opencastMaxAttemptsOption())
+    .optionsGroup(WINDOW_HELP_GROUP)
     .addOption(
       new Option(
         "-s, --start <timestamp>",
@@ -87,12 +108,51 @@ export function harvestCommand(context: CommandContext) {
         "window end, same formats (default: now); -e means --es_host in load_episodes and setup (short flags kept from the Python tool)",
       ),
     )
+    .addOption(
+      new Option(
+        "-i, --interval <minutes>",
+        "with no --start and no checkpoint, harvest this many minutes back; -i means --es_index in load_episodes and setup (short flags kept from the Python tool)",
+      ).env("DEFAULT_INTERVAL").default(DEFAULT_INTERVAL_MINUTES)
+        .argParser(integerParser({ min: 1, max: 525_600 })),
+    )
+    .addOption(
+      new Option("-b, --batch-size <n>", "actions per page").default(
+        DEFAULT_BATCH_SIZE,
+      )
+        .argParser(integerParser({ min: 1, max: 100_000 })),
+    )
     .addOption(waitOption())
-    .addOption(opencastApiOption())
-    .addOption(engageHostOption("-H"))
-    .addOption(opencastUserOption())
-    .addOption(opencastPasswordOption())
-    .addOption(opencastAuthOption())
+    .addOption(
+      new Option(
+        "--max-span <seconds>",
+        "longest window harvested without --catch-up or the flag above (unset: no limit)",
+      ).env("MAX_START_END_SPAN"),
+    )
+    .addOption(
+      new Option(
+        "--disable-start-end-span-check",
+        "harvest a window longer than MAX_START_END_SPAN in one go",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--catch-up",
+        "harvest a window longer than the max span as consecutive sub-windows, saving after each",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--update-last-ts",
+        "move the checkpoint even though --start was given",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--no-update-last-ts",
+        "never move the checkpoint in this run",
+      ),
+    )
+    .optionsGroup(OUTPUT_HELP_GROUP)
     .addOption(
       new Option(
         "-o, --output <output>",
@@ -106,59 +166,40 @@ export function harvestCommand(context: CommandContext) {
       ).env("SQS_QUEUE_NAME"),
     )
     .addOption(
-      new Option("-b, --batch-size <n>", "actions per page").default(
-        DEFAULT_BATCH_SIZE,
-      )
-        .argParser(integerParser({ min: 1, max: 100_000 })),
+      new Option(
+        "--sqs-max-payload <bytes>",
+        "SQS batch payload limit (up to 1 MiB for queues configured for it)",
+      ).env("SQS_MAX_PAYLOAD").default(DEFAULT_SQS_MAX_PAYLOAD_BYTES)
+        .argParser(integerParser({ min: 1024, max: 1_048_576 })),
     )
     .addOption(
-      new Option(
-        "-i, --interval <minutes>",
-        "with no --start and no checkpoint, harvest this many minutes back; -i means --es_index in load_episodes and setup (short flags kept from the Python tool)",
-      ).env("DEFAULT_INTERVAL").default(DEFAULT_INTERVAL_MINUTES)
-        .argParser(integerParser({ min: 1, max: 525_600 })),
+      new Option("--fifo-group-by <field>", "MessageGroupId of a FIFO queue")
+        .env("SQS_FIFO_GROUP_BY").choices(
+          ["mpid", "session_id", "huid", "none"] as const,
+        )
+        .default(DEFAULT_FIFO_GROUP_BY),
     )
-    .addOption(
-      new Option(
-        "--disable-start-end-span-check",
-        "harvest a window longer than MAX_START_END_SPAN in one go",
-      ),
-    )
-    .addOption(
-      new Option(
-        "--max-span <seconds>",
-        "longest window harvested without --catch-up or the flag above (unset: no limit)",
-      ).env("MAX_START_END_SPAN"),
-    )
-    .addOption(
-      new Option(
-        "--catch-up",
-        "harvest a window longer than the max span as consecutive sub-windows, saving after each",
-      ),
-    )
-    .addOption(serverTimezoneOption())
-    .addOption(
-      new Option(
-        "--update-last-ts",
-        "move the checkpoint even though --start was given",
-      ),
-    )
-    .addOption(
-      new Option(
-        "--no-update-last-ts",
-        "never move the checkpoint in this run",
-      ),
-    )
+    .addOption(esHostOption({ short: false }))
+    .addOption(esIndexPrefixOption())
     .addOption(
       new Option(
         "--dry-run",
         "fetch and build records, report what would be sent and saved, send and save nothing",
       ),
     )
+    .optionsGroup(STATE_HELP_GROUP)
     .addOption(stateFileOption())
-    .addOption(s3BucketOption())
+    .addOption(s3BucketOption({ createdWhenMissing: true }))
     .addOption(s3KeyOption())
     .addOption(redisUrlOption())
+    .addOption(
+      new Option(
+        "--lock-ttl <seconds>",
+        "how long the Redis run lock outlives a run that died (renewed every quarter of it; a run that cannot renew it stops at three quarters)",
+      ).env("UA_HARVEST_LOCK_TTL").default(DEFAULT_LOCK_TTL_SECONDS).argParser(
+        integerParser({ min: 3, max: 3600 }),
+      ),
+    )
     .addOption(
       new Option(
         "--cache-file <path>",
@@ -183,6 +224,7 @@ export function harvestCommand(context: CommandContext) {
       )
         .argParser(integerParser({ min: 0 })),
     )
+    .optionsGroup(OPERATIONS_HELP_GROUP)
     .addOption(
       new Option(
         "--pages-in-flight <n>",
@@ -204,36 +246,6 @@ export function harvestCommand(context: CommandContext) {
     )
     .addOption(
       new Option(
-        "--sqs-max-payload <bytes>",
-        "SQS batch payload limit (up to 1 MiB for queues configured for it)",
-      ).env("SQS_MAX_PAYLOAD").default(DEFAULT_SQS_MAX_PAYLOAD_BYTES)
-        .argParser(integerParser({ min: 1024, max: 1_048_576 })),
-    )
-    .addOption(
-      new Option("--fifo-group-by <field>", "MessageGroupId of a FIFO queue")
-        .env("SQS_FIFO_GROUP_BY").choices(
-          ["mpid", "session_id", "huid", "none"] as const,
-        )
-        .default(DEFAULT_FIFO_GROUP_BY),
-    )
-    .addOption(esHostOption({ short: false }))
-    .addOption(esIndexPrefixOption())
-    .addOption(opencastTimeoutOption())
-    .addOption(s3TimeoutOption())
-    .addOption(sqsTimeoutOption())
-    .addOption(redisTimeoutOption())
-    .addOption(elasticsearchTimeoutOption())
-    .addOption(opencastMaxAttemptsOption())
-    .addOption(
-      new Option(
-        "--lock-ttl <seconds>",
-        "how long the Redis run lock outlives a run that died (renewed every quarter of it; a run that cannot renew it stops at three quarters)",
-      ).env("UA_HARVEST_LOCK_TTL").default(DEFAULT_LOCK_TTL_SECONDS).argParser(
-        integerParser({ min: 3, max: 3600 }),
-      ),
-    )
-    .addOption(
-      new Option(
         "--progress",
         "show a live progress line (default: when stderr is a terminal)",
       ),
@@ -244,6 +256,12 @@ export function harvestCommand(context: CommandContext) {
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
+    .helpOption(true)
+    .addOption(opencastTimeoutOption())
+    .addOption(s3TimeoutOption())
+    .addOption(sqsTimeoutOption())
+    .addOption(redisTimeoutOption())
+    .addOption(elasticsearchTimeoutOption())
     .addHelpText("after", EXIT_CODE_HELP)
     .hook("preAction", (command) => {
       // Both spellings set one value, so commander's conflicts() cannot tell

@@ -9,13 +9,8 @@ import {
   Option,
 } from "@commander-js/extra-typings";
 import { getLogger } from "@logtape/logtape";
-import type {
-  LoadEpisodesSummary,
-  WorkflowQuery,
-} from "../episodes/load_episodes.ts";
+import type { LoadEpisodesSummary } from "../episodes/load_episodes_summary.ts";
 import { recordRun } from "../run_record/record_run.ts";
-import { createOpencastEpisodeSource } from "../episodes/opencast_episode_source.ts";
-import { OpencastClient } from "../opencast/opencast_client.ts";
 import { collect, integerParser } from "./_parsers.ts";
 import { resolveLoadEpisodesSettings } from "./resolve_load_episodes_settings.ts";
 import {
@@ -121,82 +116,46 @@ export function loadEpisodesCommand(context: CommandContext) {
         "ELASTICSEARCH_CA_CERT for a private CA.\nExit codes as for harvest (ua-harvest harvest --help); 7 when some documents were rejected.",
     )
     .action(async (options) => {
-      const { elasticsearch, engage, admin, runRecord, metricsFile, notes } =
-        resolveLoadEpisodesSettings({ options, env: Deno.env.toObject() });
-      for (const note of notes) logger.info(note);
-      const source = createOpencastEpisodeSource({
-        engage: new OpencastClient({
-          ...engage,
-          nodeLabel: "engage",
-          signal: context.signal,
-        }),
-        admin: new OpencastClient({
-          ...admin,
-          nodeLabel: "admin",
-          signal: context.signal,
-        }),
-        api: options.opencastApi,
+      const settings = resolveLoadEpisodesSettings({
+        options,
+        env: Deno.env.toObject(),
       });
-      let summary: Readonly<LoadEpisodesSummary> | undefined;
-      let workflowsFetched = 0;
-      const counted = {
-        ...source,
-        lookupWorkflows: async (query: WorkflowQuery) => {
-          const workflows = await source.lookupWorkflows(query);
-          workflowsFetched += 1;
-          return workflows;
-        },
-      };
+      for (const note of settings.notes) logger.info(note);
+      const { runRecord } = settings;
       if ("unavailable" in runRecord) {
         logger.warn("Keeping no last-run record: {reason}", {
           reason: runRecord.unavailable,
         });
       }
+      let summary: Readonly<LoadEpisodesSummary> | undefined;
       context.exitCode = await recordRun(
         {
           command: "load_episodes",
           version: context.version,
           signal: context.signal,
           ...("location" in runRecord ? { record: runRecord } : {}),
-          metricsFile,
-          metricsPush: options.metricsPush,
+          metricsFile: settings.metricsFile,
+          metricsPush: settings.metricsPush,
         },
         async () => {
-          await run();
+          // Loaded here, not at start-up: it brings the Elasticsearch client.
+          const { runLoadEpisodes } = await import(
+            "../episodes/run_load_episodes.ts"
+          );
+          await runLoadEpisodes(settings, {
+            signal: context.signal,
+            onSummary: (s) => summary = s,
+          });
           return 0;
         },
         () => ({
           counts: {
             episodesFound: summary?.episodes ?? 0,
             episodesIndexed: summary?.indexed ?? 0,
-            workflowsFetched,
+            workflowsFetched: summary?.workflowsFetched ?? 0,
             documentsRejected: summary?.failed ?? 0,
           },
         }),
       );
-
-      async function run() {
-        // Loaded here, not at start-up: it brings the Elasticsearch client.
-        const { loadEpisodes } = await import("../episodes/load_episodes.ts");
-        const done = await loadEpisodes({
-          ...counted,
-          onSummary: (s) => summary = s,
-          elasticsearch,
-          index: options.es_index,
-          createdFromDaysAgo: options.created_from_days_ago,
-          mpids: options.mpid ?? [],
-          sourceIndexPattern: options.sourceIndexPattern,
-          workflowDefinition: options.workflowDefinition,
-          waitSeconds: options.wait,
-          concurrency: options.workflowConcurrency,
-          signal: context.signal,
-        });
-        logger.info(
-          "Episodes done: {indexed} of {episodes} indexed into {index}, {workflowsMissing} without workflow, " +
-            "{workflowErrors} workflow lookups failed, {notFound} not found, {searchPages} search pages " +
-            "({outsideWindow} listed outside the window), {seconds}s",
-          { ...done, index: options.es_index },
-        );
-      }
     });
 }

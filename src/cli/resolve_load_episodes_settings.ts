@@ -4,7 +4,10 @@ import type {
   ElasticsearchSettings,
   OpencastSettings,
 } from "../config/settings.ts";
+import { ConfigError } from "../errors.ts";
+import { validateIndexName } from "../elasticsearch/_index_name.ts";
 import { runRecordLocation } from "../run_record/run_record_location.ts";
+import type { OPENCAST_API_CHOICES } from "./common_options.ts";
 import { type RawStateSettings, stateSettings } from "./_state_settings.ts";
 import {
   awsSettingsFromEnv,
@@ -27,6 +30,15 @@ export interface LoadEpisodesFlags extends RawStateSettings {
   readonly timeout: number;
   readonly maxAttempts: number;
   readonly metricsFile?: string;
+  readonly metricsPush?: string;
+  readonly es_index: string;
+  readonly created_from_days_ago: number;
+  readonly mpid?: string[];
+  readonly sourceIndexPattern?: string;
+  readonly workflowDefinition: string;
+  readonly wait: number;
+  readonly workflowConcurrency: number;
+  readonly opencastApi: (typeof OPENCAST_API_CHOICES)[number];
 }
 
 /** Everything `load_episodes`' settings depend on, gathered by its action. */
@@ -42,6 +54,28 @@ export interface LoadEpisodesSettings {
   readonly elasticsearch: ElasticsearchSettings;
   readonly engage: OpencastSettings;
   readonly admin: OpencastSettings;
+  /** `--opencast-api`: detect the search variant, or take it as given. */
+  readonly opencastApi: (typeof OPENCAST_API_CHOICES)[number];
+  /** The episode index (`--es_index`), a valid index name. */
+  readonly index: string;
+  /**
+   * Which episodes: those created in the last `createdFromDaysAgo` days, or
+   * (when either is given) the `mpids` and those seen in the action indexes
+   * of `sourceIndexPattern`.
+   */
+  readonly createdFromDaysAgo: number;
+  /** `--mpid`, trimmed, without empty ones. */
+  readonly mpids: readonly string[];
+  /** `--source-index-pattern`. @default {none} */
+  readonly sourceIndexPattern?: string;
+  /** The workflow definition holding the live capture (`--workflow-definition`). */
+  readonly workflowDefinition: string;
+  /** Seconds between two pages of Opencast requests (`--wait`). */
+  readonly waitSeconds: number;
+  /** Workflow lookups (and id fetches) in flight (`--workflow-concurrency`). */
+  readonly workflowConcurrency: number;
+  /** `--metrics-push`. @default {none} */
+  readonly metricsPush?: string;
   /**
    * Where the last-run record goes (beside the harvest's checkpoint), or why
    * there is none: settings that leave it no place cost the record, not the
@@ -67,8 +101,9 @@ export interface LoadEpisodesSettings {
 
 /**
  * Turns the flags and the environment into validated `load_episodes`
- * connection settings. Pure: a missing host or half a set of credentials is
- * a `ConfigError` before any request.
+ * settings. Pure: a missing host, half a set of credentials, an index name
+ * Elasticsearch would refuse or an empty workflow definition is a
+ * `ConfigError` before any request.
  */
 export function resolveLoadEpisodesSettings(
   input: LoadEpisodesSettingsInput,
@@ -86,8 +121,35 @@ export function resolveLoadEpisodesSettings(
     timeoutSeconds: options.timeout,
     maxAttempts: options.maxAttempts,
   };
+  validateIndexName(options.es_index, "the episode index (--es_index)");
+  if (options.workflowDefinition.trim() === "") {
+    throw new ConfigError(
+      "Cannot look up workflows without a definition: --workflow-definition (WORKFLOW_DEFINITION) is empty",
+    );
+  }
+  if (
+    options.sourceIndexPattern !== undefined &&
+    options.sourceIndexPattern.trim() === ""
+  ) {
+    throw new ConfigError(
+      "Cannot list episode ids from an empty --source-index-pattern",
+    );
+  }
   return {
     elasticsearch,
+    opencastApi: options.opencastApi,
+    index: options.es_index,
+    createdFromDaysAgo: options.created_from_days_ago,
+    mpids: (options.mpid ?? []).map((id) => id.trim()).filter((id) => id),
+    ...(options.sourceIndexPattern === undefined
+      ? {}
+      : { sourceIndexPattern: options.sourceIndexPattern.trim() }),
+    workflowDefinition: options.workflowDefinition.trim(),
+    waitSeconds: options.wait,
+    workflowConcurrency: options.workflowConcurrency,
+    ...(options.metricsPush === undefined
+      ? {}
+      : { metricsPush: options.metricsPush }),
     engage: opencastSettings({
       ...common,
       host: options.engage_host,

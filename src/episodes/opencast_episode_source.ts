@@ -16,8 +16,8 @@ import type { SearchFormat } from "../opencast/types.ts";
 import type {
   EpisodeWindowPage,
   EpisodeWindowQuery,
-  LoadEpisodesOptions,
-} from "./load_episodes.ts";
+} from "./episode_window_pages.ts";
+import type { LoadEpisodesOptions } from "./load_episodes.ts";
 
 const logger = getLogger(["ua-harvest", "episodes"]);
 

@@ -5,6 +5,7 @@ import { wallClock } from "./wall_clock.ts";
 import { describeOutput } from "./open_harvest_parts.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
 import type { ActionSource } from "../source/action_source.ts";
+import { plural } from "../util/plural.ts";
 
 /** Options for {@linkcode describeHarvestStart}. */
 export interface DescribeHarvestStartOptions {
@@ -35,7 +36,9 @@ export function describeHarvestStart(
   return {
     level: "info",
     message: "Harvesting {window}, start from {startSource}, " +
-      "{windows} window(s), source {source}, output {output}, checkpoint {checkpointStore}{saving}",
+      `{windows} ${
+        plural(options.windows, "window")
+      }, source {source}, output {output}, checkpoint {checkpointStore}{saving}`,
     properties: {
       window: describeWindow(window.start, window.end, zone),
       start: wallClock(window.start, zone),

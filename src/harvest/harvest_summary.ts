@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { plural } from "../util/plural.ts";
 import { getLogger } from "@logtape/logtape";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import type { HarvestWindow } from "./resolve_window.ts";
@@ -140,9 +141,17 @@ export function reportHarvest(options: ReportHarvestOptions): HarvestSummary {
     checkpoint: tally.checkpoint?.timestamp.toString() ?? "none",
     dryRun: options.dryRun,
   };
+  const s = summary;
   logger.info(
-    "Harvest {outcome}: {actions} actions in {pages} pages, {failed} failed, {probes} id probes ({api} API), {episodesFetched} episodes fetched, " +
-      "{cacheHits} cache hits, {seconds}s ({actionsPerSecond}/s), checkpoint {checkpoint}",
+    `Harvest {outcome}: {actions} ${plural(s.actions, "action")} in {pages} ${
+      plural(s.pages, "page")
+    }, {failed} failed, {probes} id ${
+      plural(s.probes, "probe")
+    } ({api} API), {episodesFetched} ${
+      plural(s.episodesFetched, "episode")
+    } fetched, {cacheHits} cache ${
+      plural(s.cacheHits, "hit")
+    }, {seconds}s ({actionsPerSecond}/s), checkpoint {checkpoint}`,
     summary,
   );
   return {

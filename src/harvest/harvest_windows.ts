@@ -8,6 +8,7 @@ import type { HarvestWindow } from "./resolve_window.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
 import { harvestWindow } from "./harvest_window.ts";
 import type { HarvestTally, PageProgress } from "./harvest_summary.ts";
+import { plural } from "../util/plural.ts";
 
 /** Options for {@linkcode harvestWindows}. */
 export interface HarvestWindowsOptions {
@@ -112,7 +113,9 @@ export async function harvestWindows(
     position = result.checkpoint?.position;
     if (windows.length > 1) {
       logger.info(
-        "Window {index} of {count} {state}: {delivered} actions, checkpoint {checkpoint}",
+        `Window {index} of {count} {state}: {delivered} ${
+          plural(result.delivered, "action")
+        }, checkpoint {checkpoint}`,
         {
           state: result.stopped ? "stopped" : "done",
           index: index + 1,

@@ -11,6 +11,7 @@ import {
   formatUtcSeconds,
   parseUserTimestamp,
 } from "../opencast/opencast_time.ts";
+import { plural } from "../util/plural.ts";
 
 /** The time window of one harvest run (both ends inclusive, as the API reads them). */
 export interface HarvestWindow {
@@ -174,7 +175,7 @@ export function resolveWindow(options: ResolveWindowOptions): HarvestWindow {
       ? `--start ${startText}`
       : window.startSource === "checkpoint"
       ? "the checkpoint"
-      : `now minus ${intervalMinutes} minutes`;
+      : `now minus ${intervalMinutes} ${plural(intervalMinutes, "minute")}`;
     throw new ConfigError(
       `--end ${endText} is before the start ${
         describe(window.start)

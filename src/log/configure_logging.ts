@@ -43,6 +43,24 @@ const TEXT_FORMATTER = getTextFormatter({
 });
 
 /**
+ * The category of the one line that ends a failed run (`reportFailure`):
+ * in text format it is printed as it is, without time and level, so it reads
+ * the same whether logging was configured when it happened or not.
+ */
+export const FATAL_LOG_CATEGORY: readonly string[] = ["ua-harvest", "fatal"];
+
+function isFatal(category: readonly string[]): boolean {
+  return category.length === FATAL_LOG_CATEGORY.length &&
+    category.every((part, i) => part === FATAL_LOG_CATEGORY[i]);
+}
+
+/** Text lines; the fatal line bare (see {@linkcode FATAL_LOG_CATEGORY}). */
+const TEXT_OR_FATAL_FORMATTER: TextFormatter = (record) =>
+  isFatal(record.category)
+    ? `${renderBare(record.message)}\n`
+    : TEXT_FORMATTER(record);
+
+/**
  * JSON lines whose `message` reads like the text line: LogTape's formatter
  * quotes string values inside the rendered message (`"…/checkpoint.json"`),
  * so the message is rendered bare first. The values stay in `properties`.
@@ -74,7 +92,7 @@ export async function configureLogging(
     statusLine = stderrStatusLine,
   } = options;
   const formatter = redactingFormatter(
-    format === "json" ? JSON_FORMATTER : TEXT_FORMATTER,
+    format === "json" ? JSON_FORMATTER : TEXT_OR_FATAL_FORMATTER,
     secrets,
   );
   const encoder = new TextEncoder();

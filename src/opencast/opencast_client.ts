@@ -31,6 +31,7 @@ import { retry } from "../util/retry.ts";
 import { cookieHeader, storeCookies } from "./_cookies.ts";
 import { describeFetchError } from "./describe_fetch_error.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { plural } from "../util/plural.ts";
 
 const logger = getLogger(["ua-harvest", "opencast"]);
 
@@ -314,11 +315,15 @@ export class OpencastClient {
       onRetry: ({ attempt, error, delayMs }) => {
         const result = error as AttemptOutcome;
         this.#retries++;
+        // The cause in the line itself (HTTP 503, connection refused, a
+        // timeout): the operator reading the warnings of a run that
+        // recovered never sees the final error that would name it.
         logger.warn(
-          "Opencast {endpoint} failed with {status}, retrying in {delayMs} ms (attempt {attempt} of {maxAttempts})",
+          "Opencast {endpoint} failed ({cause}), retrying in {delayMs} ms (attempt {attempt} of {maxAttempts})",
           {
             endpoint: path,
             host: this.#host,
+            cause: this.#describe(result),
             status: result.kind === "status" ? result.status : result.kind,
             error: result.kind === "network" ? result.message : undefined,
             attempt,
@@ -331,9 +336,9 @@ export class OpencastClient {
         const result = error as AttemptOutcome & { excerpt?: string };
         return retryable
           ? new UnreachableError(
-            `${this.#node} ${this.#host} did not answer ${path} after ${attempt} attempts: last ${
-              this.#describe(result)
-            }`,
+            `${this.#node} ${this.#host} did not answer ${path} after ${attempt} ${
+              plural(attempt, "attempt")
+            }: last ${this.#describe(result)}`,
           )
           : new ApiContractError(
             `${this.#node} ${this.#host} answered HTTP ${
@@ -393,11 +398,11 @@ export class OpencastClient {
         this.#checkUnauthorized(endpoint, header, offered, sent, fresh);
         // A first challenge, one stale renewal and one reused nonce going bad
         // need at most three; more means the server never accepts an answer.
-        if (++challenges > 3) throw this.#refused();
+        if (++challenges > 3) throw this.#refused(header);
         // Here `offered` is set: either the first challenge, a stale nonce,
         // or a reused nonce the server no longer accepts.
         if (sent !== null && sent === fresh) {
-          if (!offered!.stale || staleRenewed) throw this.#refused();
+          if (!offered!.stale || staleRenewed) throw this.#refused(header);
           staleRenewed = true;
         }
         this.#challenge = offered;
@@ -468,15 +473,34 @@ export class OpencastClient {
         `${this.#node} ${this.#host} does not let user ${this.#user} read ${endpoint}: give the user a role that may read it`,
       );
     }
-    if (this.#auth === "basic" || offered === null) throw this.#refused();
+    if (this.#auth === "basic" || offered === null) {
+      throw this.#refused(header);
+    }
     if (sent !== null && sent === fresh && !offered.stale) {
-      throw this.#refused();
+      throw this.#refused(header);
     }
   }
 
-  #refused(): AuthenticationError {
+  /**
+   * The credentials were refused: names the scheme that was tried and, when
+   * the server's challenge asks for the other one, says to switch (a wrong
+   * `--auth` looks exactly like a wrong password otherwise).
+   */
+  #refused(header: string | null): AuthenticationError {
+    const used = this.#auth;
+    const other = used === "digest" ? "basic" : "digest";
+    const offers = {
+      digest: parseDigestChallenge(header) !== null,
+      basic: /(^|,)\s*basic\b/i.test(header ?? ""),
+    };
+    const tried =
+      `Authentication failed for user ${this.#user} at host ${this.#host} with --auth ${used}`;
     return new AuthenticationError(
-      `Authentication failed for user ${this.#user} at host ${this.#host}: check the Opencast user and password`,
+      offers[other] && !offers[used]
+        ? `${tried}, but the server asks for ${
+          other === "digest" ? "Digest" : "Basic"
+        }: set --auth ${other} (OPENCAST_AUTH=${other})`
+        : `${tried}: check the Opencast user and password, or try --auth ${other} (OPENCAST_AUTH=${other})`,
     );
   }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { OutputError } from "../errors.ts";
+import { plural } from "../util/plural.ts";
 
 /**
  * The cause of a failed write, from its error code: a closed reader, a full
@@ -45,7 +46,9 @@ export function outputWriteError(
   return new OutputError(
     `Cannot write to ${output}: ${
       describeWriteFailure(error)
-    }; stopped, the page in flight (${records} records) and the rest were not delivered and the checkpoint stays at the last page written`,
+    }; stopped, the page in flight (${records} ${
+      plural(records, "record")
+    }) and the rest were not delivered and the checkpoint stays at the last page written`,
     { cause: error },
   );
 }

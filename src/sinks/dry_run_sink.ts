@@ -1,6 +1,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { ActionRecord } from "../record/action_record.ts";
 import type { RecordSink } from "./record_sink.ts";
+import { plural } from "../util/plural.ts";
 
 /** A sink that sends nothing and counts what it would have sent (`--dry-run`). */
 export interface DryRunSink extends RecordSink {
@@ -49,7 +50,9 @@ export function createDryRunSink(
     },
     report({ stored, checkpoint }) {
       logger.info(
-        "Dry run: would have sent {count} records to {output} and {move} the checkpoint " +
+        `Dry run: would have sent {count} ${
+          plural(count, "record")
+        } to {output} and {move} the checkpoint ` +
           "{checkpoint}; nothing was sent or saved",
         {
           count,

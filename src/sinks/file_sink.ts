@@ -5,6 +5,7 @@ import type { RecordSink } from "./record_sink.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 import { encodeJsonLines } from "./_json_lines.ts";
 import { outputWriteError, writeAll } from "./_write_failure.ts";
+import { plural } from "../util/plural.ts";
 
 /** Options for {@linkcode openFileSink}. */
 export interface FileSinkOptions {
@@ -78,7 +79,9 @@ export async function openFileSink(
       const records = tail === null ? null : parseLines(tail);
       if (records === null) {
         logger.warn(
-          "{path} has {bytes} bytes after the position saved with the checkpoint that are not " +
+          `{path} has {bytes} ${
+            plural(size - position.size, "byte")
+          } after the position saved with the checkpoint that are not ` +
             "this tool's records; they are kept",
           { path, bytes: size - position.size },
         );
@@ -91,7 +94,9 @@ export async function openFileSink(
         // crash, and a repeat is the lesser harm.
         if (cut > 0) {
           logger.warn(
-            "{path} ends with {records} records written after the last checkpoint, {cut} of which " +
+            `{path} ends with {records} ${
+              plural(records.length, "record")
+            } written after the last checkpoint, {cut} of which ` +
               "this run delivers again; all are kept, so those {cut} appear twice",
             { path, records: records.length, cut },
           );
@@ -101,7 +106,9 @@ export async function openFileSink(
       await file.truncate(position.size);
       await file.syncData();
       logger.warn(
-        "Took back {records} records from the end of {path}: they were written but not " +
+        `Took back {records} ${
+          plural(cut, "record")
+        } from the end of {path}: they were written but not ` +
           "checkpointed before the last run stopped, and this run delivers them again",
         { records: cut, path },
       );
@@ -176,18 +183,26 @@ async function cutTornLine(file: Deno.FsFile, path: string): Promise<void> {
       const keep = start + newline + 1;
       if (keep < size) {
         await file.truncate(keep);
-        logger.warn("Cut {bytes} bytes of a torn last line from {path}", {
-          bytes: size - keep,
-          path,
-        });
+        logger.warn(
+          `Cut {bytes} ${
+            plural(size - keep, "byte")
+          } of a torn last line from {path}`,
+          {
+            bytes: size - keep,
+            path,
+          },
+        );
       }
       return;
     }
     end = start;
   }
   await file.truncate(0);
-  logger.warn("Cut {bytes} bytes of a torn line from {path}", {
-    bytes: size,
-    path,
-  });
+  logger.warn(
+    `Cut {bytes} ${plural(size, "byte")} of a torn line from {path}`,
+    {
+      bytes: size,
+      path,
+    },
+  );
 }

@@ -53,6 +53,7 @@ import {
   type SqsEntryFailure,
 } from "./_sqs_retry.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { plural } from "../util/plural.ts";
 
 const QUEUE_NAME_REGEXP =
   /^[A-Za-z0-9_-]{1,75}(\.fifo)?$|^[A-Za-z0-9_-]{1,80}$/;
@@ -472,12 +473,16 @@ class SqsSink implements RecordSink {
     if (undelivered.length === 0) {
       if (resent > 0) {
         this.#logger.warn(
-          "SQS accepted all {count} records after {resent} resends",
+          `SQS accepted all {count} ${
+            plural(records.length, "record")
+          } after {resent} ${plural(resent, "resend")}`,
           { count: records.length, resent, queue: settings.queueName },
         );
       } else {
         this.#logger.debug(
-          "Sent {count} records to SQS in {batches} batches",
+          `Sent {count} ${
+            plural(records.length, "record")
+          } to SQS in {batches} ${plural(batches.length, "batch", "batches")}`,
           {
             count: records.length,
             batches: batches.length,
@@ -536,7 +541,9 @@ class SqsSink implements RecordSink {
       });
     }
     return new DeliveryError(
-      `SQS did not accept ${undelivered.length} of ${total} records (action ids ${
+      `SQS did not accept ${undelivered.length} of ${total} ${
+        plural(total, "record")
+      } (action ids ${
         describeActionIds(actionIds)
       }) in queue '${settings.queueName}': ${summarizeFailures(undelivered)}`,
       state.stop ? { cause: state.stop.cause } : undefined,

@@ -1,5 +1,6 @@
 import type { RunRecord } from "../run_record/run_record.ts";
 import type { LockStatus, StatusReport } from "./status_report.ts";
+import { plural } from "../util/plural.ts";
 
 /** The status for people: a few aligned lines. Pure. */
 export function formatStatus(report: StatusReport): string {
@@ -11,9 +12,9 @@ export function formatStatus(report: StatusReport): string {
   lines.push(`Checkpoint   ${checkpoint.location} (${checkpoint.kind})`);
   if (checkpoint.state === "ok") {
     lines.push(
-      `             newest second ${checkpoint.timestamp} (${checkpoint.idsInNewestSecond} ids), ${
-        duration(checkpoint.lagSeconds!)
-      } behind now`,
+      `             newest second ${checkpoint.timestamp} (${checkpoint.idsInNewestSecond} ${
+        plural(checkpoint.idsInNewestSecond ?? 0, "id")
+      }), ${duration(checkpoint.lagSeconds!)} behind now`,
     );
   } else if (checkpoint.state === "missing") {
     lines.push("             none yet: no harvest has saved one (never ran)");
@@ -59,25 +60,31 @@ function describeRun(
   const pad = " ".repeat(13);
   const outcome = run.exitCode === 0 ? "ok" : "FAILED";
   const lines = [
-    `${label}${outcome}, exit ${run.exitCode}: started ${run.startedAt}, ended ${run.endedAt} (${
-      ago(run.endedAt)
-    }), took ${duration(run.durationSeconds)}`,
+    `${label}${outcome}, exit ${run.exitCode}: started ${
+      toSecond(run.startedAt)
+    }, ended ${toSecond(run.endedAt)} (${ago(run.endedAt)}), took ${
+      duration(run.durationSeconds)
+    }`,
     `${pad}${
       Object.entries(run.counts).map(([name, value]) =>
-        `${value} ${words(name)}`
+        `${value} ${counted(value, words(name))}`
       )
         .join(", ") || "nothing counted"
     }`,
   ];
   if (run.window) {
-    lines.push(`${pad}window ${run.window.start} to ${run.window.end}`);
+    lines.push(
+      `${pad}window ${toSecond(run.window.start)} to ${
+        toSecond(run.window.end)
+      }`,
+    );
   }
   if (run.error !== undefined) lines.push(`${pad}error: ${run.error}`);
   lines.push(
     `${pad}last success: ${
       run.lastSuccessAt === undefined
         ? "none on record"
-        : `${run.lastSuccessAt} (${ago(run.lastSuccessAt)})`
+        : `${toSecond(run.lastSuccessAt)} (${ago(run.lastSuccessAt)})`
     }`,
   );
   const variant = run.opencastVariant
@@ -89,6 +96,31 @@ function describeRun(
     }, PID ${run.pid}${variant}`,
   );
   return lines;
+}
+
+/**
+ * An instant as people read it, to the second: the record keeps what the run
+ * wrote (a window end to the nanosecond, `…T12:00:00.123456789Z`), which
+ * only clutters a status line. Text that is not an instant is left alone.
+ */
+function toSecond(iso: string): string {
+  try {
+    return Temporal.Instant.from(iso).toString({
+      smallestUnit: "second",
+      roundingMode: "trunc",
+    });
+  } catch {
+    return iso;
+  }
+}
+
+/**
+ * A count's words in the singular for 1: its first plural word loses its
+ * "s" (`1 pages fetched` → `1 page fetched`, `1 episode cache hits` →
+ * `1 episode cache hit`).
+ */
+function counted(value: number, words: string): string {
+  return value === 1 ? words.replace(/^(.*?\w)s\b/, "$1") : words;
 }
 
 /** `actionsDelivered` → `actions delivered`. */

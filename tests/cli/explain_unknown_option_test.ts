@@ -77,7 +77,7 @@ Deno.test("harvest --es-index stops with one line naming the command the flag be
   assert.equal(result.stdout, "");
   assert.equal(
     result.stderr,
-    "error: unknown option '--es-index' for 'harvest': it belongs to load_episodes and setup (run with --help for usage)\n",
+    "ua-harvest: Unknown option '--es-index' for 'harvest': it belongs to load_episodes and setup (exit 2: bad flags or settings, see ua-harvest harvest --help)\n",
   );
 });
 
@@ -86,6 +86,6 @@ Deno.test("load_episodes -H points at -E", async () => {
   assert.equal(result.code, 2);
   assert.match(
     result.stderr,
-    /^error: unknown option '-H' for 'load_episodes': it belongs to harvest, as --engage_host; load_episodes spells that -E, --engage_host \(run with --help for usage\)\n$/,
+    /^ua-harvest: Unknown option '-H' for 'load_episodes': it belongs to harvest, as --engage_host; load_episodes spells that -E, --engage_host \(exit 2: bad flags or settings, see ua-harvest load_episodes --help\)\n$/,
   );
 });

@@ -14,6 +14,7 @@ import { harvestCommand } from "../../src/cli/harvest_command.ts";
 import { loadEpisodesCommand } from "../../src/cli/load_episodes_command.ts";
 import { setupCommand } from "../../src/cli/setup_command.ts";
 import { simulateCommand } from "../../src/cli/simulate_command.ts";
+import { statusCommand } from "../../src/cli/status_command.ts";
 import { type CliResult, runCli } from "../support/run_cli.ts";
 
 const context: CommandContext = {
@@ -243,4 +244,36 @@ Deno.test("ua-harvest --version prints the version from deno.json", async () => 
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `${denoJson.version}\n`, flag);
   }
+});
+
+Deno.test("only harvest --help says the S3 bucket is created when missing: status and load_episodes create none", () => {
+  const bucket = (options: readonly Option[]) =>
+    options.find((o) => o.long === "--s3-bucket")!.description;
+  assert.match(bucket(harvestCommand(context).options), /created when missing/);
+  for (
+    const command of [statusCommand(context), loadEpisodesCommand(context)]
+  ) {
+    assert.doesNotMatch(bucket(command.options), /created/, command.name());
+  }
+});
+
+Deno.test("harvest --help groups its options: source, window, output, state, operations, timeouts, the engage host first", () => {
+  const help = harvestCommand(context).helpInformation();
+  const headings = help.split("\n").filter((line) => /^\S.*:$/.test(line));
+  assert.deepEqual(headings, [
+    "Source (the Opencast engage node):",
+    "Window:",
+    "Output:",
+    "State (checkpoint, run lock, episode cache):",
+    "Operations:",
+    "Timeouts (seconds per attempt; a frozen service fails the run with exit 4):",
+  ]);
+  const first = help.split("\n").find((line) => line.startsWith("  -"));
+  assert.match(first!, /^ {2}-H, --engage_host <host>/);
+  // -h, --help closes the operations, not a group of its own.
+  const operations = help.slice(help.indexOf("Operations:"));
+  assert.ok(
+    operations.indexOf("-h, --help") < operations.indexOf("Timeouts"),
+    operations,
+  );
 });

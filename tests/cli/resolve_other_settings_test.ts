@@ -116,6 +116,59 @@ Deno.test("load_episodes: each missing setting is one ConfigError; a bad state s
   );
 });
 
+Deno.test("load_episodes: the run's own settings resolved once, and each bad one a ConfigError naming its flag", () => {
+  const { settings } = loadEpisodes(
+    [
+      "--mpid",
+      " mp-1 ",
+      "--mpid",
+      "mp-2",
+      "-i",
+      "dce-episodes",
+      "--workflow-definition",
+      "my-live",
+      "-w",
+      "0.5",
+      "--workflow-concurrency",
+      "8",
+      "--opencast-api",
+      "upstream",
+    ],
+    EPISODES_ENV,
+  );
+  assert.deepEqual(settings.mpids, ["mp-1", "mp-2"]);
+  assert.equal(settings.sourceIndexPattern, undefined);
+  assert.equal(settings.index, "dce-episodes");
+  assert.equal(settings.workflowDefinition, "my-live");
+  assert.equal(settings.waitSeconds, 0.5);
+  assert.equal(settings.workflowConcurrency, 8);
+  assert.equal(settings.opencastApi, "upstream");
+  assert.equal(settings.createdFromDaysAgo, DEFAULT_CREATED_FROM_DAYS_AGO);
+
+  const bad: [string[], Record<string, string>, RegExp][] = [
+    [
+      ["-i", "Episodes"],
+      {},
+      /the episode index \(--es_index\): it has upper-case/,
+    ],
+    [[], { EPISODE_INDEX_NAME: "a,b" }, /the episode index \(--es_index\)/],
+    [
+      ["--workflow-definition", " "],
+      {},
+      /--workflow-definition \(WORKFLOW_DEFINITION\) is empty/,
+    ],
+    [["--source-index-pattern", ""], {}, /empty --source-index-pattern/],
+  ];
+  for (const [args, env, message] of bad) {
+    assert.throws(
+      () => loadEpisodes(args, { ...EPISODES_ENV, ...env }),
+      (error: unknown) =>
+        error instanceof ConfigError && message.test(error.message),
+      args.join(" ") || JSON.stringify(env),
+    );
+  }
+});
+
 Deno.test("status reads the state where harvest keeps it, in the server's zone", () => {
   const env: Record<string, string> = {
     HOME: "/home/ops",

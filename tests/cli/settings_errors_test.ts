@@ -66,7 +66,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
       async () => {
         assertUsage(
           await runCli(harvest("--log-level", "loud"), { env }),
-          /--log-level.*'loud' is invalid\. expected trace, debug, info/,
+          /--log-level.*'loud' is invalid: expected trace, debug, info/,
         );
         assertUsage(
           await runCli(harvest(), { env: { ...env, LOG_LEVEL: "loud" } }),
@@ -94,7 +94,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
       );
       assertUsage(
         await runCli(["load_episodes", "--mpid", ""], { env }),
-        /--mpid <id>.* is invalid\. expected a mediapackage id/,
+        /--mpid <id>.* is invalid: expected a mediapackage id/,
       );
     });
 

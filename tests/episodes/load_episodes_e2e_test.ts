@@ -24,6 +24,7 @@ import { type CliResult, runCli } from "../support/run_cli.ts";
 import { loadEpisodes } from "../../src/episodes/load_episodes.ts";
 import { createOpencastEpisodeSource } from "../../src/episodes/opencast_episode_source.ts";
 import { OpencastClient } from "../../src/opencast/opencast_client.ts";
+import { errorLines } from "../support/error_lines.ts";
 
 const EPISODES = 500;
 /** The search page size of `load_episodes` (not a setting). */
@@ -99,7 +100,7 @@ function linesWith(stderr: string, text: string): string[] {
 /** Exit 0 with neither an error nor a warning. */
 function assertClean(result: CliResult, label: string): void {
   assert.equal(result.code, 0, `${label}:\n${result.stderr}`);
-  assert.deepEqual(linesWith(result.stderr, "[ERR]"), [], label);
+  assert.deepEqual(errorLines(result.stderr), [], label);
   assert.deepEqual(linesWith(result.stderr, "[WRN]"), [], label);
 }
 
@@ -271,7 +272,9 @@ async function runWindow(sim: Simulator, days: number): Promise<WindowRun> {
   assert.match(
     summary[0]!,
     new RegExp(
-      `${expected.length} of ${expected.length} indexed into episodes, .* 0 workflow lookups failed, 0 not found, ${pages} search pages`,
+      `${expected.length} of ${expected.length} indexed into episodes, .* 0 workflow lookups failed, 0 not found, ${pages} search ${
+        pages === 1 ? "page" : "pages"
+      } `,
     ),
     label,
   );
@@ -352,7 +355,7 @@ async function runIds(
   const result = await runCli([...loadArgs(sim, es), ...extra]);
   const stats = sim.stats();
   assert.equal(result.code, 0, `${label}:\n${result.stderr}`);
-  assert.deepEqual(linesWith(result.stderr, "[ERR]"), [], label);
+  assert.deepEqual(errorLines(result.stderr), [], label);
   const byId = new Map(sim.episodes().map((e) => [e.id, e]));
   const found = requested.filter((id) => {
     const episode = byId.get(id);

@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import {
-  type EpisodeWindowPage,
-  type EpisodeWindowQuery,
   loadEpisodes,
   type LoadEpisodesOptions,
-  type WorkflowQuery,
 } from "../../src/episodes/load_episodes.ts";
+import type {
+  EpisodeWindowPage,
+  EpisodeWindowQuery,
+} from "../../src/episodes/episode_window_pages.ts";
+import type { WorkflowQuery } from "../../src/episodes/workflow_finder.ts";
 import {
   AuthenticationError,
-  ConfigError,
   DeliveryError,
   UnreachableError,
 } from "../../src/errors.ts";
@@ -334,31 +335,6 @@ Deno.test("loadEpisodes() uses the configured index and workflow definition", as
   });
   assert.equal(source.lookups[0].definition, "my-live");
   assert.equal(fake.documents("dce-episodes").size, 1);
-});
-
-Deno.test("loadEpisodes() refuses bad settings before any request", async () => {
-  await using fake = startElasticsearchFake();
-  const source = opencast(1);
-  for (
-    const bad of [
-      { createdFromDaysAgo: 0 },
-      { waitSeconds: -1 },
-      { index: "Episodes" },
-      { concurrency: 0 },
-    ]
-  ) {
-    await assert.rejects(
-      loadEpisodes({
-        ...source.sources,
-        elasticsearch: { host: fake.host },
-        ...bad,
-      }),
-      ConfigError,
-      JSON.stringify(bad),
-    );
-  }
-  assert.equal(fake.requestTotal(), 0);
-  assert.equal(source.queries.length, 0);
 });
 
 Deno.test("loadEpisodes() stops in the --wait pause when aborted, rejecting with the reason", async () => {

@@ -11,11 +11,11 @@ import {
   KEY,
   openFixture,
   QUEUE,
-  stderrLines,
   waitFor,
 } from "./_delivery_fixture.ts";
 import { startSilentServer } from "../support/silent_server.ts";
 import type { CliResult } from "../support/run_cli.ts";
+import { errorLines } from "../support/error_lines.ts";
 
 /** Seconds of one attempt in these tests. */
 const DEADLINE = 0.5;
@@ -25,7 +25,7 @@ function assertUnreachable(
   service: RegExp,
 ): void {
   assert.equal(result.code, 4, result.stderr);
-  const errors = stderrLines(result).filter((l) => l.includes("[ERR]"));
+  const errors = errorLines(result.stderr);
   assert.equal(errors.length, 1, result.stderr);
   assert.match(errors[0]!, service);
 }

@@ -82,3 +82,18 @@ Deno.test("reportHarvest() of a run that failed before any checkpoint says none,
   assert.equal(summary.outcome, "failed");
   assert.equal(summary.actions, 0);
 });
+
+Deno.test("reportHarvest() writes counts of 1 in the singular", async () => {
+  const one = options("done");
+  const [, records] = await captureLogs(() =>
+    reportHarvest({
+      ...one,
+      tally: { ...one.tally, pages: 1, probes: 1, delivered: 1 },
+      lookup: { stats: { fetched: 1, missing: 0, cacheHits: 1 } },
+    })
+  );
+  assert.match(
+    logLine(records[0]!),
+    /^Harvest done: 1 action in 1 page, 0 failed, 1 id probe \(dce API\), 1 episode fetched, 1 cache hit, /,
+  );
+});

@@ -7,8 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openFixture, stderrLines } from "./_delivery_fixture.ts";
+import { openFixture } from "./_delivery_fixture.ts";
 import { cliCommand, type CliResult } from "../support/run_cli.ts";
+import { errorLines } from "../support/error_lines.ts";
 
 async function collect(child: Deno.ChildProcess): Promise<CliResult> {
   const output = await child.output();
@@ -49,7 +50,7 @@ for (
         .spawn(),
     );
     assert.equal(result.code, 10, result.stderr);
-    const errors = stderrLines(result).filter((line) => line.includes("[ERR]"));
+    const errors = errorLines(result.stderr);
     assert.equal(errors.length, 1, result.stderr);
     assert.match(errors[0]!, cause);
     assert.doesNotMatch(result.stderr, /Unexpected error|Harvest done/);

@@ -10,6 +10,7 @@ import { OpencastClient } from "../../src/opencast/opencast_client.ts";
 import { formatCompactTimestamp } from "../../src/opencast/opencast_time.ts";
 import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { cliCommand, runCli } from "../support/run_cli.ts";
+import { errorLines } from "../support/error_lines.ts";
 
 const USER = "opencast_system_account";
 const PASSWORD = "s3cret-Digest-pw";
@@ -189,9 +190,7 @@ Deno.test("CLI: harvest against `simulate --port 0 --actions 5000` exits 3 with 
       const refused = await harvest(wrong, "refused");
       assert.equal(refused.code, 3, refused.stderr);
       assert.equal(refused.stdout, "");
-      const errors = refused.stderr.split("\n").filter((l) =>
-        l.includes("[ERR]")
-      );
+      const errors = errorLines(refused.stderr);
       assert.equal(errors.length, 1, refused.stderr);
       assert.match(
         errors[0]!,

@@ -17,6 +17,7 @@ import {
   fakeSleep,
   json,
 } from "./_fake_opencast.ts";
+import { captureLogs, logLine } from "../support/capture_logs.ts";
 
 const USER = "opencast_system_account";
 const PASSWORD = "s3cret-Pa55word";
@@ -138,7 +139,7 @@ Deno.test("OpencastClient throws AuthenticationError for a wrong password, witho
   assert.ok(error instanceof AuthenticationError);
   assert.equal(
     error.message,
-    `Authentication failed for user ${USER} at host engage.example.edu: check the Opencast user and password`,
+    `Authentication failed for user ${USER} at host engage.example.edu with --auth digest: check the Opencast user and password, or try --auth basic (OPENCAST_AUTH=basic)`,
   );
   assert.equal(requests.length, 2);
   assert.deepEqual(delays, []);
@@ -183,6 +184,48 @@ Deno.test("OpencastClient throws AuthenticationError when Basic credentials are 
 
   assert.ok(error instanceof AuthenticationError);
   assert.equal(requests.length, 1);
+  // A Digest-only server refusing Basic: a wrong --auth, not a wrong password.
+  assert.equal(
+    error.message,
+    `Authentication failed for user ${USER} at host engage.example.edu with --auth basic, but the server asks for Digest: set --auth digest (OPENCAST_AUTH=digest)`,
+  );
+});
+
+Deno.test("OpencastClient names the other scheme when a Basic-only server refuses Digest", async () => {
+  const { client, requests } = setup(() =>
+    new Response("unauthorized", {
+      status: 401,
+      headers: { "www-authenticate": 'Basic realm="Opencast"' },
+    })
+  );
+
+  const error = await rejection(client.getJson("/search/episode.json"));
+
+  assert.ok(error instanceof AuthenticationError);
+  assert.equal(requests.length, 1);
+  assert.equal(
+    error.message,
+    `Authentication failed for user ${USER} at host engage.example.edu with --auth digest, but the server asks for Basic: set --auth basic (OPENCAST_AUTH=basic)`,
+  );
+});
+
+Deno.test("OpencastClient suggests the other scheme too when a server offering both refuses Basic", async () => {
+  const { client } = setup(() =>
+    new Response("unauthorized", {
+      status: 401,
+      headers: {
+        "www-authenticate":
+          'Digest realm="Opencast", nonce="bm9uY2U=", qop="auth", Basic realm="Opencast"',
+      },
+    }), { auth: "basic" });
+
+  const error = await rejection(client.getJson("/search/episode.json"));
+
+  assert.ok(error instanceof AuthenticationError);
+  assert.equal(
+    error.message,
+    `Authentication failed for user ${USER} at host engage.example.edu with --auth basic: check the Opencast user and password, or try --auth digest (OPENCAST_AUTH=digest)`,
+  );
 });
 
 Deno.test("OpencastClient sends no auth headers and asks for credentials when none are configured", async () => {
@@ -297,6 +340,56 @@ Deno.test("OpencastClient reports the last network error once retries run out", 
 
   assert.ok(error instanceof UnreachableError);
   assert.match(error.message, /network error: .*Connection refused/);
+});
+
+Deno.test("OpencastClient retry warnings name the cause: the status, the refused connection", async () => {
+  const failures: (() => Response)[] = [
+    () => new Response("down", { status: 503 }),
+    () => {
+      throw new TypeError("error sending request", {
+        cause: new Error(
+          "tcp connect error: Connection refused (os error 111)",
+        ),
+      });
+    },
+  ];
+  const { client } = setup((_request, index) => {
+    const fail = failures[index];
+    return fail ? fail() : json(OK_BODY);
+  }, { maxAttempts: 3 });
+
+  const [, records] = await captureLogs(() =>
+    client.getJson("/usertracking/actions.json")
+  );
+
+  assert.deepEqual(records.map(logLine), [
+    "Opencast /usertracking/actions.json failed (HTTP 503), retrying in 250 ms (attempt 1 of 3)",
+    "Opencast /usertracking/actions.json failed (network error: connection refused (tcp connect error: Connection refused (os error 111))), retrying in 500 ms (attempt 2 of 3)",
+  ]);
+});
+
+Deno.test("OpencastClient retry warning names a timeout as such", async () => {
+  let calls = 0;
+  const { client } = setup((request) => {
+    if (calls++ > 0) return json(OK_BODY);
+    // Never answers: the attempt's own timeout ends it.
+    return new Promise<Response>((_resolve, reject) =>
+      request.signal!.addEventListener(
+        "abort",
+        () => reject(request.signal!.reason),
+      )
+    );
+  }, { maxAttempts: 2, timeoutMs: 20 });
+
+  const [, records] = await captureLogs(() =>
+    client.getJson("/usertracking/actions.json")
+  );
+
+  assert.equal(records.length, 1);
+  assert.match(
+    logLine(records[0]!),
+    /failed \(timeout after 20 ms\), retrying/,
+  );
 });
 
 Deno.test("OpencastClient maps 404 to EndpointNotFoundError asking about the node", async () => {

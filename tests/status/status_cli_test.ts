@@ -109,7 +109,7 @@ Deno.test("status on a current checkpoint: OK with lag, last success and perform
   assert.match(human.stdout, /\(2 ids\), 3\ds behind now/);
   assert.match(
     human.stdout,
-    /Last harvest ok, exit 0: .*250 actions delivered, 1 pages fetched/s,
+    /Last harvest ok, exit 0: .*250 actions delivered, 1 page fetched/s,
   );
   const json = JSON.parse(
     (await runCli(["status", "--json"], { env: state.env })).stdout,

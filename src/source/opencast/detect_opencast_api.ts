@@ -5,6 +5,7 @@
  */
 import type { ActionPage } from "../../opencast/types.ts";
 import type { PageQuery } from "./opencast_batch.ts";
+import { plural } from "../../util/plural.ts";
 
 /** How the harvest asks for a window. */
 export type OpencastApi = "dce" | "upstream";
@@ -44,14 +45,17 @@ export async function detectOpencastApi(
   if (action !== undefined) {
     return {
       api: "upstream",
-      reason:
-        `a window in 1970 returned ${page.total} actions, e.g. one created ${action.created}: start/end are ignored`,
+      reason: `a window in 1970 returned ${page.total} ${
+        plural(page.total, "action")
+      }, e.g. one created ${action.created}: start/end are ignored`,
     };
   }
   if (page.total > 0) {
     return {
       api: "upstream",
-      reason: `a window in 1970 counted ${page.total} actions`,
+      reason: `a window in 1970 counted ${page.total} ${
+        plural(page.total, "action")
+      }`,
     };
   }
   return {

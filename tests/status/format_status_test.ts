@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { formatStatus } from "../../src/status/format_status.ts";
+import type { StatusReport } from "../../src/status/status_report.ts";
+import type { RunRecord } from "../../src/run_record/run_record.ts";
+
+const RUN: RunRecord = {
+  version: 1,
+  command: "harvest",
+  toolVersion: "0.1.0",
+  host: "cron-host",
+  pid: 4242,
+  startedAt: "2026-12-05T20:19:21.062Z",
+  endedAt: "2026-12-05T20:19:22.114Z",
+  durationSeconds: 1.052,
+  exitCode: 0,
+  // A harvest records its window end as the run's clock read it.
+  window: {
+    start: "2026-12-05T20:19:16Z",
+    end: "2026-12-05T20:19:21.096237061Z",
+  },
+  checkpoint: "2026-12-05T20:19:20Z",
+  counts: {
+    actionsDelivered: 20,
+    pagesFetched: 1,
+    episodeRequests: 0,
+    episodeCacheHits: 1,
+  },
+  lastSuccessAt: "2026-12-05T20:19:22.114Z",
+  totals: {},
+};
+
+function report(
+  run: RunRecord,
+  idsInNewestSecond = 1,
+): StatusReport {
+  return {
+    now: "2026-12-05T20:19:24Z",
+    checkpoint: {
+      location: "/tmp/checkpoint.json",
+      kind: "file",
+      state: "ok",
+      timestamp: "2026-12-05T20:19:20Z",
+      idsInNewestSecond,
+      lagSeconds: 4,
+    },
+    locks: [{ kind: "file", name: "/tmp/checkpoint.json.lock", state: "free" }],
+    lastRun: run,
+    lastEpisodesRun: null,
+  };
+}
+
+Deno.test("formatStatus() prints the run's times and window to the second", () => {
+  const text = formatStatus(report(RUN));
+  assert.match(
+    text,
+    /started 2026-12-05T20:19:21Z, ended 2026-12-05T20:19:22Z \(2s ago\)/,
+  );
+  assert.match(text, /window 2026-12-05T20:19:16Z to 2026-12-05T20:19:21Z\n/);
+  assert.match(text, /last success: 2026-12-05T20:19:22Z \(2s ago\)/);
+  assert.doesNotMatch(text, /\.\d+Z/);
+});
+
+Deno.test("formatStatus() writes a count of 1 in the singular", () => {
+  const text = formatStatus(report(RUN, 1));
+  assert.match(text, /\(1 id\), 4s behind now/);
+  assert.match(
+    text,
+    /20 actions delivered, 1 page fetched, 0 episode requests, 1 episode cache hit\n/,
+  );
+  assert.match(formatStatus(report(RUN, 2)), /\(2 ids\)/);
+});
