@@ -35,6 +35,15 @@ export interface VisitViewerActionsOptions {
   readonly timeZone: string;
   /** The episode dimension's id (`chooseEpisodeDimension()`); `null` for none. */
   readonly episodeDimension: number | null;
+  /**
+   * Told each action that is not a viewer action, with why and its instant
+   * (a harvest counts them once, and keeps their ids). @default {undefined}
+   */
+  readonly onSkip?: (
+    action: MatomoAction,
+    reason: MatomoSkipReason,
+    instant: Temporal.Instant,
+  ) => void;
 }
 
 /** What a visit gives. */
@@ -119,7 +128,7 @@ export function visitViewerActions(
   visit: MatomoVisit,
   options: VisitViewerActionsOptions,
 ): VisitViewerActions {
-  const { timeZone, episodeDimension } = options;
+  const { timeZone, episodeDimension, onSkip } = options;
   const instants = visitActionInstants({
     firstActionTimestamp: visit.firstActionTimestamp,
     lastActionTimestamp: visit.lastActionTimestamp,
@@ -137,6 +146,7 @@ export function visitViewerActions(
     const kind = classify(action, episodeDimension);
     if ("skip" in kind) {
       skipped[kind.skip]++;
+      onSkip?.(action, kind.skip, instants[index]!);
       return;
     }
     const instant = instants[index]!;
