@@ -36,6 +36,7 @@ const SECRET_VARIABLES = [
   "LOGGLY_TOKEN",
   "AWS_SECRET_ACCESS_KEY",
   "AWS_SESSION_TOKEN",
+  "MATOMO_TOKEN_AUTH",
 ];
 
 function buildProgram(context: CommandContext) {
