@@ -218,7 +218,8 @@ function sameCheckpoint(a: Checkpoint, b: Checkpoint | null): boolean {
  * batch that delivered saves the position alone: a run stopped there starts
  * the window again and the source drops what its position names. A finished
  * window moves the mark to its end held back by `holdBackSeconds`, never
- * before where it started, with no ids (the position holds them).
+ * before where it started, with no ids (the position holds them), and
+ * notes its end as `reached`.
  */
 function positionWindowCheckpoint(
   options: WindowCheckpointOptions,
@@ -259,7 +260,9 @@ function positionWindowCheckpoint(
         mark = floor;
       }
       const ids = start && mark.equals(start.timestamp) ? start.ids : [];
-      held = withPosition({ timestamp: mark, ids }, position);
+      // The mark stands behind what was read: `status` measures from here.
+      const reached = Temporal.Instant.fromEpochMilliseconds(endSecond * 1000);
+      held = withPosition({ timestamp: mark, ids, reached }, position);
       if (sameCheckpoint(held, saved)) return undefined;
       saved = held;
       return held;

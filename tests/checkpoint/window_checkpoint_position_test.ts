@@ -54,11 +54,17 @@ Deno.test("createWindowCheckpoint() in position mode keeps the start's mark unti
   assert.deepEqual(plain(window.reached), plain(second.save));
   // A batch that delivered nothing is saved with the next, or at the end.
   assert.deepEqual(window.delivered(2, { actions: [], position: "p3" }), {});
-  assert.deepEqual(plain(window.finish(3)), {
+  const finished = window.finish(3);
+  assert.deepEqual(plain(finished), {
     second: 3600 - HOLD,
     ids: [],
     position: "p3",
   });
+  assert.equal(
+    finished?.reached?.toString(),
+    END.toString(),
+    "read to its end",
+  );
 });
 
 Deno.test("createWindowCheckpoint() in position mode with no start checkpoint saves at the window's start second, and never holds back before it", () => {

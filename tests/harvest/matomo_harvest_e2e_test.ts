@@ -183,6 +183,7 @@ Deno.test("Matomo cron runs deliver every action once: appended to open visits, 
     checkpoint.timestamp,
     now.subtract({ minutes: 30 }).toString({ smallestUnit: "second" }),
   );
+  assert.equal(checkpoint.reached, now.toString({ smallestUnit: "second" }));
   // The position keeps the ids it read from the overlap on as ranges, with
   // no hole but the actions Matomo cannot show (a cut visit's past its
   // maximum): records and skipped actions alike.
