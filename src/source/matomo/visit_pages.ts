@@ -36,7 +36,8 @@ export interface VisitPagesOptions {
   readonly tailVisitsPerPage: number;
   /**
    * Waits before every list page but the first (`--wait`); the fetches of
-   * tail visits by their place follow at once.
+   * tail visits by their place follow at once. Without it, each list page
+   * is asked for while the one before is handed on.
    */
   readonly pause?: () => Promise<void>;
   /** Aborted: no more requests. */
@@ -93,27 +94,40 @@ export async function* visitPages(
   let tail = false;
   let requests = 0;
   let first = true;
+  // The next list page, asked for before this one's visits are handed on
+  // (with no pause between pages): Matomo builds it while they are mapped.
+  let ahead: { query: LastVisitsQuery; answer: Promise<MatomoVisit[]> } | null =
+    null;
+  const query = (): LastVisitsQuery => ({
+    idSite,
+    minTimestamp: cursor,
+    limit: tail ? options.tailVisitsPerPage : options.visitsPerPage,
+    offset: anchor === undefined ? 0 : groupCount - 1,
+    withoutActions: tail,
+  });
   for (;;) {
     if (signal?.aborted) return;
-    if (!first) await options.pause?.();
+    let asked: LastVisitsQuery;
+    let raw: MatomoVisit[];
+    if (ahead !== null) {
+      ({ query: asked } = ahead);
+      raw = await ahead.answer;
+      ahead = null;
+    } else {
+      if (!first) await options.pause?.();
+      if (signal?.aborted) return;
+      asked = query();
+      raw = await lastVisits(asked);
+    }
     first = false;
-    if (signal?.aborted) return;
-    const limit = tail ? options.tailVisitsPerPage : options.visitsPerPage;
-    const offset = anchor === undefined ? 0 : groupCount - 1;
-    const raw = await lastVisits({
-      idSite,
-      minTimestamp: cursor,
-      limit,
-      offset,
-      withoutActions: tail,
-    });
     requests++;
+    const { limit, offset = 0 } = asked;
     let page = raw;
     if (anchor !== undefined) {
-      const first = raw[0];
+      const head = raw[0];
       if (
-        first?.idVisit === anchor.idVisit &&
-        first.lastActionTimestamp === anchor.lastActionTimestamp
+        head?.idVisit === anchor.idVisit &&
+        head.lastActionTimestamp === anchor.lastActionTimestamp
       ) {
         page = raw.slice(1);
       } else if (offset > 0) {
@@ -148,6 +162,15 @@ export async function* visitPages(
     }
     anchor = page.at(-1) ?? anchor;
     if (page.length > 0) cursor = groupSecond - 1;
+    const done = raw.length < limit || anchor === undefined ||
+      anchor.lastActionTimestamp > until;
+    if (!done && anchor!.lastActionTimestamp > end) tail = true;
+    if (!done && options.pause === undefined && !signal?.aborted) {
+      const next = query();
+      ahead = { query: next, answer: lastVisits(next) };
+      // Seen when it is awaited; never an unhandled rejection before that.
+      ahead.answer.catch(() => {});
+    }
     for (const cluster of clusters(candidates, placed)) {
       const found = await fetchPlaced(cluster, options);
       requests += found.requests;
@@ -158,9 +181,7 @@ export async function* visitPages(
     }
     yield { visits, requests };
     requests = 0;
-    if (raw.length < limit || anchor === undefined) return;
-    if (anchor.lastActionTimestamp > until) return;
-    if (anchor.lastActionTimestamp > end) tail = true;
+    if (done) return;
   }
 }
 
