@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { runCli } from "../support/run_cli.ts";
 import { expectedMatomoRecord } from "../support/expected_record.ts";
 import { openMatomoFixture, truthBetween } from "./_matomo_fixture.ts";
+import { formatStatus } from "../../src/status/format_status.ts";
+import { readStatus } from "../../src/status/read_status.ts";
 
 Deno.test("harvest --source matomo through the CLI, token in .env: enriched records exact for the window, the token nowhere", async () => {
   const spanEnd = Temporal.Instant.from("2024-11-04T12:00:00Z");
@@ -39,6 +41,8 @@ Deno.test("harvest --source matomo through the CLI, token in .env: enriched reco
       "--output",
       `file:${output}`,
       "--update-last-ts",
+      "--metrics-file",
+      join(f.dir, "ua_harvest.prom"),
       "--log-level",
       "debug",
     ).filter((arg, i, all) => arg !== "--source" && all[i - 1] !== "--source"),
@@ -64,4 +68,22 @@ Deno.test("harvest --source matomo through the CLI, token in .env: enriched reco
     assert.ok(!text.includes(f.sim.tokenAuth), "the token is never written");
   }
   assert.match(checkpoint, /"source":"matomo"/);
+  // The run is recorded and measured as Matomo's, and status reads it.
+  assert.match(
+    await Deno.readTextFile(join(f.dir, "ua_harvest.prom")),
+    /ua_harvest_build_info\{[^}]*opencast_variant="matomo"[^}]*\} 1/,
+  );
+  const status = formatStatus(
+    await readStatus({
+      state: {
+        checkpoint: { kind: "file", path: join(f.dir, "checkpoint.json") },
+        lockFile: join(f.dir, "checkpoint.json.lock"),
+      },
+      aws: { region: "us-east-1", s3ForcePathStyle: false },
+      zone: "UTC",
+    }),
+  );
+  assert.match(status, /read to \S+, .* the next run reads again from \S+/);
+  assert.match(status, /Last harvest ok, exit 0:/);
+  assert.match(status, /, source Matomo$/m);
 });

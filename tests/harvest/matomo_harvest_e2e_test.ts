@@ -365,3 +365,54 @@ Deno.test("a window older than the visits Matomo still holds says that it finds 
   );
   assert.deepEqual(await f.records(output), []);
 });
+
+Deno.test("a long Matomo window harvested with --catch-up in sub-windows is exact, and a --dry-run sends and saves nothing", async () => {
+  await using f = await openMatomoFixture({ spanEnd: SPAN_END, actions: 1500 });
+  const start = SPAN_END.subtract({ minutes: 110 });
+  const end = SPAN_END.subtract({ minutes: 5 });
+  const state = join(f.dir, "checkpoint.json");
+  const output = join(f.dir, "catch-up.jsonl");
+  const window = ["-s", start.toString(), "-e", end.toString()];
+  const dryRun = await f.harvestAt(
+    SPAN_END,
+    f.args(
+      ...window,
+      "--output",
+      `file:${output}`,
+      "--dry-run",
+      "--update-last-ts",
+    ),
+  );
+  assertOk(dryRun);
+  assert.equal(existsSync(output), false, "a dry run sends nothing");
+  assert.equal(existsSync(state), false, "and saves nothing");
+  const outcome = await f.harvestAt(
+    SPAN_END,
+    f.args(
+      ...window,
+      "--output",
+      `file:${output}`,
+      "--catch-up",
+      "--max-span",
+      "1200",
+      "--update-last-ts",
+    ),
+  );
+  assertOk(outcome);
+  assert.equal(
+    outcome.lines.filter((l) => /^Window \d+ of 6 done/.test(l)).length,
+    6,
+    outcome.lines.join("\n"),
+  );
+  assert.deepEqual(
+    byId(await f.records(output)),
+    expectedRecords(f.sim, start, end),
+  );
+  const checkpoint = JSON.parse(await Deno.readTextFile(state));
+  assert.equal(
+    checkpoint.timestamp,
+    end.subtract({ minutes: 30 }).toString(),
+    "held back from the last window's end",
+  );
+  assert.equal(checkpoint.reached, end.toString());
+});
