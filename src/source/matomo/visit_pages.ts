@@ -150,7 +150,8 @@ export async function* visitPages(
       const at = { visit, groupIndex: groupCount - 1 };
       placed.push(at);
       if (fetched.get(visit.idVisit) === visit.lastActionTimestamp) continue;
-      if (!tail) {
+      // A Matomo that ignores doNotFetchActions sent the actions anyway.
+      if (!tail || visit.actions.length > 0) {
         fetched.set(visit.idVisit, visit.lastActionTimestamp);
         visits.push(visit);
       } else if (

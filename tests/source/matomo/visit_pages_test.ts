@@ -204,3 +204,29 @@ Deno.test("visitPages() reads every visit of a window exactly, with seconds shar
     { numRuns: 200 },
   );
 });
+
+Deno.test("visitPages() takes the tail's visits as they come when Matomo ignores doNotFetchActions", async () => {
+  const log: Log = {
+    visits: [visit(1, 10, 90), visit(2, 50, 120), visit(3, 110, 130)],
+    queries: [],
+  };
+  const lastVisits = fakeLastVisits(log);
+  const read: MatomoVisit[] = [];
+  for await (
+    const page of visitPages({
+      // Answers with the actions whatever it is asked.
+      lastVisits: (query) => lastVisits({ ...query, withoutActions: false }),
+      idSite: 1,
+      after: 0,
+      end: 100,
+      until: 1000,
+      visitsPerPage: 2,
+      tailVisitsPerPage: 2,
+    })
+  ) {
+    read.push(...page.visits);
+  }
+  assert.deepEqual(read.map((v) => v.idVisit), [1, 2, 3]);
+  // List pages only: [1, 2], then from 2 (the anchor) [2, 3], then [3].
+  assert.equal(log.queries.length, 3, "no visit fetched again");
+});
