@@ -163,7 +163,7 @@ export async function* visitPages(
     }
     anchor = page.at(-1) ?? anchor;
     if (page.length > 0) cursor = groupSecond - 1;
-    const done = raw.length < limit || anchor === undefined ||
+    let done = raw.length < limit || anchor === undefined ||
       anchor.lastActionTimestamp > until;
     if (!done && anchor!.lastActionTimestamp > end) tail = true;
     if (!done && options.pause === undefined && !signal?.aborted) {
@@ -172,14 +172,19 @@ export async function* visitPages(
       // Seen when it is awaited; never an unhandled rejection before that.
       ahead.answer.catch(() => {});
     }
+    let missing = 0;
     for (const cluster of clusters(candidates, placed)) {
       const found = await fetchPlaced(cluster, options);
       requests += found.requests;
+      missing += found.missing;
       for (const visit of found.visits) {
         fetched.set(visit.idVisit, visit.lastActionTimestamp);
         visits.push(visit);
       }
     }
+    // A visit that moved on since it was listed sits further on now: the
+    // scan goes on to meet it, even past what was the end of the log.
+    if (missing > 0 && anchor !== undefined) done = false;
     yield { visits, requests };
     requests = 0;
     if (done) return;
@@ -217,27 +222,21 @@ function clusters(
 /**
  * Fetches tail visits with their actions by their place: one request for a
  * run of them, then each one missing from its answer again from its
- * second's start. One still missing moved on (it got a new action): the
- * scan meets it again further on.
+ * second's start. A visit found having moved on is taken as it is now (its
+ * actions then are all still there); one still missing moved on past where
+ * it was looked for, and is counted, so the scan goes on to meet it.
  */
 async function fetchPlaced(
   run: Run,
   options: VisitPagesOptions,
-): Promise<{ visits: MatomoVisit[]; requests: number }> {
+): Promise<{ visits: MatomoVisit[]; requests: number; missing: number }> {
   const { lastVisits, idSite } = options;
   const first = run.placed[0]!;
   const wanted = new Map(run.placed.map((p) => [p.visit.idVisit, p]));
   const visits: MatomoVisit[] = [];
   const take = (answer: readonly MatomoVisit[]) => {
     for (const visit of answer) {
-      const placed = wanted.get(visit.idVisit);
-      if (
-        placed !== undefined &&
-        visit.lastActionTimestamp === placed.visit.lastActionTimestamp
-      ) {
-        visits.push(visit);
-        wanted.delete(visit.idVisit);
-      }
+      if (wanted.delete(visit.idVisit)) visits.push(visit);
     }
   };
   take(
@@ -260,5 +259,5 @@ async function fetchPlaced(
       }),
     );
   }
-  return { visits, requests };
+  return { visits, requests, missing: wanted.size };
 }
