@@ -124,6 +124,9 @@ export async function runHarvest(
       windows,
       source,
       pagesInFlight: settings.pagesInFlight,
+      // Sources may answer a little more than a batch (upstream's overlap);
+      // only a server that ignores the limit gets cut.
+      maxBatchActions: 2 * settings.batchSize,
       lookup,
       sink,
       tally,
