@@ -58,6 +58,8 @@ Exit codes:
   8    another harvest holds the lock, or this run lost it (nothing more was sent or saved)
   9    the engage node has no usertracking (plugin off, or removed from this Opencast)
   10   writing the output failed (stdout closed, broken pipe, disk full); the checkpoint covers what was written
+  11   the checkpoint or lock cannot be written (read-only, no space, permission); nothing was sent
+  12   records were delivered but not recorded (the checkpoint save failed): the next run repeats them
   130  stopped by SIGINT, 143 stopped by SIGTERM (the checkpoint was saved)
 
 Examples:

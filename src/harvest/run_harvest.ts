@@ -7,6 +7,9 @@ import { createEpisodeLookup } from "./episode_lookup.ts";
 import { createProgressLine } from "./progress_line.ts";
 import type { HarvestSummary } from "./harvest_summary.ts";
 import { fenceSink } from "../sinks/fenced_sink.ts";
+import { countDeliveries } from "../sinks/count_deliveries.ts";
+import { startWriteProbe } from "../checkpoint/start_write_probe.ts";
+import { reportUnrecorded } from "../checkpoint/report_unrecorded.ts";
 import {
   acquireRunLock,
   connectConfiguredRedis,
@@ -69,6 +72,11 @@ export async function runHarvest(
   const stop = lockLost ? AbortSignal.any([signal, lockLost]) : signal;
   const store = stack.use(await openCheckpointStore(settings));
   const stored = await loadCheckpoint(store, settings.zone);
+  // Never deliver what cannot be recorded: proven beside the start-up below.
+  const writable = startWriteProbe(saves ? store : null, {
+    stored,
+    batchSize: settings.batchSize,
+  });
   // Before anything is opened downstream: a server without usertracking ends
   // the run with nothing sent or saved.
   const source = await openOpencastSource(settings, { signal: lockLost });
@@ -89,7 +97,10 @@ export async function runHarvest(
     }),
   ]);
   const cache = stack.use(await openEpisodeCache(settings, redis));
-  const sink = stack.use(fenceSink(await openSink(settings), lockLost));
+  const sink = stack.use(
+    countDeliveries(fenceSink(await openSink(settings), lockLost)),
+  );
+  await writable();
   const fromCheckpoint = window.startSource === "checkpoint" ? stored : null;
   if (saves && fromCheckpoint) {
     await resumeOutput(sink, fromCheckpoint, window.end);
@@ -117,7 +128,7 @@ export async function runHarvest(
       cursor: fromCheckpoint?.cursor,
       saveCheckpoint: saves
         ? createCheckpointWriter({
-          store,
+          store: reportUnrecorded(store, () => sink.delivered),
           zone: settings.zone,
           sink,
           fence: lockLost,

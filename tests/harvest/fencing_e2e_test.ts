@@ -19,6 +19,7 @@ import {
   waitFor,
 } from "./_delivery_fixture.ts";
 import { startRedisServer } from "../support/redis_server.ts";
+import { S3_WRITE_PROBE_ETAG } from "../../src/checkpoint/s3_checkpoint_store.ts";
 
 const BATCH = 100;
 
@@ -61,8 +62,11 @@ Deno.test("two machines after a Redis restart: the S3 checkpoint is fenced, at m
   const second = f.spawn(args, machine("machine-b"));
   const results = [await first.done, await second.done];
 
-  // The checkpoint's writes (each run also leaves its last-run record).
-  const checkpointWrites = f.s3.writes.filter((w) => w.key === KEY);
+  // The checkpoint's writes (each run also leaves its last-run record, and
+  // proves the key writable before sending with a write S3 always refuses).
+  const checkpointWrites = f.s3.writes.filter((w) =>
+    w.key === KEY && w.ifMatch !== S3_WRITE_PROBE_ETAG
+  );
   const stored = checkpointWrites.filter((w) => w.status === 200);
   const refused = checkpointWrites.filter((w) => w.status === 412);
   const writers = stored.map((w) => w.accessKey);
