@@ -24,6 +24,11 @@ import { simulateCommand } from "./src/cli/simulate_command.ts";
 import { statusCommand } from "./src/cli/status_command.ts";
 import { normalizeOptionSpelling } from "./src/cli/normalize_option_spelling.ts";
 import { explainUnknownOption } from "./src/cli/explain_unknown_option.ts";
+import {
+  maskSecrets,
+  URL_VARIABLES,
+  urlSecrets,
+} from "./src/log/url_secrets.ts";
 
 const VERSION = denoJson.version;
 
@@ -37,7 +42,34 @@ const SECRET_VARIABLES = [
   "AWS_SESSION_TOKEN",
 ];
 
-function buildProgram(context: CommandContext) {
+/**
+ * Every secret of the settings: the secret variables, `--password`, and the
+ * passwords written into URL settings (variables and flags).
+ */
+function settingSecrets(args: readonly string[]): string[] {
+  const env = Deno.env.toObject();
+  const passwordFlag = args.findIndex((a) => a === "-p" || a === "--password");
+  return [
+    ...SECRET_VARIABLES.map((name) => env[name] ?? ""),
+    ...(passwordFlag < 0 ? [] : [args[passwordFlag + 1] ?? ""]),
+    ...args.flatMap((a) =>
+      a.startsWith("--password=") ? [a.slice("--password=".length)] : []
+    ),
+    ...urlSecrets([...URL_VARIABLES.map((name) => env[name]), ...args]),
+  ].filter((secret) => secret.length >= 4);
+}
+
+function buildProgram(context: CommandContext, secrets: readonly string[]) {
+  // Usage errors are one line, with the hint on the same line: cron mails and
+  // log searches show the whole reason (commander's `showHelpAfterError`
+  // would put the hint on a second line). Commander echoes values whole, so
+  // the settings' secrets are masked.
+  const oneLineErrors = {
+    outputError: (text: string, write: (text: string) => void) =>
+      write(
+        `${maskSecrets(text.trimEnd(), secrets)} (run with --help for usage)\n`,
+      ),
+  };
   const program = new Command("ua-harvest")
     .description(
       "Harvest viewer analytics (user actions) from Opencast into SQS, a file, stdout or " +
@@ -46,12 +78,12 @@ function buildProgram(context: CommandContext) {
     )
     .version(VERSION, "-V, --version")
     .exitOverride()
-    .configureOutput(ONE_LINE_ERRORS)
-    .addCommand(asSubcommand(harvestCommand(context)))
-    .addCommand(asSubcommand(loadEpisodesCommand(context)))
-    .addCommand(asSubcommand(setupCommand(context)))
-    .addCommand(asSubcommand(simulateCommand(context)))
-    .addCommand(asSubcommand(statusCommand(context)))
+    .configureOutput(oneLineErrors)
+    .addCommand(asSubcommand(harvestCommand(context), oneLineErrors))
+    .addCommand(asSubcommand(loadEpisodesCommand(context), oneLineErrors))
+    .addCommand(asSubcommand(setupCommand(context), oneLineErrors))
+    .addCommand(asSubcommand(simulateCommand(context), oneLineErrors))
+    .addCommand(asSubcommand(statusCommand(context), oneLineErrors))
     .hook("preAction", async (_program, action) => {
       const options = action.opts() as {
         logLevel?: "info";
@@ -62,10 +94,7 @@ function buildProgram(context: CommandContext) {
       await configureLogging({
         level: options.logLevel,
         format: options.logFormat,
-        secrets: [
-          ...SECRET_VARIABLES.map((name) => env[name] ?? ""),
-          options.password ?? "",
-        ],
+        secrets: [...secrets, options.password ?? ""],
         loggly: env.LOGGLY_TOKEN
           ? {
             token: env.LOGGLY_TOKEN,
@@ -85,7 +114,7 @@ function buildProgram(context: CommandContext) {
   for (const command of [program, ...program.commands]) {
     command.configureOutput({
       outputError: (text, write) =>
-        ONE_LINE_ERRORS.outputError(
+        oneLineErrors.outputError(
           explainUnknownOption(text, command.name(), catalog),
           write,
         ),
@@ -94,26 +123,22 @@ function buildProgram(context: CommandContext) {
   return program;
 }
 
-/**
- * Usage errors are one line, with the hint on the same line: cron mails and
- * log searches show the whole reason (commander's `showHelpAfterError` would
- * put the hint on a second line).
- */
-const ONE_LINE_ERRORS = {
-  outputError: (text: string, write: (text: string) => void) =>
-    write(`${text.trimEnd()} (run with --help for usage)\n`),
-};
+/** How usage errors are written (see `buildProgram()`). */
+interface OneLineErrors {
+  outputError(text: string, write: (text: string) => void): void;
+}
 
 /** `addCommand` copies no settings: subcommands must throw rather than exit, too. */
 function asSubcommand<
   T extends {
     exitOverride(): T;
-    configureOutput(output: typeof ONE_LINE_ERRORS): T;
+    configureOutput(output: OneLineErrors): T;
   },
 >(
   command: T,
+  output: OneLineErrors,
 ): T {
-  return command.exitOverride().configureOutput(ONE_LINE_ERRORS);
+  return command.exitOverride().configureOutput(output);
 }
 
 /** Applies `.env` values for variables the real environment does not set. */
@@ -153,7 +178,11 @@ function watchSignals(controller: AbortController): () => void {
   return () => listeners.forEach((remove) => remove());
 }
 
-function report(error: unknown, context: CommandContext): number {
+function report(
+  error: unknown,
+  context: CommandContext,
+  secrets: readonly string[],
+): number {
   if (error instanceof CommanderError) {
     // commander already printed its message (or the help text).
     return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
@@ -167,9 +196,12 @@ function report(error: unknown, context: CommandContext): number {
     return error === "SIGINT" ? EXIT_CODES.interrupted : EXIT_CODES.terminated;
   }
   const known = error instanceof UaHarvestError;
-  const message = known
-    ? error.message
-    : `Unexpected error: ${(error as Error)?.message ?? error}`;
+  const message = maskSecrets(
+    known
+      ? error.message
+      : `Unexpected error: ${(error as Error)?.message ?? error}`,
+    secrets,
+  );
   if (context.loggingConfigured) {
     const logger = getLogger(["ua-harvest"]);
     // Never the message as a template: it may quote user text, and `{…}` in
@@ -185,16 +217,19 @@ function report(error: unknown, context: CommandContext): number {
 /** Runs the CLI with these arguments and returns the exit code (never exits itself). */
 export async function main(args: string[]): Promise<number> {
   const controller = new AbortController();
+  let secrets: readonly string[] = [];
   const context: CommandContext = {
     signal: controller.signal,
     exitCode: EXIT_CODES.ok,
     version: VERSION,
     loggingConfigured: false,
+    redact: (text) => maskSecrets(text, secrets),
   };
   const stopWatching = watchSignals(controller);
   try {
     applyEnvFiles(args);
-    const program = buildProgram(context);
+    secrets = settingSecrets(args);
+    const program = buildProgram(context, secrets);
     const command = program.commands.find((c) =>
       c.name() === args[0] || c.aliases().includes(args[0] ?? "")
     );
@@ -207,7 +242,7 @@ export async function main(args: string[]): Promise<number> {
     await program.parseAsync(normalized, { from: "user" });
     return context.exitCode;
   } catch (error) {
-    return report(error, context);
+    return report(error, context, secrets);
   } finally {
     stopWatching();
     await dispose();

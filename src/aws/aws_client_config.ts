@@ -11,6 +11,7 @@ import { DEFAULT_AWS_REGION } from "../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
 import { ConfigError } from "../errors.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 const REGION_REGEXP = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -141,20 +142,22 @@ function checkEndpoint(service: string, endpoint: string): void {
   } catch {
     throw new ConfigError(
       `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${
-        echoValue(endpoint)
+        echoValue(redactUrl(endpoint))
       }'`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConfigError(
       `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${
-        echoValue(endpoint)
+        echoValue(redactUrl(endpoint))
       }'`,
     );
   }
   // A URL with user info would leak it into logs and error messages, and the
   // SDK signs requests with the credential chain anyway.
-  if (url.username !== "" || url.password !== "") {
+  if (
+    url.username !== "" || url.password !== "" || endpoint.includes("@")
+  ) {
     throw new ConfigError(
       `Cannot use ${service} endpoint as it must not contain a user name or password: remove them from the URL and use the AWS credential settings`,
     );

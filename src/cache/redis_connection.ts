@@ -17,7 +17,7 @@ import {
   ConfigError,
   UnreachableError,
 } from "../errors.ts";
-import { redactRedisUrl } from "./redact_redis_url.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 const logger = getLogger(["ua-harvest", "redis"]);
 
@@ -148,7 +148,7 @@ export async function connectRedis(
 
 /** Names the Redis server of some options, with the password replaced by `***`. */
 function describeRedis(options: RedisConnectionOptions): string {
-  if (options.url !== undefined) return redactRedisUrl(options.url);
+  if (options.url !== undefined) return redactUrl(options.url);
   return `redis://${options.host ?? "127.0.0.1"}:${
     options.port ?? DEFAULT_REDIS_PORT
   }`;

@@ -26,31 +26,40 @@ export function nextCheckpointBytes(options: WriteProbeOptions): number {
   return FIXED_BYTES + ids * ID_BYTES;
 }
 
+/** A write probe under way (see {@linkcode startWriteProbe}). */
+export interface WriteProbe extends AsyncDisposable {
+  /** Resolves when the store can be written; rejects with its `StateError` otherwise. */
+  proven(): Promise<void>;
+}
+
 /**
  * Starts proving that the store will take the run's next checkpoint (see
- * {@linkcode CheckpointStore.checkWritable}) and returns a function that
- * waits for the answer. Start it as soon as the checkpoint is read and wait
- * just before the first record is sent: the probe (a file written and
- * removed, or one S3 request) runs beside the rest of the start-up and adds
- * no round trip of its own. A failure waits for the caller, never as an
- * unhandled rejection, also when the run fails before waiting.
+ * {@linkcode CheckpointStore.checkWritable}). Start it as soon as the
+ * checkpoint is read and wait for {@linkcode WriteProbe.proven} just before
+ * the first record is sent: the probe (a file written and removed, or one S3
+ * request) runs beside the rest of the start-up and adds no round trip of its
+ * own. A failure waits for the caller, never as an unhandled rejection; a run
+ * that fails before waiting disposes the probe, which lets it finish, so no
+ * probe file is left behind.
  *
  * @param store The checkpoint store, or `null` for a run that saves nothing.
- * @returns Resolves when the store can be written; rejects with its `StateError` otherwise.
  *
  * @example
  * ```ts ignore
- * const writable = startWriteProbe(store, { stored, batchSize: 1000 });
+ * await using probe = startWriteProbe(store, { stored, batchSize: 1000 });
  * // … detect the Opencast API, open the cache and the sink …
- * await writable();
+ * await probe.proven();
  * ```
  */
 export function startWriteProbe(
   store: CheckpointStore | null,
   options: WriteProbeOptions,
-): () => Promise<void> {
+): WriteProbe {
   const probe = store?.checkWritable?.(nextCheckpointBytes(options)) ??
     Promise.resolve();
-  probe.catch(() => {});
-  return () => probe;
+  const settled = probe.then(() => {}, () => {});
+  return {
+    proven: () => probe,
+    [Symbol.asyncDispose]: () => settled,
+  };
 }

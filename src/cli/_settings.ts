@@ -13,6 +13,8 @@ import type {
 } from "../harvest/harvest_settings.ts";
 import { booleanParser } from "./_parsers.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { redactUrl } from "../util/redact_url.ts";
+import { parseElasticsearchHost } from "../elasticsearch/_parse_host.ts";
 
 /** Raw Opencast connection values from flags or the environment. */
 export interface RawOpencastSettings {
@@ -84,6 +86,8 @@ export function elasticsearchSettingsFromEnv(
       "No Elasticsearch host: set ELASTICSEARCH_HOST (or --es_host)",
     );
   }
+  // Checked now, before anything is fetched (the client is made later).
+  parseElasticsearchHost(host);
   return {
     host,
     username: env.ELASTICSEARCH_USERNAME || undefined,
@@ -103,9 +107,16 @@ export function secondsToMs(seconds: number): number {
 
 function checkUrl(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!URL.canParse(value) || !/^https?:/.test(value)) {
+  if (!URL.canParse(value) || !/^https?:\/\//i.test(value)) {
     throw new ConfigError(
-      `${name} must be an http(s) URL: current value is "${echoValue(value)}"`,
+      `${name} must be an http(s) URL: current value is "${
+        echoValue(redactUrl(value))
+      }"`,
+    );
+  }
+  if (value.includes("@")) {
+    throw new ConfigError(
+      `${name} must not contain a user name or password: remove them from the URL and use the AWS credential settings`,
     );
   }
   return value;

@@ -14,4 +14,10 @@ export interface CommandContext {
   readonly version: string;
   /** Set once logging is configured, so errors go through it (and to Loggly). */
   loggingConfigured: boolean;
+  /**
+   * Masks the secrets of the settings (passwords, tokens, the passwords of
+   * URL settings) in text the command records, such as the last-run
+   * record's error line. @default {the text as it is}
+   */
+  readonly redact?: (text: string) => string;
 }

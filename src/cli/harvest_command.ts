@@ -280,6 +280,7 @@ export function harvestCommand(context: CommandContext) {
           command: "harvest",
           version: context.version,
           signal: context.signal,
+          ...(context.redact ? { redact: context.redact } : {}),
           ...(recorded
             ? {
               record: {

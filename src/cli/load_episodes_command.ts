@@ -157,6 +157,7 @@ export function loadEpisodesCommand(context: CommandContext) {
           command: "load_episodes",
           version: context.version,
           signal: context.signal,
+          ...(context.redact ? { redact: context.redact } : {}),
           ...("location" in runRecord ? { record: runRecord } : {}),
           metricsFile,
           metricsPush: options.metricsPush,

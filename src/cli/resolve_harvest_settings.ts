@@ -20,6 +20,7 @@ import {
   secondsToMs,
 } from "./_settings.ts";
 import type { HarvestFlags } from "./harvest_command.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 /**
  * Everything the harvest's settings depend on, gathered by the command's
@@ -129,6 +130,16 @@ function outputSettings(
   env: Readonly<Record<string, string>>,
 ): OutputSettings {
   const queue = options.queueName;
+  if (
+    queue !== undefined && queue.trim() === "" &&
+    (options.output ?? "sqs") === "sqs"
+  ) {
+    // Like an empty bucket: an empty line in .env must not silently send
+    // every record to stdout instead.
+    throw new ConfigError(
+      "SQS_QUEUE_NAME (or --queue-name) is empty: set a queue name or URL, or - for stdout (or remove the setting)",
+    );
+  }
   const raw = options.output ?? (queue && queue !== "-" ? "sqs" : "-");
   if (raw === "-" || raw === "stdout") return { kind: "stdout" };
   if (raw.startsWith("file:") && raw.length > 5) {
@@ -160,7 +171,7 @@ function outputSettings(
   }
   throw new ConfigError(
     `Unknown --output "${
-      echoValue(raw)
+      echoValue(redactUrl(raw))
     }": use sqs, - (stdout), file:PATH or es`,
   );
 }

@@ -23,6 +23,7 @@ import { openFileSink } from "../sinks/file_sink.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
 import { checkpointPolicy } from "./plan_harvest.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
@@ -178,7 +179,7 @@ export function describeOutput(
     case "file":
       return `file:${output.path}`;
     case "sqs":
-      return `sqs:${output.queue}`;
+      return `sqs:${redactUrl(output.queue)}`;
     case "es":
       return `es:${output.indexPrefix}*`;
   }

@@ -73,10 +73,10 @@ export async function runHarvest(
   const store = stack.use(await openCheckpointStore(settings));
   const stored = await loadCheckpoint(store, settings.zone);
   // Never deliver what cannot be recorded: proven beside the start-up below.
-  const writable = startWriteProbe(saves ? store : null, {
+  const writable = stack.use(startWriteProbe(saves ? store : null, {
     stored,
     batchSize: settings.batchSize,
-  });
+  }));
   // Before anything is opened downstream: a server without usertracking ends
   // the run with nothing sent or saved.
   const source = await openOpencastSource(settings, { signal: lockLost });
@@ -100,7 +100,7 @@ export async function runHarvest(
   const sink = stack.use(
     countDeliveries(fenceSink(await openSink(settings), lockLost)),
   );
-  await writable();
+  await writable.proven();
   const fromCheckpoint = window.startSource === "checkpoint" ? stored : null;
   if (saves && fromCheckpoint) {
     await resumeOutput(sink, fromCheckpoint, window.end);

@@ -18,7 +18,7 @@ import { randomUUID } from "node:crypto";
 import type { RunLock } from "./run_lock.ts";
 import { ConfigError, LockedError, LockHeldError } from "../errors.ts";
 import { connectRedis } from "../cache/redis_connection.ts";
-import { redactRedisUrl } from "../cache/redact_redis_url.ts";
+import { redactUrl } from "../util/redact_url.ts";
 import { describeThisHolder } from "./describe_this_holder.ts";
 
 const logger = getLogger(["ua-harvest", "lock"]);
@@ -128,7 +128,7 @@ export async function acquireRedisRunLock(
   if (options.client !== undefined) {
     client = options.client;
     const { host, port } = client.options;
-    server = redactRedisUrl(`redis://${host}:${port}`);
+    server = redactUrl(`redis://${host}:${port}`);
   } else {
     ({ client, description: server } = await connectRedis({
       url: options.url ?? `redis://127.0.0.1:${DEFAULT_REDIS_PORT}`,

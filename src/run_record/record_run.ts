@@ -9,6 +9,7 @@ import {
   openCheckpointStore,
 } from "../harvest/open_harvest_parts.ts";
 import { replaceFileAtomically } from "../util/replace_file_atomically.ts";
+import { redactUrl } from "../util/redact_url.ts";
 import type { RunCommand, RunRecord } from "./run_record.ts";
 import { nextRunRecord, type RunOutcome } from "./next_run_record.ts";
 import { parseRunRecord } from "./parse_run_record.ts";
@@ -49,6 +50,11 @@ export interface RecordRunOptions {
   readonly now?: () => Date;
   /** Deadline of the Pushgateway push. @default 5000 */
   readonly pushTimeoutMs?: number;
+  /**
+   * Applied to the error line before it is recorded: masks the secrets of
+   * the settings (see `maskSecrets()`). @default {the line as it is}
+   */
+  readonly redact?: (text: string) => string;
 }
 
 /** What a run knows about itself when it ends, finished or not. */
@@ -90,6 +96,7 @@ export async function recordRun(
     failed = true;
     failure = thrown;
     ({ exitCode, line: error } = describeFailure(thrown, options.signal));
+    error = options.redact?.(error) ?? error;
   }
   const endedAt = now();
   if (failure instanceof LockHeldError) {
@@ -195,7 +202,7 @@ async function keep(options: RecordRunOptions, run: RunOutcome) {
       });
     } catch (error) {
       logger.warn("Could not push metrics to {gateway}: {reason}", {
-        gateway: withoutCredentials(options.metricsPush),
+        gateway: redactUrl(options.metricsPush),
         reason: (error as Error).message,
       });
     }
@@ -207,17 +214,6 @@ function hostname(): string | undefined {
     return Deno.hostname();
   } catch {
     return undefined;
-  }
-}
-
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return "(an invalid URL)";
   }
 }
 

@@ -49,6 +49,7 @@ import {
   type SqsEntryFailure,
 } from "./_sqs_retry.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 const QUEUE_NAME_REGEXP =
   /^[A-Za-z0-9_-]{1,75}(\.fifo)?$|^[A-Za-z0-9_-]{1,80}$/;
@@ -261,11 +262,11 @@ function parseQueue(queue: string): { queueName: string; queueUrl?: string } {
     } catch {
       throw new ConfigError(
         `Cannot create SQS sink as the queue URL is malformed: current value is '${
-          echoValue(queue)
+          echoValue(redactUrl(queue))
         }'`,
       );
     }
-    if (url.username !== "" || url.password !== "") {
+    if (url.username !== "" || url.password !== "" || trimmed.includes("@")) {
       throw new ConfigError(
         "Cannot create SQS sink as the queue URL must not contain a user name or password: remove them and use the AWS credential settings",
       );
@@ -283,7 +284,7 @@ function checkQueueName(name: string, given: string): void {
   if (!QUEUE_NAME_REGEXP.test(name)) {
     throw new ConfigError(
       `Cannot create SQS sink as the queue must be a queue URL or a name of up to 80 letters, digits, '-' or '_' (FIFO names end in '.fifo'): current value is '${
-        echoValue(given)
+        echoValue(redactUrl(given))
       }'`,
     );
   }

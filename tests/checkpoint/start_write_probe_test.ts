@@ -18,7 +18,7 @@ function store(checkWritable?: (bytes: number) => Promise<void>) {
 
 Deno.test("startWriteProbe() starts the probe at once and hands its failure to the waiter", async () => {
   const asked: number[] = [];
-  const wait = startWriteProbe(
+  const probe = startWriteProbe(
     store((bytes) => {
       asked.push(bytes);
       return Promise.reject(new StateError("read-only"));
@@ -31,12 +31,13 @@ Deno.test("startWriteProbe() starts the probe at once and hands its failure to t
   ]);
   // Nothing awaited for a while: no unhandled rejection fails this test.
   await new Promise((resolve) => setTimeout(resolve, 10));
-  await assert.rejects(wait(), StateError);
+  await assert.rejects(probe.proven(), StateError);
+  await probe[Symbol.asyncDispose]();
 });
 
 Deno.test("startWriteProbe() proves nothing for a run that saves nothing or a store that cannot tell", async () => {
-  await startWriteProbe(null, { stored: null, batchSize: 10 })();
-  await startWriteProbe(store(), { stored: null, batchSize: 10 })();
+  await startWriteProbe(null, { stored: null, batchSize: 10 }).proven();
+  await startWriteProbe(store(), { stored: null, batchSize: 10 }).proven();
 });
 
 Deno.test("nextCheckpointBytes() has room for the stored ids and a whole page more", () => {
@@ -59,4 +60,19 @@ Deno.test("nextCheckpointBytes() has room for the stored ids and a whole page mo
     writer: crypto.randomUUID() + ":1000000",
   });
   assert.ok(bound >= worst.length, `${bound} < ${worst.length}`);
+});
+
+Deno.test("startWriteProbe() disposed before anyone waited lets the probe finish", async () => {
+  let finished = false;
+  const probe = startWriteProbe(
+    store(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      finished = true;
+      throw new StateError("full");
+    }),
+    { stored: null, batchSize: 10 },
+  );
+  // A run that failed before waiting: disposal waits, and does not throw.
+  await probe[Symbol.asyncDispose]();
+  assert.equal(finished, true);
 });
