@@ -137,6 +137,10 @@ export interface OpencastClientStats {
   readonly authChallenges: number;
 }
 
+/** What the host and path of an identity provider's login look like. */
+const IDENTITY_PROVIDER_REGEXP =
+  /log-?in|sign-?in|sso|saml|idp|oauth|openid|oidc|\bcas\b|adfs|shibboleth|auth/i;
+
 /** How many redirects one attempt follows before giving up. */
 const MAX_REDIRECTS = 5;
 /** How much of an unexpected body goes into an error message. */
@@ -488,6 +492,17 @@ export class OpencastClient {
   ): Promise<URL> {
     const location = response.headers.get("location");
     await discard(response);
+    const target = location === null ? null : URL.parse(location, from);
+    if (
+      target !== null && target.origin !== this.baseUrl.origin &&
+      IDENTITY_PROVIDER_REGEXP.test(`${target.hostname}${target.pathname}`)
+    ) {
+      // Single sign-on (Shibboleth, CAS, SAML, Azure AD…): no host setting
+      // helps, the API needs an account it accepts itself.
+      throw new AuthenticationError(
+        `${this.#node} ${this.#host} sent ${endpoint} to a single sign-on login at ${target.hostname} (HTTP ${response.status}): the harvester cannot sign in through a login page; use an Opencast account the API accepts directly with Digest or Basic authentication (such as the digest system account) in MATTERHORN_REST_USER and MATTERHORN_REST_PASS`,
+      );
+    }
     if (location !== null && /login/i.test(location)) {
       throw new AuthenticationError(
         this.#user === undefined
