@@ -158,3 +158,48 @@ Deno.test("a run whose Redis freezes cannot renew its lock: it stops before the 
   assert.deepEqual(counted.missing, []);
   assert.ok(counted.duplicates <= BATCH, `${counted.duplicates} duplicates`);
 });
+
+Deno.test("a run whose Redis restarts mid-run (the lock key lost) stops within moments of the restart, exits 8, and the next run is exact", async () => {
+  await using redis = await startRedisServer();
+  await using f = await openFixture({
+    actions: 1000,
+    spanSeconds: 60,
+    latencyMs: 100,
+    episodes: 5,
+  });
+  const env = {
+    S3_HARVEST_TS_BUCKET: BUCKET,
+    S3_LAST_ACTION_TS_KEY: KEY,
+    REDIS_URL: redis.url,
+  };
+  const args = f.harvestArgs(
+    "--queue-name",
+    QUEUE,
+    "-b",
+    String(BATCH),
+    "-i",
+    "5",
+    "--wait",
+    "0.5",
+    // Renewed only every 15 s: only the reconnection can tell it in time.
+    "--lock-ttl",
+    "60",
+  );
+  const run = f.spawn(args, env);
+  await waitFor(() => f.queuedIds().length >= BATCH, "a first page");
+  await redis.stop();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await redis.restart();
+  const restartedAt = performance.now();
+  const result = await run.done;
+  const seconds = (performance.now() - restartedAt) / 1000;
+  assert.equal(result.code, 8, result.stderr);
+  assert.match(stderrLines(result).at(-1)!, /Lost the run lock/);
+  assert.ok(seconds < 5, `stopped ${seconds} s after the restart`);
+  assert.ok(f.queuedIds().length < simIds(f.sim).length, "it stopped early");
+  const next = await f.run(args, env);
+  assert.equal(next.code, 0, next.stderr);
+  const counted = tally(f.queuedIds(), simIds(f.sim));
+  assert.deepEqual(counted.missing, []);
+  assert.ok(counted.duplicates <= BATCH, `${counted.duplicates} duplicates`);
+});
