@@ -89,6 +89,7 @@ function buildProgram(context: CommandContext, secrets: readonly string[]) {
         logLevel?: "info";
         logFormat?: "text" | "json";
         password?: string;
+        caCert?: string;
       };
       const env = Deno.env.toObject();
       await configureLogging({
@@ -101,6 +102,7 @@ function buildProgram(context: CommandContext, secrets: readonly string[]) {
             tags: (env.LOGGLY_TAGS ?? "").split(",").map((t) => t.trim())
               .filter(Boolean),
             endpoint: env.LOGGLY_URL || undefined,
+            caCertPath: options.caCert ?? (env.UA_HARVEST_CA_CERT || undefined),
           }
           : undefined,
       });

@@ -12,6 +12,7 @@ import { getLogger } from "@logtape/logtape";
 import { ConfigError } from "../errors.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { redactUrl } from "../util/redact_url.ts";
+import { caBundle } from "../tls/read_ca_cert.ts";
 
 const REGION_REGEXP = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -53,6 +54,13 @@ export interface AwsClientConfigOptions {
    * @default {10000}
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * A PEM bundle of CAs trusted in addition to the system's
+   * (`UA_HARVEST_CA_CERT`), for an endpoint behind a private CA.
+   *
+   * @default {undefined}
+   */
+  readonly caCertPath?: string;
 }
 
 /** A logger the SDK writes to instead of the console. */
@@ -76,6 +84,8 @@ export interface AwsClientConfig {
     readonly requestTimeout: number;
     /** Without it the SDK only logs a warning when `requestTimeout` passes. */
     readonly throwOnRequestTimeout: true;
+    /** The https agent's options: the system's CAs and the private ones. */
+    readonly httpsAgent?: { readonly keepAlive: true; readonly ca: string[] };
   };
 }
 
@@ -102,6 +112,7 @@ export function awsClientConfig(
     forcePathStyle = false,
     maxAttempts = 3,
     requestTimeoutMs = DEFAULT_AWS_REQUEST_TIMEOUT_MS,
+    caCertPath,
   } = options;
   if (!REGION_REGEXP.test(region)) {
     throw new ConfigError(
@@ -121,6 +132,7 @@ export function awsClientConfig(
     );
   }
   if (endpoint !== undefined) checkEndpoint(service, endpoint);
+  const ca = caBundle(caCertPath);
   return {
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
@@ -131,6 +143,7 @@ export function awsClientConfig(
       connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeoutMs),
       requestTimeout: requestTimeoutMs,
       throwOnRequestTimeout: true,
+      ...(ca === undefined ? {} : { httpsAgent: { keepAlive: true, ca } }),
     },
   };
 }

@@ -94,6 +94,13 @@ export interface S3CheckpointStoreOptions {
    */
   readonly requestTimeoutMs?: number;
   /**
+   * A PEM bundle of CAs trusted in addition to the system's
+   * (`UA_HARVEST_CA_CERT`).
+   *
+   * @default {undefined}
+   */
+  readonly caCertPath?: string | undefined;
+  /**
    * How a write is retried when S3 answers 409 `ConditionalRequestConflict`
    * (another conditional write to the key, often the SDK's retry of our own,
    * still in progress). What is given replaces those defaults one by one;
@@ -171,6 +178,7 @@ export async function createS3CheckpointStore(
     ...(options.requestTimeoutMs === undefined
       ? {}
       : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
   });
   // A bucket in another region answers 301; the SDK follows that only when asked.
   const client = options.client ??

@@ -26,6 +26,8 @@ export interface RawOpencastSettings {
   readonly auth: "digest" | "basic";
   readonly timeoutSeconds: number;
   readonly maxAttempts: number;
+  /** `UA_HARVEST_CA_CERT` (`--ca-cert`). */
+  readonly caCertPath?: string;
 }
 
 /** Validates the Opencast connection settings. */
@@ -45,11 +47,18 @@ export function opencastSettings(raw: RawOpencastSettings): OpencastSettings {
     auth: raw.auth,
     timeoutMs: secondsToMs(raw.timeoutSeconds),
     maxAttempts: raw.maxAttempts,
+    ...(raw.caCertPath ? { caCertPath: raw.caCertPath } : {}),
   };
 }
 
-/** AWS region and endpoints, from the variables the AWS CLI and SDKs use. */
-export function awsSettingsFromEnv(env: Record<string, string>): AwsSettings {
+/**
+ * AWS region and endpoints, from the variables the AWS CLI and SDKs use, and
+ * the CAs of `UA_HARVEST_CA_CERT` (`--ca-cert`).
+ */
+export function awsSettingsFromEnv(
+  env: Record<string, string>,
+  caCertPath?: string,
+): AwsSettings {
   let forcePathStyle: boolean;
   try {
     forcePathStyle = booleanParser(env.S3_FORCE_PATH_STYLE ?? "false");
@@ -72,6 +81,7 @@ export function awsSettingsFromEnv(env: Record<string, string>): AwsSettings {
       env.AWS_ENDPOINT_URL_S3 || endpoint,
     ),
     s3ForcePathStyle: forcePathStyle,
+    ...(caCertPath ? { caCertPath } : {}),
   };
 }
 
@@ -80,6 +90,7 @@ export function elasticsearchSettingsFromEnv(
   host: string | undefined,
   env: Record<string, string>,
   timeoutSeconds?: number,
+  caCertPath?: string,
 ): ElasticsearchSettings {
   if (!host) {
     throw new ConfigError(
@@ -94,6 +105,7 @@ export function elasticsearchSettingsFromEnv(
     password: env.ELASTICSEARCH_PASSWORD || undefined,
     apiKey: env.ELASTICSEARCH_API_KEY || undefined,
     caCertPath: env.ELASTICSEARCH_CA_CERT || undefined,
+    ...(caCertPath ? { sharedCaCertPath: caCertPath } : {}),
     ...(timeoutSeconds === undefined
       ? {}
       : { requestTimeoutMs: secondsToMs(timeoutSeconds) }),

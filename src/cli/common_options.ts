@@ -20,6 +20,19 @@ import { ConfigError } from "../errors.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { redactUrl } from "../util/redact_url.ts";
 
+/**
+ * `--ca-cert`, bound to `UA_HARVEST_CA_CERT`: a PEM bundle of CAs trusted in
+ * addition to the system's for every https connection (Opencast, AWS,
+ * Elasticsearch unless `ELASTICSEARCH_CA_CERT` is set, the Pushgateway,
+ * Loggly).
+ */
+export function caCertOption() {
+  return new Option(
+    "--ca-cert <path>",
+    "PEM bundle of private CAs trusted in addition to the system's, for every https connection (Opencast, AWS, Elasticsearch unless ELASTICSEARCH_CA_CERT is set, Pushgateway, Loggly)",
+  ).env("UA_HARVEST_CA_CERT");
+}
+
 /** `--env-file`, read by `main.ts` before parsing; declared so `--help` lists it. */
 export function envFileOption() {
   return new Option(

@@ -17,6 +17,7 @@ import { runRecordLocation } from "../run_record/run_record_location.ts";
 import { harvestFacts } from "../run_record/harvest_facts.ts";
 import { integerParser } from "./_parsers.ts";
 import {
+  caCertOption,
   elasticsearchTimeoutOption,
   engageHostOption,
   envFileOption,
@@ -243,6 +244,7 @@ export function harvestCommand(context: CommandContext) {
     .addOption(new Option("--no-progress", "never show the progress line"))
     .addOption(metricsFileOption("UA_HARVEST_METRICS_FILE"))
     .addOption(metricsPushOption())
+    .addOption(caCertOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
@@ -290,6 +292,7 @@ export function harvestCommand(context: CommandContext) {
               },
               metricsFile: options.metricsFile,
               metricsPush: options.metricsPush,
+              caCertPath: options.caCert,
             }
             : {}),
         },

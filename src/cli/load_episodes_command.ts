@@ -19,6 +19,7 @@ import { OpencastClient } from "../opencast/opencast_client.ts";
 import { collect, integerParser } from "./_parsers.ts";
 import { resolveLoadEpisodesSettings } from "./resolve_load_episodes_settings.ts";
 import {
+  caCertOption,
   elasticsearchTimeoutOption,
   engageHostOption,
   envFileOption,
@@ -112,6 +113,7 @@ export function loadEpisodesCommand(context: CommandContext) {
     .addOption(s3KeyOption())
     .addOption(metricsFileOption("UA_HARVEST_LOAD_EPISODES_METRICS_FILE"))
     .addOption(metricsPushOption())
+    .addOption(caCertOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
@@ -161,6 +163,7 @@ export function loadEpisodesCommand(context: CommandContext) {
           ...("location" in runRecord ? { record: runRecord } : {}),
           metricsFile,
           metricsPush: options.metricsPush,
+          caCertPath: options.caCert,
         },
         async () => {
           await run();

@@ -85,6 +85,7 @@ export function resolveHarvestSettings(
       auth: options.auth,
       timeoutSeconds: options.timeout,
       maxAttempts: options.maxAttempts,
+      caCertPath: options.caCert,
     }),
     start: options.start,
     end: options.end,
@@ -112,7 +113,7 @@ export function resolveHarvestSettings(
     episodeConcurrency: options.episodeConcurrency,
     episodeTtlSeconds: options.cacheTtl,
     missingEpisodeTtlSeconds: options.missingEpisodeTtl,
-    aws: awsSettingsFromEnv(env),
+    aws: awsSettingsFromEnv(env, options.caCert),
     lockTtlSeconds: options.lockTtl,
     deadlines: {
       s3Ms: secondsToMs(options.s3Timeout),
@@ -165,6 +166,7 @@ function outputSettings(
         options.es_host,
         env,
         options.esTimeout,
+        options.caCert,
       ),
       indexPrefix: options.esIndexPrefix,
     };

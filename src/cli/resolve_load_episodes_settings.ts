@@ -62,6 +62,7 @@ export function resolveLoadEpisodesSettings(
     options.es_host,
     env,
     options.esTimeout,
+    options.caCert,
   );
   const common = {
     user: options.user,
@@ -69,6 +70,7 @@ export function resolveLoadEpisodesSettings(
     auth: options.auth,
     timeoutSeconds: options.timeout,
     maxAttempts: options.maxAttempts,
+    caCertPath: options.caCert,
   };
   return {
     elasticsearch,
@@ -119,7 +121,7 @@ function runRecord(
         stateSettings(options, env).checkpoint,
         "load_episodes",
       ),
-      aws: awsSettingsFromEnv(env),
+      aws: awsSettingsFromEnv(env, options.caCert),
     };
   } catch (error) {
     return { unavailable: (error as Error).message };

@@ -25,7 +25,7 @@ export function resolveStatusSettings(
   const { options, env } = input;
   return {
     state: stateSettings(options, env),
-    aws: awsSettingsFromEnv(env),
+    aws: awsSettingsFromEnv(env, options.caCert),
     zone: parseTimeZone(options.serverTimezone ?? input.localTimeZone),
   };
 }

@@ -157,6 +157,7 @@ export async function openCheckpointStore(
       region: aws.region,
       endpoint: aws.s3Endpoint,
       forcePathStyle: aws.s3ForcePathStyle,
+      caCertPath: aws.caCertPath,
       createBucket: create,
       // Without the harvest's settings (status, last-run records): the
       // store's own default deadline.
@@ -207,6 +208,7 @@ export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
         queue: output.queue,
         region: aws.region,
         endpoint: aws.sqsEndpoint,
+        caCertPath: aws.caCertPath,
         maxPayloadBytes: output.maxPayloadBytes,
         fifoGroupId: fifoGroupId(output.fifoGroupBy),
         requestTimeoutMs: settings.deadlines.sqsMs,

@@ -64,6 +64,7 @@ export async function openOpencastSource(
     auth: settings.engage.auth,
     timeoutMs: settings.engage.timeoutMs,
     maxAttempts: settings.engage.maxAttempts,
+    caCertPath: settings.engage.caCertPath,
     nodeLabel: "engage",
     signal: options.signal,
   });

@@ -31,6 +31,11 @@ import { retry } from "../util/retry.ts";
 import { cookieHeader, storeCookies } from "./_cookies.ts";
 import { describeFetchError } from "./describe_fetch_error.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { caHttpClient, fetchThrough } from "../tls/ca_http_client.ts";
+import {
+  certificateProblem,
+  describeCertificateError,
+} from "../tls/describe_certificate_error.ts";
 
 const logger = getLogger(["ua-harvest", "opencast"]);
 
@@ -99,6 +104,13 @@ export interface OpencastClientOptions {
    * @default globalThis.fetch
    */
   readonly fetch?: FetchLike;
+  /**
+   * A PEM bundle of CAs trusted in addition to the system's
+   * (`UA_HARVEST_CA_CERT`); ignored when `fetch` is given.
+   *
+   * @default {undefined}
+   */
+  readonly caCertPath?: string;
   /**
    * The wait between retries.
    *
@@ -205,6 +217,7 @@ export class OpencastClient {
       initialBackoffMs = 500,
       maxBackoffMs = 30_000,
       fetch: fetchOption,
+      caCertPath,
       sleep = abortableSleep,
       random = Math.random,
       signal,
@@ -251,7 +264,7 @@ export class OpencastClient {
     this.#initialBackoffMs = initialBackoffMs;
     this.#maxBackoffMs = maxBackoffMs;
     // Late-bound so a fetch replaced after construction is still used.
-    this.#fetch = fetchOption ?? ((input, init) => fetch(input, init));
+    this.#fetch = fetchOption ?? fetchThrough(caHttpClient(caCertPath));
     this.#sleep = sleep;
     this.#random = random;
     this.#signal = signal;
@@ -294,6 +307,19 @@ export class OpencastClient {
       } catch (error) {
         if (error instanceof UaHarvestError) throw error;
         if (this.#signal?.aborted) throw this.#signal.reason;
+        const certificate = timeout.aborted
+          ? undefined
+          : certificateProblem(error);
+        if (certificate !== undefined) {
+          // Retrying cannot make a certificate trusted.
+          throw new UnreachableError(
+            describeCertificateError(
+              `${this.#node} ${this.#host}`,
+              certificate,
+            ),
+            { cause: error },
+          );
+        }
         result = timeout.aborted
           ? { kind: "timeout" }
           : { kind: "network", message: describeFetchError(error) };

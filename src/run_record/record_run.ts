@@ -50,6 +50,8 @@ export interface RecordRunOptions {
   readonly now?: () => Date;
   /** Deadline of the Pushgateway push. @default 5000 */
   readonly pushTimeoutMs?: number;
+  /** CAs trusted in addition to the system's for the push (`UA_HARVEST_CA_CERT`). */
+  readonly caCertPath?: string | undefined;
   /**
    * Applied to the error line before it is recorded: masks the secrets of
    * the settings (see `maskSecrets()`). @default {the line as it is}
@@ -199,6 +201,7 @@ async function keep(options: RecordRunOptions, run: RunOutcome) {
         registry: runMetricsRegistry(record),
         command: run.command,
         timeoutMs: options.pushTimeoutMs,
+        caCertPath: options.caCertPath,
       });
     } catch (error) {
       logger.warn("Could not push metrics to {gateway}: {reason}", {

@@ -104,6 +104,13 @@ export interface SqsSinkOptions {
    */
   readonly requestTimeoutMs?: number;
   /**
+   * A PEM bundle of CAs trusted in addition to the system's
+   * (`UA_HARVEST_CA_CERT`).
+   *
+   * @default {undefined}
+   */
+  readonly caCertPath?: string | undefined;
+  /**
    * The ceiling of the first resend's wait; it doubles each attempt, up to
    * 10 s, with full jitter. Throttling instead slows the whole sink by an
    * adaptive delay that starts here and shrinks again once SQS accepts.
@@ -165,6 +172,7 @@ export async function createSqsSink(
           : { endpoint: settings.endpoint }),
         // The sink runs its own attempts, so the SDK makes one per call.
         maxAttempts: 1,
+        ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
         ...(options.requestTimeoutMs === undefined
           ? {}
           : { requestTimeoutMs: options.requestTimeoutMs }),
