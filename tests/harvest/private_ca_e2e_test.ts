@@ -16,7 +16,6 @@ import {
   openFixture,
   QUEUE,
   simIds,
-  stderrLines,
   tally,
   ZONE,
 } from "./_delivery_fixture.ts";
