@@ -28,7 +28,9 @@ export interface WindowCheckpointOptions {
   /**
    * Save after every batch that delivered an action even when neither the
    * mark nor the position moved: the output has a position (a file's size)
-   * the saved checkpoint must match. @default false
+   * the saved checkpoint must match. (`position` progress saves with every
+   * new position that follows a delivery anyway, and never without one.)
+   * @default false
    */
   readonly saveEveryDelivery?: boolean;
   /**
@@ -214,18 +216,20 @@ function sameCheckpoint(a: Checkpoint, b: Checkpoint | null): boolean {
  * and whose position records what it handed over (Matomo pages visits by
  * their last action, so a later batch may hold actions from the window's
  * first second). Until the window is finished the mark stays where the window
- * started (the start checkpoint's, else the window's start second) and each
- * batch that delivered saves the position alone: a run stopped there starts
- * the window again and the source drops what its position names. A finished
- * window moves the mark to its end held back by `holdBackSeconds`, never
+ * started (the start checkpoint's, else the window's start second) and a
+ * batch with a new position, once anything was delivered since the last
+ * save, saves the position alone: a run stopped there starts the window
+ * again and the source drops what its position names. A batch without a
+ * position (a part of one cut in parts) saves nothing, not even an output
+ * file's size, which would then claim actions the position does not name.
+ * A finished window moves the mark to its end held back by `holdBackSeconds`, never
  * before where it started, with no ids (the position holds them), and
  * notes its end as `reached`.
  */
 function positionWindowCheckpoint(
   options: WindowCheckpointOptions,
 ): WindowCheckpoint {
-  const { start, end, holdBackSeconds = 0, saveEveryDelivery = false } =
-    options;
+  const { start, end, holdBackSeconds = 0 } = options;
   const floor = start?.timestamp ??
     options.windowStart?.round({
       smallestUnit: "second",
@@ -236,15 +240,19 @@ function positionWindowCheckpoint(
   let position = start?.position;
   let held = withPosition(base, position);
   let saved = start;
+  // Actions delivered since the last save: the next position covers them.
+  let unsaved = 0;
   const order = inOrder((batch) => {
-    if (batch.position !== undefined) position = batch.position ?? undefined;
+    unsaved += batch.actions.length;
+    if (batch.position === undefined) return {};
+    position = batch.position ?? undefined;
     const after = withPosition(base, position);
-    const save = after !== null && batch.actions.length > 0 &&
-        (after.position !== held?.position || saveEveryDelivery)
-      ? after
-      : undefined;
+    const save = after !== null && unsaved > 0 ? after : undefined;
     held = after;
-    if (save) saved = save;
+    if (save) {
+      saved = save;
+      unsaved = 0;
+    }
     return save === undefined ? {} : { save };
   });
   return {

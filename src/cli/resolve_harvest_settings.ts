@@ -75,7 +75,9 @@ export interface HarvestFlags extends RawStateSettings {
   readonly redisTimeout: number;
   readonly lockTtl: number;
   readonly progress?: boolean;
+  readonly caCert?: string;
 }
+import { redactUrl } from "../util/redact_url.ts";
 
 /**
  * Everything the harvest's settings depend on, gathered by the command's
@@ -142,6 +144,7 @@ export function resolveHarvestSettings(
       auth: options.auth,
       timeoutSeconds: options.timeout,
       maxAttempts: options.maxAttempts,
+      caCertPath: options.caCert,
     })
     : undefined;
   return {
@@ -174,7 +177,7 @@ export function resolveHarvestSettings(
     episodeConcurrency: options.episodeConcurrency,
     episodeTtlSeconds: options.cacheTtl,
     missingEpisodeTtlSeconds: options.missingEpisodeTtl,
-    aws: awsSettingsFromEnv(env),
+    aws: awsSettingsFromEnv(env, options.caCert),
     lockTtlSeconds: options.lockTtl,
     deadlines: {
       s3Ms: secondsToMs(options.s3Timeout),
@@ -224,6 +227,7 @@ function matomoSettings(
     overlapMinutes: options.matomoOverlap,
     timeoutMs: secondsToMs(options.matomoTimeout),
     maxAttempts: options.matomoMaxAttempts,
+    ...(options.caCert === undefined ? {} : { caCertPath: options.caCert }),
   };
 }
 
@@ -232,6 +236,16 @@ function outputSettings(
   env: Readonly<Record<string, string>>,
 ): OutputSettings {
   const queue = options.queueName;
+  if (
+    queue !== undefined && queue.trim() === "" &&
+    (options.output ?? "sqs") === "sqs"
+  ) {
+    // Like an empty bucket: an empty line in .env must not silently send
+    // every record to stdout instead.
+    throw new ConfigError(
+      "SQS_QUEUE_NAME (or --queue-name) is empty: set a queue name or URL, or - for stdout (or remove the setting)",
+    );
+  }
   const raw = options.output ?? (queue && queue !== "-" ? "sqs" : "-");
   if (raw === "-" || raw === "stdout") return { kind: "stdout" };
   if (raw.startsWith("file:") && raw.length > 5) {
@@ -257,13 +271,14 @@ function outputSettings(
         options.es_host,
         env,
         options.esTimeout,
+        options.caCert,
       ),
       indexPrefix: options.esIndexPrefix,
     };
   }
   throw new ConfigError(
     `Unknown --output "${
-      echoValue(raw)
+      echoValue(redactUrl(raw))
     }": use sqs, - (stdout), file:PATH or es`,
   );
 }

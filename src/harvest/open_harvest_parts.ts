@@ -23,6 +23,7 @@ import type { ActionRecord } from "../record/action_record.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
 import { checkpointPolicy } from "./plan_harvest.ts";
 import { OpencastClient } from "../opencast/opencast_client.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
@@ -79,6 +80,7 @@ export function openEngageClient(
     auth: engage.auth,
     timeoutMs: engage.timeoutMs,
     maxAttempts: engage.maxAttempts,
+    caCertPath: engage.caCertPath,
     nodeLabel: "engage",
     signal,
   });
@@ -157,7 +159,7 @@ export function describeOutput(
     case "file":
       return `file:${output.path}`;
     case "sqs":
-      return `sqs:${output.queue}`;
+      return `sqs:${redactUrl(output.queue)}`;
     case "es":
       return `es:${output.indexPrefix}*`;
   }
@@ -185,6 +187,7 @@ export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
         queue: output.queue,
         region: aws.region,
         endpoint: aws.sqsEndpoint,
+        caCertPath: aws.caCertPath,
         maxPayloadBytes: output.maxPayloadBytes,
         fifoGroupId: fifoGroupId(output.fifoGroupBy),
         requestTimeoutMs: settings.deadlines.sqsMs,

@@ -37,8 +37,8 @@ export interface OpenActionSourceOptions {
   /** Cuts every request short (the run lost its lock). */
   readonly signal?: AbortSignal;
   /**
-   * The HTTP client for a private CA or a proxy (`--ca-cert`), for the
-   * sources that make their own requests (Matomo). @default Deno's own
+   * The HTTP client for the sources that make their own requests (Matomo),
+   * e.g. a proxy. @default the one of the settings' CA bundle (`--ca-cert`)
    */
   readonly httpClient?: Deno.HttpClient;
 }

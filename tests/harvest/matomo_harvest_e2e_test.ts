@@ -15,6 +15,11 @@ import type { SimEpisode } from "../../src/simulate/start_simulator.ts";
 import type { MatomoSimulator } from "../../src/simulate/start_matomo_simulator.ts";
 import { expectedMatomoRecord } from "../support/expected_record.ts";
 import {
+  createPrivateCa,
+  HAS_OPENSSL,
+  startTlsProxy,
+} from "../support/private_ca.ts";
+import {
   type HarvestOutcome,
   openMatomoFixture,
   truthBetween,
@@ -415,4 +420,48 @@ Deno.test("a long Matomo window harvested with --catch-up in sub-windows is exac
     "held back from the last window's end",
   );
   assert.equal(checkpoint.reached, end.toString());
+});
+
+Deno.test({
+  name:
+    "a Matomo behind a private CA is read over https with --ca-cert; without it, one line naming UA_HARVEST_CA_CERT and no retry",
+  ignore: !HAS_OPENSSL,
+  async fn() {
+    await using f = await openMatomoFixture({
+      spanEnd: SPAN_END,
+      actions: 300,
+    });
+    const ca = await createPrivateCa(f.dir);
+    await using https = startTlsProxy(f.sim.url, ca);
+    const output = join(f.dir, "tls.jsonl");
+    const window = [
+      "-s",
+      SPAN_END.subtract({ minutes: 60 }).toString(),
+      "-e",
+      SPAN_END.toString(),
+      "--output",
+      `file:${output}`,
+      "--matomo-url",
+      https.url,
+    ];
+    const refused = await f.harvestAt(SPAN_END, f.args(...window));
+    assert.equal(refused.exitCode, 4, refused.error);
+    assert.match(
+      refused.error!,
+      /^Matomo at 127\.0\.0\.1:\d+ presented a TLS certificate this machine does not trust .*set UA_HARVEST_CA_CERT .*not retried$/,
+    );
+    assert.equal(https.requests, 0, "no request got past the handshake");
+    assert.equal(existsSync(output), false);
+    assertOk(
+      await f.harvestAt(SPAN_END, f.args(...window, "--ca-cert", ca.caPath)),
+    );
+    assert.deepEqual(
+      byId(await f.records(output)),
+      expectedRecords(
+        f.sim,
+        SPAN_END.subtract({ minutes: 60 }),
+        SPAN_END,
+      ),
+    );
+  },
 });

@@ -7,6 +7,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { ApiContractError } from "../../errors.ts";
+import { caHttpClient } from "../../tls/ca_http_client.ts";
 import type { ActionSource } from "../action_source.ts";
 import {
   chooseEpisodeDimension,
@@ -33,6 +34,11 @@ export interface MatomoSourceSettings {
   readonly timeoutMs?: number;
   /** `--matomo-max-attempts`. @default `DEFAULT_MATOMO_MAX_ATTEMPTS` */
   readonly maxAttempts?: number;
+  /**
+   * `UA_HARVEST_CA_CERT` (`--ca-cert`): a private CA's PEM bundle, trusted
+   * besides the system's. @default the system's CAs only
+   */
+  readonly caCertPath?: string;
 }
 
 /** Options for {@linkcode openMatomoSource}. */
@@ -42,8 +48,8 @@ export interface OpenMatomoSourceOptions {
   /** Cuts every request short (the run lost its lock). */
   readonly signal?: AbortSignal;
   /**
-   * The HTTP client for a private CA or a proxy (the harvest's
-   * `--ca-cert` hook), handed to every request. @default Deno's own
+   * The HTTP client to send every request with (a proxy, say).
+   * @default the one of `caCertPath` (`caHttpClient()`), else Deno's own
    */
   readonly httpClient?: Deno.HttpClient;
   /** @default globalThis.fetch */
@@ -73,7 +79,7 @@ export async function openMatomoSource(
     timeoutMs: settings.timeoutMs,
     maxAttempts: settings.maxAttempts,
     signal: options.signal,
-    httpClient: options.httpClient,
+    httpClient: options.httpClient ?? caHttpClient(settings.caCertPath),
     fetch: options.fetch,
   });
   const idSite = settings.siteId;
