@@ -28,6 +28,7 @@ import type {
   MatomoVisit,
 } from "./matomo_types.ts";
 import { visitActionInstants } from "./site_time.ts";
+import { formatUtcOffset } from "../../opencast/opencast_time.ts";
 
 /** Options of {@linkcode visitViewerActions}. */
 export interface VisitViewerActionsOptions {
@@ -152,7 +153,8 @@ export function visitViewerActions(
     const instant = instants[index]!;
     if (instant.epochNanoseconds !== createdSeconds) {
       createdSeconds = instant.epochNanoseconds;
-      created = instant.toString({ timeZone: "UTC" });
+      // `…+00:00` as Temporal writes it, by the fast path for whole seconds.
+      created = formatUtcOffset(instant);
     }
     actions.push({
       id: action.pageId,
