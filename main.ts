@@ -41,6 +41,7 @@ const SECRET_VARIABLES = [
   "LOGGLY_TOKEN",
   "AWS_SECRET_ACCESS_KEY",
   "AWS_SESSION_TOKEN",
+  "MATOMO_TOKEN_AUTH",
 ];
 
 /**
@@ -49,13 +50,18 @@ const SECRET_VARIABLES = [
  */
 function settingSecrets(args: readonly string[]): string[] {
   const env = Deno.env.toObject();
-  const passwordFlag = args.findIndex((a) => a === "-p" || a === "--password");
+  // A token given as a flag is refused, but must not be echoed either.
+  const secretFlag = (a: string) =>
+    a === "-p" || a === "--password" || /^--matomo[-_]token[-_]auth$/.test(a);
   return [
     ...SECRET_VARIABLES.map((name) => env[name] ?? ""),
-    ...(passwordFlag < 0 ? [] : [args[passwordFlag + 1] ?? ""]),
-    ...args.flatMap((a) =>
-      a.startsWith("--password=") ? [a.slice("--password=".length)] : []
-    ),
+    ...args.flatMap((a, i) => secretFlag(a) ? [args[i + 1] ?? ""] : []),
+    ...args.flatMap((a) => {
+      const equals = a.indexOf("=");
+      return equals > 0 && secretFlag(a.slice(0, equals))
+        ? [a.slice(equals + 1)]
+        : [];
+    }),
     ...urlSecrets([...URL_VARIABLES.map((name) => env[name]), ...args]),
   ].filter((secret) => secret.length >= 4);
 }

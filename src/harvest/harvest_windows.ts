@@ -17,7 +17,7 @@ export interface HarvestWindowsOptions {
   /** Where the actions come from. */
   readonly source: Pick<
     ActionSource,
-    "read" | "description" | "holdBackSeconds"
+    "read" | "description" | "holdBackSeconds" | "progress"
   >;
   /** See `HarvestWindowOptions.pagesInFlight`. */
   readonly pagesInFlight?: number;
@@ -79,6 +79,8 @@ export async function harvestWindows(
         start: withPosition(tally.checkpoint, position),
         end: part.end,
         holdBackSeconds: source.holdBackSeconds,
+        progress: source.progress,
+        windowStart: part.start,
         // A sink with a position (a file) grows with every batch: save so
         // the checkpoint's output position matches it.
         saveEveryDelivery: sink.position !== undefined,

@@ -64,19 +64,23 @@ export async function connectConfiguredRedis(
  * @param settings How to reach the engage node.
  * @param signal Cuts every request short (the run lost its lock): nothing
  * more is fetched.
+ * @returns The client; `null` when no engage node is set (a Matomo source
+ * without Opencast settings).
  */
 export function openEngageClient(
   settings: Pick<HarvestSettings, "engage">,
   signal?: AbortSignal,
-): OpencastClient {
+): OpencastClient | null {
+  const { engage } = settings;
+  if (engage === undefined) return null;
   return new OpencastClient({
-    host: settings.engage.host,
-    user: settings.engage.user,
-    password: settings.engage.password,
-    auth: settings.engage.auth,
-    timeoutMs: settings.engage.timeoutMs,
-    maxAttempts: settings.engage.maxAttempts,
-    caCertPath: settings.engage.caCertPath,
+    host: engage.host,
+    user: engage.user,
+    password: engage.password,
+    auth: engage.auth,
+    timeoutMs: engage.timeoutMs,
+    maxAttempts: engage.maxAttempts,
+    caCertPath: engage.caCertPath,
     nodeLabel: "engage",
     signal,
   });

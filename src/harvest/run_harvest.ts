@@ -10,6 +10,8 @@ import {
   type PlanNote,
 } from "./plan_harvest.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";
+import { createNoEpisodeLookup } from "./no_episode_lookup.ts";
+import { createNullEpisodeCache } from "../cache/null_episode_cache.ts";
 import { createProgressLine } from "./progress_line.ts";
 import {
   createHarvestTally,
@@ -90,9 +92,9 @@ export async function runHarvest(
     stored,
     batchSize: settings.batchSize,
   }));
-  // Before anything is opened downstream: a server without usertracking ends
-  // the run with nothing sent or saved.
-  const source = stack.use(await chosen.open({ engage }));
+  // Before anything is opened downstream: a server without usertracking (or
+  // a Matomo that refuses the token) ends the run with nothing sent or saved.
+  const source = stack.use(await chosen.open({ engage, signal: lockLost }));
   const { window, windows, notes } = planHarvest({
     settings,
     stored,
@@ -110,7 +112,15 @@ export async function runHarvest(
       saves,
     }),
   ]);
-  const cache = stack.use(await openEpisodeCache(settings, redis));
+  if (engage === null) {
+    logger.warn(
+      "No Opencast engage node is set (MATTERHORN_ENGAGE_HOST, -H): records carry no episode metadata ({episode})",
+      { episode: '"episode": {}' },
+    );
+  }
+  const cache = engage === null
+    ? createNullEpisodeCache()
+    : stack.use(await openEpisodeCache(settings, redis));
   const sink = stack.use(
     countDeliveries(fenceSink(await openSink(settings), lockLost)),
   );
@@ -119,13 +129,15 @@ export async function runHarvest(
   if (saves && fromCheckpoint) {
     await resumeOutput(sink, fromCheckpoint, window.end);
   }
-  const lookup = createEpisodeLookup({
-    cache,
-    fetchEpisode: (id) => fetchEpisode(engage, id),
-    concurrency: settings.episodeConcurrency,
-    ttlSeconds: settings.episodeTtlSeconds,
-    missingTtlSeconds: settings.missingEpisodeTtlSeconds,
-  });
+  const lookup = engage === null
+    ? createNoEpisodeLookup()
+    : createEpisodeLookup({
+      cache,
+      fetchEpisode: (id) => fetchEpisode(engage, id),
+      concurrency: settings.episodeConcurrency,
+      ttlSeconds: settings.episodeTtlSeconds,
+      missingTtlSeconds: settings.missingEpisodeTtlSeconds,
+    });
   const progress = settings.progress ? createProgressLine() : null;
   const tally = createHarvestTally(stored);
   let outcome = "failed";
@@ -162,7 +174,7 @@ export async function runHarvest(
     context.onSummary?.(reportHarvest({
       outcome,
       source,
-      opencast: engage.stats,
+      opencast: engage?.stats ?? { requests: 0 },
       tally,
       lookup,
       seconds: (performance.now() - startedAt) / 1000,

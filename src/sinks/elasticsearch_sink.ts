@@ -5,6 +5,7 @@ import type { Client } from "@elastic/elasticsearch";
 import { getLogger } from "@logtape/logtape";
 import { DeliveryError } from "../errors.ts";
 import type { ActionRecord } from "../record/action_record.ts";
+import { recordKey } from "../record/record_key.ts";
 import { validateIndexName } from "../elasticsearch/_index_name.ts";
 import { elasticsearchUrl } from "../elasticsearch/_elasticsearch_error.ts";
 import { type BulkDocument, bulkIndex } from "../elasticsearch/bulk_index.ts";
@@ -39,8 +40,8 @@ export interface ElasticsearchSinkOptions {
 
 /**
  * The pure step of the sink: each record to its daily index (from the
- * record's UTC timestamp) with `_id` = `action_id`, so a repeat overwrites
- * instead of doubling.
+ * record's UTC timestamp) with `_id` = `action_id` (`matomo-<action_id>` for
+ * Matomo's, see `recordKey()`), so a repeat overwrites instead of doubling.
  */
 export function toActionDocuments(
   records: readonly ActionRecord[],
@@ -48,7 +49,7 @@ export function toActionDocuments(
 ): BulkDocument[] {
   return records.map((record) => ({
     index: dailyIndexName(indexPrefix, record.timestamp),
-    id: String(record.action_id),
+    id: recordKey(record),
     document: record,
   }));
 }

@@ -87,6 +87,24 @@ export interface ActionSource extends AsyncDisposable {
    */
   readonly holdBackSeconds: number;
   /**
+   * How the checkpoint follows the batches. `created` (the default): they
+   * come in `created` order within `holdBackSeconds`, and the saved mark
+   * follows each delivered batch with the ids delivered since. `position`:
+   * they follow no `created` order (Matomo pages visits by their last
+   * action), and the source's position records what it handed over, which
+   * it drops when it reads it again; the mark then stays where a window
+   * started until the window is finished, moves to the window's end held
+   * back by `holdBackSeconds`, and keeps no ids (see
+   * `createWindowCheckpoint()`).
+   */
+  readonly progress?: "created" | "position";
+  /**
+   * Actions the source read but that are not viewer actions, by reason
+   * (Matomo's `timeupdate` events, page views that name no episode, …),
+   * each counted once, for the run's summary; absent when it has none.
+   */
+  readonly skippedByReason?: Readonly<Record<string, number>>;
+  /**
    * The window's candidate actions, batch by batch, pulled in order (the
    * harvest prepares a few ahead of delivery). The source paces its own
    * requests (`--wait`), stops requesting once the signal aborts, and may

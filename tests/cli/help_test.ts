@@ -260,19 +260,21 @@ Deno.test("only harvest --help says the S3 bucket is created when missing: statu
   }
 });
 
-Deno.test("harvest --help groups its options: source, window, output, state, operations, timeouts, the engage host first", () => {
+Deno.test("harvest --help groups its options: source, Matomo, window, output, state, operations, timeouts, --source first", () => {
   const help = harvestCommand(context).helpInformation();
   const headings = help.split("\n").filter((line) => /^\S.*:$/.test(line));
   assert.deepEqual(headings, [
-    "Source (the Opencast engage node):",
+    "Source (Opencast's engage node: actions, and the episodes of every source):",
+    "Matomo (--source matomo, Opencast 18+):",
     "Window:",
     "Output:",
     "State (checkpoint, run lock, episode cache):",
     "Operations:",
     "Timeouts (seconds per attempt; a frozen service fails the run with exit 4):",
   ]);
-  const first = help.split("\n").find((line) => line.startsWith("  -"));
-  assert.match(first!, /^ {2}-H, --engage_host <host>/);
+  const options = help.split("\n").filter((line) => line.startsWith("  -"));
+  assert.match(options[0]!, /^ {2}--source <source>/);
+  assert.match(options[1]!, /^ {2}-H, --engage_host <host>/);
   // -h, --help closes the operations, not a group of its own.
   const operations = help.slice(help.indexOf("Operations:"));
   assert.ok(

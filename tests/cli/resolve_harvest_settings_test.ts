@@ -147,6 +147,7 @@ Deno.test("settings with no flag come from the environment, .env filling in", ()
 Deno.test("with nothing set, every setting is its documented default", () => {
   const settings = resolve([]);
   assert.deepEqual(settings, {
+    source: "opencast",
     engage: {
       host: ENGAGE,
       user: undefined,
