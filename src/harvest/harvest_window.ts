@@ -88,7 +88,7 @@ export async function harvestWindow(
   // the one in flight, delivered before the window stops.
   async function* prepared() {
     for await (const batch of source.read(window, { signal })) {
-      const actions = freshActions(batch.actions);
+      const actions = freshActions(batch.actions, { vouched: batch.vouched });
       const records = enrichRecords(actions, lookup);
       building.add(records);
       // Seen by the consumer in order; never an unhandled rejection meanwhile.
@@ -120,6 +120,7 @@ export async function harvestWindow(
       const { save, outOfOrder } = checkpoint.delivered(index++, {
         actions,
         position: batch.position,
+        vouched: batch.vouched,
       });
       if (outOfOrder) warnOutOfOrder(source.description, outOfOrder);
       if (save && saveCheckpoint) await saveCheckpoint(save);
