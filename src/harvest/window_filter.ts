@@ -41,8 +41,8 @@ export function createWindowFilter(
   batch?: FilterBatchOptions,
 ) => A[] {
   const { skipIds, deliveredIds } = options;
-  const windowStartMs =
-    Math.floor(options.start.epochMilliseconds / 1000) * 1000;
+  const windowStartMs = Math.floor(options.start.epochMilliseconds / 1000) *
+    1000;
   const endMs = Math.floor(options.end.epochMilliseconds / 1000) * 1000 + 999;
   return (actions, batch = {}) => {
     const startMs = batch.vouched ? -Infinity : windowStartMs;
