@@ -25,6 +25,11 @@ import { statusCommand } from "./src/cli/status_command.ts";
 import { normalizeOptionSpelling } from "./src/cli/normalize_option_spelling.ts";
 import { configureUsageErrors } from "./src/cli/configure_usage_errors.ts";
 import { reportFailure } from "./src/cli/report_failure.ts";
+import {
+  maskSecrets,
+  URL_VARIABLES,
+  urlSecrets,
+} from "./src/log/url_secrets.ts";
 
 const VERSION = denoJson.version;
 
@@ -38,7 +43,24 @@ const SECRET_VARIABLES = [
   "AWS_SESSION_TOKEN",
 ];
 
-function buildProgram(context: CommandContext) {
+/**
+ * Every secret of the settings: the secret variables, `--password`, and the
+ * passwords written into URL settings (variables and flags).
+ */
+function settingSecrets(args: readonly string[]): string[] {
+  const env = Deno.env.toObject();
+  const passwordFlag = args.findIndex((a) => a === "-p" || a === "--password");
+  return [
+    ...SECRET_VARIABLES.map((name) => env[name] ?? ""),
+    ...(passwordFlag < 0 ? [] : [args[passwordFlag + 1] ?? ""]),
+    ...args.flatMap((a) =>
+      a.startsWith("--password=") ? [a.slice("--password=".length)] : []
+    ),
+    ...urlSecrets([...URL_VARIABLES.map((name) => env[name]), ...args]),
+  ].filter((secret) => secret.length >= 4);
+}
+
+function buildProgram(context: CommandContext, secrets: readonly string[]) {
   const program = new Command("ua-harvest")
     .description(
       "Harvest viewer analytics (user actions) from Opencast into SQS, a file, stdout or " +
@@ -58,27 +80,27 @@ function buildProgram(context: CommandContext) {
         logLevel?: "info";
         logFormat?: "text" | "json";
         password?: string;
+        caCert?: string;
       };
       const env = Deno.env.toObject();
       await configureLogging({
         level: options.logLevel,
         format: options.logFormat,
-        secrets: [
-          ...SECRET_VARIABLES.map((name) => env[name] ?? ""),
-          options.password ?? "",
-        ],
+        secrets: [...secrets, options.password ?? ""],
         loggly: env.LOGGLY_TOKEN
           ? {
             token: env.LOGGLY_TOKEN,
             tags: (env.LOGGLY_TAGS ?? "").split(",").map((t) => t.trim())
               .filter(Boolean),
             endpoint: env.LOGGLY_URL || undefined,
+            caCertPath: options.caCert ?? (env.UA_HARVEST_CA_CERT || undefined),
           }
           : undefined,
       });
       context.loggingConfigured = true;
     });
-  configureUsageErrors(program);
+  // Commander echoes values whole, so the settings' secrets are masked.
+  configureUsageErrors(program, { redact: context.redact });
   return program;
 }
 
@@ -127,16 +149,19 @@ function watchSignals(controller: AbortController): () => void {
 /** Runs the CLI with these arguments and returns the exit code (never exits itself). */
 export async function main(args: string[]): Promise<number> {
   const controller = new AbortController();
+  let secrets: readonly string[] = [];
   const context: CommandContext = {
     signal: controller.signal,
     exitCode: EXIT_CODES.ok,
     version: VERSION,
     loggingConfigured: false,
+    redact: (text) => maskSecrets(text, secrets),
   };
   const stopWatching = watchSignals(controller);
   try {
     applyEnvFiles(args);
-    const program = buildProgram(context);
+    secrets = settingSecrets(args);
+    const program = buildProgram(context, secrets);
     const command = program.commands.find((c) =>
       c.name() === args[0] || c.aliases().includes(args[0] ?? "")
     );

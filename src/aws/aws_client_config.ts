@@ -11,6 +11,8 @@ import { DEFAULT_AWS_REGION } from "../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
 import { ConfigError } from "../errors.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { redactUrl } from "../util/redact_url.ts";
+import { caBundle } from "../tls/read_ca_cert.ts";
 
 const REGION_REGEXP = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -52,6 +54,13 @@ export interface AwsClientConfigOptions {
    * @default {10000}
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * A PEM bundle of CAs trusted in addition to the system's
+   * (`UA_HARVEST_CA_CERT`), for an endpoint behind a private CA.
+   *
+   * @default {undefined}
+   */
+  readonly caCertPath?: string;
 }
 
 /** A logger the SDK writes to instead of the console. */
@@ -75,6 +84,8 @@ export interface AwsClientConfig {
     readonly requestTimeout: number;
     /** Without it the SDK only logs a warning when `requestTimeout` passes. */
     readonly throwOnRequestTimeout: true;
+    /** The https agent's options: the system's CAs and the private ones. */
+    readonly httpsAgent?: { readonly keepAlive: true; readonly ca: string[] };
   };
 }
 
@@ -101,6 +112,7 @@ export function awsClientConfig(
     forcePathStyle = false,
     maxAttempts = 3,
     requestTimeoutMs = DEFAULT_AWS_REQUEST_TIMEOUT_MS,
+    caCertPath,
   } = options;
   if (!REGION_REGEXP.test(region)) {
     throw new ConfigError(
@@ -120,6 +132,7 @@ export function awsClientConfig(
     );
   }
   if (endpoint !== undefined) checkEndpoint(service, endpoint);
+  const ca = caBundle(caCertPath);
   return {
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
@@ -130,6 +143,7 @@ export function awsClientConfig(
       connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeoutMs),
       requestTimeout: requestTimeoutMs,
       throwOnRequestTimeout: true,
+      ...(ca === undefined ? {} : { httpsAgent: { keepAlive: true, ca } }),
     },
   };
 }
@@ -141,20 +155,22 @@ function checkEndpoint(service: string, endpoint: string): void {
   } catch {
     throw new ConfigError(
       `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${
-        echoValue(endpoint)
+        echoValue(redactUrl(endpoint))
       }'`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConfigError(
       `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${
-        echoValue(endpoint)
+        echoValue(redactUrl(endpoint))
       }'`,
     );
   }
   // A URL with user info would leak it into logs and error messages, and the
   // SDK signs requests with the credential chain anyway.
-  if (url.username !== "" || url.password !== "") {
+  if (
+    url.username !== "" || url.password !== "" || endpoint.includes("@")
+  ) {
     throw new ConfigError(
       `Cannot use ${service} endpoint as it must not contain a user name or password: remove them from the URL and use the AWS credential settings`,
     );

@@ -16,4 +16,10 @@ export interface CommandContext {
   loggingConfigured: boolean;
   /** The command being run, once commander chose it (for the `--help` hint of an error). */
   command?: string;
+  /**
+   * Masks the secrets of the settings (passwords, tokens, the passwords of
+   * URL settings) in text the command records, such as the last-run
+   * record's error line. @default {the text as it is}
+   */
+  readonly redact?: (text: string) => string;
 }

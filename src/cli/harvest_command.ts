@@ -17,6 +17,7 @@ import { runRecordLocation } from "../run_record/run_record_location.ts";
 import { harvestFacts } from "../run_record/harvest_facts.ts";
 import { integerParser } from "./_parsers.ts";
 import {
+  caCertOption,
   elasticsearchTimeoutOption,
   engageHostOption,
   envFileOption,
@@ -58,6 +59,8 @@ Exit codes:
   8    another harvest holds the lock, or this run lost it (nothing more was sent or saved)
   9    the engage node has no usertracking (plugin off, or removed from this Opencast)
   10   writing the output failed (stdout closed, broken pipe, disk full); the checkpoint covers what was written
+  11   the checkpoint or lock cannot be written (read-only, no space, permission); nothing was sent
+  12   records were delivered but not recorded (the checkpoint save failed): the next run repeats them
   130  stopped by SIGINT, 143 stopped by SIGTERM (the checkpoint was saved)
 
 Examples:
@@ -253,6 +256,7 @@ export function harvestCommand(context: CommandContext) {
     .addOption(new Option("--no-progress", "never show the progress line"))
     .addOption(metricsFileOption("UA_HARVEST_METRICS_FILE"))
     .addOption(metricsPushOption())
+    .addOption(caCertOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
@@ -296,6 +300,7 @@ export function harvestCommand(context: CommandContext) {
           command: "harvest",
           version: context.version,
           signal: context.signal,
+          ...(context.redact ? { redact: context.redact } : {}),
           ...(recorded
             ? {
               record: {
@@ -305,6 +310,7 @@ export function harvestCommand(context: CommandContext) {
               },
               metricsFile: options.metricsFile,
               metricsPush: options.metricsPush,
+              caCertPath: options.caCert,
             }
             : {}),
         },

@@ -64,7 +64,9 @@ export interface HarvestFlags extends RawStateSettings {
   readonly redisTimeout: number;
   readonly lockTtl: number;
   readonly progress?: boolean;
+  readonly caCert?: string;
 }
+import { redactUrl } from "../util/redact_url.ts";
 
 /**
  * Everything the harvest's settings depend on, gathered by the command's
@@ -129,6 +131,7 @@ export function resolveHarvestSettings(
       auth: options.auth,
       timeoutSeconds: options.timeout,
       maxAttempts: options.maxAttempts,
+      caCertPath: options.caCert,
     }),
     start,
     end,
@@ -156,7 +159,7 @@ export function resolveHarvestSettings(
     episodeConcurrency: options.episodeConcurrency,
     episodeTtlSeconds: options.cacheTtl,
     missingEpisodeTtlSeconds: options.missingEpisodeTtl,
-    aws: awsSettingsFromEnv(env),
+    aws: awsSettingsFromEnv(env, options.caCert),
     lockTtlSeconds: options.lockTtl,
     deadlines: {
       s3Ms: secondsToMs(options.s3Timeout),
@@ -174,6 +177,16 @@ function outputSettings(
   env: Readonly<Record<string, string>>,
 ): OutputSettings {
   const queue = options.queueName;
+  if (
+    queue !== undefined && queue.trim() === "" &&
+    (options.output ?? "sqs") === "sqs"
+  ) {
+    // Like an empty bucket: an empty line in .env must not silently send
+    // every record to stdout instead.
+    throw new ConfigError(
+      "SQS_QUEUE_NAME (or --queue-name) is empty: set a queue name or URL, or - for stdout (or remove the setting)",
+    );
+  }
   const raw = options.output ?? (queue && queue !== "-" ? "sqs" : "-");
   if (raw === "-" || raw === "stdout") return { kind: "stdout" };
   if (raw.startsWith("file:") && raw.length > 5) {
@@ -199,13 +212,14 @@ function outputSettings(
         options.es_host,
         env,
         options.esTimeout,
+        options.caCert,
       ),
       indexPrefix: options.esIndexPrefix,
     };
   }
   throw new ConfigError(
     `Unknown --output "${
-      echoValue(raw)
+      echoValue(redactUrl(raw))
     }": use sqs, - (stdout), file:PATH or es`,
   );
 }

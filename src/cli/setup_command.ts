@@ -1,6 +1,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { elasticsearchSettingsFromEnv } from "./_settings.ts";
 import {
+  caCertOption,
   elasticsearchTimeoutOption,
   envFileOption,
   esHostOption,
@@ -22,6 +23,7 @@ export function setupCommand(_context: CommandContext) {
     .addOption(esIndexOption())
     .addOption(esIndexPrefixOption())
     .addOption(elasticsearchTimeoutOption())
+    .addOption(caCertOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
@@ -33,6 +35,7 @@ export function setupCommand(_context: CommandContext) {
           options.es_host,
           Deno.env.toObject(),
           options.esTimeout,
+          options.caCert,
         ),
         episodeIndex: options.es_index,
         actionIndexPrefix: options.esIndexPrefix,

@@ -14,6 +14,8 @@ export interface OpencastSettings {
   readonly auth: "digest" | "basic";
   readonly timeoutMs: number;
   readonly maxAttempts: number;
+  /** CAs trusted in addition to the system's (`UA_HARVEST_CA_CERT`). */
+  readonly caCertPath?: string;
 }
 
 /** Where the AWS SDK clients point. */
@@ -22,6 +24,8 @@ export interface AwsSettings {
   readonly sqsEndpoint?: string;
   readonly s3Endpoint?: string;
   readonly s3ForcePathStyle: boolean;
+  /** CAs trusted in addition to the system's (`UA_HARVEST_CA_CERT`). */
+  readonly caCertPath?: string;
 }
 
 /** How to reach Elasticsearch. */
@@ -31,6 +35,8 @@ export interface ElasticsearchSettings {
   readonly password?: string;
   readonly apiKey?: string;
   readonly caCertPath?: string;
+  /** CAs trusted in addition to the system's when there is no `caCertPath` (`UA_HARVEST_CA_CERT`). */
+  readonly sharedCaCertPath?: string;
   /** Deadline of one request (`--es-timeout`). @default 30000 */
   readonly requestTimeoutMs?: number;
 }

@@ -17,6 +17,7 @@ import { createWindowFilter } from "./window_filter.ts";
 import { enrichRecords } from "./enrich_records.ts";
 import type { PageProgress } from "./harvest_summary.ts";
 import { prefetch } from "../util/prefetch.ts";
+import { cutBatches } from "./cut_batches.ts";
 
 /** Options for {@linkcode harvestWindow}. */
 export interface HarvestWindowOptions {
@@ -33,6 +34,13 @@ export interface HarvestWindowOptions {
    * bounded by this, not by the window). @default {@linkcode DEFAULT_PAGES_IN_FLIGHT}
    */
   readonly pagesInFlight?: number;
+  /**
+   * Actions enriched and delivered together at most: a bigger batch (a
+   * server that ignores `limit` answers 50,000 rows for 1,000) is cut into
+   * parts of this size, so memory follows the batch size, not the server.
+   * @default {Infinity}
+   */
+  readonly maxBatchActions?: number;
   /** Saves a checkpoint; `undefined` when this run must not move it. */
   readonly saveCheckpoint?: (checkpoint: Checkpoint) => Promise<void>;
   /** Aborted: stop after the batch in flight. */
@@ -87,7 +95,11 @@ export async function harvestWindow(
   // stops reading once the signal aborts; a batch it was reading then is
   // the one in flight, delivered before the window stops.
   async function* prepared() {
-    for await (const batch of source.read(window, { signal })) {
+    const parts = cutBatches(
+      source.read(window, { signal }),
+      options.maxBatchActions ?? Infinity,
+    );
+    for await (const batch of parts) {
       const actions = freshActions(batch.actions, { vouched: batch.vouched });
       const records = enrichRecords(actions, lookup);
       building.add(records);

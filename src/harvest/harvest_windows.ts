@@ -21,6 +21,8 @@ export interface HarvestWindowsOptions {
   >;
   /** See `HarvestWindowOptions.pagesInFlight`. */
   readonly pagesInFlight?: number;
+  /** See `HarvestWindowOptions.maxBatchActions`. */
+  readonly maxBatchActions?: number;
   readonly lookup: EpisodeLookup;
   readonly sink: RecordSink;
   /** Counts, and the checkpoint to start from; updated in place. */
@@ -84,6 +86,7 @@ export async function harvestWindows(
       lookup: options.lookup,
       sink,
       pagesInFlight: options.pagesInFlight,
+      maxBatchActions: options.maxBatchActions,
       saveCheckpoint: saveCheckpoint &&
         (async (next) => {
           await saveCheckpoint(next);

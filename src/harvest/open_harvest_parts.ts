@@ -23,6 +23,7 @@ import type { ActionRecord } from "../record/action_record.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
 import { checkpointPolicy } from "./plan_harvest.ts";
 import { OpencastClient } from "../opencast/opencast_client.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
@@ -75,6 +76,7 @@ export function openEngageClient(
     auth: settings.engage.auth,
     timeoutMs: settings.engage.timeoutMs,
     maxAttempts: settings.engage.maxAttempts,
+    caCertPath: settings.engage.caCertPath,
     nodeLabel: "engage",
     signal,
   });
@@ -153,7 +155,7 @@ export function describeOutput(
     case "file":
       return `file:${output.path}`;
     case "sqs":
-      return `sqs:${output.queue}`;
+      return `sqs:${redactUrl(output.queue)}`;
     case "es":
       return `es:${output.indexPrefix}*`;
   }
@@ -181,6 +183,7 @@ export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
         queue: output.queue,
         region: aws.region,
         endpoint: aws.sqsEndpoint,
+        caCertPath: aws.caCertPath,
         maxPayloadBytes: output.maxPayloadBytes,
         fifoGroupId: fifoGroupId(output.fifoGroupBy),
         requestTimeoutMs: settings.deadlines.sqsMs,

@@ -17,6 +17,9 @@ import {
   reportHarvest,
 } from "./harvest_summary.ts";
 import { fenceSink } from "../sinks/fenced_sink.ts";
+import { countDeliveries } from "../sinks/count_deliveries.ts";
+import { startWriteProbe } from "../checkpoint/start_write_probe.ts";
+import { reportUnrecorded } from "../checkpoint/report_unrecorded.ts";
 import {
   acquireRunLock,
   connectConfiguredRedis,
@@ -82,6 +85,11 @@ export async function runHarvest(
     source: chosen.name,
   });
   const engage = openEngageClient(settings, lockLost);
+  // Never deliver what cannot be recorded: proven beside the start-up below.
+  const writable = stack.use(startWriteProbe(saves ? store : null, {
+    stored,
+    batchSize: settings.batchSize,
+  }));
   // Before anything is opened downstream: a server without usertracking ends
   // the run with nothing sent or saved.
   const source = stack.use(await chosen.open({ engage }));
@@ -103,7 +111,10 @@ export async function runHarvest(
     }),
   ]);
   const cache = stack.use(await openEpisodeCache(settings, redis));
-  const sink = stack.use(fenceSink(await openSink(settings), lockLost));
+  const sink = stack.use(
+    countDeliveries(fenceSink(await openSink(settings), lockLost)),
+  );
+  await writable.proven();
   const fromCheckpoint = window.startSource === "checkpoint" ? stored : null;
   if (saves && fromCheckpoint) {
     await resumeOutput(sink, fromCheckpoint, window.end);
@@ -124,6 +135,9 @@ export async function runHarvest(
       windows,
       source,
       pagesInFlight: settings.pagesInFlight,
+      // Sources may answer a little more than a batch (upstream's overlap);
+      // only a server that ignores the limit gets cut.
+      maxBatchActions: 2 * settings.batchSize,
       lookup,
       sink,
       tally,
@@ -131,7 +145,7 @@ export async function runHarvest(
       position: fromCheckpoint?.position,
       saveCheckpoint: saves
         ? createCheckpointWriter({
-          store,
+          store: reportUnrecorded(store, () => sink.delivered),
           zone: settings.zone,
           source: source.name,
           sink,

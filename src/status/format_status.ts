@@ -55,7 +55,8 @@ function describeRun(
   run: RunRecord | null,
   ago: (iso: string) => string,
 ): string[] {
-  const label = title.padEnd(13);
+  // A title as long as the column ("Last load_episodes") still gets a space.
+  const label = title.padEnd(Math.max(13, title.length + 1));
   if (run === null) return [`${label}none recorded`];
   const pad = " ".repeat(13);
   const outcome = run.exitCode === 0 ? "ok" : "FAILED";

@@ -403,3 +403,42 @@ Deno.test("harvestWindow() delivers a vouched batch's actions created before the
   assert.equal(result.skipped, 2, "after the end, and the unvouched one");
   assert.deepEqual(saved.at(-1)?.position, { seen: 9 });
 });
+
+Deno.test("harvestWindow() delivers a batch larger than maxBatchActions in parts, each action once", async () => {
+  const { sink, delivered } = recordingSink();
+  // A server that ignores limit: every page is the rest of the table.
+  let requests = 0;
+  const ignoresLimit = (query: PageQuery): Promise<ActionPage> => {
+    requests++;
+    return Promise.resolve({
+      total: ACTIONS.length,
+      offset: query.offset,
+      limit: query.limit,
+      actions: ACTIONS.slice(query.offset),
+    });
+  };
+  const saved: Checkpoint[] = [];
+  const result = await harvestWindow(windowOptions({
+    batchSize: 2,
+    fetchPage: ignoresLimit,
+    sink,
+    maxBatchActions: 2,
+    saveCheckpoint: (checkpoint) => {
+      saved.push(checkpoint);
+      return Promise.resolve();
+    },
+  }));
+  assert.deepEqual(delivered.map((records) => records.length), [2, 2, 1]);
+  assert.deepEqual(
+    delivered.flat().map((record) => record.action_id),
+    [1, 2, 3, 4, 5],
+  );
+  assert.equal(result.delivered, 5);
+  assert.equal(requests, 1, "a server that sent every row is not asked again");
+  assert.equal(result.pages, 1, "a page cut in parts counts once");
+  assert.ok(saved.length > 0);
+  assert.equal(
+    saved.at(-1)!.timestamp.toString(),
+    "2024-03-01T15:00:05Z",
+  );
+});

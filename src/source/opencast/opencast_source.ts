@@ -8,7 +8,7 @@
 import { getLogger } from "@logtape/logtape";
 import { UPSTREAM_ID_MARGIN_SECONDS } from "../../config/defaults.ts";
 import type { UserAction } from "../../opencast/types.ts";
-import { sleep } from "../../util/sleep.ts";
+import { pace } from "../../util/pace.ts";
 import type {
   ActionSource,
   ReadOptions,
@@ -76,15 +76,21 @@ export function createOpencastSource(
     );
   }
 
-  function batches(window: SourceWindow): AsyncIterable<OpencastBatch> {
+  function batches(
+    window: SourceWindow,
+    signal: AbortSignal | undefined,
+  ): AsyncIterable<OpencastBatch> {
     const { start, end } = window;
+    // The pause spares the server between list requests; none is sat out
+    // after the last one, and a stop ends the one under way.
+    const fetchPage = pace(requests.fetchPage, { intervalMs: waitMs, signal });
     if (api === "dce") {
       return dcePages({
         start,
         end,
         zone,
         batchSize,
-        fetchPage: requests.fetchPage,
+        fetchPage,
         // A pause between pages spares the server: then one at a time.
         requestsInFlight: waitMs > 0 ? 1 : undefined,
       });
@@ -94,7 +100,7 @@ export function createOpencastSource(
       end,
       zone,
       batchSize,
-      fetchDay: requests.fetchPage,
+      fetchDay: fetchPage,
       fetchById: requests.fetchById,
       fetchAnchor: requests.fetchAnchor,
       known: knownActions(window.mark, start),
@@ -107,15 +113,18 @@ export function createOpencastSource(
     readOptions: ReadOptions = {},
   ): AsyncGenerator<SourceBatch> {
     const { signal } = readOptions;
-    const iterator = batches(window)[Symbol.asyncIterator]();
+    const iterator = batches(window, signal)[Symbol.asyncIterator]();
     try {
-      for (let index = 0;; index++) {
+      for (;;) {
         if (signal?.aborted) return;
-        if (index > 0 && waitMs > 0) {
-          await sleep(waitMs, { signal });
-          if (signal?.aborted) return;
+        let next: IteratorResult<OpencastBatch>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          // Stopped during a pause: the request it held back is not made.
+          if (signal?.aborted && error === signal.reason) return;
+          throw error;
         }
-        const next = await iterator.next();
         if (next.done) return;
         const { actions, pages, probes, total, vouched, position } = next.value;
         checkOffset(actions);
