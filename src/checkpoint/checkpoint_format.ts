@@ -15,10 +15,11 @@
  *
  * `source` names the action source that wrote it (`opencast`, `matomo`), and
  * `position` holds that source's own position, a JSON value only it reads
- * (upstream Opencast's day cursor: `"position":{"cursor":{"day":"20261204",
- * "offset":12345,"id":987654}}`). A checkpoint without `source` (the bare
- * timestamp, and JSON written before sources had names) is Opencast's, and
- * such JSON's top-level `cursor` is read as its position.
+ * (upstream Opencast's days still open: `"position":{"days":[{"day":
+ * "20261204","total":5033,"ids":[…]}]}`). A checkpoint without `source` (the
+ * bare timestamp, and JSON written before sources had names) is Opencast's,
+ * and such JSON's top-level `cursor` (issue 8's day cursor) is read as its
+ * position.
  *
  * @module
  */

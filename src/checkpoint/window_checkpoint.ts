@@ -60,6 +60,13 @@ export interface DeliveredBatch {
    * `null` clears it.
    */
   readonly position?: SourcePosition;
+  /**
+   * The source vouched for the batch (`SourceBatch.vouched`): its actions
+   * are accounted for by the position that comes with it, not by the
+   * high-water mark, so however old they are they do not make the window's
+   * batches out of order. @default false
+   */
+  readonly vouched?: boolean;
 }
 
 /** What may be done once a batch was delivered. */
@@ -153,7 +160,9 @@ export function createWindowCheckpoint(
         if (second < oldest) oldest = second;
         if (second > newest) newest = second;
       }
-      if (ordered && oldest < newestSecond - holdBackSeconds) {
+      if (
+        ordered && !batch.vouched && oldest < newestSecond - holdBackSeconds
+      ) {
         ordered = false;
         outOfOrder = {
           batch: index,

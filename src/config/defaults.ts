@@ -112,9 +112,10 @@ export const DEFAULT_LOG_LEVEL = "info" as const;
 export const DEFAULT_LOG_FORMAT = "text" as const;
 
 /**
- * How far upstream action ids may lag behind `created`, in seconds: the id
- * fill's margin around a midnight edge and how far the upstream checkpoint
- * is held back.
+ * How far apart in `created`, in seconds, two upstream rows of one engage
+ * node's id block may be stored in the other order (a slow commit): the
+ * midnight id walk's margin, and how far the upstream checkpoint is held back
+ * while a day read for the first time comes in no particular order.
  */
 export const UPSTREAM_ID_MARGIN_SECONDS = 10;
 

@@ -100,7 +100,7 @@ export async function harvestWindow(
       options.maxBatchActions ?? Infinity,
     );
     for await (const batch of parts) {
-      const actions = freshActions(batch.actions);
+      const actions = freshActions(batch.actions, { vouched: batch.vouched });
       const records = enrichRecords(actions, lookup);
       building.add(records);
       // Seen by the consumer in order; never an unhandled rejection meanwhile.
@@ -132,6 +132,7 @@ export async function harvestWindow(
       const { save, outOfOrder } = checkpoint.delivered(index++, {
         actions,
         position: batch.position,
+        vouched: batch.vouched,
       });
       if (outOfOrder) warnOutOfOrder(source.description, outOfOrder);
       if (save && saveCheckpoint) await saveCheckpoint(save);

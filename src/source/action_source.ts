@@ -51,7 +51,7 @@ export interface SourceWindow {
 /**
  * Candidate actions: a page of a list query, the answers to id probes, a page
  * of visits. Whatever it holds, the harvest delivers only actions created in
- * the window and not delivered yet.
+ * the window (vouched ones: up to its end) and not delivered yet.
  */
 export interface SourceBatch {
   readonly actions: readonly ViewerAction[];
@@ -61,6 +61,14 @@ export interface SourceBatch {
   readonly probes: number;
   /** The server's count of what the query matches, when this is its first page. */
   readonly total?: number;
+  /**
+   * The source vouches that these actions were never delivered (upstream
+   * Opencast: unknown ids of a day its count shows grew), whenever they were
+   * created: the harvest delivers those created up to the window end, even
+   * before its start, so an action stored late with an old `created` is not
+   * lost. It still drops repeats (the checkpoint's ids, this run's).
+   */
+  readonly vouched?: boolean;
   /**
    * The source's position once this batch and every one before it are
    * delivered; `undefined` leaves it as it was, `null` clears it.

@@ -365,6 +365,45 @@ Deno.test("harvestWindow() stopped by the signal drops the episode requests of t
   );
 });
 
+Deno.test("harvestWindow() delivers a vouched batch's actions created before the window, and saves its position with them", async () => {
+  const { sink, delivered } = recordingSink();
+  const saved: Checkpoint[] = [];
+  const old = userAction(7, "2024-03-01T09:20:00-05:00"); // 40 min before
+  const inWindow = userAction(8, "2024-03-01T10:30:00-05:00");
+  const batches = [
+    { actions: [inWindow], pages: 1, probes: 0 },
+    {
+      actions: [old, userAction(9, "2024-03-01T11:30:00-05:00")],
+      pages: 1,
+      probes: 0,
+      vouched: true,
+      position: { seen: 9 },
+    },
+    // Not vouched: the same kind of old action stays out.
+    {
+      actions: [userAction(10, "2024-03-01T09:20:00-05:00")],
+      pages: 1,
+      probes: 0,
+    },
+  ];
+  const result = await harvestWindow({
+    ...windowOptions({ batchSize: 1, fetchPage: () => Promise.reject(), sink }),
+    source: {
+      description: "a vouching source",
+      read: async function* () {
+        yield* batches;
+      },
+    },
+    saveCheckpoint: (cp) => {
+      saved.push(cp);
+      return Promise.resolve();
+    },
+  });
+  assert.deepEqual(delivered.flat().map((r) => r.action_id), [8, 7]);
+  assert.equal(result.skipped, 2, "after the end, and the unvouched one");
+  assert.deepEqual(saved.at(-1)?.position, { seen: 9 });
+});
+
 Deno.test("harvestWindow() delivers a batch larger than maxBatchActions in parts, each action once", async () => {
   const { sink, delivered } = recordingSink();
   // A server that ignores limit: every page is the rest of the table.

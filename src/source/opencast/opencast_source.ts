@@ -51,11 +51,11 @@ const logger = getLogger(["ua-harvest", "harvest"]);
 
 /**
  * Creates the Opencast source for an API already settled (see
- * `openOpencastSource()`, which detects it). Its position is upstream's day
- * cursor (see `opencast_position.ts`); upstream rows come in id order, which
- * follows `created` only to within the id margin, so the checkpoint is held
- * back by that margin there. The first action whose `created` offset
- * disagrees with `zone` is warned about once.
+ * `openOpencastSource()`, which detects it). Its position is what upstream
+ * reading needs to tell new rows from old (see `opencast_position.ts`); a
+ * day upstream reads for the first time comes in no particular order, so
+ * the checkpoint is held back by the id margin there. The first action whose
+ * `created` offset disagrees with `zone` is warned about once.
  */
 export function createOpencastSource(
   options: OpencastSourceOptions,
@@ -104,7 +104,7 @@ export function createOpencastSource(
       fetchById: requests.fetchById,
       fetchAnchor: requests.fetchAnchor,
       known: knownActions(window.mark, start),
-      cursor: readOpencastPosition(window.position).cursor,
+      position: readOpencastPosition(window.position),
     });
   }
 
@@ -126,14 +126,15 @@ export function createOpencastSource(
           throw error;
         }
         if (next.done) return;
-        const { actions, pages, probes, total, cursor } = next.value;
+        const { actions, pages, probes, total, vouched, position } = next.value;
         checkOffset(actions);
         yield {
           actions,
           pages,
           probes,
           total,
-          position: cursor && opencastPosition(cursor),
+          ...(vouched ? { vouched } : {}),
+          position: position && opencastPosition(position),
         };
       }
     } finally {
