@@ -66,6 +66,10 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<number, string>> = {
   [EXIT_CODES.locked]: "another run holds or took the lock",
   [EXIT_CODES.usertrackingMissing]: "the engage node has no usertracking",
   [EXIT_CODES.output]: "writing the output failed",
+  [EXIT_CODES.stateUnwritable]:
+    "the checkpoint or lock cannot be written, nothing was sent",
+  [EXIT_CODES.unrecorded]:
+    "records were delivered but not recorded, the next run repeats them",
   [EXIT_CODES.interrupted]: "stopped by SIGINT",
   [EXIT_CODES.terminated]: "stopped by SIGTERM",
 };

@@ -8,6 +8,7 @@
  * setting. The CLI runs as a subprocess, as cron runs it.
  */
 import assert from "node:assert/strict";
+import { errorLines } from "../support/error_lines.ts";
 import { join } from "node:path";
 import {
   BUCKET,
@@ -15,7 +16,6 @@ import {
   openFixture,
   QUEUE,
   simIds,
-  stderrLines,
   tally,
   ZONE,
 } from "./_delivery_fixture.ts";
@@ -94,7 +94,7 @@ Deno.test({
       LOGGLY_URL: logs.url,
     });
     assert.equal(refused.code, 4, refused.stderr);
-    const errors = stderrLines(refused).filter((l) => l.includes("[ERR]"));
+    const errors = errorLines(refused.stderr);
     assert.equal(errors.length, 1, refused.stderr);
     assert.match(
       errors[0]!,
@@ -106,7 +106,7 @@ Deno.test({
     const s3Refused = await f.run(args, env);
     assert.equal(s3Refused.code, 4, s3Refused.stderr);
     assert.match(
-      stderrLines(s3Refused).filter((l) => l.includes("[ERR]"))[0]!,
+      errorLines(s3Refused.stderr)[0]!,
       /S3 \(endpoint https:\/\/127\.0\.0\.1:\d+.*\) presented a TLS certificate this machine does not trust \(.*\): if it is signed by a private CA, set UA_HARVEST_CA_CERT \(or --ca-cert\)/,
     );
 

@@ -8,6 +8,7 @@
  * here and in CI).
  */
 import assert from "node:assert/strict";
+import { errorLines } from "../support/error_lines.ts";
 import { join } from "node:path";
 import {
   BUCKET,
@@ -15,7 +16,6 @@ import {
   openFixture,
   QUEUE,
   simIds,
-  stderrLines,
   tally,
 } from "./_delivery_fixture.ts";
 import { S3_WRITE_PROBE_ETAG } from "../../src/checkpoint/s3_checkpoint_store.ts";
@@ -66,10 +66,6 @@ async function makeReadOnly(dir: string): Promise<() => Promise<void>> {
   }
   await Deno.chmod(dir, 0o555);
   return () => Deno.chmod(dir, 0o755);
-}
-
-function errorLines(stderr: string): string[] {
-  return stderr.split("\n").filter((line) => line.includes("[ERR]"));
 }
 
 Deno.test("harvest with a read-only state directory exits 11 with one line naming it, and sends nothing", async () => {
@@ -192,7 +188,7 @@ Deno.test("harvest whose S3 checkpoint may not be written exits 11 before sendin
   );
   assert.equal(result.code, 11, result.stderr);
   assert.match(
-    stderrLines(result).filter((l) => l.includes("[ERR]"))[0]!,
+    errorLines(result.stderr)[0]!,
     /Cannot write the checkpoint s3:\/\/harvest-state\/last-action-ts: S3 refused the write \(AccessDenied: .*\); nothing was sent/,
   );
   assert.deepEqual(f.queuedIds(), []);
