@@ -143,7 +143,12 @@ export async function harvestWindow(
         });
         if (outOfOrder) warnOutOfOrder(source.description, outOfOrder);
         if (save && saveCheckpoint) await saveCheckpoint(save);
-        if (!part.last) options.onPage?.({ ...done });
+        if (part.last) continue;
+        logger.debug(
+          "Batch {page}: {delivered} actions delivered ahead of the rest of their page",
+          { page: index, delivered: part.actions.length },
+        );
+        options.onPage?.({ ...done });
       }
       logger.debug("Batch {page}: {received} actions, {delivered} delivered", {
         page: index,
