@@ -7,11 +7,14 @@
  * Two set-ups, each a cron run that finds nothing new and one that finds ten
  * new actions (their episodes cached): SQS with an S3 checkpoint and Redis
  * (lock and cache), and stdout with a file checkpoint and the embedded
- * cache. The simulator (Digest auth) and the fakes run in this process, a
- * real `redis-server` beside it. Each round runs `--version` and then every
+ * cache; and the first again with every service (Opencast, S3, SQS, Redis)
+ * `LATENCY_MS` away, as across a network, where what the run starts in
+ * parallel shows. The simulator (Digest auth) and the fakes run in this
+ * process, a real `redis-server` beside it. Each round runs `--version` and then every
  * scenario once, so the extra over `--version` is taken round by round; the
  * rows quote medians. Prints numbers; asserts nothing. Options
- * (environment): BENCH_FIXED_RUNS (rounds, 7).
+ * (environment): BENCH_FIXED_RUNS (rounds, 7), BENCH_FIXED_LATENCY_MS (20;
+ * 0 leaves that set-up out).
  *
  * @module
  */
@@ -26,8 +29,11 @@ import { startSqsFake } from "../tests/support/sqs_fake.ts";
 import { startS3Fake } from "../tests/support/s3_fake.ts";
 import { startRedisServer } from "../tests/support/redis_server.ts";
 import { harvestEnv } from "../tests/support/harvest_env.ts";
+import { startLatencyProxy } from "./_latency_proxy.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_FIXED_RUNS") ?? 7);
+/** The round trip added to every service in the last set-up. */
+const LATENCY_MS = Number(Deno.env.get("BENCH_FIXED_LATENCY_MS") ?? 20);
 /** New actions a busy cron run finds, every two minutes. */
 const NEW_ACTIONS = 10;
 const USER = "opencast_system_account";
@@ -105,11 +111,17 @@ async function main(): Promise<void> {
     await using sqs = await startSqsFake();
     await using s3 = await startS3Fake();
     await using redis = await startRedisServer();
+    await using stack = new AsyncDisposableStack();
     const engage = {
       engage: { url: sim.url, timezone: sim.timezone },
       user: USER,
       password: PASSWORD,
     };
+    const awsState = (key: string) => ({
+      SQS_QUEUE_NAME: "bench-actions",
+      S3_HARVEST_TS_BUCKET: "bench-state",
+      S3_LAST_ACTION_TS_KEY: key,
+    });
     const setUps: SetUp[] = [
       {
         name: "SQS, S3 checkpoint, Redis",
@@ -119,11 +131,7 @@ async function main(): Promise<void> {
           sqs,
           s3,
           redisUrl: redis.url,
-          extra: {
-            SQS_QUEUE_NAME: "bench-actions",
-            S3_HARVEST_TS_BUCKET: "bench-state",
-            S3_LAST_ACTION_TS_KEY: "last-action-ts",
-          },
+          extra: awsState("last-action-ts"),
         }),
         args: [],
         target: true,
@@ -135,6 +143,25 @@ async function main(): Promise<void> {
         target: false,
       },
     ];
+    if (LATENCY_MS > 0) {
+      const away = (port: number) =>
+        stack.use(startLatencyProxy(port, LATENCY_MS)).port;
+      const url = (port: number) => `http://127.0.0.1:${away(port)}`;
+      setUps.push({
+        name: `SQS, S3 checkpoint, Redis, each ${LATENCY_MS} ms away`,
+        env: harvestEnv({
+          home: join(dir, "far"),
+          ...engage,
+          engage: { url: url(sim.port), timezone: sim.timezone },
+          sqs: { url: url(Number(new URL(sqs.url).port)) },
+          s3: { url: url(Number(new URL(s3.url).port)) },
+          redisUrl: `redis://127.0.0.1:${away(redis.port)}`,
+          extra: awsState("far-last-action-ts"),
+        }),
+        args: [],
+        target: false,
+      });
+    }
     // The first runs harvest the span: the checkpoints, the queue, the
     // bucket and both episode caches exist from then on.
     await versionRun(dir);
