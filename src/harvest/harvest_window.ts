@@ -12,7 +12,7 @@ import type { WindowCheckpoint } from "../checkpoint/window_checkpoint.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
-import { createIdRanges } from "./id_ranges.ts";
+import { IdRanges } from "../util/id_ranges.ts";
 import { createWindowFilter } from "./window_filter.ts";
 import { enrichRecords } from "./enrich_records.ts";
 import type { PageProgress } from "./harvest_summary.ts";
@@ -77,7 +77,7 @@ export async function harvestWindow(
   // ids come from a sequence). Windows share no second, so none is in two.
   const freshActions = createWindowFilter({
     ...window,
-    deliveredIds: createIdRanges(),
+    deliveredIds: new IdRanges(),
   });
   const done = { pages: 0, probes: 0, delivered: 0, skipped: 0, total: 0 };
   const result = (stopped: boolean): WindowResult => ({
