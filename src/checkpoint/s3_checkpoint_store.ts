@@ -87,6 +87,22 @@ export interface S3CheckpointStoreOptions {
    */
   readonly createBucket?: boolean;
   /**
+   * Resolves once a missing bucket may be created: a harvest opens the store
+   * while it takes its lock, and creates nothing before it holds it. A
+   * rejection stops the opening with its reason.
+   *
+   * @default {at once}
+   */
+  readonly createWhen?: Promise<unknown>;
+  /**
+   * Aborts the opening's requests (the bucket check and creation): the run
+   * that started it ended first. The opening then rejects with the signal's
+   * reason.
+   *
+   * @default {undefined}
+   */
+  readonly signal?: AbortSignal;
+  /**
    * The deadline of one attempt of an S3 call (`--s3-timeout`); the SDK
    * makes 3 attempts.
    *
@@ -195,7 +211,7 @@ export async function createS3CheckpointStore(
   });
   if (createBucket) {
     try {
-      await store.ensureBucket();
+      await store.ensureBucket(options);
     } catch (error) {
       await store[Symbol.asyncDispose]();
       throw error;
@@ -248,12 +264,21 @@ class S3CheckpointStore implements CheckpointStore {
   }
 
   /** Creates the bucket when `HeadBucket` says it is missing. */
-  async ensureBucket(): Promise<void> {
+  async ensureBucket(
+    { createWhen, signal }: Pick<
+      S3CheckpointStoreOptions,
+      "createWhen" | "signal"
+    > = {},
+  ): Promise<void> {
     const { bucket, region } = this.#location;
     try {
-      await this.#client.send(new HeadBucketCommand({ Bucket: bucket }));
+      await this.#client.send(new HeadBucketCommand({ Bucket: bucket }), {
+        abortSignal: signal,
+      });
       return;
     } catch (error) {
+      // Aborted: the run that asked ended, so the reason is its, not S3's.
+      signal?.throwIfAborted();
       const failure = classifyAwsError(error);
       if (failure.kind === "auth") {
         // Allowed to read and write the object but not to list the bucket is
@@ -277,9 +302,14 @@ class S3CheckpointStore implements CheckpointStore {
         >["LocationConstraint"],
       };
     }
+    await createWhen;
+    signal?.throwIfAborted();
     try {
-      await this.#client.send(new CreateBucketCommand(input));
+      await this.#client.send(new CreateBucketCommand(input), {
+        abortSignal: signal,
+      });
     } catch (error) {
+      signal?.throwIfAborted();
       const failure = classifyAwsError(error);
       // Another run created it between the check and here.
       if (failure.code === "BucketAlreadyOwnedByYou") return;

@@ -17,6 +17,9 @@ export function createNoEpisodeLookup(): EpisodeLookup {
     lookup: (ids) =>
       Promise.resolve(new Map([...ids].map((id) => [id, null] as const))),
     stats: { cacheHits: 0, fetched: 0, missing: 0 },
+    // Known at once, so a page goes out whole without waiting.
+    peek: () => null,
+    pending: () => undefined,
     abandon: () => Promise.resolve(),
   };
 }

@@ -8,7 +8,11 @@
 import { getLogger } from "@logtape/logtape";
 import { UnreachableError } from "../errors.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
-import { describeCheckpoint } from "../checkpoint/open_checkpoint_store.ts";
+import {
+  describeCheckpoint,
+  openCheckpointStore,
+} from "../checkpoint/open_checkpoint_store.ts";
+import type { CheckpointStore } from "../checkpoint/checkpoint_store.ts";
 import type { EpisodeCache } from "../cache/episode_cache.ts";
 import { openSqliteEpisodeCache } from "../cache/sqlite_episode_cache.ts";
 import type { Redis } from "ioredis";
@@ -24,6 +28,7 @@ import { createDryRunSink } from "../sinks/dry_run_sink.ts";
 import { checkpointPolicy } from "./plan_harvest.ts";
 import { OpencastClient } from "../opencast/opencast_client.ts";
 import { redactUrl } from "../util/redact_url.ts";
+import { type BackgroundPart, openInBackground } from "./open_in_background.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
@@ -165,11 +170,25 @@ export function describeOutput(
   }
 }
 
+/** Options for {@linkcode openSink}. */
+export interface OpenSinkOptions {
+  /**
+   * Resolves once the output may be created (a missing SQS queue); see
+   * `SqsSinkOptions.createWhen`. @default {at once}
+   */
+  readonly createWhen?: Promise<unknown>;
+  /** Aborts an SQS queue lookup in flight. @default {undefined} */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Opens the sink the settings name; for a dry run, a sink that opens and
  * sends nothing and reports what it would have sent.
  */
-export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
+export async function openSink(
+  settings: HarvestSettings,
+  options: OpenSinkOptions = {},
+): Promise<RecordSink> {
   if (settings.dryRun) {
     return createDryRunSink(describeOutput(settings), {
       moves: checkpointPolicy(settings).moves,
@@ -191,6 +210,8 @@ export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
         maxPayloadBytes: output.maxPayloadBytes,
         fifoGroupId: fifoGroupId(output.fifoGroupBy),
         requestTimeoutMs: settings.deadlines.sqsMs,
+        ...(options.createWhen ? { createWhen: options.createWhen } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
       });
     }
     case "es": {
@@ -203,6 +224,40 @@ export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
       });
     }
   }
+}
+
+/**
+ * Starts opening the checkpoint store as the run starts: for S3, loading the
+ * SDK and checking the bucket take longer than taking the lock beside them.
+ * Nothing is read before the lock is held (the caller reads), and a missing
+ * bucket is created only once `locked` resolves.
+ */
+export function startOpeningCheckpointStore(
+  settings: HarvestSettings,
+  { locked }: { readonly locked: Promise<unknown> },
+): BackgroundPart<CheckpointStore> {
+  return openInBackground((signal) =>
+    openCheckpointStore(settings, { createWhen: locked, signal })
+  );
+}
+
+/**
+ * Starts opening the sink as the run starts. An SQS queue is looked up at
+ * once (loading the SDK and the lookup take longer than the lock and the
+ * checkpoint read beside them); a missing queue is created, and any other
+ * output opened (a file is created by opening it), only once `ready`
+ * resolves: the run holds its lock and has found its source, so a run that
+ * stops before creates nothing downstream.
+ */
+export function startOpeningSink(
+  settings: HarvestSettings,
+  { ready }: { readonly ready: Promise<unknown> },
+): BackgroundPart<RecordSink> {
+  const lookupFirst = settings.output.kind === "sqs" && !settings.dryRun;
+  return openInBackground(async (signal) => {
+    if (!lookupFirst) await ready;
+    return await openSink(settings, { createWhen: ready, signal });
+  });
 }
 
 function fifoGroupId(field: "mpid" | "session_id" | "huid" | "none") {

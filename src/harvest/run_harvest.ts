@@ -2,7 +2,6 @@ import { EXIT_CODES, signalExitCode } from "../errors.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import { loadCheckpoint } from "../checkpoint/load_checkpoint.ts";
-import { openCheckpointStore } from "../checkpoint/open_checkpoint_store.ts";
 import { getLogger } from "@logtape/logtape";
 import {
   checkpointPolicy,
@@ -27,8 +26,10 @@ import {
   connectConfiguredRedis,
   openEngageClient,
   openEpisodeCache,
-  openSink,
+  startOpeningCheckpointStore,
+  startOpeningSink,
 } from "./open_harvest_parts.ts";
+import { openInBackground } from "./open_in_background.ts";
 import { chooseActionSource } from "../source/open_action_source.ts";
 import { fetchEpisode } from "../opencast/fetch_episode.ts";
 import { describeHarvestStart } from "./describe_harvest_start.ts";
@@ -66,20 +67,52 @@ export async function runHarvest(
   const { signal, now = () => Temporal.Now.instant() } = context;
   const startedAt = performance.now();
   await using stack = new AsyncDisposableStack();
+  const { saves } = checkpointPolicy(settings);
+  // Nothing is created or written before the lock is held (a missing S3
+  // bucket) and the source was found (a missing queue, an output file); a
+  // run that ends first opens these gates never.
+  const locked = Promise.withResolvers<void>();
+  const ready = Promise.withResolvers<void>();
   // One Redis connection serves the lock and the cache, and is closed last.
-  const redis = await connectConfiguredRedis(settings);
+  const connecting = connectConfiguredRedis(settings);
+  // What takes longest to open starts now, beside the lock: loading the AWS
+  // SDK, the S3 client and its bucket check, the SQS queue lookup.
+  const storePart = stack.use(startOpeningCheckpointStore(settings, {
+    locked: locked.promise,
+  }));
+  const sinkPart = stack.use(startOpeningSink(settings, {
+    ready: ready.promise,
+  }));
+  stack.defer(() => {
+    const ended = new Error("The run ended before it was ready");
+    locked.reject(ended);
+    ready.reject(ended);
+  });
+  // Observed by the openings; never an unhandled rejection here.
+  locked.promise.catch(() => {});
+  ready.promise.catch(() => {});
+  const redis = await connecting;
   if (redis) {
     stack.defer(() => redis.quit().then(() => {}, () => redis.disconnect()));
   }
-  // The lock comes first: a run that loses it must touch nothing. A run that
-  // leaves the checkpoint alone needs none, so a long backfill does not keep
-  // cron out.
-  const { saves } = checkpointPolicy(settings);
+  // The lock comes before anything is read or asked: a run that loses it
+  // must touch nothing, and a checkpoint read before it could be one the
+  // run that held it has moved since. A run that leaves the checkpoint alone
+  // needs none, so a long backfill does not keep cron out.
   const lock = saves ? stack.use(await acquireRunLock(settings, redis)) : null;
+  locked.resolve();
   // A lost lock stops the run like a signal, and nothing more is saved.
   const lockLost = lock?.lost;
   const stop = lockLost ? AbortSignal.any([signal, lockLost]) : signal;
-  const store = stack.use(await openCheckpointStore(settings));
+  // Without an engage node there are no episodes to cache.
+  const cachePart = stack.use(
+    openInBackground(() =>
+      settings.engage === undefined
+        ? Promise.resolve(createNullEpisodeCache())
+        : openEpisodeCache(settings, redis)
+    ),
+  );
+  const store = stack.use(await storePart.take());
   // The source is named before anything is asked of it: a checkpoint another
   // source wrote ends the run before any request.
   const chosen = chooseActionSource(settings);
@@ -118,11 +151,10 @@ export async function runHarvest(
       { episode: '"episode": {}' },
     );
   }
-  const cache = engage === null
-    ? createNullEpisodeCache()
-    : stack.use(await openEpisodeCache(settings, redis));
+  ready.resolve();
+  const cache = stack.use(await cachePart.take());
   const sink = stack.use(
-    countDeliveries(fenceSink(await openSink(settings), lockLost)),
+    countDeliveries(fenceSink(await sinkPart.take(), lockLost)),
   );
   await writable.proven();
   const fromCheckpoint = window.startSource === "checkpoint" ? stored : null;

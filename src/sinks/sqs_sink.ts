@@ -138,6 +138,21 @@ export interface SqsSinkOptions {
    * @default {true}
    */
   readonly createQueue?: boolean;
+  /**
+   * Resolves once a missing queue may be created: a harvest looks the queue
+   * up while it starts, and creates nothing before it holds its lock and has
+   * found its source. A rejection stops the opening with its reason.
+   *
+   * @default {at once}
+   */
+  readonly createWhen?: Promise<unknown>;
+  /**
+   * Aborts the queue lookup (and creation) in flight: the run that started
+   * it ended first. The opening then rejects with the signal's reason.
+   *
+   * @default {undefined}
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -182,7 +197,7 @@ export async function createSqsSink(
   const ownsClient = options.client === undefined;
   try {
     const queueUrl = settings.queueUrl ??
-      await resolveQueueUrl(client, settings);
+      await resolveQueueUrl(client, settings, options);
     return new SqsSink(client, ownsClient, queueUrl, settings);
   } catch (error) {
     if (ownsClient) client.destroy();
@@ -302,6 +317,7 @@ function checkQueueName(name: string, given: string): void {
 async function resolveQueueUrl(
   client: SQSClient,
   settings: SqsSettings,
+  { createWhen, signal }: Pick<SqsSinkOptions, "createWhen" | "signal">,
 ): Promise<string> {
   const logger = getLogger(["ua-harvest", "sqs"]);
   const name = settings.queueName;
@@ -312,6 +328,7 @@ async function resolveQueueUrl(
       try {
         const output = await client.send(
           new GetQueueUrlCommand({ QueueName: name }),
+          { abortSignal: signal },
         );
         return output.QueueUrl;
       } catch (error) {
@@ -319,6 +336,7 @@ async function resolveQueueUrl(
         throw error;
       }
     },
+    signal,
   );
   if (lookup) {
     logger.debug("Sending records to SQS queue {queueUrl}", {
@@ -340,6 +358,8 @@ async function resolveQueueUrl(
       }): create it, or let the tool create it`,
     );
   }
+  await createWhen;
+  signal?.throwIfAborted();
   const created = await callWithRetries(
     settings,
     `creating queue '${name}'`,
@@ -349,9 +369,11 @@ async function resolveQueueUrl(
           QueueName: name,
           ...(settings.fifo ? { Attributes: { FifoQueue: "true" } } : {}),
         }),
+        { abortSignal: signal },
       );
       return output.QueueUrl;
     },
+    signal,
   );
   if (!created) {
     throw new ApiContractError(
@@ -379,11 +401,14 @@ function callWithRetries<T>(
   settings: SqsSettings,
   action: string,
   call: () => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
   return retry(async () => {
     try {
       return { ok: true, value: await call() };
     } catch (error) {
+      // Aborted: the run that asked ended, so the reason is its, not SQS's.
+      signal?.throwIfAborted();
       return {
         ok: false,
         retryable: classifyAwsError(error).retryable,
@@ -391,6 +416,7 @@ function callWithRetries<T>(
       };
     }
   }, {
+    ...(signal ? { signal } : {}),
     maxAttempts: settings.maxAttempts,
     initialBackoffMs: settings.initialBackoffMs,
     maxBackoffMs: MAX_BACKOFF_MS,

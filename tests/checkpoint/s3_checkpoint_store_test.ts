@@ -435,3 +435,52 @@ Deno.test("createS3CheckpointStore() checkWritable() sends nothing before the fi
   await store.checkWritable!(4096);
   assert.equal(s3.fake.requests.PutObject, undefined);
 });
+
+Deno.test("createS3CheckpointStore() checks the bucket at once but creates a missing one only once createWhen resolves", async () => {
+  await using s3 = await s3Fixture();
+  const gate = Promise.withResolvers<void>();
+  const reached = Promise.withResolvers<void>();
+  // Says when the store starts waiting for the gate.
+  const createWhen = {
+    then(onFulfilled?: () => unknown, onRejected?: (r: unknown) => unknown) {
+      reached.resolve();
+      return gate.promise.then(onFulfilled, onRejected);
+    },
+  } as Promise<void>;
+  const opening = s3.store({ bucket: "later", createWhen });
+  await reached.promise;
+  assert.equal(s3.fake.requests.HeadBucket, 1, "checked");
+  assert.equal(
+    s3.fake.buckets.has("later"),
+    false,
+    "not created before it may",
+  );
+  gate.resolve();
+  await opening;
+  assert.ok(s3.fake.buckets.has("later"));
+});
+
+Deno.test("createS3CheckpointStore() creates no bucket when createWhen rejects (the run ended first), and rejects with its reason", async () => {
+  await using s3 = await s3Fixture();
+  const ended = new Error("the run ended first");
+  const createWhen = Promise.reject(ended);
+  createWhen.catch(() => {});
+  await assert.rejects(
+    s3.store({ bucket: "never", createWhen }),
+    (error: unknown) => error === ended,
+  );
+  assert.equal(s3.fake.buckets.has("never"), false);
+  assert.equal(s3.fake.requests.CreateBucket ?? 0, 0);
+});
+
+Deno.test("createS3CheckpointStore() stops its bucket check at the signal, with the signal's reason", async () => {
+  await using s3 = await s3Fixture();
+  const controller = new AbortController();
+  const reason = new Error("the run ended first");
+  controller.abort(reason);
+  await assert.rejects(
+    s3.store({ bucket: "any", signal: controller.signal }),
+    (error: unknown) => error === reason,
+  );
+  assert.equal(s3.fake.buckets.has("any"), false);
+});

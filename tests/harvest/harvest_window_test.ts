@@ -442,3 +442,85 @@ Deno.test("harvestWindow() delivers a batch larger than maxBatchActions in parts
     "2024-03-01T15:00:05Z",
   );
 });
+
+Deno.test("harvestWindow() sends a page's cached records while its other episodes are looked up, in order, saving the page's position only with its last part", async () => {
+  // 150 actions of an episode in the cache, then 100 of one the engage node
+  // answers only when the test lets it.
+  const actions = Array.from(
+    { length: 250 },
+    (_, i) =>
+      userAction(
+        i + 1,
+        START.add({ seconds: i + 1 }).toString(),
+        i < 150 ? "mp-cached" : "mp-slow",
+      ),
+  );
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => release = resolve);
+  const events: string[] = [];
+  const { sink, delivered } = recordingSink();
+  const saved: Checkpoint[] = [];
+  const position = { cursor: "after the page" };
+  const result = await harvestWindow({
+    ...windowOptions({ batchSize: 250, fetchPage: pages([]).fetchPage, sink }),
+    source: {
+      description: "a fake source",
+      async *read() {
+        yield { actions, pages: 1, probes: 0, total: 250, position };
+      },
+    },
+    lookup: createEpisodeLookup({
+      cache: {
+        description: "memory",
+        getMany: (keys) =>
+          Promise.resolve(
+            new Map(
+              keys.filter((key) => key === "mp-cached").map((key) => [
+                key,
+                JSON.stringify({ id: key, title: "Cached" }),
+              ]),
+            ),
+          ),
+        setMany: () => Promise.resolve(),
+        [Symbol.asyncDispose]: () => Promise.resolve(),
+      },
+      fetchEpisode: async (id) => {
+        events.push(`asked ${id}`);
+        await released;
+        events.push(`answered ${id}`);
+        return { id, title: "Fetched", attachments: [] };
+      },
+    }),
+    sink: {
+      ...sink,
+      async deliver(records) {
+        events.push(`delivered ${records.length}`);
+        await sink.deliver(records);
+        // The engage node answers once the first part is out.
+        release();
+      },
+    },
+    saveCheckpoint: (checkpoint) => {
+      saved.push(checkpoint);
+      return Promise.resolve();
+    },
+  });
+  assert.deepEqual(events, [
+    "asked mp-slow",
+    "delivered 150",
+    "answered mp-slow",
+    "delivered 100",
+  ]);
+  assert.deepEqual(
+    delivered.flat().map((record) => record.action_id),
+    actions.map((action) => action.id),
+    "every action once, in the page's order",
+  );
+  assert.equal(result.delivered, 250);
+  assert.equal(result.pages, 1, "a page sent in parts counts once");
+  assert.deepEqual(
+    saved.map((checkpoint) => [checkpoint.ids, checkpoint.position]),
+    [[[150], undefined], [[250], position]],
+    "the first part moves the mark only; the position comes with the last",
+  );
+});
