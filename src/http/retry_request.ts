@@ -66,6 +66,20 @@ export interface RequestRetrySettings extends RetryOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/** A failed attempt about to be retried, as `onRetry` sees it. */
+export interface RetriedRequest<S extends StatusOutcome>
+  extends FailedRequest<S> {
+  /** The wait before the next attempt, in milliseconds. */
+  readonly delayMs: number;
+  /**
+   * The structured properties every retry warning carries, for the
+   * client's log line: `cause`, `status` (the HTTP status, or `timeout` or
+   * `network`), `error` (a network error's description), `attempt`,
+   * `maxAttempts` and `delayMs`.
+   */
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
 /** Options for {@linkcode retryRequest}. */
 export interface RetryRequestOptions<S extends StatusOutcome>
   extends RequestRetrySettings {
@@ -78,7 +92,7 @@ export interface RetryRequestOptions<S extends StatusOutcome>
    * Told before each wait, for the client's warning (which names `cause`)
    * and its retry count.
    */
-  readonly onRetry: (failed: FailedRequest<S> & { delayMs: number }) => void;
+  readonly onRetry: (retried: RetriedRequest<S>) => void;
   /** Turns the last failure into the error to throw. */
   readonly giveUp: (failed: FailedRequest<S>) => unknown;
 }
@@ -159,7 +173,22 @@ export async function retryRequest<T, S extends StatusOutcome>(
     signal,
     onRetry: ({ attempt, error, retryable, delayMs }) => {
       const outcome = error as FailedOutcome<S>;
-      onRetry({ attempt, outcome, cause: cause(outcome), retryable, delayMs });
+      const described = cause(outcome);
+      onRetry({
+        attempt,
+        outcome,
+        cause: described,
+        retryable,
+        delayMs,
+        properties: {
+          cause: described,
+          status: outcome.kind === "status" ? outcome.status : outcome.kind,
+          error: outcome.kind === "network" ? outcome.message : undefined,
+          attempt,
+          maxAttempts: options.maxAttempts,
+          delayMs,
+        },
+      });
     },
     giveUp: ({ attempt, error, retryable }) => {
       const outcome = error as FailedOutcome<S>;

@@ -294,23 +294,14 @@ export class OpencastClient {
       {
         ...this.#retry,
         server: `${this.#node} ${this.#host}`,
-        onRetry: ({ attempt, outcome, cause, delayMs }) => {
+        onRetry: ({ properties }) => {
           this.#retries++;
           // The cause in the line itself (HTTP 503, connection refused, a
           // timeout): the operator reading the warnings of a run that
           // recovered never sees the final error that would name it.
           logger.warn(
             "Opencast {endpoint} failed ({cause}), retrying in {delayMs} ms (attempt {attempt} of {maxAttempts})",
-            {
-              endpoint: path,
-              host: this.#host,
-              cause,
-              status: outcome.kind === "status" ? outcome.status : outcome.kind,
-              error: outcome.kind === "network" ? outcome.message : undefined,
-              attempt,
-              maxAttempts: this.#retry.maxAttempts,
-              delayMs,
-            },
+            { endpoint: path, host: this.#host, ...properties },
           );
         },
         giveUp: ({ attempt, outcome, cause, retryable }) =>

@@ -8,6 +8,7 @@ import { AuthenticationError, UnreachableError } from "../../src/errors.ts";
 import {
   type AcceptedAnswer,
   type FailedRequest,
+  type RetriedRequest,
   retryRequest,
   type RetryRequestOptions,
   type StatusOutcome,
@@ -21,7 +22,7 @@ async function run(
   steps: Step[],
   options: Partial<RetryRequestOptions<Status>> = {},
 ) {
-  const retries: (FailedRequest<Status> & { delayMs: number })[] = [];
+  const retries: RetriedRequest<Status>[] = [];
   const waits: number[] = [];
   let attempts = 0;
   const result = await retryRequest<string, Status>((signal) => {
@@ -84,6 +85,18 @@ Deno.test("retryRequest() retries a 503, a refused connection and a timeout, nam
     "timeout",
   ]);
   assert.deepEqual(result.waits, [50, 100, 200]);
+  // What every client's retry warning carries as structured properties.
+  assert.deepEqual(result.retries[1]!.properties, {
+    cause:
+      "network error: connection refused (tcp connect error: Connection refused (os error 111))",
+    status: "network",
+    error:
+      "connection refused (tcp connect error: Connection refused (os error 111))",
+    attempt: 2,
+    maxAttempts: 4,
+    delayMs: 100,
+  });
+  assert.equal(result.retries[0]!.properties.status, 503);
 });
 
 Deno.test("retryRequest() hands the client's own status outcome to giveUp, and gives up at once on a 404", async () => {

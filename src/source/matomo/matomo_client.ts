@@ -346,7 +346,7 @@ export class MatomoClient {
       {
         ...this.#retry,
         server: `Matomo at ${this.#host}`,
-        onRetry: ({ attempt, outcome, cause, delayMs }) => {
+        onRetry: ({ outcome, cause, properties }) => {
           this.#retries++;
           logger.warn(
             "Matomo {method} failed with {failure}, retrying in {delayMs} ms (attempt {attempt} of {maxAttempts})",
@@ -356,12 +356,7 @@ export class MatomoClient {
               // The status as Matomo's own logs give it; any other failure
               // in words (a timeout, connection refused).
               failure: outcome.kind === "status" ? outcome.status : cause,
-              cause,
-              status: outcome.kind === "status" ? outcome.status : outcome.kind,
-              error: outcome.kind === "network" ? outcome.message : undefined,
-              attempt,
-              maxAttempts: this.#retry.maxAttempts,
-              delayMs,
+              ...properties,
             },
           );
         },
