@@ -42,10 +42,12 @@ export function readCaCert(path: string): string {
 /**
  * The `ca` option of clients built on `node:tls` (the AWS SDK, the
  * Pushgateway, the Elasticsearch client): the bundle at `path`; `undefined`
- * without a path. Under Deno, `node:tls` hands `ca` to Deno's TLS as extra
- * roots (`caCerts`: in addition to the default ones), unlike Node, where it
- * replaces them; `tls.rootCertificates` is not added because reading it
- * needs every system permission.
+ * without a path. As in Node, `ca` replaces the default roots for those
+ * connections (measured with Deno 2.9.6: a public host fails once `ca` is
+ * set), so a bundle meant to add a private CA must hold the public roots too
+ * where those services use public certificates (docs/configuration.md says
+ * so). `tls.rootCertificates` cannot be added here: reading it needs every
+ * system permission.
  */
 export function caBundle(path: string | undefined): string[] | undefined {
   return path === undefined ? undefined : [readCaCert(path)];
