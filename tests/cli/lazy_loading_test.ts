@@ -1,14 +1,17 @@
 /**
  * A harvest to stdout loads none of the big clients it does not use (issue
- * 9): the AWS SDK, ioredis, the Elasticsearch client and prom-client are
- * imported only by the parts that need them. Checked from inside a real CLI
- * run: every script V8 parsed is listed through the inspector.
+ * 9): the AWS SDK, the Elasticsearch client and prom-client are imported
+ * only by the parts that need them, and ioredis by none (issue 22: Redis is
+ * spoken by `src/redis/`). Checked from inside a real CLI run: every script
+ * V8 parsed is listed through the inspector.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { runCli } from "../support/run_cli.ts";
+import { startRedisServer } from "../support/redis_server.ts";
+import { connectRedis } from "../../src/redis/connect_redis.ts";
 
 const PRELOAD = fileURLToPath(
   new URL("../support/_loaded_modules_preload.ts", import.meta.url),
@@ -93,4 +96,31 @@ Deno.test("harvest to SQS does load the AWS SDK (the check above can see it)", a
     },
   );
   assert.ok(urls.some((url) => url.includes("@aws-sdk/client-sqs")));
+});
+
+Deno.test("harvest with REDIS_URL speaks Redis through src/redis/ and loads no ioredis script", async () => {
+  await using redis = await startRedisServer();
+  await using sim = await startSimulator({
+    port: 0,
+    actions: 20,
+    spanSeconds: 60,
+    // As harvestArgs() says (--server-timezone UTC), so the window holds them.
+    timezone: "UTC",
+    quiet: true,
+  });
+  const { code, stderr, urls } = await loadedModules(
+    harvestArgs(sim.url, "-o", "-"),
+    { REDIS_URL: redis.url },
+  );
+  assert.equal(code, 0, stderr);
+  assert.ok(
+    urls.some((url) => url.endsWith("/src/redis/redis_client.ts")),
+    "the native client was loaded",
+  );
+  assert.deepEqual(urls.filter((url) => url.includes("ioredis")), []);
+  // The run did use Redis: its episodes are cached there.
+  await using client = await connectRedis({ url: redis.url });
+  const cached = await client.send(["KEYS", "ua-harvest:episode:*"]);
+  assert.ok(Array.isArray(cached) && cached.length > 0, stderr);
+  assert.match(stderr, /Harvest done: 20 actions/);
 });

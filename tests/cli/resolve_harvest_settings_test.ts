@@ -377,6 +377,20 @@ Deno.test("every bad setting is one ConfigError naming what to fix", () => {
       /names database "abc": the path must be a database number from 0 to 15/,
     ],
     [
+      "a Redis database out of range given as ?db= (read as ioredis did)",
+      () => resolve([], { ...BASE, REDIS_URL: "redis://cache:6379?db=16" }),
+      /REDIS_URL \(or --redis-url\) names database "16": the path must be a database number from 0 to 15/,
+    ],
+    [
+      "a Redis URL with a query parameter the client does not read",
+      () =>
+        resolve([], {
+          ...BASE,
+          REDIS_URL: "redis://:pw99@cache:6379?family=6",
+        }),
+      /REDIS_URL \(or --redis-url\) has the query parameter "family", which is not read: give the database as the path, like redis:\/\/host:6379\/2: current value is "redis:\/\/\*\*\*@cache:6379\?family=6"/,
+    ],
+    [
       "a Redis URL of another scheme",
       () => resolve([], { ...BASE, REDIS_URL: "http://cache:6379" }),
       /REDIS_URL \(or --redis-url\) must be a redis:\/\/ or rediss:\/\/ URL/,

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
 import { acquireRedisRunLock } from "../../src/lock/redis_run_lock.ts";
 import { ConfigError, LockedError } from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
-import { connectRedis } from "../../src/cache/redis_connection.ts";
+import { connectRedis } from "../../src/redis/connect_redis.ts";
 
 const KEY = "ua-harvest:lock:test";
 
@@ -35,17 +34,17 @@ Deno.test("acquireRedisRunLock() lets the next run in once released", async () =
 
 Deno.test("acquireRedisRunLock() takes over a lock left by a crashed run once it expires", async () => {
   await using redis = await startRedisServer();
-  const client = new Redis(redis.url);
+  const client = await connectRedis({ url: redis.url });
   try {
     // What a crashed run leaves: a key nobody renews.
-    await client.set(KEY, "crashed-run-token", "PX", 200);
+    await client.send(["SET", KEY, "crashed-run-token", "PX", 200]);
     await assert.rejects(
       acquireRedisRunLock({ client, key: KEY }),
       LockedError,
     );
     await sleep(300);
     await using lock = await acquireRedisRunLock({ client, key: KEY });
-    assert.notEqual(await client.get(KEY), "crashed-run-token");
+    assert.notEqual(await client.send(["GET", KEY]), "crashed-run-token");
     assert.ok(lock.description.includes(KEY));
   } finally {
     await client.quit();
@@ -54,7 +53,7 @@ Deno.test("acquireRedisRunLock() takes over a lock left by a crashed run once it
 
 Deno.test("acquireRedisRunLock() keeps renewing the lock while held", async () => {
   await using redis = await startRedisServer();
-  const client = new Redis(redis.url);
+  const client = await connectRedis({ url: redis.url });
   try {
     await using _lock = await acquireRedisRunLock({
       client,
@@ -68,7 +67,7 @@ Deno.test("acquireRedisRunLock() keeps renewing the lock while held", async () =
       acquireRedisRunLock({ client, key: KEY }),
       LockedError,
     );
-    const ttl = await client.pttl(KEY);
+    const ttl = await client.send(["PTTL", KEY]) as number;
     assert.ok(ttl > 0 && ttl <= 300, `pttl ${ttl}`);
   } finally {
     await client.quit();
@@ -77,16 +76,16 @@ Deno.test("acquireRedisRunLock() keeps renewing the lock while held", async () =
 
 Deno.test("acquireRedisRunLock() does not release a lock another run took over", async () => {
   await using redis = await startRedisServer();
-  const client = new Redis(redis.url);
+  const client = await connectRedis({ url: redis.url });
   try {
     {
       await using _lock = await acquireRedisRunLock({ client, key: KEY });
       // Our lock expired while we were stopped and another run took it.
-      await client.set(KEY, "newer-run-token", "PX", 60_000);
+      await client.send(["SET", KEY, "newer-run-token", "PX", 60_000]);
     }
-    assert.equal(await client.get(KEY), "newer-run-token");
+    assert.equal(await client.send(["GET", KEY]), "newer-run-token");
     // The given client stays open.
-    assert.equal(await client.ping(), "PONG");
+    assert.equal(await client.send(["PING"]), "PONG");
   } finally {
     await client.quit();
   }
@@ -106,7 +105,7 @@ Deno.test("acquireRedisRunLock() rejects a renewal interval not shorter than the
 
 Deno.test("acquireRedisRunLock() aborts `lost` with LockedError when another run took the key", async () => {
   await using redis = await startRedisServer();
-  const client = new Redis(redis.url);
+  const client = await connectRedis({ url: redis.url });
   try {
     await using lock = await acquireRedisRunLock({
       client,
@@ -116,13 +115,13 @@ Deno.test("acquireRedisRunLock() aborts `lost` with LockedError when another run
     });
     assert.equal(lock.lost?.aborted, false);
     // The key expired during a stall and a second run took it.
-    await client.set(KEY, "another-run-token", "PX", 60_000);
+    await client.send(["SET", KEY, "another-run-token", "PX", 60_000]);
     for (let i = 0; i < 100 && !lock.lost?.aborted; i++) await sleep(20);
     assert.equal(lock.lost?.aborted, true);
     assert.ok(lock.lost?.reason instanceof LockedError);
     assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
     assert.equal(
-      await client.get(KEY),
+      await client.send(["GET", KEY]),
       "another-run-token",
       "the other run's key is left alone",
     );
@@ -133,7 +132,10 @@ Deno.test("acquireRedisRunLock() aborts `lost` with LockedError when another run
 
 Deno.test("acquireRedisRunLock() counts the lock lost before it expires when a frozen Redis lets no renewal through", async () => {
   await using redis = await startRedisServer();
-  const client = new Redis(redis.url, { commandTimeout: 10_000 });
+  const client = await connectRedis({
+    url: redis.url,
+    commandTimeoutMs: 10_000,
+  });
   try {
     const ttlMs = 1200;
     await using lock = await acquireRedisRunLock({
@@ -158,14 +160,13 @@ Deno.test("acquireRedisRunLock() counts the lock lost before it expires when a f
     );
     assert.ok(lostAfter < ttlMs, `lost after ${lostAfter} ms`);
   } finally {
-    client.disconnect();
+    await client.close();
   }
 });
 
 Deno.test("acquireRedisRunLock() counts the lock lost when a Redis restart dropped the key", async () => {
   await using redis = await startRedisServer();
-  const client = new Redis(redis.url);
-  client.on("error", () => {});
+  const client = await connectRedis({ url: redis.url });
   try {
     await using lock = await acquireRedisRunLock({
       client,
@@ -178,15 +179,19 @@ Deno.test("acquireRedisRunLock() counts the lock lost when a Redis restart dropp
     for (let i = 0; i < 200 && !lock.lost?.aborted; i++) await sleep(20);
     assert.equal(lock.lost?.aborted, true);
     assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
-    assert.equal(await client.exists(KEY), 0, "nothing re-created the key");
+    assert.equal(
+      await client.send(["EXISTS", KEY]),
+      0,
+      "nothing re-created the key",
+    );
   } finally {
-    client.disconnect();
+    await client.close();
   }
 });
 
 Deno.test("acquireRedisRunLock() on a connectRedis() client notices at once that a Redis restart dropped the key, long before its next renewal", async () => {
   await using redis = await startRedisServer();
-  const { client } = await connectRedis({ url: redis.url });
+  const client = await connectRedis({ url: redis.url });
   try {
     await using lock = await acquireRedisRunLock({
       client,
@@ -204,15 +209,14 @@ Deno.test("acquireRedisRunLock() on a connectRedis() client notices at once that
     assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
     assert.ok(performance.now() - restartedAt < 5000);
   } finally {
-    client.disconnect();
+    await client.close();
   }
 });
 
 Deno.test("acquireRedisRunLock() on a connectRedis() client keeps a lock whose key survived the dropped connection", async () => {
   await using redis = await startRedisServer();
-  const { client } = await connectRedis({ url: redis.url });
-  const admin = new Redis(redis.url);
-  admin.on("error", () => {});
+  const client = await connectRedis({ url: redis.url });
+  const admin = await connectRedis({ url: redis.url });
   try {
     await using lock = await acquireRedisRunLock({
       client,
@@ -222,17 +226,17 @@ Deno.test("acquireRedisRunLock() on a connectRedis() client keeps a lock whose k
     });
     await sleep(1500);
     // The server drops this client's connection; the key stays.
-    await admin.client("KILL", "TYPE", "normal", "SKIPME", "yes");
+    await admin.send(["CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"]);
     await sleep(100);
     for (let i = 0; i < 100 && client.status !== "ready"; i++) await sleep(20);
     await sleep(200);
     assert.equal(client.status, "ready", "reconnected");
     assert.equal(lock.lost?.aborted, false);
     // Renewed on reconnection: without it, 1.8 s of the TTL would be gone.
-    const left = await admin.pttl(KEY);
+    const left = await admin.send(["PTTL", KEY]) as number;
     assert.ok(left > 59_400, `${left} ms left`);
   } finally {
-    admin.disconnect();
-    client.disconnect();
+    await admin.close();
+    await client.close();
   }
 });
