@@ -144,6 +144,14 @@ Deno.test("settings with no flag come from the environment, .env filling in", ()
   );
 });
 
+Deno.test("--ca-cert (UA_HARVEST_CA_CERT) reaches Redis as it reaches the other services", () => {
+  assert.deepEqual(
+    resolve(["--ca-cert", "/etc/ua/ca.pem", "--redis-url", "rediss://cache"])
+      .cache,
+    { kind: "redis", url: "rediss://cache", caCertPath: "/etc/ua/ca.pem" },
+  );
+});
+
 Deno.test("with nothing set, every setting is its documented default", () => {
   const settings = resolve([]);
   assert.deepEqual(settings, {
