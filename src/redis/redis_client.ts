@@ -278,13 +278,21 @@ export class RedisClient implements AsyncDisposable {
       }
       if (tls) {
         try {
-          const secured = await Promise.race([
-            Deno.startTls(tcp, { hostname, caCerts: this.#caCerts }),
-            stopped,
-          ]);
+          const securing = Deno.startTls(tcp, {
+            hostname,
+            caCerts: this.#caCerts,
+          });
+          // Settled after the deadline too: a late connection is closed.
+          securing.then(
+            (late) => abort.signal.aborted && closeQuietly(late),
+            () => {},
+          );
+          const secured = await Promise.race([securing, stopped]);
           conn = secured;
           // A certificate this machine does not trust fails here, as such.
-          await Promise.race([secured.handshake(), stopped]);
+          const handshake = secured.handshake();
+          handshake.catch(() => {});
+          await Promise.race([handshake, stopped]);
         } catch (error) {
           closeQuietly(conn);
           throw error;

@@ -235,6 +235,17 @@ Deno.test("connectRedis() gives up on a server that accepts the connection and n
   );
   assert.ok(performance.now() - startedAt < 2000);
   assert.equal(silent.connections, 1);
+  // Over TLS: a handshake nobody answers ends at the same deadline.
+  await assert.rejects(
+    connectRedis({
+      url: `rediss://127.0.0.1:${silent.port}`,
+      connectTimeoutMs: 300,
+    }),
+    (error: unknown) =>
+      error instanceof UnreachableError &&
+      /is unreachable \(no answer within 300 ms\)/.test(error.message),
+  );
+  assert.equal(silent.connections, 2);
 });
 
 /**
