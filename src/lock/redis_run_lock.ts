@@ -198,7 +198,6 @@ class RedisRunLock implements RunLock {
   #released = false;
   #lastFailure: string | undefined;
   #lost = new AbortController();
-  #stopListening: () => void;
   readonly lost: AbortSignal = this.#lost.signal;
 
   constructor(
@@ -217,7 +216,7 @@ class RedisRunLock implements RunLock {
     this.description = `redis:${key} (${server})`;
     this.#armWatchdog(times.confirmedAt);
     this.#scheduleRenewal(times.renewEveryMs);
-    this.#stopListening = client.onReconnect(this.#onReconnected);
+    client.addEventListener("reconnect", this.#onReconnected);
   }
 
   /**
@@ -261,7 +260,7 @@ class RedisRunLock implements RunLock {
   #stopTimers(): void {
     clearTimeout(this.#renewTimer);
     clearTimeout(this.#watchdog);
-    this.#stopListening();
+    this.#client.removeEventListener("reconnect", this.#onReconnected);
   }
 
   /**

@@ -6,8 +6,8 @@
  * One connection, pipelined: every command is written at once (the commands
  * of one tick in one write) and the replies are matched to them in order.
  * After the connection dropped it is opened again, for as long as the
- * client is open, and every reconnection is announced, so the run lock can
- * check that its key survived.
+ * client is open, and every attempt and every reconnection is announced as
+ * an event, so the run lock can check that its key survived.
  *
  * @module
  */
@@ -88,6 +88,11 @@ function defaultReconnectDelay(attempt: number): number {
  * A connected Redis client; open one with {@linkcode RedisClient.connect}
  * (or `connectRedis()`, which classifies the failures for the operator).
  *
+ * Events: `reconnecting` when an attempt to open a dropped connection again
+ * is scheduled (one per attempt), `reconnect` when the connection is open
+ * again (not for the first connection). A listener that throws is reported
+ * as an uncaught error, as for any `EventTarget`.
+ *
  * Commands sent while the connection is down wait for the reconnection
  * under way, and fail if that attempt fails: a cache gives up on Redis
  * within about a second instead of stalling the run, and a lock renewal is
@@ -101,7 +106,7 @@ function defaultReconnectDelay(attempt: number): number {
  * await client.quit();
  * ```
  */
-export class RedisClient implements AsyncDisposable {
+export class RedisClient extends EventTarget implements AsyncDisposable {
   /** The server, without its password, for logs and messages. */
   readonly description: string;
   #address: RedisAddress;
@@ -118,9 +123,9 @@ export class RedisClient implements AsyncDisposable {
   #reconnecting: Promise<void> | undefined;
   /** Aborts the connection being opened (by `close()`). */
   #opening: AbortController | undefined;
-  #listeners = new Set<() => void>();
 
   private constructor(options: RedisClientOptions) {
+    super();
     this.#address = options.address;
     this.description = options.description;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 2000;
@@ -192,15 +197,6 @@ export class RedisClient implements AsyncDisposable {
   }
 
   /**
-   * Calls `listener` every time the connection is open again after it
-   * dropped (not for the first connection). Returns what unsubscribes it.
-   */
-  onReconnect(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  /**
    * Says goodbye (`QUIT`, within the command timeout) and closes the
    * connection; never throws: a connection that is down is simply closed.
    */
@@ -226,7 +222,6 @@ export class RedisClient implements AsyncDisposable {
     this.#status = "closed";
     clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
-    this.#listeners.clear();
     this.#failOffline(closedError());
     this.#opening?.abort(closedError());
     const link = this.#link;
@@ -433,6 +428,7 @@ export class RedisClient implements AsyncDisposable {
       this.#reconnectTimer = undefined;
       this.#reconnecting = this.#reconnect();
     }, this.#reconnectDelay(this.#attempts));
+    this.dispatchEvent(new Event("reconnecting"));
   }
 
   async #reconnect(): Promise<void> {
@@ -471,15 +467,7 @@ export class RedisClient implements AsyncDisposable {
     for (const { bytes, waiter } of waiting) {
       if (!waiter.settled) this.#write(link, bytes, waiter);
     }
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener();
-      } catch (error) {
-        logger.error("A Redis reconnection listener failed: {error}", {
-          error,
-        });
-      }
-    }
+    this.dispatchEvent(new Event("reconnect"));
   }
 
   /** A method, so the compiler does not narrow the status across an await. */
