@@ -13,7 +13,6 @@ import {
   DEFAULT_REDIS_TIMEOUT_SECONDS,
 } from "../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
-import { randomUUID } from "node:crypto";
 import type { RunLock } from "./run_lock.ts";
 import { ConfigError, LockedError, LockHeldError } from "../errors.ts";
 import { connectRedis } from "../redis/connect_redis.ts";
@@ -131,7 +130,7 @@ export async function acquireRedisRunLock(
   // The value is both the holder's secret token (the scripts compare all of
   // it) and, for `ua-harvest status`, who holds the lock since when.
   const token = JSON.stringify({
-    token: randomUUID(),
+    token: crypto.randomUUID(),
     ...describeThisHolder(),
   });
   let acquired: unknown;
