@@ -41,7 +41,7 @@ export function fakeSources(
         ? Promise.reject(new Deno.errors.NotFound(`No such file: ${path}`))
         : Promise.resolve(text);
     },
-    async fetch(input, init) {
+    fetch(input, init) {
       const url = String(input);
       const request: SeenRequest = {
         method: init?.method ?? "GET",
@@ -52,16 +52,18 @@ export function fakeSources(
       seen.push(request);
       const route = routes[`${request.method} ${url}`];
       if (route === undefined) {
-        throw new TypeError("fetch failed", {
-          cause: new Error(
-            "tcp connect error: Connection refused (os error 111)",
-          ),
-        });
+        return Promise.reject(
+          new TypeError("fetch failed", {
+            cause: new Error(
+              "tcp connect error: Connection refused (os error 111)",
+            ),
+          }),
+        );
       }
       const { status = 200, body } = typeof route === "function"
         ? route(request)
         : route;
-      return new Response(body, { status });
+      return Promise.resolve(new Response(body, { status }));
     },
     sdkFallback: () => Promise.reject(new Error("the SDK was not expected")),
     seen,
