@@ -8,7 +8,7 @@
  */
 import type { AwsHttpRequest, AwsHttpResponse } from "./aws_http_request.ts";
 import { AwsNetworkError } from "./aws_network_error.ts";
-import { describeFetchError } from "../opencast/describe_fetch_error.ts";
+import { describeFetchError } from "../http/describe_fetch_error.ts";
 
 /** The `fetch` the tool sends through (`fetchThrough(caHttpClient(…))`). */
 export type AwsFetch = (
