@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { S3Client } from "@aws-sdk/client-s3";
+import { createS3Client, type S3Client } from "../../src/aws/s3_client.ts";
 import {
   AuthenticationError,
   ConfigError,
@@ -21,21 +21,28 @@ import { startSilentServer } from "../support/silent_server.ts";
 
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test-secret-key" };
 
-function s3Client(endpoint: string, region = "us-east-1"): S3Client {
-  return new S3Client({
-    region,
-    endpoint,
-    forcePathStyle: true,
-    credentials: CREDENTIALS,
-    maxAttempts: 1,
-  });
+/** A client on the fake; `destroy()` is there for the tests' clean-up (nothing to close). */
+function s3Client(
+  endpoint: string,
+  region = "us-east-1",
+): S3Client & { destroy(): void } {
+  return Object.assign(
+    createS3Client({
+      region,
+      endpoint,
+      forcePathStyle: true,
+      credentials: () => Promise.resolve(CREDENTIALS),
+      maxAttempts: 1,
+    }),
+    { destroy() {} },
+  );
 }
 
 /** A loopback S3 with a client on it, and the stores a test opens there. */
 interface S3Fixture extends AsyncDisposable {
   readonly fake: S3Fake;
   /** The client every store of the fixture shares (one attempt a request). */
-  readonly client: S3Client;
+  readonly client: S3Client & { destroy(): void };
   /**
    * Opens a store on the fake through {@linkcode S3Fixture.client}; the
    * fixture closes it.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import { createSqsClient, type SqsClient } from "../../src/aws/sqs_client.ts";
 import type { ActionRecord } from "../../src/record/action_record.ts";
 import {
   AuthenticationError,
@@ -13,13 +13,16 @@ import { withTestAwsEnv } from "../support/test_aws_env.ts";
 
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test-secret-key" };
 
-function sqsClient(endpoint: string): SQSClient {
-  return new SQSClient({
-    region: "us-east-1",
-    endpoint,
-    credentials: CREDENTIALS,
-    maxAttempts: 1,
-  });
+/** A client on the fake; `destroy()` is there for the tests' clean-up (nothing to close). */
+function sqsClient(endpoint: string): SqsClient & { destroy(): void } {
+  return Object.assign(
+    createSqsClient({
+      region: "us-east-1",
+      endpoint,
+      credentials: () => Promise.resolve(CREDENTIALS),
+    }),
+    { destroy() {} },
+  );
 }
 
 function record(actionId: number): ActionRecord {
