@@ -15,6 +15,7 @@ import { booleanParser } from "./_parsers.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { redactUrl } from "../util/redact_url.ts";
 import { parseElasticsearchHost } from "../elasticsearch/_parse_host.ts";
+import { profileRegion } from "../aws/profile_region.ts";
 
 /** Raw Opencast connection values from flags or the environment. */
 export interface RawOpencastSettings {
@@ -52,8 +53,10 @@ export function opencastSettings(raw: RawOpencastSettings): OpencastSettings {
 }
 
 /**
- * AWS region and endpoints, from the variables the AWS CLI and SDKs use, and
- * the CAs of `UA_HARVEST_CA_CERT` (`--ca-cert`).
+ * AWS region and endpoints, from the variables the AWS CLI and SDKs use (the
+ * region also from the profile in `~/.aws/config`, read only when neither
+ * `AWS_REGION` nor `AWS_DEFAULT_REGION` is set), and the CAs of
+ * `UA_HARVEST_CA_CERT` (`--ca-cert`).
  */
 export function awsSettingsFromEnv(
   env: Record<string, string>,
@@ -71,7 +74,9 @@ export function awsSettingsFromEnv(
   }
   const endpoint = env.AWS_ENDPOINT_URL || undefined;
   return {
-    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_AWS_REGION,
+    // As the SDK: the variables, then the profile's `region`, then ours.
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || profileRegion(env) ||
+      DEFAULT_AWS_REGION,
     sqsEndpoint: checkUrl(
       "AWS_ENDPOINT_URL_SQS",
       env.AWS_ENDPOINT_URL_SQS || endpoint,
