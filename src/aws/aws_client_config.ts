@@ -20,6 +20,8 @@ import type {
 import { awsCredentialProvider } from "./aws_credential_provider.ts";
 import type { AwsFetch } from "./send_aws_request.ts";
 
+export type { AwsCredentials } from "./aws_credentials.ts";
+
 const REGION_REGEXP = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** Options for {@linkcode awsClientConfig}. */
