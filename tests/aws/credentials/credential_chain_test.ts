@@ -285,3 +285,37 @@ Deno.test("createCredentialChain() keeps credentials until five minutes before t
   assert.equal((await provider()).accessKeyId, "ASIA-2");
   assert.equal(issued, 2);
 });
+
+Deno.test("createCredentialChain() assumes a profile's role_arn with its web_identity_token_file, in the profile's region", async () => {
+  const sources = fakeSources({
+    env: { AWS_PROFILE: "eks" },
+    files: {
+      "/home/op/.aws/config": [
+        "[profile eks]",
+        "role_arn = arn:aws:iam::1:role/harvester",
+        "web_identity_token_file = /token",
+        "region = ap-southeast-2",
+      ].join("\n"),
+      "/token": "jwt",
+    },
+    routes: {
+      "POST https://sts.ap-southeast-2.amazonaws.com/": {
+        body:
+          "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIA-P</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
+      },
+    },
+  });
+  const credentials = await createCredentialChain(sources)();
+  assert.deepEqual(credentials, {
+    accessKeyId: "ASIA-P",
+    secretAccessKey: "s",
+    sessionToken: "t",
+  });
+  const form = new URLSearchParams(sources.seen[0]?.body);
+  assert.equal(form.get("RoleArn"), "arn:aws:iam::1:role/harvester");
+  assert.equal(form.get("WebIdentityToken"), "jwt");
+  assert.equal(
+    form.get("RoleSessionName"),
+    `ua-harvest-${Date.parse("2026-01-01T00:00:00Z")}`,
+  );
+});
