@@ -2,8 +2,10 @@
  * The settings SQS and S3 clients share, built one way so both services read
  * the region and endpoint the same. The CLI resolves `AWS_REGION`,
  * `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_SQS` and
- * `AWS_ENDPOINT_URL_S3` and passes the result in; credentials always come from
- * the SDK's default chain (environment, profile, SSO, instance role).
+ * `AWS_ENDPOINT_URL_S3` and passes the result in. Credentials come from the
+ * SDK's default chain (environment, profile, SSO, instance role), unless the
+ * CLI found static keys in the environment it was given (see
+ * `awsSettingsFromEnv`): the same keys the chain would take first.
  *
  * @module
  */
@@ -52,6 +54,19 @@ export interface AwsClientConfigOptions {
    * @default {10000}
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Static keys; the SDK's default chain when left out.
+   *
+   * @default {undefined}
+   */
+  readonly credentials?: AwsCredentials;
+}
+
+/** Static AWS keys (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`). */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
 }
 
 /** A logger the SDK writes to instead of the console. */
@@ -69,6 +84,7 @@ export interface AwsClientConfig {
   readonly endpoint?: string;
   readonly forcePathStyle?: boolean;
   readonly maxAttempts: number;
+  readonly credentials?: AwsCredentials;
   readonly logger: AwsSdkLogger;
   readonly requestHandler: {
     readonly connectionTimeout: number;
@@ -101,6 +117,7 @@ export function awsClientConfig(
     forcePathStyle = false,
     maxAttempts = 3,
     requestTimeoutMs = DEFAULT_AWS_REQUEST_TIMEOUT_MS,
+    credentials,
   } = options;
   if (!REGION_REGEXP.test(region)) {
     throw new ConfigError(
@@ -125,6 +142,7 @@ export function awsClientConfig(
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(forcePathStyle ? { forcePathStyle } : {}),
     maxAttempts,
+    ...(credentials === undefined ? {} : { credentials }),
     logger: sdkLogger(),
     requestHandler: {
       connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeoutMs),

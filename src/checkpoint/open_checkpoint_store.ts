@@ -58,6 +58,7 @@ export async function openCheckpointStore(
       region: aws.region,
       endpoint: aws.s3Endpoint,
       forcePathStyle: aws.s3ForcePathStyle,
+      ...(aws.credentials ? { credentials: aws.credentials } : {}),
       createBucket: create,
       // Without the harvest's settings (status, last-run records): the
       // store's own default deadline.

@@ -27,7 +27,10 @@ import {
 } from "@aws-sdk/client-s3";
 import { getLogger } from "@logtape/logtape";
 import { ConfigError, LockedError } from "../errors.ts";
-import { awsClientConfig } from "../aws/aws_client_config.ts";
+import {
+  awsClientConfig,
+  type AwsCredentials,
+} from "../aws/aws_client_config.ts";
 import { DEFAULT_AWS_REGION } from "../config/defaults.ts";
 import { classifyAwsError } from "../aws/classify_aws_error.ts";
 import { awsFailure, describeAwsLocation } from "../aws/aws_failure.ts";
@@ -87,6 +90,13 @@ export interface S3CheckpointStoreOptions {
    * @default {10000}
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * Static AWS keys; the SDK's default chain (environment, profile, role)
+   * when left out.
+   *
+   * @default {undefined}
+   */
+  readonly credentials?: AwsCredentials;
   /**
    * How a write is retried when S3 answers 409 `ConditionalRequestConflict`
    * (another conditional write to the key, often the SDK's retry of our own,
@@ -162,6 +172,7 @@ export async function createS3CheckpointStore(
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
     forcePathStyle,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.requestTimeoutMs === undefined
       ? {}
       : { requestTimeoutMs: options.requestTimeoutMs }),

@@ -70,6 +70,20 @@ export function awsSettingsFromEnv(env: Record<string, string>): AwsSettings {
       env.AWS_ENDPOINT_URL_S3 || endpoint,
     ),
     s3ForcePathStyle: forcePathStyle,
+    // The keys the SDK's chain would read first, taken from the environment
+    // the run was given rather than the process's (which `main.ts` fills
+    // from `.env` too, so the two agree outside tests).
+    ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+        credentials: {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          ...(env.AWS_SESSION_TOKEN
+            ? { sessionToken: env.AWS_SESSION_TOKEN }
+            : {}),
+        },
+      }
+      : {}),
   };
 }
 

@@ -279,10 +279,10 @@ export function harvestCommand(context: CommandContext) {
       // The only reads of the process, the clock and the terminal.
       const settings = resolveHarvestSettings({
         options,
-        env: Deno.env.toObject(),
+        env: context.env,
         now: Temporal.Now.instant(),
         localTimeZone: Temporal.Now.timeZoneId(),
-        stderrIsTerminal: Deno.stderr.isTerminal(),
+        stderrIsTerminal: context.stderr.isTerminal(),
       });
       let summary: HarvestSummary | undefined;
       // Only the runs that move the checkpoint (cron's) are recorded and
@@ -311,6 +311,8 @@ export function harvestCommand(context: CommandContext) {
         async () =>
           (await runHarvest(settings, {
             signal: context.signal,
+            stdout: context.stdout,
+            statusLine: context.statusLine,
             onSummary: (s) => summary = s,
           })).exitCode,
         () => harvestFacts(summary),

@@ -10,9 +10,10 @@ import {
   logLevelOption,
 } from "./common_options.ts";
 import type { CommandContext } from "./command_context.ts";
+import { writeLine } from "./cli_io.ts";
 
 /** Declares the `setup` command: Elasticsearch index templates. */
-export function setupCommand(_context: CommandContext) {
+export function setupCommand(context: CommandContext) {
   return new Command("setup")
     .description(
       "Install (or update) the Elasticsearch index templates for the episode index and the daily " +
@@ -31,14 +32,15 @@ export function setupCommand(_context: CommandContext) {
       const summary = await runSetup({
         elasticsearch: elasticsearchSettingsFromEnv(
           options.es_host,
-          Deno.env.toObject(),
+          context.env,
           options.esTimeout,
         ),
         episodeIndex: options.es_index,
         actionIndexPrefix: options.esIndexPrefix,
       });
       for (const template of summary.templates) {
-        console.log(
+        writeLine(
+          context.stdout,
           `${template.outcome} ${template.name} (${
             template.indexPatterns.join(", ")
           })`,

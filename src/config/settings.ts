@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { AwsCredentials } from "../aws/aws_client_config.ts";
 
 /** How to reach and authenticate with an Opencast node. */
 export interface OpencastSettings {
@@ -22,6 +23,11 @@ export interface AwsSettings {
   readonly sqsEndpoint?: string;
   readonly s3Endpoint?: string;
   readonly s3ForcePathStyle: boolean;
+  /**
+   * `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`)
+   * of the run's environment, when both are set; else the SDK's default chain.
+   */
+  readonly credentials?: AwsCredentials;
 }
 
 /** How to reach Elasticsearch. */

@@ -17,7 +17,10 @@ import type { RunLock } from "../lock/run_lock.ts";
 import { acquireFileRunLock } from "../lock/file_run_lock.ts";
 import { redisLockKey } from "../lock/lock_holder.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
-import { createStdoutSink } from "../sinks/stdout_sink.ts";
+import {
+  createStdoutSink,
+  type StdoutSinkOptions,
+} from "../sinks/stdout_sink.ts";
 import { openFileSink } from "../sinks/file_sink.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
@@ -162,8 +165,14 @@ export function describeOutput(
 /**
  * Opens the sink the settings name; for a dry run, a sink that opens and
  * sends nothing and reports what it would have sent.
+ *
+ * @param settings The run's settings.
+ * @param stdout Where `--output -` writes, and the status line it writes around.
  */
-export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
+export async function openSink(
+  settings: HarvestSettings,
+  stdout: Pick<StdoutSinkOptions, "output" | "statusLine"> = {},
+): Promise<RecordSink> {
   if (settings.dryRun) {
     return createDryRunSink(describeOutput(settings), {
       moves: checkpointPolicy(settings).moves,
@@ -172,7 +181,7 @@ export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
   const { output, aws } = settings;
   switch (output.kind) {
     case "stdout":
-      return createStdoutSink();
+      return createStdoutSink(stdout);
     case "file":
       return await openFileSink({ path: output.path });
     case "sqs": {
@@ -181,6 +190,7 @@ export async function openSink(settings: HarvestSettings): Promise<RecordSink> {
         queue: output.queue,
         region: aws.region,
         endpoint: aws.sqsEndpoint,
+        ...(aws.credentials ? { credentials: aws.credentials } : {}),
         maxPayloadBytes: output.maxPayloadBytes,
         fifoGroupId: fifoGroupId(output.fifoGroupBy),
         requestTimeoutMs: settings.deadlines.sqsMs,

@@ -30,6 +30,8 @@ import { describeHarvestStart } from "./describe_harvest_start.ts";
 import { resumeOutput } from "./resume_output.ts";
 import { createCheckpointWriter } from "./checkpoint_writer.ts";
 import { harvestWindows } from "./harvest_windows.ts";
+import type { StdoutSinkOptions } from "../sinks/stdout_sink.ts";
+import type { StatusLine } from "../log/status_line.ts";
 
 /** What `main.ts` hands the harvest. */
 export interface RunHarvestContext {
@@ -39,6 +41,13 @@ export interface RunHarvestContext {
   readonly now?: () => Temporal.Instant;
   /** Receives the run's counts when it ends, also when it fails. */
   readonly onSummary?: (summary: HarvestSummary) => void;
+  /** Where `--output -` writes records. @default Deno.stdout */
+  readonly stdout?: StdoutSinkOptions["output"];
+  /**
+   * The progress line's place on stderr, which records on stdout are written
+   * around. @default stderrStatusLine
+   */
+  readonly statusLine?: StatusLine;
 }
 
 /** The outcome of {@linkcode runHarvest}. */
@@ -103,7 +112,15 @@ export async function runHarvest(
     }),
   ]);
   const cache = stack.use(await openEpisodeCache(settings, redis));
-  const sink = stack.use(fenceSink(await openSink(settings), lockLost));
+  const sink = stack.use(
+    fenceSink(
+      await openSink(settings, {
+        ...(context.stdout ? { output: context.stdout } : {}),
+        ...(context.statusLine ? { statusLine: context.statusLine } : {}),
+      }),
+      lockLost,
+    ),
+  );
   const fromCheckpoint = window.startSource === "checkpoint" ? stored : null;
   if (saves && fromCheckpoint) {
     await resumeOutput(sink, fromCheckpoint, window.end);
@@ -115,7 +132,11 @@ export async function runHarvest(
     ttlSeconds: settings.episodeTtlSeconds,
     missingTtlSeconds: settings.missingEpisodeTtlSeconds,
   });
-  const progress = settings.progress ? createProgressLine() : null;
+  const progress = settings.progress
+    ? createProgressLine(
+      context.statusLine ? { statusLine: context.statusLine } : {},
+    )
+    : null;
   const tally = createHarvestTally(stored);
   let outcome = "failed";
   let stopped = false;

@@ -20,7 +20,10 @@ import {
   DeliveryError,
   type UaHarvestError,
 } from "../errors.ts";
-import { awsClientConfig } from "../aws/aws_client_config.ts";
+import {
+  awsClientConfig,
+  type AwsCredentials,
+} from "../aws/aws_client_config.ts";
 import {
   DEFAULT_AWS_REGION,
   DEFAULT_SQS_MAX_PAYLOAD_BYTES,
@@ -108,6 +111,13 @@ export interface SqsSinkOptions {
    */
   readonly requestTimeoutMs?: number;
   /**
+   * Static AWS keys; the SDK's default chain (environment, profile, role)
+   * when left out.
+   *
+   * @default {undefined}
+   */
+  readonly credentials?: AwsCredentials;
+  /**
    * The ceiling of the first resend's wait; it doubles each attempt, up to
    * 10 s, with full jitter. Throttling instead slows the whole sink by an
    * adaptive delay that starts here and shrinks again once SQS accepts.
@@ -169,6 +179,7 @@ export async function createSqsSink(
           : { endpoint: settings.endpoint }),
         // The sink runs its own attempts, so the SDK makes one per call.
         maxAttempts: 1,
+        ...(options.credentials ? { credentials: options.credentials } : {}),
         ...(options.requestTimeoutMs === undefined
           ? {}
           : { requestTimeoutMs: options.requestTimeoutMs }),

@@ -17,13 +17,9 @@ import { envFileAdditions } from "../../src/config/env_file_additions.ts";
 import * as defaults from "../../src/config/defaults.ts";
 import type { HarvestSettings } from "../../src/harvest/harvest_settings.ts";
 import { parseFlags } from "../support/parse_flags.ts";
+import { testContext } from "../support/command_context.ts";
 
-const context = {
-  signal: new AbortController().signal,
-  exitCode: 0,
-  version: "test",
-  loggingConfigured: false,
-};
+const context = testContext();
 
 const NOW = Temporal.Instant.from("2024-03-01T12:00:00Z");
 const ENGAGE = "http://engage.example.edu";

@@ -6,11 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Command } from "@commander-js/extra-typings";
 import { harvestCommand } from "../../src/cli/harvest_command.ts";
 import { resolveHarvestSettings } from "../../src/cli/resolve_harvest_settings.ts";
 import { runHarvest } from "../../src/harvest/run_harvest.ts";
 import { fileIds, openFixture, tally, ZONE } from "./_delivery_fixture.ts";
+import { parseFlags } from "../support/parse_flags.ts";
+import { testContext } from "../support/command_context.ts";
 
 const exact = { missing: [], unexpected: [], duplicates: 0 };
 
@@ -20,19 +21,9 @@ async function harvestAt(
   args: string[],
   env: Record<string, string>,
 ) {
-  const context = {
-    signal: new AbortController().signal,
-    exitCode: 0,
-    version: "test",
-    loggingConfigured: false,
-  };
-  const command = harvestCommand(context).exitOverride().action(() => {});
-  new Command().addCommand(command).exitOverride().parse(
-    ["harvest", ...args],
-    { from: "user" },
-  );
+  const context = testContext();
   const settings = resolveHarvestSettings({
-    options: command.opts(),
+    options: parseFlags(harvestCommand(context), args, env),
     env,
     now,
     localTimeZone: Temporal.Now.timeZoneId(),
