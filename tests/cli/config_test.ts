@@ -9,7 +9,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startSimulator } from "../../src/simulate/start_simulator.ts";
-import { type CliResult, runCli } from "../support/run_cli.ts";
+import type { CliResult } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { harvestEnv } from "../support/harvest_env.ts";
 import { startSqsFake } from "../support/sqs_fake.ts";
 
@@ -116,7 +117,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
           ],
         ];
         for (const [source, args, env, cwd, minutes] of runs) {
-          const result = await runCli([...harvest, ...args], { env, cwd });
+          const result = await runMain([...harvest, ...args], { env, cwd });
           assertExit(result, 0);
           assert.equal(announcedMinutes(result), minutes, source);
         }
@@ -135,7 +136,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
           settings,
           `MATTERHORN_ENGAGE_HOST=${sim.url}\nMATTERHORN_REST_USER=${USER}\nMATTERHORN_REST_PASS=${PASSWORD}\n`,
         );
-        const result = await runCli([...harvest, "--env-file", settings], {
+        const result = await runMain([...harvest, "--env-file", settings], {
           env: bare,
           cwd,
         });
@@ -152,7 +153,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
           "# settings\nDEFAULT_INTERVAL=3\nthis is not a setting\n",
         );
         const requests = sim.stats().requests;
-        const result = await runCli(harvest, { env: full, cwd });
+        const result = await runMain(harvest, { env: full, cwd });
         assertExit(result, 2);
         const lines = result.stderr.trimEnd().split("\n");
         assert.equal(lines.length, 1, result.stderr);
@@ -172,7 +173,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
         ];
         for (const [host, queue, name] of spellings) {
           const requests = sim.stats().requests;
-          const result = await runCli(
+          const result = await runMain(
             [
               "harvest",
               host!,
@@ -208,7 +209,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
       async () => {
         const cwd = await dir("stdout");
         const before = JSON.stringify(sqs.requests);
-        const result = await runCli(
+        const result = await runMain(
           // A fresh checkpoint: the window is the last 2 minutes.
           [
             "harvest",
@@ -253,7 +254,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
           }],
         ];
         for (const [source, args, env] of runs) {
-          const result = await runCli(
+          const result = await runMain(
             [
               "harvest",
               "-H",

@@ -9,20 +9,16 @@
 import assert from "node:assert/strict";
 import type { Option } from "@commander-js/extra-typings";
 import denoJson from "../../deno.json" with { type: "json" };
-import type { CommandContext } from "../../src/cli/command_context.ts";
+import { testContext } from "../support/command_context.ts";
 import { harvestCommand } from "../../src/cli/harvest_command.ts";
 import { loadEpisodesCommand } from "../../src/cli/load_episodes_command.ts";
 import { setupCommand } from "../../src/cli/setup_command.ts";
 import { simulateCommand } from "../../src/cli/simulate_command.ts";
 import { statusCommand } from "../../src/cli/status_command.ts";
-import { type CliResult, runCli } from "../support/run_cli.ts";
+import type { CliResult } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 
-const context: CommandContext = {
-  signal: new AbortController().signal,
-  exitCode: 0,
-  version: denoJson.version,
-  loggingConfigured: false,
-};
+const context = testContext();
 
 /** Every way to name a command on the command line, with what it declares. */
 const COMMANDS: [string, readonly Option[]][] = [
@@ -74,13 +70,8 @@ function optionEntries(
 }
 
 /** Runs the CLI in an empty directory (no `.env`), removed afterwards. */
-async function run(args: string[]): Promise<CliResult> {
-  const cwd = await Deno.makeTempDir({ prefix: "ua-harvest-help-" });
-  try {
-    return await runCli(args, { cwd });
-  } finally {
-    await Deno.remove(cwd, { recursive: true });
-  }
+function run(args: string[]): Promise<CliResult> {
+  return runMain(args);
 }
 
 for (const [name, options] of COMMANDS) {

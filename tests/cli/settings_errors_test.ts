@@ -7,7 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type CliResult, runCli } from "../support/run_cli.ts";
+import type { CliResult } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { harvestEnv } from "../support/harvest_env.ts";
 
 /** The lines a run wrote to stderr, without blanks. */
@@ -41,7 +42,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
         );
         // The first key is read (empty), so the error is about it, not a
         // missing setting hidden behind the mark.
-        const result = await runCli(["harvest", "--dry-run"], {
+        const result = await runMain(["harvest", "--dry-run"], {
           env: harvestEnv({ home }),
           cwd,
         });
@@ -53,7 +54,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
           join(cwd, ".env"),
           "\uFEFFMATTERHORN_ENGAGE_HOST=\n",
         );
-        const second = await runCli(["harvest", "--dry-run"], {
+        const second = await runMain(["harvest", "--dry-run"], {
           env: harvestEnv({ home }),
           cwd,
         });
@@ -65,11 +66,11 @@ Deno.test("settings and messages through the CLI", async (t) => {
       "an invalid --log-level or LOG_LEVEL is a usage error (2)",
       async () => {
         assertUsage(
-          await runCli(harvest("--log-level", "loud"), { env }),
+          await runMain(harvest("--log-level", "loud"), { env }),
           /--log-level.*'loud' is invalid: expected trace, debug, info/,
         );
         assertUsage(
-          await runCli(harvest(), { env: { ...env, LOG_LEVEL: "loud" } }),
+          await runMain(harvest(), { env: { ...env, LOG_LEVEL: "loud" } }),
           /'loud' from env 'LOG_LEVEL' is invalid/,
         );
       },
@@ -77,13 +78,13 @@ Deno.test("settings and messages through the CLI", async (t) => {
 
     await t.step("conflicting flags are usage errors (2)", async () => {
       assertUsage(
-        await runCli(harvest("--update-last-ts", "--no-update-last-ts"), {
+        await runMain(harvest("--update-last-ts", "--no-update-last-ts"), {
           env,
         }),
         /'--update-last-ts' cannot be used with option '--no-update-last-ts'/,
       );
       assertUsage(
-        await runCli([
+        await runMain([
           "load_episodes",
           "--mpid",
           "abc",
@@ -93,7 +94,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
         /'--mpid <id>' cannot be used with option '--source-index-pattern/,
       );
       assertUsage(
-        await runCli(["load_episodes", "--mpid", ""], { env }),
+        await runMain(["load_episodes", "--mpid", ""], { env }),
         /--mpid <id>.* is invalid: expected a mediapackage id/,
       );
     });
@@ -101,7 +102,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
     await t.step(
       "a time zone error reads well, a zero timeout names no internal field",
       async () => {
-        const zone = await runCli(
+        const zone = await runMain(
           harvest("--server-timezone", "Mars/Olympus"),
           {
             env,
@@ -112,7 +113,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
           /Unknown time zone 'Mars\/Olympus' in --server-timezone/,
         );
         assert.doesNotMatch(zone.stderr, /for the time zone/);
-        const timeout = await runCli(harvest("--timeout", "0"), { env });
+        const timeout = await runMain(harvest("--timeout", "0"), { env });
         assertUsage(
           timeout,
           /--timeout <seconds>.*expected a number of seconds more than 0/,
@@ -126,7 +127,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
       async () => {
         const stateFile = join(home, "braces.json");
         await Deno.writeTextFile(stateFile, "{error}{message}{ {}");
-        const result = await runCli(harvest("--state-file", stateFile), {
+        const result = await runMain(harvest("--state-file", stateFile), {
           env,
         });
         // An unreadable checkpoint is exit 5 (see checkpoint_format.ts).
@@ -140,7 +141,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
     await t.step(
       "fetch failures name their cause, and a huge host is cut",
       async () => {
-        const result = await runCli(
+        const result = await runMain(
           harvest("--max-attempts", "1", "-i", "1"),
           { env },
         );
@@ -149,7 +150,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
         assert.doesNotMatch(result.stderr, /fetch failed/);
 
         const host = `${"h".repeat(100_000)}.example.edu`;
-        const huge = await runCli(
+        const huge = await runMain(
           ["harvest", "-H", host, "--max-attempts", "1", "-i", "1"],
           { env },
         );

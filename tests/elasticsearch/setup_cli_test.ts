@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 
 const ES_USER = "elastic";
 const ES_PASSWORD = "es-Secret-pw";
@@ -22,7 +22,7 @@ Deno.test("CLI setup installs both templates, and a second run prints unchanged 
     username: ES_USER,
     password: ES_PASSWORD,
   });
-  const first = await runCli(["setup", "-e", es.host], { env: ES_ENV });
+  const first = await runMain(["setup", "-e", es.host], { env: ES_ENV });
   assert.equal(first.code, 0, first.stderr);
   assert.deepEqual(first.stdout.trim().split("\n"), [
     "created ua-harvest-episodes (episodes*)",
@@ -35,7 +35,7 @@ Deno.test("CLI setup installs both templates, and a second run prints unchanged 
   const installed = structuredClone([...es.templates]);
 
   // The host from the environment this time, as cron would run it.
-  const second = await runCli(["setup"], {
+  const second = await runMain(["setup"], {
     env: { ...ES_ENV, ELASTICSEARCH_HOST: es.host },
   });
   assert.equal(second.code, 0, second.stderr);
@@ -56,7 +56,7 @@ Deno.test("CLI setup with wrong Elasticsearch credentials exits 3 with one line 
     password: ES_PASSWORD,
   });
   const wrong = "not-the-es-pw";
-  const result = await runCli(["setup", "-e", es.host], {
+  const result = await runMain(["setup", "-e", es.host], {
     env: { ELASTICSEARCH_USERNAME: ES_USER, ELASTICSEARCH_PASSWORD: wrong },
   });
   assert.equal(result.code, 3, result.stderr);
@@ -86,7 +86,7 @@ Deno.test("CLI harvest --output es indexes every action once into the daily inde
   });
   const stateDir = await Deno.makeTempDir({ prefix: "ua-harvest-es-" });
   try {
-    const result = await runCli([
+    const result = await runMain([
       "harvest",
       "-H",
       sim.url,

@@ -6,12 +6,12 @@
 import assert from "node:assert/strict";
 import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 
 Deno.test("CLI load_episodes with the default -c 1 against a default simulator indexes the episodes of the last day", async () => {
   await using sim = await startSimulator({ port: 0, quiet: true });
   await using es = startElasticsearchFake();
-  const result = await runCli([
+  const result = await runMain([
     "load_episodes",
     "-E",
     sim.url,

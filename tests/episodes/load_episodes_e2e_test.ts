@@ -20,7 +20,8 @@ import {
   type ElasticsearchFake,
   startElasticsearchFake,
 } from "../support/elasticsearch_fake.ts";
-import { type CliResult, runCli } from "../support/run_cli.ts";
+import type { CliResult } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { loadEpisodes } from "../../src/episodes/load_episodes.ts";
 import { createOpencastEpisodeSource } from "../../src/episodes/opencast_episode_source.ts";
 import { OpencastClient } from "../../src/opencast/opencast_client.ts";
@@ -239,7 +240,7 @@ async function runWindow(sim: Simulator, days: number): Promise<WindowRun> {
   await using es = startElasticsearchFake();
   sim.resetStats();
   const before = Date.now();
-  const result = await runCli([...loadArgs(sim, es), "-c", String(days)]);
+  const result = await runMain([...loadArgs(sim, es), "-c", String(days)]);
   const after = Date.now();
   const stats: SimulatorStats = sim.stats();
   assertClean(result, label);
@@ -352,7 +353,7 @@ async function runIds(
 ): Promise<IdRun> {
   const label = `${sim.flavor} ${extra.join(" ")}`;
   sim.resetStats();
-  const result = await runCli([...loadArgs(sim, es), ...extra]);
+  const result = await runMain([...loadArgs(sim, es), ...extra]);
   const stats = sim.stats();
   assert.equal(result.code, 0, `${label}:\n${result.stderr}`);
   assert.deepEqual(errorLines(result.stderr), [], label);

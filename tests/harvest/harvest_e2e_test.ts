@@ -13,7 +13,7 @@ import {
   type Simulator,
   startSimulator,
 } from "../../src/simulate/start_simulator.ts";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { harvestEnv } from "../support/harvest_env.ts";
 import { expectedRecord } from "../support/expected_record.ts";
 import { startRedisServer } from "../support/redis_server.ts";
@@ -122,7 +122,7 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
     await t.step(
       "harvest delivers every action of a window to SQS exactly once, as record-schema.md §1 specifies",
       async () => {
-        const result = await runCli([
+        const result = await runMain([
           "harvest",
           "-s",
           WINDOW.start,
@@ -219,7 +219,7 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
       "harvest fetches no episode on a rerun over the same window (Redis cache), and logs JSON with a structured summary",
       async () => {
         sim.resetStats();
-        const result = await runCli([
+        const result = await runMain([
           "harvest",
           "--start",
           WINDOW.start,
@@ -281,7 +281,7 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
           S3_HARVEST_TS_BUCKET: bucket,
           S3_LAST_ACTION_TS_KEY: key,
         };
-        const first = await runCli(
+        const first = await runMain(
           [
             "harvest",
             "-e",
@@ -324,7 +324,7 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
         const appended = sim.appendActions(40, {
           created: SPAN_END.add({ seconds: 30 }),
         });
-        const second = await runCli(
+        const second = await runMain(
           [
             "harvest",
             "-e",
@@ -398,7 +398,7 @@ Deno.test("harvest with the embedded SQLite cache fetches episodes on the first 
     );
     for (const run of [1, 2]) {
       sim.resetStats();
-      const result = await runCli(args, { env, cwd: home });
+      const result = await runMain(args, { env, cwd: home });
       assertExit(result, 0);
       const ids = result.stdout.trimEnd().split("\n").map((line) =>
         JSON.parse(line).action_id as number

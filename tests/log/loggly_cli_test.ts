@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { startSimulator } from "../../src/simulate/start_simulator.ts";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { harvestEnv } from "../support/harvest_env.ts";
 
 const PASSWORD = "loggly-test-secret";
@@ -50,7 +50,7 @@ async function harvestWithLoggly(loggly: LogglyFake) {
   });
   const home = await Deno.makeTempDir();
   try {
-    return await runCli(["harvest", "--output", "-", "-i", "5"], {
+    return await runMain(["harvest", "--output", "-", "-i", "5"], {
       cwd: home,
       env: harvestEnv({
         home,

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { parseRunRecord } from "../../src/run_record/parse_run_record.ts";
 import { parsePrometheusText } from "../support/parse_prometheus_text.ts";
 
@@ -25,7 +25,7 @@ Deno.test("load_episodes records its run (exit 7, counts) and writes its metrics
   const dir = await Deno.makeTempDir({ prefix: "ua-harvest-episodes-" });
   try {
     const metrics = join(dir, "load_episodes.prom");
-    const result = await runCli([
+    const result = await runMain([
       "load_episodes",
       "-E",
       sim.url,
