@@ -1,7 +1,8 @@
 /**
  * Shared pieces of the delivery-guarantee suites: a simulator, the loopback
- * SQS and S3 fakes, the CLI run as a subprocess against them, and counting
- * what arrived downstream by action id.
+ * SQS and S3 fakes, the CLI run against them (in process with `run`, as a
+ * subprocess with `spawn` for what needs a real process: SIGKILL, two runs
+ * at once), and counting what arrived downstream by action id.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import {
 import { type SqsFake, startSqsFake } from "../support/sqs_fake.ts";
 import { type S3Fake, startS3Fake } from "../support/s3_fake.ts";
 import { cliCommand, type CliResult } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 
 /** The simulator's zone, passed to the harvester as `--server-timezone`. */
 export const ZONE = "America/New_York";
@@ -61,12 +63,12 @@ export interface Fixture extends AsyncDisposable {
   readonly env: Record<string, string>;
   /** `harvest` with the simulator, zone, cache file and no pause between pages. */
   harvestArgs(...more: string[]): string[];
-  /** Runs the CLI to completion. */
+  /** Runs the CLI to completion, in process (`runMain`). */
   run(
     args: readonly string[],
     env?: Record<string, string>,
   ): Promise<CliResult>;
-  /** Starts the CLI; the caller awaits `done` (and may kill `child` first). */
+  /** Starts the CLI as a subprocess; the caller awaits `done` (and may kill `child` first). */
   spawn(args: readonly string[], env?: Record<string, string>): Spawned;
   /** Action ids of the messages in a queue, in arrival order. */
   queuedIds(queue?: string): number[];
@@ -128,9 +130,7 @@ export async function openFixture(
       ...more,
     ],
     run: (args, extra = {}) =>
-      collect(
-        cliCommand(args, { env: { ...env, ...extra }, cwd: dir }).spawn(),
-      ),
+      runMain(args, { env: { ...env, ...extra }, cwd: dir }),
     spawn(args, extra = {}) {
       const child = cliCommand(args, { env: { ...env, ...extra }, cwd: dir })
         .spawn();
