@@ -14,7 +14,6 @@ import type { CheckpointStore } from "../../src/checkpoint/checkpoint_store.ts";
 import { serializeCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
 import { type S3Fake, startS3Fake } from "../support/s3_fake.ts";
 import { assertSecondRunFenced } from "../support/assert_second_run_fenced.ts";
-import { withTestAwsEnv } from "../support/test_aws_env.ts";
 import { startSilentServer } from "../support/silent_server.ts";
 
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test-secret-key" };
@@ -200,19 +199,18 @@ Deno.test("createS3CheckpointStore() checks its options before any request", asy
 
 Deno.test("createS3CheckpointStore() creates and closes its own client", async () => {
   await using fake = await startS3Fake();
-  await withTestAwsEnv(async () => {
-    const store = await createS3CheckpointStore({
-      bucket: "harvest-ts",
-      key: "last-action-ts",
-      region: "eu-west-1",
-      endpoint: fake.url,
-      forcePathStyle: true,
-    });
-    await store.save("20170301190509");
-    assert.equal(await store.load(), "20170301190509");
-    await store[Symbol.asyncDispose]();
-    assert.ok(fake.buckets.has("harvest-ts"));
+  const store = await createS3CheckpointStore({
+    bucket: "harvest-ts",
+    key: "last-action-ts",
+    region: "eu-west-1",
+    endpoint: fake.url,
+    forcePathStyle: true,
+    credentials: CREDENTIALS,
   });
+  await store.save("20170301190509");
+  assert.equal(await store.load(), "20170301190509");
+  await store[Symbol.asyncDispose]();
+  assert.ok(fake.buckets.has("harvest-ts"));
 });
 
 Deno.test("createS3CheckpointStore() fences its writes: after another run moved the checkpoint, save() throws LockedError", async () => {
@@ -262,25 +260,24 @@ Deno.test("createS3CheckpointStore() takes a refused write that already holds it
 
 Deno.test("createS3CheckpointStore() gives up on an S3 that never answers within its deadline times its attempts (exit 4)", async () => {
   await using silent = startSilentServer();
-  await withTestAwsEnv(async () => {
-    const started = performance.now();
-    await assert.rejects(
-      createS3CheckpointStore({
-        bucket: "harvest-ts",
-        key: "k",
-        endpoint: silent.url,
-        forcePathStyle: true,
-        requestTimeoutMs: 300,
-      }),
-      (error: unknown) =>
-        error instanceof UnreachableError && error.exitCode === 4 &&
-        error.message.includes(silent.url),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    // 3 attempts of 0.3 s plus backoff; a generous bound on a hang.
-    assert.ok(seconds < 15, `gave up after ${seconds} s`);
-    assert.ok(silent.connections >= 1);
-  });
+  const started = performance.now();
+  await assert.rejects(
+    createS3CheckpointStore({
+      bucket: "harvest-ts",
+      key: "k",
+      endpoint: silent.url,
+      forcePathStyle: true,
+      requestTimeoutMs: 300,
+      credentials: CREDENTIALS,
+    }),
+    (error: unknown) =>
+      error instanceof UnreachableError && error.exitCode === 4 &&
+      error.message.includes(silent.url),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  // 3 attempts of 0.3 s plus backoff; a generous bound on a hang.
+  assert.ok(seconds < 15, `gave up after ${seconds} s`);
+  assert.ok(silent.connections >= 1);
 });
 
 /** Two runs' checkpoints at the same position differ only by their writer. */

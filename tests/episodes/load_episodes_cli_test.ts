@@ -1,6 +1,5 @@
 /**
- * `load_episodes` end to end through the CLI: a subprocess with the binary's
- * permissions against the simulator (a few hundred episodes, Digest auth) and
+ * `load_episodes` end to end through the CLI, run in process (`runMain`), against the simulator (a few hundred episodes, Digest auth) and
  * the Elasticsearch fake. This checks every field of every document against
  * the simulator's own data on every flavor, the alias and dash spellings,
  * exit codes, and what reaches stderr; load_episodes_e2e_test.ts checks
@@ -15,7 +14,7 @@ import {
   startSimulator,
 } from "../../src/simulate/start_simulator.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
-import { cliCommand, runCli } from "../support/run_cli.ts";
+import { runMain, startMain } from "../support/run_main.ts";
 import { errorLines, fatalLines } from "../support/error_lines.ts";
 
 const USER = "opencast_system_account";
@@ -150,7 +149,7 @@ Deno.test("CLI load_episodes indexes every episode the simulator shows once, on 
     await t.step(flavor, async () => {
       await using sim = await startSim({ flavor });
       await using es = startElasticsearchFake();
-      const result = await runCli([
+      const result = await runMain([
         "load_episodes",
         ...opencastArgs(sim.url),
         "-e",
@@ -239,7 +238,7 @@ Deno.test("CLI load-episodes (alias, dash spellings) indexes the rest and exits 
       [rejected]: "failed to parse field [duration] of type [long]",
     },
   });
-  const result = await runCli([
+  const result = await runMain([
     "load-episodes",
     "--engage-host",
     sim.url,
@@ -279,7 +278,7 @@ Deno.test("CLI load_episodes with Elasticsearch unreachable exits 4 with one lin
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
 
-  const result = await runCli([
+  const result = await runMain([
     "load_episodes",
     ...opencastArgs(sim.url),
     "-e",
@@ -316,7 +315,7 @@ Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites
     DAYS,
   ];
   // An earlier, complete run: every document has its workflow fields.
-  const first = await runCli(args);
+  const first = await runMain(args);
   assert.equal(first.code, 0, first.stderr);
   const complete = structuredClone(es.documents("episodes"));
   assert.equal(complete.size, EPISODES);
@@ -325,17 +324,16 @@ Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites
   const challenges = lookups - EPISODES;
   assert.ok(challenges >= 0 && challenges <= 8, `${lookups} workflow requests`);
 
-  const child = cliCommand(args).spawn();
-  const output = child.output();
+  const run = startMain(args);
   // Into the second page's lookups: the first page (100) is indexed.
   const deadline = Date.now() + 30_000;
   while (sim.stats().workflowRequests < lookups + challenges + 108) {
     assert.ok(Date.now() < deadline, "the second page's lookups never came");
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  child.kill("SIGINT");
-  const stopped = await output;
-  const stderr = new TextDecoder().decode(stopped.stderr);
+  run.kill("SIGINT");
+  const stopped = await run.done;
+  const stderr = stopped.stderr;
   assert.equal(stopped.code, 130, stderr);
   // The stop is the run's last word, and not an error: a lookup cut short
   // is not reported as a failed lookup.
@@ -359,7 +357,7 @@ Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites
 Deno.test("CLI load_episodes logs the search variant once; OPENCAST_API=upstream sends no DCE parameter, so deleted episodes stay out", async () => {
   await using sim = await startSim();
   await using es = startElasticsearchFake();
-  const result = await runCli([
+  const result = await runMain([
     "load_episodes",
     ...opencastArgs(sim.url),
     "-e",
@@ -385,7 +383,7 @@ Deno.test("CLI load_episodes logs the search variant once; OPENCAST_API=upstream
 
 Deno.test("CLI load_episodes refuses an unknown --opencast-api before any request", async () => {
   await using sim = await startSim();
-  const result = await runCli([
+  const result = await runMain([
     "load_episodes",
     ...opencastArgs(sim.url),
     "-e",

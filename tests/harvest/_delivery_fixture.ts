@@ -199,18 +199,7 @@ export function simIds(sim: Simulator, from?: Temporal.Instant): number[] {
   ).map((a) => a.id);
 }
 
-/** Polls until `condition` holds; throws after `timeoutMs`. */
-export async function waitFor(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { waitFor } from "../support/wait_for.ts";
 
 /** Action ids of a JSON-lines file, and whether it ends in a half line. */
 export async function fileIds(

@@ -1,7 +1,7 @@
 /**
  * The real client against the real simulator on loopback, with Digest auth:
- * in-process (OpencastClient + fetchActions) and as the CLI does it
- * (`simulate` and `harvest` subprocesses).
+ * in-process (OpencastClient + fetchActions) and as the README's walk-through
+ * does it (`simulate` as a subprocess, `harvest` run by `main()`).
  */
 import assert from "node:assert/strict";
 import { AuthenticationError } from "../../src/errors.ts";
@@ -9,7 +9,8 @@ import { fetchActions } from "../../src/opencast/fetch_actions.ts";
 import { OpencastClient } from "../../src/opencast/opencast_client.ts";
 import { formatCompactTimestamp } from "../../src/opencast/opencast_time.ts";
 import { startSimulator } from "../../src/simulate/start_simulator.ts";
-import { cliCommand, runCli } from "../support/run_cli.ts";
+import { spawnCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { errorLines } from "../support/error_lines.ts";
 
 const USER = "opencast_system_account";
@@ -141,7 +142,7 @@ async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 Deno.test("CLI: harvest against `simulate --port 0 --actions 5000` exits 3 with one error line for a wrong password, and gets every action with the right one", async () => {
-  const simulate = cliCommand([
+  await using spawned = spawnCli([
     "simulate",
     "--port",
     "0",
@@ -151,7 +152,8 @@ Deno.test("CLI: harvest against `simulate --port 0 --actions 5000` exits 3 with 
     USER,
     "--password",
     PASSWORD,
-  ]).spawn();
+  ]);
+  const simulate = spawned.child;
   const stderrText = new Response(simulate.stderr).text();
   try {
     const line = await firstLine(simulate.stdout);
@@ -162,7 +164,7 @@ Deno.test("CLI: harvest against `simulate --port 0 --actions 5000` exits 3 with 
     const stateDir = await Deno.makeTempDir({ prefix: "ua-harvest-h2-" });
     try {
       const harvest = (password: string, name: string) =>
-        runCli([
+        runMain([
           "harvest",
           "-H",
           url,

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/errors.ts";
 import { runSimulate } from "../../src/simulate/simulate_command.ts";
-import { cliCommand, runCli } from "../support/run_cli.ts";
+import { spawnCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 
 const COMMAND_URL =
   new URL("../../src/simulate/simulate_command.ts", import.meta.url).href;
@@ -64,7 +65,8 @@ Deno.test("runSimulate() rejects a negative arrival rate before starting", async
 });
 
 Deno.test("CLI simulate passes --flavor, --day-seconds, --order, --no-usertracking and the machine's zone through", async () => {
-  const child = cliCommand([
+  // A subprocess: the machine's zone is the process's (TZ).
+  await using simulate = spawnCli([
     "simulate",
     "--port",
     "0",
@@ -77,7 +79,8 @@ Deno.test("CLI simulate passes --flavor, --day-seconds, --order, --no-usertracki
     "--order",
     "created",
     "--no-usertracking",
-  ], { env: { TZ: "Asia/Tokyo" } }).spawn();
+  ], { env: { TZ: "Asia/Tokyo" } });
+  const { child } = simulate;
   try {
     const line = await firstLine(child.stdout);
     const url = /(http:\/\/\S+)$/.exec(line)?.[1];
@@ -102,7 +105,7 @@ Deno.test("CLI simulate passes --flavor, --day-seconds, --order, --no-usertracki
 });
 
 Deno.test("CLI simulate rejects an unknown --flavor with one line and exit 2", async () => {
-  const result = await runCli(["simulate", "--flavor", "oc99"]);
+  const result = await runMain(["simulate", "--flavor", "oc99"]);
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /--flavor/);
   assert.match(result.stderr, /dce/);

@@ -9,7 +9,6 @@ import {
 } from "../../src/errors.ts";
 import { createSqsSink } from "../../src/sinks/sqs_sink.ts";
 import { startSqsFake } from "../support/sqs_fake.ts";
-import { withTestAwsEnv } from "../support/test_aws_env.ts";
 
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test-secret-key" };
 
@@ -417,17 +416,16 @@ Deno.test("createSqsSink() checks its options before any request", async () => {
   }
 });
 
-Deno.test("createSqsSink() creates and closes its own client from the default credential chain", async () => {
+Deno.test("createSqsSink() creates and closes its own client with the credentials it is given", async () => {
   await using fake = await startSqsFake({ queues: ["actions"] });
-  await withTestAwsEnv(async () => {
-    const sink = await createSqsSink({
-      queue: "actions",
-      endpoint: fake.url,
-      region: "eu-west-1",
-    });
-    await sink.deliver(records(1, 3));
-    await sink[Symbol.asyncDispose]();
-    assert.equal(fake.messages("actions").length, 3);
-    await assert.rejects(sink.deliver(records(4, 1)), DeliveryError);
+  const sink = await createSqsSink({
+    queue: "actions",
+    endpoint: fake.url,
+    region: "eu-west-1",
+    credentials: CREDENTIALS,
   });
+  await sink.deliver(records(1, 3));
+  await sink[Symbol.asyncDispose]();
+  assert.equal(fake.messages("actions").length, 3);
+  await assert.rejects(sink.deliver(records(4, 1)), DeliveryError);
 });

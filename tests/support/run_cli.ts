@@ -2,7 +2,9 @@
  * Runs the CLI as a subprocess exactly as `deno task ua-harvest` runs it from
  * source, with the permission set the compiled binary gets (`-P`, from
  * deno.json), so a missing permission fails a test instead of a production
- * run.
+ * run. A subprocess costs about half a second: use it only for what needs a
+ * real process (signals, a pseudo-terminal, a closed stdout, which modules
+ * load, the permission set); `run_main.ts` runs everything else in process.
  *
  * @module
  */
@@ -36,7 +38,12 @@ export interface CliResult {
 export interface RunCliOptions {
   /** Environment variables; nothing else of the test's environment leaks in. @default {} */
   readonly env?: Record<string, string>;
-  /** Working directory (where `.env` is looked for). @default a fresh temp dir */
+  /**
+   * Working directory (where `.env` is looked for; state goes to its
+   * `.state`). Required by `cliCommand`.
+   *
+   * @default a fresh temp dir, removed after the run (`runCli`)
+   */
   readonly cwd?: string;
   /**
    * Runs under a pseudo-terminal (util-linux `script`), so stdout and stderr
@@ -82,16 +89,15 @@ function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The command line that runs `main.ts` like the binary. */
+/** The command line that runs `main.ts` like the binary, in `options.cwd`. */
 export function cliCommand(
   args: readonly string[],
-  options: RunCliOptions = {},
+  options: RunCliOptions & { readonly cwd: string },
 ): Deno.Command {
   const home = Deno.env.get("HOME") ?? "/root";
   const denoDir = Deno.env.get("DENO_DIR") ??
     join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno");
-  const cwd = options.cwd ??
-    Deno.makeTempDirSync({ prefix: "ua-harvest-cli-" });
+  const { cwd } = options;
   const command = [Deno.execPath(), ...cliArgs(args, options.denoFlags)];
   const redirect = options.stdoutRedirect;
   // script -e: its exit code is the command's; -f: flush as output arrives.
@@ -111,6 +117,8 @@ export function cliCommand(
       DENO_DIR: denoDir,
       NO_COLOR: "1",
       AWS_EC2_METADATA_DISABLED: "true",
+      // The run's temporary files go where the test task checks for leftovers.
+      ...tmpDirEnv(),
       // State (checkpoints, last-run records) stays out of the real $HOME
       // unless a test says where it goes.
       XDG_STATE_HOME: join(cwd, ".state"),
@@ -122,16 +130,75 @@ export function cliCommand(
   });
 }
 
-/** Runs the CLI to completion. */
+/** `TMPDIR` as this process has it (the test task sets it), for a cleared environment. */
+export function tmpDirEnv(): Record<string, string> {
+  const tmp = Deno.env.get("TMPDIR");
+  return tmp === undefined ? {} : { TMPDIR: tmp };
+}
+
+/** Runs the CLI to completion (in a fresh directory, removed after, unless `cwd` is given). */
 export async function runCli(
   args: readonly string[],
   options: RunCliOptions = {},
 ): Promise<CliResult> {
-  const output = await cliCommand(args, options).output();
-  const decoder = new TextDecoder();
+  const ownDir = options.cwd === undefined
+    ? await Deno.makeTempDir({ prefix: "ua-harvest-cli-" })
+    : undefined;
+  try {
+    const output = await cliCommand(args, {
+      ...options,
+      cwd: options.cwd ?? ownDir!,
+    })
+      .output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  } finally {
+    if (ownDir) await Deno.remove(ownDir, { recursive: true });
+  }
+}
+
+/** A CLI subprocess started by {@linkcode spawnCli}. */
+export interface SpawnedCli extends AsyncDisposable {
+  readonly child: Deno.ChildProcess;
+}
+
+/**
+ * Starts the CLI as a subprocess (piped streams) in a fresh directory unless
+ * `cwd` is given. Disposing it kills the process if it still runs, waits for
+ * it, and removes the directory it made.
+ *
+ * @example
+ * ```ts
+ * await using sim = spawnCli(["simulate", "--port", "0"]);
+ * const line = await firstLine(sim.child.stdout);
+ * ```
+ */
+export function spawnCli(
+  args: readonly string[],
+  options: RunCliOptions = {},
+): SpawnedCli {
+  const ownDir = options.cwd === undefined
+    ? Deno.makeTempDirSync({ prefix: "ua-harvest-cli-" })
+    : undefined;
+  const child = cliCommand(args, { ...options, cwd: options.cwd ?? ownDir! })
+    .spawn();
   return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
+    child,
+    async [Symbol.asyncDispose]() {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already exited.
+      }
+      await child.status;
+      // Unread output would keep the streams open.
+      await child.stdout.cancel().catch(() => {});
+      await child.stderr.cancel().catch(() => {});
+      if (ownDir) await Deno.remove(ownDir, { recursive: true });
+    },
   };
 }
