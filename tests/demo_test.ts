@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import denoJson from "../deno.json" with { type: "json" };
+import { tmpDirEnv } from "./support/run_cli.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -26,6 +27,7 @@ Deno.test("deno task demo harvests the simulator and says its 'No episode found'
         DENO_DIR: Deno.env.get("DENO_DIR") ??
           join(Deno.env.get("HOME") ?? "/root", ".cache", "deno"),
         NO_COLOR: "1",
+        ...tmpDirEnv(),
       },
       stdin: "null",
     }).output();

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import denoJson from "../../deno.json" with { type: "json" };
 import { startSimulator } from "../../src/simulate/start_simulator.ts";
-import type { CliResult } from "../support/run_cli.ts";
+import { type CliResult, tmpDirEnv } from "../support/run_cli.ts";
 
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 const LOG_LINE =
@@ -32,6 +32,7 @@ async function runTask(args: readonly string[]): Promise<CliResult> {
           join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno"),
         XDG_STATE_HOME: join(dir, "state"),
         XDG_CACHE_HOME: join(dir, "cache"),
+        ...tmpDirEnv(),
       },
       stdin: "null",
     }).output();
