@@ -15,7 +15,7 @@ import {
 import { type SqsFake, startSqsFake } from "../support/sqs_fake.ts";
 import { type S3Fake, startS3Fake } from "../support/s3_fake.ts";
 import { cliCommand, type CliResult } from "../support/run_cli.ts";
-import { runMain } from "../support/run_main.ts";
+import { type MainRun, runMain, startMain } from "../support/run_main.ts";
 
 /** The simulator's zone, passed to the harvester as `--server-timezone`. */
 export const ZONE = "America/New_York";
@@ -29,6 +29,22 @@ export const QUEUE = "actions";
 /** The S3 checkpoint location. */
 export const BUCKET = "harvest-state";
 export const KEY = "last-action-ts";
+/** The environment of a run whose checkpoint is the S3 object {@linkcode BUCKET}/{@linkcode KEY}. */
+export const S3_CHECKPOINT = {
+  S3_HARVEST_TS_BUCKET: BUCKET,
+  S3_LAST_ACTION_TS_KEY: KEY,
+} as const;
+
+/**
+ * A simulator slow enough to stop a run mid-way (1000 actions over a minute,
+ * 5 episodes, 100 ms per answer): spread it and override what differs.
+ */
+export const SLOW = {
+  actions: 1000,
+  spanSeconds: 60,
+  latencyMs: 100,
+  episodes: 5,
+} as const satisfies FixtureOptions;
 
 /** Options for {@linkcode openFixture}. */
 export interface FixtureOptions {
@@ -63,11 +79,23 @@ export interface Fixture extends AsyncDisposable {
   readonly env: Record<string, string>;
   /** `harvest` with the simulator, zone, cache file and no pause between pages. */
   harvestArgs(...more: string[]): string[];
+  /**
+   * `harvestArgs` to the queue {@linkcode QUEUE} in pages of 100, the last
+   * 5 minutes: what most suites run, `more` added.
+   */
+  queueArgs(...more: string[]): string[];
+  /** `dir/checkpoint.json`, for `--state-file`. */
+  readonly stateFile: string;
   /** Runs the CLI to completion, in process (`runMain`). */
   run(
     args: readonly string[],
     env?: Record<string, string>,
   ): Promise<CliResult>;
+  /**
+   * Starts the CLI in process (`startMain`): signals through `kill`, output
+   * as it comes. One at a time (runs in process share LogTape).
+   */
+  start(args: readonly string[], env?: Record<string, string>): MainRun;
   /** Starts the CLI as a subprocess; the caller awaits `done` (and may kill `child` first). */
   spawn(args: readonly string[], env?: Record<string, string>): Spawned;
   /** Action ids of the messages in a queue, in arrival order. */
@@ -111,26 +139,36 @@ export async function openFixture(
     XDG_CACHE_HOME: join(dir, "cache"),
   };
   const spawned: Spawned[] = [];
+  const started: MainRun[] = [];
+  const harvestArgs = (...more: string[]) => [
+    "harvest",
+    "-H",
+    sim.url,
+    "--server-timezone",
+    ZONE,
+    "--cache-file",
+    join(dir, "episodes.sqlite"),
+    "--wait",
+    "0",
+    ...more,
+  ];
   return {
     sim,
     sqs,
     s3,
     dir,
     env,
-    harvestArgs: (...more) => [
-      "harvest",
-      "-H",
-      sim.url,
-      "--server-timezone",
-      ZONE,
-      "--cache-file",
-      join(dir, "episodes.sqlite"),
-      "--wait",
-      "0",
-      ...more,
-    ],
+    harvestArgs,
+    queueArgs: (...more) =>
+      harvestArgs("--queue-name", QUEUE, "-b", "100", "-i", "5", ...more),
+    stateFile: join(dir, "checkpoint.json"),
     run: (args, extra = {}) =>
       runMain(args, { env: { ...env, ...extra }, cwd: dir }),
+    start(args, extra = {}) {
+      const run = startMain(args, { env: { ...env, ...extra }, cwd: dir });
+      started.push(run);
+      return run;
+    },
     spawn(args, extra = {}) {
       const child = cliCommand(args, { env: { ...env, ...extra }, cwd: dir })
         .spawn();
@@ -141,6 +179,11 @@ export async function openFixture(
     queuedIds: (queue = QUEUE) =>
       sqs.messages(queue).map((m) => JSON.parse(m.body).action_id as number),
     async [Symbol.asyncDispose]() {
+      for (const run of started) {
+        // A test that failed midway: stop the run as cron's kill would.
+        run.kill("SIGTERM");
+        await run.done.catch(() => {});
+      }
       for (const run of spawned) {
         try {
           run.child.kill("SIGKILL");
@@ -176,6 +219,13 @@ export interface Tally {
   /** Arrivals beyond the first, summed over ids. */
   readonly duplicates: number;
 }
+
+/** The {@linkcode Tally} of ids that all arrived exactly once. */
+export const EXACTLY_ONCE: Tally = {
+  missing: [],
+  unexpected: [],
+  duplicates: 0,
+};
 
 /** Compares arrivals with the expected ids. */
 export function tally(

@@ -9,11 +9,13 @@ import { join } from "node:path";
 import {
   BUCKET,
   DETECTION_REQUESTS,
+  EXACTLY_ONCE,
   fileIds,
   KEY,
   openFixture,
-  QUEUE,
+  S3_CHECKPOINT,
   simIds,
+  SLOW,
   tally,
   waitFor,
   ZONE,
@@ -21,24 +23,12 @@ import {
 import { parseCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
 
 const BATCH = 100;
+/** Pages of {@linkcode BATCH} over the last 5 minutes. */
+const PAGES_OF_100 = ["-b", String(BATCH), "-i", "5"];
 
 Deno.test("harvest killed with SIGKILL after a few pages loses nothing and repeats at most one page when run again", async () => {
-  await using f = await openFixture({
-    actions: 1000,
-    spanSeconds: 60,
-    latencyMs: 100,
-    episodes: 5,
-  });
-  const args = f.harvestArgs(
-    "--queue-name",
-    QUEUE,
-    "--state-file",
-    join(f.dir, "checkpoint.json"),
-    "-b",
-    String(BATCH),
-    "-i",
-    "5",
-  );
+  await using f = await openFixture(SLOW);
+  const args = f.queueArgs("--state-file", f.stateFile);
   const run = f.spawn(args);
   await waitFor(() => f.queuedIds().length >= 3 * BATCH, "three pages");
   run.child.kill("SIGKILL");
@@ -48,6 +38,7 @@ Deno.test("harvest killed with SIGKILL after a few pages loses nothing and repea
   assert.ok(before < 1000, "killed before the end");
 
   // The file lock died with the process: the rerun is not locked out.
+  f.sim.setLatency(0);
   const rerun = await f.run(args);
   assert.equal(rerun.code, 0, rerun.stderr);
   const counted = tally(f.queuedIds(), simIds(f.sim));
@@ -60,24 +51,16 @@ Deno.test("harvest killed with SIGKILL after a few pages loses nothing and repea
 });
 
 Deno.test("harvest to a file killed with SIGKILL mid-run leaves no half line and every action once after the rerun", async () => {
-  await using f = await openFixture({
-    // Enough pages that the kill, even late under load, falls mid-run (pages
-    // are asked for two at a time).
-    actions: 3000,
-    spanSeconds: 60,
-    latencyMs: 50,
-    episodes: 5,
-  });
+  // Enough pages that the kill, even late under load, falls mid-run (pages
+  // are asked for two at a time).
+  await using f = await openFixture({ ...SLOW, actions: 3000, latencyMs: 50 });
   const output = join(f.dir, "actions.jsonl");
   const args = f.harvestArgs(
     "--output",
     `file:${output}`,
     "--state-file",
-    join(f.dir, "checkpoint.json"),
-    "-b",
-    String(BATCH),
-    "-i",
-    "5",
+    f.stateFile,
+    ...PAGES_OF_100,
   );
   const run = f.spawn(args);
   await waitFor(
@@ -89,38 +72,27 @@ Deno.test("harvest to a file killed with SIGKILL mid-run leaves no half line and
   const partial = await fileIds(output);
   assert.ok(partial.ids.length < 3000, "killed before the end");
 
+  f.sim.setLatency(0);
   const rerun = await f.run(args);
   assert.equal(rerun.code, 0, rerun.stderr);
   const { ids, tornLine } = await fileIds(output);
   assert.equal(tornLine, false);
-  assert.deepEqual(tally(ids, simIds(f.sim)), {
-    missing: [],
-    unexpected: [],
-    duplicates: 0,
-  });
+  assert.deepEqual(tally(ids, simIds(f.sim)), EXACTLY_ONCE);
 });
 
 Deno.test("harvest to a file takes back a page written but not checkpointed when a SIGKILL fell in between", async () => {
   await using f = await openFixture({
+    ...SLOW,
     actions: 500,
-    spanSeconds: 60,
     latencyMs: 200,
     episodes: 3,
   });
   const output = join(f.dir, "actions.jsonl");
-  const env = { S3_HARVEST_TS_BUCKET: BUCKET, S3_LAST_ACTION_TS_KEY: KEY };
-  const args = f.harvestArgs(
-    "--output",
-    `file:${output}`,
-    "-b",
-    String(BATCH),
-    "-i",
-    "5",
-  );
+  const args = f.harvestArgs("--output", `file:${output}`, ...PAGES_OF_100);
   // Pages 1 and 2 checkpointed; then every attempt to save page 3 fails, so
   // page 3 sits in the file with the checkpoint still at page 2.
   f.s3.failRequests(3, 500, { operation: "PutObject", after: 2 });
-  const run = f.spawn(args, env);
+  const run = f.spawn(args, S3_CHECKPOINT);
   await waitFor(() => (f.s3.requests.PutObject ?? 0) >= 3, "third save");
   run.child.kill("SIGKILL");
   await run.done;
@@ -133,16 +105,13 @@ Deno.test("harvest to a file takes back a page written but not checkpointed when
     "the checkpoint is behind the file",
   );
 
-  const rerun = await f.run(args, env);
+  f.sim.setLatency(0);
+  const rerun = await f.run(args, S3_CHECKPOINT);
   assert.equal(rerun.code, 0, rerun.stderr);
   assert.match(rerun.stderr, /Took back 100 records from the end of/);
   const { ids, tornLine } = await fileIds(output);
   assert.equal(tornLine, false);
-  assert.deepEqual(tally(ids, simIds(f.sim)), {
-    missing: [],
-    unexpected: [],
-    duplicates: 0,
-  });
+  assert.deepEqual(tally(ids, simIds(f.sim)), EXACTLY_ONCE);
 });
 
 Deno.test("harvest to a file keeps output it will not deliver again, such as a backfill's", async () => {
@@ -177,10 +146,6 @@ Deno.test("harvest to a file keeps output it will not deliver again, such as a b
   assert.equal(next.code, 0, next.stderr);
   assert.doesNotMatch(next.stderr, /Took back/);
   const { ids } = await fileIds(output);
-  assert.deepEqual(tally(ids, simIds(f.sim)), {
-    missing: [],
-    unexpected: [],
-    duplicates: 0,
-  });
+  assert.deepEqual(tally(ids, simIds(f.sim)), EXACTLY_ONCE);
   assert.ok(backfilled.every((a) => ids.includes(a.id)));
 });

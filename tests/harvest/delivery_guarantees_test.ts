@@ -11,17 +11,13 @@ import {
   KEY,
   openFixture,
   QUEUE,
+  S3_CHECKPOINT,
   simIds,
   tally,
   ZONE,
 } from "./_delivery_fixture.ts";
 import { formatCompactTimestamp } from "../../src/opencast/opencast_time.ts";
 import { parseCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
-
-const S3_CHECKPOINT = {
-  S3_HARVEST_TS_BUCKET: BUCKET,
-  S3_LAST_ACTION_TS_KEY: KEY,
-};
 
 Deno.test("harvest delivers every action exactly once over consecutive cron runs with arrivals in between", async () => {
   await using f = await openFixture({ actions: 600, spanSeconds: 60 });

@@ -540,3 +540,21 @@ Deno.test("startSimulator() generates 100000 actions and serves pages of 1000", 
   assert.equal(body.actions.total, "100000");
   assert.equal(list(body.actions.action).length, 500);
 });
+
+Deno.test("setLatency() delays every answer from then on, and refuses a negative delay", async () => {
+  await using sim = await startSimulator({
+    port: 0,
+    actions: 5,
+    latencyMs: 0,
+    quiet: true,
+  });
+  const timed = async () => {
+    const started = performance.now();
+    assert.equal(await status(`${sim.url}/info/components.json`), 200);
+    return performance.now() - started;
+  };
+  sim.setLatency(250);
+  // A lower bound only: the delay is added, whatever else the machine does.
+  assert.ok(await timed() >= 250);
+  assert.throws(() => sim.setLatency(-1), ConfigError);
+});
