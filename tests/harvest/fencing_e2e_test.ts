@@ -2,18 +2,19 @@
  * Fenced checkpoints end to end (issue 10, item 1): two machines sharing an
  * S3 checkpoint through one Redis, with Redis restarted mid-run so that the
  * second machine takes the lock the first still believes it holds; and a run
- * whose Redis freezes, so that it cannot renew its lock. The CLI runs as
- * subprocesses against a slow simulator, the SQS fake, the S3 fake (which
- * honours If-Match) and a real Redis.
+ * whose Redis freezes, so that it cannot renew its lock. Against a slow
+ * simulator, the SQS fake, the S3 fake (which honours If-Match) and a real
+ * Redis; of two runs at once one is a subprocess (runs in process share
+ * LogTape), the others run in process.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
-  BUCKET,
   KEY,
   openFixture,
-  QUEUE,
+  S3_CHECKPOINT,
   simIds,
+  SLOW,
   stderrLines,
   tally,
   waitFor,
@@ -24,28 +25,16 @@ const BATCH = 100;
 
 Deno.test("two machines after a Redis restart: the S3 checkpoint is fenced, at most one page is repeated and one run moves it", async () => {
   await using redis = await startRedisServer();
-  await using f = await openFixture({
-    actions: 1000,
-    spanSeconds: 60,
-    latencyMs: 100,
-    episodes: 5,
-  });
+  await using f = await openFixture({ ...SLOW, actions: 600 });
   // Two machines: their own state directories (so their own file locks) and
   // their own AWS access keys (so the S3 fake can tell their writes apart).
   const machine = (name: string) => ({
-    S3_HARVEST_TS_BUCKET: BUCKET,
-    S3_LAST_ACTION_TS_KEY: KEY,
+    ...S3_CHECKPOINT,
     REDIS_URL: redis.url,
     AWS_ACCESS_KEY_ID: name,
     XDG_STATE_HOME: join(f.dir, name, "state"),
   });
-  const args = f.harvestArgs(
-    "--queue-name",
-    QUEUE,
-    "-b",
-    String(BATCH),
-    "-i",
-    "5",
+  const args = f.queueArgs(
     "--wait",
     "0.5",
     // Renewed only every 15 s: the first run does not notice the restart
@@ -53,7 +42,7 @@ Deno.test("two machines after a Redis restart: the S3 checkpoint is fenced, at m
     "--lock-ttl",
     "60",
   );
-  const first = f.spawn(args, machine("machine-a"));
+  const first = f.start(args, machine("machine-a"));
   await waitFor(() => f.queuedIds().length >= 2 * BATCH, "two pages from A");
   // Redis restarts empty: A's lock key is gone.
   await redis.stop();
@@ -94,6 +83,7 @@ Deno.test("two machines after a Redis restart: the S3 checkpoint is fenced, at m
   }
 
   // The next cron run finishes whatever the loser left.
+  f.sim.setLatency(0);
   const next = await f.run(args, machine("machine-b"));
   assert.equal(next.code, 0, next.stderr);
   const counted = tally(f.queuedIds(), simIds(f.sim));
@@ -107,25 +97,10 @@ Deno.test("two machines after a Redis restart: the S3 checkpoint is fenced, at m
 
 Deno.test("a run whose Redis freezes cannot renew its lock: it stops before the lock expires, sends nothing after, exits 8", async () => {
   await using redis = await startRedisServer();
-  await using f = await openFixture({
-    actions: 1000,
-    spanSeconds: 60,
-    latencyMs: 100,
-    episodes: 5,
-  });
+  await using f = await openFixture(SLOW);
   const ttlSeconds = 3;
-  const env = {
-    S3_HARVEST_TS_BUCKET: BUCKET,
-    S3_LAST_ACTION_TS_KEY: KEY,
-    REDIS_URL: redis.url,
-  };
-  const args = f.harvestArgs(
-    "--queue-name",
-    QUEUE,
-    "-b",
-    String(BATCH),
-    "-i",
-    "5",
+  const env = { ...S3_CHECKPOINT, REDIS_URL: redis.url };
+  const args = f.queueArgs(
     "--wait",
     "0.3",
     "--lock-ttl",
@@ -133,7 +108,7 @@ Deno.test("a run whose Redis freezes cannot renew its lock: it stops before the 
     "--redis-timeout",
     "1",
   );
-  const run = f.spawn(args, env);
+  const run = f.start(args, env);
   await waitFor(() => f.queuedIds().length >= BATCH, "a first page");
   redis.freeze();
   // The key expires at most ttl after the last renewal, which was before the
@@ -148,6 +123,7 @@ Deno.test("a run whose Redis freezes cannot renew its lock: it stops before the 
   assert.ok(sentWhileLocked < simIds(f.sim).length, "it stopped early");
   // The checkpoint holds no more than what was sent: the next run repeats
   // at most one page and loses nothing.
+  f.sim.setLatency(0);
   const next = await f.run(args, env);
   assert.equal(next.code, 0, next.stderr);
   const counted = tally(f.queuedIds(), simIds(f.sim));
