@@ -1,5 +1,5 @@
 /**
- * The last-run record and the metrics of real `harvest` runs (a subprocess
+ * The last-run record and the metrics of real `harvest` runs (in process,
  * against the simulator and the loopback SQS/S3 fakes): after a success,
  * after a usage error (none: nothing ran), after SIGTERM, after a
  * downstream failure, and beside an S3 checkpoint.
@@ -12,7 +12,7 @@ import {
   type Fixture,
   KEY,
   openFixture,
-  QUEUE,
+  SLOW,
   waitFor,
 } from "../harvest/_delivery_fixture.ts";
 import { parseRunRecord } from "../../src/run_record/parse_run_record.ts";
@@ -22,17 +22,7 @@ import { startPushgatewayFake } from "../support/pushgateway_fake.ts";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
 
 function args(f: Fixture, ...more: string[]): string[] {
-  return f.harvestArgs(
-    "--queue-name",
-    QUEUE,
-    "--state-file",
-    join(f.dir, "checkpoint.json"),
-    "-b",
-    "100",
-    "-i",
-    "5",
-    ...more,
-  );
+  return f.queueArgs("--state-file", f.stateFile, ...more);
 }
 
 async function readRecord(path: string): Promise<RunRecord> {
@@ -152,20 +142,15 @@ Deno.test("a run the lock turns away (exit 8) leaves the record and the metrics 
 });
 
 Deno.test("a harvest stopped by SIGTERM records exit 143 and what it delivered", async () => {
-  await using f = await openFixture({
-    actions: 800,
-    spanSeconds: 60,
-    latencyMs: 150,
-    episodes: 5,
-  });
+  await using f = await openFixture({ ...SLOW, actions: 800, latencyMs: 150 });
   const metrics = join(f.dir, "ua_harvest.prom");
-  const run = f.spawn(args(f), { UA_HARVEST_METRICS_FILE: metrics });
+  const run = f.start(args(f), { UA_HARVEST_METRICS_FILE: metrics });
   // The variant probe is one request before the first page.
   await waitFor(
     () => f.sim.stats().actionRequests >= 3 + DETECTION_REQUESTS,
     "page 3",
   );
-  run.child.kill("SIGTERM");
+  run.kill("SIGTERM");
   const stopped = await run.done;
   assert.equal(stopped.code, 143, stopped.stderr);
   const record = await readRecord(join(f.dir, "checkpoint.json.last-run.json"));

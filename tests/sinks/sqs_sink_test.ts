@@ -86,7 +86,7 @@ function range(from: number, count: number): number[] {
 
 Deno.test("createSqsSink() delivers every record once, 10 entries a batch", async () => {
   await using sqs = await openSqs(["actions"]);
-  const { fake, client } = sqs;
+  const { fake } = sqs;
   await using sink = await sqs.sink({ maxInFlight: 3 });
   assert.equal(sink.description, "sqs:actions");
   const page = records(1, 25);
@@ -147,7 +147,7 @@ Deno.test("createSqsSink() uses a queue URL as given, without a lookup", async (
 
 Deno.test("createSqsSink() resends only the failed entries", async () => {
   await using sqs = await openSqs(["actions"]);
-  const { fake, client } = sqs;
+  const { fake } = sqs;
   await using sink = await sqs.sink();
   fake.rejectNext(3, { code: "InternalError", senderFault: false });
   await sink.deliver(records(1, 10));
@@ -160,7 +160,7 @@ Deno.test("createSqsSink() resends only the failed entries", async () => {
 
 Deno.test("createSqsSink() resends a batch after whole-request failures", async () => {
   await using sqs = await openSqs(["actions"]);
-  const { fake, client } = sqs;
+  const { fake } = sqs;
   await using sink = await sqs.sink();
   fake.failRequests(2, 500, { operation: "SendMessageBatch" });
   await sink.deliver(records(1, 4));
@@ -170,7 +170,7 @@ Deno.test("createSqsSink() resends a batch after whole-request failures", async 
 
 Deno.test("createSqsSink() throws DeliveryError naming entries that keep failing", async () => {
   await using sqs = await openSqs(["actions"]);
-  const { fake, client } = sqs;
+  const { fake } = sqs;
   await using sink = await sqs.sink({ maxAttempts: 3 });
   const failing = new Set([13, 17]);
   fake.rejectNext(Infinity, {
@@ -199,7 +199,7 @@ Deno.test("createSqsSink() throws DeliveryError naming entries that keep failing
 
 Deno.test("createSqsSink() fails sender-fault entries without resending them", async () => {
   await using sqs = await openSqs(["actions"]);
-  const { fake, client } = sqs;
+  const { fake } = sqs;
   await using sink = await sqs.sink();
   fake.rejectNext(1, {
     code: "InvalidMessageContents",
@@ -247,7 +247,7 @@ Deno.test("createSqsSink() uses a custom FIFO group id", async () => {
 
 Deno.test("createSqsSink() throws DeliveryError for a record over the payload limit before sending", async () => {
   await using sqs = await openSqs(["actions"]);
-  const { fake, client } = sqs;
+  const { fake } = sqs;
   await using sink = await sqs.sink({ maxPayloadBytes: 1000 });
   const big = { ...record(99), episode: { description: "x".repeat(2000) } };
   await assert.rejects(
@@ -260,7 +260,7 @@ Deno.test("createSqsSink() throws DeliveryError for a record over the payload li
 
 Deno.test("createSqsSink() throws AuthenticationError when SQS refuses the credentials", async () => {
   await using sqs = await openSqs(["actions"]);
-  const { fake, client } = sqs;
+  const { fake } = sqs;
   await using sink = await sqs.sink({ maxInFlight: 1 });
   fake.failRequests(1, 403, {
     code: "InvalidClientTokenId",
@@ -279,7 +279,7 @@ Deno.test("createSqsSink() throws AuthenticationError when SQS refuses the crede
 
 Deno.test("createSqsSink() throws AuthenticationError when the queue lookup is refused", async () => {
   await using sqs = await openSqs(["actions"]);
-  const { fake, client } = sqs;
+  const { fake } = sqs;
   fake.failRequests(1, 400, {
     code: "AccessDenied",
     operation: "GetQueueUrl",
@@ -330,7 +330,7 @@ Deno.test("createSqsSink() throws UnreachableError naming the endpoint when noth
 
 Deno.test("createSqsSink() checks its options before any request", async () => {
   await using sqs = await openSqs(["actions"]);
-  const { fake, client } = sqs;
+  const { fake } = sqs;
   const cases: [Record<string, unknown>, RegExp][] = [
     [
       { maxPayloadBytes: 2_000_000 },
