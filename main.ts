@@ -171,6 +171,7 @@ export async function main(
     stdout: io.stdout,
     stderr: io.stderr,
     statusLine: createStatusLine({ output: io.stderr }),
+    clock: io.clock,
   };
   const stopWatching = watchSignals(controller, io);
   try {

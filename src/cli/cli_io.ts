@@ -8,6 +8,7 @@
  * @module
  */
 import { compiledExecutableDir } from "../config/load_env_files.ts";
+import { type Clock, SYSTEM_CLOCK } from "../util/clock.ts";
 
 /** The environment, as `Deno.env` offers it (`.env` values are `set` into it). */
 export interface CliEnvironment {
@@ -54,6 +55,8 @@ export interface CliIo {
   ) => () => void;
   /** Ends the process at once (a second signal). @default Deno.exit */
   readonly exit: (code: number) => void;
+  /** The time runs read and the pauses they take (`--wait`). @default SYSTEM_CLOCK */
+  readonly clock: Clock;
 }
 
 /** The real process: `Deno.env`, `Deno.cwd()`, `Deno.stdout`, signals, `Deno.exit`. */
@@ -74,6 +77,7 @@ export function processIo(): CliIo {
       return () => removers.forEach((remove) => remove());
     },
     exit: (code) => Deno.exit(code),
+    clock: SYSTEM_CLOCK,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { StatusLine } from "../log/status_line.ts";
 import type { CliOutput } from "./cli_io.ts";
+import type { Clock } from "../util/clock.ts";
 
 /**
  * What `main.ts` hands every command: the signal that asks it to stop, a
@@ -29,4 +30,6 @@ export interface CommandContext {
   readonly stderr: CliOutput;
   /** The transient line on `stderr` that log lines and records are written around. */
   readonly statusLine: StatusLine;
+  /** The time and the pauses of the run. */
+  readonly clock: Clock;
 }

@@ -280,7 +280,7 @@ export function harvestCommand(context: CommandContext) {
       const settings = resolveHarvestSettings({
         options,
         env: context.env,
-        now: Temporal.Now.instant(),
+        now: context.clock.now(),
         localTimeZone: Temporal.Now.timeZoneId(),
         stderrIsTerminal: context.stderr.isTerminal(),
       });
@@ -313,6 +313,8 @@ export function harvestCommand(context: CommandContext) {
             signal: context.signal,
             stdout: context.stdout,
             statusLine: context.statusLine,
+            now: () => context.clock.now(),
+            sleep: (ms, signal) => context.clock.sleep(ms, signal),
             onSummary: (s) => summary = s,
           })).exitCode,
         () => harvestFacts(summary),

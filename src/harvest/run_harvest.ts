@@ -32,6 +32,7 @@ import { createCheckpointWriter } from "./checkpoint_writer.ts";
 import { harvestWindows } from "./harvest_windows.ts";
 import type { StdoutSinkOptions } from "../sinks/stdout_sink.ts";
 import type { StatusLine } from "../log/status_line.ts";
+import type { Clock } from "../util/clock.ts";
 
 /** What `main.ts` hands the harvest. */
 export interface RunHarvestContext {
@@ -39,6 +40,8 @@ export interface RunHarvestContext {
   readonly signal: AbortSignal;
   /** @default Temporal.Now.instant */
   readonly now?: () => Temporal.Instant;
+  /** The pause between pages (`--wait`). @default SYSTEM_CLOCK.sleep */
+  readonly sleep?: Clock["sleep"];
   /** Receives the run's counts when it ends, also when it fails. */
   readonly onSummary?: (summary: HarvestSummary) => void;
   /** Where `--output -` writes records. @default Deno.stdout */
@@ -93,7 +96,12 @@ export async function runHarvest(
   const engage = openEngageClient(settings, lockLost);
   // Before anything is opened downstream: a server without usertracking ends
   // the run with nothing sent or saved.
-  const source = stack.use(await chosen.open({ engage }));
+  const source = stack.use(
+    await chosen.open({
+      engage,
+      ...(context.sleep ? { sleep: context.sleep } : {}),
+    }),
+  );
   const { window, windows, notes } = planHarvest({
     settings,
     stored,

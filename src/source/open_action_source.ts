@@ -7,6 +7,7 @@
  */
 import type { OpencastClient } from "../opencast/opencast_client.ts";
 import type { ActionSource } from "./action_source.ts";
+import type { Clock } from "../util/clock.ts";
 import { OPENCAST_SOURCE } from "./opencast/opencast_source.ts";
 import {
   type OpencastSourceSettings,
@@ -20,6 +21,8 @@ export type ActionSourceSettings = OpencastSourceSettings;
 export interface OpenActionSourceOptions {
   /** The engage node's client, shared with the episode lookups. */
   readonly engage: OpencastClient;
+  /** The pause between pages (`--wait`). @default SYSTEM_CLOCK.sleep */
+  readonly sleep?: Clock["sleep"];
 }
 
 /** The source the settings chose, named before it is opened. */
@@ -40,6 +43,10 @@ export function chooseActionSource(
 ): ChosenSource {
   return {
     name: OPENCAST_SOURCE,
-    open: ({ engage }) => openOpencastSource(settings, { client: engage }),
+    open: ({ engage, sleep }) =>
+      openOpencastSource(settings, {
+        client: engage,
+        ...(sleep ? { sleep } : {}),
+      }),
   };
 }

@@ -15,7 +15,12 @@ import {
 import { type SqsFake, startSqsFake } from "../support/sqs_fake.ts";
 import { type S3Fake, startS3Fake } from "../support/s3_fake.ts";
 import { cliCommand, type CliResult } from "../support/run_cli.ts";
-import { type MainRun, runMain, startMain } from "../support/run_main.ts";
+import {
+  type MainRun,
+  runMain,
+  type RunMainOptions,
+  startMain,
+} from "../support/run_main.ts";
 
 /** The simulator's zone, passed to the harvester as `--server-timezone`. */
 export const ZONE = "America/New_York";
@@ -95,7 +100,11 @@ export interface Fixture extends AsyncDisposable {
    * Starts the CLI in process (`startMain`): signals through `kill`, output
    * as it comes. One at a time (runs in process share LogTape).
    */
-  start(args: readonly string[], env?: Record<string, string>): MainRun;
+  start(
+    args: readonly string[],
+    env?: Record<string, string>,
+    options?: Pick<RunMainOptions, "clock">,
+  ): MainRun;
   /** Starts the CLI as a subprocess; the caller awaits `done` (and may kill `child` first). */
   spawn(args: readonly string[], env?: Record<string, string>): Spawned;
   /** Action ids of the messages in a queue, in arrival order. */
@@ -164,8 +173,12 @@ export async function openFixture(
     stateFile: join(dir, "checkpoint.json"),
     run: (args, extra = {}) =>
       runMain(args, { env: { ...env, ...extra }, cwd: dir }),
-    start(args, extra = {}) {
-      const run = startMain(args, { env: { ...env, ...extra }, cwd: dir });
+    start(args, extra = {}, options = {}) {
+      const run = startMain(args, {
+        ...options,
+        env: { ...env, ...extra },
+        cwd: dir,
+      });
       started.push(run);
       return run;
     },

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   BUCKET,
+  EXACTLY_ONCE,
   KEY,
   openFixture,
   QUEUE,
@@ -18,6 +19,7 @@ import {
 } from "./_delivery_fixture.ts";
 import { formatCompactTimestamp } from "../../src/opencast/opencast_time.ts";
 import { parseCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
+import { TestClock } from "../support/test_clock.ts";
 
 Deno.test("harvest delivers every action exactly once over consecutive cron runs with arrivals in between", async () => {
   await using f = await openFixture({ actions: 600, spanSeconds: 60 });
@@ -353,4 +355,22 @@ Deno.test("harvest draws the progress line only with --progress when stderr is n
   const lines = (await Deno.readTextFile(join(f.dir, "quiet.jsonl")))
     .trimEnd().split("\n");
   assert.equal(lines.length, 300);
+});
+
+Deno.test("harvest --wait pauses that long between pages, on the run's clock, and still delivers every action once", async () => {
+  await using f = await openFixture({ actions: 300, spanSeconds: 60 });
+  const clock = new TestClock();
+  const run = f.start(f.queueArgs("--wait", "30"), {}, { clock });
+  let finished = false;
+  void run.done.then(() => finished = true);
+  // Each pause lasts until the test moves the clock past it.
+  while (!finished) {
+    await Promise.race([clock.nextPause(), run.done]);
+    clock.advance(30_000);
+  }
+  const result = await run.done;
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(clock.pauses.length >= 2, `${clock.pauses.length} pauses`);
+  assert.ok(clock.pauses.every((ms) => ms === 30_000), `${clock.pauses}`);
+  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), EXACTLY_ONCE);
 });

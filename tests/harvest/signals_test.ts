@@ -24,6 +24,7 @@ import {
 } from "./_delivery_fixture.ts";
 import { parseCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
 import type { CliResult } from "../support/run_cli.ts";
+import { TestClock } from "../support/test_clock.ts";
 
 const BATCH = 100;
 
@@ -97,14 +98,15 @@ Deno.test("harvest stopped by a real SIGINT finishes the page in flight, saves t
 
 Deno.test("harvest stopped by SIGTERM during the pause between pages fetches no further page", async () => {
   await using f = await openFixture({ actions: 300, spanSeconds: 60 });
-  const run = f.start(args(f, "--wait", "30"));
+  const clock = new TestClock();
+  const run = f.start(args(f, "--wait", "30"), {}, { clock });
   await waitFor(() => f.queuedIds().length === BATCH, "page 1 delivered");
   await waitFor(
     () => existsSync(join(f.dir, "checkpoint.json")),
     "page 1 checkpointed",
   );
-  // Let the run reach its 30 s pause.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // The run is in its 30 s pause (which only the test's clock could end).
+  assert.equal(await clock.nextPause(), 30_000);
   run.kill("SIGTERM");
   const stopped = await run.done;
   assert.equal(stopped.code, 143, stopped.stderr);

@@ -8,6 +8,7 @@ import denoJson from "../../deno.json" with { type: "json" };
 import type { CommandContext } from "../../src/cli/command_context.ts";
 import type { CliOutput } from "../../src/cli/cli_io.ts";
 import { createStatusLine } from "../../src/log/status_line.ts";
+import { SYSTEM_CLOCK } from "../../src/util/clock.ts";
 
 /** A stream that drops what is written to it. */
 export const NULL_OUTPUT: CliOutput = {
@@ -36,6 +37,7 @@ export function testContext(
     stdout: NULL_OUTPUT,
     stderr: NULL_OUTPUT,
     statusLine: createStatusLine({ output: NULL_OUTPUT }),
+    clock: SYSTEM_CLOCK,
     ...overrides,
   };
 }

@@ -24,6 +24,7 @@ import type {
   StopSignal,
 } from "../../src/cli/cli_io.ts";
 import type { CliResult } from "./run_cli.ts";
+import { type Clock, SYSTEM_CLOCK } from "../../src/util/clock.ts";
 
 /** Options for {@linkcode runMain} and {@linkcode startMain}. */
 export interface RunMainOptions {
@@ -35,6 +36,8 @@ export interface RunMainOptions {
   readonly terminal?: boolean;
   /** The terminal's width when `terminal` is set. @default 80 */
   readonly columns?: number;
+  /** The run's time and pauses (a `TestClock` to drive them). @default SYSTEM_CLOCK */
+  readonly clock?: Clock;
 }
 
 /** A run in progress, as {@linkcode startMain} returns it. */
@@ -133,6 +136,7 @@ export function startMain(
           return () => listeners.delete(listener);
         },
         exit: (code) => void exits.push(code),
+        clock: options.clock ?? SYSTEM_CLOCK,
       });
       return { code, stdout: stdout.text(), stderr: stderr.text() };
     } finally {

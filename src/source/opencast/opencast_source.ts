@@ -8,7 +8,7 @@
 import { getLogger } from "@logtape/logtape";
 import { UPSTREAM_ID_MARGIN_SECONDS } from "../../config/defaults.ts";
 import type { UserAction } from "../../opencast/types.ts";
-import { sleep } from "../../util/sleep.ts";
+import { type Clock, SYSTEM_CLOCK } from "../../util/clock.ts";
 import type {
   ActionSource,
   ReadOptions,
@@ -41,6 +41,8 @@ export interface OpencastSourceOptions {
    * time instead of a few at once. @default 0
    */
   readonly waitMs?: number;
+  /** How the pause is taken. @default SYSTEM_CLOCK.sleep */
+  readonly sleep?: Clock["sleep"];
   /** The requests to read actions with. */
   readonly requests: UsertrackingRequests;
   /** The engage node (a host, never credentials), for the description. */
@@ -60,7 +62,14 @@ const logger = getLogger(["ua-harvest", "harvest"]);
 export function createOpencastSource(
   options: OpencastSourceOptions,
 ): ActionSource {
-  const { api, zone, batchSize, waitMs = 0, requests } = options;
+  const {
+    api,
+    zone,
+    batchSize,
+    waitMs = 0,
+    sleep = SYSTEM_CLOCK.sleep,
+    requests,
+  } = options;
   let warnedOffset = false;
 
   function checkOffset(actions: readonly UserAction[]): void {
@@ -112,7 +121,7 @@ export function createOpencastSource(
       for (let index = 0;; index++) {
         if (signal?.aborted) return;
         if (index > 0 && waitMs > 0) {
-          await sleep(waitMs, { signal });
+          await sleep(waitMs, signal);
           if (signal?.aborted) return;
         }
         const next = await iterator.next();
