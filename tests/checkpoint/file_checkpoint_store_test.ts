@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createFileCheckpointStore } from "../../src/checkpoint/file_checkpoint_store.ts";
-import { ConfigError, LockedError } from "../../src/errors.ts";
+import { ConfigError } from "../../src/errors.ts";
 import { assertSecondRunFenced } from "../support/assert_second_run_fenced.ts";
 
 async function withTempDir(test: (dir: string) => Promise<void>) {
@@ -17,31 +17,6 @@ async function listDir(dir: string): Promise<string[]> {
   for await (const entry of Deno.readDir(dir)) names.push(entry.name);
   return names.sort();
 }
-
-Deno.test("createFileCheckpointStore() loads null before the first save", async () => {
-  await withTempDir(async (dir) => {
-    await using store = createFileCheckpointStore({ path: `${dir}/cp.json` });
-    assert.equal(await store.load(), null);
-    assert.equal(store.description, `${dir}/cp.json`);
-  });
-});
-
-Deno.test("createFileCheckpointStore() loads what it saved, creating directories", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/state/ua-harvest/checkpoint.json`;
-    await using store = createFileCheckpointStore({ path });
-    await store.save('{"last_action_ts":"2024-05-01T12:00:00Z"}\n');
-    assert.equal(
-      await store.load(),
-      '{"last_action_ts":"2024-05-01T12:00:00Z"}\n',
-    );
-    await using other = createFileCheckpointStore({ path });
-    assert.equal(
-      await other.load(),
-      '{"last_action_ts":"2024-05-01T12:00:00Z"}\n',
-    );
-  });
-});
 
 Deno.test("createFileCheckpointStore() replaces the file and leaves no temporary file", async () => {
   await withTempDir(async (dir) => {
@@ -104,18 +79,5 @@ Deno.test("createFileCheckpointStore() fences its writes: after another run move
     assert.ok(refusal.message.includes(path), refusal.message);
     assert.equal(await Deno.readTextFile(path), "20240101000200");
     assert.deepEqual(await listDir(dir), ["checkpoint.json"]);
-  });
-});
-
-Deno.test("createFileCheckpointStore() fences the first write: two runs that found no file cannot both create it", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/checkpoint.json`;
-    await using first = createFileCheckpointStore({ path });
-    await using second = createFileCheckpointStore({ path });
-    assert.equal(await first.load(), null);
-    assert.equal(await second.load(), null);
-    await second.save("B");
-    await assert.rejects(first.save("A"), LockedError);
-    assert.equal(await Deno.readTextFile(path), "B");
   });
 });
