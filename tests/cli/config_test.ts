@@ -8,11 +8,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import type { CliResult } from "../support/run_cli.ts";
 import { runMain } from "../support/run_main.ts";
 import { harvestEnv } from "../support/harvest_env.ts";
 import { startSqsFake } from "../support/sqs_fake.ts";
+import { simulator } from "../support/simulator.ts";
 
 const ZONE = "America/New_York";
 const USER = "config-user";
@@ -42,15 +42,13 @@ function assertExit(result: CliResult, code: number): void {
 
 Deno.test("harvest configuration through the CLI", async (t) => {
   const home = await Deno.makeTempDir({ prefix: "ua-harvest-config-" });
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     seed: 31,
     actions: 300,
     episodes: 10,
     timezone: ZONE,
     user: USER,
     password: PASSWORD,
-    quiet: true,
   });
   await using sqs = await startSqsFake();
   // No engage host or credentials: each step says where they come from.

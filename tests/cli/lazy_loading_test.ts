@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { runCli } from "../support/run_cli.ts";
+import { simulator } from "../support/simulator.ts";
 
 const PRELOAD = fileURLToPath(
   new URL("../support/_loaded_modules_preload.ts", import.meta.url),
@@ -49,12 +49,7 @@ function harvestArgs(url: string, ...output: string[]): string[] {
 const HEAVY = ["@aws-sdk/", "@smithy/", "ioredis", "@elastic/", "prom-client"];
 
 Deno.test("harvest to stdout loads neither the AWS SDK nor ioredis, the Elasticsearch client or prom-client", async () => {
-  await using sim = await startSimulator({
-    port: 0,
-    actions: 50,
-    spanSeconds: 60,
-    quiet: true,
-  });
+  await using sim = await simulator({ actions: 50, spanSeconds: 60 });
   const { code, stderr, urls } = await loadedModules(
     harvestArgs(sim.url, "-o", "-"),
   );
@@ -68,12 +63,7 @@ Deno.test("harvest to stdout loads neither the AWS SDK nor ioredis, the Elastics
 });
 
 Deno.test("harvest to SQS does load the AWS SDK (the check above can see it)", async () => {
-  await using sim = await startSimulator({
-    port: 0,
-    actions: 5,
-    spanSeconds: 60,
-    quiet: true,
-  });
+  await using sim = await simulator({ actions: 5, spanSeconds: 60 });
   const { urls } = await loadedModules(
     harvestArgs(
       sim.url,

@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import denoJson from "../../deno.json" with { type: "json" };
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { type CliResult, tmpDirEnv } from "../support/run_cli.ts";
+import { simulator } from "../support/simulator.ts";
 
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 const LOG_LINE =
@@ -66,13 +66,11 @@ Deno.test("deno task ua-harvest --version prints the version and nothing else", 
 });
 
 Deno.test("deno task ua-harvest harvest writes only the tool's own log lines to stderr", async () => {
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     actions: 30,
     spanSeconds: 60,
     episodes: 3,
     timezone: "UTC",
-    quiet: true,
   });
   const result = await runTask([
     "harvest",

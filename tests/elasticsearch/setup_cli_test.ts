@@ -6,9 +6,9 @@
  * environment, what is printed, and what arrives where.
  */
 import assert from "node:assert/strict";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
 import { runMain } from "../support/run_main.ts";
+import { simulator } from "../support/simulator.ts";
 
 const ES_USER = "elastic";
 const ES_PASSWORD = "es-Secret-pw";
@@ -70,15 +70,13 @@ Deno.test("CLI harvest --output es indexes every action once into the daily inde
   // Two hours around UTC midnight: in the server zone (New York) it is all
   // one evening, so a daily index by local date would put everything in one.
   const spanEnd = Temporal.Instant.from("2024-03-02T00:30:00Z");
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     actions: 3000,
     spanEnd,
     spanSeconds: 7200,
     timezone: "America/New_York",
     user: "u",
     password: "p",
-    quiet: true,
   });
   await using es = startElasticsearchFake({
     username: ES_USER,

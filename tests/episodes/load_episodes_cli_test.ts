@@ -11,11 +11,11 @@ import {
   SIMULATOR_FLAVORS,
   type SimulatorFlavor,
   type SimWorkflow,
-  startSimulator,
 } from "../../src/simulate/start_simulator.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
 import { runMain, startMain } from "../support/run_main.ts";
 import { errorLines, fatalLines } from "../support/error_lines.ts";
+import { simulator } from "../support/simulator.ts";
 
 const USER = "opencast_system_account";
 const PASSWORD = "CHANGE_ME-episodes";
@@ -25,14 +25,12 @@ const PUBLISH = "DCE-archive-publish-external";
 const DAYS = "200";
 
 async function startSim(options: { flavor?: SimulatorFlavor } = {}) {
-  return await startSimulator({
+  return await simulator({
     ...options,
-    port: 0,
     episodes: EPISODES,
     actions: 10,
     user: USER,
     password: PASSWORD,
-    quiet: true,
   });
 }
 
@@ -296,13 +294,11 @@ Deno.test("CLI load_episodes with Elasticsearch unreachable exits 4 with one lin
 
 Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites no document with a partial one", async () => {
   // Slow enough that a page's 100 workflow lookups take about a second.
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     episodes: EPISODES,
     actions: 10,
     user: USER,
     password: PASSWORD,
-    quiet: true,
     latencyMs: 40,
   });
   await using es = startElasticsearchFake();

@@ -14,7 +14,6 @@ import {
   SIMULATOR_FLAVORS,
   type SimulatorFlavor,
   type SimulatorStats,
-  startSimulator,
 } from "../../src/simulate/start_simulator.ts";
 import {
   type ElasticsearchFake,
@@ -26,6 +25,7 @@ import { loadEpisodes } from "../../src/episodes/load_episodes.ts";
 import { createOpencastEpisodeSource } from "../../src/episodes/opencast_episode_source.ts";
 import { OpencastClient } from "../../src/opencast/opencast_client.ts";
 import { errorLines } from "../support/error_lines.ts";
+import { simulator } from "../support/simulator.ts";
 
 const EPISODES = 500;
 /** The search page size of `load_episodes` (not a setting). */
@@ -65,15 +65,13 @@ async function startFlavors(
   for (const flavor of SIMULATOR_FLAVORS) {
     sims.set(
       flavor,
-      await startSimulator({
-        port: 0,
+      await simulator({
         flavor,
         spanEnd,
         timezone,
         episodes: options.episodes ?? EPISODES,
         actions: options.actions ?? 10,
         seed: 8,
-        quiet: true,
       }),
     );
   }
@@ -490,14 +488,12 @@ Deno.test("loadEpisodes() with pages of 7 stops at the first page past the windo
   const days = 20;
   const pageSize = 7;
   for (const flavor of SIMULATOR_FLAVORS) {
-    await using sim = await startSimulator({
-      port: 0,
+    await using sim = await simulator({
       flavor,
       spanEnd,
       timezone: "UTC",
       episodes: 150,
       actions: 10,
-      quiet: true,
     });
     await using es = startElasticsearchFake();
     const opencast = new OpencastClient({ host: sim.url });

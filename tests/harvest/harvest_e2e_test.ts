@@ -8,10 +8,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import {
-  type SimAction,
-  type Simulator,
-  startSimulator,
+import type {
+  SimAction,
+  Simulator,
 } from "../../src/simulate/start_simulator.ts";
 import { runMain } from "../support/run_main.ts";
 import { harvestEnv } from "../support/harvest_env.ts";
@@ -19,6 +18,7 @@ import { expectedRecord } from "../support/expected_record.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 import { type SqsFake, startSqsFake } from "../support/sqs_fake.ts";
 import { startS3Fake } from "../support/s3_fake.ts";
+import { simulator } from "../support/simulator.ts";
 
 const ZONE = "America/New_York";
 const USER = "harvester";
@@ -90,8 +90,7 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
   await using redis = await startRedisServer();
   await using sqs = await startSqsFake();
   await using s3 = await startS3Fake();
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     seed: 12,
     actions: 3000,
     episodes: 40,
@@ -100,7 +99,6 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
     timezone: ZONE,
     user: USER,
     password: PASSWORD,
-    quiet: true,
   });
   const env = harvestEnv({
     home,
@@ -357,8 +355,7 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
 Deno.test("harvest with the embedded SQLite cache fetches episodes on the first run only", async () => {
   const home = await Deno.makeTempDir({ prefix: "ua-harvest-e2e-" });
   try {
-    await using sim = await startSimulator({
-      port: 0,
+    await using sim = await simulator({
       seed: 13,
       actions: 1200,
       episodes: 30,
@@ -367,7 +364,6 @@ Deno.test("harvest with the embedded SQLite cache fetches episodes on the first 
       timezone: ZONE,
       user: USER,
       password: PASSWORD,
-      quiet: true,
     });
     const env = harvestEnv({
       home,

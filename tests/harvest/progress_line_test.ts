@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createProgressLine } from "../../src/harvest/progress_line.ts";
 import type { StatusLine } from "../../src/log/status_line.ts";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { runCli } from "../support/run_cli.ts";
+import { simulator } from "../support/simulator.ts";
 
 const ZONE = "America/New_York";
 
@@ -61,13 +61,11 @@ Deno.test("renderTerminal() shows a log line glued onto an uncleared progress li
 });
 
 Deno.test("harvest on a terminal clears the progress line for a log line and draws it again", async () => {
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     actions: 400,
     spanSeconds: 120,
     episodes: 5,
     timezone: ZONE,
-    quiet: true,
   });
   // Actions of an unknown mediapackage in the last page: a warning while the
   // progress line is showing.

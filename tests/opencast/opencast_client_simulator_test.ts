@@ -8,10 +8,10 @@ import { AuthenticationError } from "../../src/errors.ts";
 import { fetchActions } from "../../src/opencast/fetch_actions.ts";
 import { OpencastClient } from "../../src/opencast/opencast_client.ts";
 import { formatCompactTimestamp } from "../../src/opencast/opencast_time.ts";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { spawnCli } from "../support/run_cli.ts";
 import { runMain } from "../support/run_main.ts";
 import { errorLines } from "../support/error_lines.ts";
+import { simulator } from "../support/simulator.ts";
 
 const USER = "opencast_system_account";
 const PASSWORD = "s3cret-Digest-pw";
@@ -22,14 +22,12 @@ const ACTIONS = 5000;
 const LIMIT = 700;
 
 async function startSim() {
-  return await startSimulator({
-    port: 0,
+  return await simulator({
     actions: ACTIONS,
     spanEnd: SPAN_END,
     spanSeconds: SPAN_SECONDS,
     user: USER,
     password: PASSWORD,
-    quiet: true,
   });
 }
 

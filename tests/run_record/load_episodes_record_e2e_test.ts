@@ -5,19 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
 import { runMain } from "../support/run_main.ts";
 import { parseRunRecord } from "../../src/run_record/parse_run_record.ts";
 import { parsePrometheusText } from "../support/parse_prometheus_text.ts";
+import { simulator } from "../support/simulator.ts";
 
 Deno.test("load_episodes records its run (exit 7, counts) and writes its metrics", async () => {
-  await using sim = await startSimulator({
-    port: 0,
-    episodes: 40,
-    actions: 10,
-    quiet: true,
-  });
+  await using sim = await simulator({ episodes: 40, actions: 10 });
   const rejected = sim.episodes()[3]!.id;
   await using es = startElasticsearchFake({
     rejectIds: { [rejected]: "failed to parse field [duration]" },

@@ -5,7 +5,7 @@ import {
   type DigestChallenge,
   parseDigestChallenge,
 } from "../../src/opencast/digest.ts";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
+import { simulator } from "../support/simulator.ts";
 
 const SPAN_END = Temporal.Instant.from("2016-10-21T18:05:00Z");
 const PATH = "/usertracking/actions.json?limit=1";
@@ -51,8 +51,7 @@ function springNonce(expiry: number): string {
 }
 
 async function start() {
-  return await startSimulator({
-    port: 0,
+  return await simulator({
     spanEnd: SPAN_END,
     user: "opencast_system_account",
     password: "CHANGE_ME",

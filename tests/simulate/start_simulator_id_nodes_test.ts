@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/errors.ts";
-import {
-  type SimAction,
-  type SimulatorOptions,
-  startSimulator,
+import type {
+  SimAction,
+  SimulatorOptions,
 } from "../../src/simulate/start_simulator.ts";
+import { simulator } from "../support/simulator.ts";
 
 // 12:00 in New York (EST, -05:00): the span is the morning of 2024-03-01.
 const SPAN_END = Temporal.Instant.from("2024-03-01T17:00:00Z");
@@ -29,15 +29,13 @@ function list(value: Json): Json[] {
 }
 
 function start(options: SimulatorOptions = {}) {
-  return startSimulator({
-    port: 0,
+  return simulator({
     spanEnd: SPAN_END,
     spanSeconds: 3 * 3600,
     actions: 3000,
     timezone: "America/New_York",
     flavor: "stock",
     daySeconds: 0,
-    quiet: true,
     ...options,
   });
 }
