@@ -2,15 +2,7 @@ import assert from "node:assert/strict";
 import { createFileCheckpointStore } from "../../src/checkpoint/file_checkpoint_store.ts";
 import { ConfigError } from "../../src/errors.ts";
 import { assertSecondRunFenced } from "../support/assert_second_run_fenced.ts";
-
-async function withTempDir(test: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir();
-  try {
-    await test(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempDir } from "../support/temp_dir.ts";
 
 async function listDir(dir: string): Promise<string[]> {
   const names: string[] = [];

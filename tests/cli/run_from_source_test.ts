@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import denoJson from "../../deno.json" with { type: "json" };
-import { type CliResult, tmpDirEnv } from "../support/run_cli.ts";
+import { type CliResult, decodeOutput, denoEnv } from "../support/run_cli.ts";
 import { simulator } from "../support/simulator.ts";
 
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
@@ -18,30 +18,21 @@ const LOG_LINE =
 
 /** `deno task -q ua-harvest ARGS` from a fresh directory, with a clean environment. */
 async function runTask(args: readonly string[]): Promise<CliResult> {
-  const home = Deno.env.get("HOME") ?? "/root";
   const dir = await Deno.makeTempDir({ prefix: "ua-harvest-source-" });
   try {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["task", "-q", "--config", CONFIG, "ua-harvest", ...args],
-      cwd: dir,
-      clearEnv: true,
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: home,
-        DENO_DIR: Deno.env.get("DENO_DIR") ??
-          join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno"),
-        XDG_STATE_HOME: join(dir, "state"),
-        XDG_CACHE_HOME: join(dir, "cache"),
-        ...tmpDirEnv(),
-      },
-      stdin: "null",
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
+    return decodeOutput(
+      await new Deno.Command(Deno.execPath(), {
+        args: ["task", "-q", "--config", CONFIG, "ua-harvest", ...args],
+        cwd: dir,
+        clearEnv: true,
+        env: {
+          ...denoEnv(),
+          XDG_STATE_HOME: join(dir, "state"),
+          XDG_CACHE_HOME: join(dir, "cache"),
+        },
+        stdin: "null",
+      }).output(),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

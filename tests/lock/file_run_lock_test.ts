@@ -3,15 +3,7 @@ import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
 import { LockedError } from "../../src/errors.ts";
 import { parseLockHolder } from "../../src/lock/lock_holder.ts";
 import { holdInChild } from "../support/hold_in_child.ts";
-
-async function withTempDir(test: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir();
-  try {
-    await test(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempDir } from "../support/temp_dir.ts";
 
 Deno.test("acquireFileRunLock() refuses a second holder in the same process", async () => {
   await withTempDir(async (dir) => {

@@ -94,9 +94,6 @@ export function cliCommand(
   args: readonly string[],
   options: RunCliOptions & { readonly cwd: string },
 ): Deno.Command {
-  const home = Deno.env.get("HOME") ?? "/root";
-  const denoDir = Deno.env.get("DENO_DIR") ??
-    join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno");
   const { cwd } = options;
   const command = [Deno.execPath(), ...cliArgs(args, options.denoFlags)];
   const redirect = options.stdoutRedirect;
@@ -112,13 +109,9 @@ export function cliCommand(
     cwd,
     clearEnv: true,
     env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: home,
-      DENO_DIR: denoDir,
+      ...denoEnv(),
       NO_COLOR: "1",
       AWS_EC2_METADATA_DISABLED: "true",
-      // The run's temporary files go where the test task checks for leftovers.
-      ...tmpDirEnv(),
       // State (checkpoints, last-run records) stays out of the real $HOME
       // unless a test says where it goes.
       XDG_STATE_HOME: join(cwd, ".state"),
@@ -130,10 +123,31 @@ export function cliCommand(
   });
 }
 
-/** `TMPDIR` as this process has it (the test task sets it), for a cleared environment. */
-export function tmpDirEnv(): Record<string, string> {
+/**
+ * What a `deno` subprocess with a cleared environment needs of this one:
+ * `PATH`, `HOME`, the module cache (`DENO_DIR`), and `TMPDIR` when the test
+ * task set it (so the subprocess's leftovers are caught too).
+ */
+export function denoEnv(): Record<string, string> {
+  const home = Deno.env.get("HOME") ?? "/root";
   const tmp = Deno.env.get("TMPDIR");
-  return tmp === undefined ? {} : { TMPDIR: tmp };
+  return {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: home,
+    DENO_DIR: Deno.env.get("DENO_DIR") ??
+      join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno"),
+    ...(tmp === undefined ? {} : { TMPDIR: tmp }),
+  };
+}
+
+/** A finished subprocess's exit code and output as text. */
+export function decodeOutput(output: Deno.CommandOutput): CliResult {
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
 }
 
 /** Runs the CLI to completion (in a fresh directory, removed after, unless `cwd` is given). */
@@ -145,17 +159,10 @@ export async function runCli(
     ? await Deno.makeTempDir({ prefix: "ua-harvest-cli-" })
     : undefined;
   try {
-    const output = await cliCommand(args, {
-      ...options,
-      cwd: options.cwd ?? ownDir!,
-    })
-      .output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
+    return decodeOutput(
+      await cliCommand(args, { ...options, cwd: options.cwd ?? ownDir! })
+        .output(),
+    );
   } finally {
     if (ownDir) await Deno.remove(ownDir, { recursive: true });
   }
