@@ -4,19 +4,16 @@ import {
   type EpisodeDocument,
 } from "../../src/episodes/episode_document.ts";
 import type { Episode, Workflow } from "../../src/opencast/types.ts";
+import {
+  LECTURE_FIELDS,
+  LECTURE_MPID,
+  LIVE_OPERATIONS,
+} from "../support/lecture_example.ts";
 
-const MPID = "5f1c2a9e-7b3d-4c1e-9a6f-0d2e8b7c4a11";
+const MPID = LECTURE_MPID;
 
 const FULL_EPISODE: Episode = {
-  id: MPID,
-  title: "Lecture 07: Greedy Algorithms",
-  duration: 5318000,
-  start: "2016-10-21T17:30:00Z",
-  seriesTitle: "CSCI E-119 Data Structures",
-  series: "20160112345",
-  dcCreated: "2016-10-21T13:30:00-04:00",
-  dcType: "L07",
-  dcDescription: "Lecture",
+  ...LECTURE_FIELDS,
   attachments: [
     {
       type: "presenter/player+preview",
@@ -55,22 +52,16 @@ const LIVE_WORKFLOW: Workflow = {
   id: 48213,
   state: "SUCCEEDED",
   template: "DCE-archive-publish-external",
-  operations: [
-    {
-      name: "capture",
-      state: "SUCCEEDED",
-      started: 1477071000000,
-      completed: 1477076318000,
-    },
-    {
-      name: "retract-element",
-      state: "SUCCEEDED",
-      started: 1477080002000,
-      completed: 1477080004512,
-    },
-    { name: "publish-engage", state: "SKIPPED" },
-  ],
+  operations: LIVE_OPERATIONS,
 };
+
+/** What the live workflow adds: the capture's start, end and length. */
+const LIVE_FIELDS = {
+  live_stream: 1,
+  live_start: "2016-10-21T17:30:00+00:00",
+  live_end: "2016-10-21T18:58:38+00:00",
+  live_duration: 5318000,
+} as const;
 
 const BASE_FIELDS: EpisodeDocument = {
   mpid: MPID,
@@ -108,10 +99,7 @@ const CASES: {
     expected: {
       ...BASE_FIELDS,
       ...STILLS_AND_SLIDES,
-      live_stream: 1,
-      live_start: "2016-10-21T17:30:00+00:00",
-      live_end: "2016-10-21T18:58:38+00:00",
-      live_duration: 5318000,
+      ...LIVE_FIELDS,
       available: "2016-10-21T20:00:04.512000+00:00",
     },
   },
@@ -149,10 +137,7 @@ const CASES: {
     expected: {
       ...BASE_FIELDS,
       ...STILLS_AND_SLIDES,
-      live_stream: 1,
-      live_start: "2016-10-21T17:30:00+00:00",
-      live_end: "2016-10-21T18:58:38+00:00",
-      live_duration: 5318000,
+      ...LIVE_FIELDS,
     },
   },
   {
