@@ -1,5 +1,5 @@
 /**
- * Configuration as the user meets it, through the CLI run as a subprocess:
+ * Configuration as the user meets it, through the CLI run by `main()`:
  * precedence (flag > real environment > `.env` in the working directory >
  * default), `--env-file`, malformed `.env` lines, both option spellings,
  * `-q -`, and that the Opencast password never reaches a log line.

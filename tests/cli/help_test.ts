@@ -1,5 +1,5 @@
 /**
- * `--help` and `--version` through the CLI run as a subprocess. The options
+ * `--help` and `--version` through the CLI run by `main()`. The options
  * expected in each help text come from the commander `Command` objects the
  * commands declare, so dropping an option's environment binding (or its
  * default) from the help fails here.

@@ -1,6 +1,6 @@
 /**
  * Settings read wrongly or ignored without a word, and messages that
- * misreport (issue 10, items 4 and 5), through the CLI run as a subprocess:
+ * misreport (issue 10, items 4 and 5), through the CLI run by `main()`:
  * each case exits with the right code and one line that names the problem.
  *
  * @module

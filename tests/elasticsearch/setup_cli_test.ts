@@ -1,6 +1,6 @@
 /**
- * `setup` and `harvest --output es` through the CLI (a subprocess with the
- * binary's permissions) against the Elasticsearch fake with Basic auth. The
+ * `setup` and `harvest --output es` through the CLI (run by `main()`)
+ * against the Elasticsearch fake with Basic auth. The
  * library-level behaviour is in run_setup_test.ts and
  * tests/sinks/elasticsearch_sink_test.ts; this checks the wiring: flags and
  * environment, what is printed, and what arrives where.

@@ -109,6 +109,16 @@ export interface Fixture extends AsyncDisposable {
   spawn(args: readonly string[], env?: Record<string, string>): Spawned;
   /** Action ids of the messages in a queue, in arrival order. */
   queuedIds(queue?: string): number[];
+  /**
+   * Harvests a window given by `-s`/`-e` (a backfill) into a fresh JSON-lines
+   * file: the run's result, the ids the file holds and the ids of the
+   * simulator's actions inside the window (both ends included).
+   */
+  backfill(
+    start: string,
+    end: string,
+    ...more: string[]
+  ): Promise<{ result: CliResult; ids: number[]; expected: number[] }>;
 }
 
 /** A CLI run in progress. */
@@ -149,6 +159,7 @@ export async function openFixture(
   };
   const spawned: Spawned[] = [];
   const started: MainRun[] = [];
+  let backfills = 0;
   const harvestArgs = (...more: string[]) => [
     "harvest",
     "-H",
@@ -188,6 +199,28 @@ export async function openFixture(
       const run = { child, done: collect(child) };
       spawned.push(run);
       return run;
+    },
+    async backfill(start, end, ...more) {
+      const output = join(dir, `backfill-${backfills++}.jsonl`);
+      const result = await runMain(
+        harvestArgs(
+          "--output",
+          `file:${output}`,
+          "-s",
+          start,
+          "-e",
+          end,
+          ...more,
+        ),
+        { env, cwd: dir },
+      );
+      const from = Temporal.Instant.from(start);
+      const to = Temporal.Instant.from(end);
+      const expected = sim.actions().filter((a) =>
+        Temporal.Instant.compare(a.created, from) >= 0 &&
+        Temporal.Instant.compare(a.created, to) <= 0
+      ).map((a) => a.id);
+      return { result, ids: (await fileIds(output)).ids, expected };
     },
     queuedIds: (queue = QUEUE) =>
       sqs.messages(queue).map((m) => JSON.parse(m.body).action_id as number),

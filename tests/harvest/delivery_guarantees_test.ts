@@ -1,5 +1,5 @@
 /**
- * Issue 4's delivery guarantees, end to end: the CLI as a subprocess against
+ * Issue 4's delivery guarantees, end to end: the CLI (in process) against
  * the simulator and the loopback SQS and S3 fakes, every assertion on what
  * arrived downstream, counted by action id. Interruptions (signals, SIGKILL)
  * and locks have their own files.

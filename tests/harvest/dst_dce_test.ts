@@ -41,24 +41,12 @@ Deno.test("fall-back day, backfill: a run ending at the first 01:30 (given as an
     spanSeconds: 4 * 3600,
     spanEnd: Temporal.Instant.from("2017-11-05T08:00:00Z"),
   });
-  const start = Temporal.Instant.from("2017-11-05T00:00:00-04:00");
-  const end = Temporal.Instant.from("2017-11-05T01:30:00-04:00"); // the first 01:30
-  const output = join(f.dir, "backfill.jsonl");
-  const result = await f.run(f.harvestArgs(
-    "--output",
-    `file:${output}`,
-    "-s",
+  const { result, ids, expected } = await f.backfill(
     "2017-11-05T00:00:00-04:00",
-    "-e",
-    "2017-11-05T01:30:00-04:00",
-  ));
+    "2017-11-05T01:30:00-04:00", // the first 01:30
+  );
   assert.equal(result.code, 0, result.stderr);
-  const expected = f.sim.actions().filter((a) =>
-    Temporal.Instant.compare(a.created, start) >= 0 &&
-    Temporal.Instant.compare(a.created, end) <= 0
-  ).map((a) => a.id);
   assert.ok(expected.length > 300);
-  const { ids } = await fileIds(output);
   assert.deepEqual(tally(ids, expected), exact);
 });
 

@@ -1,6 +1,6 @@
 /**
- * End to end: the `harvest` command run as a subprocess (with the binary's
- * permissions) against `simulate` with Digest auth, a real Redis, and the
+ * End to end: the `harvest` command, run in process by `main()`, against
+ * `simulate` with Digest auth, a real Redis, and the
  * loopback SQS and S3 fakes through the real AWS SDK clients. What arrived
  * downstream is counted by action id and compared with records built
  * independently from the simulator's data (tests/support/expected_record.ts).

@@ -1,7 +1,7 @@
 /**
  * End to end, the failure paths of `harvest`: an engage node answering 503
  * for a while, SQS rejecting entries, an episode that cannot be fetched,
- * Redis down, and bad settings. The CLI runs as a subprocess against
+ * Redis down, and bad settings. The CLI runs in process (`main()`) against
  * `simulate`, a real Redis and the loopback SQS and S3 fakes; what arrived is
  * counted by action id.
  *

@@ -1,5 +1,5 @@
 /**
- * `ua-harvest status` as a subprocess against state it finds on disk or in
+ * `ua-harvest status`, run by `main()`, against state it finds on disk or in
  * (the loopback) S3: fresh, current, stale, a held lock, a failed last run,
  * an unreadable checkpoint.
  */
