@@ -14,7 +14,11 @@ import {
 } from "../../src/simulate/start_simulator.ts";
 import { type SqsFake, startSqsFake } from "../support/sqs_fake.ts";
 import { type S3Fake, startS3Fake } from "../support/s3_fake.ts";
-import { cliCommand, type CliResult } from "../support/run_cli.ts";
+import {
+  cliCommand,
+  type CliResult,
+  decodeOutput,
+} from "../support/run_cli.ts";
 import {
   type MainRun,
   runMain,
@@ -247,13 +251,7 @@ export async function openFixture(
 }
 
 async function collect(child: Deno.ChildProcess): Promise<CliResult> {
-  const output = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  return decodeOutput(await child.output());
 }
 
 /** How often each id arrived, against the ids that should have. */
