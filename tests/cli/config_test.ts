@@ -17,6 +17,8 @@ import { simulator } from "../support/simulator.ts";
 const ZONE = "America/New_York";
 const USER = "config-user";
 const PASSWORD = "c0nfig-Pa55word-9f3e";
+/** The Digest user and password, as `harvestEnv` takes them. */
+const CREDENTIALS = { user: USER, password: PASSWORD };
 
 /** The window the run announced, as UTC instants. */
 function announcedWindow(result: CliResult) {
@@ -56,8 +58,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
   const full = harvestEnv({
     home,
     engage: { url: sim.url, timezone: ZONE },
-    user: USER,
-    password: PASSWORD,
+    ...CREDENTIALS,
     sqs,
   });
   const dir = async (name: string, dotEnv?: string) => {

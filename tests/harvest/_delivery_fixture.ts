@@ -6,6 +6,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   type Simulator,
@@ -270,6 +271,24 @@ export const EXACTLY_ONCE: Tally = {
   unexpected: [],
   duplicates: 0,
 };
+
+/**
+ * Asserts what a rerun after a crash or a lost lock promises: every expected
+ * id arrived, none other, and at most one page of them twice.
+ */
+export function assertAtMostOnePageRepeated(
+  arrived: readonly number[],
+  expected: Iterable<number>,
+  pageSize: number,
+): void {
+  const counted = tally(arrived, expected);
+  assert.deepEqual(counted.missing, []);
+  assert.deepEqual(counted.unexpected, []);
+  assert.ok(
+    counted.duplicates <= pageSize,
+    `${counted.duplicates} duplicates, at most one page (${pageSize})`,
+  );
+}
 
 /** Compares arrivals with the expected ids. */
 export function tally(

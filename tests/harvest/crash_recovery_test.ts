@@ -20,6 +20,7 @@ import {
   waitFor,
   ZONE,
 } from "./_delivery_fixture.ts";
+import { assertAtMostOnePageRepeated } from "./_delivery_fixture.ts";
 import { parseCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
 
 const BATCH = 100;
@@ -41,13 +42,7 @@ Deno.test("harvest killed with SIGKILL after a few pages loses nothing and repea
   f.sim.setLatency(0);
   const rerun = await f.run(args);
   assert.equal(rerun.code, 0, rerun.stderr);
-  const counted = tally(f.queuedIds(), simIds(f.sim));
-  assert.deepEqual(counted.missing, []);
-  assert.deepEqual(counted.unexpected, []);
-  assert.ok(
-    counted.duplicates <= BATCH,
-    `${counted.duplicates} duplicates, at most one page`,
-  );
+  assertAtMostOnePageRepeated(f.queuedIds(), simIds(f.sim), BATCH);
 });
 
 Deno.test("harvest to a file killed with SIGKILL mid-run leaves no half line and every action once after the rerun", async () => {

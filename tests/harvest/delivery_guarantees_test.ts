@@ -275,16 +275,17 @@ Deno.test("harvest --dry-run with a local checkpoint creates no state file", asy
 
 Deno.test("harvest to a FIFO queue sets the deduplication id to the action id and the group id to the mediapackage", async () => {
   await using f = await openFixture({ actions: 120, spanSeconds: 60 });
-  const byMpid = await f.run(
+  const toFifo = (queue: string, state: string, ...more: string[]) =>
     f.harvestArgs(
       "--queue-name",
-      "actions.fifo",
+      queue,
       "--state-file",
-      join(f.dir, "a.json"),
+      join(f.dir, state),
       "-i",
       "5",
-    ),
-  );
+      ...more,
+    );
+  const byMpid = await f.run(toFifo("actions.fifo", "a.json"));
   assert.equal(byMpid.code, 0, byMpid.stderr);
   const messages = f.sqs.messages("actions.fifo");
   assert.deepEqual(
@@ -298,16 +299,7 @@ Deno.test("harvest to a FIFO queue sets the deduplication id to the action id an
   }
 
   const bySession = await f.run(
-    f.harvestArgs(
-      "--queue-name",
-      "sessions.fifo",
-      "--fifo-group-by",
-      "session_id",
-      "--state-file",
-      join(f.dir, "b.json"),
-      "-i",
-      "5",
-    ),
+    toFifo("sessions.fifo", "b.json", "--fifo-group-by", "session_id"),
   );
   assert.equal(bySession.code, 0, bySession.stderr);
   const sessions = f.sqs.messages("sessions.fifo");

@@ -19,6 +19,7 @@ import {
   tally,
   waitFor,
 } from "./_delivery_fixture.ts";
+import { assertAtMostOnePageRepeated } from "./_delivery_fixture.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 
 const BATCH = 100;
@@ -86,13 +87,7 @@ Deno.test("two machines after a Redis restart: the S3 checkpoint is fenced, at m
   f.sim.setLatency(0);
   const next = await f.run(args, machine("machine-b"));
   assert.equal(next.code, 0, next.stderr);
-  const counted = tally(f.queuedIds(), simIds(f.sim));
-  assert.deepEqual(counted.missing, []);
-  assert.deepEqual(counted.unexpected, []);
-  assert.ok(
-    counted.duplicates <= BATCH,
-    `${counted.duplicates} duplicates (at most one page)`,
-  );
+  assertAtMostOnePageRepeated(f.queuedIds(), simIds(f.sim), BATCH);
 });
 
 Deno.test("a run whose Redis freezes cannot renew its lock: it stops before the lock expires, sends nothing after, exits 8", async () => {

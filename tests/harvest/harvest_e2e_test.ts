@@ -23,6 +23,8 @@ import { simulator } from "../support/simulator.ts";
 const ZONE = "America/New_York";
 const USER = "harvester";
 const PASSWORD = "digest-secret-42";
+/** The Digest user and password, as `harvestEnv` takes them. */
+const CREDENTIALS = { user: USER, password: PASSWORD };
 /** The simulator's data ends here; 3000 actions over the two hours before. */
 const SPAN_END = Temporal.Instant.from("2024-03-10T08:00:00Z");
 /**
@@ -103,8 +105,7 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
   const env = harvestEnv({
     home,
     engage: { url: sim.url, timezone: ZONE },
-    user: USER,
-    password: PASSWORD,
+    ...CREDENTIALS,
     sqs,
     s3,
     redisUrl: redis.url,

@@ -20,6 +20,7 @@ import type { RunRecord } from "../../src/run_record/run_record.ts";
 import { parsePrometheusText } from "../support/parse_prometheus_text.ts";
 import { startPushgatewayFake } from "../support/pushgateway_fake.ts";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
+import { existsSync } from "node:fs";
 
 function args(f: Fixture, ...more: string[]): string[] {
   return f.queueArgs("--state-file", f.stateFile, ...more);
@@ -27,15 +28,6 @@ function args(f: Fixture, ...more: string[]): string[] {
 
 async function readRecord(path: string): Promise<RunRecord> {
   return parseRunRecord(await Deno.readTextFile(path), path);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 Deno.test("harvest writes its last-run record and metrics after a success, and pushes them", async () => {
@@ -111,17 +103,17 @@ Deno.test("a usage error writes no last-run record and no metrics: nothing ran",
   });
   assert.equal(result.code, 2, result.stderr);
   assert.equal(
-    await exists(join(f.dir, "checkpoint.json.last-run.json")),
+    existsSync(join(f.dir, "checkpoint.json.last-run.json")),
     false,
   );
-  assert.equal(await exists(metrics), false);
+  assert.equal(existsSync(metrics), false);
   const badPush = await f.run(args(f), {
     UA_HARVEST_METRICS_PUSH: "gateway:9091",
   });
   assert.equal(badPush.code, 2);
   assert.match(badPush.stderr, /metrics-push.*http\(s\) URL/);
   assert.equal(
-    await exists(join(f.dir, "checkpoint.json.last-run.json")),
+    existsSync(join(f.dir, "checkpoint.json.last-run.json")),
     false,
   );
 });
@@ -135,10 +127,10 @@ Deno.test("a run the lock turns away (exit 8) leaves the record and the metrics 
   const result = await f.run(args(f), { UA_HARVEST_METRICS_FILE: metrics });
   assert.equal(result.code, 8, result.stderr);
   assert.equal(
-    await exists(join(f.dir, "checkpoint.json.last-run.json")),
+    existsSync(join(f.dir, "checkpoint.json.last-run.json")),
     false,
   );
-  assert.equal(await exists(metrics), false);
+  assert.equal(existsSync(metrics), false);
 });
 
 Deno.test("a harvest stopped by SIGTERM records exit 143 and what it delivered", async () => {
@@ -197,7 +189,7 @@ Deno.test("with an S3 checkpoint the record is KEY.last-run.json in the bucket, 
   const record = parseRunRecord(text, "s3");
   assert.equal(record.counts.actionsDelivered, 120);
   assert.equal(
-    await exists(join(f.dir, "checkpoint.json.last-run.json")),
+    existsSync(join(f.dir, "checkpoint.json.last-run.json")),
     false,
   );
   const status = await f.run(["status", "--json", ...s3]);

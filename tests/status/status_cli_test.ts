@@ -11,6 +11,7 @@ import { serializeCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
 import { nextRunRecord } from "../../src/run_record/next_run_record.ts";
 import type { RunRecord } from "../../src/run_record/run_record.ts";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
+import { existsSync } from "node:fs";
 
 interface State extends AsyncDisposable {
   readonly dir: string;
@@ -86,7 +87,7 @@ Deno.test("status on a fresh state: never ran (UNKNOWN as a check, exit 0 for pe
   assert.equal(report.lastRun, null);
   assert.equal(report.locks[0].state, "free");
   // status only reads: it creates nothing.
-  assert.equal(await exists(join(state.dir, "state")), false);
+  assert.equal(existsSync(join(state.dir, "state")), false);
 });
 
 Deno.test("status on a current checkpoint: OK with lag, last success and performance data", async () => {
@@ -235,12 +236,3 @@ Deno.test("status reads a checkpoint and its last-run record in S3", async () =>
   assert.equal(s3.requests.PutObject ?? 0, 0, "status writes nothing");
   assert.equal(s3.requests.CreateBucket ?? 0, 0);
 });
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
