@@ -114,6 +114,8 @@ export interface Fixture extends AsyncDisposable {
   spawn(args: readonly string[], env?: Record<string, string>): Spawned;
   /** Action ids of the messages in a queue, in arrival order. */
   queuedIds(queue?: string): number[];
+  /** {@linkcode tally} of the queue's ids against every action the simulator has. */
+  queuedTally(queue?: string): Tally;
   /**
    * Harvests a window given by `-s`/`-e` (a backfill) into a fresh JSON-lines
    * file: the run's result, the ids the file holds and the ids of the
@@ -165,6 +167,8 @@ export async function openFixture(
   const spawned: Spawned[] = [];
   const started: MainRun[] = [];
   let backfills = 0;
+  const queuedIds = (queue = QUEUE) =>
+    sqs.messages(queue).map((m) => JSON.parse(m.body).action_id as number);
   const harvestArgs = (...more: string[]) => [
     "harvest",
     "-H",
@@ -227,8 +231,8 @@ export async function openFixture(
       ).map((a) => a.id);
       return { result, ids: (await fileIds(output)).ids, expected };
     },
-    queuedIds: (queue = QUEUE) =>
-      sqs.messages(queue).map((m) => JSON.parse(m.body).action_id as number),
+    queuedIds,
+    queuedTally: (queue = QUEUE) => tally(queuedIds(queue), simIds(sim)),
     async [Symbol.asyncDispose]() {
       for (const run of started) {
         // A test that failed midway: stop the run as cron's kill would.

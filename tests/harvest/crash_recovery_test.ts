@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  assertAtMostOnePageRepeated,
   BUCKET,
   DETECTION_REQUESTS,
   EXACTLY_ONCE,
@@ -20,7 +21,6 @@ import {
   waitFor,
   ZONE,
 } from "./_delivery_fixture.ts";
-import { assertAtMostOnePageRepeated } from "./_delivery_fixture.ts";
 import { parseCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
 
 const BATCH = 100;

@@ -48,7 +48,7 @@ Deno.test("harvest delivers every action exactly once over consecutive cron runs
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const second = await f.run(args, S3_CHECKPOINT);
   assert.equal(second.code, 0, second.stderr);
-  let counted = tally(f.queuedIds(), simIds(f.sim));
+  let counted = f.queuedTally();
   assert.deepEqual(counted, { missing: [], unexpected: [], duplicates: 0 });
 
   // A run with nothing new sends nothing and moves the checkpoint to its end.
@@ -71,7 +71,7 @@ Deno.test("harvest delivers every action exactly once over consecutive cron runs
   f.sim.appendActions(2);
   const fourth = await f.run(args, S3_CHECKPOINT);
   assert.equal(fourth.code, 0, fourth.stderr);
-  counted = tally(f.queuedIds(), simIds(f.sim));
+  counted = f.queuedTally();
   assert.deepEqual(counted, { missing: [], unexpected: [], duplicates: 0 });
 });
 
@@ -364,5 +364,5 @@ Deno.test("harvest --wait pauses that long between pages, on the run's clock, an
   assert.equal(result.code, 0, result.stderr);
   assert.ok(clock.pauses.length >= 2, `${clock.pauses.length} pauses`);
   assert.ok(clock.pauses.every((ms) => ms === 30_000), `${clock.pauses}`);
-  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), EXACTLY_ONCE);
+  assert.deepEqual(f.queuedTally(), EXACTLY_ONCE);
 });

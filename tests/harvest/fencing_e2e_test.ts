@@ -10,16 +10,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  assertAtMostOnePageRepeated,
   KEY,
   openFixture,
   S3_CHECKPOINT,
   simIds,
   SLOW,
   stderrLines,
-  tally,
   waitFor,
 } from "./_delivery_fixture.ts";
-import { assertAtMostOnePageRepeated } from "./_delivery_fixture.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 
 const BATCH = 100;
@@ -121,7 +120,7 @@ Deno.test("a run whose Redis freezes cannot renew its lock: it stops before the 
   f.sim.setLatency(0);
   const next = await f.run(args, env);
   assert.equal(next.code, 0, next.stderr);
-  const counted = tally(f.queuedIds(), simIds(f.sim));
+  const counted = f.queuedTally();
   assert.deepEqual(counted.missing, []);
   assert.ok(counted.duplicates <= BATCH, `${counted.duplicates} duplicates`);
 });

@@ -20,7 +20,6 @@ import {
   simIds,
   SLOW,
   stderrLines,
-  tally,
   waitFor,
 } from "./_delivery_fixture.ts";
 import { type RedisServer, startRedisServer } from "../support/redis_server.ts";
@@ -54,7 +53,7 @@ function assertOneWorked(
   assert.equal(lines.length, 1, loser.stderr);
   assert.match(lines[0]!, lockMessage);
   assert.equal(loser.stdout, "");
-  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), EXACTLY_ONCE);
+  assert.deepEqual(f.queuedTally(), EXACTLY_ONCE);
   assert.equal(
     f.sim.stats().actionRequests,
     PAGES + DETECTION_REQUESTS,
@@ -127,7 +126,7 @@ Deno.test("harvest waits out a stale Redis lock left by a dead run, then resumes
     f.sim.setLatency(0);
     const resumed = await f.run(args, env);
     assert.equal(resumed.code, 0, resumed.stderr);
-    const counted = tally(f.queuedIds(), simIds(f.sim));
+    const counted = f.queuedTally();
     assert.deepEqual(counted.missing, []);
     assert.ok(counted.duplicates <= 100, `${counted.duplicates} duplicates`);
   } finally {
@@ -154,7 +153,7 @@ Deno.test("harvest refuses to start while a lock key is set, and runs once it ex
     await waitForExpiry(client);
     const later = await f.run(args, env);
     assert.equal(later.code, 0, later.stderr);
-    assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), EXACTLY_ONCE);
+    assert.deepEqual(f.queuedTally(), EXACTLY_ONCE);
   } finally {
     await client.quit();
   }
@@ -191,7 +190,7 @@ Deno.test("harvest with --start (a backfill) runs while cron holds the lock, and
     ),
   );
   assert.equal(backfill.code, 0, backfill.stderr);
-  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)).missing, []);
+  assert.deepEqual(f.queuedTally().missing, []);
   await assert.rejects(
     Deno.stat(stateFile),
     Deno.errors.NotFound,
@@ -245,7 +244,7 @@ Deno.test("harvest that loses its Redis lock stops after the page in flight, sav
     const resumed = await f.run(args, env);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.ok(saves() > savedAtExit);
-    assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)).missing, []);
+    assert.deepEqual(f.queuedTally().missing, []);
   } finally {
     await client.quit();
   }

@@ -16,9 +16,7 @@ import {
   EXACTLY_ONCE,
   type Fixture,
   openFixture,
-  simIds,
   SLOW,
-  tally,
   waitFor,
   ZONE,
 } from "./_delivery_fixture.ts";
@@ -82,7 +80,7 @@ async function stopMidRun(
   f.sim.setLatency(0);
   const rerun = await f.run(args(f));
   assert.equal(rerun.code, 0, rerun.stderr);
-  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), EXACTLY_ONCE);
+  assert.deepEqual(f.queuedTally(), EXACTLY_ONCE);
 }
 
 Deno.test("harvest stopped by SIGTERM finishes the page in flight, saves the checkpoint and exits 143", async () => {
@@ -116,7 +114,7 @@ Deno.test("harvest stopped by SIGTERM during the pause between pages fetches no 
 
   const rerun = await f.run(args(f));
   assert.equal(rerun.code, 0, rerun.stderr);
-  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), EXACTLY_ONCE);
+  assert.deepEqual(f.queuedTally(), EXACTLY_ONCE);
 });
 
 Deno.test("harvest stops at once on a second signal, leaving the page in flight undelivered and unsaved", async () => {
@@ -137,5 +135,5 @@ Deno.test("harvest stops at once on a second signal, leaving the page in flight 
   f.sim.setLatency(0);
   const rerun = await f.run(args(f));
   assert.equal(rerun.code, 0, rerun.stderr);
-  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), EXACTLY_ONCE);
+  assert.deepEqual(f.queuedTally(), EXACTLY_ONCE);
 });
