@@ -39,6 +39,11 @@ function opencastArgs(url: string): string[] {
   return ["-E", url, "-A", url, "-u", USER, "-p", PASSWORD, "-w", "0"];
 }
 
+/** `load_episodes` of the simulator's last {@linkcode DAYS} days into `es` (a host). */
+function loadAll(url: string, es: string, ...more: string[]): string[] {
+  return ["load_episodes", ...opencastArgs(url), "-e", es, "-c", DAYS, ...more];
+}
+
 /** An instant the way record-schema.md §2 writes it: UTC with `+00:00`. */
 const UTC_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/;
 
@@ -147,14 +152,7 @@ Deno.test("CLI load_episodes indexes every episode the simulator shows once, on 
     await t.step(flavor, async () => {
       await using sim = await startSim({ flavor });
       await using es = startElasticsearchFake();
-      const result = await runMain([
-        "load_episodes",
-        ...opencastArgs(sim.url),
-        "-e",
-        es.host,
-        "-c",
-        DAYS,
-      ]);
+      const result = await runMain(loadAll(sim.url, es.host));
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(errorLines(result.stderr), []);
 
@@ -276,14 +274,7 @@ Deno.test("CLI load_episodes with Elasticsearch unreachable exits 4 with one lin
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
 
-  const result = await runMain([
-    "load_episodes",
-    ...opencastArgs(sim.url),
-    "-e",
-    `127.0.0.1:${port}`,
-    "-c",
-    DAYS,
-  ]);
+  const result = await runMain(loadAll(sim.url, `127.0.0.1:${port}`));
   assert.equal(result.code, 4, result.stderr);
   const lines = result.stderr.trim().split("\n");
   assert.equal(lines.length, 1, result.stderr);
@@ -302,14 +293,7 @@ Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites
     latencyMs: 40,
   });
   await using es = startElasticsearchFake();
-  const args = [
-    "load_episodes",
-    ...opencastArgs(sim.url),
-    "-e",
-    es.host,
-    "-c",
-    DAYS,
-  ];
+  const args = loadAll(sim.url, es.host);
   // An earlier, complete run: every document has its workflow fields.
   const first = await runMain(args);
   assert.equal(first.code, 0, first.stderr);
@@ -353,14 +337,9 @@ Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites
 Deno.test("CLI load_episodes logs the search variant once; OPENCAST_API=upstream sends no DCE parameter, so deleted episodes stay out", async () => {
   await using sim = await startSim();
   await using es = startElasticsearchFake();
-  const result = await runMain([
-    "load_episodes",
-    ...opencastArgs(sim.url),
-    "-e",
-    es.host,
-    "-c",
-    DAYS,
-  ], { env: { OPENCAST_API: "upstream" } });
+  const result = await runMain(loadAll(sim.url, es.host), {
+    env: { OPENCAST_API: "upstream" },
+  });
   assert.equal(result.code, 0, result.stderr);
   const detected = result.stderr.split("\n").filter((line) =>
     line.includes("Opencast search:")

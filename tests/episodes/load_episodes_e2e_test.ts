@@ -26,6 +26,7 @@ import { createOpencastEpisodeSource } from "../../src/episodes/opencast_episode
 import { OpencastClient } from "../../src/opencast/opencast_client.ts";
 import { errorLines } from "../support/error_lines.ts";
 import { simulator } from "../support/simulator.ts";
+import { loadEpisodesArgs } from "../support/load_episodes_args.ts";
 
 const EPISODES = 500;
 /** The search page size of `load_episodes` (not a setting). */
@@ -79,17 +80,7 @@ async function startFlavors(
 }
 
 function loadArgs(sim: Simulator, es: ElasticsearchFake): string[] {
-  return [
-    "load_episodes",
-    "-E",
-    sim.url,
-    "-A",
-    sim.url,
-    "-e",
-    es.host,
-    "-w",
-    "0",
-  ];
+  return loadEpisodesArgs(sim, es);
 }
 
 function linesWith(stderr: string, text: string): string[] {

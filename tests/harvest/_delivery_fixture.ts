@@ -277,15 +277,15 @@ export const EXACTLY_ONCE: Tally = {
 };
 
 /**
- * Asserts what a rerun after a crash or a lost lock promises: every expected
- * id arrived, none other, and at most one page of them twice.
+ * Asserts what a rerun after a crash or a lost lock promises: every action
+ * of the simulator arrived, none other, and at most one page of them twice.
  */
 export function assertAtMostOnePageRepeated(
   arrived: readonly number[],
-  expected: Iterable<number>,
+  sim: Simulator,
   pageSize: number,
 ): void {
-  const counted = tally(arrived, expected);
+  const counted = tally(arrived, simIds(sim));
   assert.deepEqual(counted.missing, []);
   assert.deepEqual(counted.unexpected, []);
   assert.ok(

@@ -42,7 +42,7 @@ Deno.test("harvest killed with SIGKILL after a few pages loses nothing and repea
   f.sim.setLatency(0);
   const rerun = await f.run(args);
   assert.equal(rerun.code, 0, rerun.stderr);
-  assertAtMostOnePageRepeated(f.queuedIds(), simIds(f.sim), BATCH);
+  assertAtMostOnePageRepeated(f.queuedIds(), f.sim, BATCH);
 });
 
 Deno.test("harvest to a file killed with SIGKILL mid-run leaves no half line and every action once after the rerun", async () => {

@@ -8,20 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import {
-  BUCKET,
-  DETECTION_REQUESTS,
-  EXACTLY_ONCE,
-  type Fixture,
-  KEY,
-  openFixture,
-  QUEUE,
-  S3_CHECKPOINT,
-  simIds,
-  SLOW,
-  stderrLines,
-  waitFor,
-} from "./_delivery_fixture.ts";
+import { BUCKET, DETECTION_REQUESTS, EXACTLY_ONCE, type Fixture, KEY, openFixture, QUEUE, S3_CHECKPOINT, SLOW, stderrLines, waitFor } from "./_delivery_fixture.ts";
 import { type RedisServer, startRedisServer } from "../support/redis_server.ts";
 import type { CliResult } from "../support/run_cli.ts";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
@@ -177,18 +164,9 @@ Deno.test("harvest with --start (a backfill) runs while cron holds the lock, and
   // Cron's run holds the lock for as long as this test wants.
   await using _cron = await acquireFileRunLock({ path: `${stateFile}.lock` });
   const start = f.sim.actions()[0]!.created.toString();
-  const backfill = await f.run(
-    f.harvestArgs(
-      "--queue-name",
-      QUEUE,
-      "--state-file",
-      stateFile,
-      "-b",
-      "100",
-      "-s",
-      start,
-    ),
-  );
+  const toQueue = (...more: string[]) =>
+    f.harvestArgs("--queue-name", QUEUE, "--state-file", stateFile, ...more);
+  const backfill = await f.run(toQueue("-b", "100", "-s", start));
   assert.equal(backfill.code, 0, backfill.stderr);
   assert.deepEqual(f.queuedTally().missing, []);
   await assert.rejects(
@@ -196,16 +174,7 @@ Deno.test("harvest with --start (a backfill) runs while cron holds the lock, and
     Deno.errors.NotFound,
     "the checkpoint is not written",
   );
-  const cron = await f.run(
-    f.harvestArgs(
-      "--queue-name",
-      QUEUE,
-      "--state-file",
-      stateFile,
-      "-b",
-      "100",
-    ),
-  );
+  const cron = await f.run(toQueue("-b", "100"));
   assert.equal(
     cron.code,
     8,
@@ -229,7 +198,7 @@ Deno.test("harvest that loses its Redis lock stops after the page in flight, sav
     assert.equal(result.code, 8, result.stderr);
     assert.match(result.stderr, /Lost the run lock/);
     assert.ok(
-      f.queuedIds().length < simIds(f.sim).length,
+      f.queuedIds().length < f.sim.actions().length,
       "it stopped before the end",
     );
     const savedAtExit = saves();

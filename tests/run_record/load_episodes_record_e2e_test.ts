@@ -10,6 +10,7 @@ import { runMain } from "../support/run_main.ts";
 import { parseRunRecord } from "../../src/run_record/parse_run_record.ts";
 import { parsePrometheusText } from "../support/parse_prometheus_text.ts";
 import { simulator } from "../support/simulator.ts";
+import { loadEpisodesArgs } from "../support/load_episodes_args.ts";
 
 Deno.test("load_episodes records its run (exit 7, counts) and writes its metrics", async () => {
   await using sim = await simulator({ episodes: 40, actions: 10 });
@@ -20,23 +21,19 @@ Deno.test("load_episodes records its run (exit 7, counts) and writes its metrics
   const dir = await Deno.makeTempDir({ prefix: "ua-harvest-episodes-" });
   try {
     const metrics = join(dir, "load_episodes.prom");
-    const result = await runMain([
-      "load_episodes",
-      "-E",
-      sim.url,
-      "-A",
-      sim.url,
-      "-w",
-      "0",
-      "-e",
-      es.host,
-      "-c",
-      "200",
-      "--state-file",
-      join(dir, "checkpoint.json"),
-      "--metrics-file",
-      metrics,
-    ], { cwd: dir });
+    const result = await runMain(
+      loadEpisodesArgs(
+        sim,
+        es,
+        "-c",
+        "200",
+        "--metrics-file",
+        metrics,
+        "--state-file",
+        join(dir, "checkpoint.json"),
+      ),
+      { cwd: dir },
+    );
     assert.equal(result.code, 7, result.stderr);
     const path = join(dir, "checkpoint.json.load_episodes.last-run.json");
     const record = parseRunRecord(await Deno.readTextFile(path), path);
