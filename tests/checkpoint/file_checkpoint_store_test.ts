@@ -42,8 +42,7 @@ Deno.test("createFileCheckpointStore() reports a load failure other than a missi
 });
 
 Deno.test("createFileCheckpointStore() names the file and what to do when it cannot write", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
     // A regular file where the state directory should be.
     await Deno.writeTextFile(`${dir}/not-a-dir`, "");
     const store = createFileCheckpointStore({
@@ -56,9 +55,7 @@ Deno.test("createFileCheckpointStore() names the file and what to do when it can
         error.message.includes(`${dir}/not-a-dir/checkpoint.json`) &&
         error.message.includes("--state-file"),
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("createFileCheckpointStore() fences its writes: after another run moved the checkpoint, save() throws LockedError", async () => {

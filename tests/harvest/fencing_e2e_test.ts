@@ -9,7 +9,15 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { assertAtMostOnePageRepeated, KEY, openFixture, S3_CHECKPOINT, SLOW, stderrLines, waitFor } from "./_delivery_fixture.ts";
+import {
+  assertAtMostOnePageRepeated,
+  KEY,
+  openFixture,
+  S3_CHECKPOINT,
+  SLOW,
+  stderrLines,
+  waitFor,
+} from "./_delivery_fixture.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 
 const BATCH = 100;

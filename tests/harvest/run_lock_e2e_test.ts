@@ -8,7 +8,19 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { BUCKET, DETECTION_REQUESTS, EXACTLY_ONCE, type Fixture, KEY, openFixture, QUEUE, S3_CHECKPOINT, SLOW, stderrLines, waitFor } from "./_delivery_fixture.ts";
+import {
+  BUCKET,
+  DETECTION_REQUESTS,
+  EXACTLY_ONCE,
+  type Fixture,
+  KEY,
+  openFixture,
+  QUEUE,
+  S3_CHECKPOINT,
+  SLOW,
+  stderrLines,
+  waitFor,
+} from "./_delivery_fixture.ts";
 import { type RedisServer, startRedisServer } from "../support/redis_server.ts";
 import type { CliResult } from "../support/run_cli.ts";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";

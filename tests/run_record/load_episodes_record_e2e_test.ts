@@ -11,6 +11,7 @@ import { parseRunRecord } from "../../src/run_record/parse_run_record.ts";
 import { parsePrometheusText } from "../support/parse_prometheus_text.ts";
 import { simulator } from "../support/simulator.ts";
 import { loadEpisodesArgs } from "../support/load_episodes_args.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 Deno.test("load_episodes records its run (exit 7, counts) and writes its metrics", async () => {
   await using sim = await simulator({ episodes: 40, actions: 10 });
@@ -18,8 +19,7 @@ Deno.test("load_episodes records its run (exit 7, counts) and writes its metrics
   await using es = startElasticsearchFake({
     rejectIds: { [rejected]: "failed to parse field [duration]" },
   });
-  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-episodes-" });
-  try {
+  await withTempDir(async (dir) => {
     const metrics = join(dir, "load_episodes.prom");
     const result = await runMain(
       loadEpisodesArgs(
@@ -61,7 +61,5 @@ Deno.test("load_episodes records its run (exit 7, counts) and writes its metrics
       ),
       false,
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
