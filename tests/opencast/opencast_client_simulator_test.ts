@@ -12,6 +12,7 @@ import { spawnCli } from "../support/run_cli.ts";
 import { runMain } from "../support/run_main.ts";
 import { errorLines } from "../support/error_lines.ts";
 import { simulator } from "../support/simulator.ts";
+import { firstLine } from "../support/first_line.ts";
 
 const USER = "opencast_system_account";
 const PASSWORD = "s3cret-Digest-pw";
@@ -125,19 +126,6 @@ Deno.test("OpencastClient refuses a wrong simulator password with one line namin
   assert.equal(client.stats.retries, 0);
   assert.ok(sim.stats().unauthorized <= 2, `401s: ${sim.stats().unauthorized}`);
 });
-
-/** Reads the first stdout line of a child, then lets go of the stream. */
-async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  await reader.cancel();
-  return text.split("\n")[0]!;
-}
 
 Deno.test("CLI: harvest against `simulate --port 0 --actions 5000` exits 3 with one error line for a wrong password, and gets every action with the right one", async () => {
   await using spawned = spawnCli([

@@ -3,22 +3,10 @@ import { ConfigError } from "../../src/errors.ts";
 import { runSimulate } from "../../src/simulate/simulate_command.ts";
 import { spawnCli } from "../support/run_cli.ts";
 import { runMain } from "../support/run_main.ts";
+import { firstLine } from "../support/first_line.ts";
 
 const COMMAND_URL =
   new URL("../../src/simulate/simulate_command.ts", import.meta.url).href;
-
-/** Reads stdout until the first full line. */
-async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  reader.releaseLock();
-  return text.split("\n")[0]!;
-}
 
 Deno.test("runSimulate() prints the URL, serves, keeps actions arriving and stops on the signal", async () => {
   const script = `
