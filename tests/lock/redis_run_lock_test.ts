@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { acquireRedisRunLock } from "../../src/lock/redis_run_lock.ts";
 import { ConfigError, LockedError } from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
+import { startRedisWithClient } from "../support/redis_client.ts";
 
 const KEY = "ua-harvest:lock:test";
 
@@ -24,43 +25,35 @@ Deno.test("acquireRedisRunLock() refuses a second holder with LockedError", asyn
 });
 
 Deno.test("acquireRedisRunLock() keeps renewing the lock while held", async () => {
-  await using redis = await startRedisServer();
-  const client = new Redis(redis.url);
-  try {
-    await using _lock = await acquireRedisRunLock({
-      client,
-      key: KEY,
-      ttlMs: 300,
-      renewEveryMs: 50,
-    });
-    // Well past the time to live: only renewal keeps the key alive.
-    await sleep(700);
-    await assert.rejects(
-      acquireRedisRunLock({ client, key: KEY }),
-      LockedError,
-    );
-    const ttl = await client.pttl(KEY);
-    assert.ok(ttl > 0 && ttl <= 300, `pttl ${ttl}`);
-  } finally {
-    await client.quit();
-  }
+  await using redis = await startRedisWithClient();
+  const { client } = redis;
+  await using _lock = await acquireRedisRunLock({
+    client,
+    key: KEY,
+    ttlMs: 300,
+    renewEveryMs: 50,
+  });
+  // Well past the time to live: only renewal keeps the key alive.
+  await sleep(700);
+  await assert.rejects(
+    acquireRedisRunLock({ client, key: KEY }),
+    LockedError,
+  );
+  const ttl = await client.pttl(KEY);
+  assert.ok(ttl > 0 && ttl <= 300, `pttl ${ttl}`);
 });
 
 Deno.test("acquireRedisRunLock() does not release a lock another run took over", async () => {
-  await using redis = await startRedisServer();
-  const client = new Redis(redis.url);
-  try {
-    {
-      await using _lock = await acquireRedisRunLock({ client, key: KEY });
-      // Our lock expired while we were stopped and another run took it.
-      await client.set(KEY, "newer-run-token", "PX", 60_000);
-    }
-    assert.equal(await client.get(KEY), "newer-run-token");
-    // The given client stays open.
-    assert.equal(await client.ping(), "PONG");
-  } finally {
-    await client.quit();
+  await using redis = await startRedisWithClient();
+  const { client } = redis;
+  {
+    await using _lock = await acquireRedisRunLock({ client, key: KEY });
+    // Our lock expired while we were stopped and another run took it.
+    await client.set(KEY, "newer-run-token", "PX", 60_000);
   }
+  assert.equal(await client.get(KEY), "newer-run-token");
+  // The given client stays open.
+  assert.equal(await client.ping(), "PONG");
 });
 
 Deno.test("acquireRedisRunLock() rejects a renewal interval not shorter than the time to live", async () => {
@@ -76,30 +69,26 @@ Deno.test("acquireRedisRunLock() rejects a renewal interval not shorter than the
 });
 
 Deno.test("acquireRedisRunLock() aborts `lost` with LockedError when another run took the key", async () => {
-  await using redis = await startRedisServer();
-  const client = new Redis(redis.url);
-  try {
-    await using lock = await acquireRedisRunLock({
-      client,
-      key: KEY,
-      ttlMs: 3000,
-      renewEveryMs: 50,
-    });
-    assert.equal(lock.lost?.aborted, false);
-    // The key expired during a stall and a second run took it.
-    await client.set(KEY, "another-run-token", "PX", 60_000);
-    for (let i = 0; i < 100 && !lock.lost?.aborted; i++) await sleep(20);
-    assert.equal(lock.lost?.aborted, true);
-    assert.ok(lock.lost?.reason instanceof LockedError);
-    assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
-    assert.equal(
-      await client.get(KEY),
-      "another-run-token",
-      "the other run's key is left alone",
-    );
-  } finally {
-    await client.quit();
-  }
+  await using redis = await startRedisWithClient();
+  const { client } = redis;
+  await using lock = await acquireRedisRunLock({
+    client,
+    key: KEY,
+    ttlMs: 3000,
+    renewEveryMs: 50,
+  });
+  assert.equal(lock.lost?.aborted, false);
+  // The key expired during a stall and a second run took it.
+  await client.set(KEY, "another-run-token", "PX", 60_000);
+  for (let i = 0; i < 100 && !lock.lost?.aborted; i++) await sleep(20);
+  assert.equal(lock.lost?.aborted, true);
+  assert.ok(lock.lost?.reason instanceof LockedError);
+  assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
+  assert.equal(
+    await client.get(KEY),
+    "another-run-token",
+    "the other run's key is left alone",
+  );
 });
 
 Deno.test("acquireRedisRunLock() counts the lock lost before it expires when a frozen Redis lets no renewal through", async () => {
