@@ -36,29 +36,26 @@ Deno.test("settings and messages through the CLI", async (t) => {
       async () => {
         const cwd = join(home, "bom");
         await Deno.mkdir(cwd);
-        await Deno.writeTextFile(
-          join(cwd, ".env"),
-          "\uFEFFMATTERHORN_ENGAGE_HOST=\nOPENCAST_TIMEZONE=Mars/Olympus\n",
-        );
+        /** A dry run in `cwd` whose `.env` is `text`. */
+        const dryRunWith = async (text: string) => {
+          await Deno.writeTextFile(join(cwd, ".env"), text);
+          return await runMain(["harvest", "--dry-run"], {
+            env: harvestEnv({ home }),
+            cwd,
+          });
+        };
         // The first key is read (empty), so the error is about it, not a
         // missing setting hidden behind the mark.
-        const result = await runMain(["harvest", "--dry-run"], {
-          env: harvestEnv({ home }),
-          cwd,
-        });
         assertUsage(
-          result,
+          await dryRunWith(
+            "\uFEFFMATTERHORN_ENGAGE_HOST=\nOPENCAST_TIMEZONE=Mars/Olympus\n",
+          ),
           /Unknown time zone 'Mars\/Olympus' in --server-timezone \(OPENCAST_TIMEZONE\): expected an IANA name/,
         );
-        await Deno.writeTextFile(
-          join(cwd, ".env"),
-          "\uFEFFMATTERHORN_ENGAGE_HOST=\n",
+        assertUsage(
+          await dryRunWith("\uFEFFMATTERHORN_ENGAGE_HOST=\n"),
+          /No Opencast host: set MATTERHORN_ENGAGE_HOST/,
         );
-        const second = await runMain(["harvest", "--dry-run"], {
-          env: harvestEnv({ home }),
-          cwd,
-        });
-        assertUsage(second, /No Opencast host: set MATTERHORN_ENGAGE_HOST/);
       },
     );
 

@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import denoJson from "../../deno.json" with { type: "json" };
+import { runDir } from "./temp_dir.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -155,16 +156,11 @@ export async function runCli(
   args: readonly string[],
   options: RunCliOptions = {},
 ): Promise<CliResult> {
-  const ownDir = options.cwd === undefined
-    ? await Deno.makeTempDir({ prefix: "ua-harvest-cli-" })
-    : undefined;
+  const { cwd, owned } = runDir(options.cwd, "ua-harvest-cli-");
   try {
-    return decodeOutput(
-      await cliCommand(args, { ...options, cwd: options.cwd ?? ownDir! })
-        .output(),
-    );
+    return decodeOutput(await cliCommand(args, { ...options, cwd }).output());
   } finally {
-    if (ownDir) await Deno.remove(ownDir, { recursive: true });
+    if (owned) await Deno.remove(owned, { recursive: true });
   }
 }
 
@@ -188,11 +184,8 @@ export function spawnCli(
   args: readonly string[],
   options: RunCliOptions = {},
 ): SpawnedCli {
-  const ownDir = options.cwd === undefined
-    ? Deno.makeTempDirSync({ prefix: "ua-harvest-cli-" })
-    : undefined;
-  const child = cliCommand(args, { ...options, cwd: options.cwd ?? ownDir! })
-    .spawn();
+  const { cwd, owned } = runDir(options.cwd, "ua-harvest-cli-");
+  const child = cliCommand(args, { ...options, cwd }).spawn();
   return {
     child,
     async [Symbol.asyncDispose]() {
@@ -205,7 +198,7 @@ export function spawnCli(
       // Unread output would keep the streams open.
       await child.stdout.cancel().catch(() => {});
       await child.stderr.cancel().catch(() => {});
-      if (ownDir) await Deno.remove(ownDir, { recursive: true });
+      if (owned) await Deno.remove(owned, { recursive: true });
     },
   };
 }

@@ -25,6 +25,7 @@ import type {
 } from "../../src/cli/cli_io.ts";
 import type { CliResult } from "./run_cli.ts";
 import { type Clock, SYSTEM_CLOCK } from "../../src/util/clock.ts";
+import { runDir } from "./temp_dir.ts";
 
 /** Options for {@linkcode runMain} and {@linkcode startMain}. */
 export interface RunMainOptions {
@@ -104,10 +105,7 @@ export function startMain(
   args: readonly string[],
   options: RunMainOptions = {},
 ): MainRun {
-  const ownDir = options.cwd === undefined
-    ? Deno.makeTempDirSync({ prefix: "ua-harvest-main-" })
-    : undefined;
-  const cwd = options.cwd ?? ownDir!;
+  const { cwd, owned } = runDir(options.cwd, "ua-harvest-main-");
   const terminal = options.terminal ?? false;
   const stdout = new CapturedOutput(terminal);
   const stderr = new CapturedOutput(terminal);
@@ -140,7 +138,7 @@ export function startMain(
       });
       return { code, stdout: stdout.text(), stderr: stderr.text() };
     } finally {
-      if (ownDir) await Deno.remove(ownDir, { recursive: true });
+      if (owned) await Deno.remove(owned, { recursive: true });
     }
   })();
   return {
