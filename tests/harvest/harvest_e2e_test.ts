@@ -363,8 +363,7 @@ Deno.test("harvest with the embedded SQLite cache fetches episodes on the first 
       spanEnd: SPAN_END,
       spanSeconds: 3600,
       timezone: ZONE,
-      user: USER,
-      password: PASSWORD,
+      ...CREDENTIALS,
     });
     const env = harvestEnv({
       home,
