@@ -4,19 +4,10 @@ import {
   type SimAction,
   startSimulator,
 } from "../../src/simulate/start_simulator.ts";
-import { simulator } from "../support/simulator.ts";
+import { getJson, type Json, simulator } from "../support/simulator.ts";
 
 // 14:05:00 in New York (EDT, -04:00).
 const SPAN_END = Temporal.Instant.from("2016-10-21T18:05:00Z");
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-async function getJson(url: string): Promise<Json> {
-  const response = await fetch(url);
-  assert.equal(response.status, 200, `${url} answered ${response.status}`);
-  return await response.json();
-}
 
 async function status(url: string, init?: RequestInit): Promise<number> {
   const response = await fetch(url, init);

@@ -22,3 +22,17 @@ import {
 export function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
   return startSimulator({ port: 0, quiet: true, ...options });
 }
+
+/** A JSON answer, untyped: the tests read the simulator's raw shapes. */
+// deno-lint-ignore no-explicit-any
+export type Json = any;
+
+/** GETs `url` and parses its JSON; a status other than 200 fails the test. */
+export async function getJson(url: string): Promise<Json> {
+  const response = await fetch(url);
+  const text = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`${url} answered ${response.status}: ${text}`);
+  }
+  return JSON.parse(text);
+}
