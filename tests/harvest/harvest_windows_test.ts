@@ -89,6 +89,21 @@ function memorySink(failOnPage?: number) {
   };
 }
 
+/** `sink`, with `stop` aborted (SIGTERM) once `pages` pages were delivered. */
+function stoppingAfter(
+  pages: number,
+  { sink, delivered }: ReturnType<typeof memorySink>,
+  stop: AbortController,
+): RecordSink {
+  return {
+    ...sink,
+    async deliver(records) {
+      await sink.deliver(records);
+      if (delivered.length === pages) stop.abort("SIGTERM");
+    },
+  };
+}
+
 /** Saves checkpoints into `saved`. */
 function savingTo(saved: Checkpoint[]) {
   return (checkpoint: Checkpoint) => {
@@ -236,7 +251,8 @@ Deno.test("harvestWindows() stopped by the signal after a page harvests no later
   const rows = actions(60);
   const { source, queries } = dceSource(rows);
   const stop = new AbortController();
-  const { sink, ids } = memorySink();
+  const memory = memorySink();
+  const { ids } = memory;
   const tally = createHarvestTally(null);
   const windows = splitWindow(
     window(START, START.add({ minutes: 10 })),
@@ -247,13 +263,7 @@ Deno.test("harvestWindows() stopped by the signal after a page harvests no later
     pagesInFlight: 1,
     source,
     lookup: lookup(),
-    sink: {
-      ...sink,
-      async deliver(records) {
-        await sink.deliver(records);
-        stop.abort("SIGTERM");
-      },
-    },
+    sink: stoppingAfter(1, memory, stop),
     tally,
     signal: stop.signal,
   });
@@ -313,7 +323,7 @@ Deno.test("harvestWindows() stopped after pages came out of created order keeps 
   ];
   const { source } = dceSource(served);
   const stop = new AbortController();
-  const { sink, delivered } = memorySink();
+  const memory = memorySink();
   const saved: Checkpoint[] = [];
   const tally = createHarvestTally(null);
   const [result] = await logs(() =>
@@ -322,13 +332,7 @@ Deno.test("harvestWindows() stopped after pages came out of created order keeps 
       pagesInFlight: PAGES_IN_FLIGHT,
       source,
       lookup: lookup(),
-      sink: {
-        ...sink,
-        async deliver(records) {
-          await sink.deliver(records);
-          if (delivered.length === 3) stop.abort("SIGTERM");
-        },
-      },
+      sink: stoppingAfter(3, memory, stop),
       tally,
       saveCheckpoint: savingTo(saved),
       signal: stop.signal,
@@ -356,7 +360,7 @@ Deno.test("harvestWindows() without saveCheckpoint (a dry run) stopped out of or
   ];
   const { source } = dceSource(served);
   const stop = new AbortController();
-  const { sink, delivered } = memorySink();
+  const memory = memorySink();
   const tally = createHarvestTally(null);
   await logs(() =>
     harvestWindows({
@@ -364,13 +368,7 @@ Deno.test("harvestWindows() without saveCheckpoint (a dry run) stopped out of or
       pagesInFlight: PAGES_IN_FLIGHT,
       source,
       lookup: lookup(),
-      sink: {
-        ...sink,
-        async deliver(records) {
-          await sink.deliver(records);
-          if (delivered.length === 3) stop.abort("SIGTERM");
-        },
-      },
+      sink: stoppingAfter(3, memory, stop),
       tally,
       signal: stop.signal,
     })
