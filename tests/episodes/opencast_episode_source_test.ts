@@ -76,18 +76,23 @@ function solrResult(episode: FakeEpisode) {
       duration: "3600000",
       series: 20240112345,
       seriestitle: "PHYS 181",
-      attachments: {
-        attachment: {
-          type: "presenter/player+preview",
-          ref: "track:t-1",
-          url: `https://cdn.example.edu/${episode.id}.jpg`,
-        },
-      },
+      attachments: stillOf(episode),
     },
     dcTitle: `Lecture ${episode.id}`,
     dcCreated: solrDate(episode.created),
     modified: solrDate(episode.modified),
     mediaType: "AudioVisual",
+  };
+}
+
+/** The episode's one presenter still, as both search formats nest it. */
+function stillOf(episode: FakeEpisode) {
+  return {
+    attachment: {
+      type: "presenter/player+preview",
+      ref: "track:t-1",
+      url: `https://cdn.example.edu/${episode.id}.jpg`,
+    },
   };
 }
 
@@ -99,13 +104,7 @@ function openSearchResult(episode: FakeEpisode) {
       duration: 3600000.0,
       series: 2.0240112345e10,
       seriestitle: "PHYS 181",
-      attachments: {
-        attachment: {
-          type: "presenter/player+preview",
-          ref: "track:t-1",
-          url: `https://cdn.example.edu/${episode.id}.jpg`,
-        },
-      },
+      attachments: stillOf(episode),
     },
     dc: {
       identifier: [episode.id],

@@ -104,6 +104,32 @@ function stoppingAfter(
   };
 }
 
+/**
+ * Harvests ten minutes from START of a DCE source serving `served`, stopped
+ * by SIGTERM once three pages were delivered; saves through `save` if given.
+ */
+async function stoppedAfterThreePages(
+  served: UserAction[],
+  save?: Parameters<typeof harvestWindows>[0]["saveCheckpoint"],
+) {
+  const { source } = dceSource(served);
+  const stop = new AbortController();
+  const tally = createHarvestTally(null);
+  const [result] = await logs(() =>
+    harvestWindows({
+      windows: [window(START, START.add({ minutes: 10 }))],
+      pagesInFlight: PAGES_IN_FLIGHT,
+      source,
+      lookup: lookup(),
+      sink: stoppingAfter(3, memorySink(), stop),
+      tally,
+      ...(save ? { saveCheckpoint: save } : {}),
+      signal: stop.signal,
+    })
+  );
+  return { result, tally };
+}
+
 /** Saves checkpoints into `saved`. */
 function savingTo(saved: Checkpoint[]) {
   return (checkpoint: Checkpoint) => {
@@ -321,22 +347,10 @@ Deno.test("harvestWindows() stopped after pages came out of created order keeps 
     ...rows.slice(20, 30),
     ...rows.slice(30),
   ];
-  const { source } = dceSource(served);
-  const stop = new AbortController();
-  const memory = memorySink();
   const saved: Checkpoint[] = [];
-  const tally = createHarvestTally(null);
-  const [result] = await logs(() =>
-    harvestWindows({
-      windows: [window(START, START.add({ minutes: 10 }))],
-      pagesInFlight: PAGES_IN_FLIGHT,
-      source,
-      lookup: lookup(),
-      sink: stoppingAfter(3, memory, stop),
-      tally,
-      saveCheckpoint: savingTo(saved),
-      signal: stop.signal,
-    })
+  const { result, tally } = await stoppedAfterThreePages(
+    served,
+    savingTo(saved),
   );
   assert.deepEqual(result, { stopped: true });
   assert.equal(tally.delivered, 30);
@@ -358,21 +372,7 @@ Deno.test("harvestWindows() without saveCheckpoint (a dry run) stopped out of or
     ...rows.slice(0, 10),
     ...rows.slice(20, 40),
   ];
-  const { source } = dceSource(served);
-  const stop = new AbortController();
-  const memory = memorySink();
-  const tally = createHarvestTally(null);
-  await logs(() =>
-    harvestWindows({
-      windows: [window(START, START.add({ minutes: 10 }))],
-      pagesInFlight: PAGES_IN_FLIGHT,
-      source,
-      lookup: lookup(),
-      sink: stoppingAfter(3, memory, stop),
-      tally,
-      signal: stop.signal,
-    })
-  );
+  const { tally } = await stoppedAfterThreePages(served);
   assert.ok(
     tally.checkpoint!.timestamp.equals(
       Temporal.Instant.from(rows[29]!.created),
