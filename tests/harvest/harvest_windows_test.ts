@@ -104,6 +104,11 @@ function stoppingAfter(
   };
 }
 
+/** `rows` with its second page of ten served before its first. */
+function secondPageFirst(rows: UserAction[]): UserAction[] {
+  return [...rows.slice(10, 20), ...rows.slice(0, 10), ...rows.slice(20)];
+}
+
 /**
  * Harvests ten minutes from START of a DCE source serving `served`, stopped
  * by SIGTERM once three pages were delivered; saves through `save` if given.
@@ -341,12 +346,7 @@ Deno.test("harvestWindows() stopped after pages came out of created order keeps 
   const rows = actions(40);
   // Page 1 in order (saved), page 2 older (saving stops until the window's
   // end), page 3 newer again: the run reaches page 3's newest but never saves it.
-  const served = [
-    ...rows.slice(10, 20),
-    ...rows.slice(0, 10),
-    ...rows.slice(20, 30),
-    ...rows.slice(30),
-  ];
+  const served = secondPageFirst(rows);
   const saved: Checkpoint[] = [];
   const { result, tally } = await stoppedAfterThreePages(
     served,
@@ -367,11 +367,7 @@ Deno.test("harvestWindows() stopped after pages came out of created order keeps 
 
 Deno.test("harvestWindows() without saveCheckpoint (a dry run) stopped out of order still says how far it reached", async () => {
   const rows = actions(40);
-  const served = [
-    ...rows.slice(10, 20),
-    ...rows.slice(0, 10),
-    ...rows.slice(20, 40),
-  ];
+  const served = secondPageFirst(rows);
   const { tally } = await stoppedAfterThreePages(served);
   assert.ok(
     tally.checkpoint!.timestamp.equals(

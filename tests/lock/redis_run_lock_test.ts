@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { acquireRedisRunLock } from "../../src/lock/redis_run_lock.ts";
+import {
+  acquireRedisRunLock,
+  type RedisRunLockOptions,
+} from "../../src/lock/redis_run_lock.ts";
 import { ConfigError, LockedError } from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 import { startRedisWithClient } from "../support/redis_client.ts";
@@ -9,6 +12,17 @@ const KEY = "ua-harvest:lock:test";
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The lock on KEY through `client`, with these timings. */
+function lockOn(
+  client: Redis,
+  timings: Pick<
+    RedisRunLockOptions,
+    "ttlMs" | "renewEveryMs" | "renewTimeoutMs"
+  >,
+) {
+  return acquireRedisRunLock({ client, key: KEY, ...timings });
 }
 
 Deno.test("acquireRedisRunLock() refuses a second holder with LockedError", async () => {
@@ -27,12 +41,7 @@ Deno.test("acquireRedisRunLock() refuses a second holder with LockedError", asyn
 Deno.test("acquireRedisRunLock() keeps renewing the lock while held", async () => {
   await using redis = await startRedisWithClient();
   const { client } = redis;
-  await using _lock = await acquireRedisRunLock({
-    client,
-    key: KEY,
-    ttlMs: 300,
-    renewEveryMs: 50,
-  });
+  await using _lock = await lockOn(client, { ttlMs: 300, renewEveryMs: 50 });
   // Well past the time to live: only renewal keeps the key alive.
   await sleep(700);
   await assert.rejects(
@@ -71,12 +80,7 @@ Deno.test("acquireRedisRunLock() rejects a renewal interval not shorter than the
 Deno.test("acquireRedisRunLock() aborts `lost` with LockedError when another run took the key", async () => {
   await using redis = await startRedisWithClient();
   const { client } = redis;
-  await using lock = await acquireRedisRunLock({
-    client,
-    key: KEY,
-    ttlMs: 3000,
-    renewEveryMs: 50,
-  });
+  await using lock = await lockOn(client, { ttlMs: 3000, renewEveryMs: 50 });
   assert.equal(lock.lost?.aborted, false);
   // The key expired during a stall and a second run took it.
   await client.set(KEY, "another-run-token", "PX", 60_000);
@@ -127,12 +131,7 @@ Deno.test("acquireRedisRunLock() counts the lock lost when a Redis restart dropp
   const client = new Redis(redis.url);
   client.on("error", () => {});
   try {
-    await using lock = await acquireRedisRunLock({
-      client,
-      key: KEY,
-      ttlMs: 6000,
-      renewEveryMs: 100,
-    });
+    await using lock = await lockOn(client, { ttlMs: 6000, renewEveryMs: 100 });
     await redis.stop();
     await redis.restart();
     for (let i = 0; i < 200 && !lock.lost?.aborted; i++) await sleep(20);
