@@ -159,41 +159,29 @@ export function startElasticsearchFake(
       const rejection = rejectIds[id];
       const throttle = throttled.get(id) ?? 0;
       const outage = down.get(id) ?? 0;
-      if (rejection !== undefined) {
+      /** This item failed with `status` and Elasticsearch's error. */
+      const fail = (status: number, type: string, reason: string) => {
         errors = true;
         items.push({
-          [operation]: {
-            ...item,
-            status: 400,
-            error: { type: "document_parsing_exception", reason: rejection },
-          },
+          [operation]: { ...item, status, error: { type, reason } },
         });
+      };
+      if (rejection !== undefined) {
+        fail(400, "document_parsing_exception", rejection);
       } else if (throttle > 0) {
         throttled.set(id, throttle - 1);
-        errors = true;
-        items.push({
-          [operation]: {
-            ...item,
-            status: 429,
-            error: {
-              type: "es_rejected_execution_exception",
-              reason: "rejected execution of coordinating operation",
-            },
-          },
-        });
+        fail(
+          429,
+          "es_rejected_execution_exception",
+          "rejected execution of coordinating operation",
+        );
       } else if (outage > 0) {
         down.set(id, outage - 1);
-        errors = true;
-        items.push({
-          [operation]: {
-            ...item,
-            status: 503,
-            error: {
-              type: "unavailable_shards_exception",
-              reason: "primary shard is not active",
-            },
-          },
-        });
+        fail(
+          503,
+          "unavailable_shards_exception",
+          "primary shard is not active",
+        );
       } else {
         const documents = indexFor(index);
         const exists = documents.has(id);
