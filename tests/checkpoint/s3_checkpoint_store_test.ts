@@ -77,6 +77,11 @@ async function s3Fixture(): Promise<S3Fixture> {
   };
 }
 
+/** The next PutObject is stored, but answered with `status` and `code`. */
+function storedButAnswered(fake: S3Fake, status: number, code: string) {
+  fake.failRequests(1, status, { code, operation: "PutObject", applied: true });
+}
+
 Deno.test("createS3CheckpointStore() saves and loads the text", async () => {
   await using s3 = await s3Fixture();
   s3.fake.createBucket("harvest-ts");
@@ -311,11 +316,7 @@ Deno.test("createS3CheckpointStore() takes its own write as done when a 409 hid 
   await store.load();
   // Our pending write lands while its answer is a conflict; the write
   // made again then fails its If-Match against our own new ETag.
-  s3.fake.failRequests(1, 409, {
-    code: "ConditionalRequestConflict",
-    operation: "PutObject",
-    applied: true,
-  });
+  storedButAnswered(s3.fake, 409, "ConditionalRequestConflict");
   const text = checkpointText("run-a:1");
   await store.save(text);
   assert.deepEqual(s3.fake.writes.map((w) => w.status), [200, 412]);
@@ -331,11 +332,7 @@ Deno.test("createS3CheckpointStore() takes a write that was stored but answered 
   const second = await s3.store();
   await first.load();
   await second.load();
-  s3.fake.failRequests(1, 412, {
-    code: "PreconditionFailed",
-    operation: "PutObject",
-    applied: true,
-  });
+  storedButAnswered(s3.fake, 412, "PreconditionFailed");
   const text = checkpointText("run-a:1");
   await first.save(text);
   assert.equal(s3.fake.text("harvest-ts", "k"), text);
