@@ -284,17 +284,11 @@ Deno.test("CLI load_episodes with Elasticsearch unreachable exits 4 with one lin
 });
 
 Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites no document with a partial one", async () => {
-  // Slow enough that a page's 100 workflow lookups take about a second.
-  await using sim = await simulator({
-    episodes: EPISODES,
-    actions: 10,
-    user: USER,
-    password: PASSWORD,
-    latencyMs: 40,
-  });
+  await using sim = await startSim();
   await using es = startElasticsearchFake();
   const args = loadAll(sim.url, es.host);
-  // An earlier, complete run: every document has its workflow fields.
+  // An earlier, complete run (at full speed): every document has its
+  // workflow fields.
   const first = await runMain(args);
   assert.equal(first.code, 0, first.stderr);
   const complete = structuredClone(es.documents("episodes"));
@@ -304,6 +298,8 @@ Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites
   const challenges = lookups - EPISODES;
   assert.ok(challenges >= 0 && challenges <= 8, `${lookups} workflow requests`);
 
+  // Slow enough now that a page's 100 workflow lookups take about a second.
+  sim.setLatency(40);
   const run = startMain(args);
   // Into the second page's lookups: the first page (100) is indexed.
   const deadline = Date.now() + 30_000;
