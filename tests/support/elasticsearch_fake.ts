@@ -63,6 +63,16 @@ export interface ElasticsearchFake extends AsyncDisposable {
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
+/** Elasticsearch's errors for an item it throttled, and for a shard that is down. */
+const THROTTLED = {
+  type: "es_rejected_execution_exception",
+  reason: "rejected execution of coordinating operation",
+};
+const SHARD_DOWN = {
+  type: "unavailable_shards_exception",
+  reason: "primary shard is not active",
+};
+
 /** Starts the fake on 127.0.0.1 and a free port. */
 export function startElasticsearchFake(
   options: ElasticsearchFakeOptions = {},
@@ -170,18 +180,10 @@ export function startElasticsearchFake(
         fail(400, "document_parsing_exception", rejection);
       } else if (throttle > 0) {
         throttled.set(id, throttle - 1);
-        fail(
-          429,
-          "es_rejected_execution_exception",
-          "rejected execution of coordinating operation",
-        );
+        fail(429, THROTTLED.type, THROTTLED.reason);
       } else if (outage > 0) {
         down.set(id, outage - 1);
-        fail(
-          503,
-          "unavailable_shards_exception",
-          "primary shard is not active",
-        );
+        fail(503, SHARD_DOWN.type, SHARD_DOWN.reason);
       } else {
         const documents = indexFor(index);
         const exists = documents.has(id);
