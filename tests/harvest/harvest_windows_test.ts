@@ -104,6 +104,25 @@ function stoppingAfter(
   };
 }
 
+type HarvestOptions = Parameters<typeof harvestWindows>[0];
+
+/**
+ * `harvestWindows` over the ten minutes from START (unless `windows` says
+ * otherwise), with the test lookup and the usual pages in flight.
+ */
+function harvestTenMinutes(
+  options: Omit<HarvestOptions, "windows" | "pagesInFlight" | "lookup"> & {
+    windows?: HarvestOptions["windows"];
+  },
+) {
+  return harvestWindows({
+    windows: [window(START, START.add({ minutes: 10 }))],
+    pagesInFlight: PAGES_IN_FLIGHT,
+    lookup: lookup(),
+    ...options,
+  });
+}
+
 /** `rows` with its second page of ten served before its first. */
 function secondPageFirst(rows: UserAction[]): UserAction[] {
   return [...rows.slice(10, 20), ...rows.slice(0, 10), ...rows.slice(20)];
@@ -121,11 +140,8 @@ async function stoppedAfterThreePages(
   const stop = new AbortController();
   const tally = createHarvestTally(null);
   const [result] = await logs(() =>
-    harvestWindows({
-      windows: [window(START, START.add({ minutes: 10 }))],
-      pagesInFlight: PAGES_IN_FLIGHT,
+    harvestTenMinutes({
       source,
-      lookup: lookup(),
       sink: stoppingAfter(3, memorySink(), stop),
       tally,
       ...(save ? { saveCheckpoint: save } : {}),
@@ -173,11 +189,9 @@ Deno.test("harvestWindows() harvests --catch-up windows in order, each once, and
   const progress: number[] = [];
   const tally = createHarvestTally(null);
   const [result, lines] = await logs(() =>
-    harvestWindows({
+    harvestTenMinutes({
       windows,
-      pagesInFlight: PAGES_IN_FLIGHT,
       source,
-      lookup: lookup(),
       sink,
       tally,
       saveCheckpoint: savingTo(saved),
@@ -255,11 +269,8 @@ Deno.test("harvestWindows() that fails keeps the counts and the checkpoint of wh
   const saved: Checkpoint[] = [];
   const tally = createHarvestTally(null);
   await assert.rejects(
-    harvestWindows({
-      windows: [window(START, START.add({ minutes: 10 }))],
-      pagesInFlight: PAGES_IN_FLIGHT,
+    harvestTenMinutes({
       source,
-      lookup: lookup(),
       sink,
       tally,
       saveCheckpoint: savingTo(saved),
