@@ -25,6 +25,11 @@ import { reportFailure } from "./src/cli/report_failure.ts";
 import { type CliIo, processIo, writeText } from "./src/cli/cli_io.ts";
 import { readOptionsFromEnv } from "./src/cli/read_options_from_env.ts";
 import { createStatusLine } from "./src/log/status_line.ts";
+import {
+  maskSecrets,
+  URL_VARIABLES,
+  urlSecrets,
+} from "./src/log/url_secrets.ts";
 
 const VERSION = denoJson.version;
 
@@ -36,9 +41,34 @@ const SECRET_VARIABLES = [
   "LOGGLY_TOKEN",
   "AWS_SECRET_ACCESS_KEY",
   "AWS_SESSION_TOKEN",
+  "MATOMO_TOKEN_AUTH",
 ];
 
-function buildProgram(context: CommandContext) {
+/**
+ * Every secret of the settings: the secret variables, `--password`, and the
+ * passwords written into URL settings (variables and flags).
+ */
+function settingSecrets(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+): string[] {
+  // A token given as a flag is refused, but must not be echoed either.
+  const secretFlag = (a: string) =>
+    a === "-p" || a === "--password" || /^--matomo[-_]token[-_]auth$/.test(a);
+  return [
+    ...SECRET_VARIABLES.map((name) => env[name] ?? ""),
+    ...args.flatMap((a, i) => secretFlag(a) ? [args[i + 1] ?? ""] : []),
+    ...args.flatMap((a) => {
+      const equals = a.indexOf("=");
+      return equals > 0 && secretFlag(a.slice(0, equals))
+        ? [a.slice(equals + 1)]
+        : [];
+    }),
+    ...urlSecrets([...URL_VARIABLES.map((name) => env[name]), ...args]),
+  ].filter((secret) => secret.length >= 4);
+}
+
+function buildProgram(context: CommandContext, secrets: readonly string[]) {
   const program = new Command("ua-harvest")
     .description(
       "Harvest viewer analytics (user actions) from Opencast into SQS, a file, stdout or " +
@@ -58,28 +88,28 @@ function buildProgram(context: CommandContext) {
         logLevel?: "info";
         logFormat?: "text" | "json";
         password?: string;
+        caCert?: string;
       };
       const { env } = context;
       await configureLogging({
         level: options.logLevel,
         format: options.logFormat,
-        secrets: [
-          ...SECRET_VARIABLES.map((name) => env[name] ?? ""),
-          options.password ?? "",
-        ],
+        secrets: [...secrets, options.password ?? ""],
         loggly: env.LOGGLY_TOKEN
           ? {
             token: env.LOGGLY_TOKEN,
             tags: (env.LOGGLY_TAGS ?? "").split(",").map((t) => t.trim())
               .filter(Boolean),
             endpoint: env.LOGGLY_URL || undefined,
+            caCertPath: options.caCert ?? (env.UA_HARVEST_CA_CERT || undefined),
           }
           : undefined,
         statusLine: context.statusLine,
       });
       context.loggingConfigured = true;
     });
-  configureUsageErrors(program);
+  // Commander echoes values whole, so the settings' secrets are masked.
+  configureUsageErrors(program, { redact: context.redact });
   readOptionsFromEnv(program, context.env);
   return program;
 }
@@ -162,6 +192,7 @@ export async function main(
 ): Promise<number> {
   const io: CliIo = { ...processIo(), ...options };
   const controller = new AbortController();
+  let secrets: readonly string[] = [];
   const context: CommandContext = {
     signal: controller.signal,
     exitCode: EXIT_CODES.ok,
@@ -172,11 +203,13 @@ export async function main(
     stderr: io.stderr,
     statusLine: createStatusLine({ output: io.stderr }),
     clock: io.clock,
+    redact: (text) => maskSecrets(text, secrets),
   };
   const stopWatching = watchSignals(controller, io);
   try {
     context.env = applyEnvFiles(args, io);
-    const program = buildProgram(context);
+    secrets = settingSecrets(args, context.env);
+    const program = buildProgram(context, secrets);
     routeCommanderOutput(program, io);
     const command = program.commands.find((c) =>
       c.name() === args[0] || c.aliases().includes(args[0] ?? "")

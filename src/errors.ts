@@ -30,6 +30,10 @@ export const EXIT_CODES = {
   usertrackingMissing: 9,
   /** Writing the output (stdout, a file) failed: nothing after it counts as delivered. */
   output: 10,
+  /** The checkpoint or the run lock cannot be written (read-only, full, no permission): nothing was sent. */
+  stateUnwritable: 11,
+  /** Records were delivered but the checkpoint could not be saved: the next run repeats them. */
+  unrecorded: 12,
   /** Stopped by SIGINT after saving the checkpoint. */
   interrupted: 130,
   /** Stopped by SIGTERM after saving the checkpoint. */
@@ -62,6 +66,10 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<number, string>> = {
   [EXIT_CODES.locked]: "another run holds or took the lock",
   [EXIT_CODES.usertrackingMissing]: "the engage node has no usertracking",
   [EXIT_CODES.output]: "writing the output failed",
+  [EXIT_CODES.stateUnwritable]:
+    "the checkpoint or lock cannot be written, nothing was sent",
+  [EXIT_CODES.unrecorded]:
+    "records were delivered but not recorded, the next run repeats them",
   [EXIT_CODES.interrupted]: "stopped by SIGINT",
   [EXIT_CODES.terminated]: "stopped by SIGTERM",
 };
@@ -154,5 +162,32 @@ export class OutputError extends UaHarvestError {
   /** Creates an output error (exit code 10). */
   constructor(message: string, options?: ErrorOptions) {
     super(message, EXIT_CODES.output, options);
+  }
+}
+
+/**
+ * The checkpoint or the run lock cannot be written (a read-only or full state
+ * directory, no permission, an S3 key the credentials may not write). Found
+ * before anything is sent, so nothing was.
+ */
+export class StateError extends UaHarvestError {
+  /** Creates a state error (exit code 11). */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, EXIT_CODES.stateUnwritable, options);
+  }
+}
+
+/**
+ * Records were delivered but the checkpoint that covers them could not be
+ * saved: the next run delivers them again.
+ */
+export class UnrecordedDeliveryError extends UaHarvestError {
+  /** How many records were delivered and not recorded. */
+  readonly records: number;
+
+  /** Creates an unrecorded-delivery error (exit code 12). */
+  constructor(message: string, records: number, options?: ErrorOptions) {
+    super(message, EXIT_CODES.unrecorded, options);
+    this.records = records;
   }
 }

@@ -13,6 +13,8 @@ import { DEFAULT_AWS_REGION } from "../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
 import { ConfigError } from "../errors.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { redactUrl } from "../util/redact_url.ts";
+import { caBundle } from "../tls/read_ca_cert.ts";
 
 const REGION_REGEXP = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -60,6 +62,13 @@ export interface AwsClientConfigOptions {
    * @default {undefined}
    */
   readonly credentials?: AwsCredentials;
+  /**
+   * A PEM bundle of CAs trusted in addition to the system's
+   * (`UA_HARVEST_CA_CERT`), for an endpoint behind a private CA.
+   *
+   * @default {undefined}
+   */
+  readonly caCertPath?: string;
 }
 
 /** Static AWS keys (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`). */
@@ -91,6 +100,8 @@ export interface AwsClientConfig {
     readonly requestTimeout: number;
     /** Without it the SDK only logs a warning when `requestTimeout` passes. */
     readonly throwOnRequestTimeout: true;
+    /** The https agent's options: the system's CAs and the private ones. */
+    readonly httpsAgent?: { readonly keepAlive: true; readonly ca: string[] };
   };
 }
 
@@ -118,6 +129,7 @@ export function awsClientConfig(
     maxAttempts = 3,
     requestTimeoutMs = DEFAULT_AWS_REQUEST_TIMEOUT_MS,
     credentials,
+    caCertPath,
   } = options;
   if (!REGION_REGEXP.test(region)) {
     throw new ConfigError(
@@ -137,6 +149,7 @@ export function awsClientConfig(
     );
   }
   if (endpoint !== undefined) checkEndpoint(service, endpoint);
+  const ca = caBundle(caCertPath);
   return {
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
@@ -148,6 +161,7 @@ export function awsClientConfig(
       connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeoutMs),
       requestTimeout: requestTimeoutMs,
       throwOnRequestTimeout: true,
+      ...(ca === undefined ? {} : { httpsAgent: { keepAlive: true, ca } }),
     },
   };
 }
@@ -159,20 +173,22 @@ function checkEndpoint(service: string, endpoint: string): void {
   } catch {
     throw new ConfigError(
       `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${
-        echoValue(endpoint)
+        echoValue(redactUrl(endpoint))
       }'`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConfigError(
       `Cannot use ${service} endpoint as it must be an http or https URL like 'http://localhost:4566': current value is '${
-        echoValue(endpoint)
+        echoValue(redactUrl(endpoint))
       }'`,
     );
   }
   // A URL with user info would leak it into logs and error messages, and the
   // SDK signs requests with the credential chain anyway.
-  if (url.username !== "" || url.password !== "") {
+  if (
+    url.username !== "" || url.password !== "" || endpoint.includes("@")
+  ) {
     throw new ConfigError(
       `Cannot use ${service} endpoint as it must not contain a user name or password: remove them from the URL and use the AWS credential settings`,
     );

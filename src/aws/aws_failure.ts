@@ -12,6 +12,10 @@ import {
   UnreachableError,
 } from "../errors.ts";
 import type { AwsErrorClass } from "./classify_aws_error.ts";
+import {
+  certificateProblem,
+  describeCertificateError,
+} from "../tls/describe_certificate_error.ts";
 
 /** Where the failing call went, for the message. */
 export interface AwsFailureContext {
@@ -47,6 +51,18 @@ export function awsFailure(
     ? ` after ${context.attempts} attempts`
     : "";
   const options = { cause };
+  const certificate = failure.kind === "unreachable"
+    ? certificateProblem(cause) ?? certificateProblem(failure.message)
+    : undefined;
+  if (certificate !== undefined) {
+    return new UnreachableError(
+      describeCertificateError(
+        `${context.service} (${where}, while ${context.action})`,
+        certificate,
+      ),
+      options,
+    );
+  }
   switch (failure.kind) {
     case "auth":
       return new AuthenticationError(

@@ -17,7 +17,7 @@ import {
   ConfigError,
   UnreachableError,
 } from "../errors.ts";
-import { redactRedisUrl } from "./redact_redis_url.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 const logger = getLogger(["ua-harvest", "redis"]);
 
@@ -58,10 +58,12 @@ export interface RedisConnection {
   readonly description: string;
 }
 
-// After a connection was established, a dropped connection is retried only a
-// few times, so that commands fail (and the harvest carries on uncached)
-// instead of hanging behind an endless reconnect loop.
-const MAX_RECONNECTS = 3;
+// After a connection was established, a dropped connection is tried again
+// every second at most, for as long as the client is open: the run lock must
+// find out whether its key survived (a Redis restart), so a run never goes on
+// without the lock unnoticed. Commands meanwhile fail after one attempt
+// (maxRetriesPerRequest), so the cache gives up on Redis instead of waiting.
+const MAX_RECONNECT_DELAY_MS = 1000;
 
 /**
  * Connects to Redis and checks it answers PING.
@@ -95,7 +97,7 @@ export async function connectRedis(
     maxRetriesPerRequest: 1,
     enableOfflineQueue: true,
     retryStrategy: (times: number) =>
-      times > MAX_RECONNECTS ? null : Math.min(times * 200, 1000),
+      Math.min(times * 200, MAX_RECONNECT_DELAY_MS),
   };
   const client = options.url !== undefined
     ? new Redis(options.url, common)
@@ -148,7 +150,7 @@ export async function connectRedis(
 
 /** Names the Redis server of some options, with the password replaced by `***`. */
 function describeRedis(options: RedisConnectionOptions): string {
-  if (options.url !== undefined) return redactRedisUrl(options.url);
+  if (options.url !== undefined) return redactUrl(options.url);
   return `redis://${options.host ?? "127.0.0.1"}:${
     options.port ?? DEFAULT_REDIS_PORT
   }`;

@@ -10,7 +10,7 @@ import type { Redis } from "ioredis";
 import type { CacheEntry, EpisodeCache } from "./episode_cache.ts";
 import { UnreachableError } from "../errors.ts";
 import { connectRedis } from "./redis_connection.ts";
-import { redactRedisUrl } from "./redact_redis_url.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 /** Where the Redis episode cache lives. */
 export interface RedisEpisodeCacheOptions {
@@ -72,7 +72,7 @@ export async function createRedisEpisodeCache(
     const { host, port } = options.client.options;
     return new RedisEpisodeCache(
       options.client,
-      redactRedisUrl(`redis://${host}:${port}`),
+      redactUrl(`redis://${host}:${port}`),
       keyPrefix,
       false,
     );

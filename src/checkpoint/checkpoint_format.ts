@@ -15,10 +15,11 @@
  *
  * `source` names the action source that wrote it (`opencast`, `matomo`), and
  * `position` holds that source's own position, a JSON value only it reads
- * (upstream Opencast's day cursor: `"position":{"cursor":{"day":"20261204",
- * "offset":12345,"id":987654}}`). A checkpoint without `source` (the bare
- * timestamp, and JSON written before sources had names) is Opencast's, and
- * such JSON's top-level `cursor` is read as its position.
+ * (upstream Opencast's days still open: `"position":{"days":[{"day":
+ * "20261204","total":5033,"ids":[…]}]}`). A checkpoint without `source` (the
+ * bare timestamp, and JSON written before sources had names) is Opencast's,
+ * and such JSON's top-level `cursor` (issue 8's day cursor) is read as its
+ * position.
  *
  * @module
  */
@@ -67,6 +68,12 @@ export interface Checkpoint extends HighWaterMark {
   readonly source?: string;
   /** The source's own position (see `ActionSource`); absent when it keeps none. */
   readonly position?: SourcePosition;
+  /**
+   * How far the harvest read completely, when the mark stands behind it (a
+   * source whose checkpoint is held back by an overlap: Matomo's by half an
+   * hour), for `status`'s lag; absent when the mark says it.
+   */
+  readonly reached?: Temporal.Instant;
 }
 
 /** The source of a checkpoint that names none: every one written before sources had names. */
@@ -181,6 +188,18 @@ export function parseCheckpoint(
       }`,
     );
   }
+  const reached = record.reached === undefined
+    ? undefined
+    : typeof record.reached === "string"
+    ? parseOffsetTimestamp(record.reached)
+    : null;
+  if (reached === null) {
+    return fail(
+      `'reached' must be ISO 8601 with an offset, found ${
+        excerpt(JSON.stringify(record.reached))
+      }`,
+    );
+  }
   // Written before sources had names: Opencast's upstream day cursor stood
   // at the top level. Moved as it is; the source checks its own position.
   const position = record.position ??
@@ -198,6 +217,7 @@ export function parseCheckpoint(
     ...(position === undefined || position === null
       ? {}
       : { position: position as SourcePosition }),
+    ...(reached === undefined ? {} : { reached }),
   };
 }
 
@@ -235,6 +255,9 @@ export function serializeCheckpoint(
     ...(checkpoint.position === undefined || checkpoint.position === null
       ? {}
       : { position: checkpoint.position }),
+    ...(checkpoint.reached === undefined
+      ? {}
+      : { reached: formatUtcSeconds(checkpoint.reached) }),
     ...(options.writer === undefined ? {} : { writer: options.writer }),
   });
 }

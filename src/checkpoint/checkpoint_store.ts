@@ -10,4 +10,13 @@ export interface CheckpointStore extends AsyncDisposable {
   load(): Promise<string | null>;
   /** Replaces the stored text atomically (never a half-written checkpoint). */
   save(text: string): Promise<void>;
+  /**
+   * Proves, after `load()` and before anything is sent, that a save of up to
+   * `bytes` bytes would be taken (see `startWriteProbe()`). Stores that
+   * cannot prove anything leave it out.
+   *
+   * @throws {StateError} when the store cannot be written (read-only, full,
+   * not allowed)
+   */
+  checkWritable?(bytes: number): Promise<void>;
 }

@@ -12,8 +12,11 @@
 
 import type { CheckpointStore } from "./checkpoint_store.ts";
 import { dirname } from "node:path";
-import { ConfigError, LockedError } from "../errors.ts";
+import { ConfigError, LockedError, StateError } from "../errors.ts";
 import { replaceFileAtomically } from "../util/replace_file_atomically.ts";
+import { DENO_FILE_SYSTEM, type FileSystem } from "../util/file_system.ts";
+import { describeWriteError } from "./describe_write_error.ts";
+import { probeDirectory } from "./probe_directory.ts";
 
 /** Where the checkpoint file lives. */
 export interface FileCheckpointStoreOptions {
@@ -24,6 +27,13 @@ export interface FileCheckpointStoreOptions {
    * `~/.local/state/ua-harvest/checkpoint.json`.
    */
   readonly path: string;
+  /**
+   * The file operations of a save and of the write probe; tests make them
+   * fail as a full or read-only disk would.
+   *
+   * @default DENO_FILE_SYSTEM
+   */
+  readonly fs?: FileSystem;
 }
 
 /**
@@ -42,7 +52,7 @@ export interface FileCheckpointStoreOptions {
 export function createFileCheckpointStore(
   options: FileCheckpointStoreOptions,
 ): CheckpointStore {
-  const path = options.path;
+  const { path, fs = DENO_FILE_SYSTEM } = options;
   // The fence: the text as this store last saw it (read or written); `null`
   // for no file; `undefined` before load() (nothing to fence on).
   let seen: string | null | undefined;
@@ -50,7 +60,7 @@ export function createFileCheckpointStore(
     description: path,
     async load(): Promise<string | null> {
       try {
-        seen = await Deno.readTextFile(path);
+        seen = await fs.readTextFile(path);
         return seen;
       } catch (error) {
         if (error instanceof Deno.errors.NotFound) {
@@ -67,14 +77,29 @@ export function createFileCheckpointStore(
     },
     async save(text: string): Promise<void> {
       try {
-        await replaceFenced(path, text, seen);
+        await replaceFenced(path, text, seen, fs);
         seen = text;
       } catch (error) {
         if (error instanceof LockedError) throw error;
-        throw new ConfigError(
+        throw new StateError(
           `Cannot write the checkpoint file ${path}: ${
-            (error as Error).message
-          }; check its directory's permissions and free space, or pass another --state-file`,
+            describeWriteError(error)
+          }; free space or make ${
+            dirname(path)
+          } writable, or pass another --state-file`,
+          { cause: error },
+        );
+      }
+    },
+    async checkWritable(bytes: number): Promise<void> {
+      const dir = dirname(path);
+      try {
+        await probeDirectory(dir, bytes, { fs });
+      } catch (error) {
+        throw new StateError(
+          `Cannot write the checkpoint in ${dir}: ${
+            describeWriteError(error)
+          }; nothing was sent (free space or make the directory writable, or pass another --state-file)`,
           { cause: error },
         );
       }
@@ -95,9 +120,10 @@ async function replaceFenced(
   path: string,
   text: string,
   expected: string | null | undefined,
+  fs: FileSystem,
 ): Promise<void> {
   const dir = dirname(path);
-  await Deno.mkdir(dir, { recursive: true });
+  await fs.mkdir(dir);
   // Windows cannot open a directory; there the check alone stands.
   using fence = Deno.build.os === "windows"
     ? null
@@ -105,22 +131,25 @@ async function replaceFenced(
   await fence?.lock(true);
   try {
     if (expected !== undefined) {
-      const current = await readOrNull(path);
+      const current = await readOrNull(path, fs);
       if (current !== expected) {
         throw new LockedError(
           `Another run moved the checkpoint file ${path} since this run read it: stopped without sending or saving more; two runs were harvesting the same checkpoint (check that they use the same --state-file, whose lock keeps them apart)`,
         );
       }
     }
-    await replaceFileAtomically(path, text);
+    await replaceFileAtomically(path, text, { fs });
   } finally {
     await fence?.unlock();
   }
 }
 
-async function readOrNull(path: string): Promise<string | null> {
+async function readOrNull(
+  path: string,
+  fs: FileSystem,
+): Promise<string | null> {
   try {
-    return await Deno.readTextFile(path);
+    return await fs.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;

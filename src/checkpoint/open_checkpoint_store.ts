@@ -39,6 +39,13 @@ export interface OpenCheckpointStoreOptions {
    * @default {true, but false for a dry run, which creates nothing}
    */
   readonly create?: boolean;
+  /**
+   * Resolves once a missing S3 bucket may be created (the run holds its
+   * lock); see `S3CheckpointStoreOptions.createWhen`. @default {at once}
+   */
+  readonly createWhen?: Promise<unknown>;
+  /** Aborts the S3 store's opening requests. @default {undefined} */
+  readonly signal?: AbortSignal;
 }
 
 /** Opens the checkpoint store: S3 when a bucket and key are set, else the local file. */
@@ -59,7 +66,10 @@ export async function openCheckpointStore(
       endpoint: aws.s3Endpoint,
       forcePathStyle: aws.s3ForcePathStyle,
       ...(aws.credentials ? { credentials: aws.credentials } : {}),
+      caCertPath: aws.caCertPath,
       createBucket: create,
+      ...(options.createWhen ? { createWhen: options.createWhen } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
       // Without the harvest's settings (status, last-run records): the
       // store's own default deadline.
       ...(settings.deadlines

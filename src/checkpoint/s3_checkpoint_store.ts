@@ -26,7 +26,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { getLogger } from "@logtape/logtape";
-import { ConfigError, LockedError } from "../errors.ts";
+import { ConfigError, LockedError, StateError } from "../errors.ts";
 import {
   awsClientConfig,
   type AwsCredentials,
@@ -38,6 +38,12 @@ import type { CheckpointStore } from "./checkpoint_store.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { retry, type RetryOptions } from "../util/retry.ts";
 import { classifyS3WriteError } from "./classify_s3_write_error.ts";
+
+/**
+ * The `If-Match` of the write probe: an ETag no object has (S3 ETags are
+ * hex digests), so S3 refuses the write after checking that it is allowed.
+ */
+export const S3_WRITE_PROBE_ETAG = '"ua-harvest-write-probe"';
 
 const BUCKET_NAME_REGEXP = /^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/;
 const MAX_KEY_BYTES = 1024;
@@ -84,6 +90,22 @@ export interface S3CheckpointStoreOptions {
    */
   readonly createBucket?: boolean;
   /**
+   * Resolves once a missing bucket may be created: a harvest opens the store
+   * while it takes its lock, and creates nothing before it holds it. A
+   * rejection stops the opening with its reason.
+   *
+   * @default {at once}
+   */
+  readonly createWhen?: Promise<unknown>;
+  /**
+   * Aborts the opening's requests (the bucket check and creation): the run
+   * that started it ended first. The opening then rejects with the signal's
+   * reason.
+   *
+   * @default {undefined}
+   */
+  readonly signal?: AbortSignal;
+  /**
    * The deadline of one attempt of an S3 call (`--s3-timeout`); the SDK
    * makes 3 attempts.
    *
@@ -97,6 +119,13 @@ export interface S3CheckpointStoreOptions {
    * @default {undefined}
    */
   readonly credentials?: AwsCredentials;
+  /**
+   * A PEM bundle of CAs trusted in addition to the system's
+   * (`UA_HARVEST_CA_CERT`).
+   *
+   * @default {undefined}
+   */
+  readonly caCertPath?: string | undefined;
   /**
    * How a write is retried when S3 answers 409 `ConditionalRequestConflict`
    * (another conditional write to the key, often the SDK's retry of our own,
@@ -176,6 +205,7 @@ export async function createS3CheckpointStore(
     ...(options.requestTimeoutMs === undefined
       ? {}
       : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
   });
   // A bucket in another region answers 301; the SDK follows that only when asked.
   const client = options.client ??
@@ -192,7 +222,7 @@ export async function createS3CheckpointStore(
   });
   if (createBucket) {
     try {
-      await store.ensureBucket();
+      await store.ensureBucket(options);
     } catch (error) {
       await store[Symbol.asyncDispose]();
       throw error;
@@ -221,6 +251,8 @@ class S3CheckpointStore implements CheckpointStore {
    * written); `null` when there was no object; `undefined` before `load()`.
    */
   #etag: string | null | undefined;
+  /** The text `load()` found, which the write probe sends back. */
+  #loaded: string | null = null;
   #logger = getLogger(["ua-harvest", "checkpoint"]);
 
   constructor(
@@ -243,12 +275,21 @@ class S3CheckpointStore implements CheckpointStore {
   }
 
   /** Creates the bucket when `HeadBucket` says it is missing. */
-  async ensureBucket(): Promise<void> {
+  async ensureBucket(
+    { createWhen, signal }: Pick<
+      S3CheckpointStoreOptions,
+      "createWhen" | "signal"
+    > = {},
+  ): Promise<void> {
     const { bucket, region } = this.#location;
     try {
-      await this.#client.send(new HeadBucketCommand({ Bucket: bucket }));
+      await this.#client.send(new HeadBucketCommand({ Bucket: bucket }), {
+        abortSignal: signal,
+      });
       return;
     } catch (error) {
+      // Aborted: the run that asked ended, so the reason is its, not S3's.
+      signal?.throwIfAborted();
       const failure = classifyAwsError(error);
       if (failure.kind === "auth") {
         // Allowed to read and write the object but not to list the bucket is
@@ -272,9 +313,14 @@ class S3CheckpointStore implements CheckpointStore {
         >["LocationConstraint"],
       };
     }
+    await createWhen;
+    signal?.throwIfAborted();
     try {
-      await this.#client.send(new CreateBucketCommand(input));
+      await this.#client.send(new CreateBucketCommand(input), {
+        abortSignal: signal,
+      });
     } catch (error) {
+      signal?.throwIfAborted();
       const failure = classifyAwsError(error);
       // Another run created it between the check and here.
       if (failure.code === "BucketAlreadyOwnedByYou") return;
@@ -302,6 +348,7 @@ class S3CheckpointStore implements CheckpointStore {
         ? ""
         : await output.Body.transformToString("utf-8");
       this.#etag = output.ETag ?? undefined;
+      this.#loaded = text;
       this.#logger.debug("Read checkpoint {checkpoint}", {
         checkpoint: this.description,
       });
@@ -387,6 +434,56 @@ class S3CheckpointStore implements CheckpointStore {
     this.#logger.debug("Saved checkpoint {checkpoint}", {
       checkpoint: this.description,
     });
+  }
+
+  /**
+   * Proves the credentials may write the checkpoint's key without changing
+   * it, in one request that can run beside the rest of the start-up: a
+   * `PutObject` of the text just read, on the condition that the object
+   * carries an ETag no object has. S3 checks that the write is allowed
+   * before it checks the condition, so a 412 (or 404) means allowed and a 403
+   * means not. An S3-compatible store that ignores the condition writes back
+   * the same text. Before the first checkpoint exists there is nothing that
+   * could be written back harmlessly, so nothing is proven then (the first
+   * save is the proof). S3 has no disk to fill: `bytes` is not needed.
+   */
+  async checkWritable(): Promise<void> {
+    const { bucket, key } = this.#location;
+    if (!this.#etag || this.#loaded === null) return;
+    try {
+      const output = await this.#client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: this.#loaded,
+          ContentType: "text/plain; charset=utf-8",
+          IfMatch: S3_WRITE_PROBE_ETAG,
+        }),
+      );
+      this.#etag = output.ETag ?? this.#etag;
+      this.#logger.debug(
+        "S3 took the write probe of {checkpoint} without checking If-Match: it does not support conditional writes",
+        { checkpoint: this.description },
+      );
+    } catch (error) {
+      const failure = classifyAwsError(error);
+      if (
+        failure.status === 412 || failure.status === 404 ||
+        failure.code === "PreconditionFailed" || failure.code === "NoSuchKey"
+      ) {
+        return;
+      }
+      if (failure.kind === "auth") {
+        throw new StateError(
+          `Cannot write the checkpoint ${this.description}: S3 refused the write (${failure.code}: ${failure.message}); nothing was sent (allow s3:PutObject on it for these AWS credentials)`,
+          { cause: error },
+        );
+      }
+      throw this.#failure(
+        error,
+        `checking that ${this.description} can be written`,
+      );
+    }
   }
 
   /**

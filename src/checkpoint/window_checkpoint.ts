@@ -28,9 +28,26 @@ export interface WindowCheckpointOptions {
   /**
    * Save after every batch that delivered an action even when neither the
    * mark nor the position moved: the output has a position (a file's size)
-   * the saved checkpoint must match. @default false
+   * the saved checkpoint must match. (`position` progress saves with every
+   * new position that follows a delivery anyway, and never without one.)
+   * @default false
    */
   readonly saveEveryDelivery?: boolean;
+  /**
+   * How the saved checkpoint follows the batches (`ActionSource.progress`):
+   * `created`, the batches come in `created` order within the hold-back and
+   * the mark follows each one; `position`, they follow no `created` order
+   * (the source's position says what it handed over), so the mark stays
+   * where the window started until the window is finished, and a batch saves
+   * only the position. @default "created"
+   */
+  readonly progress?: "created" | "position";
+  /**
+   * The window's start: in `position` mode, the mark saved before the
+   * window is finished when there is no `start` checkpoint, and how far
+   * back the finished window's mark may be held. @default {undefined}
+   */
+  readonly windowStart?: Temporal.Instant;
 }
 
 /** A batch the sink accepted. */
@@ -43,6 +60,13 @@ export interface DeliveredBatch {
    * `null` clears it.
    */
   readonly position?: SourcePosition;
+  /**
+   * The source vouched for the batch (`SourceBatch.vouched`): its actions
+   * are accounted for by the position that comes with it, not by the
+   * high-water mark, so however old they are they do not make the window's
+   * batches out of order. @default false
+   */
+  readonly vouched?: boolean;
 }
 
 /** What may be done once a batch was delivered. */
@@ -111,6 +135,7 @@ export interface WindowCheckpoint {
 export function createWindowCheckpoint(
   options: WindowCheckpointOptions,
 ): WindowCheckpoint {
+  if (options.progress === "position") return positionWindowCheckpoint(options);
   const { start, end, holdBackSeconds = 0, saveEveryDelivery = false } =
     options;
   const hold = createCheckpointHold(start, holdBackSeconds);
@@ -121,13 +146,9 @@ export function createWindowCheckpoint(
   let ordered = true;
   let newestSecond = -Infinity;
   let actions = 0;
-  // The next batch to count, and those delivered ahead of it.
-  let next = 0;
-  let failedAt = Infinity;
-  const waiting = new Map<number, DeliveredBatch>();
 
-  /** Counts batch `index`, the next in order; returns what it allows. */
-  function count(index: number, batch: DeliveredBatch): DeliveryAnswer {
+  /** Counts the next batch in order; returns what it allows. */
+  function count(batch: DeliveredBatch, index: number): DeliveryAnswer {
     const fresh = batch.actions;
     let moved = checkpoint;
     let outOfOrder: DeliveryAnswer["outOfOrder"];
@@ -139,7 +160,9 @@ export function createWindowCheckpoint(
         if (second < oldest) oldest = second;
         if (second > newest) newest = second;
       }
-      if (ordered && oldest < newestSecond - holdBackSeconds) {
+      if (
+        ordered && !batch.vouched && oldest < newestSecond - holdBackSeconds
+      ) {
         ordered = false;
         outOfOrder = {
           batch: index,
@@ -168,38 +191,12 @@ export function createWindowCheckpoint(
     return { save, outOfOrder };
   }
 
+  const order = inOrder(count);
   return {
-    delivered(index, batch) {
-      if (index < next || waiting.has(index)) {
-        throw new RangeError(
-          `Cannot count batch ${index} as delivered: it was counted before`,
-        );
-      }
-      waiting.set(index, batch);
-      let save: Checkpoint | undefined;
-      let outOfOrder: DeliveryAnswer["outOfOrder"];
-      while (next < failedAt && waiting.has(next)) {
-        const answer = count(next, waiting.get(next)!);
-        waiting.delete(next++);
-        save = answer.save ?? save;
-        outOfOrder ??= answer.outOfOrder;
-      }
-      return {
-        ...(save === undefined ? {} : { save }),
-        ...(outOfOrder === undefined ? {} : { outOfOrder }),
-      };
-    },
-    failed(index) {
-      failedAt = Math.min(failedAt, index);
-    },
+    delivered: order.delivered,
+    failed: order.failed,
     finish(batches) {
-      if (next !== batches || waiting.size > 0 || failedAt < Infinity) {
-        throw new RangeError(
-          `Cannot finish the window as batch ${
-            Math.min(next, failedAt)
-          } of ${batches} was not delivered`,
-        );
-      }
+      order.finish(batches);
       if (actions === 0) {
         checkpoint = withPosition(
           checkpointAtWindowEnd(checkpoint, end),
@@ -221,4 +218,129 @@ function sameCheckpoint(a: Checkpoint, b: Checkpoint | null): boolean {
   return a === b || (b !== null &&
     a.timestamp.equals(b.timestamp) && a.position === b.position &&
     a.ids.length === b.ids.length && a.ids.every((id, i) => id === b.ids[i]));
+}
+
+/**
+ * The window checkpoint of a source whose batches follow no `created` order
+ * and whose position records what it handed over (Matomo pages visits by
+ * their last action, so a later batch may hold actions from the window's
+ * first second). Until the window is finished the mark stays where the window
+ * started (the start checkpoint's, else the window's start second) and a
+ * batch with a new position, once anything was delivered since the last
+ * save, saves the position alone: a run stopped there starts the window
+ * again and the source drops what its position names. A batch without a
+ * position (a part of one cut in parts) saves nothing, not even an output
+ * file's size, which would then claim actions the position does not name.
+ * A finished window moves the mark to its end held back by `holdBackSeconds`, never
+ * before where it started, with no ids (the position holds them), and
+ * notes its end as `reached`.
+ */
+function positionWindowCheckpoint(
+  options: WindowCheckpointOptions,
+): WindowCheckpoint {
+  const { start, end, holdBackSeconds = 0 } = options;
+  const floor = start?.timestamp ??
+    options.windowStart?.round({
+      smallestUnit: "second",
+      roundingMode: "floor",
+    });
+  const base: Checkpoint | null = start ??
+    (floor === undefined ? null : { timestamp: floor, ids: [] });
+  let position = start?.position;
+  let held = withPosition(base, position);
+  let saved = start;
+  // Actions delivered since the last save: the next position covers them.
+  let unsaved = 0;
+  const order = inOrder((batch) => {
+    unsaved += batch.actions.length;
+    if (batch.position === undefined) return {};
+    position = batch.position ?? undefined;
+    const after = withPosition(base, position);
+    const save = after !== null && unsaved > 0 ? after : undefined;
+    held = after;
+    if (save) {
+      saved = save;
+      unsaved = 0;
+    }
+    return save === undefined ? {} : { save };
+  });
+  return {
+    delivered: order.delivered,
+    failed: order.failed,
+    finish(batches) {
+      order.finish(batches);
+      const endSecond = Math.floor(end.epochMilliseconds / 1000);
+      let mark = Temporal.Instant.fromEpochMilliseconds(
+        (endSecond - holdBackSeconds) * 1000,
+      );
+      if (floor !== undefined && Temporal.Instant.compare(mark, floor) <= 0) {
+        mark = floor;
+      }
+      const ids = start && mark.equals(start.timestamp) ? start.ids : [];
+      // The mark stands behind what was read: `status` measures from here.
+      const reached = Temporal.Instant.fromEpochMilliseconds(endSecond * 1000);
+      held = withPosition({ timestamp: mark, ids, reached }, position);
+      if (sameCheckpoint(held, saved)) return undefined;
+      saved = held;
+      return held;
+    },
+    get reached() {
+      return held;
+    },
+  };
+}
+
+/** Counts batches in the order the source yielded them; see {@linkcode inOrder}. */
+interface BatchOrder {
+  delivered(index: number, batch: DeliveredBatch): DeliveryAnswer;
+  failed(index: number): void;
+  /** @throws {RangeError} When a batch was not delivered (or failed). */
+  finish(batches: number): void;
+}
+
+/**
+ * Batches reported delivered in any order, counted (by `count`) in the
+ * order the source yielded them, each once every batch before it is
+ * delivered and none from a failed one on.
+ */
+function inOrder(
+  count: (batch: DeliveredBatch, index: number) => DeliveryAnswer,
+): BatchOrder {
+  let next = 0;
+  let failedAt = Infinity;
+  const waiting = new Map<number, DeliveredBatch>();
+  return {
+    delivered(index, batch) {
+      if (index < next || waiting.has(index)) {
+        throw new RangeError(
+          `Cannot count batch ${index} as delivered: it was counted before`,
+        );
+      }
+      waiting.set(index, batch);
+      let save: Checkpoint | undefined;
+      let outOfOrder: DeliveryAnswer["outOfOrder"];
+      while (next < failedAt && waiting.has(next)) {
+        const answer = count(waiting.get(next)!, next);
+        waiting.delete(next++);
+        save = answer.save ?? save;
+        outOfOrder ??= answer.outOfOrder;
+      }
+      return {
+        ...(save === undefined ? {} : { save }),
+        ...(outOfOrder === undefined ? {} : { outOfOrder }),
+      };
+    },
+    failed(index) {
+      failedAt = Math.min(failedAt, index);
+    },
+    finish(batches) {
+      if (next !== batches || waiting.size > 0 || failedAt < Infinity) {
+        throw new RangeError(
+          `Cannot finish the window as batch ${
+            Math.min(next, failedAt)
+          } of ${batches} was not delivered`,
+        );
+      }
+    },
+  };
 }

@@ -13,6 +13,8 @@ import type {
 } from "../config/settings.ts";
 import { booleanParser } from "./_parsers.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { redactUrl } from "../util/redact_url.ts";
+import { parseElasticsearchHost } from "../elasticsearch/_parse_host.ts";
 
 /** Raw Opencast connection values from flags or the environment. */
 export interface RawOpencastSettings {
@@ -24,6 +26,8 @@ export interface RawOpencastSettings {
   readonly auth: "digest" | "basic";
   readonly timeoutSeconds: number;
   readonly maxAttempts: number;
+  /** `UA_HARVEST_CA_CERT` (`--ca-cert`). */
+  readonly caCertPath?: string;
 }
 
 /** Validates the Opencast connection settings. */
@@ -43,11 +47,18 @@ export function opencastSettings(raw: RawOpencastSettings): OpencastSettings {
     auth: raw.auth,
     timeoutMs: secondsToMs(raw.timeoutSeconds),
     maxAttempts: raw.maxAttempts,
+    ...(raw.caCertPath ? { caCertPath: raw.caCertPath } : {}),
   };
 }
 
-/** AWS region and endpoints, from the variables the AWS CLI and SDKs use. */
-export function awsSettingsFromEnv(env: Record<string, string>): AwsSettings {
+/**
+ * AWS region and endpoints, from the variables the AWS CLI and SDKs use, and
+ * the CAs of `UA_HARVEST_CA_CERT` (`--ca-cert`).
+ */
+export function awsSettingsFromEnv(
+  env: Record<string, string>,
+  caCertPath?: string,
+): AwsSettings {
   let forcePathStyle: boolean;
   try {
     forcePathStyle = booleanParser(env.S3_FORCE_PATH_STYLE ?? "false");
@@ -84,6 +95,7 @@ export function awsSettingsFromEnv(env: Record<string, string>): AwsSettings {
         },
       }
       : {}),
+    ...(caCertPath ? { caCertPath } : {}),
   };
 }
 
@@ -92,18 +104,22 @@ export function elasticsearchSettingsFromEnv(
   host: string | undefined,
   env: Record<string, string>,
   timeoutSeconds?: number,
+  caCertPath?: string,
 ): ElasticsearchSettings {
   if (!host) {
     throw new ConfigError(
       "No Elasticsearch host: set ELASTICSEARCH_HOST (or --es_host)",
     );
   }
+  // Checked now, before anything is fetched (the client is made later).
+  parseElasticsearchHost(host);
   return {
     host,
     username: env.ELASTICSEARCH_USERNAME || undefined,
     password: env.ELASTICSEARCH_PASSWORD || undefined,
     apiKey: env.ELASTICSEARCH_API_KEY || undefined,
     caCertPath: env.ELASTICSEARCH_CA_CERT || undefined,
+    ...(caCertPath ? { sharedCaCertPath: caCertPath } : {}),
     ...(timeoutSeconds === undefined
       ? {}
       : { requestTimeoutMs: secondsToMs(timeoutSeconds) }),
@@ -117,9 +133,16 @@ export function secondsToMs(seconds: number): number {
 
 function checkUrl(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!URL.canParse(value) || !/^https?:/.test(value)) {
+  if (!URL.canParse(value) || !/^https?:\/\//i.test(value)) {
     throw new ConfigError(
-      `${name} must be an http(s) URL: current value is "${echoValue(value)}"`,
+      `${name} must be an http(s) URL: current value is "${
+        echoValue(redactUrl(value))
+      }"`,
+    );
+  }
+  if (value.includes("@")) {
+    throw new ConfigError(
+      `${name} must not contain a user name or password: remove them from the URL and use the AWS credential settings`,
     );
   }
   return value;

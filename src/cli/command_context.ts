@@ -32,4 +32,10 @@ export interface CommandContext {
   readonly statusLine: StatusLine;
   /** The time and the pauses of the run. */
   readonly clock: Clock;
+  /**
+   * Masks the secrets of the settings (passwords, tokens, the passwords of
+   * URL settings) in text the command records, such as the last-run
+   * record's error line. @default {the text as it is}
+   */
+  readonly redact?: (text: string) => string;
 }

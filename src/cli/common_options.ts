@@ -16,6 +16,22 @@ import {
 import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { parseLogLevel } from "../log/configure_logging.ts";
 import { integerParser, secondsParser, timeoutParser } from "./_parsers.ts";
+import { ConfigError } from "../errors.ts";
+import { echoValue } from "../util/echo_value.ts";
+import { redactUrl } from "../util/redact_url.ts";
+
+/**
+ * `--ca-cert`, bound to `UA_HARVEST_CA_CERT`: a PEM bundle of CAs trusted in
+ * addition to the system's for every https connection (Opencast, AWS,
+ * Elasticsearch unless `ELASTICSEARCH_CA_CERT` is set, the Pushgateway,
+ * Loggly).
+ */
+export function caCertOption() {
+  return new Option(
+    "--ca-cert <path>",
+    "PEM bundle of private CAs trusted in addition to the system's, for every https connection (Opencast, AWS, Elasticsearch unless ELASTICSEARCH_CA_CERT is set, Pushgateway, Loggly)",
+  ).env("UA_HARVEST_CA_CERT");
+}
 
 /** `--env-file`, read by `main.ts` before parsing; declared so `--help` lists it. */
 export function envFileOption() {
@@ -236,8 +252,18 @@ export function metricsPushOption() {
     "--metrics-push <url>",
     "push the run's metrics to this Prometheus Pushgateway (job ua_harvest); a failed push is a warning",
   ).env("UA_HARVEST_METRICS_PUSH").argParser((value) => {
-    if (!URL.canParse(value) || !/^https?:\/\//.test(value)) {
-      throw new InvalidArgumentError("expected an http(s) URL");
+    if (
+      !URL.canParse(value) || !/^https?:\/\//i.test(value) ||
+      /[/?#].*@/.test(value.replace(/^https?:\/\//i, ""))
+    ) {
+      // Not commander's InvalidArgumentError: its message would echo the
+      // value whole, password included. A ConfigError (exit 2) echoes it
+      // without its user information.
+      throw new ConfigError(
+        `--metrics-push (UA_HARVEST_METRICS_PUSH) must be an http(s) URL: current value is "${
+          echoValue(redactUrl(value))
+        }"`,
+      );
     }
     return value;
   });

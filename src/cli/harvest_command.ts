@@ -5,6 +5,10 @@ import {
   DEFAULT_FIFO_GROUP_BY,
   DEFAULT_INTERVAL_MINUTES,
   DEFAULT_LOCK_TTL_SECONDS,
+  DEFAULT_MATOMO_MAX_ATTEMPTS,
+  DEFAULT_MATOMO_OVERLAP_MINUTES,
+  DEFAULT_MATOMO_SITE_ID,
+  DEFAULT_MATOMO_TIMEOUT_SECONDS,
   DEFAULT_MISSING_EPISODE_TTL_SECONDS,
   DEFAULT_PAGES_IN_FLIGHT,
   DEFAULT_SQS_MAX_PAYLOAD_BYTES,
@@ -15,8 +19,9 @@ import type { HarvestSummary } from "../harvest/harvest_summary.ts";
 import { recordRun } from "../run_record/record_run.ts";
 import { runRecordLocation } from "../run_record/run_record_location.ts";
 import { harvestFacts } from "../run_record/harvest_facts.ts";
-import { integerParser } from "./_parsers.ts";
+import { integerParser, timeoutParser } from "./_parsers.ts";
 import {
+  caCertOption,
   elasticsearchTimeoutOption,
   engageHostOption,
   envFileOption,
@@ -40,6 +45,7 @@ import {
   serverTimezoneOption,
   sqsTimeoutOption,
   stateFileOption,
+  TIMEOUTS_HELP_GROUP,
   waitOption,
 } from "./common_options.ts";
 import { resolveHarvestSettings } from "./resolve_harvest_settings.ts";
@@ -50,7 +56,7 @@ Exit codes:
   0    done: every action of the window was delivered (or there were none)
   1    unexpected failure
   2    bad flags or settings (nothing was fetched or sent)
-  3    authentication failed (Opencast, AWS, Redis or Elasticsearch)
+  3    authentication failed (Opencast, Matomo, AWS, Redis or Elasticsearch)
   4    a service was unreachable after retries
   5    a service answered something unusable
   6    the window is longer than MAX_START_END_SPAN (see --catch-up)
@@ -58,6 +64,8 @@ Exit codes:
   8    another harvest holds the lock, or this run lost it (nothing more was sent or saved)
   9    the engage node has no usertracking (plugin off, or removed from this Opencast)
   10   writing the output failed (stdout closed, broken pipe, disk full); the checkpoint covers what was written
+  11   the checkpoint or lock cannot be written (read-only, no space, permission); nothing was sent
+  12   records were delivered but not recorded (the checkpoint save failed): the next run repeats them
   130  stopped by SIGINT, 143 stopped by SIGTERM (the checkpoint was saved)
 
 Examples:
@@ -71,12 +79,13 @@ Examples:
  * up: where actions come from, which window, where records go, where the
  * run keeps its state, how it runs; the timeouts close the list.
  */
-const SOURCE_HELP_GROUP = "Source (the Opencast engage node):";
+const SOURCE_HELP_GROUP =
+  "Source (Opencast's engage node: actions, and the episodes of every source):";
+const MATOMO_HELP_GROUP = "Matomo (--source matomo, Opencast 18+):";
 const WINDOW_HELP_GROUP = "Window:";
 const OUTPUT_HELP_GROUP = "Output:";
 const STATE_HELP_GROUP = "State (checkpoint, run lock, episode cache):";
 const OPERATIONS_HELP_GROUP = "Operations:";
-// The source seam's coming `--source opencast|matomo` goes first in SOURCE_HELP_GROUP.
 
 /** Declares the `harvest` command: flags bound to the original's settings. */
 export function harvestCommand(context: CommandContext) {
@@ -84,10 +93,17 @@ export function harvestCommand(context: CommandContext) {
   const given = new Set<string>();
   return new Command("harvest")
     .description(
-      "Fetch user actions from the engage node in a time window, add episode metadata, " +
-        "deliver the records (SQS, stdout, a file or Elasticsearch) and save where it stopped.",
+      "Fetch user actions from the engage node (or Matomo, --source matomo) in a time window, " +
+        "add episode metadata, deliver the records (SQS, stdout, a file or Elasticsearch) and save where it stopped.",
     )
     .optionsGroup(SOURCE_HELP_GROUP)
+    .addOption(
+      new Option(
+        "--source <source>",
+        "where viewer actions come from: opencast (its usertracking service) or matomo (the Matomo of an Opencast 18+ player; see the Matomo options)",
+      ).env("HARVEST_SOURCE").choices(["opencast", "matomo"] as const)
+        .default("opencast" as const),
+    )
     .addOption(engageHostOption("-H"))
     .addOption(opencastUserOption())
     .addOption(opencastPasswordOption())
@@ -95,6 +111,46 @@ export function harvestCommand(context: CommandContext) {
     .addOption(opencastApiOption())
     .addOption(serverTimezoneOption())
     .addOption(opencastMaxAttemptsOption())
+    .optionsGroup(MATOMO_HELP_GROUP)
+    .addOption(
+      new Option(
+        "--matomo-url <url>",
+        "Matomo's base URL (index.php is appended), e.g. https://matomo.example.edu/",
+      ).env("MATOMO_URL"),
+    )
+    .addOption(
+      new Option(
+        "--matomo-token-auth [token]",
+        "not accepted: put the token in MATOMO_TOKEN_AUTH in the environment or .env (a flag shows in ps and shell history); view access to the site is enough",
+        // Whatever came with it is dropped here, unread and never echoed.
+      ).argParser((): boolean => true),
+    )
+    .addOption(
+      new Option("--matomo-site-id <id>", "the site (idSite) the players track")
+        .env("MATOMO_SITE_ID").default(DEFAULT_MATOMO_SITE_ID).argParser(
+          integerParser({ min: 1 }),
+        ),
+    )
+    .addOption(
+      new Option(
+        "--matomo-episode-dimension <id-or-name>",
+        "the action-scope custom dimension holding the episode id (default: an active one named like episode or video id, else none: player page URLs and event names)",
+      ).env("MATOMO_EPISODE_DIMENSION"),
+    )
+    .addOption(
+      new Option(
+        "--matomo-overlap <minutes>",
+        "how far back each run reads again, for visits Matomo stores late (queued tracking)",
+      ).env("MATOMO_OVERLAP_MINUTES").default(DEFAULT_MATOMO_OVERLAP_MINUTES)
+        .argParser(integerParser({ min: 0, max: 1440 })),
+    )
+    .addOption(
+      new Option(
+        "--matomo-max-attempts <n>",
+        "attempts per Matomo request (retries on network errors, 429, 5xx; never on a refused token)",
+      ).env("MATOMO_MAX_ATTEMPTS").default(DEFAULT_MATOMO_MAX_ATTEMPTS)
+        .argParser(integerParser({ min: 1, max: 20 })),
+    )
     .optionsGroup(WINDOW_HELP_GROUP)
     .addOption(
       new Option(
@@ -116,7 +172,10 @@ export function harvestCommand(context: CommandContext) {
         .argParser(integerParser({ min: 1, max: 525_600 })),
     )
     .addOption(
-      new Option("-b, --batch-size <n>", "actions per page").default(
+      new Option(
+        "-b, --batch-size <n>",
+        "actions per Opencast page (Matomo pages hold 100 visits)",
+      ).default(
         DEFAULT_BATCH_SIZE,
       )
         .argParser(integerParser({ min: 1, max: 100_000 })),
@@ -253,11 +312,19 @@ export function harvestCommand(context: CommandContext) {
     .addOption(new Option("--no-progress", "never show the progress line"))
     .addOption(metricsFileOption("UA_HARVEST_METRICS_FILE"))
     .addOption(metricsPushOption())
+    .addOption(caCertOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
     .helpOption(true)
     .addOption(opencastTimeoutOption())
+    .addOption(
+      new Option(
+        "--matomo-timeout <seconds>",
+        "per-attempt timeout for Matomo (a page of visits reads the raw log)",
+      ).env("MATOMO_TIMEOUT").default(DEFAULT_MATOMO_TIMEOUT_SECONDS)
+        .argParser(timeoutParser(600)).helpGroup(TIMEOUTS_HELP_GROUP),
+    )
     .addOption(s3TimeoutOption())
     .addOption(sqsTimeoutOption())
     .addOption(redisTimeoutOption())
@@ -296,6 +363,7 @@ export function harvestCommand(context: CommandContext) {
           command: "harvest",
           version: context.version,
           signal: context.signal,
+          ...(context.redact ? { redact: context.redact } : {}),
           ...(recorded
             ? {
               record: {
@@ -305,6 +373,7 @@ export function harvestCommand(context: CommandContext) {
               },
               metricsFile: options.metricsFile,
               metricsPush: options.metricsPush,
+              caCertPath: options.caCert,
             }
             : {}),
         },

@@ -14,6 +14,7 @@ import { recordRun } from "../run_record/record_run.ts";
 import { collect, integerParser } from "./_parsers.ts";
 import { resolveLoadEpisodesSettings } from "./resolve_load_episodes_settings.ts";
 import {
+  caCertOption,
   elasticsearchTimeoutOption,
   engageHostOption,
   envFileOption,
@@ -107,6 +108,7 @@ export function loadEpisodesCommand(context: CommandContext) {
     .addOption(s3KeyOption())
     .addOption(metricsFileOption("UA_HARVEST_LOAD_EPISODES_METRICS_FILE"))
     .addOption(metricsPushOption())
+    .addOption(caCertOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
@@ -133,9 +135,11 @@ export function loadEpisodesCommand(context: CommandContext) {
           command: "load_episodes",
           version: context.version,
           signal: context.signal,
+          ...(context.redact ? { redact: context.redact } : {}),
           ...("location" in runRecord ? { record: runRecord } : {}),
           metricsFile: settings.metricsFile,
           metricsPush: settings.metricsPush,
+          caCertPath: options.caCert,
         },
         async () => {
           // Loaded here, not at start-up: it brings the Elasticsearch client.

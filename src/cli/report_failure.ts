@@ -43,7 +43,10 @@ export function reportFailure(
     return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
   }
   const { exitCode, line: message } = describeFailure(error, context.signal);
-  const line = fatalLine(message, exitCode, { command: context.command });
+  const redact = context.redact ?? ((text: string) => text);
+  const line = redact(
+    fatalLine(message, exitCode, { command: context.command }),
+  );
   const stopped = exitCode === EXIT_CODES.interrupted ||
     exitCode === EXIT_CODES.terminated;
   if (context.loggingConfigured) {

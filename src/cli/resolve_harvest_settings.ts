@@ -13,6 +13,8 @@ import {
 } from "../harvest/resolve_window.ts";
 import { parseMaxSpan } from "../harvest/check_span.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { matomoApiUrl } from "../source/matomo/matomo_base_url.ts";
+import type { MatomoSourceSettings } from "../source/matomo/open_matomo_source.ts";
 import { type RawStateSettings, stateSettings } from "./_state_settings.ts";
 import {
   awsSettingsFromEnv,
@@ -29,6 +31,15 @@ import {
  * against this shape.
  */
 export interface HarvestFlags extends RawStateSettings {
+  readonly source: "opencast" | "matomo";
+  readonly matomoUrl?: string;
+  /** Set when someone tried `--matomo-token-auth`: refused, never read. */
+  readonly matomoTokenAuth?: boolean;
+  readonly matomoSiteId: number;
+  readonly matomoEpisodeDimension?: string;
+  readonly matomoOverlap: number;
+  readonly matomoMaxAttempts: number;
+  readonly matomoTimeout: number;
   readonly start?: string;
   readonly end?: string;
   readonly wait: number;
@@ -64,7 +75,9 @@ export interface HarvestFlags extends RawStateSettings {
   readonly redisTimeout: number;
   readonly lockTtl: number;
   readonly progress?: boolean;
+  readonly caCert?: string;
 }
+import { redactUrl } from "../util/redact_url.ts";
 
 /**
  * Everything the harvest's settings depend on, gathered by the command's
@@ -120,8 +133,10 @@ export function resolveHarvestSettings(
       : "--server-timezone (OPENCAST_TIMEZONE)",
   });
   const { start, end } = windowFlags(options, zone, input.now);
-  return {
-    engage: opencastSettings({
+  const source = options.source;
+  // Matomo's records get episode metadata only when an engage node is set.
+  const engage = source === "opencast" || options.engage_host !== undefined
+    ? opencastSettings({
       host: options.engage_host,
       hostSetting: "MATTERHORN_ENGAGE_HOST (or --engage_host)",
       user: options.user,
@@ -129,7 +144,13 @@ export function resolveHarvestSettings(
       auth: options.auth,
       timeoutSeconds: options.timeout,
       maxAttempts: options.maxAttempts,
-    }),
+      caCertPath: options.caCert,
+    })
+    : undefined;
+  return {
+    source,
+    ...(engage === undefined ? {} : { engage }),
+    ...(source === "matomo" ? { matomo: matomoSettings(options, env) } : {}),
     start,
     end,
     waitSeconds: options.wait,
@@ -156,7 +177,7 @@ export function resolveHarvestSettings(
     episodeConcurrency: options.episodeConcurrency,
     episodeTtlSeconds: options.cacheTtl,
     missingEpisodeTtlSeconds: options.missingEpisodeTtl,
-    aws: awsSettingsFromEnv(env),
+    aws: awsSettingsFromEnv(env, options.caCert),
     lockTtlSeconds: options.lockTtl,
     deadlines: {
       s3Ms: secondsToMs(options.s3Timeout),
@@ -169,11 +190,62 @@ export function resolveHarvestSettings(
   };
 }
 
+/**
+ * Matomo's settings (`--source matomo`): the URL checked, the token only
+ * from the environment or `.env` (never a flag: it would show in `ps` and
+ * the shell's history), the episode dimension as given.
+ */
+function matomoSettings(
+  options: HarvestFlags,
+  env: Readonly<Record<string, string>>,
+): MatomoSourceSettings {
+  if (options.matomoTokenAuth !== undefined) {
+    // The value is never repeated: it may be the token.
+    throw new ConfigError(
+      "--matomo-token-auth is not accepted: set MATOMO_TOKEN_AUTH in the environment or .env instead (a token on the command line shows in ps and the shell's history)",
+    );
+  }
+  const url = options.matomoUrl?.trim();
+  if (!url) {
+    throw new ConfigError(
+      "--source matomo needs Matomo's URL: set MATOMO_URL (or --matomo-url) to its base URL, e.g. https://matomo.example.edu/",
+    );
+  }
+  matomoApiUrl(url);
+  const tokenAuth = env.MATOMO_TOKEN_AUTH?.trim();
+  if (!tokenAuth) {
+    throw new ConfigError(
+      "--source matomo needs a token: set MATOMO_TOKEN_AUTH in the environment or .env to a Matomo token with view access to the site",
+    );
+  }
+  const dimension = options.matomoEpisodeDimension?.trim();
+  return {
+    url,
+    tokenAuth,
+    siteId: options.matomoSiteId,
+    ...(dimension ? { episodeDimension: dimension } : {}),
+    overlapMinutes: options.matomoOverlap,
+    timeoutMs: secondsToMs(options.matomoTimeout),
+    maxAttempts: options.matomoMaxAttempts,
+    ...(options.caCert === undefined ? {} : { caCertPath: options.caCert }),
+  };
+}
+
 function outputSettings(
   options: HarvestFlags,
   env: Readonly<Record<string, string>>,
 ): OutputSettings {
   const queue = options.queueName;
+  if (
+    queue !== undefined && queue.trim() === "" &&
+    (options.output ?? "sqs") === "sqs"
+  ) {
+    // Like an empty bucket: an empty line in .env must not silently send
+    // every record to stdout instead.
+    throw new ConfigError(
+      "SQS_QUEUE_NAME (or --queue-name) is empty: set a queue name or URL, or - for stdout (or remove the setting)",
+    );
+  }
   const raw = options.output ?? (queue && queue !== "-" ? "sqs" : "-");
   if (raw === "-" || raw === "stdout") return { kind: "stdout" };
   if (raw.startsWith("file:") && raw.length > 5) {
@@ -199,13 +271,14 @@ function outputSettings(
         options.es_host,
         env,
         options.esTimeout,
+        options.caCert,
       ),
       indexPrefix: options.esIndexPrefix,
     };
   }
   throw new ConfigError(
     `Unknown --output "${
-      echoValue(raw)
+      echoValue(redactUrl(raw))
     }": use sqs, - (stdout), file:PATH or es`,
   );
 }

@@ -31,6 +31,7 @@ export interface LoadEpisodesFlags extends RawStateSettings {
   readonly maxAttempts: number;
   readonly metricsFile?: string;
   readonly metricsPush?: string;
+  readonly caCert?: string;
   readonly es_index: string;
   readonly created_from_days_ago: number;
   readonly mpid?: string[];
@@ -113,6 +114,7 @@ export function resolveLoadEpisodesSettings(
     options.es_host,
     env,
     options.esTimeout,
+    options.caCert,
   );
   const common = {
     user: options.user,
@@ -120,6 +122,7 @@ export function resolveLoadEpisodesSettings(
     auth: options.auth,
     timeoutSeconds: options.timeout,
     maxAttempts: options.maxAttempts,
+    caCertPath: options.caCert,
   };
   validateIndexName(options.es_index, "the episode index (--es_index)");
   if (options.workflowDefinition.trim() === "") {
@@ -197,7 +200,7 @@ function runRecord(
         stateSettings(options, env).checkpoint,
         "load_episodes",
       ),
-      aws: awsSettingsFromEnv(env),
+      aws: awsSettingsFromEnv(env, options.caCert),
     };
   } catch (error) {
     return { unavailable: (error as Error).message };

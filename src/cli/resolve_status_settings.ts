@@ -9,6 +9,7 @@ import { type RawStateSettings, stateSettings } from "./_state_settings.ts";
  */
 export interface StatusFlags extends RawStateSettings {
   readonly serverTimezone?: string;
+  readonly caCert?: string;
 }
 
 /** Everything `status`'s settings depend on, gathered by its action. */
@@ -32,7 +33,7 @@ export function resolveStatusSettings(
   const { options, env } = input;
   return {
     state: stateSettings(options, env),
-    aws: awsSettingsFromEnv(env),
+    aws: awsSettingsFromEnv(env, options.caCert),
     zone: parseTimeZone(options.serverTimezone ?? input.localTimeZone),
   };
 }

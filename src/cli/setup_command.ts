@@ -1,6 +1,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { elasticsearchSettingsFromEnv } from "./_settings.ts";
 import {
+  caCertOption,
   elasticsearchTimeoutOption,
   envFileOption,
   esHostOption,
@@ -23,6 +24,7 @@ export function setupCommand(context: CommandContext) {
     .addOption(esIndexOption())
     .addOption(esIndexPrefixOption())
     .addOption(elasticsearchTimeoutOption())
+    .addOption(caCertOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())
@@ -34,6 +36,7 @@ export function setupCommand(context: CommandContext) {
           options.es_host,
           context.env,
           options.esTimeout,
+          options.caCert,
         ),
         episodeIndex: options.es_index,
         actionIndexPrefix: options.esIndexPrefix,

@@ -10,6 +10,7 @@ import { formatStatus } from "../status/format_status.ts";
 import { parseThreshold, type Threshold } from "../status/parse_threshold.ts";
 import { resolveStatusSettings } from "./resolve_status_settings.ts";
 import {
+  caCertOption,
   envFileOption,
   logFormatOption,
   logLevelOption,
@@ -75,6 +76,7 @@ export function statusCommand(context: CommandContext) {
     .addOption(s3KeyOption())
     .addOption(redisUrlOption())
     .addOption(serverTimezoneOption())
+    .addOption(caCertOption())
     .addOption(envFileOption())
     .addOption(logLevelOption())
     .addOption(logFormatOption())

@@ -112,9 +112,10 @@ export const DEFAULT_LOG_LEVEL = "info" as const;
 export const DEFAULT_LOG_FORMAT = "text" as const;
 
 /**
- * How far upstream action ids may lag behind `created`, in seconds: the id
- * fill's margin around a midnight edge and how far the upstream checkpoint
- * is held back.
+ * How far apart in `created`, in seconds, two upstream rows of one engage
+ * node's id block may be stored in the other order (a slow commit): the
+ * midnight id walk's margin, and how far the upstream checkpoint is held back
+ * while a day read for the first time comes in no particular order.
  */
 export const UPSTREAM_ID_MARGIN_SECONDS = 10;
 
@@ -131,3 +132,25 @@ export const DEFAULT_MATOMO_TIMEOUT_SECONDS = 60;
 
 /** Attempts per Matomo request (a refused token is never retried). */
 export const DEFAULT_MATOMO_MAX_ATTEMPTS = 5;
+
+/**
+ * How far back each Matomo run reads again, minutes (`--matomo-overlap`,
+ * `MATOMO_OVERLAP_MINUTES`): visits that queued tracking (or a slow tracker)
+ * stores late carry their own, older times. Matomo's visit timeout: a
+ * request queued longer than a visit lasts idle is past saving anyway.
+ */
+export const DEFAULT_MATOMO_OVERLAP_MINUTES = 30;
+
+/** Visits per `Live.getLastVisitsDetails` page read with their actions. */
+export const DEFAULT_MATOMO_VISITS_PER_PAGE = 100;
+
+/** Visits per page past the window's end, listed without their actions. */
+export const DEFAULT_MATOMO_TAIL_VISITS_PER_PAGE = 500;
+
+/**
+ * How far past a window's end the visits that began by then are looked for,
+ * seconds: a visit that holds actions of the window can go on long after it
+ * (a lecture, anonymous viewers merged into one visit). One that goes on for
+ * more than a day past it is not read.
+ */
+export const MATOMO_VISIT_TAIL_SECONDS = 86_400;

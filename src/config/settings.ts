@@ -15,6 +15,8 @@ export interface OpencastSettings {
   readonly auth: "digest" | "basic";
   readonly timeoutMs: number;
   readonly maxAttempts: number;
+  /** CAs trusted in addition to the system's (`UA_HARVEST_CA_CERT`). */
+  readonly caCertPath?: string;
 }
 
 /** Where the AWS SDK clients point. */
@@ -28,6 +30,8 @@ export interface AwsSettings {
    * of the run's environment, when both are set; else the SDK's default chain.
    */
   readonly credentials?: AwsCredentials;
+  /** CAs trusted in addition to the system's (`UA_HARVEST_CA_CERT`). */
+  readonly caCertPath?: string;
 }
 
 /** How to reach Elasticsearch. */
@@ -37,6 +41,8 @@ export interface ElasticsearchSettings {
   readonly password?: string;
   readonly apiKey?: string;
   readonly caCertPath?: string;
+  /** CAs trusted in addition to the system's when there is no `caCertPath` (`UA_HARVEST_CA_CERT`). */
+  readonly sharedCaCertPath?: string;
   /** Deadline of one request (`--es-timeout`). @default 30000 */
   readonly requestTimeoutMs?: number;
 }

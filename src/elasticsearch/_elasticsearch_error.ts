@@ -50,7 +50,7 @@ export function toElasticsearchError(
     const hint = /certificate|self.signed|unable to verify|CERT_/i.test(
         error.message,
       )
-      ? "set ELASTICSEARCH_CA_CERT to the cluster's CA certificate"
+      ? "if it is signed by a private CA, set UA_HARVEST_CA_CERT (or --ca-cert), or ELASTICSEARCH_CA_CERT, to that CA's PEM file"
       : /SSL|TLS|wrong version/i.test(error.message)
       ? "check http:// or https:// in ELASTICSEARCH_HOST"
       : "check ELASTICSEARCH_HOST and that the cluster is up";

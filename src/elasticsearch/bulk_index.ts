@@ -2,11 +2,8 @@ import type { Client } from "@elastic/elasticsearch";
 import { getLogger } from "@logtape/logtape";
 import { describeCause, toElasticsearchError } from "./_elasticsearch_error.ts";
 import { classifyBulkFailure } from "./classify_bulk_failure.ts";
-import { sleep } from "../util/sleep.ts";
-import {
-  type AdaptiveDelay,
-  createAdaptiveDelay,
-} from "../util/adaptive_delay.ts";
+import { createSendPacer, type SendPacer } from "../util/send_pacer.ts";
+import { resendRefused, type Throttling } from "../util/resend_refused.ts";
 import type { RetryOptions } from "../util/retry.ts";
 
 const logger = getLogger(["ua-harvest", "elasticsearch"]);
@@ -39,6 +36,8 @@ export interface BulkIndexResult {
   indexed: number;
   /** Documents not accepted after every retry, in input order. */
   failures: BulkFailure[];
+  /** Item answers of 429 (push-back) over every request, resends included. */
+  throttled: number;
 }
 
 /** Retry settings for {@linkcode bulkIndex}. */
@@ -46,23 +45,30 @@ export interface BulkIndexOptions
   extends
     Pick<RetryOptions, "maxAttempts" | "initialBackoffMs" | "maxBackoffMs"> {
   /**
-   * Attempts per document, the first included; items that failed with 429
-   * or 5xx are resent, only them. @default 4
+   * Attempts per document, the first included, while it fails with a 5xx;
+   * items that failed with 429 or 5xx are resent, only them. @default 4
    */
   maxAttempts?: number;
   /**
-   * The first wait after Elasticsearch pushed back (the adaptive delay's
-   * floor). @default 25
+   * Attempts per document while Elasticsearch pushes it back (429): push-back
+   * is a reason to slow down, not to give up, so it gets more. @default 10
+   */
+  maxThrottledAttempts?: number;
+  /**
+   * The first wait after Elasticsearch refused every item of a request, and
+   * the first backoff after a 5xx. @default 25
    */
   initialBackoffMs?: number;
   /** The longest wait before a request. @default 10000 */
   maxBackoffMs?: number;
   /**
-   * The send rate shared by the requests of one sender, so push-back slows
-   * the next pages too and a clean answer speeds them up again.
+   * The pace shared by the requests of one sender, so push-back slows the
+   * next pages too and clean answers speed them up again.
    * @default a new one from `initialBackoffMs` and `maxBackoffMs`
    */
-  delay?: AdaptiveDelay;
+  pacer?: SendPacer;
+  /** Told after every request Elasticsearch pushed back on. @default {nothing} */
+  onThrottled?: (throttling: Throttling) => void;
   /** Bytes per `_bulk` request. @default 5000000 */
   flushBytes?: number;
 }
@@ -70,9 +76,12 @@ export interface BulkIndexOptions
 /**
  * Indexes documents with the client's bulk helper and reports, per
  * document, what was not accepted. Items that failed with a passing
- * condition (see {@linkcode classifyBulkFailure}) are resent, only them,
- * after an adaptive delay that grows while Elasticsearch pushes back. Never throws for item failures: the caller
- * decides (the sink fails the page, `load_episodes` fails the run at the end).
+ * condition (see {@linkcode classifyBulkFailure}) are resent, only them
+ * (`resendRefused()`), paced by the share Elasticsearch pushed back: a
+ * request with one item in ten refused slows the next a little, while the
+ * clean items of every request are indexed. Never throws for item failures:
+ * the caller decides (the sink fails the page, `load_episodes` fails the run
+ * at the end).
  *
  * @throws {UnreachableError | AuthenticationError | ApiContractError} when a
  * whole `_bulk` request fails after the client's own retries
@@ -84,27 +93,26 @@ export async function bulkIndex(
 ): Promise<BulkIndexResult> {
   const {
     maxAttempts = 4,
+    maxThrottledAttempts = 10,
     initialBackoffMs = 25,
     maxBackoffMs = 10_000,
-    delay = createAdaptiveDelay({
+    pacer = createSendPacer({
       minDelayMs: Math.max(1, initialBackoffMs),
       maxDelayMs: Math.max(1, initialBackoffMs, maxBackoffMs),
     }),
+    onThrottled,
     flushBytes = 5_000_000,
   } = options;
-  let pending = [...documents];
   let indexed = 0;
+  let throttledTotal = 0;
   const failures = new Map<BulkDocument, BulkFailure>();
-  for (let attempt = 1; pending.length > 0; attempt += 1) {
-    // Elasticsearch pushed back on an earlier request (of this page or one
-    // before): slow down by as much as it keeps asking, no more.
-    if (delay.currentMs > 0) await sleep(delay.nextWaitMs());
+  await resendRefused(documents, async (pending, attempt) => {
     const dropped: { document: BulkDocument; failure: BulkFailure }[] = [];
     const byKey = new Map(pending.map((doc) => [key(doc.index, doc.id), doc]));
     let stats;
     try {
       stats = await client.helpers.bulk<BulkDocument>({
-        datasource: pending,
+        datasource: [...pending],
         onDocument: (doc) => [
           { index: { _index: doc.index, _id: doc.id } },
           doc.document,
@@ -138,33 +146,40 @@ export async function bulkIndex(
     }
     indexed += stats.successful;
     const retry: BulkDocument[] = [];
+    let throttled = 0;
     for (const { document, failure } of dropped) {
+      const pushedBack = failure.status === 429;
+      if (pushedBack) throttledTotal += 1;
+      const limit = pushedBack ? maxThrottledAttempts : maxAttempts;
       if (
-        classifyBulkFailure(failure.status) === "retry" &&
-        attempt < maxAttempts
+        classifyBulkFailure(failure.status) === "retry" && attempt < limit
       ) {
         retry.push(document);
+        if (pushedBack) throttled += 1;
       } else {
         failures.set(document, failure);
       }
     }
     if (retry.length > 0) {
-      delay.throttled();
       logger.debug(
-        "Elasticsearch asked to resend {count} documents; next request in about {delay} ms",
-        { count: retry.length, delay: delay.currentMs },
+        "Elasticsearch asked to resend {count} of {sent} documents (attempt {attempt})",
+        { count: retry.length, sent: pending.length, attempt },
       );
-    } else {
-      delay.succeeded();
     }
-    pending = retry;
-  }
+    return { retry, throttled };
+  }, {
+    pacer,
+    initialBackoffMs: Math.max(1, initialBackoffMs),
+    maxBackoffMs,
+    ...(onThrottled ? { onThrottled } : {}),
+  });
   const order = new Map(documents.map((doc, i) => [doc, i]));
   return {
     indexed,
     failures: [...failures.entries()]
       .sort(([a], [b]) => order.get(a)! - order.get(b)!)
       .map(([, failure]) => failure),
+    throttled: throttledTotal,
   };
 }
 

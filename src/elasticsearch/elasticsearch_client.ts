@@ -1,6 +1,7 @@
 import { Client } from "@elastic/elasticsearch";
 import { ConfigError } from "../errors.ts";
 import { parseElasticsearchHost } from "./_parse_host.ts";
+import { caBundle } from "../tls/read_ca_cert.ts";
 
 /** How to reach and authenticate to an Elasticsearch 8/9 cluster. */
 export interface ElasticsearchClientOptions {
@@ -17,6 +18,11 @@ export interface ElasticsearchClientOptions {
   apiKey?: string;
   /** `ELASTICSEARCH_CA_CERT`: path to a PEM CA certificate to trust for https. */
   caCertPath?: string;
+  /**
+   * `UA_HARVEST_CA_CERT`: a PEM bundle of CAs trusted in addition to the
+   * system's, when there is no `caCertPath`.
+   */
+  sharedCaCertPath?: string;
   /** Timeout of one request, in milliseconds. @default 30000 */
   requestTimeoutMs?: number;
   /** Retries of a request after a connection error or a 502/503/504. @default 3 */
@@ -66,8 +72,10 @@ export function createElasticsearchClient(
       `Cannot use ${maxRetries} Elasticsearch retries: it must be a whole number of 0 or more`,
     );
   }
-  let ca: string | undefined;
-  if (caCertPath) {
+  let ca: string | string[] | undefined;
+  if (!caCertPath && options.sharedCaCertPath) {
+    ca = caBundle(options.sharedCaCertPath);
+  } else if (caCertPath) {
     try {
       ca = Deno.readTextFileSync(caCertPath);
     } catch (error) {

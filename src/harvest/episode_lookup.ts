@@ -50,6 +50,16 @@ export interface EpisodeLookup {
   ): Promise<Map<string, Episode | null>>;
   readonly stats: Readonly<EpisodeLookupStats>;
   /**
+   * The episode of an id whose lookup ended: the episode, or `null` for none;
+   * `undefined` while its lookup runs, after it failed, or before anyone asked.
+   */
+  peek(mediapackageId: string): Episode | null | undefined;
+  /**
+   * The lookup of an id now in flight, to wait for (it may reject);
+   * `undefined` when none runs.
+   */
+  pending(mediapackageId: string): Promise<Episode | null> | undefined;
+  /**
    * Drops the lookups whose requests have not started yet (their pages are
    * not going to be delivered: the window stopped or failed) and resolves
    * once the requests already running have settled. Lookups asked for later
@@ -96,6 +106,9 @@ export function createEpisodeLookup(
   // Answers, and the lookups still in flight, by mediapackage id.
   const known = new Map<string, Episode | null>();
   const inFlight = new Map<string, Promise<Episode | null>>();
+  // The answer of each id in flight alone: the first id's entry above also
+  // waits for its lookup's cache write.
+  const answering = new Map<string, Promise<Episode | null>>();
   const stats: EpisodeLookupStats = { cacheHits: 0, fetched: 0, missing: 0 };
   const adaptive = createAdaptiveConcurrency({
     max: Math.max(1, concurrency),
@@ -194,13 +207,16 @@ export function createEpisodeLookup(
       }).then((episode) => {
         known.set(id, episode);
         inFlight.delete(id);
+        answering.delete(id);
         return episode;
       }, (error) => {
         // Asked again by a later lookup, unless the run failed on it.
         inFlight.delete(id);
+        answering.delete(id);
         throw error;
       });
       inFlight.set(id, answer);
+      answering.set(id, answer);
       return answer;
     });
     // What was fetched goes to the cache, also when another fetch of these
@@ -231,6 +247,8 @@ export function createEpisodeLookup(
 
   return {
     stats,
+    peek: (id) => known.get(id),
+    pending: (id) => answering.get(id),
     async abandon() {
       abandons++;
       limit.clearQueue();

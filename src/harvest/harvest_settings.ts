@@ -5,6 +5,7 @@
  * @module
  */
 import type { WindowFlag } from "./resolve_window.ts";
+import type { MatomoSourceSettings } from "../source/matomo/open_matomo_source.ts";
 import type {
   AwsSettings,
   CheckpointSettings,
@@ -36,7 +37,16 @@ export type CacheSettings =
 
 /** Every setting of one harvest run. */
 export interface HarvestSettings {
-  readonly engage: OpencastSettings;
+  /** Where viewer actions come from (`--source`, `HARVEST_SOURCE`). */
+  readonly source: "opencast" | "matomo";
+  /**
+   * The engage node: the Opencast source, and the episode metadata of every
+   * record. Required for Opencast; without it Matomo's records carry
+   * `"episode": {}`.
+   */
+  readonly engage?: OpencastSettings;
+  /** Matomo's settings, when `source` is `matomo`. */
+  readonly matomo?: MatomoSourceSettings;
   /** `--start`, resolved once. */
   readonly start?: WindowFlag;
   /** `--end`, resolved once. */

@@ -94,6 +94,8 @@ export interface HarvestSummary {
   readonly window?: { readonly start: string; readonly end: string };
   /** What the action source is (`ActionSource.variant`: `dce`, `upstream`, …). */
   readonly opencastVariant?: string;
+  /** Actions the source read that are not viewer actions, by reason (`ActionSource.skippedByReason`). */
+  readonly sourceSkipped?: Readonly<Record<string, number>>;
 }
 
 /** Options for {@linkcode reportHarvest}. */
@@ -101,7 +103,10 @@ export interface ReportHarvestOptions {
   /** `done`, `failed` or `stopped by SIGTERM` etc. */
   readonly outcome: string;
   /** What the source is, and the requests it sent. */
-  readonly source: Pick<ActionSource, "variant" | "requests">;
+  readonly source: Pick<
+    ActionSource,
+    "variant" | "requests" | "skippedByReason"
+  >;
   /** The engage client's counts (shared by the source and the episode lookups). */
   readonly opencast: Pick<OpencastClientStats, "requests">;
   readonly tally: Readonly<HarvestTally>;
@@ -142,21 +147,44 @@ export function reportHarvest(options: ReportHarvestOptions): HarvestSummary {
     dryRun: options.dryRun,
   };
   const s = summary;
+  const sourceSkipped = options.source.skippedByReason;
+  const reasons = Object.entries(sourceSkipped ?? {}).filter(([, n]) => n > 0);
+  const notViewerActions = reasons.reduce((sum, [, n]) => sum + n, 0);
+  // Matomo reads page views, timeupdates and other events that are no
+  // records: how many, and why, so a drop in records can be told apart
+  // from a drop in tracking.
+  const skippedText = sourceSkipped === undefined
+    ? ""
+    : `, {notViewerActions} not viewer ${plural(notViewerActions, "action")}${
+      reasons.length > 0 ? " ({skippedReasons})" : ""
+    }`;
   logger.info(
     `Harvest {outcome}: {actions} ${plural(s.actions, "action")} in {pages} ${
       plural(s.pages, "page")
     }, {failed} failed, {probes} id ${
       plural(s.probes, "probe")
-    } ({api} API), {episodesFetched} ${
+    } ({api} API)${skippedText}, {episodesFetched} ${
       plural(s.episodesFetched, "episode")
     } fetched, {cacheHits} cache ${
       plural(s.cacheHits, "hit")
     }, {seconds}s ({actionsPerSecond}/s), checkpoint {checkpoint}`,
-    summary,
+    {
+      ...summary,
+      ...(sourceSkipped === undefined ? {} : {
+        notViewerActions,
+        skippedReasons: reasons.map(([reason, n]) => `${reason} ${n}`).join(
+          ", ",
+        ),
+        sourceSkipped: { ...sourceSkipped },
+      }),
+    },
   );
   return {
     ...summary,
     window: { start: window.start.toString(), end: window.end.toString() },
     opencastVariant: options.source.variant,
+    ...(sourceSkipped === undefined
+      ? {}
+      : { sourceSkipped: { ...sourceSkipped } }),
   };
 }

@@ -9,14 +9,14 @@ import { DEFAULT_PAGES_IN_FLIGHT } from "../config/defaults.ts";
 import type { ActionSource, SourceWindow } from "../source/action_source.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import type { WindowCheckpoint } from "../checkpoint/window_checkpoint.ts";
-import type { ActionRecord } from "../record/action_record.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
 import { createIdRanges } from "./id_ranges.ts";
 import { createWindowFilter } from "./window_filter.ts";
-import { enrichRecords } from "./enrich_records.ts";
+import { enrichInParts, type RecordPart } from "./enrich_records.ts";
 import type { PageProgress } from "./harvest_summary.ts";
 import { prefetch } from "../util/prefetch.ts";
+import { cutBatches } from "./cut_batches.ts";
 
 /** Options for {@linkcode harvestWindow}. */
 export interface HarvestWindowOptions {
@@ -33,6 +33,13 @@ export interface HarvestWindowOptions {
    * bounded by this, not by the window). @default {@linkcode DEFAULT_PAGES_IN_FLIGHT}
    */
   readonly pagesInFlight?: number;
+  /**
+   * Actions enriched and delivered together at most: a bigger batch (a
+   * server that ignores `limit` answers 50,000 rows for 1,000) is cut into
+   * parts of this size, so memory follows the batch size, not the server.
+   * @default {Infinity}
+   */
+  readonly maxBatchActions?: number;
   /** Saves a checkpoint; `undefined` when this run must not move it. */
   readonly saveCheckpoint?: (checkpoint: Checkpoint) => Promise<void>;
   /** Aborted: stop after the batch in flight. */
@@ -77,9 +84,9 @@ export async function harvestWindow(
     checkpoint: checkpoint.reached,
     stopped,
   });
-  // Records still being built (episode lookups in flight), so the window
-  // does not end, and the cache close, while one is running.
-  const building = new Set<Promise<ActionRecord[]>>();
+  // Batches whose episode lookups are in flight, so the window does not
+  // end, and the cache close, while one is running.
+  const building = new Set<Promise<void>>();
 
   // Run ahead of delivery: read a batch, keep what lies in the window and is
   // new, and start looking up its episodes and building its records. The
@@ -87,13 +94,16 @@ export async function harvestWindow(
   // stops reading once the signal aborts; a batch it was reading then is
   // the one in flight, delivered before the window stops.
   async function* prepared() {
-    for await (const batch of source.read(window, { signal })) {
-      const actions = freshActions(batch.actions);
-      const records = enrichRecords(actions, lookup);
-      building.add(records);
-      // Seen by the consumer in order; never an unhandled rejection meanwhile.
-      records.catch(() => {}).finally(() => building.delete(records));
-      yield { batch, actions, records };
+    const parts = cutBatches(
+      source.read(window, { signal }),
+      options.maxBatchActions ?? Infinity,
+    );
+    for await (const batch of parts) {
+      const actions = freshActions(batch.actions, { vouched: batch.vouched });
+      const enriching = enrichInParts(actions, lookup);
+      building.add(enriching.settled);
+      enriching.settled.then(() => building.delete(enriching.settled));
+      yield { batch, actions, enriching };
     }
   }
 
@@ -107,22 +117,40 @@ export async function harvestWindow(
       done.probes += batch.probes;
       done.total += batch.total ?? 0;
       done.skipped += batch.actions.length - actions.length;
-      if (actions.length > 0) {
+      // The batch goes out in parts as its episodes become known (see
+      // enrichInParts()); each part counts as a batch of the window
+      // checkpoint, the source's position going with the last one only (as
+      // with cutBatches()), so no part saves the batch's position early.
+      const parts = item.enriching.parts();
+      let sent = 0;
+      for (;;) {
+        let part: RecordPart;
         try {
-          await sink.deliver(await item.records);
+          const next = await parts.next();
+          if (next.done) break;
+          part = next.value;
+          if (part.actions.length > 0) await sink.deliver(part.records);
         } catch (error) {
           checkpoint.failed(index);
-          options.onPageFailed?.(actions.length);
+          options.onPageFailed?.(actions.length - sent);
           throw error;
         }
-        done.delivered += actions.length;
+        sent += part.actions.length;
+        done.delivered += part.actions.length;
+        const { save, outOfOrder } = checkpoint.delivered(index++, {
+          actions: part.actions,
+          vouched: batch.vouched,
+          ...(part.last ? { position: batch.position } : {}),
+        });
+        if (outOfOrder) warnOutOfOrder(source.description, outOfOrder);
+        if (save && saveCheckpoint) await saveCheckpoint(save);
+        if (part.last) continue;
+        logger.debug(
+          "Batch {page}: {delivered} actions delivered ahead of the rest of their page",
+          { page: index, delivered: part.actions.length },
+        );
+        options.onPage?.({ ...done });
       }
-      const { save, outOfOrder } = checkpoint.delivered(index++, {
-        actions,
-        position: batch.position,
-      });
-      if (outOfOrder) warnOutOfOrder(source.description, outOfOrder);
-      if (save && saveCheckpoint) await saveCheckpoint(save);
       logger.debug("Batch {page}: {received} actions, {delivered} delivered", {
         page: index,
         received: batch.actions.length,

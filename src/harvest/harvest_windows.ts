@@ -17,10 +17,12 @@ export interface HarvestWindowsOptions {
   /** Where the actions come from. */
   readonly source: Pick<
     ActionSource,
-    "read" | "description" | "holdBackSeconds"
+    "read" | "description" | "holdBackSeconds" | "progress"
   >;
   /** See `HarvestWindowOptions.pagesInFlight`. */
   readonly pagesInFlight?: number;
+  /** See `HarvestWindowOptions.maxBatchActions`. */
+  readonly maxBatchActions?: number;
   readonly lookup: EpisodeLookup;
   readonly sink: RecordSink;
   /** Counts, and the checkpoint to start from; updated in place. */
@@ -77,6 +79,8 @@ export async function harvestWindows(
         start: withPosition(tally.checkpoint, position),
         end: part.end,
         holdBackSeconds: source.holdBackSeconds,
+        progress: source.progress,
+        windowStart: part.start,
         // A sink with a position (a file) grows with every batch: save so
         // the checkpoint's output position matches it.
         saveEveryDelivery: sink.position !== undefined,
@@ -84,6 +88,7 @@ export async function harvestWindows(
       lookup: options.lookup,
       sink,
       pagesInFlight: options.pagesInFlight,
+      maxBatchActions: options.maxBatchActions,
       saveCheckpoint: saveCheckpoint &&
         (async (next) => {
           await saveCheckpoint(next);

@@ -8,7 +8,11 @@
 import { getLogger } from "@logtape/logtape";
 import { UnreachableError } from "../errors.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
-import { describeCheckpoint } from "../checkpoint/open_checkpoint_store.ts";
+import {
+  describeCheckpoint,
+  openCheckpointStore,
+} from "../checkpoint/open_checkpoint_store.ts";
+import type { CheckpointStore } from "../checkpoint/checkpoint_store.ts";
 import type { EpisodeCache } from "../cache/episode_cache.ts";
 import { openSqliteEpisodeCache } from "../cache/sqlite_episode_cache.ts";
 import type { Redis } from "ioredis";
@@ -26,6 +30,8 @@ import type { ActionRecord } from "../record/action_record.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
 import { checkpointPolicy } from "./plan_harvest.ts";
 import { OpencastClient } from "../opencast/opencast_client.ts";
+import { redactUrl } from "../util/redact_url.ts";
+import { type BackgroundPart, openInBackground } from "./open_in_background.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
@@ -66,18 +72,23 @@ export async function connectConfiguredRedis(
  * @param settings How to reach the engage node.
  * @param signal Cuts every request short (the run lost its lock): nothing
  * more is fetched.
+ * @returns The client; `null` when no engage node is set (a Matomo source
+ * without Opencast settings).
  */
 export function openEngageClient(
   settings: Pick<HarvestSettings, "engage">,
   signal?: AbortSignal,
-): OpencastClient {
+): OpencastClient | null {
+  const { engage } = settings;
+  if (engage === undefined) return null;
   return new OpencastClient({
-    host: settings.engage.host,
-    user: settings.engage.user,
-    password: settings.engage.password,
-    auth: settings.engage.auth,
-    timeoutMs: settings.engage.timeoutMs,
-    maxAttempts: settings.engage.maxAttempts,
+    host: engage.host,
+    user: engage.user,
+    password: engage.password,
+    auth: engage.auth,
+    timeoutMs: engage.timeoutMs,
+    maxAttempts: engage.maxAttempts,
+    caCertPath: engage.caCertPath,
     nodeLabel: "engage",
     signal,
   });
@@ -156,10 +167,26 @@ export function describeOutput(
     case "file":
       return `file:${output.path}`;
     case "sqs":
-      return `sqs:${output.queue}`;
+      return `sqs:${redactUrl(output.queue)}`;
     case "es":
       return `es:${output.indexPrefix}*`;
   }
+}
+
+/** Options for {@linkcode openSink}. */
+export interface OpenSinkOptions {
+  /**
+   * Resolves once the output may be created (a missing SQS queue); see
+   * `SqsSinkOptions.createWhen`. @default {at once}
+   */
+  readonly createWhen?: Promise<unknown>;
+  /** Aborts an SQS queue lookup in flight. @default {undefined} */
+  readonly signal?: AbortSignal;
+  /**
+   * Where `--output -` writes, and the status line it writes around.
+   * @default {the process's stdout, no status line}
+   */
+  readonly stdout?: Pick<StdoutSinkOptions, "output" | "statusLine">;
 }
 
 /**
@@ -167,11 +194,11 @@ export function describeOutput(
  * sends nothing and reports what it would have sent.
  *
  * @param settings The run's settings.
- * @param stdout Where `--output -` writes, and the status line it writes around.
+ * @param options Where `--output -` writes; when an SQS queue may be created.
  */
 export async function openSink(
   settings: HarvestSettings,
-  stdout: Pick<StdoutSinkOptions, "output" | "statusLine"> = {},
+  options: OpenSinkOptions = {},
 ): Promise<RecordSink> {
   if (settings.dryRun) {
     return createDryRunSink(describeOutput(settings), {
@@ -181,7 +208,7 @@ export async function openSink(
   const { output, aws } = settings;
   switch (output.kind) {
     case "stdout":
-      return createStdoutSink(stdout);
+      return createStdoutSink(options.stdout);
     case "file":
       return await openFileSink({ path: output.path });
     case "sqs": {
@@ -191,9 +218,12 @@ export async function openSink(
         region: aws.region,
         endpoint: aws.sqsEndpoint,
         ...(aws.credentials ? { credentials: aws.credentials } : {}),
+        caCertPath: aws.caCertPath,
         maxPayloadBytes: output.maxPayloadBytes,
         fifoGroupId: fifoGroupId(output.fifoGroupBy),
         requestTimeoutMs: settings.deadlines.sqsMs,
+        ...(options.createWhen ? { createWhen: options.createWhen } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
       });
     }
     case "es": {
@@ -206,6 +236,47 @@ export async function openSink(
       });
     }
   }
+}
+
+/**
+ * Starts opening the checkpoint store as the run starts: for S3, loading the
+ * SDK and checking the bucket take longer than taking the lock beside them.
+ * Nothing is read before the lock is held (the caller reads), and a missing
+ * bucket is created only once `locked` resolves.
+ */
+export function startOpeningCheckpointStore(
+  settings: HarvestSettings,
+  { locked }: { readonly locked: Promise<unknown> },
+): BackgroundPart<CheckpointStore> {
+  return openInBackground((signal) =>
+    openCheckpointStore(settings, { createWhen: locked, signal })
+  );
+}
+
+/**
+ * Starts opening the sink as the run starts. An SQS queue is looked up at
+ * once (loading the SDK and the lookup take longer than the lock and the
+ * checkpoint read beside them); a missing queue is created, and any other
+ * output opened (a file is created by opening it), only once `ready`
+ * resolves: the run holds its lock and has found its source, so a run that
+ * stops before creates nothing downstream.
+ */
+export function startOpeningSink(
+  settings: HarvestSettings,
+  { ready, stdout }: {
+    readonly ready: Promise<unknown>;
+    readonly stdout?: OpenSinkOptions["stdout"];
+  },
+): BackgroundPart<RecordSink> {
+  const lookupFirst = settings.output.kind === "sqs" && !settings.dryRun;
+  return openInBackground(async (signal) => {
+    if (!lookupFirst) await ready;
+    return await openSink(settings, {
+      createWhen: ready,
+      signal,
+      ...(stdout ? { stdout } : {}),
+    });
+  });
 }
 
 function fifoGroupId(field: "mpid" | "session_id" | "huid" | "none") {

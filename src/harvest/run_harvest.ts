@@ -2,7 +2,6 @@ import { EXIT_CODES, signalExitCode } from "../errors.ts";
 import type { HarvestSettings } from "./harvest_settings.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import { loadCheckpoint } from "../checkpoint/load_checkpoint.ts";
-import { openCheckpointStore } from "../checkpoint/open_checkpoint_store.ts";
 import { getLogger } from "@logtape/logtape";
 import {
   checkpointPolicy,
@@ -10,6 +9,8 @@ import {
   type PlanNote,
 } from "./plan_harvest.ts";
 import { createEpisodeLookup } from "./episode_lookup.ts";
+import { createNoEpisodeLookup } from "./no_episode_lookup.ts";
+import { createNullEpisodeCache } from "../cache/null_episode_cache.ts";
 import { createProgressLine } from "./progress_line.ts";
 import {
   createHarvestTally,
@@ -17,13 +18,18 @@ import {
   reportHarvest,
 } from "./harvest_summary.ts";
 import { fenceSink } from "../sinks/fenced_sink.ts";
+import { countDeliveries } from "../sinks/count_deliveries.ts";
+import { startWriteProbe } from "../checkpoint/start_write_probe.ts";
+import { reportUnrecorded } from "../checkpoint/report_unrecorded.ts";
 import {
   acquireRunLock,
   connectConfiguredRedis,
   openEngageClient,
   openEpisodeCache,
-  openSink,
+  startOpeningCheckpointStore,
+  startOpeningSink,
 } from "./open_harvest_parts.ts";
+import { openInBackground } from "./open_in_background.ts";
 import { chooseActionSource } from "../source/open_action_source.ts";
 import { fetchEpisode } from "../opencast/fetch_episode.ts";
 import { describeHarvestStart } from "./describe_harvest_start.ts";
@@ -32,7 +38,7 @@ import { createCheckpointWriter } from "./checkpoint_writer.ts";
 import { harvestWindows } from "./harvest_windows.ts";
 import type { StdoutSinkOptions } from "../sinks/stdout_sink.ts";
 import type { StatusLine } from "../log/status_line.ts";
-import type { Clock } from "../util/clock.ts";
+import { type Clock, SYSTEM_CLOCK } from "../util/clock.ts";
 
 /** What `main.ts` hands the harvest. */
 export interface RunHarvestContext {
@@ -40,7 +46,10 @@ export interface RunHarvestContext {
   readonly signal: AbortSignal;
   /** @default Temporal.Now.instant */
   readonly now?: () => Temporal.Instant;
-  /** The pause between pages (`--wait`). @default SYSTEM_CLOCK.sleep */
+  /**
+   * The source's pauses (`--wait`, Matomo's waits between attempts), measured
+   * on `now`. @default SYSTEM_CLOCK.sleep
+   */
   readonly sleep?: Clock["sleep"];
   /** Receives the run's counts when it ends, also when it fails. */
   readonly onSummary?: (summary: HarvestSummary) => void;
@@ -73,20 +82,56 @@ export async function runHarvest(
   const { signal, now = () => Temporal.Now.instant() } = context;
   const startedAt = performance.now();
   await using stack = new AsyncDisposableStack();
+  const { saves } = checkpointPolicy(settings);
+  // Nothing is created or written before the lock is held (a missing S3
+  // bucket) and the source was found (a missing queue, an output file); a
+  // run that ends first opens these gates never.
+  const locked = Promise.withResolvers<void>();
+  const ready = Promise.withResolvers<void>();
   // One Redis connection serves the lock and the cache, and is closed last.
-  const redis = await connectConfiguredRedis(settings);
+  const connecting = connectConfiguredRedis(settings);
+  // What takes longest to open starts now, beside the lock: loading the AWS
+  // SDK, the S3 client and its bucket check, the SQS queue lookup.
+  const storePart = stack.use(startOpeningCheckpointStore(settings, {
+    locked: locked.promise,
+  }));
+  const sinkPart = stack.use(startOpeningSink(settings, {
+    ready: ready.promise,
+    stdout: {
+      ...(context.stdout ? { output: context.stdout } : {}),
+      ...(context.statusLine ? { statusLine: context.statusLine } : {}),
+    },
+  }));
+  stack.defer(() => {
+    const ended = new Error("The run ended before it was ready");
+    locked.reject(ended);
+    ready.reject(ended);
+  });
+  // Observed by the openings; never an unhandled rejection here.
+  locked.promise.catch(() => {});
+  ready.promise.catch(() => {});
+  const redis = await connecting;
   if (redis) {
     stack.defer(() => redis.quit().then(() => {}, () => redis.disconnect()));
   }
-  // The lock comes first: a run that loses it must touch nothing. A run that
-  // leaves the checkpoint alone needs none, so a long backfill does not keep
-  // cron out.
-  const { saves } = checkpointPolicy(settings);
+  // The lock comes before anything is read or asked: a run that loses it
+  // must touch nothing, and a checkpoint read before it could be one the
+  // run that held it has moved since. A run that leaves the checkpoint alone
+  // needs none, so a long backfill does not keep cron out.
   const lock = saves ? stack.use(await acquireRunLock(settings, redis)) : null;
+  locked.resolve();
   // A lost lock stops the run like a signal, and nothing more is saved.
   const lockLost = lock?.lost;
   const stop = lockLost ? AbortSignal.any([signal, lockLost]) : signal;
-  const store = stack.use(await openCheckpointStore(settings));
+  // Without an engage node there are no episodes to cache.
+  const cachePart = stack.use(
+    openInBackground(() =>
+      settings.engage === undefined
+        ? Promise.resolve(createNullEpisodeCache())
+        : openEpisodeCache(settings, redis)
+    ),
+  );
+  const store = stack.use(await storePart.take());
   // The source is named before anything is asked of it: a checkpoint another
   // source wrote ends the run before any request.
   const chosen = chooseActionSource(settings);
@@ -94,12 +139,18 @@ export async function runHarvest(
     source: chosen.name,
   });
   const engage = openEngageClient(settings, lockLost);
-  // Before anything is opened downstream: a server without usertracking ends
-  // the run with nothing sent or saved.
+  // Never deliver what cannot be recorded: proven beside the start-up below.
+  const writable = stack.use(startWriteProbe(saves ? store : null, {
+    stored,
+    batchSize: settings.batchSize,
+  }));
+  // Before anything is opened downstream: a server without usertracking (or
+  // a Matomo that refuses the token) ends the run with nothing sent or saved.
   const source = stack.use(
     await chosen.open({
       engage,
-      ...(context.sleep ? { sleep: context.sleep } : {}),
+      signal: lockLost,
+      clock: { now, sleep: context.sleep ?? SYSTEM_CLOCK.sleep },
     }),
   );
   const { window, windows, notes } = planHarvest({
@@ -119,27 +170,31 @@ export async function runHarvest(
       saves,
     }),
   ]);
-  const cache = stack.use(await openEpisodeCache(settings, redis));
+  if (engage === null) {
+    logger.warn(
+      "No Opencast engage node is set (MATTERHORN_ENGAGE_HOST, -H): records carry no episode metadata ({episode})",
+      { episode: '"episode": {}' },
+    );
+  }
+  ready.resolve();
+  const cache = stack.use(await cachePart.take());
   const sink = stack.use(
-    fenceSink(
-      await openSink(settings, {
-        ...(context.stdout ? { output: context.stdout } : {}),
-        ...(context.statusLine ? { statusLine: context.statusLine } : {}),
-      }),
-      lockLost,
-    ),
+    countDeliveries(fenceSink(await sinkPart.take(), lockLost)),
   );
+  await writable.proven();
   const fromCheckpoint = window.startSource === "checkpoint" ? stored : null;
   if (saves && fromCheckpoint) {
     await resumeOutput(sink, fromCheckpoint, window.end);
   }
-  const lookup = createEpisodeLookup({
-    cache,
-    fetchEpisode: (id) => fetchEpisode(engage, id),
-    concurrency: settings.episodeConcurrency,
-    ttlSeconds: settings.episodeTtlSeconds,
-    missingTtlSeconds: settings.missingEpisodeTtlSeconds,
-  });
+  const lookup = engage === null
+    ? createNoEpisodeLookup()
+    : createEpisodeLookup({
+      cache,
+      fetchEpisode: (id) => fetchEpisode(engage, id),
+      concurrency: settings.episodeConcurrency,
+      ttlSeconds: settings.episodeTtlSeconds,
+      missingTtlSeconds: settings.missingEpisodeTtlSeconds,
+    });
   const progress = settings.progress
     ? createProgressLine(
       context.statusLine ? { statusLine: context.statusLine } : {},
@@ -153,6 +208,9 @@ export async function runHarvest(
       windows,
       source,
       pagesInFlight: settings.pagesInFlight,
+      // Sources may answer a little more than a batch (upstream's overlap);
+      // only a server that ignores the limit gets cut.
+      maxBatchActions: 2 * settings.batchSize,
       lookup,
       sink,
       tally,
@@ -160,7 +218,7 @@ export async function runHarvest(
       position: fromCheckpoint?.position,
       saveCheckpoint: saves
         ? createCheckpointWriter({
-          store,
+          store: reportUnrecorded(store, () => sink.delivered),
           zone: settings.zone,
           source: source.name,
           sink,
@@ -177,7 +235,7 @@ export async function runHarvest(
     context.onSummary?.(reportHarvest({
       outcome,
       source,
-      opencast: engage.stats,
+      opencast: engage?.stats ?? { requests: 0 },
       tally,
       lookup,
       seconds: (performance.now() - startedAt) / 1000,

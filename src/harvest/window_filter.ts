@@ -11,12 +11,22 @@ export interface WindowFilterOptions {
   readonly deliveredIds: Pick<Set<number>, "has" | "add"> | IdRanges;
 }
 
+/** Options of one call of the filter {@linkcode createWindowFilter} returns. */
+export interface FilterBatchOptions {
+  /**
+   * The source vouches these actions were never delivered
+   * (`SourceBatch.vouched`): keep those created up to the window end, even
+   * before its start. @default false
+   */
+  readonly vouched?: boolean;
+}
+
 /**
  * Creates the filter every batch of a window goes through: it keeps the
- * actions created within the window that were not delivered yet (by the
- * checkpoint or earlier in this run, or twice in the batch), and claims them
- * in `deliveredIds` at once, so a batch prepared ahead of this one's delivery
- * does not take the same rows again.
+ * actions created within the window (a vouched batch's: up to its end) that
+ * were not delivered yet (by the checkpoint or earlier in this run, or twice
+ * in the batch), and claims them in `deliveredIds` at once, so a batch
+ * prepared ahead of this one's delivery does not take the same rows again.
  *
  * The window is whole seconds: from the start second (`created` has whole
  * seconds; a `--start` with a fraction still includes its second) to the end
@@ -26,11 +36,16 @@ export interface WindowFilterOptions {
  */
 export function createWindowFilter(
   options: WindowFilterOptions,
-): <A extends ViewerAction>(actions: readonly A[]) => A[] {
+): <A extends ViewerAction>(
+  actions: readonly A[],
+  batch?: FilterBatchOptions,
+) => A[] {
   const { skipIds, deliveredIds } = options;
-  const startMs = Math.floor(options.start.epochMilliseconds / 1000) * 1000;
+  const windowStartMs = Math.floor(options.start.epochMilliseconds / 1000) *
+    1000;
   const endMs = Math.floor(options.end.epochMilliseconds / 1000) * 1000 + 999;
-  return (actions) => {
+  return (actions, batch = {}) => {
+    const startMs = batch.vouched ? -Infinity : windowStartMs;
     const seen = new Set<number>();
     const fresh = actions.filter((action) => {
       if (skipIds.has(action.id) || deliveredIds.has(action.id)) return false;

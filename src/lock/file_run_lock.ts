@@ -9,7 +9,8 @@
 import { dirname } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import type { RunLock } from "./run_lock.ts";
-import { LockHeldError } from "../errors.ts";
+import { LockHeldError, StateError } from "../errors.ts";
+import { describeWriteError } from "../checkpoint/describe_write_error.ts";
 import { describeThisHolder, parseLockHolder } from "./lock_holder.ts";
 
 const logger = getLogger(["ua-harvest", "lock"]);
@@ -26,7 +27,8 @@ export interface FileRunLockOptions {
 
 /**
  * Takes the lock, or throws {@linkcode LockHeldError} at once when another
- * process holds it. The holder (PID, host, since when; a `LockHolder` as
+ * process holds it, or {@linkcode StateError} when the lock file cannot be
+ * opened for writing (a read-only state directory). The holder (PID, host, since when; a `LockHolder` as
  * JSON) is written into the file for `ua-harvest status` and for people
  * looking at it. Dispose the returned lock to release it.
  *
@@ -40,13 +42,22 @@ export async function acquireFileRunLock(
   options: FileRunLockOptions,
 ): Promise<RunLock> {
   const path = options.path;
-  await Deno.mkdir(dirname(path), { recursive: true });
-  // Never truncate on open: the holder's PID must survive our failed attempt.
-  const file = await Deno.open(path, {
-    read: true,
-    write: true,
-    create: true,
-  });
+  let file: Deno.FsFile;
+  try {
+    await Deno.mkdir(dirname(path), { recursive: true });
+    // Never truncate on open: the holder's PID must survive our failed attempt.
+    file = await Deno.open(path, { read: true, write: true, create: true });
+  } catch (error) {
+    // A read-only or full state directory: nothing was touched yet.
+    throw new StateError(
+      `Cannot write the lock file ${path}: ${
+        describeWriteError(error)
+      }; nothing was sent (make ${
+        dirname(path)
+      } writable, or pass another --state-file)`,
+      { cause: error },
+    );
+  }
   let locked: boolean;
   try {
     locked = await file.tryLock(true);

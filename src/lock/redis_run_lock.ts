@@ -18,7 +18,7 @@ import { randomUUID } from "node:crypto";
 import type { RunLock } from "./run_lock.ts";
 import { ConfigError, LockedError, LockHeldError } from "../errors.ts";
 import { connectRedis } from "../cache/redis_connection.ts";
-import { redactRedisUrl } from "../cache/redact_redis_url.ts";
+import { redactUrl } from "../util/redact_url.ts";
 import { describeThisHolder } from "./lock_holder.ts";
 
 const logger = getLogger(["ua-harvest", "lock"]);
@@ -128,7 +128,7 @@ export async function acquireRedisRunLock(
   if (options.client !== undefined) {
     client = options.client;
     const { host, port } = client.options;
-    server = redactRedisUrl(`redis://${host}:${port}`);
+    server = redactUrl(`redis://${host}:${port}`);
   } else {
     ({ client, description: server } = await connectRedis({
       url: options.url ?? `redis://127.0.0.1:${DEFAULT_REDIS_PORT}`,
@@ -217,7 +217,23 @@ class RedisRunLock implements RunLock {
     this.description = `redis:${key} (${server})`;
     this.#armWatchdog(times.confirmedAt);
     this.#scheduleRenewal(times.renewEveryMs);
+    client.on("ready", this.#onReconnected);
   }
+
+  /**
+   * The connection came back after it dropped: a Redis restart may have lost
+   * the key, and another run may take it at once. Check (renew) now rather
+   * than at the next renewal, so this run stops within a reconnect of the
+   * restart if its lock is gone.
+   */
+  #onReconnected = (): void => {
+    if (this.#released || this.#lost.signal.aborted) return;
+    logger.debug("Redis is back: checking run lock {key} now", {
+      key: this.#key,
+    });
+    clearTimeout(this.#renewTimer);
+    void this.#renew();
+  };
 
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.#released) return;
@@ -248,6 +264,7 @@ class RedisRunLock implements RunLock {
   #stopTimers(): void {
     clearTimeout(this.#renewTimer);
     clearTimeout(this.#watchdog);
+    this.#client.off("ready", this.#onReconnected);
   }
 
   /**
@@ -269,6 +286,8 @@ class RedisRunLock implements RunLock {
 
   #scheduleRenewal(delayMs: number): void {
     if (this.#released || this.#lost.signal.aborted) return;
+    // One chain of renewals, also when a reconnection renewed in between.
+    clearTimeout(this.#renewTimer);
     this.#renewTimer = setTimeout(() => this.#renew(), delayMs);
     Deno.unrefTimer(this.#renewTimer);
   }

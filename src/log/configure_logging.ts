@@ -11,6 +11,7 @@ import { redactingFormatter } from "./redacting_formatter.ts";
 import type { StatusLine } from "./status_line.ts";
 import { stderrStatusLine } from "./stderr_status_line.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { caHttpClient, fetchThrough } from "../tls/ca_http_client.ts";
 
 /** Options for {@linkcode configureLogging}. */
 export interface LoggingOptions {
@@ -23,6 +24,8 @@ export interface LoggingOptions {
     readonly token: string;
     readonly tags: readonly string[];
     readonly endpoint?: string;
+    /** CAs trusted in addition to the system's (`UA_HARVEST_CA_CERT`). */
+    readonly caCertPath?: string | undefined;
   };
   /** Values that must never appear in a log line (passwords, tokens). @default [] */
   readonly secrets?: readonly string[];
@@ -102,8 +105,10 @@ export async function configureLogging(
       statusLine.writeLines(encoder.encode(formatter(record))),
   };
   if (loggly) {
+    const { caCertPath, ...logglyOptions } = loggly;
     sinks.loggly = getLogglySink({
-      ...loggly,
+      ...logglyOptions,
+      fetch: fetchThrough(caHttpClient(caCertPath)),
       formatter: redactingFormatter(JSON_FORMATTER, [
         ...secrets,
         loggly.token,

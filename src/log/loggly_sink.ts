@@ -18,7 +18,10 @@ export interface LogglySinkOptions {
   /** Turns a record into one JSON line. @default jsonLinesFormatter */
   readonly formatter?: TextFormatter;
   /** @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: (
+    input: URL | RequestInfo,
+    init?: RequestInit,
+  ) => Promise<Response>;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import { echoValue } from "../util/echo_value.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 /** Options for {@linkcode opencastBaseUrl}. */
 export interface OpencastBaseUrlOptions {
@@ -56,12 +57,13 @@ export function opencastBaseUrl(
   } catch {
     throw new ConfigError(
       `${setting} ${
-        JSON.stringify(echoValue(redact(value)))
+        JSON.stringify(echoValue(redactUrl(value)))
       } is not a host name or an http(s) URL: use a value like matterhorn.example.edu or https://host:8443`,
     );
   }
-  if (url.username !== "" || url.password !== "") {
-    // Never echo the value: it holds a password.
+  if (url.username !== "" || url.password !== "" || value.includes("@")) {
+    // Never echo the value: it holds a password (or, written wrong, as
+    // `http//user:password@host`, what looks like one in its path).
     throw new ConfigError(
       `${setting} contains credentials: remove them from the URL and set the Opencast user and password settings instead`,
     );
@@ -82,10 +84,4 @@ export function opencastBaseUrl(
   }
   if (!url.pathname.endsWith("/")) url.pathname = `${url.pathname}/`;
   return url;
-}
-
-/** Hides whatever may be a password before `@` in an unparseable value. */
-function redact(value: string): string {
-  const at = value.lastIndexOf("@");
-  return at < 0 ? value : `…${value.slice(at)}`;
 }

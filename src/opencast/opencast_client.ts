@@ -32,6 +32,11 @@ import { cookieHeader, storeCookies } from "./_cookies.ts";
 import { describeFetchError } from "./describe_fetch_error.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { plural } from "../util/plural.ts";
+import { caHttpClient, fetchThrough } from "../tls/ca_http_client.ts";
+import {
+  certificateProblem,
+  describeCertificateError,
+} from "../tls/describe_certificate_error.ts";
 
 const logger = getLogger(["ua-harvest", "opencast"]);
 
@@ -101,6 +106,13 @@ export interface OpencastClientOptions {
    */
   readonly fetch?: FetchLike;
   /**
+   * A PEM bundle of CAs trusted in addition to the system's
+   * (`UA_HARVEST_CA_CERT`); ignored when `fetch` is given.
+   *
+   * @default {undefined}
+   */
+  readonly caCertPath?: string;
+  /**
    * The wait between retries.
    *
    * @default an abortable setTimeout
@@ -137,6 +149,10 @@ export interface OpencastClientStats {
   /** Digest challenges received (the first, stale nonces, refusals). */
   readonly authChallenges: number;
 }
+
+/** What the host and path of an identity provider's login look like. */
+const IDENTITY_PROVIDER_REGEXP =
+  /log-?in|sign-?in|sso|saml|idp|oauth|openid|oidc|\bcas\b|adfs|shibboleth|auth/i;
 
 /** How many redirects one attempt follows before giving up. */
 const MAX_REDIRECTS = 5;
@@ -202,6 +218,7 @@ export class OpencastClient {
       initialBackoffMs = 500,
       maxBackoffMs = 30_000,
       fetch: fetchOption,
+      caCertPath,
       sleep = abortableSleep,
       random = Math.random,
       signal,
@@ -248,7 +265,7 @@ export class OpencastClient {
     this.#initialBackoffMs = initialBackoffMs;
     this.#maxBackoffMs = maxBackoffMs;
     // Late-bound so a fetch replaced after construction is still used.
-    this.#fetch = fetchOption ?? ((input, init) => fetch(input, init));
+    this.#fetch = fetchOption ?? fetchThrough(caHttpClient(caCertPath));
     this.#sleep = sleep;
     this.#random = random;
     this.#signal = signal;
@@ -291,6 +308,19 @@ export class OpencastClient {
       } catch (error) {
         if (error instanceof UaHarvestError) throw error;
         if (this.#signal?.aborted) throw this.#signal.reason;
+        const certificate = timeout.aborted
+          ? undefined
+          : certificateProblem(error);
+        if (certificate !== undefined) {
+          // Retrying cannot make a certificate trusted.
+          throw new UnreachableError(
+            describeCertificateError(
+              `${this.#node} ${this.#host}`,
+              certificate,
+            ),
+            { cause: error },
+          );
+        }
         result = timeout.aborted
           ? { kind: "timeout" }
           : { kind: "network", message: describeFetchError(error) };
@@ -512,6 +542,17 @@ export class OpencastClient {
   ): Promise<URL> {
     const location = response.headers.get("location");
     await discard(response);
+    const target = location === null ? null : URL.parse(location, from);
+    if (
+      target !== null && target.origin !== this.baseUrl.origin &&
+      IDENTITY_PROVIDER_REGEXP.test(`${target.hostname}${target.pathname}`)
+    ) {
+      // Single sign-on (Shibboleth, CAS, SAML, Azure AD…): no host setting
+      // helps, the API needs an account it accepts itself.
+      throw new AuthenticationError(
+        `${this.#node} ${this.#host} sent ${endpoint} to a single sign-on login at ${target.hostname} (HTTP ${response.status}): the harvester cannot sign in through a login page; use an Opencast account the API accepts directly with Digest or Basic authentication (such as the digest system account) in MATTERHORN_REST_USER and MATTERHORN_REST_PASS`,
+      );
+    }
     if (location !== null && /login/i.test(location)) {
       throw new AuthenticationError(
         this.#user === undefined

@@ -1,4 +1,5 @@
 import { Pushgateway, type Registry } from "prom-client";
+import { caBundle } from "../tls/read_ca_cert.ts";
 
 /** Options for {@linkcode pushMetrics}. */
 export interface PushMetricsOptions {
@@ -15,6 +16,13 @@ export interface PushMetricsOptions {
    * @default 5000
    */
   readonly timeoutMs?: number;
+  /**
+   * A PEM bundle of CAs trusted in addition to the system's
+   * (`UA_HARVEST_CA_CERT`), for a gateway behind a private CA.
+   *
+   * @default {undefined}
+   */
+  readonly caCertPath?: string | undefined;
 }
 
 /**
@@ -24,8 +32,13 @@ export interface PushMetricsOptions {
  * when the deadline passes; the caller turns that into a warning.
  */
 export async function pushMetrics(options: PushMetricsOptions): Promise<void> {
-  const { url, registry, command, timeoutMs = 5000 } = options;
-  const gateway = new Pushgateway(url, { timeout: timeoutMs }, registry);
+  const { url, registry, command, timeoutMs = 5000, caCertPath } = options;
+  const ca = caBundle(caCertPath);
+  const gateway = new Pushgateway(
+    url,
+    { timeout: timeoutMs, ...(ca === undefined ? {} : { ca }) },
+    registry,
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(

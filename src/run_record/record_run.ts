@@ -9,6 +9,7 @@ import {
   openCheckpointStore,
 } from "../checkpoint/open_checkpoint_store.ts";
 import { replaceFileAtomically } from "../util/replace_file_atomically.ts";
+import { redactUrl } from "../util/redact_url.ts";
 import type { RunCommand, RunRecord } from "./run_record.ts";
 import { nextRunRecord, type RunOutcome } from "./next_run_record.ts";
 import { parseRunRecord } from "./parse_run_record.ts";
@@ -49,6 +50,13 @@ export interface RecordRunOptions {
   readonly now?: () => Date;
   /** Deadline of the Pushgateway push. @default 5000 */
   readonly pushTimeoutMs?: number;
+  /** CAs trusted in addition to the system's for the push (`UA_HARVEST_CA_CERT`). */
+  readonly caCertPath?: string | undefined;
+  /**
+   * Applied to the error line before it is recorded: masks the secrets of
+   * the settings (see `maskSecrets()`). @default {the line as it is}
+   */
+  readonly redact?: (text: string) => string;
 }
 
 /** What a run knows about itself when it ends, finished or not. */
@@ -90,6 +98,7 @@ export async function recordRun(
     failed = true;
     failure = thrown;
     ({ exitCode, line: error } = describeFailure(thrown, options.signal));
+    error = options.redact?.(error) ?? error;
   }
   const endedAt = now();
   if (failure instanceof LockHeldError) {
@@ -192,10 +201,11 @@ async function keep(options: RecordRunOptions, run: RunOutcome) {
         registry: runMetricsRegistry(record),
         command: run.command,
         timeoutMs: options.pushTimeoutMs,
+        caCertPath: options.caCertPath,
       });
     } catch (error) {
       logger.warn("Could not push metrics to {gateway}: {reason}", {
-        gateway: withoutCredentials(options.metricsPush),
+        gateway: redactUrl(options.metricsPush),
         reason: (error as Error).message,
       });
     }
@@ -207,17 +217,6 @@ function hostname(): string | undefined {
     return Deno.hostname();
   } catch {
     return undefined;
-  }
-}
-
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return "(an invalid URL)";
   }
 }
 

@@ -28,7 +28,11 @@ export interface RunRecord {
   /** ISO 8601 UTC. */
   readonly endedAt: string;
   readonly durationSeconds: number;
-  /** The process exit code (0 success, 130/143 stopped by a signal, see `--help`). */
+  /**
+   * The process exit code (0 success, 11 the state could not be written and
+   * nothing was sent, 12 records delivered but not recorded, 130/143 stopped
+   * by a signal; every code in `--help` and `EXIT_CODES`).
+   */
   readonly exitCode: number;
   /** The one-line error of a failed or stopped run. */
   readonly error?: string;

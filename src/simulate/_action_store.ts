@@ -151,6 +151,17 @@ export class ActionStore {
     return added;
   }
 
+  /** Deletes the actions with these ids; returns how many there were. */
+  remove(ids: Iterable<number>): number {
+    const gone = new Set<number>();
+    for (const id of ids) if (this.#byId.delete(id)) gone.add(id);
+    if (gone.size === 0) return 0;
+    this.#cache.clear();
+    this.#idOrder = this.#idOrder.filter((action) => !gone.has(action.id));
+    this.#actions = this.#actions.filter((action) => !gone.has(action.id));
+    return gone.size;
+  }
+
   /** The index range `[from, to)` of actions with `start <= created <= end`. */
   window(startSeconds?: number, endSeconds?: number): [number, number] {
     const from = startSeconds === undefined

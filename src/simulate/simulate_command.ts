@@ -71,13 +71,14 @@ export async function runSimulate(
     );
   }
   if (signal?.aborted) return;
-  // Both log the address at info (unless quiet); scripts read stdout.
+  // Both log the address at info (unless quiet); scripts read stdout. The
+  // Opencast simulator runs its own arrivals.
   const simulator = simulatorOptions.flavor === "matomo"
     ? await startMatomoSimulator(simulatorOptions)
-    : await startSimulator(simulatorOptions);
+    : await startSimulator({ ...simulatorOptions, arrivalsPerSecond });
   print(`Simulator listening on ${simulator.url}`);
   let timer: ReturnType<typeof setInterval> | undefined;
-  if (arrivalsPerSecond > 0) {
+  if (arrivalsPerSecond > 0 && simulatorOptions.flavor === "matomo") {
     // Carry the fraction over, so 0.5 per second means one every 2 seconds.
     let carry = 0;
     timer = setInterval(() => {

@@ -195,6 +195,22 @@ export interface SimulatorOptions {
    * @default {50}
    */
   readonly idBlock?: number;
+  /**
+   * New actions per second while it runs (created now, through
+   * `appendActions`), so rows keep arriving while a harvest reads; may be
+   * fractional (0.5: one every 2 seconds).
+   *
+   * @default {0}
+   */
+  readonly arrivalsPerSecond?: number;
+}
+
+/** One API request, as `Simulator.requestLog` keeps it. */
+export interface SimulatorRequest {
+  /** The path, e.g. `/usertracking/actions.json`. */
+  readonly path: string;
+  /** The query parameters. */
+  readonly params: Readonly<Record<string, string>>;
 }
 
 /** Options of `Simulator.appendActions`. */
@@ -254,6 +270,19 @@ export interface Simulator extends AsyncDisposable {
    * `created` from their clocks (the returned actions say what was stored).
    */
   appendActions(count: number, options?: AppendActionsOptions): RawAction[];
+  /**
+   * Deletes actions (as a cleanup on the server would): `day` counts and
+   * answers shrink. Returns how many of the ids existed.
+   */
+  deleteActions(ids: Iterable<number>): number;
+  /**
+   * Calls `hook` for every API request, before it is answered (after it is
+   * counted): a test adds or deletes rows while a harvest reads. `undefined`
+   * removes it.
+   */
+  onRequest(hook: ((request: SimulatorRequest) => void) | undefined): void;
+  /** The API requests so far (the newest 10,000), oldest first. */
+  requestLog(): readonly SimulatorRequest[];
   /** The next `count` API requests whose path starts with the prefix get `status`. */
   failNext(pathPrefix: string, count: number, status?: number): void;
   /** Every search for this mediapackage id answers 503. */
@@ -377,6 +406,7 @@ export async function startSimulator(
     usertracking = true,
     idNodes = 1,
     idBlock = 50,
+    arrivalsPerSecond = 0,
   } = options;
   if (!SIMULATOR_FLAVORS.includes(flavor)) {
     throw new ConfigError(
@@ -400,6 +430,13 @@ export async function startSimulator(
   requireNumber(nonceTtlSeconds, "nonceTtlSeconds", 1, Infinity, false);
   requireNumber(idNodes, "--id-nodes", 1, 64, true);
   requireNumber(idBlock, "--id-block", 1, 1_000_000, true);
+  requireNumber(
+    arrivalsPerSecond,
+    "--arrivals-per-second",
+    0,
+    Infinity,
+    false,
+  );
   if (!isTimeZone(timezone)) {
     throw new ConfigError(
       `Set --timezone to an IANA time zone name such as America/New_York (got ${timezone})`,
@@ -431,8 +468,12 @@ export async function startSimulator(
     idBlock,
   });
   await simulator.listen(hostname, port);
+  if (arrivalsPerSecond > 0) simulator.arrive(arrivalsPerSecond);
   return simulator;
 }
+
+/** How many API requests `requestLog()` keeps. */
+const REQUEST_LOG_SIZE = 10_000;
 
 interface ServerSettings {
   readonly seed: number;
@@ -468,6 +509,9 @@ class SimulatorServer implements Simulator {
   #failRandom: Random;
   #counters = emptyCounters();
   #server?: Deno.HttpServer<Deno.NetAddr>;
+  #arrivals?: ReturnType<typeof setInterval>;
+  #requestHook?: (request: SimulatorRequest) => void;
+  #requestLog: SimulatorRequest[] = [];
   #url = "";
   #port = 0;
   #closed?: Promise<void>;
@@ -582,8 +626,32 @@ class SimulatorServer implements Simulator {
   }
 
   close(): Promise<void> {
+    clearInterval(this.#arrivals);
     this.#closed ??= this.#server?.shutdown() ?? Promise.resolve();
     return this.#closed;
+  }
+
+  /** Appends `perSecond` actions a second (the fraction carried over) until closed. */
+  arrive(perSecond: number): void {
+    let carry = 0;
+    this.#arrivals = setInterval(() => {
+      carry += perSecond;
+      const count = Math.floor(carry);
+      carry -= count;
+      if (count > 0) this.appendActions(count);
+    }, 1000);
+  }
+
+  deleteActions(ids: Iterable<number>): number {
+    return this.#store.remove(ids);
+  }
+
+  onRequest(hook: ((request: SimulatorRequest) => void) | undefined): void {
+    this.#requestHook = hook;
+  }
+
+  requestLog(): readonly SimulatorRequest[] {
+    return [...this.#requestLog];
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -630,6 +698,7 @@ class SimulatorServer implements Simulator {
 
   resetStats(): void {
     this.#counters = emptyCounters();
+    this.#requestLog = [];
   }
 
   actions(): readonly SimAction[] {
@@ -667,6 +736,13 @@ class SimulatorServer implements Simulator {
     const path = url.pathname;
     const counters = this.#counters;
     counters.requests++;
+    const logged = {
+      path,
+      params: Object.fromEntries(url.searchParams),
+    };
+    if (this.#requestLog.length >= REQUEST_LOG_SIZE) this.#requestLog.shift();
+    this.#requestLog.push(logged);
+    this.#requestHook?.(logged);
     if (path === "/usertracking/actions.json") {
       counters.actionRequests++;
       if (url.searchParams.get("day")) counters.dayRequests++;
@@ -824,6 +900,13 @@ class SimulatorServer implements Simulator {
             mediapackageIds: ids.length > 0 ? ids : undefined,
           }),
         );
+      }
+      case "POST /_sim/delete": {
+        const ids = params.getAll("id").map(Number);
+        if (ids.length === 0 || !ids.every(Number.isSafeInteger)) {
+          return textResponse(400, "Set id to the action ids to delete");
+        }
+        return jsonResponse({ deleted: this.deleteActions(ids) });
       }
       case "GET /_sim/actions":
         return jsonResponse(this.#store.all);

@@ -6,6 +6,7 @@
  */
 import { DEFAULT_SQS_MAX_PAYLOAD_BYTES } from "../config/defaults.ts";
 import type { ActionRecord } from "../record/action_record.ts";
+import { recordKey } from "../record/record_key.ts";
 import { encodeRecord } from "../record/encode_record.ts";
 import { DeliveryError } from "../errors.ts";
 
@@ -53,7 +54,9 @@ export interface BuildSqsEntriesOptions {
 
 /**
  * Turns a page of records into entries: body = `encodeRecord(record)` (the record's JSON), id =
- * the action id (made unique within the page), FIFO ids when asked.
+ * `recordKey(record)` (the action id, with the source of a non-Opencast
+ * record; made unique within the page), FIFO ids when asked (deduplication
+ * by the same key).
  *
  * @param records The page.
  * @param options FIFO settings.
@@ -67,7 +70,8 @@ export function buildSqsEntries(
   const used = new Set<string>();
   return records.map((record, index) => {
     const body = encodeRecord(record);
-    const id = uniqueEntryId(String(record.action_id), index, used);
+    const key = recordKey(record);
+    const id = uniqueEntryId(key, index, used);
     const entry: SqsEntry = {
       id,
       body,
@@ -78,7 +82,7 @@ export function buildSqsEntries(
     return {
       ...entry,
       groupId: fifoGroupId(groupId(record)),
-      deduplicationId: String(record.action_id),
+      deduplicationId: key,
     };
   });
 }

@@ -1,12 +1,11 @@
 import { DEFAULT_ACTION_INDEX_PREFIX } from "../config/defaults.ts";
-import {
-  type AdaptiveDelay,
-  createAdaptiveDelay,
-} from "../util/adaptive_delay.ts";
+import { createSendPacer, type SendPacer } from "../util/send_pacer.ts";
+import type { Throttling } from "../util/resend_refused.ts";
 import type { Client } from "@elastic/elasticsearch";
 import { getLogger } from "@logtape/logtape";
 import { DeliveryError } from "../errors.ts";
 import type { ActionRecord } from "../record/action_record.ts";
+import { recordKey } from "../record/record_key.ts";
 import { validateIndexName } from "../elasticsearch/_index_name.ts";
 import { elasticsearchUrl } from "../elasticsearch/_elasticsearch_error.ts";
 import { type BulkDocument, bulkIndex } from "../elasticsearch/bulk_index.ts";
@@ -29,8 +28,10 @@ export interface ElasticsearchSinkOptions {
   client?: Client;
   /** Daily indexes are `<prefix>YYYY.MM.DD` (`--es-index-prefix`). @default {@linkcode DEFAULT_ACTION_INDEX_PREFIX} */
   indexPrefix?: string;
-  /** Attempts per document (429 and 5xx items are resent). @default 4 */
+  /** Attempts per document while it fails with a 5xx (only refused items are resent). @default 4 */
   maxAttempts?: number;
+  /** Attempts per document while Elasticsearch answers it 429. @default 10 */
+  maxThrottledAttempts?: number;
   /** The first wait after Elasticsearch pushed back. @default 25 */
   initialBackoffMs?: number;
   /** Check the cluster (`GET /`) before returning the sink. @default true */
@@ -39,8 +40,8 @@ export interface ElasticsearchSinkOptions {
 
 /**
  * The pure step of the sink: each record to its daily index (from the
- * record's UTC timestamp) with `_id` = `action_id`, so a repeat overwrites
- * instead of doubling.
+ * record's UTC timestamp) with `_id` = `action_id` (`matomo-<action_id>` for
+ * Matomo's, see `recordKey()`), so a repeat overwrites instead of doubling.
  */
 export function toActionDocuments(
   records: readonly ActionRecord[],
@@ -48,7 +49,7 @@ export function toActionDocuments(
 ): BulkDocument[] {
   return records.map((record) => ({
     index: dailyIndexName(indexPrefix, record.timestamp),
-    id: String(record.action_id),
+    id: recordKey(record),
     document: record,
   }));
 }
@@ -68,6 +69,7 @@ export async function createElasticsearchSink(
   const {
     indexPrefix = DEFAULT_ACTION_INDEX_PREFIX,
     maxAttempts = 4,
+    maxThrottledAttempts = 10,
     initialBackoffMs = 25,
     check = true,
   } = options;
@@ -88,8 +90,10 @@ export async function createElasticsearchSink(
   return new ElasticsearchSink(client, ownsClient, {
     indexPrefix,
     maxAttempts,
-    // One send rate for the whole run: push-back on one page slows the next.
-    delay: createAdaptiveDelay({ minDelayMs: Math.max(1, initialBackoffMs) }),
+    maxThrottledAttempts,
+    initialBackoffMs: Math.max(1, initialBackoffMs),
+    // One pace for the whole run: push-back on one page slows the next.
+    pacer: createSendPacer({ minDelayMs: Math.max(1, initialBackoffMs) }),
   });
 }
 
@@ -98,8 +102,13 @@ class ElasticsearchSink implements RecordSink {
   #client: Client;
   #ownsClient: boolean;
   #indexPrefix: string;
-  #maxAttempts: number;
-  #delay: AdaptiveDelay;
+  #settings: {
+    maxAttempts: number;
+    maxThrottledAttempts: number;
+    initialBackoffMs: number;
+    pacer: SendPacer;
+  };
+  #toldThrottled = false;
 
   constructor(
     client: Client,
@@ -107,14 +116,15 @@ class ElasticsearchSink implements RecordSink {
     settings: {
       indexPrefix: string;
       maxAttempts: number;
-      delay: AdaptiveDelay;
+      maxThrottledAttempts: number;
+      initialBackoffMs: number;
+      pacer: SendPacer;
     },
   ) {
     this.#client = client;
     this.#ownsClient = ownsClient;
     this.#indexPrefix = settings.indexPrefix;
-    this.#maxAttempts = settings.maxAttempts;
-    this.#delay = settings.delay;
+    this.#settings = settings;
     this.description = `elasticsearch:${
       elasticsearchUrl(client)
     }/${settings.indexPrefix}*`;
@@ -124,8 +134,8 @@ class ElasticsearchSink implements RecordSink {
     if (records.length === 0) return;
     const documents = toActionDocuments(records, this.#indexPrefix);
     const { indexed, failures } = await bulkIndex(this.#client, documents, {
-      maxAttempts: this.#maxAttempts,
-      delay: this.#delay,
+      ...this.#settings,
+      onThrottled: (throttling) => this.#tellThrottled(throttling),
     });
     for (const failure of failures) {
       logger.error(
@@ -139,6 +149,21 @@ class ElasticsearchSink implements RecordSink {
       );
     }
     logger.debug("Indexed {count} action records", { count: indexed });
+  }
+
+  /** Once a run: the operator learns why it is slower, and by how much it is pushed back. */
+  #tellThrottled({ refused, sent, waitMs }: Throttling): void {
+    if (this.#toldThrottled) return;
+    this.#toldThrottled = true;
+    logger.info(
+      "Elasticsearch is throttling the harvest: {refused} of {sent} records ({percent} %) answered 429; resending only those, pacing requests (about {waitMs} ms apart now)",
+      {
+        refused,
+        sent,
+        percent: Math.round(refused / sent * 1000) / 10,
+        waitMs: Math.round(waitMs),
+      },
+    );
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -34,13 +34,9 @@ import {
 } from "../aws/classify_aws_error.ts";
 import { awsFailure, describeAwsLocation } from "../aws/aws_failure.ts";
 import { mapConcurrent } from "../util/map_concurrent.ts";
-import { sleep } from "../util/sleep.ts";
 import { retry } from "../util/retry.ts";
-import { backoffDelay } from "../util/backoff_delay.ts";
-import {
-  type AdaptiveDelay,
-  createAdaptiveDelay,
-} from "../util/adaptive_delay.ts";
+import { createSendPacer, type SendPacer } from "../util/send_pacer.ts";
+import { resendRefused, type Throttling } from "../util/resend_refused.ts";
 import type { RecordSink } from "./record_sink.ts";
 import {
   buildSqsEntries,
@@ -57,6 +53,7 @@ import {
 } from "./_sqs_retry.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { plural } from "../util/plural.ts";
+import { redactUrl } from "../util/redact_url.ts";
 
 const QUEUE_NAME_REGEXP =
   /^[A-Za-z0-9_-]{1,75}(\.fifo)?$|^[A-Za-z0-9_-]{1,80}$/;
@@ -118,6 +115,13 @@ export interface SqsSinkOptions {
    */
   readonly credentials?: AwsCredentials;
   /**
+   * A PEM bundle of CAs trusted in addition to the system's
+   * (`UA_HARVEST_CA_CERT`).
+   *
+   * @default {undefined}
+   */
+  readonly caCertPath?: string | undefined;
+  /**
    * The ceiling of the first resend's wait; it doubles each attempt, up to
    * 10 s, with full jitter. Throttling instead slows the whole sink by an
    * adaptive delay that starts here and shrinks again once SQS accepts.
@@ -144,6 +148,21 @@ export interface SqsSinkOptions {
    * @default {true}
    */
   readonly createQueue?: boolean;
+  /**
+   * Resolves once a missing queue may be created: a harvest looks the queue
+   * up while it starts, and creates nothing before it holds its lock and has
+   * found its source. A rejection stops the opening with its reason.
+   *
+   * @default {at once}
+   */
+  readonly createWhen?: Promise<unknown>;
+  /**
+   * Aborts the queue lookup (and creation) in flight: the run that started
+   * it ended first. The opening then rejects with the signal's reason.
+   *
+   * @default {undefined}
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -180,6 +199,7 @@ export async function createSqsSink(
         // The sink runs its own attempts, so the SDK makes one per call.
         maxAttempts: 1,
         ...(options.credentials ? { credentials: options.credentials } : {}),
+        ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
         ...(options.requestTimeoutMs === undefined
           ? {}
           : { requestTimeoutMs: options.requestTimeoutMs }),
@@ -188,7 +208,7 @@ export async function createSqsSink(
   const ownsClient = options.client === undefined;
   try {
     const queueUrl = settings.queueUrl ??
-      await resolveQueueUrl(client, settings);
+      await resolveQueueUrl(client, settings, options);
     return new SqsSink(client, ownsClient, queueUrl, settings);
   } catch (error) {
     if (ownsClient) client.destroy();
@@ -277,11 +297,11 @@ function parseQueue(queue: string): { queueName: string; queueUrl?: string } {
     } catch {
       throw new ConfigError(
         `Cannot create SQS sink as the queue URL is malformed: current value is '${
-          echoValue(queue)
+          echoValue(redactUrl(queue))
         }'`,
       );
     }
-    if (url.username !== "" || url.password !== "") {
+    if (url.username !== "" || url.password !== "" || trimmed.includes("@")) {
       throw new ConfigError(
         "Cannot create SQS sink as the queue URL must not contain a user name or password: remove them and use the AWS credential settings",
       );
@@ -299,7 +319,7 @@ function checkQueueName(name: string, given: string): void {
   if (!QUEUE_NAME_REGEXP.test(name)) {
     throw new ConfigError(
       `Cannot create SQS sink as the queue must be a queue URL or a name of up to 80 letters, digits, '-' or '_' (FIFO names end in '.fifo'): current value is '${
-        echoValue(given)
+        echoValue(redactUrl(given))
       }'`,
     );
   }
@@ -308,6 +328,7 @@ function checkQueueName(name: string, given: string): void {
 async function resolveQueueUrl(
   client: SQSClient,
   settings: SqsSettings,
+  { createWhen, signal }: Pick<SqsSinkOptions, "createWhen" | "signal">,
 ): Promise<string> {
   const logger = getLogger(["ua-harvest", "sqs"]);
   const name = settings.queueName;
@@ -318,6 +339,7 @@ async function resolveQueueUrl(
       try {
         const output = await client.send(
           new GetQueueUrlCommand({ QueueName: name }),
+          { abortSignal: signal },
         );
         return output.QueueUrl;
       } catch (error) {
@@ -325,6 +347,7 @@ async function resolveQueueUrl(
         throw error;
       }
     },
+    signal,
   );
   if (lookup) {
     logger.debug("Sending records to SQS queue {queueUrl}", {
@@ -346,6 +369,8 @@ async function resolveQueueUrl(
       }): create it, or let the tool create it`,
     );
   }
+  await createWhen;
+  signal?.throwIfAborted();
   const created = await callWithRetries(
     settings,
     `creating queue '${name}'`,
@@ -355,9 +380,11 @@ async function resolveQueueUrl(
           QueueName: name,
           ...(settings.fifo ? { Attributes: { FifoQueue: "true" } } : {}),
         }),
+        { abortSignal: signal },
       );
       return output.QueueUrl;
     },
+    signal,
   );
   if (!created) {
     throw new ApiContractError(
@@ -385,11 +412,14 @@ function callWithRetries<T>(
   settings: SqsSettings,
   action: string,
   call: () => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
   return retry(async () => {
     try {
       return { ok: true, value: await call() };
     } catch (error) {
+      // Aborted: the run that asked ended, so the reason is its, not SQS's.
+      signal?.throwIfAborted();
       return {
         ok: false,
         retryable: classifyAwsError(error).retryable,
@@ -397,6 +427,7 @@ function callWithRetries<T>(
       };
     }
   }, {
+    ...(signal ? { signal } : {}),
     maxAttempts: settings.maxAttempts,
     initialBackoffMs: settings.initialBackoffMs,
     maxBackoffMs: MAX_BACKOFF_MS,
@@ -436,8 +467,9 @@ class SqsSink implements RecordSink {
   #settings: SqsSettings;
   #closed = false;
   #logger = getLogger(["ua-harvest", "sqs"]);
-  // One send rate for every batch in flight: throttling on one slows all.
-  #delay: AdaptiveDelay;
+  // One pace for every batch in flight: throttling on one slows all.
+  #pacer: SendPacer;
+  #toldThrottled = false;
 
   constructor(
     client: SQSClient,
@@ -449,7 +481,7 @@ class SqsSink implements RecordSink {
     this.#ownsClient = ownsClient;
     this.#queueUrl = queueUrl;
     this.#settings = settings;
-    this.#delay = createAdaptiveDelay({
+    this.#pacer = createSendPacer({
       minDelayMs: Math.max(1, settings.initialBackoffMs),
       maxDelayMs: MAX_BACKOFF_MS,
     });
@@ -561,22 +593,24 @@ class SqsSink implements RecordSink {
     );
   }
 
-  /** Sends one batch until every entry is accepted or rejected for good. */
+  /**
+   * Sends one batch until every entry is accepted or rejected for good:
+   * only the entries SQS did not take are sent again (`resendRefused()`).
+   */
   async #sendBatch(batch: SqsEntry[], state: PageState): Promise<BatchOutcome> {
     const settings = this.#settings;
     const undelivered: SqsEntryFailure[] = [];
-    let pending: SqsEntry[] = batch;
-    let lastFailures: SqsEntryFailure[] = [];
     let requestFailure: AwsErrorClass | undefined;
     let resent = 0;
-    for (let attempt = 1;; attempt++) {
+    await resendRefused(batch, async (pending, attempt) => {
       if (state.stop) {
         const { code, message } = state.stop.failure;
         undelivered.push(...pending.map((entry) => ({ entry, code, message })));
-        return { undelivered, resent, requestFailure: state.stop.failure };
+        requestFailure = state.stop.failure;
+        return { retry: [], throttled: 0 };
       }
-      if (this.#delay.currentMs > 0) await sleep(this.#delay.nextWaitMs());
-      let throttled = false;
+      if (attempt > 1) resent += pending.length;
+      let failures: SqsEntryFailure[];
       try {
         const output = await this.#client.send(
           new SendMessageBatchCommand({
@@ -586,16 +620,11 @@ class SqsSink implements RecordSink {
         );
         const result = classifySqsBatchResult(pending, output);
         undelivered.push(...result.rejected);
-        throttled = result.retry.some((f) => isSqsThrottling(f.code));
-        if (throttled) this.#delay.throttled();
-        else this.#delay.succeeded();
-        if (result.retry.length === 0) return { undelivered, resent };
-        pending = result.retry.map((f) => f.entry);
-        lastFailures = result.retry;
+        failures = result.retry;
         requestFailure = undefined;
       } catch (error) {
         const failure = classifySqsRequestError(error);
-        const failures = pending.map((entry) => ({
+        failures = pending.map((entry) => ({
           entry,
           code: failure.code,
           message: failure.message,
@@ -605,41 +634,56 @@ class SqsSink implements RecordSink {
           // the same way, so they stop too.
           state.stop ??= { failure, cause: error };
           undelivered.push(...failures);
-          return { undelivered, resent, requestFailure: failure };
+          requestFailure = failure;
+          return { retry: [], throttled: 0 };
         }
-        lastFailures = failures;
         requestFailure = failure;
-        throttled = isSqsThrottling(failure.code);
-        if (throttled) this.#delay.throttled();
       }
-      if (attempt >= settings.maxAttempts) break;
+      if (failures.length === 0) return { retry: [], throttled: 0 };
+      if (attempt >= settings.maxAttempts) {
+        undelivered.push(...failures);
+        return { retry: [], throttled: 0 };
+      }
       this.#logger.debug(
         "Resending {count} SQS entries after {code} (attempt {attempt} of {maxAttempts})",
         {
-          count: pending.length,
-          code: lastFailures[0]?.code,
+          count: failures.length,
+          code: failures[0]?.code,
           attempt: attempt + 1,
           maxAttempts: settings.maxAttempts,
         },
       );
-      resent += pending.length;
-      // Throttling waits through the adaptive delay at the top of the loop;
-      // other passing failures back off on their own.
-      if (!throttled) {
-        await sleep(
-          backoffDelay(attempt, {
-            initialBackoffMs: settings.initialBackoffMs,
-            maxBackoffMs: MAX_BACKOFF_MS,
-          }),
-        );
-      }
-    }
-    undelivered.push(...lastFailures);
+      return {
+        retry: failures.map((f) => f.entry),
+        throttled: failures.filter((f) => isSqsThrottling(f.code)).length,
+      };
+    }, {
+      pacer: this.#pacer,
+      initialBackoffMs: settings.initialBackoffMs,
+      maxBackoffMs: MAX_BACKOFF_MS,
+      onThrottled: (throttling) => this.#tellThrottled(throttling),
+    });
     return {
       undelivered,
       resent,
       ...(requestFailure === undefined ? {} : { requestFailure }),
     };
+  }
+
+  /** Once a run: the operator learns why it is slower, and by how much it is pushed back. */
+  #tellThrottled({ refused, sent, waitMs }: Throttling): void {
+    if (this.#toldThrottled) return;
+    this.#toldThrottled = true;
+    this.#logger.info(
+      "SQS is throttling the harvest: {refused} of {sent} messages ({percent} %) refused; resending only those, pacing requests (about {waitMs} ms apart now)",
+      {
+        refused,
+        sent,
+        percent: Math.round(refused / sent * 1000) / 10,
+        waitMs: Math.round(waitMs),
+        queue: this.#settings.queueName,
+      },
+    );
   }
 
   [Symbol.asyncDispose](): Promise<void> {

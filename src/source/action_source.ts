@@ -51,7 +51,7 @@ export interface SourceWindow {
 /**
  * Candidate actions: a page of a list query, the answers to id probes, a page
  * of visits. Whatever it holds, the harvest delivers only actions created in
- * the window and not delivered yet.
+ * the window (vouched ones: up to its end) and not delivered yet.
  */
 export interface SourceBatch {
   readonly actions: readonly ViewerAction[];
@@ -61,6 +61,14 @@ export interface SourceBatch {
   readonly probes: number;
   /** The server's count of what the query matches, when this is its first page. */
   readonly total?: number;
+  /**
+   * The source vouches that these actions were never delivered (upstream
+   * Opencast: unknown ids of a day its count shows grew), whenever they were
+   * created: the harvest delivers those created up to the window end, even
+   * before its start, so an action stored late with an old `created` is not
+   * lost. It still drops repeats (the checkpoint's ids, this run's).
+   */
+  readonly vouched?: boolean;
   /**
    * The source's position once this batch and every one before it are
    * delivered; `undefined` leaves it as it was, `null` clears it.
@@ -86,6 +94,24 @@ export interface ActionSource extends AsyncDisposable {
    * creation order.
    */
   readonly holdBackSeconds: number;
+  /**
+   * How the checkpoint follows the batches. `created` (the default): they
+   * come in `created` order within `holdBackSeconds`, and the saved mark
+   * follows each delivered batch with the ids delivered since. `position`:
+   * they follow no `created` order (Matomo pages visits by their last
+   * action), and the source's position records what it handed over, which
+   * it drops when it reads it again; the mark then stays where a window
+   * started until the window is finished, moves to the window's end held
+   * back by `holdBackSeconds`, and keeps no ids (see
+   * `createWindowCheckpoint()`).
+   */
+  readonly progress?: "created" | "position";
+  /**
+   * Actions the source read but that are not viewer actions, by reason
+   * (Matomo's `timeupdate` events, page views that name no episode, …),
+   * each counted once, for the run's summary; absent when it has none.
+   */
+  readonly skippedByReason?: Readonly<Record<string, number>>;
   /**
    * The window's candidate actions, batch by batch, pulled in order (the
    * harvest prepares a few ahead of delivery). The source paces its own

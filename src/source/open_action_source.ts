@@ -1,7 +1,8 @@
 /**
  * Which action source a harvest reads, chosen from its settings in this one
  * place (as `openSink()` chooses the sink): the harvest never branches on the
- * source it has. Today that is always Opencast's usertracking.
+ * source it has. Opencast's usertracking by default; Matomo with
+ * `--source matomo`.
  *
  * @module
  */
@@ -13,16 +14,39 @@ import {
   type OpencastSourceSettings,
   openOpencastSource,
 } from "./opencast/open_opencast_source.ts";
+import { MATOMO_SOURCE } from "./matomo/matomo_source.ts";
+import {
+  type MatomoSourceSettings,
+  openMatomoSource,
+} from "./matomo/open_matomo_source.ts";
 
 /** The settings the action sources read. */
-export type ActionSourceSettings = OpencastSourceSettings;
+export interface ActionSourceSettings extends OpencastSourceSettings {
+  /** Which source (`--source`, `HARVEST_SOURCE`). */
+  readonly source: "opencast" | "matomo";
+  /** Matomo's, when `source` is `matomo`. */
+  readonly matomo?: MatomoSourceSettings;
+}
 
 /** Options for {@linkcode ChosenSource.open}. */
 export interface OpenActionSourceOptions {
-  /** The engage node's client, shared with the episode lookups. */
-  readonly engage: OpencastClient;
-  /** The pause between pages (`--wait`). @default SYSTEM_CLOCK.sleep */
-  readonly sleep?: Clock["sleep"];
+  /**
+   * The engage node's client, shared with the episode lookups; `null` when
+   * none is set (Matomo records then get no episode metadata).
+   */
+  readonly engage: OpencastClient | null;
+  /** Cuts every request short (the run lost its lock). */
+  readonly signal?: AbortSignal;
+  /**
+   * The HTTP client for the sources that make their own requests (Matomo),
+   * e.g. a proxy. @default the one of the settings' CA bundle (`--ca-cert`)
+   */
+  readonly httpClient?: Deno.HttpClient;
+  /**
+   * The time and the pauses of the source: `--wait` between its requests,
+   * Matomo's waits between attempts. @default SYSTEM_CLOCK
+   */
+  readonly clock?: Clock;
 }
 
 /** The source the settings chose, named before it is opened. */
@@ -33,7 +57,7 @@ export interface ChosenSource {
    * before any request.
    */
   readonly name: string;
-  /** Opens it (Opencast's detects its API first: one request). */
+  /** Opens it (Opencast's detects its API first, Matomo's reads the site). */
   open(options: OpenActionSourceOptions): Promise<ActionSource>;
 }
 
@@ -41,12 +65,34 @@ export interface ChosenSource {
 export function chooseActionSource(
   settings: ActionSourceSettings,
 ): ChosenSource {
+  const { matomo } = settings;
+  if (settings.source === "matomo") {
+    if (matomo === undefined) {
+      throw new TypeError("Cannot open the Matomo source without its settings");
+    }
+    return {
+      name: MATOMO_SOURCE,
+      open: ({ signal, httpClient, clock }) =>
+        openMatomoSource(matomo, {
+          waitSeconds: settings.waitSeconds,
+          signal,
+          httpClient,
+          ...(clock ? { clock } : {}),
+        }),
+    };
+  }
   return {
     name: OPENCAST_SOURCE,
-    open: ({ engage, sleep }) =>
-      openOpencastSource(settings, {
+    open: ({ engage, clock }) => {
+      if (engage === null) {
+        throw new TypeError(
+          "Cannot open the Opencast source without its client",
+        );
+      }
+      return openOpencastSource(settings, {
         client: engage,
-        ...(sleep ? { sleep } : {}),
-      }),
+        ...(clock ? { clock } : {}),
+      });
+    },
   };
 }

@@ -10,7 +10,13 @@ export function formatStatus(report: StatusReport): string {
   const lines: string[] = [];
   const { checkpoint } = report;
   lines.push(`Checkpoint   ${checkpoint.location} (${checkpoint.kind})`);
-  if (checkpoint.state === "ok") {
+  if (checkpoint.state === "ok" && checkpoint.reached !== undefined) {
+    lines.push(
+      `             read to ${checkpoint.reached}, ${
+        duration(checkpoint.lagSeconds!)
+      } behind now; the next run reads again from ${checkpoint.timestamp}`,
+    );
+  } else if (checkpoint.state === "ok") {
     lines.push(
       `             newest second ${checkpoint.timestamp} (${checkpoint.idsInNewestSecond} ${
         plural(checkpoint.idsInNewestSecond ?? 0, "id")
@@ -55,7 +61,8 @@ function describeRun(
   run: RunRecord | null,
   ago: (iso: string) => string,
 ): string[] {
-  const label = title.padEnd(13);
+  // A title as long as the column ("Last load_episodes") still gets a space.
+  const label = title.padEnd(Math.max(13, title.length + 1));
   if (run === null) return [`${label}none recorded`];
   const pad = " ".repeat(13);
   const outcome = run.exitCode === 0 ? "ok" : "FAILED";
@@ -87,7 +94,9 @@ function describeRun(
         : `${toSecond(run.lastSuccessAt)} (${ago(run.lastSuccessAt)})`
     }`,
   );
-  const variant = run.opencastVariant
+  const variant = run.opencastVariant === "matomo"
+    ? ", source Matomo"
+    : run.opencastVariant
     ? `, Opencast API ${run.opencastVariant}`
     : "";
   lines.push(

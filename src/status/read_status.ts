@@ -79,9 +79,13 @@ async function readCheckpoint(
       state: "ok",
       timestamp: parsed.timestamp.toString(),
       idsInNewestSecond: parsed.ids.length,
+      ...(parsed.reached === undefined
+        ? {}
+        : { reached: parsed.reached.toString() }),
       lagSeconds: Math.max(
         0,
-        (now.getTime() - parsed.timestamp.epochMilliseconds) / 1000,
+        (now.getTime() -
+          (parsed.reached ?? parsed.timestamp).epochMilliseconds) / 1000,
       ),
     };
   } catch (error) {

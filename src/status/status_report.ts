@@ -30,6 +30,11 @@ export interface CheckpointStatus {
   readonly timestamp?: string;
   /** How many action ids of that second it holds. */
   readonly idsInNewestSecond?: number;
+  /**
+   * How far the harvest read, when the checkpoint's mark stands behind it
+   * (Matomo's overlap); the lag is measured from here then.
+   */
+  readonly reached?: string;
   /** How far the checkpoint is behind now. */
   readonly lagSeconds?: number;
   readonly error?: string;

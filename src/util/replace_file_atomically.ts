@@ -1,4 +1,11 @@
 import { basename, dirname } from "node:path";
+import { DENO_FILE_SYSTEM, type FileSystem } from "./file_system.ts";
+
+/** Options for {@linkcode replaceFileAtomically}. */
+export interface ReplaceFileOptions {
+  /** The file operations (tests make them fail). @default DENO_FILE_SYSTEM */
+  readonly fs?: FileSystem;
+}
 
 /**
  * Replaces a file's content so that readers see either the old or the new
@@ -17,27 +24,21 @@ import { basename, dirname } from "node:path";
 export async function replaceFileAtomically(
   path: string,
   text: string,
+  options: ReplaceFileOptions = {},
 ): Promise<void> {
+  const { fs = DENO_FILE_SYSTEM } = options;
   const dir = dirname(path);
-  await Deno.mkdir(dir, { recursive: true });
-  const temp = await Deno.makeTempFile({
+  await fs.mkdir(dir);
+  const temp = await fs.makeTempFile({
     dir,
     prefix: `.${basename(path)}-`,
     suffix: ".tmp",
   });
   try {
-    {
-      using file = await Deno.open(temp, { write: true, truncate: true });
-      const bytes = new TextEncoder().encode(text);
-      let written = 0;
-      while (written < bytes.length) {
-        written += await file.write(bytes.subarray(written));
-      }
-      await file.sync();
-    }
-    await Deno.rename(temp, path);
+    await fs.writeAndSync(temp, new TextEncoder().encode(text));
+    await fs.rename(temp, path);
   } catch (error) {
-    await Deno.remove(temp).catch(() => {});
+    await fs.remove(temp).catch(() => {});
     throw error;
   }
   await syncDirectory(dir);

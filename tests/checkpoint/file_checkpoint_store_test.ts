@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { createFileCheckpointStore } from "../../src/checkpoint/file_checkpoint_store.ts";
-import { ConfigError } from "../../src/errors.ts";
+import { EXIT_CODES, StateError } from "../../src/errors.ts";
+import {
+  DENO_FILE_SYSTEM,
+  type FileSystem,
+} from "../../src/util/file_system.ts";
 import { assertSecondRunFenced } from "../support/assert_second_run_fenced.ts";
 import { withTempDir } from "../support/temp_dir.ts";
 
@@ -51,7 +55,8 @@ Deno.test("createFileCheckpointStore() names the file and what to do when it can
     await assert.rejects(
       store.save("{}"),
       (error: unknown) =>
-        error instanceof ConfigError &&
+        error instanceof StateError &&
+        error.exitCode === EXIT_CODES.stateUnwritable &&
         error.message.includes(`${dir}/not-a-dir/checkpoint.json`) &&
         error.message.includes("--state-file"),
     );
@@ -67,6 +72,114 @@ Deno.test("createFileCheckpointStore() fences its writes: after another run move
     const refusal = await assertSecondRunFenced(first, second);
     assert.ok(refusal.message.includes(path), refusal.message);
     assert.equal(await Deno.readTextFile(path), "20240101000200");
+    assert.deepEqual(await listDir(dir), ["checkpoint.json"]);
+  });
+});
+
+/** An OS error as Deno throws it: the errno name in `code`. */
+function osError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+/** The real file system, with one operation made to fail. */
+function failing(
+  operation: keyof FileSystem,
+  error: Error,
+  options: { after?: number } = {},
+): FileSystem & { written: number[] } {
+  let calls = 0;
+  const written: number[] = [];
+  const fs = { ...DENO_FILE_SYSTEM, written };
+  const real = DENO_FILE_SYSTEM[operation] as (...args: unknown[]) => unknown;
+  (fs as Record<string, unknown>)[operation] = (...args: unknown[]) => {
+    if (calls++ >= (options.after ?? 0)) return Promise.reject(error);
+    return real(...args);
+  };
+  const write = fs.writeAndSync;
+  fs.writeAndSync = (path, data) => {
+    written.push(data.length);
+    return write(path, data);
+  };
+  return fs;
+}
+
+Deno.test("createFileCheckpointStore() checkWritable() writes a probe of the size asked and leaves nothing behind", async () => {
+  await withTempDir(async (dir) => {
+    const fs = failing("rename", new Error("unused"), { after: 99 });
+    await using store = createFileCheckpointStore({
+      path: `${dir}/state/checkpoint.json`,
+      fs,
+    });
+    await store.checkWritable!(50_000);
+    assert.deepEqual(fs.written, [50_000]);
+    assert.deepEqual(await listDir(`${dir}/state`), []);
+  });
+});
+
+Deno.test("createFileCheckpointStore() checkWritable() fails with StateError naming a full disk and the directory", async () => {
+  await withTempDir(async (dir) => {
+    const fs = failing(
+      "writeAndSync",
+      osError("ENOSPC", "No space left on device (os error 28)"),
+    );
+    await using store = createFileCheckpointStore({
+      path: `${dir}/checkpoint.json`,
+      fs,
+    });
+    await assert.rejects(
+      store.checkWritable!(4096),
+      (error: unknown) =>
+        error instanceof StateError &&
+        error.exitCode === 11 &&
+        error.message ===
+          `Cannot write the checkpoint in ${dir}: no space left on device; nothing was sent (free space or make the directory writable, or pass another --state-file)`,
+    );
+    // The probe file is removed even though its write failed.
+    assert.deepEqual(await listDir(dir), []);
+  });
+});
+
+Deno.test("createFileCheckpointStore() checkWritable() names a read-only file system", async () => {
+  await withTempDir(async (dir) => {
+    const fs = failing(
+      "makeTempFile",
+      osError("EROFS", "Read-only file system (os error 30)"),
+    );
+    await using store = createFileCheckpointStore({
+      path: `${dir}/checkpoint.json`,
+      fs,
+    });
+    await assert.rejects(
+      store.checkWritable!(4096),
+      (error: unknown) =>
+        error instanceof StateError &&
+        error.message.includes(`in ${dir}: read-only file system;`),
+    );
+  });
+});
+
+Deno.test("createFileCheckpointStore() save() on a disk that filled up after the probe fails with StateError and keeps the old checkpoint", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/checkpoint.json`;
+    await Deno.writeTextFile(path, "old");
+    // The probe's write goes through; the save's does not.
+    const fs = failing(
+      "writeAndSync",
+      osError("ENOSPC", "No space left on device (os error 28)"),
+      { after: 1 },
+    );
+    await using store = createFileCheckpointStore({ path, fs });
+    assert.equal(await store.load(), "old");
+    await store.checkWritable!(4096);
+    await assert.rejects(
+      store.save("new"),
+      (error: unknown) =>
+        error instanceof StateError &&
+        error.message.startsWith(
+          `Cannot write the checkpoint file ${path}: no space left on device;`,
+        ),
+    );
+    assert.equal(await Deno.readTextFile(path), "old");
     assert.deepEqual(await listDir(dir), ["checkpoint.json"]);
   });
 });

@@ -4,10 +4,12 @@ import {
   AuthenticationError,
   ConfigError,
   LockedError,
+  StateError,
   UnreachableError,
 } from "../../src/errors.ts";
 import {
   createS3CheckpointStore,
+  S3_WRITE_PROBE_ETAG,
   type S3CheckpointStoreOptions,
 } from "../../src/checkpoint/s3_checkpoint_store.ts";
 import type { CheckpointStore } from "../../src/checkpoint/checkpoint_store.ts";
@@ -361,4 +363,99 @@ Deno.test("createS3CheckpointStore() still fences after conflicts that never set
   await assert.rejects(store.save(checkpointText("run-a:1")), LockedError);
   assert.equal(s3.fake.requests.PutObject, 3);
   assert.match(s3.fake.text("harvest-ts", "k")!, /run-b:1/);
+});
+
+Deno.test("createS3CheckpointStore() checkWritable() proves the key may be written without changing it", async () => {
+  await using s3 = await s3Fixture();
+  s3.fake.put("harvest-ts", "k", "20240101000000");
+  const etag = s3.fake.objects.get("harvest-ts/k")!.etag;
+  const store = await s3.store();
+  await store.load();
+  await store.checkWritable!(4096);
+  // One conditional write that S3 refused after authorizing it.
+  assert.deepEqual(
+    s3.fake.writes.map((w) => [w.text, w.status, w.ifMatch]),
+    [["20240101000000", 412, S3_WRITE_PROBE_ETAG]],
+  );
+  assert.equal(s3.fake.objects.get("harvest-ts/k")!.etag, etag);
+  // The fence still holds the ETag read: the next save goes through.
+  await store.save("20240101000100");
+  assert.equal(s3.fake.text("harvest-ts", "k"), "20240101000100");
+});
+
+Deno.test("createS3CheckpointStore() checkWritable() fails with StateError (exit 11) when S3 refuses the write", async () => {
+  await using s3 = await s3Fixture();
+  s3.fake.put("harvest-ts", "k", "20240101000000");
+  const store = await s3.store();
+  await store.load();
+  s3.fake.failRequests(1, 403, {
+    code: "AccessDenied",
+    operation: "PutObject",
+  });
+  await assert.rejects(
+    store.checkWritable!(4096),
+    (error: unknown) =>
+      error instanceof StateError && error.exitCode === 11 &&
+      /^Cannot write the checkpoint s3:\/\/harvest-ts\/k: S3 refused the write \(AccessDenied: .*\); nothing was sent \(allow s3:PutObject on it for these AWS credentials\)$/
+        .test(error.message),
+  );
+  assert.equal(s3.fake.text("harvest-ts", "k"), "20240101000000");
+});
+
+Deno.test("createS3CheckpointStore() checkWritable() sends nothing before the first checkpoint exists", async () => {
+  await using s3 = await s3Fixture();
+  s3.fake.createBucket("harvest-ts");
+  const store = await s3.store();
+  assert.equal(await store.load(), null);
+  await store.checkWritable!(4096);
+  assert.equal(s3.fake.requests.PutObject, undefined);
+});
+
+Deno.test("createS3CheckpointStore() checks the bucket at once but creates a missing one only once createWhen resolves", async () => {
+  await using s3 = await s3Fixture();
+  const gate = Promise.withResolvers<void>();
+  const reached = Promise.withResolvers<void>();
+  // Says when the store starts waiting for the gate.
+  const createWhen = {
+    then(onFulfilled?: () => unknown, onRejected?: (r: unknown) => unknown) {
+      reached.resolve();
+      return gate.promise.then(onFulfilled, onRejected);
+    },
+  } as Promise<void>;
+  const opening = s3.store({ bucket: "later", createWhen });
+  await reached.promise;
+  assert.equal(s3.fake.requests.HeadBucket, 1, "checked");
+  assert.equal(
+    s3.fake.buckets.has("later"),
+    false,
+    "not created before it may",
+  );
+  gate.resolve();
+  await opening;
+  assert.ok(s3.fake.buckets.has("later"));
+});
+
+Deno.test("createS3CheckpointStore() creates no bucket when createWhen rejects (the run ended first), and rejects with its reason", async () => {
+  await using s3 = await s3Fixture();
+  const ended = new Error("the run ended first");
+  const createWhen = Promise.reject(ended);
+  createWhen.catch(() => {});
+  await assert.rejects(
+    s3.store({ bucket: "never", createWhen }),
+    (error: unknown) => error === ended,
+  );
+  assert.equal(s3.fake.buckets.has("never"), false);
+  assert.equal(s3.fake.requests.CreateBucket ?? 0, 0);
+});
+
+Deno.test("createS3CheckpointStore() stops its bucket check at the signal, with the signal's reason", async () => {
+  await using s3 = await s3Fixture();
+  const controller = new AbortController();
+  const reason = new Error("the run ended first");
+  controller.abort(reason);
+  await assert.rejects(
+    s3.store({ bucket: "any", signal: controller.signal }),
+    (error: unknown) => error === reason,
+  );
+  assert.equal(s3.fake.buckets.has("any"), false);
 });

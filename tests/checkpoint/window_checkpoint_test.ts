@@ -139,6 +139,38 @@ Deno.test("createWindowCheckpoint() saves only at the window's end once a batch 
   });
 });
 
+Deno.test("createWindowCheckpoint() takes a vouched batch's old actions for what they are: not out of order, saved with its position", () => {
+  const window = createWindowCheckpoint({
+    start: null,
+    end: END,
+    holdBackSeconds: 10,
+  });
+  window.delivered(0, { actions: [action(1, 40)] });
+  // Minutes older, but the source vouches for them: its position says they
+  // were delivered, the mark need not.
+  const vouched = window.delivered(1, {
+    actions: [action(2, 5)],
+    position: { known: [1, 2] },
+    vouched: true,
+  });
+  assert.equal(vouched.outOfOrder, undefined);
+  assert.deepEqual(plain(vouched.save), {
+    second: 30,
+    ids: [1],
+    position: { known: [1, 2] },
+  });
+  // The same batch unvouched goes back further than the hold-back.
+  const plainWindow = createWindowCheckpoint({
+    start: null,
+    end: END,
+    holdBackSeconds: 10,
+  });
+  plainWindow.delivered(0, { actions: [action(1, 40)] });
+  const unvouched = plainWindow.delivered(1, { actions: [action(2, 5)] });
+  assert.equal(unvouched.outOfOrder?.batch, 1);
+  assert.equal(unvouched.save, undefined);
+});
+
 Deno.test("createWindowCheckpoint() with an output position saves after every batch that delivered, moved or not", () => {
   for (const saveEveryDelivery of [true, false]) {
     const window = createWindowCheckpoint({

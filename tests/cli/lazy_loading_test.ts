@@ -76,7 +76,7 @@ Deno.test("harvest to SQS does load the AWS SDK (the check above can see it)", a
     ),
     {
       AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_SECRET_ACCESS_KEY: "fake-secret-key",
       AWS_REGION: "us-east-1",
       // Nothing listens here: the run fails, after loading the SDK.
       AWS_ENDPOINT_URL_SQS: "http://127.0.0.1:9",

@@ -143,6 +143,7 @@ Deno.test("settings with no flag come from the environment, .env filling in", ()
 Deno.test("with nothing set, every setting is its documented default", () => {
   const settings = resolve([]);
   assert.deepEqual(settings, {
+    source: "opencast",
     engage: {
       host: ENGAGE,
       user: undefined,
@@ -319,7 +320,7 @@ Deno.test("every bad setting is one ConfigError naming what to fix", () => {
     [
       "a bad REDIS_PORT",
       () => resolve([], { ...BASE, REDIS_HOST: "cache", REDIS_PORT: "63a79" }),
-      /REDIS_PORT must be a port number: current value is "63a79"/,
+      /REDIS_PORT must be a port number from 1 to 65535: current value is "63a79"/,
     ],
     [
       "an S3 bucket without a key",
@@ -335,6 +336,69 @@ Deno.test("every bad setting is one ConfigError naming what to fix", () => {
       "a bad AWS endpoint",
       () => resolve([], { ...BASE, AWS_ENDPOINT_URL_SQS: "sqs.local" }),
       /AWS_ENDPOINT_URL_SQS must be an http\(s\) URL/,
+    ],
+    [
+      "an empty SQS_QUEUE_NAME from .env (like an empty bucket)",
+      () => resolve([], withDotEnv(BASE, { SQS_QUEUE_NAME: "" })),
+      /SQS_QUEUE_NAME \(or --queue-name\) is empty: set a queue name or URL, or - for stdout/,
+    ],
+    [
+      "--state-file with an S3 checkpoint in the environment",
+      () =>
+        resolve(["--state-file", "/var/lib/ua/cp.json"], {
+          ...BASE,
+          S3_HARVEST_TS_BUCKET: "bucket",
+          S3_LAST_ACTION_TS_KEY: "ts",
+        }),
+      /Both a local checkpoint file \(--state-file or UA_HARVEST_STATE_FILE\) and an S3 checkpoint .* are set: drop --state-file to keep the S3 checkpoint, or unset the S3 bucket and key to use the file/,
+    ],
+    [
+      "a Redis URL with a port that is not a number",
+      () => resolve(["--redis-url", "redis://cache:notaport/0"]),
+      /REDIS_URL \(or --redis-url\) is not a valid URL \(a port must be a number from 1 to 65535\): current value is "redis:\/\/cache:notaport\/0"/,
+    ],
+    [
+      "a Redis URL with a port out of range",
+      () => resolve([], { ...BASE, REDIS_URL: "redis://cache:0" }),
+      /REDIS_URL \(or --redis-url\) has a port outside 1 to 65535/,
+    ],
+    [
+      "a Redis database out of range",
+      () => resolve([], { ...BASE, REDIS_URL: "redis://:pw99@cache:6379/999" }),
+      /REDIS_URL \(or --redis-url\) names database "999": the path must be a database number from 0 to 15: current value is "redis:\/\/\*\*\*@cache:6379\/999"/,
+    ],
+    [
+      "a Redis database that is not a number",
+      () => resolve([], { ...BASE, REDIS_URL: "redis://cache/abc" }),
+      /names database "abc": the path must be a database number from 0 to 15/,
+    ],
+    [
+      "a Redis URL of another scheme",
+      () => resolve([], { ...BASE, REDIS_URL: "http://cache:6379" }),
+      /REDIS_URL \(or --redis-url\) must be a redis:\/\/ or rediss:\/\/ URL/,
+    ],
+    [
+      "a REDIS_PORT out of range",
+      () => resolve([], { ...BASE, REDIS_HOST: "cache", REDIS_PORT: "70000" }),
+      /REDIS_PORT must be a port number from 1 to 65535: current value is "70000"/,
+    ],
+    [
+      "an Elasticsearch host missing the ':' after its scheme (no secret echoed)",
+      () =>
+        resolve(["-o", "es"], {
+          ...BASE,
+          ELASTICSEARCH_HOST: "http//elastic:PASSWORD@host:9200",
+        }),
+      /^ELASTICSEARCH_HOST "http\/\/\*\*\*@host:9200" lacks the ':' after its scheme/,
+    ],
+    [
+      "an Elasticsearch host with an @ after its host",
+      () =>
+        resolve(["-o", "es"], {
+          ...BASE,
+          ELASTICSEARCH_HOST: "es:9200/elastic:PASSWORD@host",
+        }),
+      /^ELASTICSEARCH_HOST "\*\*\*@host" has an '@' after its host/,
     ],
     [
       "no home for the state",
@@ -456,4 +520,18 @@ Deno.test("the checkpoint flags and the S3 checkpoint", () => {
     s3.lockFile,
     "/home/ops/.local/state/ua-harvest/s3-bucket-path_ts.lock",
   );
+  // Good Redis URLs pass as given.
+  for (
+    const url of [
+      "redis://cache",
+      "redis://cache:6379",
+      "redis://:pw@cache:6380/0",
+      "rediss://user:pw@cache.example.edu:6380/15",
+    ]
+  ) {
+    assert.deepEqual(resolve(["--redis-url", url]).cache, {
+      kind: "redis",
+      url,
+    });
+  }
 });

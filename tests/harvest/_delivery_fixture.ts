@@ -159,7 +159,9 @@ export async function openFixture(
     AWS_ENDPOINT_URL_S3: s3.url,
     S3_FORCE_PATH_STYLE: "true",
     AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
+    // Not "test": secrets are masked in every output, and the paths the
+    // errors name hold "test" (the test run's temp dir, the worktree).
+    AWS_SECRET_ACCESS_KEY: "fake-secret-key",
     AWS_REGION: "us-east-1",
     XDG_STATE_HOME: join(dir, "state"),
     XDG_CACHE_HOME: join(dir, "cache"),

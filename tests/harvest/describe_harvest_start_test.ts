@@ -43,7 +43,7 @@ Deno.test("describeHarvestStart() names the window in the server zone and UTC, t
   });
   assert.match(
     note.message,
-    /^Harvesting \{window\}, start from \{startSource\}, \{windows\} windows, source \{source\}, output/,
+    /^Harvesting \{window\}, start from \{startSource\}, \{windows\} windows?, source \{source\}, output/,
   );
 });
 

@@ -19,6 +19,7 @@ import {
   waitFor,
 } from "./_delivery_fixture.ts";
 import { startRedisServer } from "../support/redis_server.ts";
+import { S3_WRITE_PROBE_ETAG } from "../../src/checkpoint/s3_checkpoint_store.ts";
 
 const BATCH = 100;
 
@@ -51,8 +52,11 @@ Deno.test("two machines after a Redis restart: the S3 checkpoint is fenced, at m
   const second = f.start(args, machine("machine-b"));
   const results = [await first.done, await second.done];
 
-  // The checkpoint's writes (each run also leaves its last-run record).
-  const checkpointWrites = f.s3.writes.filter((w) => w.key === KEY);
+  // The checkpoint's writes (each run also leaves its last-run record, and
+  // proves the key writable before sending with a write S3 always refuses).
+  const checkpointWrites = f.s3.writes.filter((w) =>
+    w.key === KEY && w.ifMatch !== S3_WRITE_PROBE_ETAG
+  );
   const stored = checkpointWrites.filter((w) => w.status === 200);
   const refused = checkpointWrites.filter((w) => w.status === 412);
   const writers = stored.map((w) => w.accessKey);
@@ -118,6 +122,38 @@ Deno.test("a run whose Redis freezes cannot renew its lock: it stops before the 
   assert.ok(sentWhileLocked < f.sim.actions().length, "it stopped early");
   // The checkpoint holds no more than what was sent: the next run repeats
   // at most one page and loses nothing.
+  f.sim.setLatency(0);
+  const next = await f.run(args, env);
+  assert.equal(next.code, 0, next.stderr);
+  const counted = f.queuedTally();
+  assert.deepEqual(counted.missing, []);
+  assert.ok(counted.duplicates <= BATCH, `${counted.duplicates} duplicates`);
+});
+
+Deno.test("a run whose Redis restarts mid-run (the lock key lost) stops within moments of the restart, exits 8, and the next run is exact", async () => {
+  await using redis = await startRedisServer();
+  await using f = await openFixture(SLOW);
+  const env = { ...S3_CHECKPOINT, REDIS_URL: redis.url };
+  const args = f.queueArgs(
+    "--wait",
+    "0.5",
+    // Renewed only every 15 s: only the reconnection can tell it in time.
+    "--lock-ttl",
+    "60",
+  );
+  const run = f.start(args, env);
+  await waitFor(() => f.queuedIds().length >= BATCH, "a first page");
+  await redis.stop();
+  // Down for longer than a few of the client's reconnect attempts.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await redis.restart();
+  const restartedAt = performance.now();
+  const result = await run.done;
+  const seconds = (performance.now() - restartedAt) / 1000;
+  assert.equal(result.code, 8, result.stderr);
+  assert.match(stderrLines(result).at(-1)!, /Lost the run lock/);
+  assert.ok(seconds < 5, `stopped ${seconds} s after the restart`);
+  assert.ok(f.queuedIds().length < f.sim.actions().length, "it stopped early");
   f.sim.setLatency(0);
   const next = await f.run(args, env);
   assert.equal(next.code, 0, next.stderr);

@@ -364,3 +364,163 @@ Deno.test("harvestWindow() stopped by the signal drops the episode requests of t
     `at most the page in flight and one more: ${requested}`,
   );
 });
+
+Deno.test("harvestWindow() delivers a vouched batch's actions created before the window, and saves its position with them", async () => {
+  const { sink, delivered } = recordingSink();
+  const saved: Checkpoint[] = [];
+  const old = userAction(7, "2024-03-01T09:20:00-05:00"); // 40 min before
+  const inWindow = userAction(8, "2024-03-01T10:30:00-05:00");
+  const batches = [
+    { actions: [inWindow], pages: 1, probes: 0 },
+    {
+      actions: [old, userAction(9, "2024-03-01T11:30:00-05:00")],
+      pages: 1,
+      probes: 0,
+      vouched: true,
+      position: { seen: 9 },
+    },
+    // Not vouched: the same kind of old action stays out.
+    {
+      actions: [userAction(10, "2024-03-01T09:20:00-05:00")],
+      pages: 1,
+      probes: 0,
+    },
+  ];
+  const result = await harvestWindow({
+    ...windowOptions({ batchSize: 1, fetchPage: () => Promise.reject(), sink }),
+    source: {
+      description: "a vouching source",
+      read: async function* () {
+        yield* batches;
+      },
+    },
+    saveCheckpoint: (cp) => {
+      saved.push(cp);
+      return Promise.resolve();
+    },
+  });
+  assert.deepEqual(delivered.flat().map((r) => r.action_id), [8, 7]);
+  assert.equal(result.skipped, 2, "after the end, and the unvouched one");
+  assert.deepEqual(saved.at(-1)?.position, { seen: 9 });
+});
+
+Deno.test("harvestWindow() delivers a batch larger than maxBatchActions in parts, each action once", async () => {
+  const { sink, delivered } = recordingSink();
+  // A server that ignores limit: every page is the rest of the table.
+  let requests = 0;
+  const ignoresLimit = (query: PageQuery): Promise<ActionPage> => {
+    requests++;
+    return Promise.resolve({
+      total: ACTIONS.length,
+      offset: query.offset,
+      limit: query.limit,
+      actions: ACTIONS.slice(query.offset),
+    });
+  };
+  const saved: Checkpoint[] = [];
+  const result = await harvestWindow(windowOptions({
+    batchSize: 2,
+    fetchPage: ignoresLimit,
+    sink,
+    maxBatchActions: 2,
+    saveCheckpoint: (checkpoint) => {
+      saved.push(checkpoint);
+      return Promise.resolve();
+    },
+  }));
+  assert.deepEqual(delivered.map((records) => records.length), [2, 2, 1]);
+  assert.deepEqual(
+    delivered.flat().map((record) => record.action_id),
+    [1, 2, 3, 4, 5],
+  );
+  assert.equal(result.delivered, 5);
+  assert.equal(requests, 1, "a server that sent every row is not asked again");
+  assert.equal(result.pages, 1, "a page cut in parts counts once");
+  assert.ok(saved.length > 0);
+  assert.equal(
+    saved.at(-1)!.timestamp.toString(),
+    "2024-03-01T15:00:05Z",
+  );
+});
+
+Deno.test("harvestWindow() sends a page's cached records while its other episodes are looked up, in order, saving the page's position only with its last part", async () => {
+  // 150 actions of an episode in the cache, then 100 of one the engage node
+  // answers only when the test lets it.
+  const actions = Array.from(
+    { length: 250 },
+    (_, i) =>
+      userAction(
+        i + 1,
+        START.add({ seconds: i + 1 }).toString(),
+        i < 150 ? "mp-cached" : "mp-slow",
+      ),
+  );
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => release = resolve);
+  const events: string[] = [];
+  const { sink, delivered } = recordingSink();
+  const saved: Checkpoint[] = [];
+  const position = { cursor: "after the page" };
+  const result = await harvestWindow({
+    ...windowOptions({ batchSize: 250, fetchPage: pages([]).fetchPage, sink }),
+    source: {
+      description: "a fake source",
+      async *read() {
+        yield { actions, pages: 1, probes: 0, total: 250, position };
+      },
+    },
+    lookup: createEpisodeLookup({
+      cache: {
+        description: "memory",
+        getMany: (keys) =>
+          Promise.resolve(
+            new Map(
+              keys.filter((key) => key === "mp-cached").map((key) => [
+                key,
+                JSON.stringify({ id: key, title: "Cached" }),
+              ]),
+            ),
+          ),
+        setMany: () => Promise.resolve(),
+        [Symbol.asyncDispose]: () => Promise.resolve(),
+      },
+      fetchEpisode: async (id) => {
+        events.push(`asked ${id}`);
+        await released;
+        events.push(`answered ${id}`);
+        return { id, title: "Fetched", attachments: [] };
+      },
+    }),
+    sink: {
+      ...sink,
+      async deliver(records) {
+        events.push(`delivered ${records.length}`);
+        await sink.deliver(records);
+        // The engage node answers once the first part is out.
+        release();
+      },
+    },
+    saveCheckpoint: (checkpoint) => {
+      saved.push(checkpoint);
+      return Promise.resolve();
+    },
+  });
+  assert.deepEqual(events, [
+    "asked mp-slow",
+    "delivered 150",
+    "answered mp-slow",
+    "delivered 100",
+  ]);
+  assert.deepEqual(
+    delivered.flat().map((record) => record.action_id),
+    actions.map((action) => action.id),
+    "every action once, in the page's order",
+  );
+  assert.equal(result.delivered, 250);
+  assert.equal(result.pages, 1, "a page sent in parts counts once");
+  assert.deepEqual(
+    saved.map((checkpoint) => [checkpoint.ids, checkpoint.position]),
+    [[[150], undefined], [[250], position]],
+    "the first part moves the mark only; the position comes with the last",
+  );
+});

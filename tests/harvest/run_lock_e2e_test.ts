@@ -145,6 +145,8 @@ Deno.test("harvest refuses to start while a lock key is set, and runs once it ex
     assert.equal(locked.code, 8, locked.stderr);
     assert.equal(f.sqs.hasQueue(QUEUE), false, "nothing sent");
     assert.equal(f.s3.requests.PutObject ?? 0, 0, "nothing saved");
+    // The bucket was checked beside the lock, and not created without it.
+    assert.equal(f.s3.buckets.has(BUCKET), false, "no bucket created");
     assert.equal(f.sim.stats().requests, 0, "nothing fetched");
 
     // Its time to live runs out (shortened here).

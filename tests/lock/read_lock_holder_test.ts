@@ -23,3 +23,35 @@ Deno.test("readFileLockHolder(): missing, held, released, and left behind by a k
     assert.equal(again.description, path);
   });
 });
+
+Deno.test({
+  name:
+    "readFileLockHolder() sees a lock held by another process that writes nothing into the file (flock(1))",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const path = join(dir, "checkpoint.json.lock");
+    await Deno.writeTextFile(path, "");
+    // flock(1) takes the lock, says so, and holds it until its stdin closes.
+    const child = new Deno.Command("flock", {
+      args: ["-x", path, "sh", "-c", "echo locked; read _"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    try {
+      const { value } = await reader.read();
+      assert.equal(new TextDecoder().decode(value).trim(), "locked");
+      assert.deepEqual(await readFileLockHolder(path), {});
+      // Asking did not disturb it: still held.
+      assert.deepEqual(await readFileLockHolder(path), {});
+    } finally {
+      await child.stdin.close();
+      reader.releaseLock();
+      await child.stdout.cancel();
+      await child.status;
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -7,6 +7,7 @@ import {
 import { ConfigError, LockedError } from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 import { startRedisWithClient } from "../support/redis_client.ts";
+import { connectRedis } from "../../src/cache/redis_connection.ts";
 
 const KEY = "ua-harvest:lock:test";
 
@@ -139,6 +140,59 @@ Deno.test("acquireRedisRunLock() counts the lock lost when a Redis restart dropp
     assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
     assert.equal(await client.exists(KEY), 0, "nothing re-created the key");
   } finally {
+    client.disconnect();
+  }
+});
+
+Deno.test("acquireRedisRunLock() on a connectRedis() client notices at once that a Redis restart dropped the key, long before its next renewal", async () => {
+  await using redis = await startRedisServer();
+  const { client } = await connectRedis({ url: redis.url });
+  try {
+    await using lock = await acquireRedisRunLock({
+      client,
+      key: KEY,
+      ttlMs: 60_000,
+      renewEveryMs: 15_000,
+    });
+    await redis.stop();
+    // Down for longer than a few reconnect attempts: the client keeps trying.
+    await sleep(2500);
+    const restartedAt = performance.now();
+    await redis.restart();
+    for (let i = 0; i < 250 && !lock.lost?.aborted; i++) await sleep(20);
+    assert.equal(lock.lost?.aborted, true, "lost after the restart");
+    assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
+    assert.ok(performance.now() - restartedAt < 5000);
+  } finally {
+    client.disconnect();
+  }
+});
+
+Deno.test("acquireRedisRunLock() on a connectRedis() client keeps a lock whose key survived the dropped connection", async () => {
+  await using redis = await startRedisServer();
+  const { client } = await connectRedis({ url: redis.url });
+  const admin = new Redis(redis.url);
+  admin.on("error", () => {});
+  try {
+    await using lock = await acquireRedisRunLock({
+      client,
+      key: KEY,
+      ttlMs: 60_000,
+      renewEveryMs: 15_000,
+    });
+    await sleep(1500);
+    // The server drops this client's connection; the key stays.
+    await admin.client("KILL", "TYPE", "normal", "SKIPME", "yes");
+    await sleep(100);
+    for (let i = 0; i < 100 && client.status !== "ready"; i++) await sleep(20);
+    await sleep(200);
+    assert.equal(client.status, "ready", "reconnected");
+    assert.equal(lock.lost?.aborted, false);
+    // Renewed on reconnection: without it, 1.8 s of the TTL would be gone.
+    const left = await admin.pttl(KEY);
+    assert.ok(left > 59_400, `${left} ms left`);
+  } finally {
+    admin.disconnect();
     client.disconnect();
   }
 });

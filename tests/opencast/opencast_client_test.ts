@@ -264,6 +264,33 @@ Deno.test("OpencastClient maps a redirect to the login page to AuthenticationErr
   assert.match(error.message, /login page/);
 });
 
+Deno.test("OpencastClient tells that a redirect to another host's single sign-on needs an account the API accepts, not a host setting", async () => {
+  for (
+    const location of [
+      "https://idp.example.edu/idp/profile/SAML2/Redirect/SSO?SAMLRequest=abc",
+      "https://login.microsoftonline.com/tenant/oauth2/authorize?client_id=x",
+      "https://cas.example.edu/cas/login?service=https%3A%2F%2Fengage",
+    ]
+  ) {
+    const { client } = setup(() =>
+      new Response(null, { status: 302, headers: { location } })
+    );
+    const error = await rejection(
+      client.getJson("/usertracking/actions.json"),
+    );
+    assert.ok(error instanceof AuthenticationError, location);
+    assert.match(
+      error.message,
+      /sent \/usertracking\/actions\.json to a single sign-on login at [a-z.]+ \(HTTP 302\): the harvester cannot sign in through a login page; use an Opencast account the API accepts directly/,
+    );
+    assert.doesNotMatch(error.message, /SAMLRequest|client_id|service=/);
+    assert.doesNotMatch(
+      error.message,
+      /set the host to the URL it redirects to/,
+    );
+  }
+});
+
 Deno.test("OpencastClient retries a 503 and then succeeds", async () => {
   const { client, requests, delays } = setup((_request, index) =>
     index === 0 ? new Response("down", { status: 503 }) : json(OK_BODY)

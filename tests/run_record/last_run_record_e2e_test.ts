@@ -182,7 +182,10 @@ Deno.test("a downstream failure is recorded with its exit code, error line and r
 Deno.test("with an S3 checkpoint the record is KEY.last-run.json in the bucket, and status reads it", async () => {
   await using f = await openFixture({ actions: 120, spanSeconds: 60 });
   const s3 = ["--s3-bucket", BUCKET, "--s3-key", KEY];
-  const result = await f.run([...args(f), ...s3]);
+  // --state-file with an S3 checkpoint is a conflict (issue 21): left out.
+  const harvestArgs = args(f);
+  harvestArgs.splice(harvestArgs.indexOf("--state-file"), 2);
+  const result = await f.run([...harvestArgs, ...s3]);
   assert.equal(result.code, 0, result.stderr);
   const text = f.s3.text(BUCKET, `${KEY}.last-run.json`);
   assert.ok(text !== undefined, "record in S3");

@@ -9,6 +9,7 @@ import {
 import type { ActionRecord } from "../../src/record/action_record.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
 import { recordExample } from "../support/record_example.ts";
+import { captureLogs, logLine } from "../support/capture_logs.ts";
 
 function record(actionId: number, timestamp: string): ActionRecord {
   return recordExample({
@@ -111,7 +112,8 @@ Deno.test("createElasticsearchSink() fails the page when 429 outlasts the retrie
   await using fake = startElasticsearchFake({ tooManyRequests: { "1": 10 } });
   await using sink = await createElasticsearchSink({
     elasticsearch: { host: fake.host },
-    maxAttempts: 3,
+    // Push-back (429) has its own, larger limit than 5xx failures.
+    maxThrottledAttempts: 3,
     ...FAST,
   });
   await assert.rejects(
@@ -153,4 +155,35 @@ Deno.test("createElasticsearchSink() refuses an invalid prefix before any reques
     ConfigError,
   );
   assert.equal(fake.requestTotal(), 0);
+});
+
+Deno.test("createElasticsearchSink() keeps indexing while 10 % of items get 429 on every request, and says once, with the rate, that it is throttled", async () => {
+  await using fake = startElasticsearchFake({ tooManyRequestsShare: 0.1 });
+  const pages = Array.from(
+    { length: 5 },
+    (_, page) =>
+      Array.from(
+        { length: 500 },
+        (_, i) => record(page * 500 + i + 1, "2017-03-01T12:00:00+00:00"),
+      ),
+  );
+  const [, logs] = await captureLogs(async () => {
+    await using sink = await createElasticsearchSink({
+      elasticsearch: { host: fake.host },
+    });
+    for (const page of pages) await sink.deliver(page);
+  });
+  assert.equal(fake.documents("useractions-2017.03.01").size, 2500);
+  // Only refused items were sent again: about 1.11 sends per item.
+  const sends = [...fake.bulkAttempts.values()].reduce((a, b) => a + b, 0);
+  assert.ok(sends < 2500 * 1.2, `${sends} item sends`);
+  const throttled = logs.filter((r) =>
+    logLine(r).startsWith("Elasticsearch is throttling the harvest")
+  );
+  assert.equal(throttled.length, 1, logs.map(logLine).join("\n"));
+  assert.equal(throttled[0]!.level, "info");
+  assert.match(
+    logLine(throttled[0]!),
+    /^Elasticsearch is throttling the harvest: \d+ of 500 records \([\d.]+ %\) answered 429; resending only those/,
+  );
 });

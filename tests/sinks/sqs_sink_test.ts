@@ -366,3 +366,75 @@ Deno.test("createSqsSink() creates and closes its own client with the credential
   assert.equal(fake.messages("actions").length, 3);
   await assert.rejects(sink.deliver(records(4, 1)), DeliveryError);
 });
+
+/** A gate that says when a sink starts waiting for it. */
+function watchedGate() {
+  const gate = Promise.withResolvers<void>();
+  const reached = Promise.withResolvers<void>();
+  const watched = {
+    then(
+      onFulfilled?: () => unknown,
+      onRejected?: (reason: unknown) => unknown,
+    ) {
+      reached.resolve();
+      return gate.promise.then(onFulfilled, onRejected);
+    },
+  } as Promise<void>;
+  return { watched, reached: reached.promise, open: gate.resolve };
+}
+
+Deno.test("createSqsSink() looks a missing queue up at once but creates it only once createWhen resolves", async () => {
+  await using fake = await startSqsFake();
+  const client = sqsClient(fake.url);
+  try {
+    const gate = watchedGate();
+    const opening = createSqsSink({
+      queue: "later",
+      client,
+      createWhen: gate.watched,
+    });
+    await gate.reached;
+    assert.equal(fake.requests.GetQueueUrl, 1, "looked up");
+    assert.equal(fake.hasQueue("later"), false, "not created before it may");
+    gate.open();
+    await using _sink = await opening;
+    assert.ok(fake.hasQueue("later"));
+  } finally {
+    client.destroy();
+  }
+});
+
+Deno.test("createSqsSink() creates nothing when createWhen rejects (the run ended first), and rejects with its reason", async () => {
+  await using fake = await startSqsFake();
+  const client = sqsClient(fake.url);
+  try {
+    const ended = new Error("the run ended first");
+    const gate = Promise.reject(ended);
+    gate.catch(() => {});
+    await assert.rejects(
+      createSqsSink({ queue: "never", client, createWhen: gate }),
+      (error: unknown) => error === ended,
+    );
+    assert.equal(fake.hasQueue("never"), false);
+    assert.equal(fake.requests.CreateQueue, undefined);
+  } finally {
+    client.destroy();
+  }
+});
+
+Deno.test("createSqsSink() stops its queue lookup at the signal, with the signal's reason", async () => {
+  await using fake = await startSqsFake();
+  const client = sqsClient(fake.url);
+  try {
+    const controller = new AbortController();
+    const reason = new Error("the run ended first");
+    controller.abort(reason);
+    await assert.rejects(
+      createSqsSink({ queue: "any", client, signal: controller.signal }),
+      (error: unknown) => error === reason,
+    );
+    assert.equal(fake.hasQueue("any"), false);
+  } finally {
+    client.destroy();
+  }
+});

@@ -217,7 +217,7 @@ Deno.test("status reads a checkpoint and its last-run record in S3", async () =>
     AWS_ENDPOINT_URL_S3: s3.url,
     S3_FORCE_PATH_STYLE: "true",
     AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_SECRET_ACCESS_KEY: "fake-secret-key",
     AWS_REGION: "us-east-1",
     S3_HARVEST_TS_BUCKET: "harvest-state",
     S3_LAST_ACTION_TS_KEY: "ua/last-action-ts",

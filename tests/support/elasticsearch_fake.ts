@@ -25,6 +25,15 @@ export interface ElasticsearchFakeOptions {
    */
   tooManyRequests?: Record<string, number>;
   /**
+   * Every bulk item, on every request, gets status 429 with this
+   * probability, independently (a cluster pushing back on a share of its
+   * writes: with 0.1, almost no 1,000-item request is fully accepted).
+   * @default 0
+   */
+  tooManyRequestsShare?: number;
+  /** The random numbers behind `tooManyRequestsShare`. @default a seeded generator */
+  random?: () => number;
+  /**
    * Bulk items with these `_id`s get status 503 this many times before
    * being accepted.
    */
@@ -82,6 +91,8 @@ export function startElasticsearchFake(
     productHeader = true,
     rejectIds = {},
     tooManyRequests = {},
+    tooManyRequestsShare = 0,
+    random = seededRandom(21),
     unavailable = {},
   } = options;
   const store = new Map<string, Map<string, Record<string, unknown>>>();
@@ -167,7 +178,8 @@ export function startElasticsearchFake(
       bulkAttempts.set(id, (bulkAttempts.get(id) ?? 0) + 1);
       const item = { _index: index, _id: id };
       const rejection = rejectIds[id];
-      const throttle = throttled.get(id) ?? 0;
+      const throttle = (throttled.get(id) ?? 0) +
+        (tooManyRequestsShare > 0 && random() < tooManyRequestsShare ? 1 : 0);
       const outage = down.get(id) ?? 0;
       /** This item failed with `status` and Elasticsearch's error. */
       const fail = (status: number, type: string, reason: string) => {
@@ -179,7 +191,8 @@ export function startElasticsearchFake(
       if (rejection !== undefined) {
         fail(400, "document_parsing_exception", rejection);
       } else if (throttle > 0) {
-        throttled.set(id, throttle - 1);
+        const left = throttled.get(id) ?? 0;
+        if (left > 0) throttled.set(id, left - 1);
         fail(429, THROTTLED.type, THROTTLED.reason);
       } else if (outage > 0) {
         down.set(id, outage - 1);
@@ -468,5 +481,17 @@ export function startElasticsearchFake(
     async [Symbol.asyncDispose]() {
       await server.shutdown();
     },
+  };
+}
+
+/** A small deterministic generator (mulberry32), so a failing run can be repeated. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

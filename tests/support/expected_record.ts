@@ -10,6 +10,7 @@ import type {
   SimAction,
   SimEpisode,
 } from "../../src/simulate/start_simulator.ts";
+import type { ViewerAction } from "../../src/record/viewer_action.ts";
 
 /**
  * The record for one action and its episode (`undefined`: no episode, so
@@ -68,4 +69,36 @@ function expectedEpisode(episode: SimEpisode): Record<string, unknown> {
     fields.description = episode.dcDescription;
   }
   return fields;
+}
+
+/**
+ * The record record-schema.md §1a specifies for a Matomo action of the
+ * simulator's ground truth (a viewer action made from what the simulator
+ * generated, not from its JSON), with its episode (`undefined`: `{}`).
+ */
+export function expectedMatomoRecord(
+  action: ViewerAction,
+  episode: SimEpisode | undefined,
+): Record<string, unknown> {
+  return {
+    action_id: action.id,
+    timestamp: Temporal.Instant.from(action.created).toString({
+      smallestUnit: "second",
+    }).replace(/Z$/, "+00:00"),
+    mpid: action.mediapackageId,
+    session_id: action.sessionId,
+    huid: action.userId,
+    useragent: null,
+    action: {
+      type: action.type,
+      inpoint: null,
+      outpoint: action.outpoint,
+      length: null,
+      is_playing: null,
+    },
+    ip: action.userIp,
+    is_live: 0,
+    source: "matomo",
+    episode: episode === undefined ? {} : expectedEpisode(episode),
+  };
 }

@@ -35,6 +35,8 @@ export interface S3FakeWrite {
   readonly text: string;
   /** 200 when stored; 412 when a condition refused it. */
   readonly status: number;
+  /** The `If-Match` it carried, if any (the harvest's write probe carries one no object has). */
+  readonly ifMatch?: string;
 }
 
 /** How requests are failed by {@linkcode S3Fake.failRequests}. */
@@ -232,6 +234,7 @@ export function startS3Fake(): Promise<S3Fake> {
           key: key!,
           accessKey: accessKeyOf(request),
           text: UTF8_DECODER.decode(body),
+          ...(ifMatch === null ? {} : { ifMatch }),
         };
         if (
           (ifMatch !== null && current?.etag !== ifMatch) ||

@@ -30,6 +30,10 @@ import {
 import { echoValue } from "../../util/echo_value.ts";
 import { retry } from "../../util/retry.ts";
 import { sleep as abortableSleep } from "../../util/sleep.ts";
+import {
+  certificateProblem,
+  describeCertificateError,
+} from "../../tls/describe_certificate_error.ts";
 import { matomoApiUrl } from "./matomo_base_url.ts";
 import type {
   MatomoCustomDimension,
@@ -360,6 +364,16 @@ export class MatomoClient {
       } catch (error) {
         if (error instanceof UaHarvestError) throw error;
         if (this.#signal?.aborted) throw this.#signal.reason;
+        const certificate = timeout.aborted
+          ? undefined
+          : certificateProblem(error);
+        if (certificate !== undefined) {
+          // Retrying cannot make a certificate trusted.
+          throw new UnreachableError(
+            describeCertificateError(`Matomo at ${this.#host}`, certificate),
+            { cause: error },
+          );
+        }
         attempt = timeout.aborted
           ? { kind: "timeout" }
           : { kind: "network", message: describeFetchError(error) };

@@ -28,6 +28,7 @@ import type {
   MatomoVisit,
 } from "./matomo_types.ts";
 import { visitActionInstants } from "./site_time.ts";
+import { formatUtcOffset } from "../../opencast/opencast_time.ts";
 
 /** Options of {@linkcode visitViewerActions}. */
 export interface VisitViewerActionsOptions {
@@ -35,6 +36,15 @@ export interface VisitViewerActionsOptions {
   readonly timeZone: string;
   /** The episode dimension's id (`chooseEpisodeDimension()`); `null` for none. */
   readonly episodeDimension: number | null;
+  /**
+   * Told each action that is not a viewer action, with why and its instant
+   * (a harvest counts them once, and keeps their ids). @default {undefined}
+   */
+  readonly onSkip?: (
+    action: MatomoAction,
+    reason: MatomoSkipReason,
+    instant: Temporal.Instant,
+  ) => void;
 }
 
 /** What a visit gives. */
@@ -119,7 +129,7 @@ export function visitViewerActions(
   visit: MatomoVisit,
   options: VisitViewerActionsOptions,
 ): VisitViewerActions {
-  const { timeZone, episodeDimension } = options;
+  const { timeZone, episodeDimension, onSkip } = options;
   const instants = visitActionInstants({
     firstActionTimestamp: visit.firstActionTimestamp,
     lastActionTimestamp: visit.lastActionTimestamp,
@@ -137,12 +147,14 @@ export function visitViewerActions(
     const kind = classify(action, episodeDimension);
     if ("skip" in kind) {
       skipped[kind.skip]++;
+      onSkip?.(action, kind.skip, instants[index]!);
       return;
     }
     const instant = instants[index]!;
     if (instant.epochNanoseconds !== createdSeconds) {
       createdSeconds = instant.epochNanoseconds;
-      created = instant.toString({ timeZone: "UTC" });
+      // `…+00:00` as Temporal writes it, by the fast path for whole seconds.
+      created = formatUtcOffset(instant);
     }
     actions.push({
       id: action.pageId,

@@ -29,8 +29,8 @@ export interface OpencastSourceSettings {
 export interface OpenOpencastSourceOptions {
   /** The engage node's client (shared with the episode lookups, so one count of requests). */
   readonly client: OpencastClient;
-  /** The pause between pages (`--wait`). @default SYSTEM_CLOCK.sleep */
-  readonly sleep?: Clock["sleep"];
+  /** The time and the pause between requests (`--wait`). @default SYSTEM_CLOCK */
+  readonly clock?: Clock;
 }
 
 const logger = getLogger(["ua-harvest", "harvest"]);
@@ -61,7 +61,7 @@ export async function openOpencastSource(
     zone: settings.zone,
     batchSize: settings.batchSize,
     waitMs: settings.waitSeconds * 1000,
-    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     requests,
     host: client.baseUrl.host,
   });

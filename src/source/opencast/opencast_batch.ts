@@ -1,12 +1,12 @@
 /**
  * What the Opencast strategies read, before the source hands it on: the
  * query of one DCE page, and a batch of candidate actions with upstream's
- * day cursor (the source turns it into its position).
+ * position (the source turns it into its JSON form).
  *
  * @module
  */
 import type { UserAction } from "../../opencast/types.ts";
-import type { DayCursor } from "./opencast_position.ts";
+import type { OpencastPosition } from "./opencast_position.ts";
 
 /** Which actions to ask for: one page of one window. */
 export interface PageQuery {
@@ -21,7 +21,7 @@ export interface PageQuery {
 /**
  * Candidate actions from the server: a page of a list query, or the answers
  * to id probes. Whatever it holds, only actions created within the window are
- * delivered.
+ * delivered (vouched ones: up to its end).
  */
 export interface OpencastBatch {
   readonly actions: readonly UserAction[];
@@ -31,9 +31,11 @@ export interface OpencastBatch {
   readonly probes: number;
   /** The server's count of what the query matches, when this is its first page. */
   readonly total?: number;
+  /** New by upstream's count, whatever their `created` (see `SourceBatch.vouched`). */
+  readonly vouched?: boolean;
   /**
-   * Where upstream day paging stands once this batch is delivered; absent
+   * Where upstream reading stands once this batch is delivered; absent
    * leaves it as it was.
    */
-  readonly cursor?: DayCursor;
+  readonly position?: OpencastPosition;
 }

@@ -9,6 +9,7 @@ import { getLogger } from "@logtape/logtape";
 import { UPSTREAM_ID_MARGIN_SECONDS } from "../../config/defaults.ts";
 import type { UserAction } from "../../opencast/types.ts";
 import { type Clock, SYSTEM_CLOCK } from "../../util/clock.ts";
+import { pace } from "../../util/pace.ts";
 import type {
   ActionSource,
   ReadOptions,
@@ -41,8 +42,11 @@ export interface OpencastSourceOptions {
    * time instead of a few at once. @default 0
    */
   readonly waitMs?: number;
-  /** How the pause is taken. @default SYSTEM_CLOCK.sleep */
-  readonly sleep?: Clock["sleep"];
+  /**
+   * The time the pause is measured on, and how it is taken.
+   * @default SYSTEM_CLOCK
+   */
+  readonly clock?: Clock;
   /** The requests to read actions with. */
   readonly requests: UsertrackingRequests;
   /** The engage node (a host, never credentials), for the description. */
@@ -53,11 +57,11 @@ const logger = getLogger(["ua-harvest", "harvest"]);
 
 /**
  * Creates the Opencast source for an API already settled (see
- * `openOpencastSource()`, which detects it). Its position is upstream's day
- * cursor (see `opencast_position.ts`); upstream rows come in id order, which
- * follows `created` only to within the id margin, so the checkpoint is held
- * back by that margin there. The first action whose `created` offset
- * disagrees with `zone` is warned about once.
+ * `openOpencastSource()`, which detects it). Its position is what upstream
+ * reading needs to tell new rows from old (see `opencast_position.ts`); a
+ * day upstream reads for the first time comes in no particular order, so
+ * the checkpoint is held back by the id margin there. The first action whose
+ * `created` offset disagrees with `zone` is warned about once.
  */
 export function createOpencastSource(
   options: OpencastSourceOptions,
@@ -67,7 +71,7 @@ export function createOpencastSource(
     zone,
     batchSize,
     waitMs = 0,
-    sleep = SYSTEM_CLOCK.sleep,
+    clock = SYSTEM_CLOCK,
     requests,
   } = options;
   let warnedOffset = false;
@@ -85,15 +89,26 @@ export function createOpencastSource(
     );
   }
 
-  function batches(window: SourceWindow): AsyncIterable<OpencastBatch> {
+  function batches(
+    window: SourceWindow,
+    signal: AbortSignal | undefined,
+  ): AsyncIterable<OpencastBatch> {
     const { start, end } = window;
+    // The pause spares the server between list requests; none is sat out
+    // after the last one, and a stop ends the one under way.
+    const fetchPage = pace(requests.fetchPage, {
+      intervalMs: waitMs,
+      signal,
+      now: () => clock.now().epochMilliseconds,
+      sleep: (ms, { signal }) => clock.sleep(ms, signal),
+    });
     if (api === "dce") {
       return dcePages({
         start,
         end,
         zone,
         batchSize,
-        fetchPage: requests.fetchPage,
+        fetchPage,
         // A pause between pages spares the server: then one at a time.
         requestsInFlight: waitMs > 0 ? 1 : undefined,
       });
@@ -103,11 +118,11 @@ export function createOpencastSource(
       end,
       zone,
       batchSize,
-      fetchDay: requests.fetchPage,
+      fetchDay: fetchPage,
       fetchById: requests.fetchById,
       fetchAnchor: requests.fetchAnchor,
       known: knownActions(window.mark, start),
-      cursor: readOpencastPosition(window.position).cursor,
+      position: readOpencastPosition(window.position),
     });
   }
 
@@ -116,24 +131,28 @@ export function createOpencastSource(
     readOptions: ReadOptions = {},
   ): AsyncGenerator<SourceBatch> {
     const { signal } = readOptions;
-    const iterator = batches(window)[Symbol.asyncIterator]();
+    const iterator = batches(window, signal)[Symbol.asyncIterator]();
     try {
-      for (let index = 0;; index++) {
+      for (;;) {
         if (signal?.aborted) return;
-        if (index > 0 && waitMs > 0) {
-          await sleep(waitMs, signal);
-          if (signal?.aborted) return;
+        let next: IteratorResult<OpencastBatch>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          // Stopped during a pause: the request it held back is not made.
+          if (signal?.aborted && error === signal.reason) return;
+          throw error;
         }
-        const next = await iterator.next();
         if (next.done) return;
-        const { actions, pages, probes, total, cursor } = next.value;
+        const { actions, pages, probes, total, vouched, position } = next.value;
         checkOffset(actions);
         yield {
           actions,
           pages,
           probes,
           total,
-          position: cursor && opencastPosition(cursor),
+          ...(vouched ? { vouched } : {}),
+          position: position && opencastPosition(position),
         };
       }
     } finally {

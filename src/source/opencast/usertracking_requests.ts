@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { getLogger } from "@logtape/logtape";
 import { UsertrackingMissingError } from "../../errors.ts";
 import type { OpencastClient } from "../../opencast/opencast_client.ts";
 import {
@@ -13,6 +14,8 @@ import {
 import { fetchActionById } from "../../opencast/fetch_action_by_id.ts";
 import { EndpointNotFoundError } from "../../opencast/endpoint_not_found_error.ts";
 import type { ActionPage, UserAction } from "../../opencast/types.ts";
+
+const logger = getLogger(["ua-harvest", "harvest"]);
 
 /** The requests the Opencast strategies read actions with. */
 export interface UsertrackingRequests {
@@ -54,8 +57,23 @@ export function usertrackingRequests(
       throw error;
     }
   }
-  const fetchPage = (query: FetchActionsOptions) =>
-    usertracking(() => fetchActions(client, query));
+  let warnedLimit = false;
+  const fetchPage = async (query: FetchActionsOptions) => {
+    const page = await usertracking(() => fetchActions(client, query));
+    if (!warnedLimit && page.actions.length > query.limit) {
+      warnedLimit = true;
+      logger.warn(
+        "Opencast engage host {host} answered {rows} actions to a request for {limit}: it does not honour " +
+          "limit, so its pages are processed in parts and cost memory in proportion to what it sends",
+        {
+          host: client.baseUrl.host,
+          rows: page.actions.length,
+          limit: query.limit,
+        },
+      );
+    }
+    return page;
+  };
   return {
     fetchPage,
     fetchById: (id) => usertracking(() => fetchActionById(client, id)),

@@ -117,13 +117,16 @@ Deno.test("createOpencastSource() with --wait pauses between page requests, one 
   );
   const { fake, asked } = dceRequests(rows);
   // The pause as the source takes it: its length, and how many pages had
-  // been asked for when it began (no real time passes).
+  // been asked for when it began (on a clock where no time passes).
   const pauses: [number, number][] = [];
-  const sleep = (ms: number) => {
-    pauses.push([ms, asked.length]);
-    return Promise.resolve();
+  const clock = {
+    now: () => Temporal.Instant.from("2024-03-01T17:00:00Z"),
+    sleep: (ms: number) => {
+      pauses.push([ms, asked.length]);
+      return Promise.resolve();
+    },
   };
-  const source = sourceOf("dce", fake, { batchSize: 2, waitMs: 30, sleep });
+  const source = sourceOf("dce", fake, { batchSize: 2, waitMs: 30, clock });
   const batches = await readAll(source.read(window()));
   assert.equal(batches.length, 3);
   assert.deepEqual(

@@ -68,7 +68,11 @@ export async function* dcePages(
   };
   const first = await ask(0);
   yield { actions: first.actions, pages: 1, probes: 0, total: first.total };
-  if (first.actions.length < batchSize) return;
+  // A server that ignores the limit (more rows than asked for) and sent
+  // every row it counts has nothing left to page.
+  const sentAll = (page: ActionPage, offset: number, asked: number) =>
+    page.actions.length > asked && offset + page.actions.length >= page.total;
+  if (first.actions.length < batchSize || sentAll(first, 0, batchSize)) return;
   const promised = first.total;
   const ahead: Promise<ActionPage>[] = [];
   let previous = new Set(first.actions.map((action) => action.id));
@@ -102,7 +106,8 @@ export async function* dcePages(
       const rows = page.actions.length;
       if (
         rows < batchSize ||
-        (rows < limit && offsetOf(index) + rows >= page.total)
+        (rows < limit && offsetOf(index) + rows >= page.total) ||
+        sentAll(page, offsetOf(index), limit)
       ) {
         return;
       }

@@ -1,30 +1,24 @@
-import { UPSTREAM_ID_MARGIN_SECONDS } from "../../../config/defaults.ts";
 import type { HighWaterMark } from "../../action_source.ts";
 
 /**
  * How close before a window its checkpoint must lie to anchor an id walk: any
- * further and the walk up from its ids could cross many rows no list answer
+ * further and the walk from its ids could cross many rows no list answer
  * showed.
  */
 const KNOWN_BEFORE_START_SECONDS = 120;
 
 /**
- * The checkpoint's ids as actions known to exist, for the id fill (see
- * `upstreamBatches()`): with the checkpoint held back, they were created
- * anywhere from its second to the hold's end. None when the checkpoint lies
- * far before or after the window start (a `--start` run).
+ * The checkpoint's ids as actions known to exist, for the midnight id walk
+ * when nothing near a midnight is known otherwise (see `upstreamBatches()`).
+ * None when the checkpoint lies far before or after the window start (a
+ * `--start` run).
  */
 export function knownActions(
   checkpoint: HighWaterMark | null,
   start: Temporal.Instant,
-): { ids: readonly number[]; latest: Temporal.Instant } | undefined {
+): readonly number[] | undefined {
   if (checkpoint === null || checkpoint.ids.length === 0) return undefined;
   const gap = start.epochMilliseconds - checkpoint.timestamp.epochMilliseconds;
   if (gap < 0 || gap > KNOWN_BEFORE_START_SECONDS * 1000) return undefined;
-  return {
-    ids: checkpoint.ids,
-    latest: checkpoint.timestamp.add({
-      seconds: UPSTREAM_ID_MARGIN_SECONDS + 1,
-    }),
-  };
+  return checkpoint.ids;
 }

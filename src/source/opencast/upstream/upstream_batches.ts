@@ -1,24 +1,20 @@
 /**
- * The upstream Opencast strategy: a window's actions from `day` queries, with
- * the midnight edges filled by id.
+ * The upstream Opencast strategy: a window's actions from `day` queries,
+ * counted until trusted, with the midnight stretches filled by id.
  *
  * @module
  */
-import { UPSTREAM_ID_MARGIN_SECONDS } from "../../../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
-import type { DayCursor } from "../opencast_position.ts";
+import { UPSTREAM_ID_MARGIN_SECONDS } from "../../../config/defaults.ts";
 import type { ActionPage, UserAction } from "../../../opencast/types.ts";
 import type { OpencastBatch } from "../opencast_batch.ts";
+import type { DayState, OpencastPosition } from "../opencast_position.ts";
 import { type DayEdge, planServerDays } from "./plan_server_days.ts";
-import { IdGapFill } from "./id_gap_fill.ts";
+import { type DayBatch, type DayQuery, DayReader } from "./day_reader.ts";
+import { type Anchor, EdgeWalk } from "./edge_walk.ts";
+import { IdSet } from "./id_set.ts";
 
-/** One `day` page request. */
-export interface DayQuery {
-  /** `YYYYMMDD` in the server zone. */
-  readonly day: string;
-  readonly limit: number;
-  readonly offset: number;
-}
+export type { DayQuery } from "./day_reader.ts";
 
 /** Options for {@linkcode upstreamBatches}. */
 export interface UpstreamBatchesOptions {
@@ -33,305 +29,353 @@ export interface UpstreamBatchesOptions {
   /** Fetches `action/{id}.json`: the action, or `null` for HTTP 204. */
   readonly fetchById: (id: number) => Promise<UserAction | null>;
   /**
-   * Actions known to exist without asking (the checkpoint's): their ids, and
-   * the latest their `created` can be. Where no list answer lies near an
-   * edge, the id walk starts from them rather than from the table's newest
-   * row. @default {none}
-   */
-  readonly known?: {
-    readonly ids: readonly number[];
-    readonly latest: Temporal.Instant;
-  };
-  /**
    * The newest row of the whole table, to start an id walk from when no
-   * action near an edge is known at all (costly on a huge table: a count and
-   * an offset to its end).
-   * @default {none: such an edge is left unfilled}
+   * action near a midnight is known at all (a count and an offset to its end).
+   * @default {none: such a stretch is left unfilled}
    */
   readonly fetchAnchor?: () => Promise<UserAction | null>;
   /**
-   * Where the previous run stopped reading a day; used only when this window
-   * reads that day.
-   * @default {undefined}
+   * Where the previous window left off (see `opencast_position.ts`); none
+   * for a first run or a backfill. @default {none}
    */
-  readonly cursor?: DayCursor;
+  readonly position?: OpencastPosition;
+  /**
+   * Ids known to exist without asking (the checkpoint's, when it lies just
+   * before the window): where nothing else is known near a midnight, the id
+   * walk starts from them. @default {none}
+   */
+  readonly known?: readonly number[];
   /** Probes in flight at a time. @default 4 */
   readonly probeConcurrency?: number;
-  /** See {@linkcode IdGapFill}. @default 10 */
-  readonly idMarginSeconds?: number;
-  /** See {@linkcode IdGapFill}. @default 100 */
-  readonly absentRunLimit?: number;
+  /** See `EdgeWalk`. @default 10 */
+  readonly marginSeconds?: number;
 }
+
+/** Rows read this close (in `created`) to a midnight stretch anchor its id walk. */
+const ANCHOR_SECONDS = 600;
+/** The id walk also looks at this many of the newest ids known for the day before. */
+const LOW_RANK = 2000;
+/** A day is closed this long after its midnight stretch ends (the settle of `edgeHold()`). */
+const CLOSE_AFTER_SECONDS = 60;
+/** A day whose count never came out is given up this long after it ended. */
+const GIVE_UP_SECONDS = 3600;
+/** Probes one midnight stretch may cost at most. */
+const MAX_PROBES = 10_000;
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
 /**
  * The candidate actions of `[start, end]` on upstream Opencast, which filters
- * only by server `day` (opencast-api.md §3.1), batch by batch:
+ * only by server `day` (opencast-api.md §3.1), batch by batch, with no
+ * assumption about the order of ids or of rows:
  *
- * 1. Every server day the plan needs (see `planServerDays()`: not a first day
- *    the window touches only in its last minute) is paged with `day`, `limit`
- *    and `offset`. Paging a day stops at its end, or after a page that holds an
- *    action created more than the id margin after the window end (the rows
- *    come in id or `created` order, so the rest are later still).
- * 2. Rows are consumed in order up to the first one created after the window
- *    end. The `day` window starts at each request's own seconds, so rows of
- *    the day's first minute come and go between requests and shift the
- *    offsets after them: every page starts a few rows early and is realigned
- *    on the last consumed ids (looking further back when they are not in the
- *    overlap), so no row is skipped between pages. The cursor (day, offset
- *    of the first row not consumed, id of the last consumed) travels with
- *    the checkpoint and the next run realigns on it the same way, reading
- *    the day again from offset 0 only when that action is gone. The overlap
- *    rows are handed on too, so a row committed late with an id just below
- *    the last one read is still delivered. Correctness
- *    never depends on the cursor: the window filter and the checkpoint's ids
- *    drop what was already delivered.
- * 3. The stretches around midnights that no `day` query surely returns
- *    (see `planServerDays()`) are filled by asking for the ids between their
- *    known neighbours (see {@linkcode IdGapFill}). The answers go out in one
- *    batch with the first page of the day after, sorted by `created`, so the
- *    checkpoint can still be saved batch by batch.
+ * 1. Every server day the window touches (see `planServerDays()`), and every
+ *    day the position still holds open, is read by a `DayReader`: a day read
+ *    before from its end, a new one whole, each until the ids known for it
+ *    account for its `total` (count, then trust). The rows of a day read
+ *    before that were not known are new by its count: such batches are
+ *    `vouched`, delivered whatever their `created` up to the window end.
+ * 2. The stretches around midnights that no `day` query surely returns are
+ *    filled by id (see `EdgeWalk`), except what an earlier window filled
+ *    (`filled`). The rows found go out with the first page of the day after,
+ *    sorted by `created`, so the checkpoint can still be saved batch by batch.
+ * 3. Every batch carries the position the checkpoint saves: per day still
+ *    open, the ids accounted for and its last `total`. A day is closed once
+ *    its count came out and the window is past its midnight stretch.
  *
- * The caller keeps only actions created in the window and not delivered yet.
+ * The caller keeps only actions created in the window (vouched ones: before
+ * its end) and not delivered yet.
  */
 export async function* upstreamBatches(
   options: UpstreamBatchesOptions,
 ): AsyncGenerator<OpencastBatch> {
-  const { start, end, zone } = options;
-  const margin = (options.idMarginSeconds ?? UPSTREAM_ID_MARGIN_SECONDS) * 1000;
-  // The previous day is left out only when the checkpoint's ids can bound
-  // the id fill from below; else its rows do, cheaply.
+  const { start, end, zone, batchSize } = options;
+  const position = options.position ?? { days: [] };
+  const open = new Map(position.days.map((state) => [state.day, state]));
+  const firstDay = compactDay(start.toZonedDateTimeISO(zone).toPlainDate());
+  let filled = position.filled;
+  let closed = position.closed;
+  // A first day the window touches only in its last minute: its part lies
+  // in the midnight stretch, filled already or walked from what is known.
   const plan = planServerDays(start, end, zone, {
-    skipFirstDay: options.known !== undefined,
+    skipFirstDay: !open.has(firstDay) &&
+      (filled !== undefined || (options.known?.length ?? 0) > 0),
   });
-  const fills = plan.edges.map((edge) => ({
-    edge,
-    fill: new IdGapFill({
-      from: edge.from,
-      to: edge.to,
-      marginSeconds: options.idMarginSeconds,
-      absentRunLimit: options.absentRunLimit,
-    }),
-  }));
-  const observe = (actions: readonly UserAction[]) => {
-    for (const action of actions) {
-      const created = Date.parse(action.created);
-      if (Number.isNaN(created)) continue;
-      for (const { fill } of fills) fill.observe(action.id, created);
+  const edges = plan.edges.flatMap((edge) => {
+    const from = filled !== undefined &&
+        Temporal.Instant.compare(filled, edge.from) >= 0
+      ? filled.add({ nanoseconds: 1 })
+      : edge.from;
+    return Temporal.Instant.compare(from, edge.to) <= 0
+      ? [{ ...edge, from }]
+      : [];
+  });
+  const days = [...new Set([...open.keys(), ...plan.days])]
+    .filter((day) => open.has(day) || closed === undefined || day > closed)
+    .sort();
+  const readers = new Map<string, DayReader>();
+  const done = new Set<string>();
+  // Rows read near each stretch: its walk's anchors.
+  const anchors = new Map<DayEdge, Anchor[]>(edges.map((edge) => [edge, []]));
+  const onRow = (id: number, createdMs: number) => {
+    for (const edge of edges) {
+      if (
+        createdMs >= edge.from.epochMilliseconds - ANCHOR_SECONDS * 1000 &&
+        createdMs <= edge.to.epochMilliseconds + ANCHOR_SECONDS * 1000
+      ) {
+        anchors.get(edge)!.push({ id, createdMs });
+      }
     }
   };
-  const stopAfterMs = end.epochMilliseconds + margin;
 
-  for (const day of plan.days) {
-    const pages = dayPages(day, options, stopAfterMs);
-    const edge = fills.find((f) => f.edge.dayAfter === day);
+  const positionNow = (): OpencastPosition => {
+    const states: DayState[] = [];
+    for (
+      const day of [...new Set([...open.keys(), ...readers.keys()])].sort()
+    ) {
+      if (done.has(day)) continue;
+      const state = readers.get(day)?.state() ?? open.get(day);
+      if (state) states.push(state);
+    }
+    return {
+      days: states,
+      ...(filled === undefined ? {} : { filled }),
+      ...(closed === undefined ? {} : { closed }),
+    };
+  };
+  const toBatch = (batch: DayBatch): OpencastBatch => ({
+    actions: batch.actions,
+    pages: batch.pages,
+    probes: 0,
+    ...(batch.total === undefined ? {} : { total: batch.total }),
+    ...(batch.vouched ? { vouched: true } : {}),
+    position: positionNow(),
+  });
+  const walkEdge = (edge: DayEdge) =>
+    fillEdge(edge, {
+      ...options,
+      anchors: anchors.get(edge)!,
+      readers,
+      startMs: Math.floor(start.epochMilliseconds / 1000) * 1000,
+    });
+
+  for (const day of days) {
+    const reader = new DayReader({
+      day,
+      zone,
+      batchSize,
+      end,
+      state: open.get(day),
+      fetchDay: options.fetchDay,
+      onRow,
+    });
+    readers.set(day, reader);
+    const pages = reader.read();
+    const edge = edges.find((e) => e.dayAfter === day);
     if (edge !== undefined) {
-      // The edge before this day: its upper neighbours are in this day's
+      // The stretch before this day: its upper neighbours are in this day's
       // first page; deliver both together, in created order.
       const first = await pages.next();
       const page = first.done ? undefined : first.value;
-      if (page) observe(page.actions);
-      const filled = await fillEdge(edge.fill, edge.edge, options);
+      if (page?.vouched) yield toBatch(page);
+      const found = await walkEdge(edge);
+      filled = later(filled, edge.to);
+      const together = page && !page.vouched
+        ? [...page.actions, ...found.actions]
+        : found.actions;
       yield {
-        actions: byCreated([...filled.actions, ...(page?.actions ?? [])]),
-        pages: (page?.pages ?? 0) + filled.pages,
-        probes: filled.probes,
-        total: page?.total,
-        cursor: page?.cursor,
+        actions: byCreated(together),
+        pages: (page && !page.vouched ? page.pages : 0) + found.pages,
+        probes: found.probes,
+        ...(page && !page.vouched && page.total !== undefined
+          ? { total: page.total }
+          : {}),
+        position: positionNow(),
       };
-      if (first.done) continue;
     }
-    for await (const page of pages) {
-      observe(page.actions);
-      yield page;
+    for await (const batch of pages) yield toBatch(batch);
+    if (closes(reader, end, zone)) {
+      done.add(day);
+      if (closed === undefined || day > closed) closed = day;
     }
   }
-  // The edge after the last day (a window ending just before or after midnight).
-  const last = fills.find((f) => !plan.days.includes(f.edge.dayAfter));
+  // The stretch after the last day (a window ending just before midnight).
+  const last = edges.find((edge) => !days.includes(edge.dayAfter));
   if (last !== undefined) {
-    const filled = await fillEdge(last.fill, last.edge, options);
+    const found = await walkEdge(last);
+    filled = later(filled, last.to);
     yield {
-      actions: byCreated(filled.actions),
-      pages: filled.pages,
-      probes: filled.probes,
+      actions: byCreated(found.actions),
+      pages: found.pages,
+      probes: found.probes,
+      position: positionNow(),
     };
   }
+  filled = later(filled, end);
+  yield { actions: [], pages: 0, probes: 0, position: positionNow() };
 }
 
 /**
- * Rows asked for again before the place the last page ended: the server's
- * `day` window starts at each request's own seconds (`[D 00:00:SS,
- * D 23:59:SS]`), so rows of the day's first minute come and go between two
- * requests and shift every offset after them.
+ * Whether a day is done with after this run: its count came out and the
+ * window ended past its midnight stretch and the settle; or it never did and
+ * the day ended an hour ago (warned: those rows are not looked for again).
  */
-const OVERLAP = 50;
-/** Pages a realignment steps back at most before it reads on regardless. */
-const MAX_STEPS_BACK = 64;
-
-/**
- * One day's pages, consuming rows up to the window end; see the module.
- *
- * Rows come in id order (no `ORDER BY`; the primary key), so the rows not
- * read yet are those with an id above the highest one read. Each page starts
- * {@linkcode OVERLAP} rows before where the last one ended; when even its
- * first row is newer than everything read (rows shifted back by more than
- * the overlap) or it is empty, it steps back a page at a time. A page never
- * asks for more than `batchSize + OVERLAP` rows, and every full page moves
- * the read position forward, so paging always ends.
- */
-async function* dayPages(
-  day: string,
-  options: UpstreamBatchesOptions,
-  stopAfterMs: number,
-): AsyncGenerator<OpencastBatch> {
-  const { batchSize, fetchDay } = options;
-  const endMs = options.end.epochMilliseconds;
-  const resume = options.cursor?.day === day ? options.cursor : undefined;
-  // Where the last page ended, and the highest id read so far.
-  let read = resume?.offset ?? 0;
-  let newestRead = resume?.id ?? -Infinity;
-  // Rows consumed (delivered or too old): the cursor's offset and id.
-  let consumed = resume?.offset ?? 0;
-  let consumedId = resume?.id;
-  let consuming = true;
-  let first = true;
-  // Requests that stepped back are counted with the next page.
-  let extraPages = 0;
-  const limit = batchSize + OVERLAP;
-  let offset = Math.max(0, read - OVERLAP);
-  let steps = 0;
-  let stalled = 0;
-  for (;;) {
-    const page = await fetchDay({ day, limit, offset });
-    const rows = page.actions;
-    if (
-      offset > 0 && newestRead > -Infinity && steps < MAX_STEPS_BACK &&
-      (rows.length === 0 || rows[0]!.id > newestRead)
-    ) {
-      // Nothing of this page was read before (or it is past the end): the
-      // rows shifted back by more than the overlap. Look a page further back.
-      extraPages++;
-      steps++;
-      offset = Math.max(0, offset - batchSize);
-      continue;
-    }
-    let stop = rows.length < limit;
-    for (let index = 0; index < rows.length; index++) {
-      const row = rows[index]!;
-      const created = Date.parse(row.created);
-      if (created > stopAfterMs) stop = true;
-      const isNew = row.id > newestRead;
-      if (!consuming || !isNew) continue;
-      if (created > endMs) {
-        // Past the window end: this row and the rest wait for the next run.
-        consuming = false;
-        continue;
-      }
-      consumed = offset + index + 1;
-      consumedId = row.id;
-    }
-    const before = newestRead;
-    for (const row of rows) newestRead = Math.max(newestRead, row.id);
-    if (newestRead > before) {
-      steps = 0;
-      stalled = 0;
-    } else if (!stop && ++stalled > MAX_STEPS_BACK) {
-      // Pages keep shifting under us (a clock that jumps back and forth):
-      // stop this day where the cursor stands; the next run goes on there.
-      logger.warn(
-        "Day {day}: the rows kept shifting while being paged; this run stops the day at row {offset}, the next one goes on from there",
-        { day, offset: consumed },
-      );
-      stop = true;
-    }
-    read = offset + rows.length;
-    yield {
-      // The overlap too: a row committed late with an id just below the
-      // newest one read lands there (what was delivered is dropped by id).
-      actions: rows,
-      pages: 1 + extraPages,
-      probes: 0,
-      total: first ? page.total : undefined,
-      cursor: consumed > 0 && consumedId !== undefined
-        ? { day, offset: consumed, id: consumedId }
-        : undefined,
-    };
-    first = false;
-    extraPages = 0;
-    if (stop) return;
-    offset = Math.max(0, read - OVERLAP);
+function closes(reader: DayReader, end: Temporal.Instant, zone: string) {
+  const next = dayAfter(reader.day);
+  const stretchEnd = wallMs(next, 0, 1, zone);
+  const endMs = end.epochMilliseconds;
+  if (reader.complete) {
+    return endMs >= stretchEnd + CLOSE_AFTER_SECONDS * 1000;
   }
+  if (endMs < wallMs(next, 0, 0, zone) + GIVE_UP_SECONDS * 1000) return false;
+  logger.warn(
+    "Opencast day {day}: {missing} actions it counts were never found by id or page; the harvest stops looking for them",
+    { day: reader.day, missing: reader.missing },
+  );
+  return true;
 }
 
-/** Asks for the ids of one edge; returns the actions found. */
+interface FillOptions extends UpstreamBatchesOptions {
+  readonly anchors: readonly Anchor[];
+  readonly readers: ReadonlyMap<string, DayReader>;
+  /** The window's start second: found rows of a vouched day before it are left to its count. */
+  readonly startMs: number;
+}
+
+/** Walks the ids of one stretch; returns the actions found. */
 async function fillEdge(
-  fill: IdGapFill,
   edge: DayEdge,
-  options: UpstreamBatchesOptions,
+  options: FillOptions,
 ): Promise<{ actions: UserAction[]; pages: number; probes: number }> {
-  const concurrency = options.probeConcurrency ?? 4;
-  let pages = 0;
+  const { readers, zone } = options;
+  const before = readers.get(edge.dayBefore);
+  const after = readers.get(edge.dayAfter);
+  const probed = new IdSet(options.known ?? []);
+  const known = (id: number) =>
+    probed.has(id) || (before?.knows(id) ?? false) ||
+    (after?.knows(id) ?? false);
   const found: UserAction[] = [];
-  if (fill.needsAnchor && options.known) {
-    // Placed no later than the edge's end, they are never taken for an
-    // upper bound; at their latest, never for a lower one they may not be.
-    const at = Math.min(
-      options.known.latest.epochMilliseconds,
-      edge.to.epochMilliseconds,
-    );
-    for (const id of options.known.ids) fill.observe(id, at);
+  let pages = 0;
+  let anchors = options.anchors;
+  // Nothing read near the stretch: the checkpoint's ids, at the checkpoint.
+  if (anchors.length === 0) {
+    anchors = (options.known ?? []).map((id) => ({ id, createdMs: NaN }));
   }
-  if (fill.needsAnchor && options.fetchAnchor) {
+  const knownTop = Math.max(
+    before?.known.max ?? -Infinity,
+    after?.known.max ?? -Infinity,
+  );
+  if (anchors.length === 0 && knownTop === -Infinity && options.fetchAnchor) {
+    // Nothing known near the stretch at all: the table's newest row.
     const anchor = await options.fetchAnchor();
     pages += 2;
     if (anchor !== null) {
-      const created = Date.parse(anchor.created);
-      fill.observe(anchor.id, created);
-      // The anchor may itself lie in the edge.
-      if (fill.covers(created)) found.push(anchor);
+      anchors = [{ id: anchor.id, createdMs: Date.parse(anchor.created) }];
+      probed.add(anchor.id);
+      found.push(anchor);
     }
   }
-  const result = await walk(fill, options, concurrency, found);
-  logger.debug(
-    "Edge {from} to {to}: {probes} ids asked for, {found} actions found",
-    {
-      from: edge.from.toString(),
-      to: edge.to.toString(),
-      probes: result.probes,
-      found: result.actions.length,
-    },
-  );
-  return { ...result, pages };
-}
-
-async function walk(
-  fill: IdGapFill,
-  options: UpstreamBatchesOptions,
-  concurrency: number,
-  found: UserAction[],
-): Promise<{ actions: UserAction[]; probes: number }> {
-  const actions = [...found];
+  const dayBefore = before?.known;
+  const walk = new EdgeWalk({
+    from: edge.from,
+    to: edge.to,
+    known,
+    anchors,
+    low: dayBefore && dayBefore.size > 0
+      ? dayBefore.idAtRank(Math.max(0, dayBefore.size - LOW_RANK))
+      : undefined,
+    top: Number.isFinite(knownTop) ? knownTop : undefined,
+    marginSeconds: options.marginSeconds ?? UPSTREAM_ID_MARGIN_SECONDS,
+  });
+  const concurrency = options.probeConcurrency ?? 4;
   for (;;) {
-    const ids = fill.next(concurrency);
+    if (walk.probes >= MAX_PROBES) {
+      logger.warn(
+        "Midnight stretch {from} to {to}: stopped after {probes} ids asked for; some of its actions may be missing",
+        {
+          from: edge.from.toString(),
+          to: edge.to.toString(),
+          probes: walk.probes,
+        },
+      );
+      break;
+    }
+    const ids = walk.next(concurrency);
     if (ids.length === 0) break;
     const answers = await Promise.all(ids.map((id) => options.fetchById(id)));
     ids.forEach((id, index) => {
-      const action = answers[index];
-      if (action === null) {
-        fill.record(id, null);
-        return;
-      }
-      const created = Date.parse(action.created);
-      fill.record(id, Number.isNaN(created) ? null : created);
-      actions.push(action);
+      probed.add(id);
+      const action = answers[index] ?? null;
+      const createdMs = action === null ? NaN : Date.parse(action.created);
+      walk.record(
+        id,
+        action === null || Number.isNaN(createdMs) ? null : createdMs,
+      );
+      if (action !== null) found.push(action);
     });
   }
-  return { actions, probes: fill.probes };
+  // The rows found belong to their days: known there, and accounted for
+  // unless they are a vouched day's before the window (its count finds them
+  // again next run, and they are delivered then).
+  for (const action of found) {
+    const createdMs = Date.parse(action.created);
+    if (Number.isNaN(createdMs)) continue;
+    const reader = readers.get(serverDay(createdMs, zone));
+    if (reader === undefined) continue;
+    if (reader.vouched && createdMs < options.startMs) continue;
+    reader.addFound(action.id, createdMs);
+  }
+  logger.debug(
+    "Midnight stretch {from} to {to}: {probes} ids asked for, {found} actions found",
+    {
+      from: edge.from.toString(),
+      to: edge.to.toString(),
+      probes: walk.probes,
+      found: found.length,
+    },
+  );
+  return { actions: found, pages, probes: walk.probes };
 }
 
 function byCreated(actions: readonly UserAction[]): UserAction[] {
   return actions.map((action) => ({ action, at: Date.parse(action.created) }))
     .sort((a, b) => a.at - b.at || a.action.id - b.action.id)
     .map(({ action }) => action);
+}
+
+function later(
+  a: Temporal.Instant | undefined,
+  b: Temporal.Instant,
+): Temporal.Instant {
+  return a !== undefined && Temporal.Instant.compare(a, b) >= 0 ? a : b;
+}
+
+function serverDay(ms: number, zone: string): string {
+  return compactDay(
+    Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone)
+      .toPlainDate(),
+  );
+}
+
+function dayAfter(day: string): Temporal.PlainDate {
+  return Temporal.PlainDate.from(
+    `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`,
+  ).add({ days: 1 });
+}
+
+function wallMs(
+  day: Temporal.PlainDate,
+  hour: number,
+  minute: number,
+  zone: string,
+): number {
+  return day.toPlainDateTime({ hour, minute }).toZonedDateTime(zone, {
+    disambiguation: "later",
+  }).epochMilliseconds;
+}
+
+function compactDay(day: Temporal.PlainDate): string {
+  return `${String(day.year).padStart(4, "0")}${
+    String(day.month).padStart(2, "0")
+  }${String(day.day).padStart(2, "0")}`;
 }

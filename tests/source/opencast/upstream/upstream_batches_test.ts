@@ -126,7 +126,9 @@ Deno.test("upstreamBatches() across the server's midnight with the day seconds a
   const { delivered, result } = await harvest(fake, start, end);
   assert.deepEqual(delivered.sort((a, b) => a - b), inWindow(fake, start, end));
   assert.ok(lost.every((row) => delivered.includes(row.id)));
-  assert.ok(result.probes > 0 && result.probes < 60, `${result.probes} probes`);
+  // The lost rows, and once each id the fake skipped among the rows read
+  // within minutes of midnight (a gap a quiet node's block could fill).
+  assert.ok(result.probes > 0 && result.probes < 80, `${result.probes} probes`);
 });
 
 Deno.test("upstreamBatches() over cron runs reads pages in proportion to the new actions", async () => {
@@ -164,26 +166,28 @@ Deno.test("upstreamBatches() over cron runs reads pages in proportion to the new
   );
   assert.deepEqual([...all].sort((a, b) => a - b), expected);
   assert.equal(new Set(all).size, all.length, "no duplicates");
-  // The first run reads the day so far (5,000 rows / 50); each later one
-  // only its ~33 new rows: one page, or two.
-  assert.ok(pagesPerRun[0] >= 100, `${pagesPerRun}`);
+  // The first run reads the day so far (5,000 rows / 50, its last page
+  // known to end the day by its total); each later one only its ~33 new
+  // rows: one page, or two.
+  assert.ok(pagesPerRun[0] >= 99, `${pagesPerRun}`);
   assert.ok(pagesPerRun.slice(1).every((n) => n <= 2), `${pagesPerRun}`);
-  assert.equal(
-    readOpencastPosition(checkpoint?.position).cursor?.day,
-    "20261204",
-  );
+  // The position keeps the day open, with its count and every id.
+  const [day] = readOpencastPosition(checkpoint?.position).days;
+  assert.equal(day?.day, "20261204");
+  assert.equal(day?.total, fake.rows.length);
+  assert.equal(day?.ids.size, fake.rows.length);
 });
 
-Deno.test("upstreamBatches() finds a row committed late just below the cursor, without reading the day again", async () => {
+Deno.test("upstreamBatches() finds a row committed late just below the newest id read, without reading the day again", async () => {
   const fake = upstreamFake({ zone: NY, daySeconds: 0 });
   const noon = at("2026-12-04T17:00:00Z");
   for (let i = 0; i < 200; i++) fake.add(noon.subtract({ seconds: 200 - i }));
   const first = await harvest(fake, noon.subtract({ minutes: 2 }), noon);
   const checkpoint = first.result.checkpoint!;
   // A transaction that took its id before the last row read committed after
-  // the run: its id (one the fake skipped) lands just before the cursor.
-  const cursorId = readOpencastPosition(checkpoint.position).cursor!.id;
-  const lateId = [...Array(30).keys()].map((i) => cursorId - 1 - i)
+  // the run: its id (one the fake skipped) lands just below the newest.
+  const newestId = Math.max(...fake.rows.map((row) => row.id));
+  const lateId = [...Array(30).keys()].map((i) => newestId - 1 - i)
     .find((id) => !fake.rows.some((row) => row.id === id))!;
   fake.rows.push({
     ...fake.rows[0]!,
@@ -407,6 +411,9 @@ Deno.test("upstreamBatches() for a backfill starting after 23:59:00 pages the da
     inWindow(fake, start, end),
   );
   assert.ok(days.includes("20261204"), `the day before is paged: ${days}`);
+  // Once each id the fake skipped among the day's newest ids (a gap a
+  // quiet node's block could fill), the edge's rows, and the first of the
+  // later ones: not a walk down from the table's newest row.
   const probes = fake.counts.byId - probesBefore;
-  assert.ok(probes <= 10, `${probes} ids asked for`);
+  assert.ok(probes <= 50, `${probes} ids asked for`);
 });

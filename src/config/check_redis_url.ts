@@ -1,0 +1,80 @@
+/**
+ * Checks a Redis URL before anything is fetched: ioredis reads what it can of
+ * a bad one and carries on (`redis://host:notaport/0` on port 6379, `/999` on
+ * database 0, `/abc` crashing later), so a run would go on without its cache
+ * or, with a shared checkpoint, without the lock between machines.
+ *
+ * @module
+ */
+import { ConfigError } from "../errors.ts";
+import { echoValue } from "../util/echo_value.ts";
+import { redactUrl } from "../util/redact_url.ts";
+
+/** Options for {@linkcode checkRedisUrl}. */
+export interface CheckRedisUrlOptions {
+  /** How to name the setting in a message. @default "REDIS_URL (or --redis-url)" */
+  readonly setting?: string;
+  /**
+   * The highest database number accepted: Redis has 16 (0 to 15) unless
+   * its `databases` setting says otherwise.
+   *
+   * @default 15
+   */
+  readonly maxDatabase?: number;
+}
+
+/**
+ * Accepts `redis://` or `rediss://` URLs with a host, a port from 1 to 65535
+ * when one is given, and a database number from 0 to `maxDatabase` when a
+ * path is given; returns the URL as given.
+ *
+ * @example Usage
+ * ```ts
+ * checkRedisUrl("redis://cache.example.edu:6379/2"); // returned as is
+ * ```
+ *
+ * @throws {ConfigError} naming the setting, what is wrong and the value
+ * without its password
+ */
+export function checkRedisUrl(
+  url: string,
+  options: CheckRedisUrlOptions = {},
+): string {
+  const { setting = "REDIS_URL (or --redis-url)", maxDatabase = 15 } = options;
+  const fail = (what: string) =>
+    new ConfigError(
+      `${setting} ${what}: current value is "${echoValue(redactUrl(url))}"`,
+    );
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme !== "redis" && scheme !== "rediss") {
+    throw fail(
+      "must be a redis:// or rediss:// URL like redis://host:6379/0",
+    );
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // The WHATWG parser refuses a port that is not a number up to 65535.
+    throw fail(
+      "is not a valid URL (a port must be a number from 1 to 65535)",
+    );
+  }
+  if (parsed.hostname === "") throw fail("has no host");
+  if (parsed.port !== "" && Number(parsed.port) < 1) {
+    throw fail("has a port outside 1 to 65535");
+  }
+  if (parsed.hash !== "") throw fail("has a fragment (#)");
+  const path = parsed.pathname;
+  if (path !== "" && path !== "/") {
+    const db = /^\/(\d+)$/.exec(path)?.[1];
+    if (db === undefined || Number(db) > maxDatabase) {
+      throw fail(
+        `names database "${
+          echoValue(decodeURIComponent(path.slice(1)), 20)
+        }": the path must be a database number from 0 to ${maxDatabase}`,
+      );
+    }
+  }
+  return url;
+}

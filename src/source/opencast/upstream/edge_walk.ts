@@ -1,0 +1,251 @@
+/**
+ * Which action ids to ask for one by one to fill a stretch around a server
+ * midnight that no `day` answer surely holds.
+ *
+ * @module
+ */
+import { UPSTREAM_ID_MARGIN_SECONDS } from "../../../config/defaults.ts";
+
+/** A row read near the stretch: where the walk looks. */
+export interface Anchor {
+  readonly id: number;
+  /** `created`, epoch ms. */
+  readonly createdMs: number;
+}
+
+/** Options for {@linkcode EdgeWalk}. */
+export interface EdgeWalkOptions {
+  /** The first instant of the stretch (inclusive). */
+  readonly from: Temporal.Instant;
+  /** The last instant of the stretch (inclusive). */
+  readonly to: Temporal.Instant;
+  /** Whether an id is known already (read from a `day` answer). */
+  readonly known: (id: number) => boolean;
+  /**
+   * Rows read with `created` near the stretch: the walk looks at the
+   * unknown ids among and just around them.
+   */
+  readonly anchors: readonly Anchor[];
+  /**
+   * Where the region reaches down to at least (the lowest of the newest ids
+   * known for the day before): a quiet node's block can hold ids far below
+   * the rows written near the stretch. @default {the lowest anchor}
+   */
+  readonly low?: number;
+  /** The highest id known at all: the walk goes on above it too. @default {none} */
+  readonly top?: number;
+  /**
+   * How far apart in `created` two rows of one node's block may be and
+   * still be stored in the other order (slow commits). @default {10}
+   */
+  readonly marginSeconds?: number;
+  /**
+   * A walk from a gap's end stops after this many missing ids in a row (a
+   * block's unused rest, another table's block; a rolled-back insert leaves
+   * a single one). @default {10}
+   */
+  readonly absentRunLimit?: number;
+  /** The walk up past the highest known id stops after this many. @default {20} */
+  readonly topAbsentRunLimit?: number;
+  /**
+   * A gap between rows created within five minutes of the stretch is asked
+   * for whole up to this length. @default {1000}
+   */
+  readonly maxScan?: number;
+}
+
+/** How close to the stretch both neighbours of a gap must lie for it to be asked for whole. */
+const NEAR_SECONDS = 300;
+
+/** A run of unknown ids, walked from both ends (or from one). */
+interface Gap {
+  /** Next id up, and whether the up walk goes on. */
+  up: number;
+  upActive: boolean;
+  /** Next id down, and whether the down walk goes on. */
+  down: number;
+  downActive: boolean;
+  /** Every id is asked for: its neighbours lie on both sides of the stretch. */
+  readonly scan: boolean;
+  /** Missing ids in a row that end a walk of it. */
+  readonly absentLimit: number;
+  upAbsent: number;
+  downAbsent: number;
+}
+
+/**
+ * The id arithmetic of filling one stretch `[from, to]`: pure, no I/O.
+ *
+ * Nothing is assumed about ids following `created` across nodes. What it
+ * relies on is how Opencast's EclipseLink hands ids out: each engage node
+ * takes a block of the shared sequence and uses its ids one after the other,
+ * so within a block ids follow `created` up to a slow commit (`margin`).
+ * Every unknown id of the stretch then sits in a run of unknown ids (a gap)
+ * between known ids. A gap whose neighbours were both created within five
+ * minutes of the stretch is asked for whole. Any other is walked up from its lower end (a
+ * block going on into the stretch) and down from its upper end (a block that
+ * started in it): up until a row created after `to + margin`, down until one
+ * created before `from - margin`, either until a few missing ids in a row
+ * (the rest of the block was never used, or the block was another table's).
+ * So such a gap costs a few probes unless it holds rows of the stretch. The
+ * gaps looked at are those among the anchors (rows read near the stretch)
+ * and `low`, those just below and above them, and the ids above the highest
+ * known one.
+ *
+ * Ask for ids ({@linkcode next}) and report what each was
+ * ({@linkcode record}) until `next` returns none.
+ */
+export class EdgeWalk {
+  readonly #fromMs: number;
+  readonly #toMs: number;
+  readonly #marginMs: number;
+  readonly #known: (id: number) => boolean;
+  readonly #gaps: Gap[] = [];
+  readonly #pending = new Map<number, { gap: Gap; up: boolean }>();
+  #turn = 0;
+  #probes = 0;
+
+  /** A walk of `[from, to]` over the gaps around the anchors. */
+  constructor(options: EdgeWalkOptions) {
+    const { anchors, known } = options;
+    this.#fromMs = options.from.epochMilliseconds;
+    this.#toMs = options.to.epochMilliseconds;
+    this.#marginMs = (options.marginSeconds ?? UPSTREAM_ID_MARGIN_SECONDS) *
+      1000;
+    this.#known = known;
+    const absent = options.absentRunLimit ?? 10;
+    const topAbsent = options.topAbsentRunLimit ?? 20;
+    const maxScan = options.maxScan ?? 1000;
+    const nearMs = NEAR_SECONDS * 1000;
+    const created = new Map(anchors.map((a) => [a.id, a.createdMs]));
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const { id } of anchors) {
+      lo = Math.min(lo, id);
+      hi = Math.max(hi, id);
+    }
+    if (options.low !== undefined) {
+      lo = Math.min(lo, options.low);
+      hi = Math.max(hi, options.low);
+    }
+    if (lo <= hi) {
+      // Below the region: a block that started in the stretch, going down.
+      if (lo > 1 && !known(lo - 1)) {
+        this.#gaps.push(gap(1, lo - 1, false, true, false, absent));
+      }
+      for (let id = lo; id <= hi; id++) {
+        if (known(id)) continue;
+        const first = id;
+        while (id + 1 <= hi && !known(id + 1)) id++;
+        // Between rows written minutes around the stretch: ids handed out
+        // then, so most likely rows of it (or blocks never used), maybe
+        // behind missing ids on both sides.
+        const near = (id: number) => {
+          const ms = created.get(id) ?? NaN;
+          return ms >= this.#fromMs - nearMs && ms <= this.#toMs + nearMs;
+        };
+        const scan = id - first < maxScan && near(first - 1) && near(id + 1);
+        this.#gaps.push(gap(first, id, true, true, scan, absent));
+      }
+      // Above it: a block going on into the stretch, going up.
+      if (!known(hi + 1)) {
+        this.#gaps.push(gap(hi + 1, Infinity, true, false, false, absent));
+      }
+    }
+    const top = options.top;
+    if (top !== undefined && top > hi && !known(top + 1)) {
+      this.#gaps.push(gap(top + 1, Infinity, true, false, false, topAbsent));
+    }
+  }
+
+  /** How many ids were handed out by {@linkcode next}. */
+  get probes(): number {
+    return this.#probes;
+  }
+
+  /**
+   * Up to `count` ids to ask for next (at most one per walk at a time); none
+   * when the fill is complete. Report each with {@linkcode record} before
+   * calling again.
+   */
+  next(count: number): number[] {
+    const ids: number[] = [];
+    const active = this.#gaps.filter((gap) => this.#live(gap));
+    if (active.length === 0) return ids;
+    for (let i = 0; i < active.length * 2 && ids.length < count; i++) {
+      const gap = active[(this.#turn + (i >> 1)) % active.length]!;
+      const up = i % 2 === 0;
+      const id = up ? this.#takeUp(gap) : this.#takeDown(gap);
+      if (id === undefined) continue;
+      this.#pending.set(id, { gap, up });
+      ids.push(id);
+    }
+    this.#turn = (this.#turn + 1) % Math.max(1, active.length);
+    this.#probes += ids.length;
+    return ids;
+  }
+
+  /**
+   * Reports what an id handed out by {@linkcode next} turned out to be: an
+   * action's `created` in epoch milliseconds, or `null` when there is none.
+   */
+  record(id: number, createdMs: number | null): void {
+    const walk = this.#pending.get(id);
+    if (walk === undefined) return;
+    this.#pending.delete(id);
+    const { gap, up } = walk;
+    if (gap.scan) return;
+    if (createdMs === null) {
+      if (up && ++gap.upAbsent >= gap.absentLimit) gap.upActive = false;
+      if (!up && ++gap.downAbsent >= gap.absentLimit) gap.downActive = false;
+      return;
+    }
+    if (up) {
+      gap.upAbsent = 0;
+      if (createdMs > this.#toMs + this.#marginMs) gap.upActive = false;
+    } else {
+      gap.downAbsent = 0;
+      if (createdMs < this.#fromMs - this.#marginMs) gap.downActive = false;
+    }
+  }
+
+  #live(gap: Gap): boolean {
+    return (gap.upActive || gap.downActive) && gap.up <= gap.down;
+  }
+
+  #takeUp(gap: Gap): number | undefined {
+    while (gap.upActive && gap.up <= gap.down) {
+      const id = gap.up++;
+      if (!this.#known(id) && !this.#pending.has(id)) return id;
+    }
+    return undefined;
+  }
+
+  #takeDown(gap: Gap): number | undefined {
+    while (gap.downActive && gap.down >= gap.up && gap.down >= 1) {
+      const id = gap.down--;
+      if (!this.#known(id) && !this.#pending.has(id)) return id;
+    }
+    return undefined;
+  }
+}
+
+function gap(
+  first: number,
+  last: number,
+  up: boolean,
+  down: boolean,
+  scan: boolean,
+  absentLimit: number,
+): Gap {
+  return {
+    up: first,
+    upActive: up,
+    down: last,
+    downActive: down,
+    scan,
+    absentLimit,
+    upAbsent: 0,
+    downAbsent: 0,
+  };
+}
