@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   assertAtMostOnePageRepeated,
+  type Fixture,
   KEY,
   openFixture,
   S3_CHECKPOINT,
@@ -22,6 +23,17 @@ import { startRedisServer } from "../support/redis_server.ts";
 import { S3_WRITE_PROBE_ETAG } from "../../src/checkpoint/s3_checkpoint_store.ts";
 
 const BATCH = 100;
+
+/**
+ * The next cron run (at full speed) delivers whatever the stopped run did
+ * not: every action, nothing else, at most one page twice.
+ */
+async function assertRerunExact(f: Fixture, env: Record<string, string>) {
+  f.sim.setLatency(0);
+  const next = await f.run(f.queueArgs(), env);
+  assert.equal(next.code, 0, next.stderr);
+  assertAtMostOnePageRepeated(f.queuedIds(), f.sim, BATCH);
+}
 
 Deno.test("two machines after a Redis restart: the S3 checkpoint is fenced, at most one page is repeated and one run moves it", async () => {
   await using redis = await startRedisServer();
@@ -87,11 +99,8 @@ Deno.test("two machines after a Redis restart: the S3 checkpoint is fenced, at m
     assert.deepEqual(after.filter((w) => w.accessKey === loserKey), []);
   }
 
-  // The next cron run finishes whatever the loser left.
-  f.sim.setLatency(0);
-  const next = await f.run(args, machine("machine-b"));
-  assert.equal(next.code, 0, next.stderr);
-  assertAtMostOnePageRepeated(f.queuedIds(), f.sim, BATCH);
+  // The next cron run finishes whatever the loser left (at full speed).
+  await assertRerunExact(f, machine("machine-b"));
 });
 
 Deno.test("a run whose Redis freezes cannot renew its lock: it stops before the lock expires, sends nothing after, exits 8", async () => {
@@ -122,12 +131,7 @@ Deno.test("a run whose Redis freezes cannot renew its lock: it stops before the 
   assert.ok(sentWhileLocked < f.sim.actions().length, "it stopped early");
   // The checkpoint holds no more than what was sent: the next run repeats
   // at most one page and loses nothing.
-  f.sim.setLatency(0);
-  const next = await f.run(args, env);
-  assert.equal(next.code, 0, next.stderr);
-  const counted = f.queuedTally();
-  assert.deepEqual(counted.missing, []);
-  assert.ok(counted.duplicates <= BATCH, `${counted.duplicates} duplicates`);
+  await assertRerunExact(f, env);
 });
 
 Deno.test("a run whose Redis restarts mid-run (the lock key lost) stops within moments of the restart, exits 8, and the next run is exact", async () => {
@@ -154,10 +158,5 @@ Deno.test("a run whose Redis restarts mid-run (the lock key lost) stops within m
   assert.match(stderrLines(result).at(-1)!, /Lost the run lock/);
   assert.ok(seconds < 5, `stopped ${seconds} s after the restart`);
   assert.ok(f.queuedIds().length < f.sim.actions().length, "it stopped early");
-  f.sim.setLatency(0);
-  const next = await f.run(args, env);
-  assert.equal(next.code, 0, next.stderr);
-  const counted = f.queuedTally();
-  assert.deepEqual(counted.missing, []);
-  assert.ok(counted.duplicates <= BATCH, `${counted.duplicates} duplicates`);
+  await assertRerunExact(f, env);
 });

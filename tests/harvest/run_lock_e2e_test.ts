@@ -224,7 +224,7 @@ Deno.test("harvest that loses its Redis lock stops after the page in flight, sav
     // Whatever it did not save, the next run (once the lock is free) delivers.
     await client.del(LOCK_KEY);
     f.sim.setLatency(0);
-    const resumed = await f.run(args, env);
+    const resumed = await f.run(f.queueArgs(), env);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.ok(saves() > savedAtExit);
     assert.deepEqual(f.queuedTally().missing, []);

@@ -8,6 +8,7 @@ import { ConfigError, LockedError } from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 import { startRedisWithClient } from "../support/redis_client.ts";
 import { connectRedis } from "../../src/cache/redis_connection.ts";
+import { waitFor } from "../support/wait_for.ts";
 
 const KEY = "ua-harvest:lock:test";
 
@@ -147,16 +148,17 @@ Deno.test("acquireRedisRunLock() counts the lock lost when a Redis restart dropp
 Deno.test("acquireRedisRunLock() on a connectRedis() client notices at once that a Redis restart dropped the key, long before its next renewal", async () => {
   await using redis = await startRedisServer();
   const { client } = await connectRedis({ url: redis.url });
+  let reconnects = 0;
+  client.on("reconnecting", () => reconnects++);
   try {
-    await using lock = await acquireRedisRunLock({
-      client,
-      key: KEY,
+    // Renewed only every 15 s: only the reconnection can act in time.
+    await using lock = await lockOn(client, {
       ttlMs: 60_000,
       renewEveryMs: 15_000,
     });
     await redis.stop();
     // Down for longer than a few reconnect attempts: the client keeps trying.
-    await sleep(2500);
+    await waitFor(() => reconnects >= 3, "three reconnect attempts", 10_000);
     const restartedAt = performance.now();
     await redis.restart();
     for (let i = 0; i < 250 && !lock.lost?.aborted; i++) await sleep(20);
@@ -174,23 +176,27 @@ Deno.test("acquireRedisRunLock() on a connectRedis() client keeps a lock whose k
   const admin = new Redis(redis.url);
   admin.on("error", () => {});
   try {
-    await using lock = await acquireRedisRunLock({
-      client,
-      key: KEY,
+    // Renewed only every 15 s: only the reconnection can act in time.
+    await using lock = await lockOn(client, {
       ttlMs: 60_000,
       renewEveryMs: 15_000,
     });
-    await sleep(1500);
+    // Ten seconds of the TTL gone, as if the run had held it that long.
+    await admin.pexpire(KEY, 50_000);
+    const reconnected = new Promise((resolve) => client.once("ready", resolve));
     // The server drops this client's connection; the key stays.
     await admin.client("KILL", "TYPE", "normal", "SKIPME", "yes");
-    await sleep(100);
-    for (let i = 0; i < 100 && client.status !== "ready"; i++) await sleep(20);
-    await sleep(200);
+    await reconnected;
     assert.equal(client.status, "ready", "reconnected");
-    assert.equal(lock.lost?.aborted, false);
-    // Renewed on reconnection: without it, 1.8 s of the TTL would be gone.
-    const left = await admin.pttl(KEY);
+    // Renewed on reconnection, long before the next renewal is due: without
+    // it, the key would keep the 50 s it had left.
+    let left = await admin.pttl(KEY);
+    for (let i = 0; i < 100 && left <= 59_400; i++) {
+      await sleep(20);
+      left = await admin.pttl(KEY);
+    }
     assert.ok(left > 59_400, `${left} ms left`);
+    assert.equal(lock.lost?.aborted, false);
   } finally {
     admin.disconnect();
     client.disconnect();
