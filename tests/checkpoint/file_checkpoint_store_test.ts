@@ -81,6 +81,9 @@ function osError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
+const DISK_FULL = osError("ENOSPC", "No space left on device (os error 28)");
+const READ_ONLY = osError("EROFS", "Read-only file system (os error 30)");
+
 /** The real file system, with one operation made to fail. */
 function failing(
   operation: keyof FileSystem,
@@ -116,23 +119,28 @@ Deno.test("createFileCheckpointStore() checkWritable() writes a probe of the siz
   });
 });
 
+/** What `checkWritable()` throws in `dir` when `operation` fails with an OS error. */
+async function probeError(
+  dir: string,
+  operation: keyof FileSystem,
+  error: Error,
+): Promise<StateError> {
+  await using store = createFileCheckpointStore({
+    path: `${dir}/checkpoint.json`,
+    fs: failing(operation, error),
+  });
+  const thrown = await store.checkWritable!(4096).then(() => null, (e) => e);
+  assert.ok(thrown instanceof StateError, String(thrown));
+  return thrown;
+}
+
 Deno.test("createFileCheckpointStore() checkWritable() fails with StateError naming a full disk and the directory", async () => {
   await withTempDir(async (dir) => {
-    const fs = failing(
-      "writeAndSync",
-      osError("ENOSPC", "No space left on device (os error 28)"),
-    );
-    await using store = createFileCheckpointStore({
-      path: `${dir}/checkpoint.json`,
-      fs,
-    });
-    await assert.rejects(
-      store.checkWritable!(4096),
-      (error: unknown) =>
-        error instanceof StateError &&
-        error.exitCode === 11 &&
-        error.message ===
-          `Cannot write the checkpoint in ${dir}: no space left on device; nothing was sent (free space or make the directory writable, or pass another --state-file)`,
+    const error = await probeError(dir, "writeAndSync", DISK_FULL);
+    assert.equal(error.exitCode, 11);
+    assert.equal(
+      error.message,
+      `Cannot write the checkpoint in ${dir}: no space left on device; nothing was sent (free space or make the directory writable, or pass another --state-file)`,
     );
     // The probe file is removed even though its write failed.
     assert.deepEqual(await listDir(dir), []);
@@ -141,19 +149,10 @@ Deno.test("createFileCheckpointStore() checkWritable() fails with StateError nam
 
 Deno.test("createFileCheckpointStore() checkWritable() names a read-only file system", async () => {
   await withTempDir(async (dir) => {
-    const fs = failing(
-      "makeTempFile",
-      osError("EROFS", "Read-only file system (os error 30)"),
-    );
-    await using store = createFileCheckpointStore({
-      path: `${dir}/checkpoint.json`,
-      fs,
-    });
-    await assert.rejects(
-      store.checkWritable!(4096),
-      (error: unknown) =>
-        error instanceof StateError &&
-        error.message.includes(`in ${dir}: read-only file system;`),
+    const error = await probeError(dir, "makeTempFile", READ_ONLY);
+    assert.ok(
+      error.message.includes(`in ${dir}: read-only file system;`),
+      error.message,
     );
   });
 });
@@ -163,11 +162,7 @@ Deno.test("createFileCheckpointStore() save() on a disk that filled up after the
     const path = `${dir}/checkpoint.json`;
     await Deno.writeTextFile(path, "old");
     // The probe's write goes through; the save's does not.
-    const fs = failing(
-      "writeAndSync",
-      osError("ENOSPC", "No space left on device (os error 28)"),
-      { after: 1 },
-    );
+    const fs = failing("writeAndSync", DISK_FULL, { after: 1 });
     await using store = createFileCheckpointStore({ path, fs });
     assert.equal(await store.load(), "old");
     await store.checkWritable!(4096);

@@ -45,6 +45,11 @@ function resolve(
   });
 }
 
+/** Resolves `--output es` with this ELASTICSEARCH_HOST (a case of the table below). */
+function withEsHost(host: string) {
+  return () => resolve(["-o", "es"], { ...BASE, ELASTICSEARCH_HOST: host });
+}
+
 /** The environment `main.ts` leaves: the real one, plus `.env` for what it does not set. */
 function withDotEnv(
   real: Record<string, string>,
@@ -384,20 +389,12 @@ Deno.test("every bad setting is one ConfigError naming what to fix", () => {
     ],
     [
       "an Elasticsearch host missing the ':' after its scheme (no secret echoed)",
-      () =>
-        resolve(["-o", "es"], {
-          ...BASE,
-          ELASTICSEARCH_HOST: "http//elastic:PASSWORD@host:9200",
-        }),
+      withEsHost("http//elastic:PASSWORD@host:9200"),
       /^ELASTICSEARCH_HOST "http\/\/\*\*\*@host:9200" lacks the ':' after its scheme/,
     ],
     [
       "an Elasticsearch host with an @ after its host",
-      () =>
-        resolve(["-o", "es"], {
-          ...BASE,
-          ELASTICSEARCH_HOST: "es:9200/elastic:PASSWORD@host",
-        }),
+      withEsHost("es:9200/elastic:PASSWORD@host"),
       /^ELASTICSEARCH_HOST "\*\*\*@host" has an '@' after its host/,
     ],
     [

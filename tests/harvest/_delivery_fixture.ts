@@ -96,6 +96,11 @@ export interface Fixture extends AsyncDisposable {
   queueArgs(...more: string[]): string[];
   /** `dir/checkpoint.json`, for `--state-file`. */
   readonly stateFile: string;
+  /**
+   * `harvestArgs` to the JSON-lines file `output` with the checkpoint in
+   * {@linkcode stateFile}, `more` added.
+   */
+  fileArgs(output: string, ...more: string[]): string[];
   /** Runs the CLI to completion, in process (`runMain`). */
   run(
     args: readonly string[],
@@ -193,6 +198,14 @@ export async function openFixture(
     queueArgs: (...more) =>
       harvestArgs("--queue-name", QUEUE, "-b", "100", "-i", "5", ...more),
     stateFile: join(dir, "checkpoint.json"),
+    fileArgs: (output, ...more) =>
+      harvestArgs(
+        "--output",
+        `file:${output}`,
+        "--state-file",
+        join(dir, "checkpoint.json"),
+        ...more,
+      ),
     run: (args, extra = {}) =>
       runMain(args, { env: { ...env, ...extra }, cwd: dir }),
     start(args, extra = {}, options = {}) {

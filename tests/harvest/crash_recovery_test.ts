@@ -50,13 +50,7 @@ Deno.test("harvest to a file killed with SIGKILL mid-run leaves no half line and
   // are asked for two at a time).
   await using f = await openFixture({ ...SLOW, actions: 3000, latencyMs: 50 });
   const output = join(f.dir, "actions.jsonl");
-  const args = f.harvestArgs(
-    "--output",
-    `file:${output}`,
-    "--state-file",
-    f.stateFile,
-    ...PAGES_OF_100,
-  );
+  const args = f.fileArgs(output, ...PAGES_OF_100);
   const run = f.spawn(args);
   await waitFor(
     () => f.sim.stats().actionRequests >= 4 + DETECTION_REQUESTS,
@@ -112,28 +106,22 @@ Deno.test("harvest to a file takes back a page written but not checkpointed when
 Deno.test("harvest to a file keeps output it will not deliver again, such as a backfill's", async () => {
   await using f = await openFixture({ actions: 200, spanSeconds: 60 });
   const output = join(f.dir, "actions.jsonl");
-  const state = join(f.dir, "checkpoint.json");
-  const cron = f.harvestArgs(
-    "--output",
-    `file:${output}`,
-    "--state-file",
-    state,
-    "-i",
-    "5",
-  );
+  const cron = f.fileArgs(output, "-i", "5");
   const first = await f.run(cron);
   assert.equal(first.code, 0, first.stderr);
   // A backfill of older actions into the same file (it does not move the
   // checkpoint): the file grows past the checkpoint's position.
   const old = Temporal.Now.instant().subtract({ minutes: 10 });
   const backfilled = f.sim.appendActions(5, { created: old });
-  const backfill = await f.run([
-    ...f.harvestArgs("--output", `file:${output}`, "--state-file", state),
-    "-s",
-    old.toString(),
-    "-e",
-    old.add({ seconds: 1 }).toString(),
-  ]);
+  const backfill = await f.run(
+    f.fileArgs(
+      output,
+      "-s",
+      old.toString(),
+      "-e",
+      old.add({ seconds: 1 }).toString(),
+    ),
+  );
   assert.equal(backfill.code, 0, backfill.stderr);
 
   f.sim.appendActions(5);

@@ -6,34 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { harvestCommand } from "../../src/cli/harvest_command.ts";
-import { resolveHarvestSettings } from "../../src/cli/resolve_harvest_settings.ts";
-import { runHarvest } from "../../src/harvest/run_harvest.ts";
-import { fileIds, openFixture, tally, ZONE } from "./_delivery_fixture.ts";
-import { parseFlags } from "../support/parse_flags.ts";
-import { testContext } from "../support/command_context.ts";
+import { fileIds, openFixture, tally } from "./_delivery_fixture.ts";
+import { harvestAt } from "../support/harvest_at.ts";
 
 const exact = { missing: [], unexpected: [], duplicates: 0 };
-
-/** Runs `harvest` in process at a given "now". */
-async function harvestAt(
-  now: Temporal.Instant,
-  args: string[],
-  env: Record<string, string>,
-) {
-  const context = testContext();
-  const settings = resolveHarvestSettings({
-    options: parseFlags(harvestCommand(context), args, env),
-    env,
-    now,
-    localTimeZone: Temporal.Now.timeZoneId(),
-    stderrIsTerminal: false,
-  });
-  return await runHarvest(settings, {
-    signal: context.signal,
-    now: () => now,
-  });
-}
+/** Where the runs take place (the server zone is given by its flag). */
+const localTimeZone = Temporal.Now.timeZoneId();
 
 Deno.test("fall-back day, backfill: a run ending at the first 01:30 (given as an instant) delivers exactly its window", async () => {
   await using f = await openFixture({
@@ -66,28 +44,13 @@ for (
       spanEnd: begin,
     });
     const output = join(f.dir, "cron.jsonl");
-    const state = join(f.dir, "checkpoint.json");
-    const args = [
-      "-H",
-      f.sim.url,
-      "--server-timezone",
-      ZONE,
-      "--cache-file",
-      join(f.dir, "episodes.sqlite"),
-      "--wait",
-      "0",
-      "--output",
-      `file:${output}`,
-      "--state-file",
-      state,
-      "-i",
-      "15",
-    ];
+    // Without the command name: harvestAt() parses harvest's flags.
+    const args = f.fileArgs(output, "-i", "15").slice(1);
     const env = { ...f.env, HOME: f.dir };
     let now = begin;
     let runs = 0;
     while (Temporal.Instant.compare(now, Temporal.Instant.from(to)) < 0) {
-      const result = await harvestAt(now, args, env);
+      const result = await harvestAt(now, args, env, { localTimeZone });
       assert.equal(result.exitCode, 0);
       runs++;
       // Arrivals until the next run, none past its "now".
@@ -97,7 +60,7 @@ for (
       }
       now = next;
     }
-    const result = await harvestAt(now, args, env);
+    const result = await harvestAt(now, args, env, { localTimeZone });
     assert.equal(result.exitCode, 0);
     assert.ok(runs >= 9, `${runs} runs`);
     const { ids } = await fileIds(output);

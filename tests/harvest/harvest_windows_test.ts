@@ -16,7 +16,7 @@ import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";
 import { upstreamFake } from "../source/opencast/upstream/_upstream_fake.ts";
 import { captureLogs, logLine } from "../support/capture_logs.ts";
-import { userAction } from "../support/user_action.ts";
+import { pageOf, userAction } from "../support/user_action.ts";
 
 const START = Temporal.Instant.from("2024-03-01T15:00:00Z");
 const PAGES_IN_FLIGHT = 2;
@@ -56,12 +56,7 @@ function dceSource(rows: readonly UserAction[]) {
         compact(row.created) >= query.start! &&
         compact(row.created) <= query.end!
       );
-      return Promise.resolve({
-        total: matching.length,
-        offset: query.offset,
-        limit: query.limit,
-        actions: matching.slice(query.offset, query.offset + query.limit),
-      });
+      return Promise.resolve(pageOf(matching, query));
     },
     fetchById: () => Promise.reject(new Error("DCE harvests ask for no id")),
     fetchAnchor: () => Promise.reject(new Error("DCE harvests need no anchor")),

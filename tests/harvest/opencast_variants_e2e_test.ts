@@ -26,16 +26,7 @@ for (const flavor of SIMULATOR_FLAVORS) {
       flavor,
     });
     const output = join(f.dir, "actions.jsonl");
-    const args = f.harvestArgs(
-      "--output",
-      `file:${output}`,
-      "--state-file",
-      join(f.dir, "checkpoint.json"),
-      "-b",
-      "100",
-      "-i",
-      "5",
-    );
+    const args = f.fileArgs(output, "-b", "100", "-i", "5");
     const metrics = join(f.dir, "ua_harvest.prom");
     const first = await f.run(args, { UA_HARVEST_METRICS_FILE: metrics });
     assert.equal(first.code, 0, first.stderr);

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openFixture } from "./_delivery_fixture.ts";
 import { cliCommand, decodeOutput } from "../support/run_cli.ts";
-import { errorLines } from "../support/error_lines.ts";
+import { assertOneErrorLine } from "../support/error_lines.ts";
 import type { Fixture } from "./_delivery_fixture.ts";
 
 /** A harvest of the last 5 minutes to stdout, in pages of 100, saving to `stateFile`. */
@@ -47,10 +47,7 @@ for (
         stdoutRedirect: redirect,
       }).output(),
     );
-    assert.equal(result.code, 10, result.stderr);
-    const errors = errorLines(result.stderr);
-    assert.equal(errors.length, 1, result.stderr);
-    assert.match(errors[0]!, cause);
+    assertOneErrorLine(result, 10, cause);
     assert.doesNotMatch(result.stderr, /Unexpected error|Harvest done/);
     await assert.rejects(
       Deno.stat(stateFile),

@@ -92,7 +92,7 @@ export function startElasticsearchFake(
     rejectIds = {},
     tooManyRequests = {},
     tooManyRequestsShare = 0,
-    random = seededRandom(21),
+    random = seeded(21),
     unavailable = {},
   } = options;
   const store = new Map<string, Map<string, Record<string, unknown>>>();
@@ -484,14 +484,9 @@ export function startElasticsearchFake(
   };
 }
 
-/** A small deterministic generator (mulberry32), so a failing run can be repeated. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Numbers in [0, 1) from the simulator's seeded generator: the same on every run. */
+function seeded(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
 }
+import { Random } from "../../src/simulate/_random.ts";

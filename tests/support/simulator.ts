@@ -9,6 +9,11 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from "../../src/simulate/start_simulator.ts";
+import {
+  type MatomoSimulator,
+  type MatomoSimulatorOptions,
+  startMatomoSimulator,
+} from "../../src/simulate/start_matomo_simulator.ts";
 
 /**
  * Starts the simulator on a free port, without its start-up log line;
@@ -21,6 +26,13 @@ import {
  */
 export function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
   return startSimulator({ port: 0, quiet: true, ...options });
+}
+
+/** The Matomo simulator the same way: a free loopback port, quiet. */
+export function matomoSimulator(
+  options: MatomoSimulatorOptions = {},
+): Promise<MatomoSimulator> {
+  return startMatomoSimulator({ port: 0, quiet: true, ...options });
 }
 
 /** A JSON answer, untyped: the tests read the simulator's raw shapes. */

@@ -9,7 +9,7 @@ import type { FetchActionsOptions } from "../../../src/opencast/fetch_actions.ts
 import type { UserAction } from "../../../src/opencast/types.ts";
 import { ApiContractError } from "../../../src/errors.ts";
 import { captureLogs, logLine } from "../../support/capture_logs.ts";
-import { userAction } from "../../support/user_action.ts";
+import { pageOf, userAction } from "../../support/user_action.ts";
 
 const NY = "America/New_York";
 
@@ -21,12 +21,7 @@ function dceRequests(rows: readonly UserAction[]) {
     fetchPage(query) {
       requests++;
       asked.push({ query, at: performance.now() });
-      return Promise.resolve({
-        total: rows.length,
-        offset: query.offset,
-        limit: query.limit,
-        actions: rows.slice(query.offset, query.offset + query.limit),
-      });
+      return Promise.resolve(pageOf(rows, query));
     },
     fetchById: () => Promise.reject(new Error("DCE asks for no id")),
     fetchAnchor: () => Promise.reject(new Error("DCE needs no anchor")),
