@@ -5,12 +5,18 @@
  * directory is removed either way, so the system's stays clean.
  *
  * The test files run in groups of a few files of one folder, each group one
- * test module that imports them, two groups at a time (`deno test
- * --parallel`): Deno starts a worker per test module, which costs about a
- * third of a second of CPU here, more than most test files take; with ~170
- * files that was half of the suite's CPU time. A group's tests share one
- * isolate, so a test sets up what it needs itself (logging, a clock, its
- * temp dir) and changes nothing global (`Deno.env`, the working directory).
+ * test module that imports them. Deno starts a worker per test module, which
+ * costs about a third of a second of CPU here, more than most test files
+ * take; with ~170 files that was half of the suite's CPU time. A group's
+ * tests share one isolate, so a test sets up what it needs itself (logging,
+ * a clock, its temp dir) and changes nothing global (`Deno.env`, the working
+ * directory). One group more runs at a time than the machine has cores
+ * (`deno test --parallel`, `DENO_JOBS`): many tests spend their time waiting
+ * (for a subprocess, a restarted Redis, a lock's time to live, a simulator's
+ * latency), and the extra group uses it; on 2 cores the suite then takes
+ * about two thirds of the time it takes two groups at a time, for no more
+ * CPU (four at a time: no faster, more CPU).
+ *
  * The test files are type-checked first with `deno check` (cached while
  * nothing changed), the groups then run with `--no-check`.
  * `deno test tests/x_test.ts` still runs one file on its own.
@@ -23,7 +29,7 @@
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-/** Test files per group: small enough to spread over two workers evenly. */
+/** Test files per group: small enough to spread over the workers evenly. */
 const FILES_PER_GROUP = 6;
 const ROOT = resolve(import.meta.dirname!, "..");
 
@@ -63,6 +69,8 @@ try {
     ],
     cwd: ROOT,
     env: {
+      DENO_JOBS: Deno.env.get("DENO_JOBS") ??
+        String(navigator.hardwareConcurrency + 1),
       TMPDIR: tmp,
       // No test may ask the instance metadata service for AWS credentials.
       AWS_EC2_METADATA_DISABLED: "true",
