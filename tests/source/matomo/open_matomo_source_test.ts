@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { openMatomoSource } from "../../../src/source/matomo/open_matomo_source.ts";
 import type { SourceWindow } from "../../../src/source/action_source.ts";
 import type { Clock } from "../../../src/util/clock.ts";
+import type { MatomoSimulator } from "../../../src/simulate/start_matomo_simulator.ts";
 import { matomoSimulator } from "../../support/simulator.ts";
 
 const SPAN_END = Temporal.Instant.from("2024-11-04T12:00:00Z");
@@ -26,6 +27,21 @@ function recordingClock(): Clock & { readonly pauses: number[] } {
   };
 }
 
+/** The source on `sim`'s site with these settings, its pauses on `clock`. */
+function openOn(
+  sim: MatomoSimulator,
+  clock: Clock,
+  options: { readonly waitSeconds?: number; readonly maxAttempts?: number },
+) {
+  return openMatomoSource({
+    url: sim.url,
+    tokenAuth: sim.tokenAuth,
+    siteId: sim.idSite,
+    overlapMinutes: 30,
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  }, { waitSeconds: options.waitSeconds ?? 0, clock });
+}
+
 function window(start: Temporal.Instant, end: Temporal.Instant): SourceWindow {
   return {
     start,
@@ -41,12 +57,7 @@ Deno.test("openMatomoSource() pauses --wait between list pages on the clock it i
   await using sim = await matomoSimulator({ spanEnd: SPAN_END, actions: 3000 });
   // No request fails here, so every pause is a --wait pause.
   const clock = recordingClock();
-  const source = await openMatomoSource({
-    url: sim.url,
-    tokenAuth: sim.tokenAuth,
-    siteId: sim.idSite,
-    overlapMinutes: 30,
-  }, { waitSeconds: 2, clock });
+  const source = await openOn(sim, clock, { waitSeconds: 2 });
   let pages = 0;
   const read = source.read(
     window(SPAN_END.subtract({ hours: 6 }), SPAN_END),
@@ -65,13 +76,7 @@ Deno.test("openMatomoSource() waits between the attempts of a refused request on
     failRate: 0.5,
   });
   const clock = recordingClock();
-  const source = await openMatomoSource({
-    url: sim.url,
-    tokenAuth: sim.tokenAuth,
-    siteId: sim.idSite,
-    overlapMinutes: 30,
-    maxAttempts: 20,
-  }, { clock });
+  const source = await openOn(sim, clock, { maxAttempts: 20 });
   for await (
     const _ of source.read(window(SPAN_END.subtract({ hours: 2 }), SPAN_END))
   ) {
