@@ -29,7 +29,7 @@ import { redactUrl } from "../util/redact_url.ts";
 export function caCertOption() {
   return new Option(
     "--ca-cert <path>",
-    "PEM bundle of private CAs trusted in addition to the system's, for every https connection (Opencast, AWS, Elasticsearch unless ELASTICSEARCH_CA_CERT is set, Pushgateway, Loggly)",
+    "PEM bundle of private CAs for every https connection (Opencast, Matomo, AWS, Elasticsearch unless ELASTICSEARCH_CA_CERT is set, Pushgateway, Loggly); trusted beside the system's CAs, but in their place for AWS, Elasticsearch and the Pushgateway, so add the system's to it if those use public certificates",
   ).env("UA_HARVEST_CA_CERT");
 }
 
@@ -184,7 +184,7 @@ export function opencastApiOption() {
 export function stateFileOption() {
   return new Option(
     "--state-file <path>",
-    "local checkpoint file when no S3 bucket/key is set (default: $XDG_STATE_HOME/ua-harvest/checkpoint.json)",
+    "local checkpoint file, for when no S3 bucket/key is set (both set is an error) (default: $XDG_STATE_HOME/ua-harvest/checkpoint.json)",
   ).env("UA_HARVEST_STATE_FILE");
 }
 

@@ -12,6 +12,7 @@ import type { HarvestWindow } from "./resolve_window.ts";
 import type { ActionSource } from "../source/action_source.ts";
 import type { OpencastClientStats } from "../opencast/opencast_client.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
+import { sourceLabel } from "../source/source_label.ts";
 
 /** What a window, or the run, did so far: for the live progress line and the summary. */
 export interface PageProgress {
@@ -158,18 +159,22 @@ export function reportHarvest(options: ReportHarvestOptions): HarvestSummary {
     : `, {notViewerActions} not viewer ${plural(notViewerActions, "action")}${
       reasons.length > 0 ? " ({skippedReasons})" : ""
     }`;
+  // Only upstream Opencast asks for actions by id (a midnight stretch):
+  // a count that is always 0 for the others would only puzzle.
+  const probesText = s.probes > 0
+    ? `, {probes} id ${plural(s.probes, "probe")}`
+    : "";
   logger.info(
     `Harvest {outcome}: {actions} ${plural(s.actions, "action")} in {pages} ${
       plural(s.pages, "page")
-    }, {failed} failed, {probes} id ${
-      plural(s.probes, "probe")
-    } ({api} API)${skippedText}, {episodesFetched} ${
+    }, {failed} failed, source {source}${probesText}${skippedText}, {episodesFetched} ${
       plural(s.episodesFetched, "episode")
     } fetched, {cacheHits} cache ${
       plural(s.cacheHits, "hit")
     }, {seconds}s ({actionsPerSecond}/s), checkpoint {checkpoint}`,
     {
       ...summary,
+      source: sourceLabel(s.api),
       ...(sourceSkipped === undefined ? {} : {
         notViewerActions,
         skippedReasons: reasons.map(([reason, n]) => `${reason} ${n}`).join(

@@ -11,7 +11,7 @@ import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import type { WindowCheckpoint } from "../checkpoint/window_checkpoint.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
-import { createIdRanges } from "./id_ranges.ts";
+import { IdRanges } from "../util/id_ranges.ts";
 import { createWindowFilter } from "./window_filter.ts";
 import { enrichInParts, type RecordPart } from "./enrich_records.ts";
 import type { PageProgress } from "./harvest_summary.ts";
@@ -76,7 +76,7 @@ export async function harvestWindow(
   // ids come from a sequence). Windows share no second, so none is in two.
   const freshActions = createWindowFilter({
     ...window,
-    deliveredIds: createIdRanges(),
+    deliveredIds: new IdRanges(),
   });
   const done = { pages: 0, probes: 0, delivered: 0, skipped: 0, total: 0 };
   const result = (stopped: boolean): WindowResult => ({

@@ -1,5 +1,5 @@
 import type { ViewerAction } from "../record/viewer_action.ts";
-import type { IdRanges } from "./id_ranges.ts";
+import type { IdRanges } from "../util/id_ranges.ts";
 
 /** Options for {@linkcode createWindowFilter}. */
 export interface WindowFilterOptions {

@@ -16,7 +16,6 @@ import {
   ApiContractError,
   AuthenticationError,
   ConfigError,
-  UaHarvestError,
   UnreachableError,
 } from "../errors.ts";
 import { opencastBaseUrl } from "./base_url.ts";
@@ -26,24 +25,23 @@ import {
   parseDigestChallenge,
 } from "./digest.ts";
 import { EndpointNotFoundError } from "./endpoint_not_found_error.ts";
-import { type AttemptOutcome, classifyAttempt } from "./retry_decision.ts";
-import { retry } from "../util/retry.ts";
+import {
+  type AcceptedAnswer,
+  type RequestRetrySettings,
+  retryRequest,
+  type StatusOutcome,
+} from "../http/retry_request.ts";
 import { cookieHeader, storeCookies } from "./_cookies.ts";
-import { describeFetchError } from "./describe_fetch_error.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { plural } from "../util/plural.ts";
 import { caHttpClient, fetchThrough } from "../tls/ca_http_client.ts";
-import {
-  certificateProblem,
-  describeCertificateError,
-} from "../tls/describe_certificate_error.ts";
 
 const logger = getLogger(["ua-harvest", "opencast"]);
 
 /** The `fetch` the client calls; `globalThis.fetch` fits. */
 export type FetchLike = (input: URL, init: RequestInit) => Promise<Response>;
 
-/** A wait the client uses between retries; it must reject when `signal` aborts. */
+/** A wait the client uses between retries; it may end early when `signal` aborts. */
 export type SleepLike = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** A query parameter value; `undefined` leaves the parameter out, an array repeats it. */
@@ -159,10 +157,8 @@ const MAX_REDIRECTS = 5;
 /** How much of an unexpected body goes into an error message. */
 const BODY_EXCERPT_CHARS = 80;
 
-/** What an attempt ended with when it did not throw. */
-type AttemptResult =
-  | { readonly kind: "json"; readonly value: unknown }
-  | AttemptOutcome & { readonly excerpt?: string };
+/** A status the client did not accept, with the start of its body. */
+type StatusResult = StatusOutcome & { readonly excerpt: string };
 
 /**
  * A client for one Opencast node. Create one per node (engage, admin) and
@@ -184,14 +180,9 @@ export class OpencastClient {
   readonly #user: string | undefined;
   readonly #password: string;
   readonly #auth: "digest" | "basic";
-  readonly #timeoutMs: number;
-  readonly #maxAttempts: number;
-  readonly #initialBackoffMs: number;
-  readonly #maxBackoffMs: number;
+  /** Attempts, backoff, timeout, signal and wait of every request. */
+  readonly #retry: RequestRetrySettings;
   readonly #fetch: FetchLike;
-  readonly #sleep: SleepLike;
-  readonly #random: () => number;
-  readonly #signal: AbortSignal | undefined;
   readonly #userAgent: string;
   #challenge: DigestChallenge | null = null;
   #nonceCount = 0;
@@ -219,7 +210,7 @@ export class OpencastClient {
       maxBackoffMs = 30_000,
       fetch: fetchOption,
       caCertPath,
-      sleep = abortableSleep,
+      sleep,
       random = Math.random,
       signal,
       nodeLabel,
@@ -260,15 +251,17 @@ export class OpencastClient {
     this.#user = user === "" ? undefined : user;
     this.#password = password ?? "";
     this.#auth = auth;
-    this.#timeoutMs = timeoutMs;
-    this.#maxAttempts = maxAttempts;
-    this.#initialBackoffMs = initialBackoffMs;
-    this.#maxBackoffMs = maxBackoffMs;
+    this.#retry = {
+      timeoutMs,
+      maxAttempts,
+      initialBackoffMs,
+      maxBackoffMs,
+      random,
+      signal,
+      sleep,
+    };
     // Late-bound so a fetch replaced after construction is still used.
     this.#fetch = fetchOption ?? fetchThrough(caHttpClient(caCertPath));
-    this.#sleep = sleep;
-    this.#random = random;
-    this.#signal = signal;
     this.#userAgent = userAgent;
   }
 
@@ -296,87 +289,39 @@ export class OpencastClient {
     params: Readonly<Record<string, QueryValue>> = {},
   ): Promise<unknown> {
     const url = this.#buildUrl(path, params);
-    return await retry<unknown>(async () => {
-      this.#signal?.throwIfAborted();
-      const timeout = AbortSignal.timeout(this.#timeoutMs);
-      const signal = this.#signal
-        ? AbortSignal.any([timeout, this.#signal])
-        : timeout;
-      let result: AttemptResult;
-      try {
-        result = await this.#attempt(url, path, signal);
-      } catch (error) {
-        if (error instanceof UaHarvestError) throw error;
-        if (this.#signal?.aborted) throw this.#signal.reason;
-        const certificate = timeout.aborted
-          ? undefined
-          : certificateProblem(error);
-        if (certificate !== undefined) {
-          // Retrying cannot make a certificate trusted.
-          throw new UnreachableError(
-            describeCertificateError(
-              `${this.#node} ${this.#host}`,
-              certificate,
+    return await retryRequest<unknown, StatusResult>(
+      (signal) => this.#attempt(url, path, signal),
+      {
+        ...this.#retry,
+        server: `${this.#node} ${this.#host}`,
+        onRetry: ({ properties }) => {
+          this.#retries++;
+          // The cause in the line itself (HTTP 503, connection refused, a
+          // timeout): the operator reading the warnings of a run that
+          // recovered never sees the final error that would name it.
+          logger.warn(
+            "Opencast {endpoint} failed ({cause}), retrying in {delayMs} ms (attempt {attempt} of {maxAttempts})",
+            { endpoint: path, host: this.#host, ...properties },
+          );
+        },
+        giveUp: ({ attempt, outcome, cause, retryable }) =>
+          retryable
+            ? new UnreachableError(
+              `${this.#node} ${this.#host} did not answer ${path} after ${attempt} ${
+                plural(attempt, "attempt")
+              }: last ${cause}`,
+            )
+            : new ApiContractError(
+              `${this.#node} ${this.#host} answered HTTP ${
+                outcome.kind === "status" ? outcome.status : "?"
+              } for ${path}: ${
+                JSON.stringify(
+                  outcome.kind === "status" ? outcome.excerpt : "",
+                )
+              }`,
             ),
-            { cause: error },
-          );
-        }
-        result = timeout.aborted
-          ? { kind: "timeout" }
-          : { kind: "network", message: describeFetchError(error) };
-      }
-      if (result.kind === "json") return { ok: true, value: result.value };
-      const verdict = classifyAttempt(result);
-      return {
-        ok: false,
-        retryable: verdict.retryable,
-        ...(verdict.retryAfterMs === undefined
-          ? {}
-          : { retryAfterMs: verdict.retryAfterMs }),
-        error: result,
-      };
-    }, {
-      maxAttempts: this.#maxAttempts,
-      initialBackoffMs: this.#initialBackoffMs,
-      maxBackoffMs: this.#maxBackoffMs,
-      random: this.#random,
-      signal: this.#signal,
-      sleep: this.#sleep,
-      onRetry: ({ attempt, error, delayMs }) => {
-        const result = error as AttemptOutcome;
-        this.#retries++;
-        // The cause in the line itself (HTTP 503, connection refused, a
-        // timeout): the operator reading the warnings of a run that
-        // recovered never sees the final error that would name it.
-        logger.warn(
-          "Opencast {endpoint} failed ({cause}), retrying in {delayMs} ms (attempt {attempt} of {maxAttempts})",
-          {
-            endpoint: path,
-            host: this.#host,
-            cause: this.#describe(result),
-            status: result.kind === "status" ? result.status : result.kind,
-            error: result.kind === "network" ? result.message : undefined,
-            attempt,
-            maxAttempts: this.#maxAttempts,
-            delayMs,
-          },
-        );
       },
-      giveUp: ({ attempt, error, retryable }) => {
-        const result = error as AttemptOutcome & { excerpt?: string };
-        return retryable
-          ? new UnreachableError(
-            `${this.#node} ${this.#host} did not answer ${path} after ${attempt} ${
-              plural(attempt, "attempt")
-            }: last ${this.#describe(result)}`,
-          )
-          : new ApiContractError(
-            `${this.#node} ${this.#host} answered HTTP ${
-              result.kind === "status" ? result.status : "?"
-            } for ${path}: ${JSON.stringify(result.excerpt ?? "")}`,
-          );
-      },
-    });
+    );
   }
 
   #buildUrl(path: string, params: Readonly<Record<string, QueryValue>>): URL {
@@ -404,7 +349,7 @@ export class OpencastClient {
     url: URL,
     endpoint: string,
     signal: AbortSignal,
-  ): Promise<AttemptResult> {
+  ): Promise<AcceptedAnswer<unknown> | StatusResult> {
     let target = url;
     let redirects = 0;
     // The challenge this attempt received; a refusal of an answer to it means
@@ -648,17 +593,6 @@ export class OpencastClient {
     }
     return { response, sent };
   }
-
-  #describe(outcome: AttemptOutcome): string {
-    switch (outcome.kind) {
-      case "status":
-        return `HTTP ${outcome.status}`;
-      case "timeout":
-        return `timeout after ${this.#timeoutMs} ms`;
-      case "network":
-        return `network error: ${outcome.message}`;
-    }
-  }
 }
 
 function requirePositive(name: string, value: number): void {
@@ -703,22 +637,4 @@ function excerpt(text: string): string {
   return flat.length > BODY_EXCERPT_CHARS
     ? `${flat.slice(0, BODY_EXCERPT_CHARS)}…`
     : flat;
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    }
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -122,7 +122,7 @@ export function runMetricsRegistry(
   new Gauge({
     name: "ua_harvest_build_info",
     help:
-      "The tool's version and the Opencast API variant of the last run (always 1).",
+      "The tool's version and the source of the last run: dce, upstream or matomo (always 1).",
     labelNames: ["version", "opencast_variant"],
     registers,
   }).set({

@@ -40,7 +40,11 @@ export interface RunRecord {
   readonly window?: { readonly start: string; readonly end: string };
   /** The checkpoint when the run ended (UTC); `null` when there is none. */
   readonly checkpoint?: string | null;
-  /** The Opencast API variant the run detected or was told (e.g. `dce`, `upstream`). */
+  /**
+   * What the run read (`ActionSource.variant`): the Opencast API variant it
+   * detected or was told (`dce`, `upstream`), or `matomo`. The name is from
+   * before the Matomo source; `status` prints it as the source.
+   */
   readonly opencastVariant?: string;
   /** What this run did (names in {@linkcode RUN_COUNTS}). */
   readonly counts: Readonly<Record<string, number>>;

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { getLogger } from "@logtape/logtape";
+import { serveSimulator, type SimulatorHttpServer } from "./_serve.ts";
 import { ConfigError } from "../errors.ts";
 import { generateCatalog, type SimEpisode } from "./_generate.ts";
 import { Random } from "./_random.ts";
@@ -289,8 +289,6 @@ export interface MatomoSimulator extends AsyncDisposable {
   requestLog(): readonly Readonly<Record<string, string>>[];
 }
 
-const logger = getLogger(["ua-harvest", "simulate"]);
-
 /** Steps of a visit's script at start, by style. */
 const STEPS: Readonly<Record<VisitStyle, readonly [number, number]>> = {
   "paella8": [1, 10],
@@ -450,10 +448,7 @@ class MatomoServer implements MatomoSimulator {
   #counters = emptyCounters();
   #requestLog: Record<string, string>[] = [];
   #failNext: { remaining: number; status: number }[] = [];
-  #server?: Deno.HttpServer<Deno.NetAddr>;
-  #url = "";
-  #port = 0;
-  #closed?: Promise<void>;
+  #http?: SimulatorHttpServer;
 
   constructor(settings: Settings) {
     this.#settings = settings;
@@ -574,31 +569,21 @@ class MatomoServer implements MatomoSimulator {
   }
 
   async listen(hostname: string, port: number): Promise<void> {
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.#server = Deno.serve({
+    this.#http = await serveSimulator({
       hostname,
       port,
-      onListen: () => resolve(),
-      onError: (error) => {
-        logger.error("Simulator request failed: {error}", { error });
-        return new Response("Internal Server Error", { status: 500 });
-      },
-    }, (request) => this.#handle(request));
-    await promise;
-    this.#port = this.#server.addr.port;
-    const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-    this.#url = `http://${host}:${this.#port}`;
-    if (!this.#settings.quiet) {
-      logger.info("Matomo simulator listening on {url}", { url: this.#url });
-    }
+      name: "Matomo simulator",
+      quiet: this.#settings.quiet,
+      handler: (request) => this.#handle(request),
+    });
   }
 
   get url(): string {
-    return this.#url;
+    return this.#http?.url ?? "";
   }
 
   get port(): number {
-    return this.#port;
+    return this.#http?.port ?? 0;
   }
 
   get timezone(): string {
@@ -614,8 +599,7 @@ class MatomoServer implements MatomoSimulator {
   }
 
   close(): Promise<void> {
-    this.#closed ??= this.#server?.shutdown() ?? Promise.resolve();
-    return this.#closed;
+    return this.#http?.close() ?? Promise.resolve();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -7,6 +7,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { serveSimulator, type SimulatorHttpServer } from "./_serve.ts";
 import { ConfigError } from "../errors.ts";
 import { ActionStore } from "./_action_store.ts";
 import { createNonce, digestChallenge, verifyDigest } from "./_digest_auth.ts";
@@ -508,13 +509,10 @@ class SimulatorServer implements Simulator {
   #failRules: FailRule[] = [];
   #failRandom: Random;
   #counters = emptyCounters();
-  #server?: Deno.HttpServer<Deno.NetAddr>;
+  #http?: SimulatorHttpServer;
   #arrivals?: ReturnType<typeof setInterval>;
   #requestHook?: (request: SimulatorRequest) => void;
   #requestLog: SimulatorRequest[] = [];
-  #url = "";
-  #port = 0;
-  #closed?: Promise<void>;
 
   constructor(settings: ServerSettings) {
     this.#settings = settings;
@@ -590,31 +588,21 @@ class SimulatorServer implements Simulator {
   }
 
   async listen(hostname: string, port: number): Promise<void> {
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.#server = Deno.serve({
+    this.#http = await serveSimulator({
       hostname,
       port,
-      onListen: () => resolve(),
-      onError: (error) => {
-        logger.error("Simulator request failed: {error}", { error });
-        return textResponse(500, "Internal Server Error");
-      },
-    }, (request) => this.#handle(request));
-    await promise;
-    this.#port = this.#server.addr.port;
-    const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-    this.#url = `http://${host}:${this.#port}`;
-    if (!this.#settings.quiet) {
-      logger.info("Simulator listening on {url}", { url: this.#url });
-    }
+      name: "Simulator",
+      quiet: this.#settings.quiet,
+      handler: (request) => this.#handle(request),
+    });
   }
 
   get url(): string {
-    return this.#url;
+    return this.#http?.url ?? "";
   }
 
   get port(): number {
-    return this.#port;
+    return this.#http?.port ?? 0;
   }
 
   get timezone(): string {
@@ -627,8 +615,7 @@ class SimulatorServer implements Simulator {
 
   close(): Promise<void> {
     clearInterval(this.#arrivals);
-    this.#closed ??= this.#server?.shutdown() ?? Promise.resolve();
-    return this.#closed;
+    return this.#http?.close() ?? Promise.resolve();
   }
 
   /** Appends `perSecond` actions a second (the fraction carried over) until closed. */
@@ -823,7 +810,7 @@ class SimulatorServer implements Simulator {
       case "/workflow/instances.json":
         return workflowsResponse(params, context);
       case "/info/components.json":
-        return componentsResponse(this.#url, context);
+        return componentsResponse(this.url, context);
     }
     let match = ACTION_BY_ID.exec(path);
     if (match) return actionByIdResponse(match[1]!, context);

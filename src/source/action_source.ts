@@ -82,7 +82,9 @@ export interface ActionSource extends AsyncDisposable {
   readonly name: string;
   /**
    * What it is, for the start line, `status`, the last-run record and the
-   * metrics' build info, e.g. `dce`, `upstream`, `matomo`.
+   * metrics' build info, e.g. `dce`, `upstream`, `matomo`. The summary and
+   * `status` say it in words through `sourceLabel()`: give a new variant
+   * its words there.
    */
   readonly variant: string;
   /** A short description for logs (never a secret), e.g. `Opencast (upstream) at https://engage.example.edu`. */

@@ -1,6 +1,7 @@
 import type { RunRecord } from "../run_record/run_record.ts";
 import type { LockStatus, StatusReport } from "./status_report.ts";
 import { plural } from "../util/plural.ts";
+import { sourceLabel } from "../source/source_label.ts";
 
 /** The status for people: a few aligned lines. Pure. */
 export function formatStatus(report: StatusReport): string {
@@ -94,10 +95,8 @@ function describeRun(
         : `${toSecond(run.lastSuccessAt)} (${ago(run.lastSuccessAt)})`
     }`,
   );
-  const variant = run.opencastVariant === "matomo"
-    ? ", source Matomo"
-    : run.opencastVariant
-    ? `, Opencast API ${run.opencastVariant}`
+  const variant = run.opencastVariant
+    ? `, source ${sourceLabel(run.opencastVariant)}`
     : "";
   lines.push(
     `${pad}ua-harvest ${run.toolVersion} on ${

@@ -27,9 +27,8 @@ export function certificateProblem(error: unknown): string | undefined {
     const match = CERTIFICATE_REGEXP.exec(message);
     if (match) {
       // The innermost useful part: from what matched to the end of that clause.
-      const from = message.slice(
-        Math.max(0, message.lastIndexOf(": ", match.index) + 2),
-      );
+      const colon = message.lastIndexOf(": ", match.index);
+      const from = message.slice(colon < 0 ? 0 : colon + 2);
       return from.replace(/\s+/g, " ").trim().slice(0, 160);
     }
   }

@@ -40,13 +40,68 @@ export function readCaCert(path: string): string {
 }
 
 /**
- * The `ca` option of clients built on `node:tls` (the AWS SDK, the
- * Pushgateway, the Elasticsearch client): the bundle at `path`; `undefined`
- * without a path. Under Deno, `node:tls` hands `ca` to Deno's TLS as extra
- * roots (`caCerts`: in addition to the default ones), unlike Node, where it
- * replaces them; `tls.rootCertificates` is not added because reading it
- * needs every system permission.
+ * Where operating systems keep their CA bundle in PEM form: `SSL_CERT_FILE`
+ * first, as OpenSSL reads it, then Debian/Ubuntu, RHEL/Amazon Linux,
+ * openSUSE, Alpine/macOS.
  */
-export function caBundle(path: string | undefined): string[] | undefined {
-  return path === undefined ? undefined : [readCaCert(path)];
+export const SYSTEM_CA_BUNDLES: readonly string[] = [
+  "/etc/ssl/certs/ca-certificates.crt",
+  "/etc/pki/tls/certs/ca-bundle.crt",
+  "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+  "/etc/ssl/ca-bundle.pem",
+  "/etc/ssl/cert.pem",
+];
+
+/** Options for {@linkcode caBundle}. */
+export interface CaBundleOptions {
+  /**
+   * Where to look for the system's CAs, in order; the first readable one is
+   * used. @default {`SSL_CERT_FILE`, then {@linkcode SYSTEM_CA_BUNDLES}}
+   */
+  readonly systemBundles?: readonly string[];
+}
+
+/**
+ * The `ca` option of clients built on `node:tls` (the Pushgateway push, the
+ * Elasticsearch client): the bundle at `path` **and** the system's CAs;
+ * `undefined` without a path. As in Node, `ca` replaces the default roots for
+ * those connections (measured with Deno 2.9.6: a public host fails once `ca`
+ * is set), so the system's bundle file goes in too, and a private CA is
+ * trusted in addition to the public ones, as `fetch` does with
+ * `caHttpClient()`. (`tls.rootCertificates` would need every system
+ * permission.) Without any readable system bundle, only the private one.
+ */
+export function caBundle(
+  path: string | undefined,
+  options: CaBundleOptions = {},
+): string[] | undefined {
+  if (path === undefined) return undefined;
+  const system = systemCaBundle(options.systemBundles ?? defaultBundles());
+  return system === undefined ? [readCaCert(path)] : [readCaCert(path), system];
+}
+
+function defaultBundles(): readonly string[] {
+  const fromEnv = Deno.env.get("SSL_CERT_FILE");
+  return fromEnv ? [fromEnv, ...SYSTEM_CA_BUNDLES] : SYSTEM_CA_BUNDLES;
+}
+
+const systemBundles = new Map<string, string | undefined>();
+
+function systemCaBundle(paths: readonly string[]): string | undefined {
+  const key = paths.join("\n");
+  if (systemBundles.has(key)) return systemBundles.get(key);
+  let found: string | undefined;
+  for (const path of paths) {
+    try {
+      const text = Deno.readTextFileSync(path);
+      if (text.includes("-----BEGIN CERTIFICATE-----")) {
+        found = text;
+        break;
+      }
+    } catch {
+      // Not on this system: the next place.
+    }
+  }
+  systemBundles.set(key, found);
+  return found;
 }

@@ -41,7 +41,7 @@ Deno.test("reportHarvest() logs one summary line and returns the summary with th
   assert.equal(records[0]!.level, "info");
   assert.equal(
     logLine(records[0]!),
-    "Harvest done: 350 actions in 4 pages, 0 failed, 2 id probes (dce API), 3 episodes fetched, " +
+    "Harvest done: 350 actions in 4 pages, 0 failed, source Opencast (dce), 2 id probes, 3 episodes fetched, " +
       "12 cache hits, 1.235s (284/s), checkpoint 2024-03-01T15:04:59Z",
   );
   assert.deepEqual(summary, {
@@ -94,6 +94,28 @@ Deno.test("reportHarvest() writes counts of 1 in the singular", async () => {
   );
   assert.match(
     logLine(records[0]!),
-    /^Harvest done: 1 action in 1 page, 0 failed, 1 id probe \(dce API\), 1 episode fetched, 1 cache hit, /,
+    /^Harvest done: 1 action in 1 page, 0 failed, source Opencast \(dce\), 1 id probe, 1 episode fetched, 1 cache hit, /,
   );
+});
+
+Deno.test("reportHarvest() names the source and leaves out the id probes of a run that made none", async () => {
+  const one = options("done");
+  const [, records] = await captureLogs(() => {
+    reportHarvest({ ...one, tally: { ...one.tally, probes: 0 } });
+    reportHarvest({
+      ...one,
+      source: {
+        variant: "matomo",
+        requests: 3,
+        skippedByReason: { timeupdate: 40, "other-type": 2 },
+      },
+      tally: { ...one.tally, probes: 0 },
+    });
+  });
+  assert.deepEqual(records.map(logLine), [
+    "Harvest done: 350 actions in 4 pages, 0 failed, source Opencast (dce), 3 episodes fetched, " +
+    "12 cache hits, 1.235s (284/s), checkpoint 2024-03-01T15:04:59Z",
+    "Harvest done: 350 actions in 4 pages, 0 failed, source Matomo, 42 not viewer actions (timeupdate 40, other-type 2), " +
+    "3 episodes fetched, 12 cache hits, 1.235s (284/s), checkpoint 2024-03-01T15:04:59Z",
+  ]);
 });

@@ -62,7 +62,10 @@ for (const flavor of SIMULATOR_FLAVORS) {
       // 40 new actions at 100 a page: the probe plus one or two pages,
       // whatever the size of the day so far.
       assert.ok(stats.actionRequests <= 3, `${stats.actionRequests} requests`);
-      assert.match(next.stderr, /\d+ id probes/);
+      assert.match(
+        next.stderr,
+        new RegExp(`Harvest done: .*, source Opencast \\(${variant}\\)`),
+      );
     }
     const { ids } = await fileIds(output);
     assert.deepEqual(tally(ids, simIds(f.sim)), exact);

@@ -96,3 +96,19 @@ Deno.test("formatStatus() keeps a space after a title as long as its column", ()
   assert.match(text, /^Last load_episodes FAILED, exit 4: started /m);
   assert.match(text, /^Last harvest none recorded$/m);
 });
+
+Deno.test("formatStatus() names the last run's source as the harvest summary does", () => {
+  const source = (opencastVariant?: string) =>
+    formatStatus(
+      report({ ...RUN, ...(opencastVariant && { opencastVariant }) }),
+    )
+      .split("\n").at(-1);
+  assert.equal(
+    source("dce"),
+    "             ua-harvest 0.1.0 on cron-host, PID 4242, source Opencast (dce)",
+  );
+  assert.match(source("upstream")!, /, source Opencast \(upstream\)$/);
+  assert.match(source("matomo")!, /, source Matomo$/);
+  // A record written before runs named their source.
+  assert.match(source()!, /, PID 4242$/);
+});

@@ -19,21 +19,15 @@ import {
   ApiContractError,
   AuthenticationError,
   ConfigError,
-  UaHarvestError,
   UnreachableError,
 } from "../../errors.ts";
-import { describeFetchError } from "../../opencast/describe_fetch_error.ts";
 import {
-  type AttemptOutcome,
-  classifyAttempt,
-} from "../../opencast/retry_decision.ts";
+  type AcceptedAnswer,
+  type RequestRetrySettings,
+  retryRequest,
+  type StatusOutcome,
+} from "../../http/retry_request.ts";
 import { echoValue } from "../../util/echo_value.ts";
-import { retry } from "../../util/retry.ts";
-import { sleep as abortableSleep } from "../../util/sleep.ts";
-import {
-  certificateProblem,
-  describeCertificateError,
-} from "../../tls/describe_certificate_error.ts";
 import { matomoApiUrl } from "./matomo_base_url.ts";
 import type {
   MatomoCustomDimension,
@@ -154,10 +148,8 @@ export interface MatomoClientStats {
 /** How much of an unexpected body goes into an error message. */
 const BODY_EXCERPT_CHARS = 80;
 
-/** What one attempt ended with when it did not throw. */
-type Attempt =
-  | { readonly kind: "json"; readonly value: unknown }
-  | AttemptOutcome & { readonly detail?: string };
+/** A status the client did not accept, with what to quote of its answer (JSON text). */
+type StatusResult = StatusOutcome & { readonly detail: string };
 
 /**
  * A client for one Matomo instance. Its calls throw `AuthenticationError`
@@ -177,15 +169,10 @@ export class MatomoClient {
   readonly apiUrl: URL;
   readonly #host: string;
   readonly #token: string;
-  readonly #timeoutMs: number;
-  readonly #maxAttempts: number;
-  readonly #initialBackoffMs: number;
-  readonly #maxBackoffMs: number;
+  /** Attempts, backoff, timeout, signal and wait of every request. */
+  readonly #retry: RequestRetrySettings;
   readonly #fetch: MatomoFetch;
   readonly #httpClient: Deno.HttpClient | undefined;
-  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  readonly #random: () => number;
-  readonly #signal: AbortSignal | undefined;
   readonly #userAgent: string;
   #requests = 0;
   #retries = 0;
@@ -205,7 +192,7 @@ export class MatomoClient {
       maxBackoffMs = 30_000,
       fetch: fetchOption,
       httpClient,
-      sleep = (ms, signal) => abortableSleep(ms, { signal }),
+      sleep,
       random = Math.random,
       signal,
       userAgent = `ua-harvest/${denoConfig.version}`,
@@ -239,16 +226,18 @@ export class MatomoClient {
       );
     }
     this.#token = tokenAuth.trim();
-    this.#timeoutMs = timeoutMs;
-    this.#maxAttempts = maxAttempts;
-    this.#initialBackoffMs = initialBackoffMs;
-    this.#maxBackoffMs = maxBackoffMs;
+    this.#retry = {
+      timeoutMs,
+      maxAttempts,
+      initialBackoffMs,
+      maxBackoffMs,
+      random,
+      signal,
+      sleep,
+    };
     // Late-bound so a fetch replaced after construction is still used.
     this.#fetch = fetchOption ?? ((input, init) => fetch(input, init));
     this.#httpClient = httpClient;
-    this.#sleep = sleep;
-    this.#random = random;
-    this.#signal = signal;
     this.#userAgent = userAgent;
   }
 
@@ -352,84 +341,43 @@ export class MatomoClient {
     }
     form.set("token_auth", this.#token);
     const body = form.toString();
-    return await retry<unknown>(async () => {
-      this.#signal?.throwIfAborted();
-      const timeout = AbortSignal.timeout(this.#timeoutMs);
-      const signal = this.#signal
-        ? AbortSignal.any([timeout, this.#signal])
-        : timeout;
-      let attempt: Attempt;
-      try {
-        attempt = await this.#attempt(method, body, signal);
-      } catch (error) {
-        if (error instanceof UaHarvestError) throw error;
-        if (this.#signal?.aborted) throw this.#signal.reason;
-        const certificate = timeout.aborted
-          ? undefined
-          : certificateProblem(error);
-        if (certificate !== undefined) {
-          // Retrying cannot make a certificate trusted.
-          throw new UnreachableError(
-            describeCertificateError(`Matomo at ${this.#host}`, certificate),
-            { cause: error },
+    return await retryRequest<unknown, StatusResult>(
+      (signal) => this.#attempt(method, body, signal),
+      {
+        ...this.#retry,
+        server: `Matomo at ${this.#host}`,
+        onRetry: ({ outcome, cause, properties }) => {
+          this.#retries++;
+          logger.warn(
+            "Matomo {method} failed with {failure}, retrying in {delayMs} ms (attempt {attempt} of {maxAttempts})",
+            {
+              method,
+              host: this.#host,
+              // The status as Matomo's own logs give it; any other failure
+              // in words (a timeout, connection refused).
+              failure: outcome.kind === "status" ? outcome.status : cause,
+              ...properties,
+            },
           );
-        }
-        attempt = timeout.aborted
-          ? { kind: "timeout" }
-          : { kind: "network", message: describeFetchError(error) };
-      }
-      if (attempt.kind === "json") return { ok: true, value: attempt.value };
-      const verdict = classifyAttempt(attempt);
-      return {
-        ok: false,
-        retryable: verdict.retryable,
-        ...(verdict.retryAfterMs === undefined
-          ? {}
-          : { retryAfterMs: verdict.retryAfterMs }),
-        error: attempt,
-      };
-    }, {
-      maxAttempts: this.#maxAttempts,
-      initialBackoffMs: this.#initialBackoffMs,
-      maxBackoffMs: this.#maxBackoffMs,
-      random: this.#random,
-      signal: this.#signal,
-      sleep: this.#sleep,
-      onRetry: ({ attempt, error, delayMs }) => {
-        const failed = error as Attempt;
-        this.#retries++;
-        logger.warn(
-          "Matomo {method} failed with {status}, retrying in {delayMs} ms (attempt {attempt} of {maxAttempts})",
-          {
-            method,
-            host: this.#host,
-            status: failed.kind === "status" ? failed.status : failed.kind,
-            error: failed.kind === "network" ? failed.message : undefined,
-            attempt,
-            maxAttempts: this.#maxAttempts,
-            delayMs,
-          },
-        );
+        },
+        giveUp: ({ attempt, outcome, cause, retryable }) =>
+          retryable
+            ? new UnreachableError(
+              `Matomo at ${this.#host} did not answer ${method} after ${attempt} attempts: last ${cause}`,
+            )
+            : new ApiContractError(
+              `Matomo at ${this.#host} answered HTTP ${
+                outcome.kind === "status" ? outcome.status : "?"
+              } for ${method}: ${
+                outcome.kind === "status" ? outcome.detail : '""'
+              }${
+                outcome.kind === "status" && outcome.status === 404
+                  ? " (is MATOMO_URL Matomo's base URL?)"
+                  : ""
+              }`,
+            ),
       },
-      giveUp: ({ attempt, error, retryable }) => {
-        const failed = error as Exclude<Attempt, { kind: "json" }>;
-        return retryable
-          ? new UnreachableError(
-            `Matomo at ${this.#host} did not answer ${method} after ${attempt} attempts: last ${
-              this.#describe(failed)
-            }`,
-          )
-          : new ApiContractError(
-            `Matomo at ${this.#host} answered HTTP ${
-              failed.kind === "status" ? failed.status : "?"
-            } for ${method}: ${failed.detail ?? '""'}${
-              failed.kind === "status" && failed.status === 404
-                ? " (is MATOMO_URL Matomo's base URL?)"
-                : ""
-            }`,
-          );
-      },
-    });
+    );
   }
 
   /** One POST: a parsed answer, a failure to classify, or a thrown error that ends the call. */
@@ -437,7 +385,7 @@ export class MatomoClient {
     method: string,
     body: string,
     signal: AbortSignal,
-  ): Promise<Attempt> {
+  ): Promise<AcceptedAnswer<unknown> | StatusResult> {
     this.#requests++;
     const response = await this.#fetch(this.apiUrl, {
       method: "POST",
@@ -548,17 +496,6 @@ export class MatomoClient {
         echoValue(JSON.stringify(value) ?? "undefined", BODY_EXCERPT_CHARS)
       }`,
     );
-  }
-
-  #describe(outcome: Exclude<Attempt, { kind: "json" }>): string {
-    switch (outcome.kind) {
-      case "status":
-        return `HTTP ${outcome.status}`;
-      case "timeout":
-        return `timeout after ${this.#timeoutMs} ms`;
-      case "network":
-        return `network error: ${outcome.message}`;
-    }
   }
 }
 

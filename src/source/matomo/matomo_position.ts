@@ -13,16 +13,12 @@
 import { ApiContractError } from "../../errors.ts";
 import { echoValue } from "../../util/echo_value.ts";
 import type { SourcePosition } from "../action_source.ts";
-import {
-  createPageIdRanges,
-  type PageIdRange,
-  type PageIdRanges,
-} from "./page_id_ranges.ts";
+import { type IdRange, IdRanges } from "../../util/id_ranges.ts";
 
 /** What the Matomo source keeps between runs. */
 export interface MatomoPosition {
   /** The action ids handled from the overlap on. */
-  readonly pageIds: PageIdRanges;
+  readonly pageIds: IdRanges;
   /** Visits whose cut actions were warned about (`truncatedActionsCount`). */
   readonly truncated: ReadonlySet<number>;
 }
@@ -34,7 +30,7 @@ export interface MatomoPosition {
  * @example Usage
  * ```ts
  * readMatomoPosition({ pageIds: [[5, 9], 12] }).pageIds.has(7); // true
- * readMatomoPosition(undefined).pageIds.ranges; // 0
+ * readMatomoPosition(undefined).pageIds.size; // 0
  * ```
  *
  * @throws {ApiContractError} When it is malformed: a corrupt checkpoint
@@ -44,7 +40,7 @@ export function readMatomoPosition(
   position: SourcePosition | undefined,
 ): MatomoPosition {
   if (position === undefined || position === null) {
-    return { pageIds: createPageIdRanges(), truncated: new Set() };
+    return { pageIds: new IdRanges(), truncated: new Set() };
   }
   const fields = typeof position === "object" && !Array.isArray(position)
     ? position as Record<string, unknown>
@@ -63,7 +59,7 @@ export function readMatomoPosition(
     );
   }
   return {
-    pageIds: createPageIdRanges(pageIds as PageIdRange[]),
+    pageIds: IdRanges.fromRangeList(pageIds as IdRange[]),
     truncated: new Set(truncated as number[]),
   };
 }
@@ -71,7 +67,7 @@ export function readMatomoPosition(
 /** The position to save. */
 export function matomoPosition(position: MatomoPosition): SourcePosition {
   return {
-    pageIds: position.pageIds.toJSON() as SourcePosition,
+    pageIds: position.pageIds.toRangeList() as SourcePosition,
     ...(position.truncated.size === 0
       ? {}
       : { truncated: [...position.truncated].sort((a, b) => a - b) }),
@@ -83,7 +79,7 @@ function isId(value: unknown): value is number {
     value >= 0;
 }
 
-function isRange(value: unknown): value is PageIdRange {
+function isRange(value: unknown): value is IdRange {
   if (isId(value)) return true;
   return Array.isArray(value) && value.length === 2 && isId(value[0]) &&
     isId(value[1]) && value[0] <= value[1];

@@ -184,7 +184,7 @@ export function createMatomoSource(options: MatomoSourceOptions): ActionSource {
       if (signal?.aborted) return;
     }
     // Read to the end: the ids from before the next window's start go.
-    if (startMs / 1000 <= keepFrom) pageIds.dropBelow(lowestKeptId);
+    if (startMs / 1000 <= keepFrom) pageIds.deleteBelow(lowestKeptId);
     if (found === 0 && !window.continuesCheckpoint) warnIfDeleted(window);
     yield {
       actions: [],

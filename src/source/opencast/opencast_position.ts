@@ -3,7 +3,7 @@
  * what the next run needs to tell new rows from old ones without assuming
  * anything about the order of ids or rows (issue 18). Per server day still
  * open: the ids accounted for (delivered, or older than the window that first
- * read the day), as runs (see `IdSet.encode()`); the day's count when last
+ * read the day), as runs (see `IdRanges.toRuns()`); the day's count when last
  * read; and the ids of its first and last minute with their offset in that
  * minute, since whether a `day` answer holds them depends on the server
  * clock's seconds. `filled` is where the last window ended: the midnight
@@ -26,7 +26,7 @@
 import { ApiContractError } from "../../errors.ts";
 import type { SourcePosition } from "../action_source.ts";
 import { echoValue } from "../../util/echo_value.ts";
-import { IdSet } from "./upstream/id_set.ts";
+import { IdRanges } from "../../util/id_ranges.ts";
 
 /** A row of a day's first or last minute, known to exist. */
 export interface EdgeRow {
@@ -45,7 +45,7 @@ export interface DayState {
   /** The day's `total` the last time it was read. */
   readonly total: number;
   /** Ids accounted for: delivered, or left out on purpose (before the window). */
-  readonly ids: IdSet;
+  readonly ids: IdRanges;
   /** Accounted rows of the day's first minute. */
   readonly first: readonly EdgeRow[];
   /** Accounted rows of the day's last minute. */
@@ -131,7 +131,7 @@ export function opencastPosition(position: OpencastPosition): SourcePosition {
     days: position.days.map((state) => ({
       day: state.day,
       total: state.total,
-      ids: state.ids.encode(),
+      ids: state.ids.toRuns(),
       ...(state.first.length > 0 ? { first: encodeEdge(state.first) } : {}),
       ...(state.last.length > 0 ? { last: encodeEdge(state.last) } : {}),
       ...(state.partial ? { partial: true } : {}),
@@ -163,7 +163,7 @@ function readDay(value: unknown): DayState {
     return {
       day,
       total,
-      ids: IdSet.decode(ids),
+      ids: IdRanges.fromRuns(ids),
       first: decodeEdge(first),
       last: decodeEdge(last),
       partial,

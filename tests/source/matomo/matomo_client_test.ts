@@ -173,6 +173,23 @@ Deno.test("MatomoClient: an unreachable Matomo is an UnreachableError after ever
   assert.deepEqual(matomo.stats, { requests: 3, retries: 2 });
 });
 
+Deno.test("MatomoClient retry warnings name a network failure's cause, as Opencast's do", async () => {
+  const listener = Deno.listen({ port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const matomo = client({ url: `http://127.0.0.1:${port}`, maxAttempts: 2 });
+  const [error, logs] = await captureLogs(() =>
+    matomo.matomoVersion().catch((e) => e)
+  );
+  assert.ok(error instanceof UnreachableError, String(error));
+  const warnings = logs.filter((r) => r.level === "warning").map(logLine);
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0]!,
+    /^Matomo API\.getMatomoVersion failed with network error: connection refused \(.*\), retrying in \d+ ms \(attempt 1 of 2\)$/,
+  );
+});
+
 Deno.test("MatomoClient: an answer that is not the expected JSON is one ApiContractError line", async () => {
   const html = stubFetch(() =>
     new Response("<!DOCTYPE html><html><title>Sign in</title></html>", {

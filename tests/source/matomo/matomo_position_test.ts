@@ -5,11 +5,11 @@ import {
   readMatomoPosition,
 } from "../../../src/source/matomo/matomo_position.ts";
 import type { SourcePosition } from "../../../src/source/action_source.ts";
-import { createPageIdRanges } from "../../../src/source/matomo/page_id_ranges.ts";
+import { IdRanges } from "../../../src/util/id_ranges.ts";
 
 Deno.test("matomoPosition() and readMatomoPosition() round-trip the handled ids and the warned visits", () => {
   const saved = matomoPosition({
-    pageIds: createPageIdRanges([[100, 180], 200]),
+    pageIds: IdRanges.fromRangeList([[100, 180], 200]),
     truncated: new Set([9, 4]),
   });
   assert.deepEqual(saved, { pageIds: [[100, 180], 200], truncated: [4, 9] });
@@ -17,7 +17,7 @@ Deno.test("matomoPosition() and readMatomoPosition() round-trip the handled ids 
   assert.ok(read.pageIds.has(150) && !read.pageIds.has(190));
   assert.deepEqual([...read.truncated], [9, 4].sort((a, b) => a - b));
   assert.deepEqual(
-    matomoPosition({ pageIds: createPageIdRanges(), truncated: new Set() }),
+    matomoPosition({ pageIds: new IdRanges(), truncated: new Set() }),
     { pageIds: [] },
   );
 });
@@ -25,7 +25,7 @@ Deno.test("matomoPosition() and readMatomoPosition() round-trip the handled ids 
 Deno.test("readMatomoPosition() of none is empty", () => {
   for (const none of [undefined, null]) {
     const position = readMatomoPosition(none);
-    assert.equal(position.pageIds.ranges, 0);
+    assert.equal(position.pageIds.rangeCount, 0);
     assert.equal(position.truncated.size, 0);
   }
 });

@@ -3,7 +3,7 @@ import {
   opencastPosition,
   readOpencastPosition,
 } from "../../../src/source/opencast/opencast_position.ts";
-import { IdSet } from "../../../src/source/opencast/upstream/id_set.ts";
+import { IdRanges } from "../../../src/util/id_ranges.ts";
 import { parseCheckpoint } from "../../../src/checkpoint/checkpoint_format.ts";
 import { ApiContractError } from "../../../src/errors.ts";
 
@@ -14,14 +14,14 @@ Deno.test("readOpencastPosition() reads back the days opencastPosition() writes,
     days: [{
       day: "20261204",
       total: 7,
-      ids: new IdSet([100, 101, 102, 150, 151, 9000]),
+      ids: new IdRanges([100, 101, 102, 150, 151, 9000]),
       first: [{ id: 101, offsetMs: 12_000 }, { id: 100, offsetMs: 3_500 }],
       last: [],
       partial: false,
     }, {
       day: "20261205",
       total: 0,
-      ids: new IdSet(),
+      ids: new IdRanges(),
       first: [],
       last: [{ id: 9000, offsetMs: 59_000 }],
       partial: true,

@@ -7,7 +7,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { ActionPage, UserAction } from "../../../opencast/types.ts";
 import type { DayState, EdgeRow } from "../opencast_position.ts";
-import { IdSet } from "./id_set.ts";
+import { IdRanges } from "../../../util/id_ranges.ts";
 import {
   countDay,
   type CountedRow,
@@ -106,16 +106,16 @@ export class DayReader {
   readonly #minutes: DayMinutes;
   readonly #endMs: number;
   /** Ids accounted for before this run (what is not among them is new). */
-  readonly #before: IdSet;
+  readonly #before: IdRanges;
   /** Ids known now: accounted before, or read this run. */
-  #known: IdSet;
+  #known: IdRanges;
   /** Ids to save: accounted before, or read this run and created by the window end. */
-  #accounted: IdSet;
+  #accounted: IdRanges;
   /** Known edge-minute rows, id to offset. */
   #first = new Map<number, number>();
   #last = new Map<number, number>();
   /** Ids read from the day's answers in this run. */
-  readonly #seen = new IdSet();
+  readonly #seen = new IdRanges();
   #total: number;
   #partial: boolean;
   #complete = false;
@@ -135,9 +135,9 @@ export class DayReader {
     this.#minutes = dayMinutes(day, options.zone);
     this.#endMs = Math.floor(options.end.epochMilliseconds / 1000) * 1000 +
       999;
-    this.#before = state && !state.partial ? state.ids : new IdSet();
-    this.#known = state?.ids.clone() ?? new IdSet();
-    this.#accounted = state?.ids.clone() ?? new IdSet();
+    this.#before = state && !state.partial ? state.ids : new IdRanges();
+    this.#known = state?.ids.clone() ?? new IdRanges();
+    this.#accounted = state?.ids.clone() ?? new IdRanges();
     for (const row of state?.first ?? []) this.#first.set(row.id, row.offsetMs);
     for (const row of state?.last ?? []) this.#last.set(row.id, row.offsetMs);
     this.#total = state?.total ?? 0;
@@ -170,7 +170,7 @@ export class DayReader {
   }
 
   /** The known ids (for the midnight fill's neighbours). */
-  get known(): IdSet {
+  get known(): IdRanges {
     return this.#known;
   }
 
@@ -457,7 +457,9 @@ export class DayReader {
    */
   #forgetCore(): void {
     const keep = [...this.#first.keys(), ...this.#last.keys()];
-    this.#known = new IdSet(keep);
-    this.#accounted = new IdSet(keep.filter((id) => this.#accounted.has(id)));
+    this.#known = new IdRanges(keep);
+    this.#accounted = new IdRanges(
+      keep.filter((id) => this.#accounted.has(id)),
+    );
   }
 }

@@ -12,7 +12,7 @@ import type { DayState, OpencastPosition } from "../opencast_position.ts";
 import { type DayEdge, planServerDays } from "./plan_server_days.ts";
 import { type DayBatch, type DayQuery, DayReader } from "./day_reader.ts";
 import { type Anchor, EdgeWalk } from "./edge_walk.ts";
-import { IdSet } from "./id_set.ts";
+import { IdRanges } from "../../../util/id_ranges.ts";
 
 export type { DayQuery } from "./day_reader.ts";
 
@@ -250,7 +250,7 @@ async function fillEdge(
   const { readers, zone } = options;
   const before = readers.get(edge.dayBefore);
   const after = readers.get(edge.dayAfter);
-  const probed = new IdSet(options.known ?? []);
+  const probed = new IdRanges(options.known ?? []);
   const known = (id: number) =>
     probed.has(id) || (before?.knows(id) ?? false) ||
     (after?.knows(id) ?? false);

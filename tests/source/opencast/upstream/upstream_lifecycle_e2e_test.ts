@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { ActionOrder } from "../../../../src/simulate/start_simulator.ts";
 import { simulator } from "../../../support/simulator.ts";
-import { IdSet } from "../../../../src/source/opencast/upstream/id_set.ts";
+import { IdRanges } from "../../../../src/util/id_ranges.ts";
 import { captureLogs, logLine } from "../../../support/capture_logs.ts";
 import { inProcessHarvest, tallyWindow } from "./_harvest_at.ts";
 import { EXACTLY_ONCE } from "../../../harvest/_delivery_fixture.ts";
@@ -125,7 +125,7 @@ Deno.test("rows deleted while a run reads the day neither loop nor stall it: war
  * cron run at 17:00:01 (`-i 30 -b 200`), then two arrivals a second for five
  * minutes, then a cron run at 17:05:01. It holds that checkpoint (output
  * position and writer left out) and the ids that code delivered (as
- * `IdSet` runs). How it was made: fixtures/README.md.
+ * `IdRanges` runs). How it was made: fixtures/README.md.
  */
 Deno.test("a checkpoint written by the code before this one (its day cursor) resumes without loss or repeats", async () => {
   const fixture = JSON.parse(
@@ -150,7 +150,7 @@ Deno.test("a checkpoint written by the code before this one (its day cursor) res
   for (let s = 0; s < 300; s++) {
     sim.appendActions(2, { created: spanEnd.add({ seconds: 301 + s }) });
   }
-  const before = new Set(IdSet.decode(fixture.deliveredRuns));
+  const before = new Set(IdRanges.fromRuns(fixture.deliveredRuns));
   assert.equal(before.size, fixture.delivered);
   assert.ok(fixture.checkpoint.position.cursor, "a day cursor");
   await using h = await inProcessHarvest(sim, { batchSize: 200 });

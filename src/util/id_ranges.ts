@@ -1,43 +1,56 @@
 /**
- * A set of action ids kept as sorted ranges of consecutive ids, with what the
- * upstream strategy asks of it: counts, ranks, the gaps between ranges, and
- * a compact JSON form for the checkpoint.
+ * A set of integer ids kept as sorted ranges of consecutive ids: the ids a
+ * harvest delivered (its dedup), the ids of an upstream Opencast day, the
+ * Matomo action ids of a position. Ids come from sequences handed out in
+ * blocks, so they are long runs of consecutive ids: a million of them take a
+ * few thousand numbers instead of a hash set's tens of MiB.
  *
  * @module
  */
 
+/** One entry of {@linkcode IdRanges.toRangeList}: a lone id, or `[first, last]`. */
+export type IdRange = number | readonly [number, number];
+
 /**
- * Action ids as sorted, disjoint, non-touching ranges. Ids come from a
- * sequence handed out in blocks, so a day's ids are long runs of consecutive
- * ids: 100,000 actions take a few thousand ranges. Adding the next id (or one
- * near the end) is O(1); anything else a binary search and a splice.
+ * Integer ids as sorted, disjoint, non-touching ranges. Adding the next id
+ * (or one near the newest) and looking one up near the newest are O(1);
+ * anything else a binary search (and a splice when a range is made or
+ * joined).
+ *
+ * Two JSON forms, one for each position that stores a set:
+ * {@linkcode toRuns} (`[first, run, gap, run, …]`: small numbers, the
+ * upstream Opencast days) and {@linkcode toRangeList} (`[[first, last], id,
+ * …]`: readable, the Matomo position).
  *
  * @example Usage
  * ```ts
- * const ids = new IdSet([1, 2, 3, 7]);
+ * const ids = new IdRanges([1, 2, 3, 7]);
  * ids.has(2); // true
  * ids.size; // 4
- * ids.encode(); // [1, 3, 3, 1]: 1 and two more, skip 3, one id
- * IdSet.decode([1, 3, 3, 1]).has(7); // true
+ * ids.rangeCount; // 2
+ * ids.toRuns(); // [1, 3, 3, 1]: 1 and two more, skip 3, one id
+ * ids.toRangeList(); // [[1, 3], 7]
+ * IdRanges.fromRuns([1, 3, 3, 1]).has(7); // true
  * ```
  */
-export class IdSet {
-  // starts[i] <= ends[i] < starts[i + 1] - 1.
+export class IdRanges implements Iterable<number> {
+  // starts[i] <= ends[i] < starts[i + 1] - 1: sorted, disjoint, not touching.
   #starts: number[] = [];
   #ends: number[] = [];
   #size = 0;
 
-  /** A set holding `ids`. */
+  /** A set holding `ids` (any order, repeats ignored). */
   constructor(ids: Iterable<number> = []) {
     for (const id of ids) this.add(id);
   }
 
   /**
-   * Reads the form {@linkcode encode} writes.
+   * Reads the form {@linkcode toRuns} writes.
+   *
    * @throws {RangeError} When the list is not that form.
    */
-  static decode(runs: readonly number[]): IdSet {
-    const set = new IdSet();
+  static fromRuns(runs: readonly number[]): IdRanges {
+    const set = new IdRanges();
     if (runs.length === 0) return set;
     if (runs.length % 2 !== 0 || !runs.every(Number.isSafeInteger)) {
       throw new RangeError(
@@ -60,13 +73,27 @@ export class IdSet {
     return set;
   }
 
+  /**
+   * Reads the form {@linkcode toRangeList} writes, in any order; overlapping
+   * and touching ranges are merged. The entries are the caller's to check
+   * (whole numbers, `first <= last`).
+   */
+  static fromRangeList(ranges: readonly IdRange[]): IdRanges {
+    const set = new IdRanges();
+    for (const range of ranges) {
+      if (typeof range === "number") set.addRange(range, range);
+      else set.addRange(range[0], range[1]);
+    }
+    return set;
+  }
+
   /** How many ids it holds. */
   get size(): number {
     return this.#size;
   }
 
   /** How many ranges hold them (the memory it takes). */
-  get ranges(): number {
+  get rangeCount(): number {
     return this.#starts.length;
   }
 
@@ -111,6 +138,27 @@ export class IdSet {
     return true;
   }
 
+  /** Adds every id from `first` to `last` (nothing when `last < first`). */
+  addRange(first: number, last: number): void {
+    if (last < first) return;
+    const starts = this.#starts;
+    const ends = this.#ends;
+    // The ranges from `low` to `high - 1` overlap or touch [first, last].
+    let low = this.#floor(first - 1);
+    if (low < 0 || ends[low]! < first - 1) low++;
+    const high = Math.max(low, this.#floor(last + 1) + 1);
+    let start = first;
+    let end = last;
+    for (let i = low; i < high; i++) {
+      start = Math.min(start, starts[i]!);
+      end = Math.max(end, ends[i]!);
+      this.#size -= ends[i]! - starts[i]! + 1;
+    }
+    this.#size += end - start + 1;
+    starts.splice(low, high - low, start);
+    ends.splice(low, high - low, end);
+  }
+
   /** Removes an id; `true` when it was there. */
   delete(id: number): boolean {
     const index = this.#floor(id);
@@ -133,9 +181,25 @@ export class IdSet {
     return true;
   }
 
+  /** Removes every id below `min`, cutting the range that holds it. */
+  deleteBelow(min: number): void {
+    const index = this.#floor(min);
+    if (index < 0) return;
+    const keepFrom = min <= this.#ends[index]! ? index : index + 1;
+    for (let i = 0; i < keepFrom; i++) {
+      this.#size -= this.#ends[i]! - this.#starts[i]! + 1;
+    }
+    this.#starts = this.#starts.slice(keepFrom);
+    this.#ends = this.#ends.slice(keepFrom);
+    if (this.#starts.length > 0 && this.#starts[0]! < min) {
+      this.#size -= min - this.#starts[0]!;
+      this.#starts[0] = min;
+    }
+  }
+
   /** A copy. */
-  clone(): IdSet {
-    const copy = new IdSet();
+  clone(): IdRanges {
+    const copy = new IdRanges();
     copy.#starts = [...this.#starts];
     copy.#ends = [...this.#ends];
     copy.#size = this.#size;
@@ -168,8 +232,8 @@ export class IdSet {
     return undefined;
   }
 
-  /** The ranges `[first, last]` in ascending order. */
-  *rangesIn(): Generator<[number, number]> {
+  /** The ranges `[first, last]`, ascending. */
+  *ranges(): Generator<[number, number]> {
     for (let i = 0; i < this.#starts.length; i++) {
       yield [this.#starts[i]!, this.#ends[i]!];
     }
@@ -177,7 +241,7 @@ export class IdSet {
 
   /** Every id, ascending. */
   *[Symbol.iterator](): Generator<number> {
-    for (const [first, last] of this.rangesIn()) {
+    for (const [first, last] of this.ranges()) {
       for (let id = first; id <= last; id++) yield id;
     }
   }
@@ -188,7 +252,7 @@ export class IdSet {
    * (`[first, run, gap, run, …, run]`); `[]` when empty. Small numbers,
    * since ids come in blocks.
    */
-  encode(): number[] {
+  toRuns(): number[] {
     const runs: number[] = [];
     for (let i = 0; i < this.#starts.length; i++) {
       if (i === 0) runs.push(this.#starts[0]!);
@@ -196,6 +260,16 @@ export class IdSet {
       runs.push(this.#ends[i]! - this.#starts[i]! + 1);
     }
     return runs;
+  }
+
+  /**
+   * The readable JSON form: the ranges ascending, a lone id as a number and
+   * a run as `[first, last]`; `[]` when empty.
+   */
+  toRangeList(): IdRange[] {
+    return this.#starts.map((start, i) =>
+      start === this.#ends[i] ? start : [start, this.#ends[i]!] as const
+    );
   }
 
   /** The index of the last range starting at or before `id`, or -1. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { classifyAttempt } from "../../src/opencast/retry_decision.ts";
+import { classifyAttempt } from "../../src/http/retry_decision.ts";
 
 Deno.test("classifyAttempt() retries timeouts, network errors, 408, 429 and 5xx", () => {
   for (

@@ -1,6 +1,7 @@
 /**
- * The pure retry classifier of the Opencast client: whether a failed attempt
- * is worth another one, and whether the server named the wait. The loop, the
+ * The pure retry classifier of the HTTP JSON clients (Opencast, Matomo):
+ * whether a failed attempt is worth another one, and whether the server named
+ * the wait. `retryRequest()` (`./retry_request.ts`) applies it; the loop, the
  * backoff and the attempt count are the shared ones in `src/util/retry.ts`.
  *
  * @module

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeFetchError } from "../../src/opencast/describe_fetch_error.ts";
+import { describeFetchError } from "../../src/http/describe_fetch_error.ts";
 
 function fetchFailed(cause: string): TypeError {
   return new TypeError("fetch failed", { cause: new Error(cause) });
