@@ -16,6 +16,7 @@ import { echoValue } from "../util/echo_value.ts";
 import { redactUrl } from "../util/redact_url.ts";
 import { parseElasticsearchHost } from "../elasticsearch/_parse_host.ts";
 import { profileRegion } from "../aws/profile_region.ts";
+import { envCredentials } from "../aws/credentials/env_credentials.ts";
 
 /** Raw Opencast connection values from flags or the environment. */
 export interface RawOpencastSettings {
@@ -86,8 +87,20 @@ export function awsSettingsFromEnv(
       env.AWS_ENDPOINT_URL_S3 || endpoint,
     ),
     s3ForcePathStyle: forcePathStyle,
+    // The keys the credential chain would read first, taken from the
+    // environment the run was given rather than the process's (which
+    // `main.ts` fills from `.env` too, so the two agree outside tests); with
+    // AWS_PROFILE set the chain takes the profile instead, as the SDK does.
+    ...(env.AWS_PROFILE ? {} : envCredentialsSetting(env)),
     ...(caCertPath ? { caCertPath } : {}),
   };
+}
+
+function envCredentialsSetting(
+  env: Record<string, string>,
+): Pick<AwsSettings, "credentials"> {
+  const credentials = envCredentials(env);
+  return credentials === undefined ? {} : { credentials };
 }
 
 /** Elasticsearch connection settings from a host flag and the environment. */

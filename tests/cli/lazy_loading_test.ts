@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { runCli } from "../support/run_cli.ts";
+import { simulator } from "../support/simulator.ts";
 import { startSqsFake } from "../support/sqs_fake.ts";
 import { startS3Fake } from "../support/s3_fake.ts";
 
@@ -52,12 +52,7 @@ function harvestArgs(url: string, ...output: string[]): string[] {
 const HEAVY = ["@aws-sdk/", "@smithy/", "ioredis", "@elastic/", "prom-client"];
 
 Deno.test("harvest to stdout loads neither the AWS SDK nor ioredis, the Elasticsearch client or prom-client", async () => {
-  await using sim = await startSimulator({
-    port: 0,
-    actions: 50,
-    spanSeconds: 60,
-    quiet: true,
-  });
+  await using sim = await simulator({ actions: 50, spanSeconds: 60 });
   const { code, stderr, urls } = await loadedModules(
     harvestArgs(sim.url, "-o", "-"),
   );
@@ -71,12 +66,7 @@ Deno.test("harvest to stdout loads neither the AWS SDK nor ioredis, the Elastics
 });
 
 Deno.test("harvest to SQS with an S3 checkpoint loads no AWS SDK script: S3 and SQS go over fetch", async () => {
-  await using sim = await startSimulator({
-    port: 0,
-    actions: 5,
-    spanSeconds: 60,
-    quiet: true,
-  });
+  await using sim = await simulator({ actions: 5, spanSeconds: 60 });
   await using sqs = await startSqsFake({ queues: ["actions"] });
   await using s3 = await startS3Fake();
   const { code, stderr, urls } = await loadedModules(
@@ -108,12 +98,7 @@ Deno.test("harvest to SQS with an S3 checkpoint loads no AWS SDK script: S3 and 
 });
 
 Deno.test("a profile that needs the SDK's credential chain loads it (the check above can see the SDK)", async () => {
-  await using sim = await startSimulator({
-    port: 0,
-    actions: 5,
-    spanSeconds: 60,
-    quiet: true,
-  });
+  await using sim = await simulator({ actions: 5, spanSeconds: 60 });
   await using sqs = await startSqsFake({ queues: ["actions"] });
   const dir = await Deno.makeTempDir({ prefix: "ua-harvest-profile-" });
   try {
