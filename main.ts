@@ -10,10 +10,7 @@ import { Command } from "@commander-js/extra-typings";
 import { dispose } from "@logtape/logtape";
 import denoJson from "./deno.json" with { type: "json" };
 import { EXIT_CODES } from "./src/errors.ts";
-import {
-  compiledExecutableDir,
-  loadEnvFiles,
-} from "./src/config/load_env_files.ts";
+import { loadEnvFiles } from "./src/config/load_env_files.ts";
 import { envFileAdditions } from "./src/config/env_file_additions.ts";
 import { configureLogging } from "./src/log/configure_logging.ts";
 import type { CommandContext } from "./src/cli/command_context.ts";
@@ -25,6 +22,9 @@ import { statusCommand } from "./src/cli/status_command.ts";
 import { normalizeOptionSpelling } from "./src/cli/normalize_option_spelling.ts";
 import { configureUsageErrors } from "./src/cli/configure_usage_errors.ts";
 import { reportFailure } from "./src/cli/report_failure.ts";
+import { type CliIo, processIo, writeText } from "./src/cli/cli_io.ts";
+import { readOptionsFromEnv } from "./src/cli/read_options_from_env.ts";
+import { createStatusLine } from "./src/log/status_line.ts";
 import {
   maskSecrets,
   URL_VARIABLES,
@@ -48,8 +48,10 @@ const SECRET_VARIABLES = [
  * Every secret of the settings: the secret variables, `--password`, and the
  * passwords written into URL settings (variables and flags).
  */
-function settingSecrets(args: readonly string[]): string[] {
-  const env = Deno.env.toObject();
+function settingSecrets(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+): string[] {
   // A token given as a flag is refused, but must not be echoed either.
   const secretFlag = (a: string) =>
     a === "-p" || a === "--password" || /^--matomo[-_]token[-_]auth$/.test(a);
@@ -88,7 +90,7 @@ function buildProgram(context: CommandContext, secrets: readonly string[]) {
         password?: string;
         caCert?: string;
       };
-      const env = Deno.env.toObject();
+      const { env } = context;
       await configureLogging({
         level: options.logLevel,
         format: options.logFormat,
@@ -102,11 +104,13 @@ function buildProgram(context: CommandContext, secrets: readonly string[]) {
             caCertPath: options.caCert ?? (env.UA_HARVEST_CA_CERT || undefined),
           }
           : undefined,
+        statusLine: context.statusLine,
       });
       context.loggingConfigured = true;
     });
   // Commander echoes values whole, so the settings' secrets are masked.
   configureUsageErrors(program, { redact: context.redact });
+  readOptionsFromEnv(program, context.env);
   return program;
 }
 
@@ -115,8 +119,14 @@ function asSubcommand<T extends { exitOverride(): T }>(command: T): T {
   return command.exitOverride();
 }
 
-/** Applies `.env` values for variables the real environment does not set. */
-function applyEnvFiles(args: readonly string[]): void {
+/**
+ * Applies `.env` values for variables the environment does not set, and
+ * returns the environment the run reads.
+ */
+function applyEnvFiles(
+  args: readonly string[],
+  io: CliIo,
+): Record<string, string> {
   const index = args.findIndex((a) =>
     a === "--env-file" || a.startsWith("--env-file=")
   );
@@ -127,33 +137,60 @@ function applyEnvFiles(args: readonly string[]): void {
     : args[index + 1];
   const { values } = loadEnvFiles({
     envFile,
-    cwd: Deno.cwd(),
-    executableDir: compiledExecutableDir(),
+    cwd: io.cwd,
+    executableDir: io.executableDir,
   });
-  const additions = envFileAdditions(Deno.env.toObject(), values);
+  // Into the environment itself, not only the run's copy: the AWS SDK reads
+  // its credential variables from there.
+  const additions = envFileAdditions(io.env.toObject(), values);
   for (const [key, value] of Object.entries(additions)) {
-    Deno.env.set(key, value);
+    io.env.set(key, value);
   }
+  return io.env.toObject();
 }
 
 /** First SIGINT/SIGTERM: stop after the page in flight. A second one: stop now. */
-function watchSignals(controller: AbortController): () => void {
-  const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
-    const listener = () => {
-      const code = signal === "SIGINT"
-        ? EXIT_CODES.interrupted
-        : EXIT_CODES.terminated;
-      if (controller.signal.aborted) Deno.exit(code);
-      controller.abort(signal);
-    };
-    Deno.addSignalListener(signal, listener);
-    return () => Deno.removeSignalListener(signal, listener);
+function watchSignals(controller: AbortController, io: CliIo): () => void {
+  return io.onStopSignal((signal) => {
+    const code = signal === "SIGINT"
+      ? EXIT_CODES.interrupted
+      : EXIT_CODES.terminated;
+    if (controller.signal.aborted) io.exit(code);
+    controller.abort(signal);
   });
-  return () => listeners.forEach((remove) => remove());
 }
 
-/** Runs the CLI with these arguments and returns the exit code (never exits itself). */
-export async function main(args: string[]): Promise<number> {
+/** Makes commander print help and usage errors to the run's streams. */
+function routeCommanderOutput(
+  program: ReturnType<typeof buildProgram>,
+  io: CliIo,
+): void {
+  // Not a terminal: commander's own default width (80), as it does for a pipe.
+  const width = (output: CliIo["stdout"]) =>
+    (output.isTerminal() ? io.columns() : undefined) as number;
+  for (const command of [program, ...program.commands]) {
+    command.configureOutput({
+      writeOut: (text) => writeText(io.stdout, text),
+      writeErr: (text) => writeText(io.stderr, text),
+      getOutHelpWidth: () => width(io.stdout),
+      getErrHelpWidth: () => width(io.stderr),
+    });
+  }
+}
+
+/** Options for {@linkcode main}: the process as the run sees it. */
+export type MainOptions = Partial<CliIo>;
+
+/**
+ * Runs the CLI with these arguments and returns the exit code (never exits
+ * itself, except on a second signal). Tests pass an environment, a working
+ * directory and streams of their own; the defaults are the process's.
+ */
+export async function main(
+  args: string[],
+  options: MainOptions = {},
+): Promise<number> {
+  const io: CliIo = { ...processIo(), ...options };
   const controller = new AbortController();
   let secrets: readonly string[] = [];
   const context: CommandContext = {
@@ -161,13 +198,19 @@ export async function main(args: string[]): Promise<number> {
     exitCode: EXIT_CODES.ok,
     version: VERSION,
     loggingConfigured: false,
+    env: {},
+    stdout: io.stdout,
+    stderr: io.stderr,
+    statusLine: createStatusLine({ output: io.stderr }),
+    clock: io.clock,
     redact: (text) => maskSecrets(text, secrets),
   };
-  const stopWatching = watchSignals(controller);
+  const stopWatching = watchSignals(controller, io);
   try {
-    applyEnvFiles(args);
-    secrets = settingSecrets(args);
+    context.env = applyEnvFiles(args, io);
+    secrets = settingSecrets(args, context.env);
     const program = buildProgram(context, secrets);
+    routeCommanderOutput(program, io);
     const command = program.commands.find((c) =>
       c.name() === args[0] || c.aliases().includes(args[0] ?? "")
     );
@@ -180,7 +223,9 @@ export async function main(args: string[]): Promise<number> {
     await program.parseAsync(normalized, { from: "user" });
     return context.exitCode;
   } catch (error) {
-    return reportFailure(error, context);
+    return reportFailure(error, context, {
+      write: (text) => writeText(io.stderr, text),
+    });
   } finally {
     stopWatching();
     await dispose();

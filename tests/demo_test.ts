@@ -5,9 +5,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import denoJson from "../deno.json" with { type: "json" };
+import { denoEnv } from "./support/run_cli.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -20,13 +20,7 @@ Deno.test("deno task demo harvests the simulator and says its 'No episode found'
       args: words.slice(1),
       cwd: ROOT,
       clearEnv: true,
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: home,
-        DENO_DIR: Deno.env.get("DENO_DIR") ??
-          join(Deno.env.get("HOME") ?? "/root", ".cache", "deno"),
-        NO_COLOR: "1",
-      },
+      env: { ...denoEnv(), HOME: home, NO_COLOR: "1" },
       stdin: "null",
     }).output();
     const stdout = new TextDecoder().decode(output.stdout);

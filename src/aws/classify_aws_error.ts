@@ -1,9 +1,14 @@
 /**
- * What an error thrown by an AWS SDK call means for the caller. Pure: it
- * looks only at the error's name, code and HTTP status.
+ * What a failed AWS call means for the caller. Pure: it looks only at the
+ * HTTP status and AWS error code of an {@linkcode AwsResponseError}, the
+ * code of an {@linkcode AwsNetworkError}, or the name of anything else
+ * thrown (a credential provider's `CredentialsProviderError`).
  *
  * @module
  */
+import type { AwsResponseError } from "./aws_response_error.ts";
+import type { AwsNetworkError } from "./aws_network_error.ts";
+import { certificateProblem } from "../tls/describe_certificate_error.ts";
 
 /** What went wrong, as far as the caller's next step goes. */
 export type AwsErrorKind =
@@ -23,9 +28,9 @@ export interface AwsErrorClass {
   readonly kind: AwsErrorKind;
   /** Whether the same request may succeed later. */
   readonly retryable: boolean;
-  /** The service's error code or the SDK's error name, e.g. `AccessDenied`. */
+  /** The service's error code or the failure's name, e.g. `AccessDenied`. */
   readonly code: string;
-  /** A one-line description safe for logs (the SDK never puts secrets there). */
+  /** A one-line description safe for logs (AWS never puts secrets there). */
   readonly message: string;
   /** The HTTP status, when a response arrived. */
   readonly status?: number;
@@ -86,33 +91,36 @@ const NETWORK_CODES = new Set([
   "RequestTimeoutException",
 ]);
 
-/** The SDK's error shape, all optional: anything may be thrown. */
-interface SdkErrorLike {
+/** The fields read, all optional: anything may be thrown. */
+interface ErrorLike {
   name?: unknown;
   code?: unknown;
+  queryCode?: unknown;
+  status?: unknown;
   message?: unknown;
-  Code?: unknown;
-  $fault?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-  $retryable?: unknown;
 }
 
 /**
- * Classifies an error thrown by an AWS SDK v3 call.
+ * Classifies a failed AWS call.
  *
- * @param error Whatever the SDK threw.
+ * @example Usage
+ * ```ts ignore
+ * classifyAwsError(new AwsResponseError("Access Denied", { code: "AccessDenied", status: 403 })).kind; // "auth"
+ * ```
+ *
+ * @param error What the call threw: an {@linkcode AwsResponseError}, an
+ * {@linkcode AwsNetworkError}, or anything else.
  * @returns The kind, whether a retry may help, and a loggable code and message.
  */
-export function classifyAwsError(error: unknown): AwsErrorClass {
+export function classifyAwsError(
+  error: AwsResponseError | AwsNetworkError | unknown,
+): AwsErrorClass {
   const e =
-    (typeof error === "object" && error !== null ? error : {}) as SdkErrorLike;
+    (typeof error === "object" && error !== null ? error : {}) as ErrorLike;
   const name = typeof e.name === "string" ? e.name : "Error";
-  const nodeCode = typeof e.code === "string" ? e.code : undefined;
-  const queryCode = typeof e.Code === "string" ? e.Code : undefined;
-  const status = typeof e.$metadata?.httpStatusCode === "number"
-    ? e.$metadata.httpStatusCode
-    : undefined;
-  const code = nodeCode ?? (name === "Error" && queryCode ? queryCode : name);
+  const code = typeof e.code === "string" && e.code !== "" ? e.code : name;
+  const queryCode = typeof e.queryCode === "string" ? e.queryCode : undefined;
+  const status = typeof e.status === "number" ? e.status : undefined;
   const message = oneLine(
     typeof e.message === "string" && e.message !== ""
       ? e.message
@@ -127,25 +135,29 @@ export function classifyAwsError(error: unknown): AwsErrorClass {
   ) {
     return { kind: "auth", retryable: false, ...base };
   }
-  if (THROTTLE_CODES.has(code) || THROTTLE_CODES.has(name) || status === 429) {
+  if (
+    THROTTLE_CODES.has(code) ||
+    (queryCode !== undefined && THROTTLE_CODES.has(queryCode)) ||
+    status === 429
+  ) {
     return { kind: "throttled", retryable: true, ...base };
   }
+  if (status === undefined && certificateProblem(error) !== undefined) {
+    // An untrusted certificate stays untrusted: the fix is a setting.
+    return { kind: "unreachable", retryable: false, ...base };
+  }
   if (
-    NETWORK_CODES.has(code) || NETWORK_CODES.has(name) ||
+    NETWORK_CODES.has(code) ||
     (status === undefined && isNetworkMessage(message))
   ) {
     return { kind: "unreachable", retryable: true, ...base };
   }
-  if (
-    (status !== undefined && status >= 500) || e.$fault === "server" ||
-    e.$retryable !== undefined && e.$retryable !== null &&
-      e.$retryable !== false
-  ) {
+  if (status !== undefined && status >= 500) {
     return { kind: "server", retryable: true, ...base };
   }
   if (status === undefined) {
-    // No response and no known network code: most likely a socket failure
-    // the runtime named differently. Resending is harmless.
+    // No answer and no known network code: most likely a socket failure
+    // named differently. Resending is harmless.
     return { kind: "unreachable", retryable: true, ...base };
   }
   return { kind: "client", retryable: false, ...base };

@@ -11,7 +11,7 @@ import { classifyAwsError } from "../aws/classify_aws_error.ts";
  *
  * - `conflict`: 409 `ConditionalRequestConflict` (or `OperationAborted`):
  *   another conditional write to the key was still in progress, which is
- *   also what the SDK's retry of our own still-pending write runs into.
+ *   also what the client's retry of our own still-pending write runs into.
  *   Nothing was decided: write again after a short delay.
  * - `precondition`: 412 `PreconditionFailed`: the object is not the one this
  *   store last saw. Either another run moved it (fencing) or an earlier
@@ -31,11 +31,11 @@ const CONFLICT_CODES = new Set([
  *
  * @example Usage
  * ```ts
- * classifyS3WriteError({ name: "ConditionalRequestConflict", $metadata: { httpStatusCode: 409 } }); // "conflict"
- * classifyS3WriteError({ name: "PreconditionFailed", $metadata: { httpStatusCode: 412 } }); // "precondition"
+ * classifyS3WriteError({ code: "ConditionalRequestConflict", status: 409 }); // "conflict"
+ * classifyS3WriteError({ code: "PreconditionFailed", status: 412 }); // "precondition"
  * ```
  *
- * @param error Whatever the SDK threw.
+ * @param error What the S3 client threw (an `AwsResponseError` when S3 answered).
  * @returns What the failure means for the write.
  */
 export function classifyS3WriteError(error: unknown): S3WriteErrorKind {

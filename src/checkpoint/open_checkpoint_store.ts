@@ -65,6 +65,7 @@ export async function openCheckpointStore(
       region: aws.region,
       endpoint: aws.s3Endpoint,
       forcePathStyle: aws.s3ForcePathStyle,
+      ...(aws.credentials ? { credentials: aws.credentials } : {}),
       caCertPath: aws.caCertPath,
       createBucket: create,
       ...(options.createWhen ? { createWhen: options.createWhen } : {}),

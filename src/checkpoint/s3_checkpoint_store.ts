@@ -7,27 +7,24 @@
  * this store read, or last wrote; `If-None-Match: *` when there was no
  * object), so two runs that both believe they hold the lock can never both
  * move one checkpoint. The run whose write S3 refuses (412) stops at once,
- * unless the object turns out to hold exactly the text it wrote (an SDK
+ * unless the object turns out to hold exactly the text it wrote (a client
  * retry of a write that had gone through). A 409 `ConditionalRequestConflict`
- * (a conditional write still in progress, often the SDK's retry colliding
+ * (a conditional write still in progress, often the client's retry colliding
  * with our own pending write) decides nothing: the write is made again after
- * a short delay.
+ * a short delay. Requests go through the small fetch-based `S3Client` of
+ * `src/aws/` (the AWS SDK is not loaded).
  *
  * @module
  */
-import {
-  CreateBucketCommand,
-  type CreateBucketCommandInput,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type PutObjectCommandInput,
-  S3Client,
-} from "@aws-sdk/client-s3";
 import { getLogger } from "@logtape/logtape";
 import { ConfigError, LockedError, StateError } from "../errors.ts";
 import { awsClientConfig } from "../aws/aws_client_config.ts";
+import type { AwsCredentials } from "../aws/aws_credentials.ts";
+import {
+  createS3Client,
+  type S3Client,
+  type S3PutInput,
+} from "../aws/s3_client.ts";
 import { DEFAULT_AWS_REGION } from "../config/defaults.ts";
 import { classifyAwsError } from "../aws/classify_aws_error.ts";
 import { awsFailure, describeAwsLocation } from "../aws/aws_failure.ts";
@@ -72,12 +69,19 @@ export interface S3CheckpointStoreOptions {
    */
   readonly forcePathStyle?: boolean;
   /**
-   * A client to use instead of creating one; the store leaves it open on
-   * disposal. `region` and `endpoint` then only appear in messages.
+   * A client to use instead of creating one (`createS3Client()`). `region`
+   * and `endpoint` then only appear in messages.
    *
    * @default {undefined}
    */
   readonly client?: S3Client;
+  /**
+   * Keys to sign with; the credential chain (environment, shared files, web
+   * identity, container, instance role) when left out.
+   *
+   * @default {undefined}
+   */
+  readonly credentials?: AwsCredentials | undefined;
   /**
    * Creates the bucket when it does not exist (as the original did); a dry
    * run passes `false` so that it changes nothing, and then a missing bucket
@@ -103,7 +107,7 @@ export interface S3CheckpointStoreOptions {
    */
   readonly signal?: AbortSignal;
   /**
-   * The deadline of one attempt of an S3 call (`--s3-timeout`); the SDK
+   * The deadline of one attempt of an S3 call (`--s3-timeout`); the client
    * makes 3 attempts.
    *
    * @default {10000}
@@ -118,7 +122,7 @@ export interface S3CheckpointStoreOptions {
   readonly caCertPath?: string | undefined;
   /**
    * How a write is retried when S3 answers 409 `ConditionalRequestConflict`
-   * (another conditional write to the key, often the SDK's retry of our own,
+   * (another conditional write to the key, often the client's retry of our own,
    * still in progress). What is given replaces those defaults one by one;
    * tests pass a fake `sleep`.
    *
@@ -155,7 +159,7 @@ const DEFAULT_CONFLICT_RETRY: RetryOptions = {
  * ```
  *
  * @param options Bucket, key, region, endpoint and addressing.
- * @returns The store; dispose it to close the client it created.
+ * @returns The store.
  * @throws {ConfigError} when an option is invalid, or S3 refuses the bucket
  * (a name owned by another account, or deleted while the store is open).
  * @throws {AuthenticationError} when AWS refuses the credentials.
@@ -195,12 +199,11 @@ export async function createS3CheckpointStore(
       ? {}
       : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
   });
-  // A bucket in another region answers 301; the SDK follows that only when asked.
-  const client = options.client ??
-    new S3Client({ ...config, followRegionRedirects: true });
-  const ownsClient = options.client === undefined;
-  const store = new S3CheckpointStore(client, ownsClient, {
+  // A bucket in another region answers 301: the client follows it.
+  const client = options.client ?? createS3Client(config);
+  const store = new S3CheckpointStore(client, {
     bucket,
     key,
     region,
@@ -230,11 +233,9 @@ interface S3Location {
 class S3CheckpointStore implements CheckpointStore {
   readonly description: string;
   #client: S3Client;
-  #ownsClient: boolean;
   #location: S3Location;
   #createBucket: boolean;
   #conflictRetry: NonNullable<S3CheckpointStoreOptions["conflictRetry"]>;
-  #closed = false;
   /**
    * The fence: the ETag of the object as this store last saw it (read or
    * written); `null` when there was no object; `undefined` before `load()`.
@@ -246,7 +247,6 @@ class S3CheckpointStore implements CheckpointStore {
 
   constructor(
     client: S3Client,
-    ownsClient: boolean,
     location: S3Location,
     options: {
       readonly createBucket: boolean;
@@ -256,7 +256,6 @@ class S3CheckpointStore implements CheckpointStore {
     },
   ) {
     this.#client = client;
-    this.#ownsClient = ownsClient;
     this.#location = location;
     this.#createBucket = options.createBucket;
     this.#conflictRetry = options.conflictRetry;
@@ -272,9 +271,7 @@ class S3CheckpointStore implements CheckpointStore {
   ): Promise<void> {
     const { bucket, region } = this.#location;
     try {
-      await this.#client.send(new HeadBucketCommand({ Bucket: bucket }), {
-        abortSignal: signal,
-      });
+      await this.#client.headBucket(bucket, signal ? { signal } : {});
       return;
     } catch (error) {
       // Aborted: the run that asked ended, so the reason is its, not S3's.
@@ -293,20 +290,13 @@ class S3CheckpointStore implements CheckpointStore {
         throw this.#failure(error, `checking bucket '${bucket}'`);
       }
     }
-    const input: CreateBucketCommandInput = { Bucket: bucket };
-    if (region !== "us-east-1") {
-      // us-east-1 is the one region that refuses an explicit constraint.
-      input.CreateBucketConfiguration = {
-        LocationConstraint: region as NonNullable<
-          CreateBucketCommandInput["CreateBucketConfiguration"]
-        >["LocationConstraint"],
-      };
-    }
     await createWhen;
     signal?.throwIfAborted();
     try {
-      await this.#client.send(new CreateBucketCommand(input), {
-        abortSignal: signal,
+      await this.#client.createBucket(bucket, {
+        // us-east-1 is the one region that refuses an explicit constraint.
+        ...(region === "us-east-1" ? {} : { locationConstraint: region }),
+        ...(signal ? { signal } : {}),
       });
     } catch (error) {
       signal?.throwIfAborted();
@@ -330,13 +320,8 @@ class S3CheckpointStore implements CheckpointStore {
   async load(): Promise<string | null> {
     const { bucket, key } = this.#location;
     try {
-      const output = await this.#client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: key }),
-      );
-      const text = output.Body === undefined
-        ? ""
-        : await output.Body.transformToString("utf-8");
-      this.#etag = output.ETag ?? undefined;
+      const { body: text, etag } = await this.#client.getObject(bucket, key);
+      this.#etag = etag;
       this.#loaded = text;
       this.#logger.debug("Read checkpoint {checkpoint}", {
         checkpoint: this.description,
@@ -376,17 +361,15 @@ class S3CheckpointStore implements CheckpointStore {
   async save(text: string): Promise<void> {
     const { bucket, key } = this.#location;
     const fence = this.#etag;
-    const input: PutObjectCommandInput = {
-      Bucket: bucket,
-      Key: key,
-      Body: text,
-      ContentType: "text/plain; charset=utf-8",
+    const input: S3PutInput = {
+      body: text,
+      contentType: "text/plain; charset=utf-8",
       // Before any load() there is nothing to fence on (not a harvest).
       ...(fence === undefined
         ? {}
         : fence === null
-        ? { IfNoneMatch: "*" }
-        : { IfMatch: fence }),
+        ? { ifNoneMatch: "*" }
+        : { ifMatch: fence }),
     };
     let etag: string | undefined;
     try {
@@ -394,7 +377,7 @@ class S3CheckpointStore implements CheckpointStore {
         try {
           return {
             ok: true,
-            value: (await this.#client.send(new PutObjectCommand(input))).ETag,
+            value: (await this.#client.putObject(bucket, key, input)).etag,
           };
         } catch (error) {
           const retryable = classifyS3WriteError(error) === "conflict";
@@ -440,16 +423,12 @@ class S3CheckpointStore implements CheckpointStore {
     const { bucket, key } = this.#location;
     if (!this.#etag || this.#loaded === null) return;
     try {
-      const output = await this.#client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: this.#loaded,
-          ContentType: "text/plain; charset=utf-8",
-          IfMatch: S3_WRITE_PROBE_ETAG,
-        }),
-      );
-      this.#etag = output.ETag ?? this.#etag;
+      const output = await this.#client.putObject(bucket, key, {
+        body: this.#loaded,
+        contentType: "text/plain; charset=utf-8",
+        ifMatch: S3_WRITE_PROBE_ETAG,
+      });
+      this.#etag = output.etag ?? this.#etag;
       this.#logger.debug(
         "S3 took the write probe of {checkpoint} without checking If-Match: it does not support conditional writes",
         { checkpoint: this.description },
@@ -477,7 +456,7 @@ class S3CheckpointStore implements CheckpointStore {
 
   /**
    * After a refused conditional write: the ETag of the object when it holds
-   * exactly `text` (an SDK retry of our own write that had already
+   * exactly `text` (a client retry of our own write that had already
    * succeeded), else `undefined` (another run moved it). Writers make each
    * text their own (the checkpoint names its run and write), so two runs
    * that reach the same position never pass for each other.
@@ -485,11 +464,8 @@ class S3CheckpointStore implements CheckpointStore {
   async #ownWrite(text: string): Promise<string | undefined> {
     const { bucket, key } = this.#location;
     try {
-      const output = await this.#client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: key }),
-      );
-      const now = await output.Body?.transformToString("utf-8");
-      return now === text ? output.ETag : undefined;
+      const output = await this.#client.getObject(bucket, key);
+      return output.body === text ? output.etag : undefined;
     } catch {
       return undefined;
     }
@@ -498,10 +474,7 @@ class S3CheckpointStore implements CheckpointStore {
   async #currentEtag(): Promise<string | null | undefined> {
     const { bucket, key } = this.#location;
     try {
-      const output = await this.#client.send(
-        new HeadObjectCommand({ Bucket: bucket, Key: key }),
-      );
-      return output.ETag;
+      return (await this.#client.headObject(bucket, key)).etag;
     } catch (error) {
       throw this.#failure(error, `reading back ${this.description}`);
     }
@@ -526,10 +499,7 @@ class S3CheckpointStore implements CheckpointStore {
   }
 
   [Symbol.asyncDispose](): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      if (this.#ownsClient) this.#client.destroy();
-    }
+    // Nothing to close: the client holds no connection (fetch pools them).
     return Promise.resolve();
   }
 }

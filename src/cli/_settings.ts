@@ -15,6 +15,8 @@ import { booleanParser } from "./_parsers.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { redactUrl } from "../util/redact_url.ts";
 import { parseElasticsearchHost } from "../elasticsearch/_parse_host.ts";
+import { profileRegion } from "../aws/profile_region.ts";
+import { envCredentials } from "../aws/credentials/env_credentials.ts";
 
 /** Raw Opencast connection values from flags or the environment. */
 export interface RawOpencastSettings {
@@ -52,8 +54,10 @@ export function opencastSettings(raw: RawOpencastSettings): OpencastSettings {
 }
 
 /**
- * AWS region and endpoints, from the variables the AWS CLI and SDKs use, and
- * the CAs of `UA_HARVEST_CA_CERT` (`--ca-cert`).
+ * AWS region and endpoints, from the variables the AWS CLI and SDKs use (the
+ * region also from the profile in `~/.aws/config`, read only when neither
+ * `AWS_REGION` nor `AWS_DEFAULT_REGION` is set), and the CAs of
+ * `UA_HARVEST_CA_CERT` (`--ca-cert`).
  */
 export function awsSettingsFromEnv(
   env: Record<string, string>,
@@ -71,7 +75,9 @@ export function awsSettingsFromEnv(
   }
   const endpoint = env.AWS_ENDPOINT_URL || undefined;
   return {
-    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_AWS_REGION,
+    // As the SDK: the variables, then the profile's `region`, then ours.
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || profileRegion(env) ||
+      DEFAULT_AWS_REGION,
     sqsEndpoint: checkUrl(
       "AWS_ENDPOINT_URL_SQS",
       env.AWS_ENDPOINT_URL_SQS || endpoint,
@@ -81,8 +87,20 @@ export function awsSettingsFromEnv(
       env.AWS_ENDPOINT_URL_S3 || endpoint,
     ),
     s3ForcePathStyle: forcePathStyle,
+    // The keys the credential chain would read first, taken from the
+    // environment the run was given rather than the process's (which
+    // `main.ts` fills from `.env` too, so the two agree outside tests); with
+    // AWS_PROFILE set the chain takes the profile instead, as the SDK does.
+    ...(env.AWS_PROFILE ? {} : envCredentialsSetting(env)),
     ...(caCertPath ? { caCertPath } : {}),
   };
+}
+
+function envCredentialsSetting(
+  env: Record<string, string>,
+): Pick<AwsSettings, "credentials"> {
+  const credentials = envCredentials(env);
+  return credentials === undefined ? {} : { credentials };
 }
 
 /** Elasticsearch connection settings from a host flag and the environment. */

@@ -346,10 +346,10 @@ export function harvestCommand(context: CommandContext) {
       // The only reads of the process, the clock and the terminal.
       const settings = resolveHarvestSettings({
         options,
-        env: Deno.env.toObject(),
-        now: Temporal.Now.instant(),
+        env: context.env,
+        now: context.clock.now(),
         localTimeZone: Temporal.Now.timeZoneId(),
-        stderrIsTerminal: Deno.stderr.isTerminal(),
+        stderrIsTerminal: context.stderr.isTerminal(),
       });
       let summary: HarvestSummary | undefined;
       // Only the runs that move the checkpoint (cron's) are recorded and
@@ -380,6 +380,10 @@ export function harvestCommand(context: CommandContext) {
         async () =>
           (await runHarvest(settings, {
             signal: context.signal,
+            stdout: context.stdout,
+            statusLine: context.statusLine,
+            now: () => context.clock.now(),
+            sleep: (ms, signal) => context.clock.sleep(ms, signal),
             onSummary: (s) => summary = s,
           })).exitCode,
         () => harvestFacts(summary),

@@ -120,7 +120,7 @@ export function loadEpisodesCommand(context: CommandContext) {
     .action(async (options) => {
       const settings = resolveLoadEpisodesSettings({
         options,
-        env: Deno.env.toObject(),
+        env: context.env,
       });
       for (const note of settings.notes) logger.info(note);
       const { runRecord } = settings;

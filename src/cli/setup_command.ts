@@ -11,9 +11,10 @@ import {
   logLevelOption,
 } from "./common_options.ts";
 import type { CommandContext } from "./command_context.ts";
+import { writeLine } from "./cli_io.ts";
 
 /** Declares the `setup` command: Elasticsearch index templates. */
-export function setupCommand(_context: CommandContext) {
+export function setupCommand(context: CommandContext) {
   return new Command("setup")
     .description(
       "Install (or update) the Elasticsearch index templates for the episode index and the daily " +
@@ -33,7 +34,7 @@ export function setupCommand(_context: CommandContext) {
       const summary = await runSetup({
         elasticsearch: elasticsearchSettingsFromEnv(
           options.es_host,
-          Deno.env.toObject(),
+          context.env,
           options.esTimeout,
           options.caCert,
         ),
@@ -41,7 +42,8 @@ export function setupCommand(_context: CommandContext) {
         actionIndexPrefix: options.esIndexPrefix,
       });
       for (const template of summary.templates) {
-        console.log(
+        writeLine(
+          context.stdout,
           `${template.outcome} ${template.name} (${
             template.indexPatterns.join(", ")
           })`,

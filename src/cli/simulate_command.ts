@@ -5,6 +5,7 @@ import { SIMULATOR_FLAVORS } from "../simulate/start_simulator.ts";
 import { integerParser, secondsParser } from "./_parsers.ts";
 import { logFormatOption, logLevelOption } from "./common_options.ts";
 import type { CommandContext } from "./command_context.ts";
+import { writeLine } from "./cli_io.ts";
 
 /** Every `--flavor`: the Opencast ones, then a Matomo site. */
 const FLAVORS = [...SIMULATOR_FLAVORS, "matomo"] as const;
@@ -190,6 +191,7 @@ export function simulateCommand(context: CommandContext) {
           failRate: options.failRate,
           arrivalsPerSecond: options.arrivalsPerSecond,
           signal: context.signal,
+          print: (line) => writeLine(context.stdout, line),
         });
         return;
       }
@@ -218,6 +220,7 @@ export function simulateCommand(context: CommandContext) {
         password: options.password,
         arrivalsPerSecond: options.arrivalsPerSecond,
         signal: context.signal,
+        print: (line) => writeLine(context.stdout, line),
       });
     });
 }

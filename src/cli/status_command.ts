@@ -21,6 +21,7 @@ import {
   stateFileOption,
 } from "./common_options.ts";
 import type { CommandContext } from "./command_context.ts";
+import { writeLine } from "./cli_io.ts";
 
 const HELP = `
 Without thresholds it prints the status and exits 0. With --max-lag,
@@ -87,14 +88,14 @@ export function statusCommand(context: CommandContext) {
       try {
         report = await readStatus(resolveStatusSettings({
           options,
-          env: Deno.env.toObject(),
+          env: context.env,
           localTimeZone: Temporal.Now.timeZoneId(),
         }));
       } catch (error) {
         // A monitoring system reads exit 2 as CRITICAL: settings it cannot
         // use are UNKNOWN to it.
         if (checking && error instanceof ConfigError) {
-          console.log(`UA-HARVEST UNKNOWN - ${error.message}`);
+          writeLine(context.stdout, `UA-HARVEST UNKNOWN - ${error.message}`);
           context.exitCode = 3;
           return;
         }
@@ -102,15 +103,21 @@ export function statusCommand(context: CommandContext) {
       }
       const check = checking ? checkStatus(report, thresholds) : undefined;
       if (options.json) {
-        console.log(JSON.stringify(
-          check
-            ? { ...report, check: { state: check.state, line: check.line } }
-            : report,
-          null,
-          2,
-        ));
+        writeLine(
+          context.stdout,
+          JSON.stringify(
+            check
+              ? { ...report, check: { state: check.state, line: check.line } }
+              : report,
+            null,
+            2,
+          ),
+        );
       } else {
-        console.log(check ? check.line : formatStatus(report));
+        writeLine(
+          context.stdout,
+          check ? check.line : formatStatus(report),
+        );
       }
       context.exitCode = check?.exitCode ?? 0;
     });

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { AwsCredentials } from "../aws/aws_credentials.ts";
 
 /** How to reach and authenticate with an Opencast node. */
 export interface OpencastSettings {
@@ -24,6 +25,12 @@ export interface AwsSettings {
   readonly sqsEndpoint?: string;
   readonly s3Endpoint?: string;
   readonly s3ForcePathStyle: boolean;
+  /**
+   * `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`)
+   * of the run's environment, when both are set and `AWS_PROFILE` is not;
+   * else the credential chain (`createCredentialChain()`).
+   */
+  readonly credentials?: AwsCredentials;
   /** CAs trusted in addition to the system's (`UA_HARVEST_CA_CERT`). */
   readonly caCertPath?: string;
 }

@@ -21,7 +21,10 @@ import type { RunLock } from "../lock/run_lock.ts";
 import { acquireFileRunLock } from "../lock/file_run_lock.ts";
 import { redisLockKey } from "../lock/lock_holder.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
-import { createStdoutSink } from "../sinks/stdout_sink.ts";
+import {
+  createStdoutSink,
+  type StdoutSinkOptions,
+} from "../sinks/stdout_sink.ts";
 import { openFileSink } from "../sinks/file_sink.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 import { createDryRunSink } from "../sinks/dry_run_sink.ts";
@@ -180,11 +183,19 @@ export interface OpenSinkOptions {
   readonly createWhen?: Promise<unknown>;
   /** Aborts an SQS queue lookup in flight. @default {undefined} */
   readonly signal?: AbortSignal;
+  /**
+   * Where `--output -` writes, and the status line it writes around.
+   * @default {the process's stdout, no status line}
+   */
+  readonly stdout?: Pick<StdoutSinkOptions, "output" | "statusLine">;
 }
 
 /**
  * Opens the sink the settings name; for a dry run, a sink that opens and
  * sends nothing and reports what it would have sent.
+ *
+ * @param settings The run's settings.
+ * @param options Where `--output -` writes; when an SQS queue may be created.
  */
 export async function openSink(
   settings: HarvestSettings,
@@ -198,7 +209,7 @@ export async function openSink(
   const { output, aws } = settings;
   switch (output.kind) {
     case "stdout":
-      return createStdoutSink();
+      return createStdoutSink(options.stdout);
     case "file":
       return await openFileSink({ path: output.path });
     case "sqs": {
@@ -207,6 +218,7 @@ export async function openSink(
         queue: output.queue,
         region: aws.region,
         endpoint: aws.sqsEndpoint,
+        ...(aws.credentials ? { credentials: aws.credentials } : {}),
         caCertPath: aws.caCertPath,
         maxPayloadBytes: output.maxPayloadBytes,
         fifoGroupId: fifoGroupId(output.fifoGroupBy),
@@ -252,12 +264,19 @@ export function startOpeningCheckpointStore(
  */
 export function startOpeningSink(
   settings: HarvestSettings,
-  { ready }: { readonly ready: Promise<unknown> },
+  { ready, stdout }: {
+    readonly ready: Promise<unknown>;
+    readonly stdout?: OpenSinkOptions["stdout"];
+  },
 ): BackgroundPart<RecordSink> {
   const lookupFirst = settings.output.kind === "sqs" && !settings.dryRun;
   return openInBackground(async (signal) => {
     if (!lookupFirst) await ready;
-    return await openSink(settings, { createWhen: ready, signal });
+    return await openSink(settings, {
+      createWhen: ready,
+      signal,
+      ...(stdout ? { stdout } : {}),
+    });
   });
 }
 

@@ -36,6 +36,9 @@ import { describeHarvestStart } from "./describe_harvest_start.ts";
 import { resumeOutput } from "./resume_output.ts";
 import { createCheckpointWriter } from "./checkpoint_writer.ts";
 import { harvestWindows } from "./harvest_windows.ts";
+import type { StdoutSinkOptions } from "../sinks/stdout_sink.ts";
+import type { StatusLine } from "../log/status_line.ts";
+import { type Clock, SYSTEM_CLOCK } from "../util/clock.ts";
 
 /** What `main.ts` hands the harvest. */
 export interface RunHarvestContext {
@@ -43,8 +46,20 @@ export interface RunHarvestContext {
   readonly signal: AbortSignal;
   /** @default Temporal.Now.instant */
   readonly now?: () => Temporal.Instant;
+  /**
+   * The source's pauses (`--wait`, Matomo's waits between attempts), measured
+   * on `now`. @default SYSTEM_CLOCK.sleep
+   */
+  readonly sleep?: Clock["sleep"];
   /** Receives the run's counts when it ends, also when it fails. */
   readonly onSummary?: (summary: HarvestSummary) => void;
+  /** Where `--output -` writes records. @default Deno.stdout */
+  readonly stdout?: StdoutSinkOptions["output"];
+  /**
+   * The progress line's place on stderr, which records on stdout are written
+   * around. @default stderrStatusLine
+   */
+  readonly statusLine?: StatusLine;
 }
 
 /** The outcome of {@linkcode runHarvest}. */
@@ -82,6 +97,10 @@ export async function runHarvest(
   }));
   const sinkPart = stack.use(startOpeningSink(settings, {
     ready: ready.promise,
+    stdout: {
+      ...(context.stdout ? { output: context.stdout } : {}),
+      ...(context.statusLine ? { statusLine: context.statusLine } : {}),
+    },
   }));
   stack.defer(() => {
     const ended = new Error("The run ended before it was ready");
@@ -127,7 +146,13 @@ export async function runHarvest(
   }));
   // Before anything is opened downstream: a server without usertracking (or
   // a Matomo that refuses the token) ends the run with nothing sent or saved.
-  const source = stack.use(await chosen.open({ engage, signal: lockLost }));
+  const source = stack.use(
+    await chosen.open({
+      engage,
+      signal: lockLost,
+      clock: { now, sleep: context.sleep ?? SYSTEM_CLOCK.sleep },
+    }),
+  );
   const { window, windows, notes } = planHarvest({
     settings,
     stored,
@@ -170,7 +195,11 @@ export async function runHarvest(
       ttlSeconds: settings.episodeTtlSeconds,
       missingTtlSeconds: settings.missingEpisodeTtlSeconds,
     });
-  const progress = settings.progress ? createProgressLine() : null;
+  const progress = settings.progress
+    ? createProgressLine(
+      context.statusLine ? { statusLine: context.statusLine } : {},
+    )
+    : null;
   const tally = createHarvestTally(stored);
   let outcome = "failed";
   let stopped = false;

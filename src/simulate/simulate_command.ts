@@ -53,9 +53,18 @@ const logger = getLogger(["ua-harvest", "simulate"]);
 export async function runSimulate(
   options:
     & (SimulateCommandOptions | SimulateMatomoCommandOptions)
-    & { readonly signal?: AbortSignal },
+    & {
+      readonly signal?: AbortSignal;
+      /** Where the URL line goes. @default console.log */
+      readonly print?: (line: string) => void;
+    },
 ): Promise<void> {
-  const { arrivalsPerSecond = 0, signal, ...simulatorOptions } = options;
+  const {
+    arrivalsPerSecond = 0,
+    signal,
+    print = console.log,
+    ...simulatorOptions
+  } = options;
   if (!Number.isFinite(arrivalsPerSecond) || arrivalsPerSecond < 0) {
     throw new ConfigError(
       `Set --arrivals-per-second to a number of at least 0 (got ${arrivalsPerSecond})`,
@@ -67,7 +76,7 @@ export async function runSimulate(
   const simulator = simulatorOptions.flavor === "matomo"
     ? await startMatomoSimulator(simulatorOptions)
     : await startSimulator({ ...simulatorOptions, arrivalsPerSecond });
-  console.log(`Simulator listening on ${simulator.url}`);
+  print(`Simulator listening on ${simulator.url}`);
   let timer: ReturnType<typeof setInterval> | undefined;
   if (arrivalsPerSecond > 0 && simulatorOptions.flavor === "matomo") {
     // Carry the fraction over, so 0.5 per second means one every 2 seconds.

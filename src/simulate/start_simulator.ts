@@ -288,6 +288,12 @@ export interface Simulator extends AsyncDisposable {
   failNext(pathPrefix: string, count: number, status?: number): void;
   /** Every search for this mediapackage id answers 503. */
   failEpisode(mediapackageId: string): void;
+  /**
+   * Changes the delay added to every answer from now on (`--latency-ms`): a
+   * test slows the server to stop a run mid-page, then lets the rerun go at
+   * full speed.
+   */
+  setLatency(ms: number): void;
   /** The request counters. */
   stats(): SimulatorStats;
   /** Sets every counter to zero. */
@@ -655,6 +661,11 @@ class SimulatorServer implements Simulator {
       options.mediapackageIds,
     );
     return this.#store.add(this.#nodes ? this.#nodes.store(drafts) : drafts);
+  }
+
+  setLatency(ms: number): void {
+    requireNumber(ms, "--latency-ms", 0, Infinity, false);
+    this.#settings = { ...this.#settings, latencyMs: ms };
   }
 
   failNext(pathPrefix: string, count: number, status = 503): void {

@@ -108,7 +108,7 @@ export function classifySqsBatchResult(
  * answer): retry for network trouble, throttling and 5xx; give up at once for
  * credentials and refused requests.
  *
- * @param error Whatever the SDK threw.
+ * @param error What the SQS client threw.
  * @returns The AWS error class; `retryable` says whether to send again.
  */
 export function classifySqsRequestError(error: unknown): AwsErrorClass {

@@ -2,16 +2,11 @@
  * The SQS sink: each record becomes one message (`JSON.stringify(record)`),
  * sent with `SendMessageBatch`, several batches in flight, failed entries
  * resent with backoff. A page is delivered only when SQS accepted every record.
+ * Requests go through the small fetch-based `SqsClient` of `src/aws/` (the
+ * AWS SDK is not loaded).
  *
  * @module
  */
-import {
-  CreateQueueCommand,
-  GetQueueUrlCommand,
-  SendMessageBatchCommand,
-  type SendMessageBatchRequestEntry,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
 import { getLogger } from "@logtape/logtape";
 import type { ActionRecord } from "../record/action_record.ts";
 import {
@@ -21,6 +16,12 @@ import {
   type UaHarvestError,
 } from "../errors.ts";
 import { awsClientConfig } from "../aws/aws_client_config.ts";
+import type { AwsCredentials } from "../aws/aws_credentials.ts";
+import {
+  createSqsClient,
+  type SqsBatchEntry,
+  type SqsClient,
+} from "../aws/sqs_client.ts";
 import {
   DEFAULT_AWS_REGION,
   DEFAULT_SQS_MAX_PAYLOAD_BYTES,
@@ -126,12 +127,19 @@ export interface SqsSinkOptions {
    */
   readonly fifoGroupId?: (record: ActionRecord) => string;
   /**
-   * A client to use instead of creating one; the sink leaves it open on
-   * disposal. `region` and `endpoint` then only appear in messages.
+   * A client to use instead of creating one (`createSqsClient()`). `region`
+   * and `endpoint` then only appear in messages.
    *
    * @default {undefined}
    */
-  readonly client?: SQSClient;
+  readonly client?: SqsClient;
+  /**
+   * Keys to sign with; the credential chain (environment, shared files, web
+   * identity, container, instance role) when left out.
+   *
+   * @default {undefined}
+   */
+  readonly credentials?: AwsCredentials | undefined;
   /**
    * Creates the queue when a queue name is not found (as the original did).
    *
@@ -169,7 +177,7 @@ export interface SqsSinkOptions {
  * ```
  *
  * @param options The queue, region, endpoint, limits and retry settings.
- * @returns The sink; dispose it to close the client it created.
+ * @returns The sink.
  * @throws {ConfigError} when an option is invalid, or the queue is missing
  * and `createQueue` is `false`, or SQS refuses the queue name.
  * @throws {AuthenticationError} when AWS refuses the credentials.
@@ -179,30 +187,22 @@ export async function createSqsSink(
   options: SqsSinkOptions,
 ): Promise<RecordSink> {
   const settings = parseSqsSinkOptions(options);
+  // The sink runs its own attempts: the client makes one per call.
   const client = options.client ??
-    new SQSClient({
-      ...awsClientConfig("SQS", {
-        region: settings.region,
-        ...(settings.endpoint === undefined
-          ? {}
-          : { endpoint: settings.endpoint }),
-        // The sink runs its own attempts, so the SDK makes one per call.
-        maxAttempts: 1,
-        ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
-        ...(options.requestTimeoutMs === undefined
-          ? {}
-          : { requestTimeoutMs: options.requestTimeoutMs }),
-      }),
-    });
-  const ownsClient = options.client === undefined;
-  try {
-    const queueUrl = settings.queueUrl ??
-      await resolveQueueUrl(client, settings, options);
-    return new SqsSink(client, ownsClient, queueUrl, settings);
-  } catch (error) {
-    if (ownsClient) client.destroy();
-    throw error;
-  }
+    createSqsClient(awsClientConfig("SQS", {
+      region: settings.region,
+      // Only an endpoint that was set: a queue URL's calls go to its origin.
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      maxAttempts: 1,
+      ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.requestTimeoutMs === undefined
+        ? {}
+        : { requestTimeoutMs: options.requestTimeoutMs }),
+    }));
+  const queueUrl = settings.queueUrl ??
+    await resolveQueueUrl(client, settings, options);
+  return new SqsSink(client, queueUrl, settings);
 }
 
 /** The checked options, every default filled in. */
@@ -315,7 +315,7 @@ function checkQueueName(name: string, given: string): void {
 }
 
 async function resolveQueueUrl(
-  client: SQSClient,
+  client: SqsClient,
   settings: SqsSettings,
   { createWhen, signal }: Pick<SqsSinkOptions, "createWhen" | "signal">,
 ): Promise<string> {
@@ -326,11 +326,7 @@ async function resolveQueueUrl(
     `looking up queue '${name}'`,
     async () => {
       try {
-        const output = await client.send(
-          new GetQueueUrlCommand({ QueueName: name }),
-          { abortSignal: signal },
-        );
-        return output.QueueUrl;
+        return await client.getQueueUrl(name, signal ? { signal } : {});
       } catch (error) {
         if (isQueueMissing(error)) return null;
         throw error;
@@ -364,14 +360,11 @@ async function resolveQueueUrl(
     settings,
     `creating queue '${name}'`,
     async () => {
-      const output = await client.send(
-        new CreateQueueCommand({
-          QueueName: name,
-          ...(settings.fifo ? { Attributes: { FifoQueue: "true" } } : {}),
-        }),
-        { abortSignal: signal },
+      return await client.createQueue(
+        name,
+        settings.fifo ? { FifoQueue: "true" } : {},
+        signal ? { signal } : {},
       );
-      return output.QueueUrl;
     },
     signal,
   );
@@ -391,9 +384,9 @@ async function resolveQueueUrl(
 
 function isQueueMissing(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
-  const e = error as { name?: unknown; Code?: unknown };
-  return e.name === "QueueDoesNotExist" ||
-    e.Code === "AWS.SimpleQueueService.NonExistentQueue";
+  const e = error as { code?: unknown; queryCode?: unknown };
+  return e.code === "QueueDoesNotExist" ||
+    e.queryCode === "AWS.SimpleQueueService.NonExistentQueue";
 }
 
 /** Runs one SQS call, resending on retryable errors; throws the final error. */
@@ -450,8 +443,7 @@ interface PageState {
 
 class SqsSink implements RecordSink {
   readonly description: string;
-  #client: SQSClient;
-  #ownsClient: boolean;
+  #client: SqsClient;
   #queueUrl: string;
   #settings: SqsSettings;
   #closed = false;
@@ -461,13 +453,11 @@ class SqsSink implements RecordSink {
   #toldThrottled = false;
 
   constructor(
-    client: SQSClient,
-    ownsClient: boolean,
+    client: SqsClient,
     queueUrl: string,
     settings: SqsSettings,
   ) {
     this.#client = client;
-    this.#ownsClient = ownsClient;
     this.#queueUrl = queueUrl;
     this.#settings = settings;
     this.#pacer = createSendPacer({
@@ -601,11 +591,9 @@ class SqsSink implements RecordSink {
       if (attempt > 1) resent += pending.length;
       let failures: SqsEntryFailure[];
       try {
-        const output = await this.#client.send(
-          new SendMessageBatchCommand({
-            QueueUrl: this.#queueUrl,
-            Entries: pending.map(toRequestEntry),
-          }),
+        const output = await this.#client.sendMessageBatch(
+          this.#queueUrl,
+          pending.map(toRequestEntry),
         );
         const result = classifySqsBatchResult(pending, output);
         undelivered.push(...result.rejected);
@@ -676,15 +664,13 @@ class SqsSink implements RecordSink {
   }
 
   [Symbol.asyncDispose](): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      if (this.#ownsClient) this.#client.destroy();
-    }
+    // Nothing to close: the client holds no connection (fetch pools them).
+    this.#closed = true;
     return Promise.resolve();
   }
 }
 
-function toRequestEntry(entry: SqsEntry): SendMessageBatchRequestEntry {
+function toRequestEntry(entry: SqsEntry): SqsBatchEntry {
   return {
     Id: entry.id,
     MessageBody: entry.body,

@@ -8,6 +8,7 @@
  */
 import type { OpencastClient } from "../opencast/opencast_client.ts";
 import type { ActionSource } from "./action_source.ts";
+import type { Clock } from "../util/clock.ts";
 import { OPENCAST_SOURCE } from "./opencast/opencast_source.ts";
 import {
   type OpencastSourceSettings,
@@ -41,6 +42,11 @@ export interface OpenActionSourceOptions {
    * e.g. a proxy. @default the one of the settings' CA bundle (`--ca-cert`)
    */
   readonly httpClient?: Deno.HttpClient;
+  /**
+   * The time and the pauses of the source: `--wait` between its requests,
+   * Matomo's waits between attempts. @default SYSTEM_CLOCK
+   */
+  readonly clock?: Clock;
 }
 
 /** The source the settings chose, named before it is opened. */
@@ -66,23 +72,27 @@ export function chooseActionSource(
     }
     return {
       name: MATOMO_SOURCE,
-      open: ({ signal, httpClient }) =>
+      open: ({ signal, httpClient, clock }) =>
         openMatomoSource(matomo, {
           waitSeconds: settings.waitSeconds,
           signal,
           httpClient,
+          ...(clock ? { clock } : {}),
         }),
     };
   }
   return {
     name: OPENCAST_SOURCE,
-    open: ({ engage }) => {
+    open: ({ engage, clock }) => {
       if (engage === null) {
         throw new TypeError(
           "Cannot open the Opencast source without its client",
         );
       }
-      return openOpencastSource(settings, { client: engage });
+      return openOpencastSource(settings, {
+        client: engage,
+        ...(clock ? { clock } : {}),
+      });
     },
   };
 }

@@ -1,26 +1,25 @@
 import assert from "node:assert/strict";
 import { classifyAwsError } from "../../src/aws/classify_aws_error.ts";
+import { AwsResponseError } from "../../src/aws/aws_response_error.ts";
+import { AwsNetworkError } from "../../src/aws/aws_network_error.ts";
+import { CredentialsProviderError } from "../../src/aws/credentials/credentials_provider_error.ts";
 
-function sdkError(
-  name: string,
-  status?: number,
-  extra: Record<string, unknown> = {},
-): Error {
-  return Object.assign(new Error(`${name} happened`), {
-    name,
-    $metadata: status === undefined ? {} : { httpStatusCode: status },
-    ...extra,
+function answered(code: string, status: number, queryCode?: string) {
+  return new AwsResponseError(`${code} happened`, {
+    code,
+    status,
+    ...(queryCode === undefined ? {} : { queryCode }),
   });
 }
 
 Deno.test("classifyAwsError() sees refused credentials as auth", () => {
   for (
     const error of [
-      sdkError("SignatureDoesNotMatch", 403),
-      sdkError("ExpiredToken", 400),
-      sdkError("CredentialsProviderError"),
-      sdkError("NotFound", 403),
-      sdkError("SQSServiceException", 400, { Code: "AccessDenied" }),
+      answered("SignatureDoesNotMatch", 403),
+      answered("ExpiredToken", 400),
+      new CredentialsProviderError("Could not load AWS credentials"),
+      answered("Forbidden", 403),
+      answered("UnknownError", 400, "AccessDenied"),
     ]
   ) {
     const result = classifyAwsError(error);
@@ -30,22 +29,46 @@ Deno.test("classifyAwsError() sees refused credentials as auth", () => {
 });
 
 Deno.test("classifyAwsError() retries throttling, 5xx and network failures", () => {
-  assert.equal(classifyAwsError(sdkError("SlowDown", 503)).kind, "throttled");
-  assert.equal(classifyAwsError(sdkError("Whatever", 429)).kind, "throttled");
-  assert.equal(classifyAwsError(sdkError("InternalError", 500)).kind, "server");
+  assert.equal(classifyAwsError(answered("SlowDown", 503)).kind, "throttled");
+  assert.equal(classifyAwsError(answered("Whatever", 429)).kind, "throttled");
+  assert.equal(
+    classifyAwsError(answered("Unknown", 400, "RequestThrottled")).kind,
+    "throttled",
+  );
+  assert.equal(classifyAwsError(answered("InternalError", 500)).kind, "server");
   const reset = classifyAwsError(
-    Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+    new AwsNetworkError(
+      "connection reset (Connection reset by peer)",
+      "ECONNRESET",
+    ),
   );
   assert.deepEqual([reset.kind, reset.retryable, reset.code], [
     "unreachable",
     true,
     "ECONNRESET",
   ]);
-  assert.equal(classifyAwsError(sdkError("TimeoutError")).kind, "unreachable");
+  const timeout = classifyAwsError(
+    new AwsNetworkError("no answer within 300 ms", "TimeoutError"),
+  );
+  assert.deepEqual([timeout.kind, timeout.retryable, timeout.status], [
+    "unreachable",
+    true,
+    undefined,
+  ]);
+});
+
+Deno.test("classifyAwsError() does not retry an untrusted certificate", () => {
+  const error = new AwsNetworkError(
+    "TLS failed (invalid peer certificate: UnknownIssuer)",
+    "TlsError",
+    { cause: new TypeError("invalid peer certificate: UnknownIssuer") },
+  );
+  const result = classifyAwsError(error);
+  assert.deepEqual([result.kind, result.retryable], ["unreachable", false]);
 });
 
 Deno.test("classifyAwsError() gives up on other refused requests", () => {
-  const result = classifyAwsError(sdkError("InvalidParameterValue", 400));
+  const result = classifyAwsError(answered("InvalidParameterValue", 400));
   assert.deepEqual(
     [result.kind, result.retryable, result.code, result.status, result.message],
     [

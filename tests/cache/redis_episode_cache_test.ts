@@ -6,7 +6,7 @@ import {
   UnreachableError,
 } from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
-import { connectRedis } from "../../src/redis/connect_redis.ts";
+import { startRedisWithClient } from "../support/redis_client.ts";
 
 function closedPort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -92,35 +92,27 @@ Deno.test("createRedisEpisodeCache() connects with a password and keeps it out o
 });
 
 Deno.test("createRedisEpisodeCache() prefixes keys, sets their expiry and leaves a given client open", async () => {
-  await using redis = await startRedisServer();
-  const client = await connectRedis({ url: redis.url });
-  try {
-    {
-      await using cache = await createRedisEpisodeCache({
-        client,
-        keyPrefix: "test:ep:",
-      });
-      await cache.setMany([{ key: "mp-1", value: "x", ttlSeconds: 1800 }]);
-    }
-    assert.equal(await client.send(["GET", "test:ep:mp-1"]), "x");
-    const ttl = await client.send(["PTTL", "test:ep:mp-1"]) as number;
-    assert.ok(ttl > 1_700_000 && ttl <= 1_800_000, `pttl ${ttl}`);
-    assert.equal(await client.send(["PING"]), "PONG");
-  } finally {
-    await client.quit();
+  await using redis = await startRedisWithClient();
+  const { client } = redis;
+  {
+    await using cache = await createRedisEpisodeCache({
+      client,
+      keyPrefix: "test:ep:",
+    });
+    await cache.setMany([{ key: "mp-1", value: "x", ttlSeconds: 1800 }]);
   }
+  assert.equal(await client.send(["GET", "test:ep:mp-1"]), "x");
+  const ttl = await client.send(["PTTL", "test:ep:mp-1"]) as number;
+  assert.ok(ttl > 1_700_000 && ttl <= 1_800_000, `pttl ${ttl}`);
+  assert.equal(await client.send(["PING"]), "PONG");
 });
 
 Deno.test("createRedisEpisodeCache() uses the default key prefix", async () => {
-  await using redis = await startRedisServer();
-  const client = await connectRedis({ url: redis.url });
-  try {
-    const cache = await createRedisEpisodeCache({ client });
-    await cache.setMany([{ key: "mp-1", value: "x", ttlSeconds: 60 }]);
-    assert.equal(await client.send(["GET", "ua-harvest:episode:mp-1"]), "x");
-  } finally {
-    await client.quit();
-  }
+  await using redis = await startRedisWithClient();
+  const { client } = redis;
+  const cache = await createRedisEpisodeCache({ client });
+  await cache.setMany([{ key: "mp-1", value: "x", ttlSeconds: 60 }]);
+  assert.equal(await client.send(["GET", "ua-harvest:episode:mp-1"]), "x");
 });
 
 Deno.test("createRedisEpisodeCache() fails with UnreachableError when Redis goes down mid-run", async () => {

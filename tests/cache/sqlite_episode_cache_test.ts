@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { openSqliteEpisodeCache } from "../../src/cache/sqlite_episode_cache.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 Deno.test("openSqliteEpisodeCache() creates its directories and keeps values between runs", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
     const path = `${dir}/nested/deeper/episodes.sqlite`;
     {
       await using cache = openSqliteEpisodeCache({ path });
@@ -16,14 +16,11 @@ Deno.test("openSqliteEpisodeCache() creates its directories and keeps values bet
       await reopened.getMany(["mp-1"]),
       new Map([["mp-1", "x"]]),
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("openSqliteEpisodeCache() deletes expired rows when opened", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
     const path = `${dir}/episodes.sqlite`;
     let now = 1_000_000;
     {
@@ -45,22 +42,17 @@ Deno.test("openSqliteEpisodeCache() deletes expired rows when opened", async () 
     } finally {
       db.close();
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("openSqliteEpisodeCache() is shared by two open handles on one file", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
     const path = `${dir}/episodes.sqlite`;
     await using first = openSqliteEpisodeCache({ path });
     await using second = openSqliteEpisodeCache({ path });
     await first.setMany([{ key: "mp-1", value: "x", ttlSeconds: 60 }]);
     assert.deepEqual(await second.getMany(["mp-1"]), new Map([["mp-1", "x"]]));
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("openSqliteEpisodeCache() keeps keys that look like SQL or JSON apart", async () => {

@@ -67,66 +67,71 @@ Deno.test("parseCheckpoint() trusts timestamp, not last_action_ts, whatever the 
   });
 });
 
+/** A read checkpoint as the cases expect it: its UTC instant and its ids. */
+function read(timestamp: string, ids: number[] = []) {
+  return { timestamp, ids };
+}
+
 const readCases: [string, string, string, ReturnType<typeof plain>][] = [
-  ["the original's bare timestamp", "20161021140327", NY, {
-    timestamp: "2016-10-21T18:03:27Z",
-    ids: [],
-  }],
-  ["a bare timestamp with a newline", "20161021140327\n", NY, {
-    timestamp: "2016-10-21T18:03:27Z",
-    ids: [],
-  }],
-  ["a bare timestamp with spaces and CRLF", "  20161021140327\r\n", NY, {
-    timestamp: "2016-10-21T18:03:27Z",
-    ids: [],
-  }],
-  ["a bare timestamp in winter", "20170101000000", NY, {
-    timestamp: "2017-01-01T05:00:00Z",
-    ids: [],
-  }],
+  [
+    "the original's bare timestamp",
+    "20161021140327",
+    NY,
+    read("2016-10-21T18:03:27Z"),
+  ],
+  [
+    "a bare timestamp with a newline",
+    "20161021140327\n",
+    NY,
+    read("2016-10-21T18:03:27Z"),
+  ],
+  [
+    "a bare timestamp with spaces and CRLF",
+    "  20161021140327\r\n",
+    NY,
+    read("2016-10-21T18:03:27Z"),
+  ],
+  [
+    "a bare timestamp in winter",
+    "20170101000000",
+    NY,
+    read("2017-01-01T05:00:00Z"),
+  ],
   [
     "a bare timestamp in the fall-back overlap (the earlier)",
     "20241103013000",
     NY,
-    {
-      timestamp: "2024-11-03T05:30:00Z",
-      ids: [],
-    },
+    read("2024-11-03T05:30:00Z"),
   ],
-  ["a bare timestamp in UTC", "20161021140327", "UTC", {
-    timestamp: "2016-10-21T14:03:27Z",
-    ids: [],
-  }],
+  [
+    "a bare timestamp in UTC",
+    "20161021140327",
+    "UTC",
+    read("2016-10-21T14:03:27Z"),
+  ],
   [
     "JSON with an offset timestamp",
     '{"version":1,"timestamp":"2016-10-21T14:03:27-04:00","ids":[5]}',
     "UTC",
-    {
-      timestamp: "2016-10-21T18:03:27Z",
-      ids: [5],
-    },
+    read("2016-10-21T18:03:27Z", [5]),
   ],
-  ["JSON without ids", '{"version":1,"timestamp":"2016-10-21T18:03:27Z"}', NY, {
-    timestamp: "2016-10-21T18:03:27Z",
-    ids: [],
-  }],
+  [
+    "JSON without ids",
+    '{"version":1,"timestamp":"2016-10-21T18:03:27Z"}',
+    NY,
+    read("2016-10-21T18:03:27Z"),
+  ],
   [
     "JSON with a fraction (floored)",
     '{"version":1,"timestamp":"2016-10-21T18:03:27.9Z","ids":[]}',
     NY,
-    {
-      timestamp: "2016-10-21T18:03:27Z",
-      ids: [],
-    },
+    read("2016-10-21T18:03:27Z"),
   ],
   [
     "pretty-printed JSON",
     '\n{\n  "version": 1,\n  "timestamp": "2016-10-21T18:03:27Z",\n  "ids": [1, 2]\n}\n',
     NY,
-    {
-      timestamp: "2016-10-21T18:03:27Z",
-      ids: [1, 2],
-    },
+    read("2016-10-21T18:03:27Z", [1, 2]),
   ],
 ];
 for (const [name, text, zone, expected] of readCases) {

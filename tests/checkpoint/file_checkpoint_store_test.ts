@@ -1,51 +1,18 @@
 import assert from "node:assert/strict";
 import { createFileCheckpointStore } from "../../src/checkpoint/file_checkpoint_store.ts";
-import { EXIT_CODES, LockedError, StateError } from "../../src/errors.ts";
+import { EXIT_CODES, StateError } from "../../src/errors.ts";
 import {
   DENO_FILE_SYSTEM,
   type FileSystem,
 } from "../../src/util/file_system.ts";
 import { assertSecondRunFenced } from "../support/assert_second_run_fenced.ts";
-
-async function withTempDir(test: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir();
-  try {
-    await test(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempDir } from "../support/temp_dir.ts";
 
 async function listDir(dir: string): Promise<string[]> {
   const names: string[] = [];
   for await (const entry of Deno.readDir(dir)) names.push(entry.name);
   return names.sort();
 }
-
-Deno.test("createFileCheckpointStore() loads null before the first save", async () => {
-  await withTempDir(async (dir) => {
-    await using store = createFileCheckpointStore({ path: `${dir}/cp.json` });
-    assert.equal(await store.load(), null);
-    assert.equal(store.description, `${dir}/cp.json`);
-  });
-});
-
-Deno.test("createFileCheckpointStore() loads what it saved, creating directories", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/state/ua-harvest/checkpoint.json`;
-    await using store = createFileCheckpointStore({ path });
-    await store.save('{"last_action_ts":"2024-05-01T12:00:00Z"}\n');
-    assert.equal(
-      await store.load(),
-      '{"last_action_ts":"2024-05-01T12:00:00Z"}\n',
-    );
-    await using other = createFileCheckpointStore({ path });
-    assert.equal(
-      await other.load(),
-      '{"last_action_ts":"2024-05-01T12:00:00Z"}\n',
-    );
-  });
-});
 
 Deno.test("createFileCheckpointStore() replaces the file and leaves no temporary file", async () => {
   await withTempDir(async (dir) => {
@@ -79,8 +46,7 @@ Deno.test("createFileCheckpointStore() reports a load failure other than a missi
 });
 
 Deno.test("createFileCheckpointStore() names the file and what to do when it cannot write", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
     // A regular file where the state directory should be.
     await Deno.writeTextFile(`${dir}/not-a-dir`, "");
     const store = createFileCheckpointStore({
@@ -94,9 +60,7 @@ Deno.test("createFileCheckpointStore() names the file and what to do when it can
         error.message.includes(`${dir}/not-a-dir/checkpoint.json`) &&
         error.message.includes("--state-file"),
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("createFileCheckpointStore() fences its writes: after another run moved the checkpoint, save() throws LockedError", async () => {
@@ -112,23 +76,13 @@ Deno.test("createFileCheckpointStore() fences its writes: after another run move
   });
 });
 
-Deno.test("createFileCheckpointStore() fences the first write: two runs that found no file cannot both create it", async () => {
-  await withTempDir(async (dir) => {
-    const path = `${dir}/checkpoint.json`;
-    await using first = createFileCheckpointStore({ path });
-    await using second = createFileCheckpointStore({ path });
-    assert.equal(await first.load(), null);
-    assert.equal(await second.load(), null);
-    await second.save("B");
-    await assert.rejects(first.save("A"), LockedError);
-    assert.equal(await Deno.readTextFile(path), "B");
-  });
-});
-
 /** An OS error as Deno throws it: the errno name in `code`. */
 function osError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
+
+const DISK_FULL = osError("ENOSPC", "No space left on device (os error 28)");
+const READ_ONLY = osError("EROFS", "Read-only file system (os error 30)");
 
 /** The real file system, with one operation made to fail. */
 function failing(
@@ -165,23 +119,28 @@ Deno.test("createFileCheckpointStore() checkWritable() writes a probe of the siz
   });
 });
 
+/** What `checkWritable()` throws in `dir` when `operation` fails with an OS error. */
+async function probeError(
+  dir: string,
+  operation: keyof FileSystem,
+  error: Error,
+): Promise<StateError> {
+  await using store = createFileCheckpointStore({
+    path: `${dir}/checkpoint.json`,
+    fs: failing(operation, error),
+  });
+  const thrown = await store.checkWritable!(4096).then(() => null, (e) => e);
+  assert.ok(thrown instanceof StateError, String(thrown));
+  return thrown;
+}
+
 Deno.test("createFileCheckpointStore() checkWritable() fails with StateError naming a full disk and the directory", async () => {
   await withTempDir(async (dir) => {
-    const fs = failing(
-      "writeAndSync",
-      osError("ENOSPC", "No space left on device (os error 28)"),
-    );
-    await using store = createFileCheckpointStore({
-      path: `${dir}/checkpoint.json`,
-      fs,
-    });
-    await assert.rejects(
-      store.checkWritable!(4096),
-      (error: unknown) =>
-        error instanceof StateError &&
-        error.exitCode === 11 &&
-        error.message ===
-          `Cannot write the checkpoint in ${dir}: no space left on device; nothing was sent (free space or make the directory writable, or pass another --state-file)`,
+    const error = await probeError(dir, "writeAndSync", DISK_FULL);
+    assert.equal(error.exitCode, 11);
+    assert.equal(
+      error.message,
+      `Cannot write the checkpoint in ${dir}: no space left on device; nothing was sent (free space or make the directory writable, or pass another --state-file)`,
     );
     // The probe file is removed even though its write failed.
     assert.deepEqual(await listDir(dir), []);
@@ -190,19 +149,10 @@ Deno.test("createFileCheckpointStore() checkWritable() fails with StateError nam
 
 Deno.test("createFileCheckpointStore() checkWritable() names a read-only file system", async () => {
   await withTempDir(async (dir) => {
-    const fs = failing(
-      "makeTempFile",
-      osError("EROFS", "Read-only file system (os error 30)"),
-    );
-    await using store = createFileCheckpointStore({
-      path: `${dir}/checkpoint.json`,
-      fs,
-    });
-    await assert.rejects(
-      store.checkWritable!(4096),
-      (error: unknown) =>
-        error instanceof StateError &&
-        error.message.includes(`in ${dir}: read-only file system;`),
+    const error = await probeError(dir, "makeTempFile", READ_ONLY);
+    assert.ok(
+      error.message.includes(`in ${dir}: read-only file system;`),
+      error.message,
     );
   });
 });
@@ -212,11 +162,7 @@ Deno.test("createFileCheckpointStore() save() on a disk that filled up after the
     const path = `${dir}/checkpoint.json`;
     await Deno.writeTextFile(path, "old");
     // The probe's write goes through; the save's does not.
-    const fs = failing(
-      "writeAndSync",
-      osError("ENOSPC", "No space left on device (os error 28)"),
-      { after: 1 },
-    );
+    const fs = failing("writeAndSync", DISK_FULL, { after: 1 });
     await using store = createFileCheckpointStore({ path, fs });
     assert.equal(await store.load(), "old");
     await store.checkWritable!(4096);

@@ -8,9 +8,8 @@
 import assert from "node:assert/strict";
 import { createWindowCheckpoint } from "../../src/checkpoint/window_checkpoint.ts";
 import type { Checkpoint } from "../../src/checkpoint/checkpoint_format.ts";
+import { BASE, END, plain } from "./_window_seconds.ts";
 
-const BASE = Date.parse("2024-03-01T15:00:00Z") / 1000;
-const END = Temporal.Instant.fromEpochMilliseconds((BASE + 3600) * 1000);
 const HOLD = 1800;
 
 function at(second: number): Temporal.Instant {
@@ -19,15 +18,6 @@ function at(second: number): Temporal.Instant {
 
 function action(id: number, second: number) {
   return { id, created: at(second).toString({ timeZone: "UTC" }) };
-}
-
-function plain(checkpoint: Checkpoint | null | undefined) {
-  if (!checkpoint) return checkpoint;
-  return {
-    second: checkpoint.timestamp.epochMilliseconds / 1000 - BASE,
-    ids: [...checkpoint.ids],
-    position: checkpoint.position,
-  };
 }
 
 Deno.test("createWindowCheckpoint() in position mode keeps the start's mark until the window is finished, whatever the batches' order", () => {

@@ -9,9 +9,7 @@ import type {
   Checkpoint,
   SourcePosition,
 } from "../../src/checkpoint/checkpoint_format.ts";
-
-const BASE = Date.parse("2024-03-01T15:00:00Z") / 1000;
-const END = Temporal.Instant.fromEpochMilliseconds((BASE + 3600) * 1000);
+import { BASE, END, plain } from "./_window_seconds.ts";
 
 /** An action created `second` seconds after BASE. */
 function action(id: number, second: number) {
@@ -21,16 +19,6 @@ function action(id: number, second: number) {
       "Z",
       "+00:00",
     ),
-  };
-}
-
-/** A checkpoint as comparable data: seconds after BASE, ids, position. */
-function plain(checkpoint: Checkpoint | null | undefined) {
-  if (!checkpoint) return checkpoint;
-  return {
-    second: checkpoint.timestamp.epochMilliseconds / 1000 - BASE,
-    ids: [...checkpoint.ids],
-    position: checkpoint.position,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Configuration as the user meets it, through the CLI run as a subprocess:
+ * Configuration as the user meets it, through the CLI run by `main()`:
  * precedence (flag > real environment > `.env` in the working directory >
  * default), `--env-file`, malformed `.env` lines, both option spellings,
  * `-q -`, and that the Opencast password never reaches a log line.
@@ -8,14 +8,17 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
-import { type CliResult, runCli } from "../support/run_cli.ts";
+import type { CliResult } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { harvestEnv } from "../support/harvest_env.ts";
 import { startSqsFake } from "../support/sqs_fake.ts";
+import { simulator } from "../support/simulator.ts";
 
 const ZONE = "America/New_York";
 const USER = "config-user";
 const PASSWORD = "c0nfig-Pa55word-9f3e";
+/** The Digest user and password, as `harvestEnv` takes them. */
+const CREDENTIALS = { user: USER, password: PASSWORD };
 
 /** The window the run announced, as UTC instants. */
 function announcedWindow(result: CliResult) {
@@ -41,15 +44,13 @@ function assertExit(result: CliResult, code: number): void {
 
 Deno.test("harvest configuration through the CLI", async (t) => {
   const home = await Deno.makeTempDir({ prefix: "ua-harvest-config-" });
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     seed: 31,
     actions: 300,
     episodes: 10,
     timezone: ZONE,
     user: USER,
     password: PASSWORD,
-    quiet: true,
   });
   await using sqs = await startSqsFake();
   // No engage host or credentials: each step says where they come from.
@@ -57,8 +58,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
   const full = harvestEnv({
     home,
     engage: { url: sim.url, timezone: ZONE },
-    user: USER,
-    password: PASSWORD,
+    ...CREDENTIALS,
     sqs,
   });
   const dir = async (name: string, dotEnv?: string) => {
@@ -116,7 +116,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
           ],
         ];
         for (const [source, args, env, cwd, minutes] of runs) {
-          const result = await runCli([...harvest, ...args], { env, cwd });
+          const result = await runMain([...harvest, ...args], { env, cwd });
           assertExit(result, 0);
           assert.equal(announcedMinutes(result), minutes, source);
         }
@@ -135,7 +135,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
           settings,
           `MATTERHORN_ENGAGE_HOST=${sim.url}\nMATTERHORN_REST_USER=${USER}\nMATTERHORN_REST_PASS=${PASSWORD}\n`,
         );
-        const result = await runCli([...harvest, "--env-file", settings], {
+        const result = await runMain([...harvest, "--env-file", settings], {
           env: bare,
           cwd,
         });
@@ -152,7 +152,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
           "# settings\nDEFAULT_INTERVAL=3\nthis is not a setting\n",
         );
         const requests = sim.stats().requests;
-        const result = await runCli(harvest, { env: full, cwd });
+        const result = await runMain(harvest, { env: full, cwd });
         assertExit(result, 2);
         const lines = result.stderr.trimEnd().split("\n");
         assert.equal(lines.length, 1, result.stderr);
@@ -172,7 +172,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
         ];
         for (const [host, queue, name] of spellings) {
           const requests = sim.stats().requests;
-          const result = await runCli(
+          const result = await runMain(
             [
               "harvest",
               host!,
@@ -208,7 +208,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
       async () => {
         const cwd = await dir("stdout");
         const before = JSON.stringify(sqs.requests);
-        const result = await runCli(
+        const result = await runMain(
           // A fresh checkpoint: the window is the last 2 minutes.
           [
             "harvest",
@@ -253,7 +253,7 @@ Deno.test("harvest configuration through the CLI", async (t) => {
           }],
         ];
         for (const [source, args, env] of runs) {
-          const result = await runCli(
+          const result = await runMain(
             [
               "harvest",
               "-H",

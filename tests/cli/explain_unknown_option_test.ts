@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
-import denoJson from "../../deno.json" with { type: "json" };
-import type { CommandContext } from "../../src/cli/command_context.ts";
+import { testContext } from "../support/command_context.ts";
 import { explainUnknownOption } from "../../src/cli/explain_unknown_option.ts";
 import { harvestCommand } from "../../src/cli/harvest_command.ts";
 import { loadEpisodesCommand } from "../../src/cli/load_episodes_command.ts";
 import { setupCommand } from "../../src/cli/setup_command.ts";
 import { simulateCommand } from "../../src/cli/simulate_command.ts";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 
-const context: CommandContext = {
-  signal: new AbortController().signal,
-  exitCode: 0,
-  version: denoJson.version,
-  loggingConfigured: false,
-};
+const context = testContext();
 
 const COMMANDS = [
   harvestCommand(context),
@@ -72,7 +66,7 @@ Deno.test("explainUnknownOption() leaves other errors alone", () => {
 });
 
 Deno.test("harvest --es-index stops with one line naming the command the flag belongs to", async () => {
-  const result = await runCli(["harvest", "--es-index", "x"]);
+  const result = await runMain(["harvest", "--es-index", "x"]);
   assert.equal(result.code, 2);
   assert.equal(result.stdout, "");
   assert.equal(
@@ -82,7 +76,7 @@ Deno.test("harvest --es-index stops with one line naming the command the flag be
 });
 
 Deno.test("load_episodes -H points at -E", async () => {
-  const result = await runCli(["load-episodes", "-H", "x"]);
+  const result = await runMain(["load-episodes", "-H", "x"]);
   assert.equal(result.code, 2);
   assert.match(
     result.stderr,

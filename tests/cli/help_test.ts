@@ -1,5 +1,5 @@
 /**
- * `--help` and `--version` through the CLI run as a subprocess. The options
+ * `--help` and `--version` through the CLI run by `main()`. The options
  * expected in each help text come from the commander `Command` objects the
  * commands declare, so dropping an option's environment binding (or its
  * default) from the help fails here.
@@ -9,21 +9,17 @@
 import assert from "node:assert/strict";
 import type { Option } from "@commander-js/extra-typings";
 import denoJson from "../../deno.json" with { type: "json" };
+import { testContext } from "../support/command_context.ts";
 import { EXIT_CODES } from "../../src/errors.ts";
-import type { CommandContext } from "../../src/cli/command_context.ts";
 import { harvestCommand } from "../../src/cli/harvest_command.ts";
 import { loadEpisodesCommand } from "../../src/cli/load_episodes_command.ts";
 import { setupCommand } from "../../src/cli/setup_command.ts";
 import { simulateCommand } from "../../src/cli/simulate_command.ts";
 import { statusCommand } from "../../src/cli/status_command.ts";
-import { type CliResult, runCli } from "../support/run_cli.ts";
+import type { CliResult } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 
-const context: CommandContext = {
-  signal: new AbortController().signal,
-  exitCode: 0,
-  version: denoJson.version,
-  loggingConfigured: false,
-};
+const context = testContext();
 
 /** Every way to name a command on the command line, with what it declares. */
 const COMMANDS: [string, readonly Option[]][] = [
@@ -75,13 +71,8 @@ function optionEntries(
 }
 
 /** Runs the CLI in an empty directory (no `.env`), removed afterwards. */
-async function run(args: string[]): Promise<CliResult> {
-  const cwd = await Deno.makeTempDir({ prefix: "ua-harvest-help-" });
-  try {
-    return await runCli(args, { cwd });
-  } finally {
-    await Deno.remove(cwd, { recursive: true });
-  }
+function run(args: string[]): Promise<CliResult> {
+  return runMain(args);
 }
 
 for (const [name, options] of COMMANDS) {

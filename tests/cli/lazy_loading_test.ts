@@ -1,17 +1,19 @@
 /**
  * A harvest to stdout loads none of the big clients it does not use (issue
  * 9): the AWS SDK, the Elasticsearch client and prom-client are imported
- * only by the parts that need them, and ioredis by none (issue 22: Redis is
- * spoken by `src/redis/`). Checked from inside a real CLI run: every script
- * V8 parsed is listed through the inspector.
+ * only by the parts that need them, and ioredis by none; a harvest to SQS with
+ * an S3 checkpoint loads no AWS SDK at all (issue 22: S3 and SQS go over
+ * `fetch`, Redis is spoken by `src/redis/`). Checked from inside a real CLI
+ * run: every script V8 parsed is listed through the inspector.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { runCli } from "../support/run_cli.ts";
-import { startRedisServer } from "../support/redis_server.ts";
-import { connectRedis } from "../../src/redis/connect_redis.ts";
+import { simulator } from "../support/simulator.ts";
+import { startSqsFake } from "../support/sqs_fake.ts";
+import { startS3Fake } from "../support/s3_fake.ts";
+import { startRedisWithClient } from "../support/redis_client.ts";
 
 const PRELOAD = fileURLToPath(
   new URL("../support/_loaded_modules_preload.ts", import.meta.url),
@@ -52,12 +54,7 @@ function harvestArgs(url: string, ...output: string[]): string[] {
 const HEAVY = ["@aws-sdk/", "@smithy/", "ioredis", "@elastic/", "prom-client"];
 
 Deno.test("harvest to stdout loads neither the AWS SDK nor ioredis, the Elasticsearch client or prom-client", async () => {
-  await using sim = await startSimulator({
-    port: 0,
-    actions: 50,
-    spanSeconds: 60,
-    quiet: true,
-  });
+  await using sim = await simulator({ actions: 50, spanSeconds: 60 });
   const { code, stderr, urls } = await loadedModules(
     harvestArgs(sim.url, "-o", "-"),
   );
@@ -70,47 +67,71 @@ Deno.test("harvest to stdout loads neither the AWS SDK nor ioredis, the Elastics
   assert.deepEqual(heavy, []);
 });
 
-Deno.test("harvest to SQS does load the AWS SDK (the check above can see it)", async () => {
-  await using sim = await startSimulator({
-    port: 0,
-    actions: 5,
-    spanSeconds: 60,
-    quiet: true,
-  });
-  const { urls } = await loadedModules(
-    harvestArgs(
-      sim.url,
-      "-o",
-      "sqs",
-      "-q",
-      "no-such-queue",
-      "--sqs-timeout",
-      "1",
-    ),
+Deno.test("harvest to SQS with an S3 checkpoint loads no AWS SDK script: S3 and SQS go over fetch", async () => {
+  await using sim = await simulator({ actions: 5, spanSeconds: 60 });
+  await using sqs = await startSqsFake({ queues: ["actions"] });
+  await using s3 = await startS3Fake();
+  const { code, stderr, urls } = await loadedModules(
+    harvestArgs(sim.url, "-o", "sqs", "-q", "actions"),
     {
       AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_SECRET_ACCESS_KEY: "fake-secret-key",
       AWS_REGION: "us-east-1",
-      // Nothing listens here: the run fails, after loading the SDK.
-      AWS_ENDPOINT_URL_SQS: "http://127.0.0.1:9",
+      AWS_ENDPOINT_URL_SQS: sqs.url,
+      AWS_ENDPOINT_URL_S3: s3.url,
+      S3_FORCE_PATH_STYLE: "true",
+      S3_HARVEST_TS_BUCKET: "harvest-ts",
+      S3_LAST_ACTION_TS_KEY: "last-action-ts",
     },
   );
-  assert.ok(urls.some((url) => url.includes("@aws-sdk/client-sqs")));
+  assert.equal(code, 0, stderr);
+  // The run found the queue, made the bucket and read the checkpoint.
+  assert.equal(sqs.requests.GetQueueUrl, 1);
+  assert.ok(s3.buckets.has("harvest-ts"));
+  assert.equal(s3.requests.GetObject, 1);
+  assert.ok(
+    urls.some((url) => url.includes("aws4fetch")),
+    "the requests were signed by aws4fetch",
+  );
+  const sdk = urls.filter((url) =>
+    url.includes("@aws-sdk/") || url.includes("@smithy/")
+  );
+  assert.deepEqual(sdk, []);
+});
+
+Deno.test("a profile that needs the SDK's credential chain loads it (the check above can see the SDK)", async () => {
+  await using sim = await simulator({ actions: 5, spanSeconds: 60 });
+  await using sqs = await startSqsFake({ queues: ["actions"] });
+  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-profile-" });
+  try {
+    const config = join(dir, "config");
+    // A credential_process that fails at once: the SDK's chain is loaded to
+    // run it, and the run stops there.
+    await Deno.writeTextFile(config, "[default]\ncredential_process = false\n");
+    const { code, urls } = await loadedModules(
+      harvestArgs(sim.url, "-o", "sqs", "-q", "actions"),
+      {
+        AWS_CONFIG_FILE: config,
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+        AWS_REGION: "us-east-1",
+        AWS_ENDPOINT_URL_SQS: sqs.url,
+      },
+    );
+    assert.notEqual(code, 0);
+    assert.ok(
+      urls.some((url) => url.includes("@aws-sdk/credential-provider-node")),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("harvest with REDIS_URL speaks Redis through src/redis/ and loads no ioredis script", async () => {
-  await using redis = await startRedisServer();
-  await using sim = await startSimulator({
-    port: 0,
-    actions: 20,
-    spanSeconds: 60,
-    // As harvestArgs() says (--server-timezone UTC), so the window holds them.
-    timezone: "UTC",
-    quiet: true,
-  });
+  await using redis = await startRedisWithClient();
+  await using sim = await simulator({ actions: 20, spanSeconds: 60 });
   const { code, stderr, urls } = await loadedModules(
     harvestArgs(sim.url, "-o", "-"),
-    { REDIS_URL: redis.url },
+    { REDIS_URL: redis.server.url },
   );
   assert.equal(code, 0, stderr);
   assert.ok(
@@ -119,8 +140,7 @@ Deno.test("harvest with REDIS_URL speaks Redis through src/redis/ and loads no i
   );
   assert.deepEqual(urls.filter((url) => url.includes("ioredis")), []);
   // The run did use Redis: its episodes are cached there.
-  await using client = await connectRedis({ url: redis.url });
-  const cached = await client.send(["KEYS", "ua-harvest:episode:*"]);
+  const cached = await redis.client.send(["KEYS", "ua-harvest:episode:*"]);
   assert.ok(Array.isArray(cached) && cached.length > 0, stderr);
   assert.match(stderr, /Harvest done: 20 actions/);
 });

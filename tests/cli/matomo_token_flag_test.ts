@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 
 const TOKEN = "c0ffee0123456789abcdefc0ffee0123";
 
@@ -22,7 +22,7 @@ Deno.test("a token given as --matomo-token-auth is a usage error that never show
         `--matomo-token-auth=${TOKEN}`,
       ]]
     ) {
-      const result = await runCli([...args, ...flag], {
+      const result = await runMain([...args, ...flag], {
         env: { MATOMO_TOKEN_AUTH: "" },
       });
       assert.equal(result.code, 2, result.stderr);

@@ -2,22 +2,12 @@ import assert from "node:assert/strict";
 import { CommanderError } from "@commander-js/extra-typings";
 import { dispose, getLogger } from "@logtape/logtape";
 import { reportFailure } from "../../src/cli/report_failure.ts";
-import type { CommandContext } from "../../src/cli/command_context.ts";
+import { testContext } from "../support/command_context.ts";
 import { ConfigError, UnreachableError } from "../../src/errors.ts";
 import { configureLogging } from "../../src/log/configure_logging.ts";
 import type { StatusLine } from "../../src/log/status_line.ts";
 
-function context(
-  overrides: Partial<CommandContext> = {},
-): CommandContext {
-  return {
-    signal: new AbortController().signal,
-    exitCode: 0,
-    version: "0.0.0",
-    loggingConfigured: false,
-    ...overrides,
-  };
-}
+const context = testContext;
 
 function recordingStatusLine(): StatusLine & { lines: string[] } {
   const decoder = new TextDecoder();

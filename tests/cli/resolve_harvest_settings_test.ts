@@ -17,13 +17,9 @@ import { envFileAdditions } from "../../src/config/env_file_additions.ts";
 import * as defaults from "../../src/config/defaults.ts";
 import type { HarvestSettings } from "../../src/harvest/harvest_settings.ts";
 import { parseFlags } from "../support/parse_flags.ts";
+import { testContext } from "../support/command_context.ts";
 
-const context = {
-  signal: new AbortController().signal,
-  exitCode: 0,
-  version: "test",
-  loggingConfigured: false,
-};
+const context = testContext();
 
 const NOW = Temporal.Instant.from("2024-03-01T12:00:00Z");
 const ENGAGE = "http://engage.example.edu";
@@ -47,6 +43,11 @@ function resolve(
     stderrIsTerminal: false,
     ...input,
   });
+}
+
+/** Resolves `--output es` with this ELASTICSEARCH_HOST (a case of the table below). */
+function withEsHost(host: string) {
+  return () => resolve(["-o", "es"], { ...BASE, ELASTICSEARCH_HOST: host });
 }
 
 /** The environment `main.ts` leaves: the real one, plus `.env` for what it does not set. */
@@ -410,20 +411,12 @@ Deno.test("every bad setting is one ConfigError naming what to fix", () => {
     ],
     [
       "an Elasticsearch host missing the ':' after its scheme (no secret echoed)",
-      () =>
-        resolve(["-o", "es"], {
-          ...BASE,
-          ELASTICSEARCH_HOST: "http//elastic:PASSWORD@host:9200",
-        }),
+      withEsHost("http//elastic:PASSWORD@host:9200"),
       /^ELASTICSEARCH_HOST "http\/\/\*\*\*@host:9200" lacks the ':' after its scheme/,
     ],
     [
       "an Elasticsearch host with an @ after its host",
-      () =>
-        resolve(["-o", "es"], {
-          ...BASE,
-          ELASTICSEARCH_HOST: "es:9200/elastic:PASSWORD@host",
-        }),
+      withEsHost("es:9200/elastic:PASSWORD@host"),
       /^ELASTICSEARCH_HOST "\*\*\*@host" has an '@' after its host/,
     ],
     [

@@ -13,13 +13,9 @@ import { resolveHarvestSettings } from "../../src/cli/resolve_harvest_settings.t
 import * as defaults from "../../src/config/defaults.ts";
 import type { HarvestSettings } from "../../src/harvest/harvest_settings.ts";
 import { parseFlags } from "../support/parse_flags.ts";
+import { testContext } from "../support/command_context.ts";
 
-const context = {
-  signal: new AbortController().signal,
-  exitCode: 0,
-  version: "test",
-  loggingConfigured: false,
-};
+const context = testContext();
 
 const TOKEN = "0123456789abcdef0123456789abcdef";
 const MATOMO: Record<string, string> = {

@@ -21,13 +21,9 @@ import {
   DEFAULT_WORKFLOW_DEFINITION,
 } from "../../src/config/defaults.ts";
 import { parseFlags } from "../support/parse_flags.ts";
+import { testContext } from "../support/command_context.ts";
 
-const context = {
-  signal: new AbortController().signal,
-  exitCode: 0,
-  version: "test",
-  loggingConfigured: false,
-};
+const context = testContext();
 
 const EPISODES_ENV: Record<string, string> = {
   HOME: "/home/ops",

@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import denoJson from "../../deno.json" with { type: "json" };
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
-import type { CliResult } from "../support/run_cli.ts";
+import { type CliResult, decodeOutput, denoEnv } from "../support/run_cli.ts";
+import { simulator } from "../support/simulator.ts";
 
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 const LOG_LINE =
@@ -18,29 +18,21 @@ const LOG_LINE =
 
 /** `deno task -q ua-harvest ARGS` from a fresh directory, with a clean environment. */
 async function runTask(args: readonly string[]): Promise<CliResult> {
-  const home = Deno.env.get("HOME") ?? "/root";
   const dir = await Deno.makeTempDir({ prefix: "ua-harvest-source-" });
   try {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["task", "-q", "--config", CONFIG, "ua-harvest", ...args],
-      cwd: dir,
-      clearEnv: true,
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: home,
-        DENO_DIR: Deno.env.get("DENO_DIR") ??
-          join(Deno.env.get("XDG_CACHE_HOME") ?? join(home, ".cache"), "deno"),
-        XDG_STATE_HOME: join(dir, "state"),
-        XDG_CACHE_HOME: join(dir, "cache"),
-      },
-      stdin: "null",
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
+    return decodeOutput(
+      await new Deno.Command(Deno.execPath(), {
+        args: ["task", "-q", "--config", CONFIG, "ua-harvest", ...args],
+        cwd: dir,
+        clearEnv: true,
+        env: {
+          ...denoEnv(),
+          XDG_STATE_HOME: join(dir, "state"),
+          XDG_CACHE_HOME: join(dir, "cache"),
+        },
+        stdin: "null",
+      }).output(),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -65,13 +57,11 @@ Deno.test("deno task ua-harvest --version prints the version and nothing else", 
 });
 
 Deno.test("deno task ua-harvest harvest writes only the tool's own log lines to stderr", async () => {
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     actions: 30,
     spanSeconds: 60,
     episodes: 3,
     timezone: "UTC",
-    quiet: true,
   });
   const result = await runTask([
     "harvest",

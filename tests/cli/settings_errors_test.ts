@@ -1,13 +1,14 @@
 /**
  * Settings read wrongly or ignored without a word, and messages that
- * misreport (issue 10, items 4 and 5), through the CLI run as a subprocess:
+ * misreport (issue 10, items 4 and 5), through the CLI run by `main()`:
  * each case exits with the right code and one line that names the problem.
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type CliResult, runCli } from "../support/run_cli.ts";
+import type { CliResult } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { harvestEnv } from "../support/harvest_env.ts";
 
 /** The lines a run wrote to stderr, without blanks. */
@@ -35,29 +36,26 @@ Deno.test("settings and messages through the CLI", async (t) => {
       async () => {
         const cwd = join(home, "bom");
         await Deno.mkdir(cwd);
-        await Deno.writeTextFile(
-          join(cwd, ".env"),
-          "\uFEFFMATTERHORN_ENGAGE_HOST=\nOPENCAST_TIMEZONE=Mars/Olympus\n",
-        );
+        /** A dry run in `cwd` whose `.env` is `text`. */
+        const dryRunWith = async (text: string) => {
+          await Deno.writeTextFile(join(cwd, ".env"), text);
+          return await runMain(["harvest", "--dry-run"], {
+            env: harvestEnv({ home }),
+            cwd,
+          });
+        };
         // The first key is read (empty), so the error is about it, not a
         // missing setting hidden behind the mark.
-        const result = await runCli(["harvest", "--dry-run"], {
-          env: harvestEnv({ home }),
-          cwd,
-        });
         assertUsage(
-          result,
+          await dryRunWith(
+            "\uFEFFMATTERHORN_ENGAGE_HOST=\nOPENCAST_TIMEZONE=Mars/Olympus\n",
+          ),
           /Unknown time zone 'Mars\/Olympus' in --server-timezone \(OPENCAST_TIMEZONE\): expected an IANA name/,
         );
-        await Deno.writeTextFile(
-          join(cwd, ".env"),
-          "\uFEFFMATTERHORN_ENGAGE_HOST=\n",
+        assertUsage(
+          await dryRunWith("\uFEFFMATTERHORN_ENGAGE_HOST=\n"),
+          /No Opencast host: set MATTERHORN_ENGAGE_HOST/,
         );
-        const second = await runCli(["harvest", "--dry-run"], {
-          env: harvestEnv({ home }),
-          cwd,
-        });
-        assertUsage(second, /No Opencast host: set MATTERHORN_ENGAGE_HOST/);
       },
     );
 
@@ -65,11 +63,11 @@ Deno.test("settings and messages through the CLI", async (t) => {
       "an invalid --log-level or LOG_LEVEL is a usage error (2)",
       async () => {
         assertUsage(
-          await runCli(harvest("--log-level", "loud"), { env }),
+          await runMain(harvest("--log-level", "loud"), { env }),
           /--log-level.*'loud' is invalid: expected trace, debug, info/,
         );
         assertUsage(
-          await runCli(harvest(), { env: { ...env, LOG_LEVEL: "loud" } }),
+          await runMain(harvest(), { env: { ...env, LOG_LEVEL: "loud" } }),
           /'loud' from env 'LOG_LEVEL' is invalid/,
         );
       },
@@ -77,13 +75,13 @@ Deno.test("settings and messages through the CLI", async (t) => {
 
     await t.step("conflicting flags are usage errors (2)", async () => {
       assertUsage(
-        await runCli(harvest("--update-last-ts", "--no-update-last-ts"), {
+        await runMain(harvest("--update-last-ts", "--no-update-last-ts"), {
           env,
         }),
         /'--update-last-ts' cannot be used with option '--no-update-last-ts'/,
       );
       assertUsage(
-        await runCli([
+        await runMain([
           "load_episodes",
           "--mpid",
           "abc",
@@ -93,7 +91,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
         /'--mpid <id>' cannot be used with option '--source-index-pattern/,
       );
       assertUsage(
-        await runCli(["load_episodes", "--mpid", ""], { env }),
+        await runMain(["load_episodes", "--mpid", ""], { env }),
         /--mpid <id>.* is invalid: expected a mediapackage id/,
       );
     });
@@ -101,7 +99,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
     await t.step(
       "a time zone error reads well, a zero timeout names no internal field",
       async () => {
-        const zone = await runCli(
+        const zone = await runMain(
           harvest("--server-timezone", "Mars/Olympus"),
           {
             env,
@@ -112,7 +110,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
           /Unknown time zone 'Mars\/Olympus' in --server-timezone/,
         );
         assert.doesNotMatch(zone.stderr, /for the time zone/);
-        const timeout = await runCli(harvest("--timeout", "0"), { env });
+        const timeout = await runMain(harvest("--timeout", "0"), { env });
         assertUsage(
           timeout,
           /--timeout <seconds>.*expected a number of seconds more than 0/,
@@ -126,7 +124,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
       async () => {
         const stateFile = join(home, "braces.json");
         await Deno.writeTextFile(stateFile, "{error}{message}{ {}");
-        const result = await runCli(harvest("--state-file", stateFile), {
+        const result = await runMain(harvest("--state-file", stateFile), {
           env,
         });
         // An unreadable checkpoint is exit 5 (see checkpoint_format.ts).
@@ -140,7 +138,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
     await t.step(
       "fetch failures name their cause, and a huge host is cut",
       async () => {
-        const result = await runCli(
+        const result = await runMain(
           harvest("--max-attempts", "1", "-i", "1"),
           { env },
         );
@@ -149,7 +147,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
         assert.doesNotMatch(result.stderr, /fetch failed/);
 
         const host = `${"h".repeat(100_000)}.example.edu`;
-        const huge = await runCli(
+        const huge = await runMain(
           ["harvest", "-H", host, "--max-attempts", "1", "-i", "1"],
           { env },
         );

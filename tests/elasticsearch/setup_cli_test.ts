@@ -1,14 +1,14 @@
 /**
- * `setup` and `harvest --output es` through the CLI (a subprocess with the
- * binary's permissions) against the Elasticsearch fake with Basic auth. The
+ * `setup` and `harvest --output es` through the CLI (run by `main()`)
+ * against the Elasticsearch fake with Basic auth. The
  * library-level behaviour is in run_setup_test.ts and
  * tests/sinks/elasticsearch_sink_test.ts; this checks the wiring: flags and
  * environment, what is printed, and what arrives where.
  */
 import assert from "node:assert/strict";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
+import { simulator } from "../support/simulator.ts";
 
 const ES_USER = "elastic";
 const ES_PASSWORD = "es-Secret-pw";
@@ -22,7 +22,7 @@ Deno.test("CLI setup installs both templates, and a second run prints unchanged 
     username: ES_USER,
     password: ES_PASSWORD,
   });
-  const first = await runCli(["setup", "-e", es.host], { env: ES_ENV });
+  const first = await runMain(["setup", "-e", es.host], { env: ES_ENV });
   assert.equal(first.code, 0, first.stderr);
   assert.deepEqual(first.stdout.trim().split("\n"), [
     "created ua-harvest-episodes (episodes*)",
@@ -35,7 +35,7 @@ Deno.test("CLI setup installs both templates, and a second run prints unchanged 
   const installed = structuredClone([...es.templates]);
 
   // The host from the environment this time, as cron would run it.
-  const second = await runCli(["setup"], {
+  const second = await runMain(["setup"], {
     env: { ...ES_ENV, ELASTICSEARCH_HOST: es.host },
   });
   assert.equal(second.code, 0, second.stderr);
@@ -56,7 +56,7 @@ Deno.test("CLI setup with wrong Elasticsearch credentials exits 3 with one line 
     password: ES_PASSWORD,
   });
   const wrong = "not-the-es-pw";
-  const result = await runCli(["setup", "-e", es.host], {
+  const result = await runMain(["setup", "-e", es.host], {
     env: { ELASTICSEARCH_USERNAME: ES_USER, ELASTICSEARCH_PASSWORD: wrong },
   });
   assert.equal(result.code, 3, result.stderr);
@@ -70,15 +70,13 @@ Deno.test("CLI harvest --output es indexes every action once into the daily inde
   // Two hours around UTC midnight: in the server zone (New York) it is all
   // one evening, so a daily index by local date would put everything in one.
   const spanEnd = Temporal.Instant.from("2024-03-02T00:30:00Z");
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     actions: 3000,
     spanEnd,
     spanSeconds: 7200,
     timezone: "America/New_York",
     user: "u",
     password: "p",
-    quiet: true,
   });
   await using es = startElasticsearchFake({
     username: ES_USER,
@@ -86,7 +84,7 @@ Deno.test("CLI harvest --output es indexes every action once into the daily inde
   });
   const stateDir = await Deno.makeTempDir({ prefix: "ua-harvest-es-" });
   try {
-    const result = await runCli([
+    const result = await runMain([
       "harvest",
       "-H",
       sim.url,

@@ -1,6 +1,5 @@
 /**
- * `load_episodes` end to end through the CLI: a subprocess with the binary's
- * permissions against the simulator (a few hundred episodes, Digest auth) and
+ * `load_episodes` end to end through the CLI, run in process (`runMain`), against the simulator (a few hundred episodes, Digest auth) and
  * the Elasticsearch fake. This checks every field of every document against
  * the simulator's own data on every flavor, the alias and dash spellings,
  * exit codes, and what reaches stderr; load_episodes_e2e_test.ts checks
@@ -12,11 +11,11 @@ import {
   SIMULATOR_FLAVORS,
   type SimulatorFlavor,
   type SimWorkflow,
-  startSimulator,
 } from "../../src/simulate/start_simulator.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
-import { cliCommand, runCli } from "../support/run_cli.ts";
+import { runMain, startMain } from "../support/run_main.ts";
 import { errorLines, fatalLines } from "../support/error_lines.ts";
+import { simulator } from "../support/simulator.ts";
 
 const USER = "opencast_system_account";
 const PASSWORD = "CHANGE_ME-episodes";
@@ -26,20 +25,23 @@ const PUBLISH = "DCE-archive-publish-external";
 const DAYS = "200";
 
 async function startSim(options: { flavor?: SimulatorFlavor } = {}) {
-  return await startSimulator({
+  return await simulator({
     ...options,
-    port: 0,
     episodes: EPISODES,
     actions: 10,
     user: USER,
     password: PASSWORD,
-    quiet: true,
   });
 }
 
 /** The Opencast half of the command line (engage and admin are one simulator). */
 function opencastArgs(url: string): string[] {
   return ["-E", url, "-A", url, "-u", USER, "-p", PASSWORD, "-w", "0"];
+}
+
+/** `load_episodes` of the simulator's last {@linkcode DAYS} days into `es` (a host). */
+function loadAll(url: string, es: string, ...more: string[]): string[] {
+  return ["load_episodes", ...opencastArgs(url), "-e", es, "-c", DAYS, ...more];
 }
 
 /** An instant the way record-schema.md §2 writes it: UTC with `+00:00`. */
@@ -150,14 +152,7 @@ Deno.test("CLI load_episodes indexes every episode the simulator shows once, on 
     await t.step(flavor, async () => {
       await using sim = await startSim({ flavor });
       await using es = startElasticsearchFake();
-      const result = await runCli([
-        "load_episodes",
-        ...opencastArgs(sim.url),
-        "-e",
-        es.host,
-        "-c",
-        DAYS,
-      ]);
+      const result = await runMain(loadAll(sim.url, es.host));
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(errorLines(result.stderr), []);
 
@@ -239,7 +234,7 @@ Deno.test("CLI load-episodes (alias, dash spellings) indexes the rest and exits 
       [rejected]: "failed to parse field [duration] of type [long]",
     },
   });
-  const result = await runCli([
+  const result = await runMain([
     "load-episodes",
     "--engage-host",
     sim.url,
@@ -279,14 +274,7 @@ Deno.test("CLI load_episodes with Elasticsearch unreachable exits 4 with one lin
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
 
-  const result = await runCli([
-    "load_episodes",
-    ...opencastArgs(sim.url),
-    "-e",
-    `127.0.0.1:${port}`,
-    "-c",
-    DAYS,
-  ]);
+  const result = await runMain(loadAll(sim.url, `127.0.0.1:${port}`));
   assert.equal(result.code, 4, result.stderr);
   const lines = result.stderr.trim().split("\n");
   assert.equal(lines.length, 1, result.stderr);
@@ -296,27 +284,12 @@ Deno.test("CLI load_episodes with Elasticsearch unreachable exits 4 with one lin
 });
 
 Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites no document with a partial one", async () => {
-  // Slow enough that a page's 100 workflow lookups take about a second.
-  await using sim = await startSimulator({
-    port: 0,
-    episodes: EPISODES,
-    actions: 10,
-    user: USER,
-    password: PASSWORD,
-    quiet: true,
-    latencyMs: 40,
-  });
+  await using sim = await startSim();
   await using es = startElasticsearchFake();
-  const args = [
-    "load_episodes",
-    ...opencastArgs(sim.url),
-    "-e",
-    es.host,
-    "-c",
-    DAYS,
-  ];
-  // An earlier, complete run: every document has its workflow fields.
-  const first = await runCli(args);
+  const args = loadAll(sim.url, es.host);
+  // An earlier, complete run (at full speed): every document has its
+  // workflow fields.
+  const first = await runMain(args);
   assert.equal(first.code, 0, first.stderr);
   const complete = structuredClone(es.documents("episodes"));
   assert.equal(complete.size, EPISODES);
@@ -325,17 +298,18 @@ Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites
   const challenges = lookups - EPISODES;
   assert.ok(challenges >= 0 && challenges <= 8, `${lookups} workflow requests`);
 
-  const child = cliCommand(args).spawn();
-  const output = child.output();
+  // Slow enough now that a page's 100 workflow lookups take about a second.
+  sim.setLatency(40);
+  const run = startMain(args);
   // Into the second page's lookups: the first page (100) is indexed.
   const deadline = Date.now() + 30_000;
   while (sim.stats().workflowRequests < lookups + challenges + 108) {
     assert.ok(Date.now() < deadline, "the second page's lookups never came");
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  child.kill("SIGINT");
-  const stopped = await output;
-  const stderr = new TextDecoder().decode(stopped.stderr);
+  run.kill("SIGINT");
+  const stopped = await run.done;
+  const stderr = stopped.stderr;
   assert.equal(stopped.code, 130, stderr);
   // The stop is the run's last word, and not an error: a lookup cut short
   // is not reported as a failed lookup.
@@ -359,14 +333,9 @@ Deno.test("CLI load_episodes stopped by SIGINT mid-page exits 130 and overwrites
 Deno.test("CLI load_episodes logs the search variant once; OPENCAST_API=upstream sends no DCE parameter, so deleted episodes stay out", async () => {
   await using sim = await startSim();
   await using es = startElasticsearchFake();
-  const result = await runCli([
-    "load_episodes",
-    ...opencastArgs(sim.url),
-    "-e",
-    es.host,
-    "-c",
-    DAYS,
-  ], { env: { OPENCAST_API: "upstream" } });
+  const result = await runMain(loadAll(sim.url, es.host), {
+    env: { OPENCAST_API: "upstream" },
+  });
   assert.equal(result.code, 0, result.stderr);
   const detected = result.stderr.split("\n").filter((line) =>
     line.includes("Opencast search:")
@@ -385,7 +354,7 @@ Deno.test("CLI load_episodes logs the search variant once; OPENCAST_API=upstream
 
 Deno.test("CLI load_episodes refuses an unknown --opencast-api before any request", async () => {
   await using sim = await startSim();
-  const result = await runCli([
+  const result = await runMain([
     "load_episodes",
     ...opencastArgs(sim.url),
     "-e",

@@ -4,24 +4,15 @@
  * data has episodes created within the last day.
  */
 import assert from "node:assert/strict";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
+import { simulator } from "../support/simulator.ts";
+import { loadEpisodesArgs } from "../support/load_episodes_args.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 
 Deno.test("CLI load_episodes with the default -c 1 against a default simulator indexes the episodes of the last day", async () => {
-  await using sim = await startSimulator({ port: 0, quiet: true });
+  await using sim = await simulator();
   await using es = startElasticsearchFake();
-  const result = await runCli([
-    "load_episodes",
-    "-E",
-    sim.url,
-    "-A",
-    sim.url,
-    "-e",
-    es.host,
-    "-w",
-    "0",
-  ]);
+  const result = await runMain(loadEpisodesArgs(sim, es));
   assert.equal(result.code, 0, result.stderr);
   const now = Temporal.Now.instant();
   const dayAgo = now.subtract({ hours: 24 });

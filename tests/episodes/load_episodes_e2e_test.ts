@@ -14,17 +14,19 @@ import {
   SIMULATOR_FLAVORS,
   type SimulatorFlavor,
   type SimulatorStats,
-  startSimulator,
 } from "../../src/simulate/start_simulator.ts";
 import {
   type ElasticsearchFake,
   startElasticsearchFake,
 } from "../support/elasticsearch_fake.ts";
-import { type CliResult, runCli } from "../support/run_cli.ts";
+import type { CliResult } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { loadEpisodes } from "../../src/episodes/load_episodes.ts";
 import { createOpencastEpisodeSource } from "../../src/episodes/opencast_episode_source.ts";
 import { OpencastClient } from "../../src/opencast/opencast_client.ts";
 import { errorLines } from "../support/error_lines.ts";
+import { simulator } from "../support/simulator.ts";
+import { loadEpisodesArgs } from "../support/load_episodes_args.ts";
 
 const EPISODES = 500;
 /** The search page size of `load_episodes` (not a setting). */
@@ -64,15 +66,13 @@ async function startFlavors(
   for (const flavor of SIMULATOR_FLAVORS) {
     sims.set(
       flavor,
-      await startSimulator({
-        port: 0,
+      await simulator({
         flavor,
         spanEnd,
         timezone,
         episodes: options.episodes ?? EPISODES,
         actions: options.actions ?? 10,
         seed: 8,
-        quiet: true,
       }),
     );
   }
@@ -80,17 +80,7 @@ async function startFlavors(
 }
 
 function loadArgs(sim: Simulator, es: ElasticsearchFake): string[] {
-  return [
-    "load_episodes",
-    "-E",
-    sim.url,
-    "-A",
-    sim.url,
-    "-e",
-    es.host,
-    "-w",
-    "0",
-  ];
+  return loadEpisodesArgs(sim, es);
 }
 
 function linesWith(stderr: string, text: string): string[] {
@@ -239,7 +229,7 @@ async function runWindow(sim: Simulator, days: number): Promise<WindowRun> {
   await using es = startElasticsearchFake();
   sim.resetStats();
   const before = Date.now();
-  const result = await runCli([...loadArgs(sim, es), "-c", String(days)]);
+  const result = await runMain([...loadArgs(sim, es), "-c", String(days)]);
   const after = Date.now();
   const stats: SimulatorStats = sim.stats();
   assertClean(result, label);
@@ -352,7 +342,7 @@ async function runIds(
 ): Promise<IdRun> {
   const label = `${sim.flavor} ${extra.join(" ")}`;
   sim.resetStats();
-  const result = await runCli([...loadArgs(sim, es), ...extra]);
+  const result = await runMain([...loadArgs(sim, es), ...extra]);
   const stats = sim.stats();
   assert.equal(result.code, 0, `${label}:\n${result.stderr}`);
   assert.deepEqual(errorLines(result.stderr), [], label);
@@ -489,14 +479,12 @@ Deno.test("loadEpisodes() with pages of 7 stops at the first page past the windo
   const days = 20;
   const pageSize = 7;
   for (const flavor of SIMULATOR_FLAVORS) {
-    await using sim = await startSimulator({
-      port: 0,
+    await using sim = await simulator({
       flavor,
       spanEnd,
       timezone: "UTC",
       episodes: 150,
       actions: 10,
-      quiet: true,
     });
     await using es = startElasticsearchFake();
     const opencast = new OpencastClient({ host: sim.url });

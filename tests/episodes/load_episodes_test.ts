@@ -95,6 +95,19 @@ function opencast(count: number, workflows: Record<string, Workflow[]> = {}) {
   };
 }
 
+/** `loadEpisodes` into the Elasticsearch fake `es`, at NOW, with no wait between pages. */
+function load(
+  es: { readonly host: string },
+  options: Omit<LoadEpisodesOptions, "elasticsearch">,
+) {
+  return loadEpisodes({
+    elasticsearch: { host: es.host },
+    waitSeconds: 0,
+    now: NOW,
+    ...options,
+  });
+}
+
 Deno.test("loadEpisodes() pages through the window and indexes one expected document per episode", async () => {
   await using fake = startElasticsearchFake();
   const source = opencast(5, {
@@ -104,13 +117,9 @@ Deno.test("loadEpisodes() pages through the window and indexes one expected docu
       liveWorkflow(20, 1709312400000),
     ],
   });
-  const summary = await loadEpisodes({
-    ...source.sources,
-    elasticsearch: { host: fake.host },
+  const summary = await loadFrom(fake, source, {
     pageSize: 2,
-    waitSeconds: 0,
     concurrency: 2,
-    now: NOW,
   });
   assert.deepEqual(source.queries, [
     {
@@ -145,9 +154,10 @@ Deno.test("loadEpisodes() pages through the window and indexes one expected docu
     "mp-4",
     "mp-5",
   ]);
-  assert.deepEqual(documents.get("mp-1"), {
-    mpid: "mp-1",
-    title: "Lecture 1",
+  /** The document of episode(n), without workflow fields, in its order. */
+  const documentOf = (n: number) => ({
+    mpid: `mp-${n}`,
+    title: `Lecture ${n}`,
     duration: 3600000,
     start: "2024-03-01T15:00:00+00:00",
     course: "PHYS 181",
@@ -155,43 +165,32 @@ Deno.test("loadEpisodes() pages through the window and indexes one expected docu
     year: "2024",
     term: "01",
     crn: "12345",
-    presenter_still: "https://cdn.example.edu/1.jpg",
+    presenter_still: `https://cdn.example.edu/${n}.jpg`,
   });
+  assert.deepEqual(documents.get("mp-1"), documentOf(1));
   // The highest workflow id (30) wins, not the last or the latest started.
   assert.deepEqual(documents.get("mp-2"), {
-    mpid: "mp-2",
-    title: "Lecture 2",
-    duration: 3600000,
-    start: "2024-03-01T15:00:00+00:00",
-    course: "PHYS 181",
-    series: "20240112345",
-    year: "2024",
-    term: "01",
-    crn: "12345",
-    presenter_still: "https://cdn.example.edu/2.jpg",
+    ...documentOf(2),
     live_stream: 1,
     live_start: "2024-03-01T16:00:00+00:00",
     live_end: "2024-03-01T16:01:00+00:00",
     live_duration: 60000,
   });
-  assert.equal(summary.episodes, 5);
-  assert.equal(summary.indexed, 5);
-  assert.equal(summary.failed, 0);
-  assert.equal(summary.workflowsMissing, 4);
-  assert.equal(summary.workflowErrors, 0);
+  const { episodes, indexed, failed, workflowsMissing, workflowErrors } =
+    summary;
+  assert.deepEqual(
+    [episodes, indexed, failed, workflowsMissing, workflowErrors],
+    [5, 5, 0, 4, 0],
+  );
   assert.equal(summary.notFound, 0);
 });
 
 Deno.test("loadEpisodes() runs workflow lookups several at a time, never more than the limit", async () => {
   await using fake = startElasticsearchFake();
   const source = opencast(7);
-  await loadEpisodes({
-    ...source.sources,
-    elasticsearch: { host: fake.host },
+  await loadFrom(fake, source, {
     pageSize: 100,
-    waitSeconds: 0,
     concurrency: 3,
-    now: NOW,
   });
   assert.equal(source.lookups.length, 7);
   assert.equal(source.maxInFlight(), 3);
@@ -209,11 +208,8 @@ Deno.test("loadEpisodes() indexes an episode without workflow fields when its lo
       return source.sources.lookupWorkflows(query);
     },
   };
-  const summary = await loadEpisodes({
+  const summary = await load(fake, {
     ...failing,
-    elasticsearch: { host: fake.host },
-    waitSeconds: 0,
-    now: NOW,
   });
   assert.equal(summary.indexed, 3);
   assert.equal(summary.workflowErrors, 1);
@@ -226,13 +222,9 @@ Deno.test("loadEpisodes() stops when the admin node refuses the credentials", as
   await using fake = startElasticsearchFake();
   const source = opencast(3);
   await assert.rejects(
-    loadEpisodes({
-      ...source.sources,
+    loadFrom(fake, source, {
       lookupWorkflows: () =>
         Promise.reject(new AuthenticationError("Admin node refused")),
-      elasticsearch: { host: fake.host },
-      waitSeconds: 0,
-      now: NOW,
     }),
     AuthenticationError,
   );
@@ -245,13 +237,9 @@ Deno.test("loadEpisodes() indexes the rest and then fails naming a rejected docu
   });
   const source = opencast(4);
   await assert.rejects(
-    loadEpisodes({
-      ...source.sources,
-      elasticsearch: { host: fake.host },
+    loadFrom(fake, source, {
       pageSize: 2,
-      waitSeconds: 0,
       initialBackoffMs: 1,
-      now: NOW,
     }),
     (error: unknown) =>
       error instanceof DeliveryError &&
@@ -313,11 +301,7 @@ Deno.test("loadEpisodes() loads the --mpid ids and those found in the source ind
   });
   assert.equal(source.queries.length, 0);
   assert.deepEqual(source.fetched.sort(), ["mp-1", "mp-2", "mp-3", "mp-gone"]);
-  assert.deepEqual([...fake.documents("episodes").keys()].sort(), [
-    "mp-1",
-    "mp-2",
-    "mp-3",
-  ]);
+  assert.deepEqual(indexedIds(fake), ["mp-1", "mp-2", "mp-3"]);
   assert.equal(summary.notFound, 1);
   assert.equal(summary.indexed, 3);
 });
@@ -325,13 +309,9 @@ Deno.test("loadEpisodes() loads the --mpid ids and those found in the source ind
 Deno.test("loadEpisodes() uses the configured index and workflow definition", async () => {
   await using fake = startElasticsearchFake();
   const source = opencast(1);
-  await loadEpisodes({
-    ...source.sources,
-    elasticsearch: { host: fake.host },
+  await loadFrom(fake, source, {
     index: "dce-episodes",
     workflowDefinition: "my-live",
-    waitSeconds: 0,
-    now: NOW,
   });
   assert.equal(source.lookups[0].definition, "my-live");
   assert.equal(fake.documents("dce-episodes").size, 1);
@@ -388,8 +368,7 @@ for (
     }
     const controller = new AbortController();
     const signal = controller.signal;
-    const summary = loadEpisodes({
-      ...source.sources,
+    const summary = loadFrom(fake, source, {
       // Like the Opencast client given the command's signal: a stop (here
       // during mp-3's lookup) makes the lookups in flight and after it fail.
       async lookupWorkflows(query) {
@@ -398,11 +377,8 @@ for (
         if (signal.aborted) throw failure(signal.reason);
         return await source.sources.lookupWorkflows(query);
       },
-      elasticsearch: { host: fake.host },
       pageSize: 2,
       concurrency: 2,
-      waitSeconds: 0,
-      now: NOW,
       signal,
     });
     await assert.rejects(summary, (reason: unknown) => reason === "SIGINT");
@@ -423,16 +399,12 @@ Deno.test("loadEpisodes() does not index a page whose lookups all finished once 
   const source = opencast(2);
   const controller = new AbortController();
   await assert.rejects(
-    loadEpisodes({
-      ...source.sources,
+    loadFrom(fake, source, {
       // A stop that arrives while the last lookups are answering normally.
       lookupWorkflows(query) {
         controller.abort("SIGTERM");
         return source.sources.lookupWorkflows(query);
       },
-      elasticsearch: { host: fake.host },
-      waitSeconds: 0,
-      now: NOW,
       signal: controller.signal,
     }),
     (reason: unknown) => reason === "SIGTERM",
@@ -480,6 +452,33 @@ const NO_WORKFLOWS = {
   lookupWorkflows: () => Promise.resolve([]),
 };
 
+/** `load` from an `opencast()` fake. */
+function loadFrom(
+  es: { readonly host: string },
+  source: ReturnType<typeof opencast>,
+  options: Partial<LoadEpisodesOptions> = {},
+) {
+  return load(es, { ...source.sources, ...options });
+}
+
+/** `load` of a `listing` with no workflows, in pages of 2 unless `options` say otherwise. */
+function loadListing(
+  es: { readonly host: string },
+  source: { readonly listEpisodes: LoadEpisodesOptions["listEpisodes"] },
+  options: Partial<LoadEpisodesOptions> = { pageSize: 2 },
+) {
+  return load(es, {
+    ...NO_WORKFLOWS,
+    listEpisodes: source.listEpisodes,
+    ...options,
+  });
+}
+
+/** The ids of the episode documents in the fake, sorted. */
+function indexedIds(es: { documents(index: string): Map<string, unknown> }) {
+  return [...es.documents("episodes").keys()].sort();
+}
+
 Deno.test("loadEpisodes() keeps only the window from a newest-first listing and stops at the page past its start", async () => {
   await using fake = startElasticsearchFake();
   const source = listing([
@@ -488,14 +487,7 @@ Deno.test("loadEpisodes() keeps only the window from a newest-first listing and 
     [createdAt("b", 23), createdAt("old", 25)],
     [createdAt("never-asked", 30)],
   ]);
-  const summary = await loadEpisodes({
-    ...NO_WORKFLOWS,
-    listEpisodes: source.listEpisodes,
-    elasticsearch: { host: fake.host },
-    pageSize: 2,
-    waitSeconds: 0,
-    now: NOW,
-  });
+  const summary = await loadListing(fake, source);
   assert.deepEqual(source.offsets, [0, 2]);
   assert.deepEqual([...fake.documents("episodes").keys()], ["a", "b"]);
   assert.equal(summary.searchPages, 2);
@@ -509,21 +501,10 @@ Deno.test("loadEpisodes() sorted by modification keeps by creation and stops onc
     [createdAt("b", 20, 21), createdAt("c", 23, 30)],
     [createdAt("never-asked", 40, 40)],
   ], { newestFirstBy: "modified" });
-  await loadEpisodes({
-    ...NO_WORKFLOWS,
-    listEpisodes: source.listEpisodes,
-    elasticsearch: { host: fake.host },
-    pageSize: 2,
-    waitSeconds: 0,
-    now: NOW,
-  });
+  await loadListing(fake, source);
   // Two pages, then one more look at the front for what was modified meanwhile.
   assert.deepEqual(source.offsets, [0, 2, 0]);
-  assert.deepEqual([...fake.documents("episodes").keys()].sort(), [
-    "a",
-    "b",
-    "c",
-  ]);
+  assert.deepEqual(indexedIds(fake), ["a", "b", "c"]);
 });
 
 Deno.test("loadEpisodes() reads every page when the listing is not newest first", async () => {
@@ -535,21 +516,9 @@ Deno.test("loadEpisodes() reads every page when the listing is not newest first"
     [createdAt("c", 0.5), createdAt("old", 30)],
     [createdAt("d", 3)],
   ]);
-  await loadEpisodes({
-    ...NO_WORKFLOWS,
-    listEpisodes: unsorted.listEpisodes,
-    elasticsearch: { host: again.host },
-    pageSize: 2,
-    waitSeconds: 0,
-    now: NOW,
-  });
+  await loadListing(again, unsorted);
   assert.deepEqual(unsorted.offsets, [0, 2, 4]);
-  assert.deepEqual([...again.documents("episodes").keys()].sort(), [
-    "a",
-    "b",
-    "c",
-    "d",
-  ]);
+  assert.deepEqual(indexedIds(again), ["a", "b", "c", "d"]);
 });
 
 Deno.test("loadEpisodes() pages until an empty page when the server gives no total", async () => {
@@ -558,14 +527,7 @@ Deno.test("loadEpisodes() pages until an empty page when the server gives no tot
     [createdAt("a", 1), createdAt("b", 2)],
     [createdAt("c", 3)],
   ], { total: undefined });
-  await loadEpisodes({
-    ...NO_WORKFLOWS,
-    listEpisodes: source.listEpisodes,
-    elasticsearch: { host: fake.host },
-    pageSize: 2,
-    waitSeconds: 0,
-    now: NOW,
-  });
+  await loadListing(fake, source);
   assert.deepEqual(source.offsets, [0, 2, 3]);
   assert.equal(fake.documents("episodes").size, 3);
 });
@@ -575,15 +537,9 @@ Deno.test("loadEpisodes() keeps an undated episode only when the server applied 
   for (const windowApplied of [false, true]) {
     await using fake = startElasticsearchFake();
     const source = listing([[createdAt("a", 1), undated]], { windowApplied });
-    await loadEpisodes({
-      ...NO_WORKFLOWS,
-      listEpisodes: source.listEpisodes,
-      elasticsearch: { host: fake.host },
-      waitSeconds: 0,
-      now: NOW,
-    });
+    await loadListing(fake, source, {});
     assert.deepEqual(
-      [...fake.documents("episodes").keys()].sort(),
+      indexedIds(fake),
       windowApplied ? ["a", "undated"] : ["a"],
     );
   }
@@ -603,18 +559,7 @@ Deno.test("loadEpisodes() sorted by modification catches an episode modified whi
     [createdAt("b", 3, 3), createdAt("old", 30, 30)],
     [moved, createdAt("a", 1, 1)],
   ], { newestFirstBy: "modified" });
-  await loadEpisodes({
-    ...NO_WORKFLOWS,
-    listEpisodes: source.listEpisodes,
-    elasticsearch: { host: fake.host },
-    pageSize: 2,
-    waitSeconds: 0,
-    now: NOW,
-  });
+  await loadListing(fake, source);
   assert.deepEqual(source.offsets, [0, 2, 0]);
-  assert.deepEqual([...fake.documents("episodes").keys()].sort(), [
-    "a",
-    "b",
-    "moved",
-  ]);
+  assert.deepEqual(indexedIds(fake), ["a", "b", "moved"]);
 });

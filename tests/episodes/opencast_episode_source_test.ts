@@ -76,18 +76,23 @@ function solrResult(episode: FakeEpisode) {
       duration: "3600000",
       series: 20240112345,
       seriestitle: "PHYS 181",
-      attachments: {
-        attachment: {
-          type: "presenter/player+preview",
-          ref: "track:t-1",
-          url: `https://cdn.example.edu/${episode.id}.jpg`,
-        },
-      },
+      attachments: stillOf(episode),
     },
     dcTitle: `Lecture ${episode.id}`,
     dcCreated: solrDate(episode.created),
     modified: solrDate(episode.modified),
     mediaType: "AudioVisual",
+  };
+}
+
+/** The episode's one presenter still, as both search formats nest it. */
+function stillOf(episode: FakeEpisode) {
+  return {
+    attachment: {
+      type: "presenter/player+preview",
+      ref: "track:t-1",
+      url: `https://cdn.example.edu/${episode.id}.jpg`,
+    },
   };
 }
 
@@ -99,13 +104,7 @@ function openSearchResult(episode: FakeEpisode) {
       duration: 3600000.0,
       series: 2.0240112345e10,
       seriestitle: "PHYS 181",
-      attachments: {
-        attachment: {
-          type: "presenter/player+preview",
-          ref: "track:t-1",
-          url: `https://cdn.example.edu/${episode.id}.jpg`,
-        },
-      },
+      attachments: stillOf(episode),
     },
     dc: {
       identifier: [episode.id],
@@ -394,11 +393,22 @@ Deno.test("load_episodes on OC 16 caps the page at 250 (non-admins get 400 above
   assert.equal(searches[0]!.get("limit"), "250");
 });
 
-Deno.test("load_episodes recognises OC 16 from the search answer when /info/components.json is missing", async () => {
-  const server = fakeServer({ variant: "oc16", version: null });
+/**
+ * Loads every episode from a fake server of `variant` reporting `version`,
+ * checks that all of them were indexed, and returns its search queries.
+ */
+async function searchesOfAFullLoad(
+  variant: "dce" | "stock" | "oc12" | "oc16",
+  version: string | null,
+): Promise<URLSearchParams[]> {
+  const server = fakeServer({ variant, version });
   const { documents } = await run(server);
-  assert.deepEqual([...documents.keys()].sort(), expectedIds("oc16"));
-  const searches = searchRequests(server.requests);
+  assert.deepEqual([...documents.keys()].sort(), expectedIds(variant));
+  return searchRequests(server.requests);
+}
+
+Deno.test("load_episodes recognises OC 16 from the search answer when /info/components.json is missing", async () => {
+  const searches = await searchesOfAFullLoad("oc16", null);
   // The probe: no sort, one episode; then sorted by modification.
   assert.equal(searches[0]!.get("sort"), null);
   assert.equal(searches[0]!.get("limit"), "1");
@@ -406,10 +416,7 @@ Deno.test("load_episodes recognises OC 16 from the search answer when /info/comp
 });
 
 Deno.test("load_episodes recognises the Solr era from the search answer when the version is unreadable", async () => {
-  const server = fakeServer({ variant: "stock", version: "unknown" });
-  const { documents } = await run(server);
-  assert.deepEqual([...documents.keys()].sort(), expectedIds("stock"));
-  const searches = searchRequests(server.requests);
+  const searches = await searchesOfAFullLoad("stock", "unknown");
   assert.equal(searches[0]!.get("limit"), "1");
   assert.ok(
     searches.slice(1).every((p) => p.get("sort") === "DATE_CREATED_DESC"),
@@ -419,10 +426,7 @@ Deno.test("load_episodes recognises the Solr era from the search answer when the
 Deno.test("load_episodes asks again in the Solr format when a server said 16 but answers in it", async () => {
   // A Solr-era server with a misleading version: it ignores the OC 16 sort
   // and answers with the wrapper, so the first page is asked again.
-  const server = fakeServer({ variant: "stock", version: "16.1" });
-  const { documents } = await run(server);
-  assert.deepEqual([...documents.keys()].sort(), expectedIds("stock"));
-  const searches = searchRequests(server.requests);
+  const searches = await searchesOfAFullLoad("stock", "16.1");
   assert.equal(searches[0]!.get("sort"), "modified desc");
   assert.ok(
     searches.slice(1).every((p) => p.get("sort") === "DATE_CREATED_DESC"),

@@ -1,10 +1,12 @@
 /**
  * Shared pieces of the delivery-guarantee suites: a simulator, the loopback
- * SQS and S3 fakes, the CLI run as a subprocess against them, and counting
- * what arrived downstream by action id.
+ * SQS and S3 fakes, the CLI run against them (in process with `run`, as a
+ * subprocess with `spawn` for what needs a real process: SIGKILL, two runs
+ * at once), and counting what arrived downstream by action id.
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   type Simulator,
@@ -13,7 +15,17 @@ import {
 } from "../../src/simulate/start_simulator.ts";
 import { type SqsFake, startSqsFake } from "../support/sqs_fake.ts";
 import { type S3Fake, startS3Fake } from "../support/s3_fake.ts";
-import { cliCommand, type CliResult } from "../support/run_cli.ts";
+import {
+  cliCommand,
+  type CliResult,
+  decodeOutput,
+} from "../support/run_cli.ts";
+import {
+  type MainRun,
+  runMain,
+  type RunMainOptions,
+  startMain,
+} from "../support/run_main.ts";
 
 /** The simulator's zone, passed to the harvester as `--server-timezone`. */
 export const ZONE = "America/New_York";
@@ -27,6 +39,22 @@ export const QUEUE = "actions";
 /** The S3 checkpoint location. */
 export const BUCKET = "harvest-state";
 export const KEY = "last-action-ts";
+/** The environment of a run whose checkpoint is the S3 object {@linkcode BUCKET}/{@linkcode KEY}. */
+export const S3_CHECKPOINT = {
+  S3_HARVEST_TS_BUCKET: BUCKET,
+  S3_LAST_ACTION_TS_KEY: KEY,
+} as const;
+
+/**
+ * A simulator slow enough to stop a run mid-way (1000 actions over a minute,
+ * 5 episodes, 100 ms per answer): spread it and override what differs.
+ */
+export const SLOW = {
+  actions: 1000,
+  spanSeconds: 60,
+  latencyMs: 100,
+  episodes: 5,
+} as const satisfies FixtureOptions;
 
 /** Options for {@linkcode openFixture}. */
 export interface FixtureOptions {
@@ -61,15 +89,48 @@ export interface Fixture extends AsyncDisposable {
   readonly env: Record<string, string>;
   /** `harvest` with the simulator, zone, cache file and no pause between pages. */
   harvestArgs(...more: string[]): string[];
-  /** Runs the CLI to completion. */
+  /**
+   * `harvestArgs` to the queue {@linkcode QUEUE} in pages of 100, the last
+   * 5 minutes: what most suites run, `more` added.
+   */
+  queueArgs(...more: string[]): string[];
+  /** `dir/checkpoint.json`, for `--state-file`. */
+  readonly stateFile: string;
+  /**
+   * `harvestArgs` to the JSON-lines file `output` with the checkpoint in
+   * {@linkcode stateFile}, `more` added.
+   */
+  fileArgs(output: string, ...more: string[]): string[];
+  /** Runs the CLI to completion, in process (`runMain`). */
   run(
     args: readonly string[],
     env?: Record<string, string>,
   ): Promise<CliResult>;
-  /** Starts the CLI; the caller awaits `done` (and may kill `child` first). */
+  /**
+   * Starts the CLI in process (`startMain`): signals through `kill`, output
+   * as it comes. One at a time (runs in process share LogTape).
+   */
+  start(
+    args: readonly string[],
+    env?: Record<string, string>,
+    options?: Pick<RunMainOptions, "clock">,
+  ): MainRun;
+  /** Starts the CLI as a subprocess; the caller awaits `done` (and may kill `child` first). */
   spawn(args: readonly string[], env?: Record<string, string>): Spawned;
   /** Action ids of the messages in a queue, in arrival order. */
   queuedIds(queue?: string): number[];
+  /** {@linkcode tally} of the queue's ids against every action the simulator has. */
+  queuedTally(queue?: string): Tally;
+  /**
+   * Harvests a window given by `-s`/`-e` (a backfill) into a fresh JSON-lines
+   * file: the run's result, the ids the file holds and the ids of the
+   * simulator's actions inside the window (both ends included).
+   */
+  backfill(
+    start: string,
+    end: string,
+    ...more: string[]
+  ): Promise<{ result: CliResult; ids: number[]; expected: number[] }>;
 }
 
 /** A CLI run in progress. */
@@ -103,34 +164,59 @@ export async function openFixture(
     AWS_ENDPOINT_URL_S3: s3.url,
     S3_FORCE_PATH_STYLE: "true",
     AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
+    // Not "test": secrets are masked in every output, and the paths the
+    // errors name hold "test" (the test run's temp dir, the worktree).
+    AWS_SECRET_ACCESS_KEY: "fake-secret-key",
     AWS_REGION: "us-east-1",
     XDG_STATE_HOME: join(dir, "state"),
     XDG_CACHE_HOME: join(dir, "cache"),
   };
   const spawned: Spawned[] = [];
+  const started: MainRun[] = [];
+  let backfills = 0;
+  const queuedIds = (queue = QUEUE) =>
+    sqs.messages(queue).map((m) => JSON.parse(m.body).action_id as number);
+  const harvestArgs = (...more: string[]) => [
+    "harvest",
+    "-H",
+    sim.url,
+    "--server-timezone",
+    ZONE,
+    "--cache-file",
+    join(dir, "episodes.sqlite"),
+    "--wait",
+    "0",
+    ...more,
+  ];
   return {
     sim,
     sqs,
     s3,
     dir,
     env,
-    harvestArgs: (...more) => [
-      "harvest",
-      "-H",
-      sim.url,
-      "--server-timezone",
-      ZONE,
-      "--cache-file",
-      join(dir, "episodes.sqlite"),
-      "--wait",
-      "0",
-      ...more,
-    ],
-    run: (args, extra = {}) =>
-      collect(
-        cliCommand(args, { env: { ...env, ...extra }, cwd: dir }).spawn(),
+    harvestArgs,
+    queueArgs: (...more) =>
+      harvestArgs("--queue-name", QUEUE, "-b", "100", "-i", "5", ...more),
+    stateFile: join(dir, "checkpoint.json"),
+    fileArgs: (output, ...more) =>
+      harvestArgs(
+        "--output",
+        `file:${output}`,
+        "--state-file",
+        join(dir, "checkpoint.json"),
+        ...more,
       ),
+    run: (args, extra = {}) =>
+      runMain(args, { env: { ...env, ...extra }, cwd: dir }),
+    start(args, extra = {}, options = {}) {
+      const run = startMain(args, {
+        ...options,
+        env: { ...env, ...extra },
+        cwd: dir,
+      });
+      started.push(run);
+      return run;
+    },
     spawn(args, extra = {}) {
       const child = cliCommand(args, { env: { ...env, ...extra }, cwd: dir })
         .spawn();
@@ -138,9 +224,36 @@ export async function openFixture(
       spawned.push(run);
       return run;
     },
-    queuedIds: (queue = QUEUE) =>
-      sqs.messages(queue).map((m) => JSON.parse(m.body).action_id as number),
+    async backfill(start, end, ...more) {
+      const output = join(dir, `backfill-${backfills++}.jsonl`);
+      const result = await runMain(
+        harvestArgs(
+          "--output",
+          `file:${output}`,
+          "-s",
+          start,
+          "-e",
+          end,
+          ...more,
+        ),
+        { env, cwd: dir },
+      );
+      const from = Temporal.Instant.from(start);
+      const to = Temporal.Instant.from(end);
+      const expected = sim.actions().filter((a) =>
+        Temporal.Instant.compare(a.created, from) >= 0 &&
+        Temporal.Instant.compare(a.created, to) <= 0
+      ).map((a) => a.id);
+      return { result, ids: (await fileIds(output)).ids, expected };
+    },
+    queuedIds,
+    queuedTally: (queue = QUEUE) => tally(queuedIds(queue), simIds(sim)),
     async [Symbol.asyncDispose]() {
+      for (const run of started) {
+        // A test that failed midway: stop the run as cron's kill would.
+        run.kill("SIGTERM");
+        await run.done.catch(() => {});
+      }
       for (const run of spawned) {
         try {
           run.child.kill("SIGKILL");
@@ -158,13 +271,7 @@ export async function openFixture(
 }
 
 async function collect(child: Deno.ChildProcess): Promise<CliResult> {
-  const output = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  return decodeOutput(await child.output());
 }
 
 /** How often each id arrived, against the ids that should have. */
@@ -175,6 +282,31 @@ export interface Tally {
   readonly unexpected: number[];
   /** Arrivals beyond the first, summed over ids. */
   readonly duplicates: number;
+}
+
+/** The {@linkcode Tally} of ids that all arrived exactly once. */
+export const EXACTLY_ONCE: Tally = {
+  missing: [],
+  unexpected: [],
+  duplicates: 0,
+};
+
+/**
+ * Asserts what a rerun after a crash or a lost lock promises: every action
+ * of the simulator arrived, none other, and at most one page of them twice.
+ */
+export function assertAtMostOnePageRepeated(
+  arrived: readonly number[],
+  sim: Simulator,
+  pageSize: number,
+): void {
+  const counted = tally(arrived, simIds(sim));
+  assert.deepEqual(counted.missing, []);
+  assert.deepEqual(counted.unexpected, []);
+  assert.ok(
+    counted.duplicates <= pageSize,
+    `${counted.duplicates} duplicates, at most one page (${pageSize})`,
+  );
 }
 
 /** Compares arrivals with the expected ids. */
@@ -199,18 +331,7 @@ export function simIds(sim: Simulator, from?: Temporal.Instant): number[] {
   ).map((a) => a.id);
 }
 
-/** Polls until `condition` holds; throws after `timeoutMs`. */
-export async function waitFor(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { waitFor } from "../support/wait_for.ts";
 
 /** Action ids of a JSON-lines file, and whether it ends in a half line. */
 export async function fileIds(

@@ -9,23 +9,20 @@
  */
 import { join } from "node:path";
 import type { LogRecord } from "@logtape/logtape";
-import { harvestCommand } from "../../src/cli/harvest_command.ts";
-import { resolveHarvestSettings } from "../../src/cli/resolve_harvest_settings.ts";
 import { UaHarvestError } from "../../src/errors.ts";
-import { runHarvest } from "../../src/harvest/run_harvest.ts";
 import type { HarvestSummary } from "../../src/harvest/harvest_summary.ts";
-import {
-  type MatomoSimulator,
-  type MatomoSimulatorOptions,
-  startMatomoSimulator,
+import type {
+  MatomoSimulator,
+  MatomoSimulatorOptions,
 } from "../../src/simulate/start_matomo_simulator.ts";
+import { matomoSimulator } from "../support/simulator.ts";
 import {
   type Simulator,
   startSimulator,
 } from "../../src/simulate/start_simulator.ts";
 import type { ViewerAction } from "../../src/record/viewer_action.ts";
 import { captureLogs, logLine } from "../support/capture_logs.ts";
-import { parseFlags } from "../support/parse_flags.ts";
+import { harvestAt } from "../support/harvest_at.ts";
 
 /** Options for {@linkcode openMatomoFixture}. */
 export interface MatomoFixtureOptions extends MatomoSimulatorOptions {
@@ -53,6 +50,13 @@ export interface MatomoFixture extends AsyncDisposable {
   readonly env: Record<string, string>;
   /** `harvest --source matomo` flags for the simulators, the state file and `more`. */
   args(...more: string[]): string[];
+  /** {@linkcode args} for the window `start` to `end` (`-s`, `-e`) into the file `output`. */
+  backfillArgs(
+    start: Temporal.Instant | string,
+    end: Temporal.Instant | string,
+    output: string,
+    ...more: string[]
+  ): string[];
   /** Runs a harvest in process at `now`. */
   harvestAt(
     now: Temporal.Instant,
@@ -68,9 +72,7 @@ export async function openMatomoFixture(
   options: MatomoFixtureOptions = {},
 ): Promise<MatomoFixture> {
   const { opencast: withOpencast = false, ...simOptions } = options;
-  const sim = await startMatomoSimulator({
-    port: 0,
-    quiet: true,
+  const sim = await matomoSimulator({
     ...simOptions,
   });
   const opencast = withOpencast
@@ -93,49 +95,42 @@ export async function openMatomoFixture(
     XDG_STATE_HOME: join(dir, "state"),
     XDG_CACHE_HOME: join(dir, "cache"),
   };
+  const args = (...more: string[]) => [
+    "--source",
+    "matomo",
+    "--matomo-url",
+    sim.url,
+    ...(opencast ? ["-H", opencast.url] : []),
+    "--cache-file",
+    join(dir, "episodes.sqlite"),
+    "--state-file",
+    join(dir, "checkpoint.json"),
+    "--wait",
+    "0",
+    ...more,
+  ];
   return {
     sim,
     opencast,
     dir,
     env,
-    args: (...more) => [
-      "--source",
-      "matomo",
-      "--matomo-url",
-      sim.url,
-      ...(opencast ? ["-H", opencast.url] : []),
-      "--cache-file",
-      join(dir, "episodes.sqlite"),
-      "--state-file",
-      join(dir, "checkpoint.json"),
-      "--wait",
-      "0",
-      ...more,
-    ],
+    args,
+    backfillArgs: (start, end, output, ...more) =>
+      args(
+        "-s",
+        start.toString(),
+        "-e",
+        end.toString(),
+        "--output",
+        `file:${output}`,
+        ...more,
+      ),
     async harvestAt(now, args, extraEnv = {}) {
       const runEnv = { ...env, ...extraEnv };
       let summary: HarvestSummary | undefined;
       const [outcome, logs] = await captureLogs(async () => {
         try {
-          const settings = resolveHarvestSettings({
-            options: parseFlags(
-              harvestCommand({
-                signal: new AbortController().signal,
-                exitCode: 0,
-                version: "test",
-                loggingConfigured: false,
-              }),
-              args,
-              runEnv,
-            ),
-            env: runEnv,
-            now,
-            localTimeZone: "UTC",
-            stderrIsTerminal: false,
-          });
-          const result = await runHarvest(settings, {
-            signal: new AbortController().signal,
-            now: () => now,
+          const result = await harvestAt(now, args, runEnv, {
             onSummary: (s) => summary = s,
           });
           return { exitCode: result.exitCode };

@@ -7,13 +7,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  assertAtMostOnePageRepeated,
   BUCKET,
   DETECTION_REQUESTS,
+  EXACTLY_ONCE,
   fileIds,
   KEY,
   openFixture,
-  QUEUE,
+  S3_CHECKPOINT,
   simIds,
+  SLOW,
   tally,
   waitFor,
   ZONE,
@@ -21,24 +24,12 @@ import {
 import { parseCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
 
 const BATCH = 100;
+/** Pages of {@linkcode BATCH} over the last 5 minutes. */
+const PAGES_OF_100 = ["-b", String(BATCH), "-i", "5"];
 
 Deno.test("harvest killed with SIGKILL after a few pages loses nothing and repeats at most one page when run again", async () => {
-  await using f = await openFixture({
-    actions: 1000,
-    spanSeconds: 60,
-    latencyMs: 100,
-    episodes: 5,
-  });
-  const args = f.harvestArgs(
-    "--queue-name",
-    QUEUE,
-    "--state-file",
-    join(f.dir, "checkpoint.json"),
-    "-b",
-    String(BATCH),
-    "-i",
-    "5",
-  );
+  await using f = await openFixture(SLOW);
+  const args = f.queueArgs("--state-file", f.stateFile);
   const run = f.spawn(args);
   await waitFor(() => f.queuedIds().length >= 3 * BATCH, "three pages");
   run.child.kill("SIGKILL");
@@ -48,37 +39,18 @@ Deno.test("harvest killed with SIGKILL after a few pages loses nothing and repea
   assert.ok(before < 1000, "killed before the end");
 
   // The file lock died with the process: the rerun is not locked out.
+  f.sim.setLatency(0);
   const rerun = await f.run(args);
   assert.equal(rerun.code, 0, rerun.stderr);
-  const counted = tally(f.queuedIds(), simIds(f.sim));
-  assert.deepEqual(counted.missing, []);
-  assert.deepEqual(counted.unexpected, []);
-  assert.ok(
-    counted.duplicates <= BATCH,
-    `${counted.duplicates} duplicates, at most one page`,
-  );
+  assertAtMostOnePageRepeated(f.queuedIds(), f.sim, BATCH);
 });
 
 Deno.test("harvest to a file killed with SIGKILL mid-run leaves no half line and every action once after the rerun", async () => {
-  await using f = await openFixture({
-    // Enough pages that the kill, even late under load, falls mid-run (pages
-    // are asked for two at a time).
-    actions: 3000,
-    spanSeconds: 60,
-    latencyMs: 50,
-    episodes: 5,
-  });
+  // Enough pages that the kill, even late under load, falls mid-run (pages
+  // are asked for two at a time).
+  await using f = await openFixture({ ...SLOW, actions: 3000, latencyMs: 50 });
   const output = join(f.dir, "actions.jsonl");
-  const args = f.harvestArgs(
-    "--output",
-    `file:${output}`,
-    "--state-file",
-    join(f.dir, "checkpoint.json"),
-    "-b",
-    String(BATCH),
-    "-i",
-    "5",
-  );
+  const args = f.fileArgs(output, ...PAGES_OF_100);
   const run = f.spawn(args);
   await waitFor(
     () => f.sim.stats().actionRequests >= 4 + DETECTION_REQUESTS,
@@ -89,38 +61,27 @@ Deno.test("harvest to a file killed with SIGKILL mid-run leaves no half line and
   const partial = await fileIds(output);
   assert.ok(partial.ids.length < 3000, "killed before the end");
 
+  f.sim.setLatency(0);
   const rerun = await f.run(args);
   assert.equal(rerun.code, 0, rerun.stderr);
   const { ids, tornLine } = await fileIds(output);
   assert.equal(tornLine, false);
-  assert.deepEqual(tally(ids, simIds(f.sim)), {
-    missing: [],
-    unexpected: [],
-    duplicates: 0,
-  });
+  assert.deepEqual(tally(ids, simIds(f.sim)), EXACTLY_ONCE);
 });
 
 Deno.test("harvest to a file takes back a page written but not checkpointed when a SIGKILL fell in between", async () => {
   await using f = await openFixture({
+    ...SLOW,
     actions: 500,
-    spanSeconds: 60,
     latencyMs: 200,
     episodes: 3,
   });
   const output = join(f.dir, "actions.jsonl");
-  const env = { S3_HARVEST_TS_BUCKET: BUCKET, S3_LAST_ACTION_TS_KEY: KEY };
-  const args = f.harvestArgs(
-    "--output",
-    `file:${output}`,
-    "-b",
-    String(BATCH),
-    "-i",
-    "5",
-  );
+  const args = f.harvestArgs("--output", `file:${output}`, ...PAGES_OF_100);
   // Pages 1 and 2 checkpointed; then every attempt to save page 3 fails, so
   // page 3 sits in the file with the checkpoint still at page 2.
   f.s3.failRequests(3, 500, { operation: "PutObject", after: 2 });
-  const run = f.spawn(args, env);
+  const run = f.spawn(args, S3_CHECKPOINT);
   await waitFor(() => (f.s3.requests.PutObject ?? 0) >= 3, "third save");
   run.child.kill("SIGKILL");
   await run.done;
@@ -133,43 +94,34 @@ Deno.test("harvest to a file takes back a page written but not checkpointed when
     "the checkpoint is behind the file",
   );
 
-  const rerun = await f.run(args, env);
+  f.sim.setLatency(0);
+  const rerun = await f.run(args, S3_CHECKPOINT);
   assert.equal(rerun.code, 0, rerun.stderr);
   assert.match(rerun.stderr, /Took back 100 records from the end of/);
   const { ids, tornLine } = await fileIds(output);
   assert.equal(tornLine, false);
-  assert.deepEqual(tally(ids, simIds(f.sim)), {
-    missing: [],
-    unexpected: [],
-    duplicates: 0,
-  });
+  assert.deepEqual(tally(ids, simIds(f.sim)), EXACTLY_ONCE);
 });
 
 Deno.test("harvest to a file keeps output it will not deliver again, such as a backfill's", async () => {
   await using f = await openFixture({ actions: 200, spanSeconds: 60 });
   const output = join(f.dir, "actions.jsonl");
-  const state = join(f.dir, "checkpoint.json");
-  const cron = f.harvestArgs(
-    "--output",
-    `file:${output}`,
-    "--state-file",
-    state,
-    "-i",
-    "5",
-  );
+  const cron = f.fileArgs(output, "-i", "5");
   const first = await f.run(cron);
   assert.equal(first.code, 0, first.stderr);
   // A backfill of older actions into the same file (it does not move the
   // checkpoint): the file grows past the checkpoint's position.
   const old = Temporal.Now.instant().subtract({ minutes: 10 });
   const backfilled = f.sim.appendActions(5, { created: old });
-  const backfill = await f.run([
-    ...f.harvestArgs("--output", `file:${output}`, "--state-file", state),
-    "-s",
-    old.toString(),
-    "-e",
-    old.add({ seconds: 1 }).toString(),
-  ]);
+  const backfill = await f.run(
+    f.fileArgs(
+      output,
+      "-s",
+      old.toString(),
+      "-e",
+      old.add({ seconds: 1 }).toString(),
+    ),
+  );
   assert.equal(backfill.code, 0, backfill.stderr);
 
   f.sim.appendActions(5);
@@ -177,10 +129,6 @@ Deno.test("harvest to a file keeps output it will not deliver again, such as a b
   assert.equal(next.code, 0, next.stderr);
   assert.doesNotMatch(next.stderr, /Took back/);
   const { ids } = await fileIds(output);
-  assert.deepEqual(tally(ids, simIds(f.sim)), {
-    missing: [],
-    unexpected: [],
-    duplicates: 0,
-  });
+  assert.deepEqual(tally(ids, simIds(f.sim)), EXACTLY_ONCE);
   assert.ok(backfilled.every((a) => ids.includes(a.id)));
 });

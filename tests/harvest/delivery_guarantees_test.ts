@@ -1,5 +1,5 @@
 /**
- * Issue 4's delivery guarantees, end to end: the CLI as a subprocess against
+ * Issue 4's delivery guarantees, end to end: the CLI (in process) against
  * the simulator and the loopback SQS and S3 fakes, every assertion on what
  * arrived downstream, counted by action id. Interruptions (signals, SIGKILL)
  * and locks have their own files.
@@ -8,20 +8,18 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   BUCKET,
+  EXACTLY_ONCE,
   KEY,
   openFixture,
   QUEUE,
+  S3_CHECKPOINT,
   simIds,
   tally,
   ZONE,
 } from "./_delivery_fixture.ts";
 import { formatCompactTimestamp } from "../../src/opencast/opencast_time.ts";
 import { parseCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
-
-const S3_CHECKPOINT = {
-  S3_HARVEST_TS_BUCKET: BUCKET,
-  S3_LAST_ACTION_TS_KEY: KEY,
-};
+import { TestClock } from "../support/test_clock.ts";
 
 Deno.test("harvest delivers every action exactly once over consecutive cron runs with arrivals in between", async () => {
   await using f = await openFixture({ actions: 600, spanSeconds: 60 });
@@ -50,7 +48,7 @@ Deno.test("harvest delivers every action exactly once over consecutive cron runs
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const second = await f.run(args, S3_CHECKPOINT);
   assert.equal(second.code, 0, second.stderr);
-  let counted = tally(f.queuedIds(), simIds(f.sim));
+  let counted = f.queuedTally();
   assert.deepEqual(counted, { missing: [], unexpected: [], duplicates: 0 });
 
   // A run with nothing new sends nothing and moves the checkpoint to its end.
@@ -73,7 +71,7 @@ Deno.test("harvest delivers every action exactly once over consecutive cron runs
   f.sim.appendActions(2);
   const fourth = await f.run(args, S3_CHECKPOINT);
   assert.equal(fourth.code, 0, fourth.stderr);
-  counted = tally(f.queuedIds(), simIds(f.sim));
+  counted = f.queuedTally();
   assert.deepEqual(counted, { missing: [], unexpected: [], duplicates: 0 });
 });
 
@@ -277,16 +275,17 @@ Deno.test("harvest --dry-run with a local checkpoint creates no state file", asy
 
 Deno.test("harvest to a FIFO queue sets the deduplication id to the action id and the group id to the mediapackage", async () => {
   await using f = await openFixture({ actions: 120, spanSeconds: 60 });
-  const byMpid = await f.run(
+  const toFifo = (queue: string, state: string, ...more: string[]) =>
     f.harvestArgs(
       "--queue-name",
-      "actions.fifo",
+      queue,
       "--state-file",
-      join(f.dir, "a.json"),
+      join(f.dir, state),
       "-i",
       "5",
-    ),
-  );
+      ...more,
+    );
+  const byMpid = await f.run(toFifo("actions.fifo", "a.json"));
   assert.equal(byMpid.code, 0, byMpid.stderr);
   const messages = f.sqs.messages("actions.fifo");
   assert.deepEqual(
@@ -300,16 +299,7 @@ Deno.test("harvest to a FIFO queue sets the deduplication id to the action id an
   }
 
   const bySession = await f.run(
-    f.harvestArgs(
-      "--queue-name",
-      "sessions.fifo",
-      "--fifo-group-by",
-      "session_id",
-      "--state-file",
-      join(f.dir, "b.json"),
-      "-i",
-      "5",
-    ),
+    toFifo("sessions.fifo", "b.json", "--fifo-group-by", "session_id"),
   );
   assert.equal(bySession.code, 0, bySession.stderr);
   const sessions = f.sqs.messages("sessions.fifo");
@@ -357,4 +347,22 @@ Deno.test("harvest draws the progress line only with --progress when stderr is n
   const lines = (await Deno.readTextFile(join(f.dir, "quiet.jsonl")))
     .trimEnd().split("\n");
   assert.equal(lines.length, 300);
+});
+
+Deno.test("harvest --wait pauses that long between pages, on the run's clock, and still delivers every action once", async () => {
+  await using f = await openFixture({ actions: 300, spanSeconds: 60 });
+  const clock = new TestClock();
+  const run = f.start(f.queueArgs("--wait", "30"), {}, { clock });
+  let finished = false;
+  void run.done.then(() => finished = true);
+  // Each pause lasts until the test moves the clock past it.
+  while (!finished) {
+    await Promise.race([clock.nextPause(), run.done]);
+    clock.advance(30_000);
+  }
+  const result = await run.done;
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(clock.pauses.length >= 2, `${clock.pauses.length} pauses`);
+  assert.ok(clock.pauses.every((ms) => ms === 30_000), `${clock.pauses}`);
+  assert.deepEqual(f.queuedTally(), EXACTLY_ONCE);
 });

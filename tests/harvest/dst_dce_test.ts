@@ -6,43 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Command } from "@commander-js/extra-typings";
-import { harvestCommand } from "../../src/cli/harvest_command.ts";
-import { resolveHarvestSettings } from "../../src/cli/resolve_harvest_settings.ts";
-import { runHarvest } from "../../src/harvest/run_harvest.ts";
-import { fileIds, openFixture, tally, ZONE } from "./_delivery_fixture.ts";
+import { fileIds, openFixture, tally } from "./_delivery_fixture.ts";
+import { harvestAt } from "../support/harvest_at.ts";
 
 const exact = { missing: [], unexpected: [], duplicates: 0 };
-
-/** Runs `harvest` in process at a given "now". */
-async function harvestAt(
-  now: Temporal.Instant,
-  args: string[],
-  env: Record<string, string>,
-) {
-  const context = {
-    signal: new AbortController().signal,
-    exitCode: 0,
-    version: "test",
-    loggingConfigured: false,
-  };
-  const command = harvestCommand(context).exitOverride().action(() => {});
-  new Command().addCommand(command).exitOverride().parse(
-    ["harvest", ...args],
-    { from: "user" },
-  );
-  const settings = resolveHarvestSettings({
-    options: command.opts(),
-    env,
-    now,
-    localTimeZone: Temporal.Now.timeZoneId(),
-    stderrIsTerminal: false,
-  });
-  return await runHarvest(settings, {
-    signal: context.signal,
-    now: () => now,
-  });
-}
+/** Where the runs take place (the server zone is given by its flag). */
+const localTimeZone = Temporal.Now.timeZoneId();
 
 Deno.test("fall-back day, backfill: a run ending at the first 01:30 (given as an instant) delivers exactly its window", async () => {
   await using f = await openFixture({
@@ -50,24 +19,12 @@ Deno.test("fall-back day, backfill: a run ending at the first 01:30 (given as an
     spanSeconds: 4 * 3600,
     spanEnd: Temporal.Instant.from("2017-11-05T08:00:00Z"),
   });
-  const start = Temporal.Instant.from("2017-11-05T00:00:00-04:00");
-  const end = Temporal.Instant.from("2017-11-05T01:30:00-04:00"); // the first 01:30
-  const output = join(f.dir, "backfill.jsonl");
-  const result = await f.run(f.harvestArgs(
-    "--output",
-    `file:${output}`,
-    "-s",
+  const { result, ids, expected } = await f.backfill(
     "2017-11-05T00:00:00-04:00",
-    "-e",
-    "2017-11-05T01:30:00-04:00",
-  ));
+    "2017-11-05T01:30:00-04:00", // the first 01:30
+  );
   assert.equal(result.code, 0, result.stderr);
-  const expected = f.sim.actions().filter((a) =>
-    Temporal.Instant.compare(a.created, start) >= 0 &&
-    Temporal.Instant.compare(a.created, end) <= 0
-  ).map((a) => a.id);
   assert.ok(expected.length > 300);
-  const { ids } = await fileIds(output);
   assert.deepEqual(tally(ids, expected), exact);
 });
 
@@ -87,28 +44,13 @@ for (
       spanEnd: begin,
     });
     const output = join(f.dir, "cron.jsonl");
-    const state = join(f.dir, "checkpoint.json");
-    const args = [
-      "-H",
-      f.sim.url,
-      "--server-timezone",
-      ZONE,
-      "--cache-file",
-      join(f.dir, "episodes.sqlite"),
-      "--wait",
-      "0",
-      "--output",
-      `file:${output}`,
-      "--state-file",
-      state,
-      "-i",
-      "15",
-    ];
+    // Without the command name: harvestAt() parses harvest's flags.
+    const args = f.fileArgs(output, "-i", "15").slice(1);
     const env = { ...f.env, HOME: f.dir };
     let now = begin;
     let runs = 0;
     while (Temporal.Instant.compare(now, Temporal.Instant.from(to)) < 0) {
-      const result = await harvestAt(now, args, env);
+      const result = await harvestAt(now, args, env, { localTimeZone });
       assert.equal(result.exitCode, 0);
       runs++;
       // Arrivals until the next run, none past its "now".
@@ -118,7 +60,7 @@ for (
       }
       now = next;
     }
-    const result = await harvestAt(now, args, env);
+    const result = await harvestAt(now, args, env, { localTimeZone });
     assert.equal(result.exitCode, 0);
     assert.ok(runs >= 9, `${runs} runs`);
     const { ids } = await fileIds(output);

@@ -93,34 +93,16 @@ Deno.test("createEpisodeLookup() rejects when an episode cannot be fetched", asy
   await assert.rejects(() => lookup.lookup(["a"]), /engage down/);
 });
 
-Deno.test("createEpisodeLookup() keeps at most `concurrency` fetches in flight", async () => {
-  const { cache } = memoryCache();
-  let inFlight = 0;
-  let most = 0;
-  const lookup = createEpisodeLookup({
-    cache,
-    concurrency: 3,
-    fetchEpisode: async (id) => {
-      inFlight++;
-      most = Math.max(most, inFlight);
-      await new Promise((r) => setTimeout(r, 5));
-      inFlight--;
-      return episode(id);
-    },
-  });
-  await lookup.lookup(Array.from({ length: 20 }, (_, i) => `mp-${i}`));
-  assert.equal(most, 3);
-});
-
-Deno.test("createEpisodeLookup() shares one request limit and one request per episode across lookups in flight", async () => {
-  const { cache } = memoryCache();
+/** A fetch of episodes that takes a little time and counts what it is asked. */
+function countingFetch() {
   const requested: string[] = [];
   let inFlight = 0;
   let most = 0;
-  const lookup = createEpisodeLookup({
-    cache,
-    concurrency: 4,
-    fetchEpisode: async (id) => {
+  return {
+    requested,
+    /** The most fetches that were in flight at once. */
+    most: () => most,
+    async fetchEpisode(id: string) {
       requested.push(id);
       inFlight++;
       most = Math.max(most, inFlight);
@@ -128,6 +110,29 @@ Deno.test("createEpisodeLookup() shares one request limit and one request per ep
       inFlight--;
       return episode(id);
     },
+  };
+}
+
+Deno.test("createEpisodeLookup() keeps at most `concurrency` fetches in flight", async () => {
+  const { cache } = memoryCache();
+  const fetching = countingFetch();
+  const lookup = createEpisodeLookup({
+    cache,
+    concurrency: 3,
+    fetchEpisode: fetching.fetchEpisode,
+  });
+  await lookup.lookup(Array.from({ length: 20 }, (_, i) => `mp-${i}`));
+  assert.equal(fetching.most(), 3);
+});
+
+Deno.test("createEpisodeLookup() shares one request limit and one request per episode across lookups in flight", async () => {
+  const { cache } = memoryCache();
+  const fetching = countingFetch();
+  const { requested } = fetching;
+  const lookup = createEpisodeLookup({
+    cache,
+    concurrency: 4,
+    fetchEpisode: fetching.fetchEpisode,
   });
   // Two pages enriched at once, overlapping in half their episodes.
   const ids = (from: number) =>
@@ -136,7 +141,7 @@ Deno.test("createEpisodeLookup() shares one request limit and one request per ep
     lookup.lookup(ids(0)),
     lookup.lookup(ids(6)),
   ]);
-  assert.equal(most, 4, "the limit holds across both lookups");
+  assert.equal(fetching.most(), 4, "the limit holds across both lookups");
   assert.deepEqual(
     requested.toSorted(),
     ids(0).concat(ids(12).slice(0, 6)).toSorted(),

@@ -8,47 +8,23 @@
  */
 import assert from "node:assert/strict";
 import {
-  BUCKET,
-  KEY,
   openFixture,
   QUEUE,
+  S3_CHECKPOINT,
+  SLOW,
   waitFor,
 } from "./_delivery_fixture.ts";
 import { startSilentServer } from "../support/silent_server.ts";
-import type { CliResult } from "../support/run_cli.ts";
-import { errorLines } from "../support/error_lines.ts";
+import { assertOneErrorLine } from "../support/error_lines.ts";
 
 /** Seconds of one attempt in these tests. */
 const DEADLINE = 0.5;
 
-function assertUnreachable(
-  result: CliResult,
-  service: RegExp,
-): void {
-  assert.equal(result.code, 4, result.stderr);
-  const errors = errorLines(result.stderr);
-  assert.equal(errors.length, 1, result.stderr);
-  assert.match(errors[0]!, service);
-}
-
 Deno.test("harvest whose S3 freezes at a checkpoint write ends with exit 12 within its deadline", async () => {
-  await using f = await openFixture({
-    actions: 1000,
-    spanSeconds: 60,
-    latencyMs: 50,
-  });
-  const run = f.spawn(
-    f.harvestArgs(
-      "--queue-name",
-      QUEUE,
-      "-b",
-      "100",
-      "-i",
-      "5",
-      "--s3-timeout",
-      String(DEADLINE),
-    ),
-    { S3_HARVEST_TS_BUCKET: BUCKET, S3_LAST_ACTION_TS_KEY: KEY },
+  await using f = await openFixture({ ...SLOW, latencyMs: 50, episodes: 10 });
+  const run = f.start(
+    f.queueArgs("--s3-timeout", String(DEADLINE)),
+    S3_CHECKPOINT,
   );
   await waitFor(() => (f.s3.requests.PutObject ?? 0) >= 1, "a first save");
   f.s3.freeze();
@@ -57,11 +33,9 @@ Deno.test("harvest whose S3 freezes at a checkpoint write ends with exit 12 with
   const seconds = (performance.now() - frozenAt) / 1000;
   // Records of the pages after the first save went out: exit 12, which says
   // the next run repeats them, with the frozen S3 as the cause.
-  assert.equal(result.code, 12, result.stderr);
-  const errors = errorLines(result.stderr);
-  assert.equal(errors.length, 1, result.stderr);
-  assert.match(
-    errors[0]!,
+  assertOneErrorLine(
+    result,
+    12,
     /\d+ records were delivered but not recorded, so the next run delivers them again: Cannot reach S3 while writing s3:\/\/harvest-state/,
   );
   // 3 attempts of 0.5 s and the SDK's backoff: a hang would take minutes.
@@ -75,13 +49,13 @@ Deno.test("harvest whose SQS never answers ends with exit 4 within its deadline"
   await using silent = startSilentServer();
   const started = performance.now();
   const result = await f.run(
-    f.harvestArgs("--queue-name", QUEUE, "-i", "5", "--sqs-timeout", "0.5"),
+    f.harvestArgs("--queue-name", QUEUE, "-i", "5", "--sqs-timeout", "0.2"),
     { AWS_ENDPOINT_URL_SQS: silent.url },
   );
   const seconds = (performance.now() - started) / 1000;
-  assertUnreachable(result, /Cannot reach SQS/);
+  assertOneErrorLine(result, 4, /Cannot reach SQS/);
   assert.ok(silent.connections >= 1);
-  // 5 attempts of 0.5 s with backoff, plus start-up: a hang would not end.
+  // 5 attempts of 0.2 s with backoff, plus start-up: a hang would not end.
   assert.ok(seconds < 60, `ended after ${seconds} s`);
 });
 
@@ -90,11 +64,11 @@ Deno.test("harvest whose Elasticsearch never answers ends with exit 4 within its
   await using silent = startSilentServer();
   const started = performance.now();
   const result = await f.run(
-    f.harvestArgs("--output", "es", "-i", "5", "--es-timeout", "0.5"),
+    f.harvestArgs("--output", "es", "-i", "5", "--es-timeout", "0.2"),
     { ELASTICSEARCH_HOST: silent.url },
   );
   const seconds = (performance.now() - started) / 1000;
-  assertUnreachable(result, /Elasticsearch/);
+  assertOneErrorLine(result, 4, /Elasticsearch/);
   assert.ok(silent.connections >= 1);
   assert.ok(seconds < 60, `ended after ${seconds} s`);
 });

@@ -1,6 +1,6 @@
 /**
- * End to end: the `harvest` command run as a subprocess (with the binary's
- * permissions) against `simulate` with Digest auth, a real Redis, and the
+ * End to end: the `harvest` command, run in process by `main()`, against
+ * `simulate` with Digest auth, a real Redis, and the
  * loopback SQS and S3 fakes through the real AWS SDK clients. What arrived
  * downstream is counted by action id and compared with records built
  * independently from the simulator's data (tests/support/expected_record.ts).
@@ -8,21 +8,23 @@
  * @module
  */
 import assert from "node:assert/strict";
-import {
-  type SimAction,
-  type Simulator,
-  startSimulator,
+import type {
+  SimAction,
+  Simulator,
 } from "../../src/simulate/start_simulator.ts";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { harvestEnv } from "../support/harvest_env.ts";
 import { expectedRecord } from "../support/expected_record.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 import { type SqsFake, startSqsFake } from "../support/sqs_fake.ts";
 import { startS3Fake } from "../support/s3_fake.ts";
+import { simulator } from "../support/simulator.ts";
 
 const ZONE = "America/New_York";
 const USER = "harvester";
 const PASSWORD = "digest-secret-42";
+/** The Digest user and password, as `harvestEnv` takes them. */
+const CREDENTIALS = { user: USER, password: PASSWORD };
 /** The simulator's data ends here; 3000 actions over the two hours before. */
 const SPAN_END = Temporal.Instant.from("2024-03-10T08:00:00Z");
 /**
@@ -90,8 +92,7 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
   await using redis = await startRedisServer();
   await using sqs = await startSqsFake();
   await using s3 = await startS3Fake();
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     seed: 12,
     actions: 3000,
     episodes: 40,
@@ -100,13 +101,11 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
     timezone: ZONE,
     user: USER,
     password: PASSWORD,
-    quiet: true,
   });
   const env = harvestEnv({
     home,
     engage: { url: sim.url, timezone: ZONE },
-    user: USER,
-    password: PASSWORD,
+    ...CREDENTIALS,
     sqs,
     s3,
     redisUrl: redis.url,
@@ -122,7 +121,7 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
     await t.step(
       "harvest delivers every action of a window to SQS exactly once, as record-schema.md §1 specifies",
       async () => {
-        const result = await runCli([
+        const result = await runMain([
           "harvest",
           "-s",
           WINDOW.start,
@@ -219,7 +218,7 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
       "harvest fetches no episode on a rerun over the same window (Redis cache), and logs JSON with a structured summary",
       async () => {
         sim.resetStats();
-        const result = await runCli([
+        const result = await runMain([
           "harvest",
           "--start",
           WINDOW.start,
@@ -281,7 +280,7 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
           S3_HARVEST_TS_BUCKET: bucket,
           S3_LAST_ACTION_TS_KEY: key,
         };
-        const first = await runCli(
+        const first = await runMain(
           [
             "harvest",
             "-e",
@@ -324,7 +323,7 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
         const appended = sim.appendActions(40, {
           created: SPAN_END.add({ seconds: 30 }),
         });
-        const second = await runCli(
+        const second = await runMain(
           [
             "harvest",
             "-e",
@@ -357,17 +356,14 @@ Deno.test("harvest (CLI) against simulate, Redis, S3 and SQS", async (t) => {
 Deno.test("harvest with the embedded SQLite cache fetches episodes on the first run only", async () => {
   const home = await Deno.makeTempDir({ prefix: "ua-harvest-e2e-" });
   try {
-    await using sim = await startSimulator({
-      port: 0,
+    await using sim = await simulator({
       seed: 13,
       actions: 1200,
       episodes: 30,
       spanEnd: SPAN_END,
       spanSeconds: 3600,
       timezone: ZONE,
-      user: USER,
-      password: PASSWORD,
-      quiet: true,
+      ...CREDENTIALS,
     });
     const env = harvestEnv({
       home,
@@ -398,7 +394,7 @@ Deno.test("harvest with the embedded SQLite cache fetches episodes on the first 
     );
     for (const run of [1, 2]) {
       sim.resetStats();
-      const result = await runCli(args, { env, cwd: home });
+      const result = await runMain(args, { env, cwd: home });
       assertExit(result, 0);
       const ids = result.stdout.trimEnd().split("\n").map((line) =>
         JSON.parse(line).action_id as number

@@ -1,7 +1,7 @@
 /**
  * End to end, the failure paths of `harvest`: an engage node answering 503
  * for a while, SQS rejecting entries, an episode that cannot be fetched,
- * Redis down, and bad settings. The CLI runs as a subprocess against
+ * Redis down, and bad settings. The CLI runs in process (`main()`) against
  * `simulate`, a real Redis and the loopback SQS and S3 fakes; what arrived is
  * counted by action id.
  *
@@ -13,7 +13,7 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from "../../src/simulate/start_simulator.ts";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { harvestEnv } from "../support/harvest_env.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 import { type SqsFake, startSqsFake } from "../support/sqs_fake.ts";
@@ -90,7 +90,7 @@ Deno.test("harvest (CLI) failure paths against simulate, Redis, S3 and SQS", asy
         const mediapackages = new Set(expected.map((a) => a.mediapackageId));
         sim.failNext("/usertracking", 2);
         sim.failNext("/search", 2);
-        const result = await runCli(
+        const result = await runMain(
           ["harvest", ...window, "-b", "200", "-q", "after-503"],
           { env: envFor(sim.url), cwd: home },
         );
@@ -114,7 +114,7 @@ Deno.test("harvest (CLI) failure paths against simulate, Redis, S3 and SQS", asy
         const expected = sim.actions();
         const before = sqs.batches.length;
         sqs.rejectNext(7);
-        const result = await runCli(
+        const result = await runMain(
           ["harvest", ...window, "-b", "300", "-q", "after-reject"],
           { env: envFor(sim.url), cwd: home },
         );
@@ -175,7 +175,7 @@ Deno.test("harvest (CLI) failure paths against simulate, Redis, S3 and SQS", asy
         {
           await using sim = await startSimulator(simulatorOptions(23));
           sim.failEpisode(failing);
-          const result = await runCli(args, { env: env(sim.url), cwd: home });
+          const result = await runMain(args, { env: env(sim.url), cwd: home });
           assertExit(result, 4);
           assert.match(result.stderr, /search\/episode\.json/);
           assert.match(
@@ -215,7 +215,7 @@ Deno.test("harvest (CLI) failure paths against simulate, Redis, S3 and SQS", asy
 
         // Same data, no failure: the next run picks up where the last stopped.
         await using healed = await startSimulator(simulatorOptions(23));
-        const rerun = await runCli(args, { env: env(healed.url), cwd: home });
+        const rerun = await runMain(args, { env: env(healed.url), cwd: home });
         assertExit(rerun, 0);
         assert.deepEqual(deliveredIds(sqs, "failing-episode"), idsOf(expected));
       },
@@ -228,7 +228,7 @@ Deno.test("harvest (CLI) failure paths against simulate, Redis, S3 and SQS", asy
         const expected = sim.actions();
         await using down = await startRedisServer();
         await down.stop();
-        const result = await runCli(
+        const result = await runMain(
           ["harvest", ...window, "-b", "400", "-q", "redis-down"],
           {
             env: { ...envFor(sim.url), REDIS_URL: down.url },
@@ -337,7 +337,7 @@ Deno.test("harvest (CLI) failure paths against simulate, Redis, S3 and SQS", asy
         const sqsBefore = JSON.stringify(sqs.requests);
         const s3Before = JSON.stringify(s3.requests);
         for (const c of cases) {
-          const result = await runCli(["harvest", ...c.args], {
+          const result = await runMain(["harvest", ...c.args], {
             env: c.env ?? base,
             cwd: c.cwd ?? home,
           });

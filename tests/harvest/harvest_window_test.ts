@@ -12,7 +12,7 @@ import { createOpencastSource } from "../../src/source/opencast/opencast_source.
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
 import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";
-import { userAction } from "../support/user_action.ts";
+import { pageOf, userAction } from "../support/user_action.ts";
 
 const ZONE = "America/New_York";
 const START = Temporal.Instant.from("2024-03-01T15:00:00Z");
@@ -25,13 +25,7 @@ function pages(all: UserAction[]) {
     queries,
     fetchPage(query: PageQuery): Promise<ActionPage> {
       queries.push(query);
-      const slice = all.slice(query.offset, query.offset + query.limit);
-      return Promise.resolve({
-        total: all.length,
-        offset: query.offset,
-        limit: query.limit,
-        actions: slice,
-      });
+      return Promise.resolve(pageOf(all, query));
     },
   };
 }

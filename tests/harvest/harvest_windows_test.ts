@@ -16,7 +16,7 @@ import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";
 import { upstreamFake } from "../source/opencast/upstream/_upstream_fake.ts";
 import { captureLogs, logLine } from "../support/capture_logs.ts";
-import { userAction } from "../support/user_action.ts";
+import { pageOf, userAction } from "../support/user_action.ts";
 
 const START = Temporal.Instant.from("2024-03-01T15:00:00Z");
 const PAGES_IN_FLIGHT = 2;
@@ -56,12 +56,7 @@ function dceSource(rows: readonly UserAction[]) {
         compact(row.created) >= query.start! &&
         compact(row.created) <= query.end!
       );
-      return Promise.resolve({
-        total: matching.length,
-        offset: query.offset,
-        limit: query.limit,
-        actions: matching.slice(query.offset, query.offset + query.limit),
-      });
+      return Promise.resolve(pageOf(matching, query));
     },
     fetchById: () => Promise.reject(new Error("DCE harvests ask for no id")),
     fetchAnchor: () => Promise.reject(new Error("DCE harvests need no anchor")),
@@ -87,6 +82,68 @@ function memorySink(failOnPage?: number) {
     delivered,
     ids: () => delivered.flat().map((r) => r.action_id),
   };
+}
+
+/** `sink`, with `stop` aborted (SIGTERM) once `pages` pages were delivered. */
+function stoppingAfter(
+  pages: number,
+  { sink, delivered }: ReturnType<typeof memorySink>,
+  stop: AbortController,
+): RecordSink {
+  return {
+    ...sink,
+    async deliver(records) {
+      await sink.deliver(records);
+      if (delivered.length === pages) stop.abort("SIGTERM");
+    },
+  };
+}
+
+type HarvestOptions = Parameters<typeof harvestWindows>[0];
+
+/**
+ * `harvestWindows` over the ten minutes from START (unless `windows` says
+ * otherwise), with the test lookup and the usual pages in flight.
+ */
+function harvestTenMinutes(
+  options: Omit<HarvestOptions, "windows" | "pagesInFlight" | "lookup"> & {
+    windows?: HarvestOptions["windows"];
+  },
+) {
+  return harvestWindows({
+    windows: [window(START, START.add({ minutes: 10 }))],
+    pagesInFlight: PAGES_IN_FLIGHT,
+    lookup: lookup(),
+    ...options,
+  });
+}
+
+/** `rows` with its second page of ten served before its first. */
+function secondPageFirst(rows: UserAction[]): UserAction[] {
+  return [...rows.slice(10, 20), ...rows.slice(0, 10), ...rows.slice(20)];
+}
+
+/**
+ * Harvests ten minutes from START of a DCE source serving `served`, stopped
+ * by SIGTERM once three pages were delivered; saves through `save` if given.
+ */
+async function stoppedAfterThreePages(
+  served: UserAction[],
+  save?: Parameters<typeof harvestWindows>[0]["saveCheckpoint"],
+) {
+  const { source } = dceSource(served);
+  const stop = new AbortController();
+  const tally = createHarvestTally(null);
+  const [result] = await logs(() =>
+    harvestTenMinutes({
+      source,
+      sink: stoppingAfter(3, memorySink(), stop),
+      tally,
+      ...(save ? { saveCheckpoint: save } : {}),
+      signal: stop.signal,
+    })
+  );
+  return { result, tally };
 }
 
 /** Saves checkpoints into `saved`. */
@@ -127,11 +184,9 @@ Deno.test("harvestWindows() harvests --catch-up windows in order, each once, and
   const progress: number[] = [];
   const tally = createHarvestTally(null);
   const [result, lines] = await logs(() =>
-    harvestWindows({
+    harvestTenMinutes({
       windows,
-      pagesInFlight: PAGES_IN_FLIGHT,
       source,
-      lookup: lookup(),
       sink,
       tally,
       saveCheckpoint: savingTo(saved),
@@ -209,11 +264,8 @@ Deno.test("harvestWindows() that fails keeps the counts and the checkpoint of wh
   const saved: Checkpoint[] = [];
   const tally = createHarvestTally(null);
   await assert.rejects(
-    harvestWindows({
-      windows: [window(START, START.add({ minutes: 10 }))],
-      pagesInFlight: PAGES_IN_FLIGHT,
+    harvestTenMinutes({
       source,
-      lookup: lookup(),
       sink,
       tally,
       saveCheckpoint: savingTo(saved),
@@ -236,7 +288,8 @@ Deno.test("harvestWindows() stopped by the signal after a page harvests no later
   const rows = actions(60);
   const { source, queries } = dceSource(rows);
   const stop = new AbortController();
-  const { sink, ids } = memorySink();
+  const memory = memorySink();
+  const { ids } = memory;
   const tally = createHarvestTally(null);
   const windows = splitWindow(
     window(START, START.add({ minutes: 10 })),
@@ -247,13 +300,7 @@ Deno.test("harvestWindows() stopped by the signal after a page harvests no later
     pagesInFlight: 1,
     source,
     lookup: lookup(),
-    sink: {
-      ...sink,
-      async deliver(records) {
-        await sink.deliver(records);
-        stop.abort("SIGTERM");
-      },
-    },
+    sink: stoppingAfter(1, memory, stop),
     tally,
     signal: stop.signal,
   });
@@ -305,34 +352,11 @@ Deno.test("harvestWindows() stopped after pages came out of created order keeps 
   const rows = actions(40);
   // Page 1 in order (saved), page 2 older (saving stops until the window's
   // end), page 3 newer again: the run reaches page 3's newest but never saves it.
-  const served = [
-    ...rows.slice(10, 20),
-    ...rows.slice(0, 10),
-    ...rows.slice(20, 30),
-    ...rows.slice(30),
-  ];
-  const { source } = dceSource(served);
-  const stop = new AbortController();
-  const { sink, delivered } = memorySink();
+  const served = secondPageFirst(rows);
   const saved: Checkpoint[] = [];
-  const tally = createHarvestTally(null);
-  const [result] = await logs(() =>
-    harvestWindows({
-      windows: [window(START, START.add({ minutes: 10 }))],
-      pagesInFlight: PAGES_IN_FLIGHT,
-      source,
-      lookup: lookup(),
-      sink: {
-        ...sink,
-        async deliver(records) {
-          await sink.deliver(records);
-          if (delivered.length === 3) stop.abort("SIGTERM");
-        },
-      },
-      tally,
-      saveCheckpoint: savingTo(saved),
-      signal: stop.signal,
-    })
+  const { result, tally } = await stoppedAfterThreePages(
+    served,
+    savingTo(saved),
   );
   assert.deepEqual(result, { stopped: true });
   assert.equal(tally.delivered, 30);
@@ -349,32 +373,8 @@ Deno.test("harvestWindows() stopped after pages came out of created order keeps 
 
 Deno.test("harvestWindows() without saveCheckpoint (a dry run) stopped out of order still says how far it reached", async () => {
   const rows = actions(40);
-  const served = [
-    ...rows.slice(10, 20),
-    ...rows.slice(0, 10),
-    ...rows.slice(20, 40),
-  ];
-  const { source } = dceSource(served);
-  const stop = new AbortController();
-  const { sink, delivered } = memorySink();
-  const tally = createHarvestTally(null);
-  await logs(() =>
-    harvestWindows({
-      windows: [window(START, START.add({ minutes: 10 }))],
-      pagesInFlight: PAGES_IN_FLIGHT,
-      source,
-      lookup: lookup(),
-      sink: {
-        ...sink,
-        async deliver(records) {
-          await sink.deliver(records);
-          if (delivered.length === 3) stop.abort("SIGTERM");
-        },
-      },
-      tally,
-      signal: stop.signal,
-    })
-  );
+  const served = secondPageFirst(rows);
+  const { tally } = await stoppedAfterThreePages(served);
   assert.ok(
     tally.checkpoint!.timestamp.equals(
       Temporal.Instant.from(rows[29]!.created),

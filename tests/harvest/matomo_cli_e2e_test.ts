@@ -1,14 +1,15 @@
 /**
- * One true end-to-end run of `harvest --source matomo` through the CLI as
- * cron runs it (a subprocess with the binary's permissions): the token from
- * `.env`, an Opencast 18+ simulator for the episodes beside the Matomo one,
- * records exact against the ground truth and never the token in any output.
+ * One end-to-end run of `harvest --source matomo` through the CLI as cron
+ * runs it (`main()` in process, its own environment and working directory):
+ * the token from `.env`, an Opencast 18+ simulator for the episodes beside
+ * the Matomo one, records exact against the ground truth and never the token
+ * in any output.
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { expectedMatomoRecord } from "../support/expected_record.ts";
 import { openMatomoFixture, truthBetween } from "./_matomo_fixture.ts";
 import { formatStatus } from "../../src/status/format_status.ts";
@@ -31,15 +32,12 @@ Deno.test("harvest --source matomo through the CLI, token in .env: enriched reco
   const end = spanEnd.subtract({ minutes: 10 });
   const output = join(f.dir, "actions.jsonl");
   const { MATOMO_TOKEN_AUTH: _, ...env } = f.env;
-  const result = await runCli([
+  const result = await runMain([
     "harvest",
-    ...f.args(
-      "-s",
+    ...f.backfillArgs(
       start.toString(),
-      "-e",
       end.toString(),
-      "--output",
-      `file:${output}`,
+      output,
       "--update-last-ts",
       "--metrics-file",
       join(f.dir, "ua_harvest.prom"),

@@ -93,14 +93,7 @@ Deno.test("a Matomo backfill window delivers exactly the ground truth's records,
   const output = join(f.dir, "backfill.jsonl");
   const outcome = await f.harvestAt(
     SPAN_END.add({ hours: 2 }),
-    f.args(
-      "-s",
-      start.toString(),
-      "-e",
-      end.toString(),
-      "--output",
-      `file:${output}`,
-    ),
+    f.backfillArgs(start.toString(), end.toString(), output),
   );
   assertOk(outcome);
   const records = await f.records(output);
@@ -228,14 +221,7 @@ Deno.test("Matomo windows across a daylight-saving change of the site's zone: a 
   assertOk(
     await f.harvestAt(
       SPAN_END,
-      f.args(
-        "-s",
-        start.toString(),
-        "-e",
-        end.toString(),
-        "--output",
-        `file:${output}`,
-      ),
+      f.backfillArgs(start.toString(), end.toString(), output),
     ),
   );
   const expected = expectedRecords(f.sim, start, end);
@@ -291,19 +277,15 @@ Deno.test("an unreachable Matomo is exit 4 after its attempts, a switched-off vi
   await using f = await openMatomoFixture({ spanEnd: SPAN_END, actions: 200 });
   const output = join(f.dir, "out.jsonl");
   const state = join(f.dir, "checkpoint.json");
+  /** The harvest into `output` from the Matomo at `url`, `more` added. */
+  const from = (url: string, ...more: string[]) =>
+    f.args("--output", `file:${output}`, "--matomo-url", url, ...more);
   const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (closed.addr as Deno.NetAddr).port;
   closed.close();
   const unreachable = await f.harvestAt(
     SPAN_END,
-    f.args(
-      "--output",
-      `file:${output}`,
-      "--matomo-max-attempts",
-      "2",
-      "--matomo-url",
-      `http://127.0.0.1:${port}/`,
-    ),
+    from(`http://127.0.0.1:${port}/`, "--matomo-max-attempts", "2"),
   );
   assert.equal(unreachable.exitCode, 4, unreachable.error);
   assert.match(
@@ -326,12 +308,7 @@ Deno.test("an unreachable Matomo is exit 4 after its attempts, a switched-off vi
   );
   const notJson = await f.harvestAt(
     SPAN_END,
-    f.args(
-      "--output",
-      `file:${output}`,
-      "--matomo-url",
-      `http://127.0.0.1:${html.addr.port}/`,
-    ),
+    from(`http://127.0.0.1:${html.addr.port}/`),
   );
   assert.equal(notJson.exitCode, 5);
   assert.match(notJson.error!, /with something that is not JSON/);
@@ -351,14 +328,7 @@ Deno.test("a window older than the visits Matomo still holds says that it finds 
   const output = join(f.dir, "old.jsonl");
   const outcome = await f.harvestAt(
     SPAN_END,
-    f.args(
-      "-s",
-      "2024-01-01T00:00:00Z",
-      "-e",
-      "2024-01-02T00:00:00Z",
-      "--output",
-      `file:${output}`,
-    ),
+    f.backfillArgs("2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", output),
   );
   assertOk(outcome);
   assert.ok(
@@ -377,26 +347,19 @@ Deno.test("a long Matomo window harvested with --catch-up in sub-windows is exac
   const end = SPAN_END.subtract({ minutes: 5 });
   const state = join(f.dir, "checkpoint.json");
   const output = join(f.dir, "catch-up.jsonl");
-  const window = ["-s", start.toString(), "-e", end.toString()];
   const dryRun = await f.harvestAt(
     SPAN_END,
-    f.args(
-      ...window,
-      "--output",
-      `file:${output}`,
-      "--dry-run",
-      "--update-last-ts",
-    ),
+    f.backfillArgs(start, end, output, "--dry-run", "--update-last-ts"),
   );
   assertOk(dryRun);
   assert.equal(existsSync(output), false, "a dry run sends nothing");
   assert.equal(existsSync(state), false, "and saves nothing");
   const outcome = await f.harvestAt(
     SPAN_END,
-    f.args(
-      ...window,
-      "--output",
-      `file:${output}`,
+    f.backfillArgs(
+      start,
+      end,
+      output,
       "--catch-up",
       "--max-span",
       "1200",

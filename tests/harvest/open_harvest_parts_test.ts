@@ -10,14 +10,14 @@ import { createPrivateCa, HAS_OPENSSL } from "../support/private_ca.ts";
 import { captureLogs, logLine } from "../support/capture_logs.ts";
 import { existsSync } from "node:fs";
 import type { HarvestSettings } from "../../src/harvest/harvest_settings.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 function withCache(cache: HarvestSettings["cache"]): HarvestSettings {
   return { cache } as HarvestSettings;
 }
 
 Deno.test("openEpisodeCache() goes on without a cache when the embedded file cannot be opened", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
     await Deno.writeTextFile(`${dir}/not-a-dir`, "");
     await using cache = await openEpisodeCache(
       withCache({ kind: "sqlite", path: `${dir}/not-a-dir/episodes.sqlite` }),
@@ -25,9 +25,7 @@ Deno.test("openEpisodeCache() goes on without a cache when the embedded file can
     );
     await cache.setMany([{ key: "mp", value: "{}", ttlSeconds: 60 }]);
     assert.equal((await cache.getMany(["mp"])).size, 0, "nothing is cached");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("openEpisodeCache() uses no cache when Redis is configured but unreachable", async () => {
@@ -40,8 +38,7 @@ Deno.test("openEpisodeCache() uses no cache when Redis is configured but unreach
 });
 
 Deno.test("openEpisodeCache() opens the embedded file cache by default", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
     {
       await using cache = await openEpisodeCache(
         withCache({ kind: "sqlite", path: `${dir}/episodes.sqlite` }),
@@ -58,14 +55,11 @@ Deno.test("openEpisodeCache() opens the embedded file cache by default", async (
       "{}",
       "it survives between runs",
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("openSink() for a dry run opens no output, only a sink that reports what it would send", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
     const path = `${dir}/out.jsonl`;
     await using sink = await openSink({
       dryRun: true,
@@ -78,9 +72,7 @@ Deno.test("openSink() for a dry run opens no output, only a sink that reports wh
     assert.equal(sink.resume, undefined, "nothing to take back");
     await sink.deliver([]);
     assert.equal(existsSync(path), false, "no file created");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test({

@@ -26,16 +26,7 @@ for (const flavor of SIMULATOR_FLAVORS) {
       flavor,
     });
     const output = join(f.dir, "actions.jsonl");
-    const args = f.harvestArgs(
-      "--output",
-      `file:${output}`,
-      "--state-file",
-      join(f.dir, "checkpoint.json"),
-      "-b",
-      "100",
-      "-i",
-      "5",
-    );
+    const args = f.fileArgs(output, "-b", "100", "-i", "5");
     const metrics = join(f.dir, "ua_harvest.prom");
     const first = await f.run(args, { UA_HARVEST_METRICS_FILE: metrics });
     assert.equal(first.code, 0, first.stderr);
@@ -102,23 +93,13 @@ for (const flavor of ["stock", "oc16"] as const) {
     assert.ok(lost.length > 20, `${lost.length} actions in the lost edges`);
     const start = midnight.subtract({ minutes: 5 });
     const end = midnight.add({ minutes: 5 });
-    const output = join(f.dir, "window.jsonl");
-    const result = await f.run(f.harvestArgs(
-      "--output",
-      `file:${output}`,
-      "-s",
+    const { result, ids, expected } = await f.backfill(
       start.toString(),
-      "-e",
       end.toString(),
       "-b",
       "100",
-    ));
+    );
     assert.equal(result.code, 0, result.stderr);
-    const expected = f.sim.actions().filter((a) =>
-      Temporal.Instant.compare(a.created, start) >= 0 &&
-      Temporal.Instant.compare(a.created, end) <= 0
-    ).map((a) => a.id);
-    const { ids } = await fileIds(output);
     assert.deepEqual(tally(ids, expected), exact);
     assert.ok(f.sim.stats().actionByIdRequests > 0, "the edges were probed");
     assert.ok(
@@ -139,24 +120,14 @@ Deno.test("harvest on the oc12 flavor over the fall-back day (25 hours) delivers
   });
   const start = Temporal.Instant.from("2017-11-05T03:30:00Z"); // 23:30 EDT on the 4th
   const end = Temporal.Instant.from("2017-11-05T06:45:00Z"); // the second 01:45
-  const output = join(f.dir, "dst.jsonl");
-  const result = await f.run(f.harvestArgs(
-    "--output",
-    `file:${output}`,
-    "-s",
+  const { result, ids, expected } = await f.backfill(
     start.toString(),
-    "-e",
     end.toString(),
     "-b",
     "200",
-  ));
+  );
   assert.equal(result.code, 0, result.stderr);
-  const expected = f.sim.actions().filter((a) =>
-    Temporal.Instant.compare(a.created, start) >= 0 &&
-    Temporal.Instant.compare(a.created, end) <= 0
-  ).map((a) => a.id);
   assert.ok(expected.length > 500);
-  const { ids } = await fileIds(output);
   assert.deepEqual(tally(ids, expected), exact);
 });
 

@@ -2,23 +2,28 @@
  * Output that fails never passes as success (issue 10, item 2): a harvest to
  * stdout with stdout closed, on a full disk and into a broken pipe exits 10
  * with one line naming the output and the cause, and its checkpoint never
- * covers a page that was not written. The CLI runs as a subprocess against
- * the simulator.
+ * covers a page that was not written. The CLI runs as a subprocess (a real
+ * file descriptor 1, redirected or piped) against the simulator.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openFixture } from "./_delivery_fixture.ts";
-import { cliCommand, type CliResult } from "../support/run_cli.ts";
-import { errorLines } from "../support/error_lines.ts";
+import { cliCommand, decodeOutput } from "../support/run_cli.ts";
+import { assertOneErrorLine } from "../support/error_lines.ts";
+import type { Fixture } from "./_delivery_fixture.ts";
 
-async function collect(child: Deno.ChildProcess): Promise<CliResult> {
-  const output = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+/** A harvest of the last 5 minutes to stdout, in pages of 100, saving to `stateFile`. */
+function toStdout(f: Fixture, stateFile: string): string[] {
+  return f.harvestArgs(
+    "--output",
+    "-",
+    "--state-file",
+    stateFile,
+    "-b",
+    "100",
+    "-i",
+    "5",
+  );
 }
 
 for (
@@ -35,24 +40,14 @@ for (
   Deno.test(`harvest to stdout ${what} exits 10 with one line, and the checkpoint does not move`, async () => {
     await using f = await openFixture({ actions: 300, spanSeconds: 60 });
     const stateFile = join(f.dir, "checkpoint.json");
-    const args = f.harvestArgs(
-      "--output",
-      "-",
-      "--state-file",
-      stateFile,
-      "-b",
-      "100",
-      "-i",
-      "5",
+    const result = decodeOutput(
+      await cliCommand(toStdout(f, stateFile), {
+        env: f.env,
+        cwd: f.dir,
+        stdoutRedirect: redirect,
+      }).output(),
     );
-    const result = await collect(
-      cliCommand(args, { env: f.env, cwd: f.dir, stdoutRedirect: redirect })
-        .spawn(),
-    );
-    assert.equal(result.code, 10, result.stderr);
-    const errors = errorLines(result.stderr);
-    assert.equal(errors.length, 1, result.stderr);
-    assert.match(errors[0]!, cause);
+    assertOneErrorLine(result, 10, cause);
     assert.doesNotMatch(result.stderr, /Unexpected error|Harvest done/);
     await assert.rejects(
       Deno.stat(stateFile),
@@ -65,19 +60,8 @@ for (
 Deno.test("harvest to stdout whose reader goes away (a broken pipe, like | head) exits 10 and stops", async () => {
   await using f = await openFixture({ actions: 1000, spanSeconds: 60 });
   const stateFile = join(f.dir, "checkpoint.json");
-  const child = cliCommand(
-    f.harvestArgs(
-      "--output",
-      "-",
-      "--state-file",
-      stateFile,
-      "-b",
-      "100",
-      "-i",
-      "5",
-    ),
-    { env: f.env, cwd: f.dir },
-  ).spawn();
+  const child = cliCommand(toStdout(f, stateFile), { env: f.env, cwd: f.dir })
+    .spawn();
   const stderr = new Response(child.stderr).text();
   // Read the first chunk, then hang up, as `head` does.
   const reader = child.stdout.getReader();

@@ -5,23 +5,22 @@
  * Loggly over https, each a loopback fake behind an https proxy with a
  * certificate that CA signed; without the setting, the untrusted certificate
  * ends the run at once with one line naming the host, the reason and the
- * setting. The CLI runs as a subprocess, as cron runs it.
+ * setting. The CLI runs in process (`runMain`); the CA and the server
+ * certificate are P-256 keys, quick to make.
  */
 import assert from "node:assert/strict";
-import { errorLines } from "../support/error_lines.ts";
-import { join } from "node:path";
+import { assertOneErrorLine, errorLines } from "../support/error_lines.ts";
 import {
   BUCKET,
+  type Fixture,
   KEY,
   openFixture,
-  QUEUE,
-  simIds,
-  tally,
-  ZONE,
+  S3_CHECKPOINT,
 } from "./_delivery_fixture.ts";
 import {
   createPrivateCa,
   HAS_OPENSSL,
+  type PrivateCa,
   startTlsProxy,
 } from "../support/private_ca.ts";
 import { startPushgatewayFake } from "../support/pushgateway_fake.ts";
@@ -44,13 +43,29 @@ function startLogCollector() {
   };
 }
 
-Deno.test({
-  name:
-    "harvest with UA_HARVEST_CA_CERT reaches Opencast, S3, SQS, the Pushgateway and Loggly over https with a private CA; without it, one line and no retry",
-  ignore: !HAS_OPENSSL,
-  async fn() {
-    await using f = await openFixture({ actions: 300, spanSeconds: 60 });
-    const ca = await createPrivateCa(f.dir);
+/**
+ * A test that needs openssl: a fixture of `actions` over a minute, and a
+ * private CA made in its directory.
+ */
+function caTest(
+  name: string,
+  actions: number,
+  fn: (f: Fixture, ca: PrivateCa) => Promise<void>,
+): void {
+  Deno.test({
+    name,
+    ignore: !HAS_OPENSSL,
+    async fn() {
+      await using f = await openFixture({ actions, spanSeconds: 60 });
+      await fn(f, await createPrivateCa(f.dir));
+    },
+  });
+}
+
+caTest(
+  "harvest with UA_HARVEST_CA_CERT reaches Opencast, S3, SQS, the Pushgateway and Loggly over https with a private CA; without it, one line and no retry",
+  300,
+  async (f, ca) => {
     await using pushgateway = await startPushgatewayFake();
     await using loggly = startLogCollector();
     await using engage = startTlsProxy(f.sim.url, ca);
@@ -58,30 +73,12 @@ Deno.test({
     await using sqs = startTlsProxy(f.sqs.url, ca);
     await using push = startTlsProxy(pushgateway.url, ca);
     await using logs = startTlsProxy(loggly.url, ca);
-    const args = [
-      "harvest",
-      "-H",
-      engage.url,
-      "--server-timezone",
-      ZONE,
-      "--cache-file",
-      join(f.dir, "episodes.sqlite"),
-      "--wait",
-      "0",
-      "--queue-name",
-      QUEUE,
-      "-b",
-      "100",
-      "-i",
-      "5",
-      "--metrics-push",
-      push.url,
-    ];
+    // The engage node behind https: the later -H wins.
+    const args = f.queueArgs("-H", engage.url, "--metrics-push", push.url);
     const env = {
       AWS_ENDPOINT_URL_S3: s3.url,
       AWS_ENDPOINT_URL_SQS: sqs.url,
-      S3_HARVEST_TS_BUCKET: BUCKET,
-      S3_LAST_ACTION_TS_KEY: KEY,
+      ...S3_CHECKPOINT,
       LOGGLY_TOKEN: "test-token",
       LOGGLY_URL: logs.url,
     };
@@ -93,11 +90,9 @@ Deno.test({
       LOGGLY_TOKEN: "test-token",
       LOGGLY_URL: logs.url,
     });
-    assert.equal(refused.code, 4, refused.stderr);
-    const errors = errorLines(refused.stderr);
-    assert.equal(errors.length, 1, refused.stderr);
-    assert.match(
-      errors[0]!,
+    assertOneErrorLine(
+      refused,
+      4,
       /Opencast engage host 127\.0\.0\.1:\d+ presented a TLS certificate this machine does not trust \(.*(UnknownIssuer|certificate).*\): if it is signed by a private CA, set UA_HARVEST_CA_CERT \(or --ca-cert\) to that CA's PEM bundle; not retried/,
     );
     assert.doesNotMatch(refused.stderr, /retrying/);
@@ -116,7 +111,7 @@ Deno.test({
       UA_HARVEST_CA_CERT: ca.caPath,
     });
     assert.equal(trusted.code, 0, trusted.stderr);
-    const counted = tally(f.queuedIds(), simIds(f.sim));
+    const counted = f.queuedTally();
     assert.deepEqual(counted.missing, []);
     assert.equal(counted.duplicates, 0);
     assert.ok(f.s3.text(BUCKET, KEY), "checkpoint saved over https");
@@ -127,15 +122,12 @@ Deno.test({
       "logs sent to Loggly over https",
     );
   },
-});
+);
 
-Deno.test({
-  name:
-    "harvest --output es with --ca-cert indexes into an https Elasticsearch behind a private CA (ELASTICSEARCH_CA_CERT unset)",
-  ignore: !HAS_OPENSSL,
-  async fn() {
-    await using f = await openFixture({ actions: 150, spanSeconds: 60 });
-    const ca = await createPrivateCa(f.dir);
+caTest(
+  "harvest --output es with --ca-cert indexes into an https Elasticsearch behind a private CA (ELASTICSEARCH_CA_CERT unset)",
+  150,
+  async (f, ca) => {
     await using es = startElasticsearchFake({
       tls: { cert: ca.cert, key: ca.key },
     });
@@ -156,6 +148,6 @@ Deno.test({
       (sum, index) => sum + es.documents(index).size,
       0,
     );
-    assert.equal(indexed, simIds(f.sim).length);
+    assert.equal(indexed, f.sim.actions().length);
   },
-});
+);

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createProgressLine } from "../../src/harvest/progress_line.ts";
 import type { StatusLine } from "../../src/log/status_line.ts";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { runCli } from "../support/run_cli.ts";
+import { simulator } from "../support/simulator.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 const ZONE = "America/New_York";
 
@@ -61,19 +62,16 @@ Deno.test("renderTerminal() shows a log line glued onto an uncleared progress li
 });
 
 Deno.test("harvest on a terminal clears the progress line for a log line and draws it again", async () => {
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     actions: 400,
     spanSeconds: 120,
     episodes: 5,
     timezone: ZONE,
-    quiet: true,
   });
   // Actions of an unknown mediapackage in the last page: a warning while the
   // progress line is showing.
   sim.appendActions(3, { mediapackageIds: ["no-such-episode"] });
-  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-progress-" });
-  try {
+  await withTempDir(async (dir) => {
     const result = await runCli([
       "harvest",
       "-H",
@@ -108,7 +106,5 @@ Deno.test("harvest on a terminal clears the progress line for a log line and dra
       assert.match(line, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} /);
     }
     assert.match(screen.at(-1)!, /\[INF\] .*Harvest done/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

@@ -1,24 +1,26 @@
 /**
  * One harvest at a time (issue 4): two runs started together on the same
  * checkpoint, with the Redis lock and with the file lock; a stale Redis lock
- * from a dead run expires. The CLI runs as a subprocess against a slow
- * simulator, the SQS and S3 fakes and a real Redis.
+ * from a dead run expires. Against a slow simulator, the SQS and S3 fakes
+ * and a real Redis; runs that must overlap or die by SIGKILL are
+ * subprocesses, the others run in process.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   BUCKET,
   DETECTION_REQUESTS,
+  EXACTLY_ONCE,
   type Fixture,
   KEY,
   openFixture,
   QUEUE,
-  simIds,
+  S3_CHECKPOINT,
+  SLOW,
   stderrLines,
-  tally,
   waitFor,
 } from "./_delivery_fixture.ts";
-import { startRedisServer } from "../support/redis_server.ts";
+import { type RedisServer, startRedisServer } from "../support/redis_server.ts";
 import { connectRedis } from "../../src/redis/connect_redis.ts";
 import type { RedisClient } from "../../src/redis/redis_client.ts";
 import type { CliResult } from "../support/run_cli.ts";
@@ -30,12 +32,12 @@ const LOCK_KEY = `ua-harvest:lock:s3://${BUCKET}/${KEY}`;
 const PAGES = 7;
 
 function slowFixture(): Promise<Fixture> {
-  return openFixture({
-    actions: 600,
-    spanSeconds: 60,
-    latencyMs: 100,
-    episodes: 5,
-  });
+  return openFixture({ ...SLOW, actions: 600 });
+}
+
+/** The Redis lock on the S3 checkpoint. */
+function redisLockEnv(redis: RedisServer) {
+  return { ...S3_CHECKPOINT, REDIS_URL: redis.url };
 }
 
 /** The winner delivered everything once; the loser said one line and did nothing. */
@@ -51,11 +53,7 @@ function assertOneWorked(
   assert.equal(lines.length, 1, loser.stderr);
   assert.match(lines[0]!, lockMessage);
   assert.equal(loser.stdout, "");
-  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), {
-    missing: [],
-    unexpected: [],
-    duplicates: 0,
-  });
+  assert.deepEqual(f.queuedTally(), EXACTLY_ONCE);
   assert.equal(
     f.sim.stats().actionRequests,
     PAGES + DETECTION_REQUESTS,
@@ -65,18 +63,7 @@ function assertOneWorked(
 
 Deno.test("harvest started twice at once on a local checkpoint: one works, the other exits 8 on the file lock", async () => {
   await using f = await slowFixture();
-  const args = f.harvestArgs(
-    "--queue-name",
-    QUEUE,
-    "--state-file",
-    join(f.dir, "checkpoint.json"),
-    "-b",
-    "100",
-    "-i",
-    "5",
-    "--wait",
-    "0.2",
-  );
+  const args = f.queueArgs("--state-file", f.stateFile, "--wait", "0.2");
   const results = await Promise.all(
     [f.spawn(args), f.spawn(args)].map((r) => r.done),
   );
@@ -92,21 +79,8 @@ Deno.test("harvest started twice at once on a local checkpoint: one works, the o
 Deno.test("harvest started twice at once with Redis configured: one works, the other exits 8 on the Redis lock", async () => {
   await using redis = await startRedisServer();
   await using f = await slowFixture();
-  const env = {
-    S3_HARVEST_TS_BUCKET: BUCKET,
-    S3_LAST_ACTION_TS_KEY: KEY,
-    REDIS_URL: redis.url,
-  };
-  const args = f.harvestArgs(
-    "--queue-name",
-    QUEUE,
-    "-b",
-    "100",
-    "-i",
-    "5",
-    "--wait",
-    "0.2",
-  );
+  const env = redisLockEnv(redis);
+  const args = f.queueArgs("--wait", "0.2");
   const results = await Promise.all(
     [f.spawn(args, env), f.spawn(args, env)].map((r) => r.done),
   );
@@ -132,12 +106,8 @@ Deno.test("harvest waits out a stale Redis lock left by a dead run, then resumes
   await using f = await slowFixture();
   const client = await connectRedis({ url: redis.url });
   try {
-    const env = {
-      S3_HARVEST_TS_BUCKET: BUCKET,
-      S3_LAST_ACTION_TS_KEY: KEY,
-      REDIS_URL: redis.url,
-    };
-    const args = f.harvestArgs("--queue-name", QUEUE, "-b", "100", "-i", "5");
+    const env = redisLockEnv(redis);
+    const args = f.queueArgs();
 
     // A run killed mid-harvest leaves its key behind, with a time to live.
     const run = f.spawn(args, env);
@@ -157,9 +127,10 @@ Deno.test("harvest waits out a stale Redis lock left by a dead run, then resumes
     // Time passes (shortened here): the key expires and the next run resumes.
     await client.send(["PEXPIRE", LOCK_KEY, 300]);
     await waitForExpiry(client);
+    f.sim.setLatency(0);
     const resumed = await f.run(args, env);
     assert.equal(resumed.code, 0, resumed.stderr);
-    const counted = tally(f.queuedIds(), simIds(f.sim));
+    const counted = f.queuedTally();
     assert.deepEqual(counted.missing, []);
     assert.ok(counted.duplicates <= 100, `${counted.duplicates} duplicates`);
   } finally {
@@ -172,13 +143,9 @@ Deno.test("harvest refuses to start while a lock key is set, and runs once it ex
   await using f = await openFixture({ actions: 100, spanSeconds: 60 });
   const client = await connectRedis({ url: redis.url });
   try {
-    const env = {
-      S3_HARVEST_TS_BUCKET: BUCKET,
-      S3_LAST_ACTION_TS_KEY: KEY,
-      REDIS_URL: redis.url,
-    };
+    const env = redisLockEnv(redis);
     const args = f.harvestArgs("--queue-name", QUEUE, "-i", "5");
-    await client.send(["SET", LOCK_KEY, "a-run-that-died", "PX", 1500]);
+    await client.send(["SET", LOCK_KEY, "a-run-that-died", "PX", 60_000]);
     const locked = await f.run(args, env);
     assert.equal(locked.code, 8, locked.stderr);
     assert.equal(f.sqs.hasQueue(QUEUE), false, "nothing sent");
@@ -187,14 +154,12 @@ Deno.test("harvest refuses to start while a lock key is set, and runs once it ex
     assert.equal(f.s3.buckets.has(BUCKET), false, "no bucket created");
     assert.equal(f.sim.stats().requests, 0, "nothing fetched");
 
+    // Its time to live runs out (shortened here).
+    await client.send(["PEXPIRE", LOCK_KEY, 1]);
     await waitForExpiry(client);
     const later = await f.run(args, env);
     assert.equal(later.code, 0, later.stderr);
-    assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)), {
-      missing: [],
-      unexpected: [],
-      duplicates: 0,
-    });
+    assert.deepEqual(f.queuedTally(), EXACTLY_ONCE);
   } finally {
     await client.quit();
   }
@@ -218,35 +183,17 @@ Deno.test("harvest with --start (a backfill) runs while cron holds the lock, and
   // Cron's run holds the lock for as long as this test wants.
   await using _cron = await acquireFileRunLock({ path: `${stateFile}.lock` });
   const start = f.sim.actions()[0]!.created.toString();
-  const backfill = await f.run(
-    f.harvestArgs(
-      "--queue-name",
-      QUEUE,
-      "--state-file",
-      stateFile,
-      "-b",
-      "100",
-      "-s",
-      start,
-    ),
-  );
+  const toQueue = (...more: string[]) =>
+    f.harvestArgs("--queue-name", QUEUE, "--state-file", stateFile, ...more);
+  const backfill = await f.run(toQueue("-b", "100", "-s", start));
   assert.equal(backfill.code, 0, backfill.stderr);
-  assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)).missing, []);
+  assert.deepEqual(f.queuedTally().missing, []);
   await assert.rejects(
     Deno.stat(stateFile),
     Deno.errors.NotFound,
     "the checkpoint is not written",
   );
-  const cron = await f.run(
-    f.harvestArgs(
-      "--queue-name",
-      QUEUE,
-      "--state-file",
-      stateFile,
-      "-b",
-      "100",
-    ),
-  );
+  const cron = await f.run(toQueue("-b", "100"));
   assert.equal(
     cron.code,
     8,
@@ -259,24 +206,9 @@ Deno.test("harvest that loses its Redis lock stops after the page in flight, sav
   await using f = await slowFixture();
   const client = await connectRedis({ url: redis.url });
   try {
-    const env = {
-      S3_HARVEST_TS_BUCKET: BUCKET,
-      S3_LAST_ACTION_TS_KEY: KEY,
-      REDIS_URL: redis.url,
-    };
-    const args = f.harvestArgs(
-      "--queue-name",
-      QUEUE,
-      "-b",
-      "100",
-      "-i",
-      "5",
-      "--wait",
-      "0.3",
-      "--lock-ttl",
-      "3",
-    );
-    const run = f.spawn(args, env);
+    const env = redisLockEnv(redis);
+    const args = f.queueArgs("--wait", "0.3", "--lock-ttl", "3");
+    const run = f.start(args, env);
     await waitFor(() => f.queuedIds().length >= 100, "a first page");
     // The key expired during a stall and another run took it.
     await client.send(["SET", LOCK_KEY, "another-run", "PX", 60_000]);
@@ -285,7 +217,7 @@ Deno.test("harvest that loses its Redis lock stops after the page in flight, sav
     assert.equal(result.code, 8, result.stderr);
     assert.match(result.stderr, /Lost the run lock/);
     assert.ok(
-      f.queuedIds().length < simIds(f.sim).length,
+      f.queuedIds().length < f.sim.actions().length,
       "it stopped before the end",
     );
     const savedAtExit = saves();
@@ -296,10 +228,11 @@ Deno.test("harvest that loses its Redis lock stops after the page in flight, sav
     );
     // Whatever it did not save, the next run (once the lock is free) delivers.
     await client.send(["DEL", LOCK_KEY]);
-    const resumed = await f.run(args, env);
+    f.sim.setLatency(0);
+    const resumed = await f.run(f.queueArgs(), env);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.ok(saves() > savedAtExit);
-    assert.deepEqual(tally(f.queuedIds(), simIds(f.sim)).missing, []);
+    assert.deepEqual(f.queuedTally().missing, []);
   } finally {
     await client.quit();
   }

@@ -2,21 +2,20 @@
  * Never deliver what cannot be recorded (issue 21, item 1): a read-only or
  * full state directory is found before the first record is sent (exit 11,
  * nothing sent), and a checkpoint save that fails after delivery says how
- * many records the next run repeats (exit 12). The CLI runs as a subprocess
- * against the simulator and the SQS and S3 fakes, with real read-only and
- * full file systems where this machine can make them (root and `mount`, as
- * here and in CI).
+ * many records the next run repeats (exit 12). The CLI runs in process
+ * (`runMain`) against the simulator and the SQS and S3 fakes, with real
+ * read-only and full file systems where this machine can make them (root and
+ * `mount`, as here and in CI).
  */
 import assert from "node:assert/strict";
-import { errorLines } from "../support/error_lines.ts";
+import { assertOneErrorLine, errorLines } from "../support/error_lines.ts";
 import { join } from "node:path";
 import {
   BUCKET,
+  EXACTLY_ONCE,
   KEY,
   openFixture,
-  QUEUE,
-  simIds,
-  tally,
+  S3_CHECKPOINT,
 } from "./_delivery_fixture.ts";
 import { S3_WRITE_PROBE_ETAG } from "../../src/checkpoint/s3_checkpoint_store.ts";
 
@@ -75,13 +74,11 @@ Deno.test("harvest with a read-only state directory exits 11 with one line namin
   const undo = await makeReadOnly(state);
   try {
     const result = await f.run(
-      f.harvestArgs("--queue-name", QUEUE, "-i", "5"),
+      f.queueArgs(),
     );
-    assert.equal(result.code, 11, result.stderr);
-    const errors = errorLines(result.stderr);
-    assert.equal(errors.length, 1, result.stderr);
-    assert.match(
-      errors[0]!,
+    assertOneErrorLine(
+      result,
+      11,
       new RegExp(
         `Cannot write the lock file ${state}/checkpoint\\.json\\.lock: (read-only file system|permission denied); nothing was sent`,
       ),
@@ -104,7 +101,7 @@ Deno.test({
       await sh("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", state),
     );
     try {
-      const args = f.harvestArgs("--queue-name", QUEUE, "-b", "100", "-i", "5");
+      const args = f.queueArgs();
       const first = await f.run(args);
       assert.equal(first.code, 0, first.stderr);
       const sent = f.queuedIds().length;
@@ -113,11 +110,9 @@ Deno.test({
       const filler = join(state, "filler");
       await sh("dd", "if=/dev/zero", `of=${filler}`, "bs=4k", "count=1000");
       const full = await f.run(args);
-      assert.equal(full.code, 11, full.stderr);
-      const errors = errorLines(full.stderr);
-      assert.equal(errors.length, 1, full.stderr);
-      assert.match(
-        errors[0]!,
+      assertOneErrorLine(
+        full,
+        11,
         new RegExp(
           `Cannot write the checkpoint in ${state}: no space left on device; nothing was sent`,
         ),
@@ -126,10 +121,7 @@ Deno.test({
       await Deno.remove(filler);
       const freed = await f.run(args);
       assert.equal(freed.code, 0, freed.stderr);
-      const counted = tally(f.queuedIds(), simIds(f.sim));
-      assert.deepEqual(counted.missing, []);
-      assert.deepEqual(counted.unexpected, []);
-      assert.equal(counted.duplicates, 0);
+      assert.deepEqual(f.queuedTally(), EXACTLY_ONCE);
     } finally {
       await sh("umount", "-l", state);
     }
@@ -138,8 +130,8 @@ Deno.test({
 
 Deno.test("harvest whose checkpoint save is refused after delivery exits 12 naming the records the next run repeats", async () => {
   await using f = await openFixture({ actions: 500, spanSeconds: 60 });
-  const env = { S3_HARVEST_TS_BUCKET: BUCKET, S3_LAST_ACTION_TS_KEY: KEY };
-  const args = f.harvestArgs("--queue-name", QUEUE, "-b", "100", "-i", "5");
+  const env = S3_CHECKPOINT;
+  const args = f.queueArgs();
   // The first page's save goes through, the second page's is refused.
   f.s3.failRequests(1, 403, {
     code: "AccessDenied",
@@ -163,7 +155,7 @@ Deno.test("harvest whose checkpoint save is refused after delivery exits 12 nami
     f.s3.writes.some((w) => w.ifMatch === S3_WRITE_PROBE_ETAG),
     "write probe",
   );
-  const counted = tally(f.queuedIds(), simIds(f.sim));
+  const counted = f.queuedTally();
   assert.deepEqual(counted.missing, []);
   assert.equal(counted.duplicates, repeated);
 });
@@ -183,8 +175,8 @@ Deno.test("harvest whose S3 checkpoint may not be written exits 11 before sendin
   );
   f.s3.failRequests(1, 403, { code: "AccessDenied", operation: "PutObject" });
   const result = await f.run(
-    f.harvestArgs("--queue-name", QUEUE, "-b", "100"),
-    { S3_HARVEST_TS_BUCKET: BUCKET, S3_LAST_ACTION_TS_KEY: KEY },
+    f.queueArgs(),
+    S3_CHECKPOINT,
   );
   assert.equal(result.code, 11, result.stderr);
   assert.match(

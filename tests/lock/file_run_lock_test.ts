@@ -2,56 +2,8 @@ import assert from "node:assert/strict";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
 import { LockedError } from "../../src/errors.ts";
 import { parseLockHolder } from "../../src/lock/lock_holder.ts";
-
-const REPO_ROOT = new URL("../../", import.meta.url);
-const MODULE = new URL("src/lock/file_run_lock.ts", REPO_ROOT).href;
-
-async function withTempDir(test: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir();
-  try {
-    await test(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-/** Starts another process that takes the lock and sleeps; resolves once held. */
-async function holdInChild(
-  path: string,
-): Promise<{ pid: number; kill: () => Promise<void> }> {
-  const code = `
-    const { acquireFileRunLock } = await import(${JSON.stringify(MODULE)});
-    await acquireFileRunLock({ path: ${JSON.stringify(path)} });
-    console.log("locked");
-    await new Promise((resolve) => setTimeout(resolve, 600_000));
-  `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--quiet", code],
-    cwd: REPO_ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!seen.includes("locked")) {
-    const { value, done } = await reader.read();
-    if (done) {
-      await child.status;
-      throw new Error(`The child exited before taking the lock: ${seen}`);
-    }
-    seen += value;
-  }
-  return {
-    pid: child.pid,
-    // stdout is piped through the decoder, so it is cancelled through its reader.
-    kill: async () => {
-      child.kill("SIGKILL");
-      await child.status;
-      await reader.cancel();
-    },
-  };
-}
+import { holdInChild } from "../support/hold_in_child.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 Deno.test("acquireFileRunLock() refuses a second holder in the same process", async () => {
   await withTempDir(async (dir) => {

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileLockHolder } from "../../src/lock/read_lock_holder.ts";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 Deno.test("readFileLockHolder(): missing, held, released, and left behind by a killed holder", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await withTempDir(async (dir) => {
     const path = join(dir, "checkpoint.json.lock");
     assert.equal(await readFileLockHolder(path), null, "no file yet");
     {
@@ -21,9 +21,7 @@ Deno.test("readFileLockHolder(): missing, held, released, and left behind by a k
     // Asking did not take the lock.
     await using again = await acquireFileRunLock({ path });
     assert.equal(again.description, path);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test({

@@ -1,13 +1,30 @@
 import assert from "node:assert/strict";
-import { acquireRedisRunLock } from "../../src/lock/redis_run_lock.ts";
+import {
+  acquireRedisRunLock,
+  type RedisRunLockOptions,
+} from "../../src/lock/redis_run_lock.ts";
 import { ConfigError, LockedError } from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
+import { startRedisWithClient } from "../support/redis_client.ts";
 import { connectRedis } from "../../src/redis/connect_redis.ts";
+import type { RedisClient } from "../../src/redis/redis_client.ts";
+import { waitFor } from "../support/wait_for.ts";
 
 const KEY = "ua-harvest:lock:test";
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The lock on KEY through `client`, with these timings. */
+function lockOn(
+  client: RedisClient,
+  timings: Pick<
+    RedisRunLockOptions,
+    "ttlMs" | "renewEveryMs" | "renewTimeoutMs"
+  >,
+) {
+  return acquireRedisRunLock({ client, key: KEY, ...timings });
 }
 
 Deno.test("acquireRedisRunLock() refuses a second holder with LockedError", async () => {
@@ -23,72 +40,31 @@ Deno.test("acquireRedisRunLock() refuses a second holder with LockedError", asyn
   );
 });
 
-Deno.test("acquireRedisRunLock() lets the next run in once released", async () => {
-  await using redis = await startRedisServer();
-  {
-    await using _lock = await acquireRedisRunLock({ url: redis.url, key: KEY });
-  }
-  await using again = await acquireRedisRunLock({ url: redis.url, key: KEY });
-  assert.ok(again.description.length > 0);
-});
-
-Deno.test("acquireRedisRunLock() takes over a lock left by a crashed run once it expires", async () => {
-  await using redis = await startRedisServer();
-  const client = await connectRedis({ url: redis.url });
-  try {
-    // What a crashed run leaves: a key nobody renews.
-    await client.send(["SET", KEY, "crashed-run-token", "PX", 200]);
-    await assert.rejects(
-      acquireRedisRunLock({ client, key: KEY }),
-      LockedError,
-    );
-    await sleep(300);
-    await using lock = await acquireRedisRunLock({ client, key: KEY });
-    assert.notEqual(await client.send(["GET", KEY]), "crashed-run-token");
-    assert.ok(lock.description.includes(KEY));
-  } finally {
-    await client.quit();
-  }
-});
-
 Deno.test("acquireRedisRunLock() keeps renewing the lock while held", async () => {
-  await using redis = await startRedisServer();
-  const client = await connectRedis({ url: redis.url });
-  try {
-    await using _lock = await acquireRedisRunLock({
-      client,
-      key: KEY,
-      ttlMs: 300,
-      renewEveryMs: 50,
-    });
-    // Well past the time to live: only renewal keeps the key alive.
-    await sleep(700);
-    await assert.rejects(
-      acquireRedisRunLock({ client, key: KEY }),
-      LockedError,
-    );
-    const ttl = await client.send(["PTTL", KEY]) as number;
-    assert.ok(ttl > 0 && ttl <= 300, `pttl ${ttl}`);
-  } finally {
-    await client.quit();
-  }
+  await using redis = await startRedisWithClient();
+  const { client } = redis;
+  await using _lock = await lockOn(client, { ttlMs: 300, renewEveryMs: 50 });
+  // Well past the time to live: only renewal keeps the key alive.
+  await sleep(700);
+  await assert.rejects(
+    acquireRedisRunLock({ client, key: KEY }),
+    LockedError,
+  );
+  const ttl = await client.send(["PTTL", KEY]) as number;
+  assert.ok(ttl > 0 && ttl <= 300, `pttl ${ttl}`);
 });
 
 Deno.test("acquireRedisRunLock() does not release a lock another run took over", async () => {
-  await using redis = await startRedisServer();
-  const client = await connectRedis({ url: redis.url });
-  try {
-    {
-      await using _lock = await acquireRedisRunLock({ client, key: KEY });
-      // Our lock expired while we were stopped and another run took it.
-      await client.send(["SET", KEY, "newer-run-token", "PX", 60_000]);
-    }
-    assert.equal(await client.send(["GET", KEY]), "newer-run-token");
-    // The given client stays open.
-    assert.equal(await client.send(["PING"]), "PONG");
-  } finally {
-    await client.quit();
+  await using redis = await startRedisWithClient();
+  const { client } = redis;
+  {
+    await using _lock = await acquireRedisRunLock({ client, key: KEY });
+    // Our lock expired while we were stopped and another run took it.
+    await client.send(["SET", KEY, "newer-run-token", "PX", 60_000]);
   }
+  assert.equal(await client.send(["GET", KEY]), "newer-run-token");
+  // The given client stays open.
+  assert.equal(await client.send(["PING"]), "PONG");
 });
 
 Deno.test("acquireRedisRunLock() rejects a renewal interval not shorter than the time to live", async () => {
@@ -104,30 +80,21 @@ Deno.test("acquireRedisRunLock() rejects a renewal interval not shorter than the
 });
 
 Deno.test("acquireRedisRunLock() aborts `lost` with LockedError when another run took the key", async () => {
-  await using redis = await startRedisServer();
-  const client = await connectRedis({ url: redis.url });
-  try {
-    await using lock = await acquireRedisRunLock({
-      client,
-      key: KEY,
-      ttlMs: 3000,
-      renewEveryMs: 50,
-    });
-    assert.equal(lock.lost?.aborted, false);
-    // The key expired during a stall and a second run took it.
-    await client.send(["SET", KEY, "another-run-token", "PX", 60_000]);
-    for (let i = 0; i < 100 && !lock.lost?.aborted; i++) await sleep(20);
-    assert.equal(lock.lost?.aborted, true);
-    assert.ok(lock.lost?.reason instanceof LockedError);
-    assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
-    assert.equal(
-      await client.send(["GET", KEY]),
-      "another-run-token",
-      "the other run's key is left alone",
-    );
-  } finally {
-    await client.quit();
-  }
+  await using redis = await startRedisWithClient();
+  const { client } = redis;
+  await using lock = await lockOn(client, { ttlMs: 3000, renewEveryMs: 50 });
+  assert.equal(lock.lost?.aborted, false);
+  // The key expired during a stall and a second run took it.
+  await client.send(["SET", KEY, "another-run-token", "PX", 60_000]);
+  for (let i = 0; i < 100 && !lock.lost?.aborted; i++) await sleep(20);
+  assert.equal(lock.lost?.aborted, true);
+  assert.ok(lock.lost?.reason instanceof LockedError);
+  assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
+  assert.equal(
+    await client.send(["GET", KEY]),
+    "another-run-token",
+    "the other run's key is left alone",
+  );
 });
 
 Deno.test("acquireRedisRunLock() counts the lock lost before it expires when a frozen Redis lets no renewal through", async () => {
@@ -168,12 +135,7 @@ Deno.test("acquireRedisRunLock() counts the lock lost when a Redis restart dropp
   await using redis = await startRedisServer();
   const client = await connectRedis({ url: redis.url });
   try {
-    await using lock = await acquireRedisRunLock({
-      client,
-      key: KEY,
-      ttlMs: 6000,
-      renewEveryMs: 100,
-    });
+    await using lock = await lockOn(client, { ttlMs: 6000, renewEveryMs: 100 });
     await redis.stop();
     await redis.restart();
     for (let i = 0; i < 200 && !lock.lost?.aborted; i++) await sleep(20);
@@ -192,16 +154,17 @@ Deno.test("acquireRedisRunLock() counts the lock lost when a Redis restart dropp
 Deno.test("acquireRedisRunLock() on a connectRedis() client notices at once that a Redis restart dropped the key, long before its next renewal", async () => {
   await using redis = await startRedisServer();
   const client = await connectRedis({ url: redis.url });
+  let reconnects = 0;
+  client.addEventListener("reconnecting", () => reconnects++);
   try {
-    await using lock = await acquireRedisRunLock({
-      client,
-      key: KEY,
+    // Renewed only every 15 s: only the reconnection can act in time.
+    await using lock = await lockOn(client, {
       ttlMs: 60_000,
       renewEveryMs: 15_000,
     });
     await redis.stop();
     // Down for longer than a few reconnect attempts: the client keeps trying.
-    await sleep(2500);
+    await waitFor(() => reconnects >= 3, "three reconnect attempts", 10_000);
     const restartedAt = performance.now();
     await redis.restart();
     for (let i = 0; i < 250 && !lock.lost?.aborted; i++) await sleep(20);
@@ -218,23 +181,29 @@ Deno.test("acquireRedisRunLock() on a connectRedis() client keeps a lock whose k
   const client = await connectRedis({ url: redis.url });
   const admin = await connectRedis({ url: redis.url });
   try {
-    await using lock = await acquireRedisRunLock({
-      client,
-      key: KEY,
+    // Renewed only every 15 s: only the reconnection can act in time.
+    await using lock = await lockOn(client, {
       ttlMs: 60_000,
       renewEveryMs: 15_000,
     });
-    await sleep(1500);
+    // Ten seconds of the TTL gone, as if the run had held it that long.
+    await admin.send(["PEXPIRE", KEY, 50_000]);
+    const reconnected = new Promise((resolve) =>
+      client.addEventListener("reconnect", resolve, { once: true })
+    );
     // The server drops this client's connection; the key stays.
     await admin.send(["CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"]);
-    await sleep(100);
-    for (let i = 0; i < 100 && client.status !== "ready"; i++) await sleep(20);
-    await sleep(200);
+    await reconnected;
     assert.equal(client.status, "ready", "reconnected");
-    assert.equal(lock.lost?.aborted, false);
-    // Renewed on reconnection: without it, 1.8 s of the TTL would be gone.
-    const left = await admin.send(["PTTL", KEY]) as number;
+    // Renewed on reconnection, long before the next renewal is due: without
+    // it, the key would keep the 50 s it had left.
+    let left = await admin.send(["PTTL", KEY]) as number;
+    for (let i = 0; i < 100 && left <= 59_400; i++) {
+      await sleep(20);
+      left = await admin.send(["PTTL", KEY]) as number;
+    }
     assert.ok(left > 59_400, `${left} ms left`);
+    assert.equal(lock.lost?.aborted, false);
   } finally {
     await admin.close();
     await client.close();

@@ -4,9 +4,9 @@
  * answers does not fail the run.
  */
 import assert from "node:assert/strict";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { harvestEnv } from "../support/harvest_env.ts";
+import { simulator } from "../support/simulator.ts";
 
 const PASSWORD = "loggly-test-secret";
 
@@ -41,16 +41,14 @@ function startLogglyFake(options: { hang?: boolean } = {}): LogglyFake {
 }
 
 async function harvestWithLoggly(loggly: LogglyFake) {
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     actions: 50,
     user: "u",
     password: PASSWORD,
-    quiet: true,
   });
   const home = await Deno.makeTempDir();
   try {
-    return await runCli(["harvest", "--output", "-", "-i", "5"], {
+    return await runMain(["harvest", "--output", "-", "-i", "5"], {
       cwd: home,
       env: harvestEnv({
         home,

@@ -2,37 +2,36 @@ import assert from "node:assert/strict";
 import { ApiContractError } from "../../src/errors.ts";
 import { normalizeActionPage } from "../../src/opencast/normalize_action_page.ts";
 import type { UserAction } from "../../src/opencast/types.ts";
+import { assertContractError } from "../support/assert_contract_error.ts";
 
-const DCE_ACTION = {
+/** The fields the normalizer passes through as they are. */
+const PASSED_THROUGH = {
   id: 9120458,
   mediapackageId: "5f1c2a9e-7b3d-4c1e-9a6f-0d2e8b7c4a11",
+  inpoint: 1835,
+  outpoint: 1835,
+  length: 0,
+  type: "HEARTBEAT",
+  isPlaying: 2,
+  created: "2016-10-21T14:03:27-04:00",
+} as const;
+
+const DCE_ACTION = {
+  ...PASSED_THROUGH,
   sessionId: {
     sessionId: "1x9qk3mwe0l2v1bq5z7hn3c8d",
     userId: 41288377,
     userIp: "203.0.113.45, 10.0.4.12",
     userAgent: "Mozilla/5.0",
   },
-  inpoint: 1835,
-  outpoint: 1835,
-  length: 0,
-  type: "HEARTBEAT",
-  isPlaying: 2,
-  created: "2016-10-21T14:03:27-04:00",
 };
 
 const DCE_EXPECTED: UserAction = {
-  id: 9120458,
-  mediapackageId: "5f1c2a9e-7b3d-4c1e-9a6f-0d2e8b7c4a11",
+  ...PASSED_THROUGH,
   sessionId: "1x9qk3mwe0l2v1bq5z7hn3c8d",
   userId: "41288377",
   userIp: "203.0.113.45, 10.0.4.12",
   userAgent: "Mozilla/5.0",
-  inpoint: 1835,
-  outpoint: 1835,
-  length: 0,
-  type: "HEARTBEAT",
-  isPlaying: 2,
-  created: "2016-10-21T14:03:27-04:00",
 };
 
 Deno.test("normalizeActionPage() reads the DCE shape with string counters and a numeric userId", () => {
@@ -107,11 +106,9 @@ Deno.test("normalizeActionPage() reads the MH 1.x flat session and fills absent 
 });
 
 Deno.test("normalizeActionPage() throws ApiContractError naming the endpoint for a malformed answer", () => {
-  assert.throws(
+  assertContractError(
     () => normalizeActionPage({ "search-results": {} }),
-    (error: Error) =>
-      error instanceof ApiContractError &&
-      error.message.includes("/usertracking/actions.json"),
+    "/usertracking/actions.json",
   );
   assert.throws(
     () => normalizeActionPage({ actions: { total: "many" } }),

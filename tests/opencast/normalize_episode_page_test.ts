@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ApiContractError } from "../../src/errors.ts";
 import { normalizeEpisodePage } from "../../src/opencast/normalize_episode_page.ts";
+import { assertContractError } from "../support/assert_contract_error.ts";
 
 Deno.test("normalizeEpisodePage() reads Solr-era pages with one, several or no results", () => {
   const one = normalizeEpisodePage({
@@ -51,10 +51,8 @@ Deno.test("normalizeEpisodePage() leaves the total unknown when the server gives
 });
 
 Deno.test("normalizeEpisodePage() throws ApiContractError for an unknown shape", () => {
-  assert.throws(
+  assertContractError(
     () => normalizeEpisodePage({ actions: {} }),
-    (error: Error) =>
-      error instanceof ApiContractError &&
-      error.message.includes("/search/episode.json"),
+    "/search/episode.json",
   );
 });

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { ApiContractError } from "../../src/errors.ts";
 import { normalizeEpisode } from "../../src/opencast/normalize_episode.ts";
 import type { Episode } from "../../src/opencast/types.ts";
+import { LECTURE_FIELDS, LECTURE_MPID } from "../support/lecture_example.ts";
+import { assertContractError } from "../support/assert_contract_error.ts";
 
-const MP_ID = "5f1c2a9e-7b3d-4c1e-9a6f-0d2e8b7c4a11";
+const MP_ID = LECTURE_MPID;
 
 const SOLR_RESULT = {
   id: MP_ID,
@@ -44,15 +46,7 @@ const SOLR_RESULT = {
 };
 
 const EXPECTED: Episode = {
-  id: MP_ID,
-  title: "Lecture 07: Greedy Algorithms",
-  duration: 5318000,
-  start: "2016-10-21T17:30:00Z",
-  seriesTitle: "CSCI E-119 Data Structures",
-  series: "20160112345",
-  dcCreated: "2016-10-21T13:30:00-04:00",
-  dcType: "L07",
-  dcDescription: "Lecture",
+  ...LECTURE_FIELDS,
   attachments: [
     {
       type: "presenter/player+preview",
@@ -116,11 +110,9 @@ Deno.test("normalizeEpisode() reads the OC 16 shape: dc lists, doubles, series f
 });
 
 Deno.test("normalizeEpisode() throws ApiContractError for a result without an id", () => {
-  assert.throws(
+  assertContractError(
     () => normalizeEpisode({ mediapackage: {} }),
-    (error: Error) =>
-      error instanceof ApiContractError &&
-      error.message.includes("/search/episode.json"),
+    "/search/episode.json",
   );
   assert.throws(() => normalizeEpisode("nope"), ApiContractError);
 });

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { ApiContractError } from "../../src/errors.ts";
 import { normalizeWorkflows } from "../../src/opencast/normalize_workflows.ts";
+import { LECTURE_MPID, LIVE_OPERATIONS } from "../support/lecture_example.ts";
+import { assertContractError } from "../support/assert_contract_error.ts";
 
-const MP_ID = "5f1c2a9e-7b3d-4c1e-9a6f-0d2e8b7c4a11";
+const MP_ID = LECTURE_MPID;
 
 Deno.test("normalizeWorkflows() reads a legacy single workflow with string ids and named operations", () => {
   const workflows = normalizeWorkflows({
@@ -40,21 +42,7 @@ Deno.test("normalizeWorkflows() reads a legacy single workflow with string ids a
     state: "SUCCEEDED",
     template: "DCE-archive-publish-external",
     mediapackageId: MP_ID,
-    operations: [
-      {
-        name: "capture",
-        state: "SUCCEEDED",
-        started: 1477071000000,
-        completed: 1477076318000,
-      },
-      {
-        name: "retract-element",
-        state: "SUCCEEDED",
-        started: 1477080002000,
-        completed: 1477080004512,
-      },
-      { name: "publish-engage", state: "SKIPPED" },
-    ],
+    operations: LIVE_OPERATIONS,
   }]);
 });
 
@@ -91,11 +79,9 @@ Deno.test("normalizeWorkflows() reads an empty set as a missing key or an empty 
 });
 
 Deno.test("normalizeWorkflows() throws ApiContractError naming the endpoint for a malformed answer", () => {
-  assert.throws(
+  assertContractError(
     () => normalizeWorkflows({ workflow: {} }),
-    (error: Error) =>
-      error instanceof ApiContractError &&
-      error.message.includes("/workflow/instances.json"),
+    "/workflow/instances.json",
   );
   assert.throws(
     () => normalizeWorkflows({ workflows: { workflow: { state: "RUNNING" } } }),

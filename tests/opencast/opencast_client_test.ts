@@ -173,6 +173,19 @@ Deno.test("OpencastClient sends Basic credentials preemptively when asked to", a
   );
 });
 
+/**
+ * Asserts that a search through `client` fails with an AuthenticationError
+ * whose one line names the user and host, then says `ending`.
+ */
+async function assertRefused(client: OpencastClient, ending: string) {
+  const error = await rejection(client.getJson("/search/episode.json"));
+  assert.ok(error instanceof AuthenticationError);
+  assert.equal(
+    error.message,
+    `Authentication failed for user ${USER} at host engage.example.edu ${ending}`,
+  );
+}
+
 Deno.test("OpencastClient throws AuthenticationError when Basic credentials are refused", async () => {
   const digest = new FakeDigest({ user: USER, password: PASSWORD });
   const { client, requests } = setup(
@@ -180,15 +193,12 @@ Deno.test("OpencastClient throws AuthenticationError when Basic credentials are 
     { auth: "basic" },
   );
 
-  const error = await rejection(client.getJson("/search/episode.json"));
-
-  assert.ok(error instanceof AuthenticationError);
-  assert.equal(requests.length, 1);
   // A Digest-only server refusing Basic: a wrong --auth, not a wrong password.
-  assert.equal(
-    error.message,
-    `Authentication failed for user ${USER} at host engage.example.edu with --auth basic, but the server asks for Digest: set --auth digest (OPENCAST_AUTH=digest)`,
+  await assertRefused(
+    client,
+    "with --auth basic, but the server asks for Digest: set --auth digest (OPENCAST_AUTH=digest)",
   );
+  assert.equal(requests.length, 1);
 });
 
 Deno.test("OpencastClient names the other scheme when a Basic-only server refuses Digest", async () => {
@@ -199,14 +209,11 @@ Deno.test("OpencastClient names the other scheme when a Basic-only server refuse
     })
   );
 
-  const error = await rejection(client.getJson("/search/episode.json"));
-
-  assert.ok(error instanceof AuthenticationError);
-  assert.equal(requests.length, 1);
-  assert.equal(
-    error.message,
-    `Authentication failed for user ${USER} at host engage.example.edu with --auth digest, but the server asks for Basic: set --auth basic (OPENCAST_AUTH=basic)`,
+  await assertRefused(
+    client,
+    "with --auth digest, but the server asks for Basic: set --auth basic (OPENCAST_AUTH=basic)",
   );
+  assert.equal(requests.length, 1);
 });
 
 Deno.test("OpencastClient suggests the other scheme too when a server offering both refuses Basic", async () => {
@@ -219,12 +226,9 @@ Deno.test("OpencastClient suggests the other scheme too when a server offering b
       },
     }), { auth: "basic" });
 
-  const error = await rejection(client.getJson("/search/episode.json"));
-
-  assert.ok(error instanceof AuthenticationError);
-  assert.equal(
-    error.message,
-    `Authentication failed for user ${USER} at host engage.example.edu with --auth basic: check the Opencast user and password, or try --auth digest (OPENCAST_AUTH=digest)`,
+  await assertRefused(
+    client,
+    "with --auth basic: check the Opencast user and password, or try --auth digest (OPENCAST_AUTH=digest)",
   );
 });
 

@@ -17,6 +17,7 @@ import { normalizeActionPage } from "../../src/opencast/normalize_action_page.ts
 import { normalizeEpisode } from "../../src/opencast/normalize_episode.ts";
 import { normalizeEpisodePage } from "../../src/opencast/normalize_episode_page.ts";
 import { normalizeWorkflows } from "../../src/opencast/normalize_workflows.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 /** A password-like token: long enough never to appear by chance. */
 const SECRET = fc.stringMatching(/^[A-Za-z0-9!$%&*+,;<>?@^_~-]{12,24}$/)
@@ -77,8 +78,7 @@ Deno.test("validateEnvText() over generated .env text: passes or throws ConfigEr
 });
 
 Deno.test("loadEnvFiles() reads the same settings with or without a byte-order mark", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-prop-" });
-  try {
+  await withTempDir((dir) => {
     fc.assert(
       fc.property(
         fc.array(
@@ -97,9 +97,8 @@ Deno.test("loadEnvFiles() reads the same settings with or without a byte-order m
       ),
       { numRuns: 100 },
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+    return Promise.resolve();
+  });
 });
 
 /** JSON-like values, biased toward the shapes the normalizers look for. */

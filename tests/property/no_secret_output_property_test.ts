@@ -2,17 +2,18 @@
  * No secret in any output, whatever the input (issue 21, item 4): for any
  * URL-ish string holding a known password, given as any URL setting (its
  * variable or its flag), the password appears in nothing the tool prints
- * (stdout, stderr, the console) and in no file it writes (checkpoint,
- * last-run record, lock, cache, output, metrics). The CLI runs in process
- * through `main(args)`, against a small simulator, so each case takes a few
- * milliseconds; services the settings point at refuse the connection at once.
+ * (stdout, stderr) and in no file it writes (checkpoint, last-run record,
+ * lock, cache, output, metrics). The CLI runs in process through `runMain()`
+ * with an environment of its own, against a small simulator, so each case
+ * takes a few milliseconds; services the settings point at refuse the
+ * connection at once.
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import fc from "fast-check";
-import { main } from "../../main.ts";
+import { runMain } from "../support/run_main.ts";
 import {
   type Simulator,
   startSimulator,
@@ -184,59 +185,18 @@ interface Captured {
 }
 
 /**
- * Runs `main(args)` in this process with `env` on top of a clean set of the
- * tool's variables, and captures every byte it prints.
+ * Runs `main(args)` in this process with `env` as its whole environment
+ * (nothing of the test's leaks in) and `dir` as its working directory, and
+ * captures every byte it prints: `main()` sends all of it to the run's
+ * stdout and stderr.
  */
-async function runMain(
+async function runCaptured(
   args: string[],
-  env: Record<string, string | undefined>,
+  env: Record<string, string>,
+  dir: string,
 ): Promise<Captured> {
-  const decoder = new TextDecoder();
-  let output = "";
-  const saved = new Map<string, string | undefined>();
-  for (const [key, value] of Object.entries(env)) {
-    saved.set(key, Deno.env.get(key));
-    if (value === undefined) Deno.env.delete(key);
-    else Deno.env.set(key, value);
-  }
-  const stderr = Deno.stderr as { writeSync(b: Uint8Array): number };
-  const stdout = Deno.stdout as {
-    writeSync(b: Uint8Array): number;
-    write(b: Uint8Array): Promise<number>;
-  };
-  const originals = {
-    errSync: stderr.writeSync,
-    outSync: stdout.writeSync,
-    out: stdout.write,
-    log: console.log,
-    error: console.error,
-    warn: console.warn,
-  };
-  const take = (bytes: Uint8Array) => {
-    output += decoder.decode(bytes);
-    return bytes.length;
-  };
-  stderr.writeSync = take;
-  stdout.writeSync = take;
-  stdout.write = (bytes) => Promise.resolve(take(bytes));
-  console.log = console.error = console.warn = (...parts: unknown[]) => {
-    output += `${parts.map(String).join(" ")}\n`;
-  };
-  try {
-    const code = await main(args);
-    return { code, output };
-  } finally {
-    stderr.writeSync = originals.errSync;
-    stdout.writeSync = originals.outSync;
-    stdout.write = originals.out;
-    console.log = originals.log;
-    console.error = originals.error;
-    console.warn = originals.warn;
-    for (const [key, value] of saved) {
-      if (value === undefined) Deno.env.delete(key);
-      else Deno.env.set(key, value);
-    }
-  }
+  const result = await runMain(args, { env, cwd: dir });
+  return { code: result.code, output: result.stdout + result.stderr };
 }
 
 /** The text of every file under `dir`. */
@@ -252,25 +212,6 @@ async function filesUnder(dir: string): Promise<Map<string, string>> {
   }
   return files;
 }
-
-/** The tool's own variables, cleared for every run so none leaks in from the test's environment. */
-const CLEARED = [
-  "MATTERHORN_ENGAGE_HOST",
-  "MATTERHORN_ADMIN_HOST",
-  "ELASTICSEARCH_HOST",
-  "REDIS_URL",
-  "REDIS_HOST",
-  "UA_HARVEST_METRICS_PUSH",
-  "LOGGLY_URL",
-  "LOGGLY_TOKEN",
-  "AWS_ENDPOINT_URL",
-  "AWS_ENDPOINT_URL_S3",
-  "AWS_ENDPOINT_URL_SQS",
-  "SQS_QUEUE_NAME",
-  "S3_HARVEST_TS_BUCKET",
-  "S3_LAST_ACTION_TS_KEY",
-  "UA_HARVEST_STATE_FILE",
-];
 
 Deno.test("no URL setting's password reaches any output or file, whatever the URL looks like", async () => {
   await using sim = await startSimulator({
@@ -292,16 +233,19 @@ Deno.test("no URL setting's password reaches any output or file, whatever the UR
           const dir = join(root, String(runs++));
           await Deno.mkdir(dir);
           const { args, env } = setting.run(value, sim, dir);
-          const result = await runMain([...args, "--env-file", envFile], {
-            ...Object.fromEntries(CLEARED.map((name) => [name, undefined])),
-            AWS_ACCESS_KEY_ID: "test",
-            AWS_SECRET_ACCESS_KEY: "test-secret",
-            AWS_REGION: "us-east-1",
-            XDG_STATE_HOME: join(dir, "state"),
-            XDG_CACHE_HOME: join(dir, "cache"),
-            HOME: dir,
-            ...env,
-          });
+          const result = await runCaptured(
+            [...args, "--env-file", envFile],
+            {
+              AWS_ACCESS_KEY_ID: "test",
+              AWS_SECRET_ACCESS_KEY: "test-secret",
+              AWS_REGION: "us-east-1",
+              XDG_STATE_HOME: join(dir, "state"),
+              XDG_CACHE_HOME: join(dir, "cache"),
+              HOME: dir,
+              ...env,
+            },
+            dir,
+          );
           assert.ok(
             !result.output.includes(password),
             `${setting.name}=${value}: the password is in the output (exit ${result.code}):\n${result.output}`,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { buildRecord } from "../../src/record/build_record.ts";
 import { encodeRecord } from "../../src/record/encode_record.ts";
+import { userAction } from "../support/user_action.ts";
 import type { Episode, UserAction } from "../../src/opencast/types.ts";
 import type { ViewerAction } from "../../src/record/viewer_action.ts";
 
@@ -76,18 +77,13 @@ Deno.test("encodeRecord() writes exactly what JSON.stringify writes, also when r
 
 Deno.test("encodeRecord() keeps the episode the last key, after any proxies", () => {
   const record = buildRecord({
-    id: 7,
-    mediapackageId: "mp",
-    sessionId: "s",
+    ...userAction(7, "2024-03-02T11:00:00-05:00", "mp"),
     userId: null,
     userIp: "10.0.0.1, 10.0.0.2, 10.0.0.3",
-    userAgent: null,
-    inpoint: 0,
     outpoint: 5,
     length: 5,
     type: "PLAY",
     isPlaying: 1,
-    created: "2024-03-02T11:00:00-05:00",
   }, { id: "mp", title: 'Quote " and \\ and \u2028', attachments: [] });
   const parsed = JSON.parse(encodeRecord(record));
   assert.deepEqual(Object.keys(parsed).slice(-4), [

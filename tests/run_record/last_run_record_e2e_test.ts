@@ -1,5 +1,5 @@
 /**
- * The last-run record and the metrics of real `harvest` runs (a subprocess
+ * The last-run record and the metrics of real `harvest` runs (in process,
  * against the simulator and the loopback SQS/S3 fakes): after a success,
  * after a usage error (none: nothing ran), after SIGTERM, after a
  * downstream failure, and beside an S3 checkpoint.
@@ -12,7 +12,7 @@ import {
   type Fixture,
   KEY,
   openFixture,
-  QUEUE,
+  SLOW,
   waitFor,
 } from "../harvest/_delivery_fixture.ts";
 import { parseRunRecord } from "../../src/run_record/parse_run_record.ts";
@@ -20,32 +20,14 @@ import type { RunRecord } from "../../src/run_record/run_record.ts";
 import { parsePrometheusText } from "../support/parse_prometheus_text.ts";
 import { startPushgatewayFake } from "../support/pushgateway_fake.ts";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
+import { existsSync } from "node:fs";
 
 function args(f: Fixture, ...more: string[]): string[] {
-  return f.harvestArgs(
-    "--queue-name",
-    QUEUE,
-    "--state-file",
-    join(f.dir, "checkpoint.json"),
-    "-b",
-    "100",
-    "-i",
-    "5",
-    ...more,
-  );
+  return f.queueArgs("--state-file", f.stateFile, ...more);
 }
 
 async function readRecord(path: string): Promise<RunRecord> {
   return parseRunRecord(await Deno.readTextFile(path), path);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 Deno.test("harvest writes its last-run record and metrics after a success, and pushes them", async () => {
@@ -121,17 +103,17 @@ Deno.test("a usage error writes no last-run record and no metrics: nothing ran",
   });
   assert.equal(result.code, 2, result.stderr);
   assert.equal(
-    await exists(join(f.dir, "checkpoint.json.last-run.json")),
+    existsSync(join(f.dir, "checkpoint.json.last-run.json")),
     false,
   );
-  assert.equal(await exists(metrics), false);
+  assert.equal(existsSync(metrics), false);
   const badPush = await f.run(args(f), {
     UA_HARVEST_METRICS_PUSH: "gateway:9091",
   });
   assert.equal(badPush.code, 2);
   assert.match(badPush.stderr, /metrics-push.*http\(s\) URL/);
   assert.equal(
-    await exists(join(f.dir, "checkpoint.json.last-run.json")),
+    existsSync(join(f.dir, "checkpoint.json.last-run.json")),
     false,
   );
 });
@@ -145,27 +127,22 @@ Deno.test("a run the lock turns away (exit 8) leaves the record and the metrics 
   const result = await f.run(args(f), { UA_HARVEST_METRICS_FILE: metrics });
   assert.equal(result.code, 8, result.stderr);
   assert.equal(
-    await exists(join(f.dir, "checkpoint.json.last-run.json")),
+    existsSync(join(f.dir, "checkpoint.json.last-run.json")),
     false,
   );
-  assert.equal(await exists(metrics), false);
+  assert.equal(existsSync(metrics), false);
 });
 
 Deno.test("a harvest stopped by SIGTERM records exit 143 and what it delivered", async () => {
-  await using f = await openFixture({
-    actions: 800,
-    spanSeconds: 60,
-    latencyMs: 150,
-    episodes: 5,
-  });
+  await using f = await openFixture({ ...SLOW, actions: 800, latencyMs: 150 });
   const metrics = join(f.dir, "ua_harvest.prom");
-  const run = f.spawn(args(f), { UA_HARVEST_METRICS_FILE: metrics });
+  const run = f.start(args(f), { UA_HARVEST_METRICS_FILE: metrics });
   // The variant probe is one request before the first page.
   await waitFor(
     () => f.sim.stats().actionRequests >= 3 + DETECTION_REQUESTS,
     "page 3",
   );
-  run.child.kill("SIGTERM");
+  run.kill("SIGTERM");
   const stopped = await run.done;
   assert.equal(stopped.code, 143, stopped.stderr);
   const record = await readRecord(join(f.dir, "checkpoint.json.last-run.json"));
@@ -215,7 +192,7 @@ Deno.test("with an S3 checkpoint the record is KEY.last-run.json in the bucket, 
   const record = parseRunRecord(text, "s3");
   assert.equal(record.counts.actionsDelivered, 120);
   assert.equal(
-    await exists(join(f.dir, "checkpoint.json.last-run.json")),
+    existsSync(join(f.dir, "checkpoint.json.last-run.json")),
     false,
   );
   const status = await f.run(["status", "--json", ...s3]);

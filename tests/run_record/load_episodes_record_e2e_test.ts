@@ -5,43 +5,35 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { parseRunRecord } from "../../src/run_record/parse_run_record.ts";
 import { parsePrometheusText } from "../support/parse_prometheus_text.ts";
+import { simulator } from "../support/simulator.ts";
+import { loadEpisodesArgs } from "../support/load_episodes_args.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 Deno.test("load_episodes records its run (exit 7, counts) and writes its metrics", async () => {
-  await using sim = await startSimulator({
-    port: 0,
-    episodes: 40,
-    actions: 10,
-    quiet: true,
-  });
+  await using sim = await simulator({ episodes: 40, actions: 10 });
   const rejected = sim.episodes()[3]!.id;
   await using es = startElasticsearchFake({
     rejectIds: { [rejected]: "failed to parse field [duration]" },
   });
-  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-episodes-" });
-  try {
+  await withTempDir(async (dir) => {
     const metrics = join(dir, "load_episodes.prom");
-    const result = await runCli([
-      "load_episodes",
-      "-E",
-      sim.url,
-      "-A",
-      sim.url,
-      "-w",
-      "0",
-      "-e",
-      es.host,
-      "-c",
-      "200",
-      "--state-file",
-      join(dir, "checkpoint.json"),
-      "--metrics-file",
-      metrics,
-    ], { cwd: dir });
+    const result = await runMain(
+      loadEpisodesArgs(
+        sim,
+        es,
+        "-c",
+        "200",
+        "--metrics-file",
+        metrics,
+        "--state-file",
+        join(dir, "checkpoint.json"),
+      ),
+      { cwd: dir },
+    );
     assert.equal(result.code, 7, result.stderr);
     const path = join(dir, "checkpoint.json.load_episodes.last-run.json");
     const record = parseRunRecord(await Deno.readTextFile(path), path);
@@ -69,7 +61,5 @@ Deno.test("load_episodes records its run (exit 7, counts) and writes its metrics
       ),
       false,
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/errors.ts";
 import { runSimulate } from "../../src/simulate/simulate_command.ts";
-import { cliCommand, runCli } from "../support/run_cli.ts";
+import { spawnCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
+import { firstLine } from "../support/first_line.ts";
 
 const COMMAND_URL =
   new URL("../../src/simulate/simulate_command.ts", import.meta.url).href;
-
-/** Reads stdout until the first full line. */
-async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  reader.releaseLock();
-  return text.split("\n")[0]!;
-}
 
 Deno.test("runSimulate() prints the URL, serves, keeps actions arriving and stops on the signal", async () => {
   const script = `
@@ -64,7 +53,8 @@ Deno.test("runSimulate() rejects a negative arrival rate before starting", async
 });
 
 Deno.test("CLI simulate passes --flavor, --day-seconds, --order, --no-usertracking and the machine's zone through", async () => {
-  const child = cliCommand([
+  // A subprocess: the machine's zone is the process's (TZ).
+  await using simulate = spawnCli([
     "simulate",
     "--port",
     "0",
@@ -77,7 +67,8 @@ Deno.test("CLI simulate passes --flavor, --day-seconds, --order, --no-usertracki
     "--order",
     "created",
     "--no-usertracking",
-  ], { env: { TZ: "Asia/Tokyo" } }).spawn();
+  ], { env: { TZ: "Asia/Tokyo" } });
+  const { child } = simulate;
   try {
     const line = await firstLine(child.stdout);
     const url = /(http:\/\/\S+)$/.exec(line)?.[1];
@@ -102,7 +93,7 @@ Deno.test("CLI simulate passes --flavor, --day-seconds, --order, --no-usertracki
 });
 
 Deno.test("CLI simulate rejects an unknown --flavor with one line and exit 2", async () => {
-  const result = await runCli(["simulate", "--flavor", "oc99"]);
+  const result = await runMain(["simulate", "--flavor", "oc99"]);
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /--flavor/);
   assert.match(result.stderr, /dce/);

@@ -3,23 +3,17 @@
  * token and zone, live arrivals, and one line for flags of the other kind.
  */
 import assert from "node:assert/strict";
-import { cliCommand, runCli } from "../support/run_cli.ts";
+import { type MainRun, runMain, startMain } from "../support/run_main.ts";
+import { waitFor } from "../support/wait_for.ts";
 
-/** Reads stdout until the first full line. */
-async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  reader.releaseLock();
-  return text.split("\n")[0]!;
+/** Waits for the run's first full line on stdout. */
+async function firstLine(run: MainRun): Promise<string> {
+  await waitFor(() => run.stdout().includes("\n"), "a line on stdout");
+  return run.stdout().split("\n")[0]!;
 }
 
 Deno.test("CLI simulate --flavor matomo serves index.php with the token, the site's zone and arriving actions", async () => {
-  const child = cliCommand([
+  const run = startMain([
     "simulate",
     "--flavor",
     "matomo",
@@ -31,9 +25,9 @@ Deno.test("CLI simulate --flavor matomo serves index.php with the token, the sit
     "t0ken",
     "--arrivals-per-second",
     "40",
-  ]).spawn();
+  ]);
   try {
-    const line = await firstLine(child.stdout);
+    const line = await firstLine(run);
     const url = /^Simulator listening on (http:\/\/\S+)$/.exec(line)?.[1];
     assert.ok(url, `unexpected first line: ${line}`);
     const post = async (method: string) =>
@@ -61,14 +55,13 @@ Deno.test("CLI simulate --flavor matomo serves index.php with the token, the sit
     }
     assert.ok(after > before, "no arrivals after polling");
   } finally {
-    child.kill("SIGTERM");
-    await child.stderr.cancel();
+    run.kill("SIGTERM");
   }
-  assert.equal((await child.status).success, true);
+  assert.equal((await run.done).code, 0);
 });
 
 Deno.test("CLI simulate rejects Opencast flags with --flavor matomo and Matomo flags without it, with exit 2", async () => {
-  const opencastFlag = await runCli([
+  const opencastFlag = await runMain([
     "simulate",
     "--flavor",
     "matomo",
@@ -80,7 +73,7 @@ Deno.test("CLI simulate rejects Opencast flags with --flavor matomo and Matomo f
     opencastFlag.stderr,
     /--id-nodes applies to the Opencast flavors/,
   );
-  const matomoFlag = await runCli(["simulate", "--site-id", "2"]);
+  const matomoFlag = await runMain(["simulate", "--site-id", "2"]);
   assert.equal(matomoFlag.code, 2, matomoFlag.stderr);
   assert.match(matomoFlag.stderr, /--site-id applies to --flavor matomo only/);
 });

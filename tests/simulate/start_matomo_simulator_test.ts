@@ -6,10 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/errors.ts";
-import {
-  type MatomoSimulatorOptions,
-  startMatomoSimulator,
-} from "../../src/simulate/start_matomo_simulator.ts";
+import type { MatomoSimulatorOptions } from "../../src/simulate/start_matomo_simulator.ts";
+import { matomoSimulator } from "../support/simulator.ts";
 import { startSimulator } from "../../src/simulate/start_simulator.ts";
 
 // Two hours before the fall-back in Berlin's zone (2024-10-27 03:00 CEST → 02:00 CET).
@@ -19,10 +17,8 @@ const SPAN_END = Temporal.Instant.from("2024-11-04T12:00:00Z");
 type Json = any;
 
 function start(options: MatomoSimulatorOptions = {}) {
-  return startMatomoSimulator({
-    port: 0,
+  return matomoSimulator({
     spanEnd: SPAN_END,
-    quiet: true,
     ...options,
   });
 }

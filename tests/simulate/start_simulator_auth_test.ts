@@ -5,10 +5,20 @@ import {
   type DigestChallenge,
   parseDigestChallenge,
 } from "../../src/opencast/digest.ts";
-import { startSimulator } from "../../src/simulate/start_simulator.ts";
+import { simulator } from "../support/simulator.ts";
 
 const SPAN_END = Temporal.Instant.from("2016-10-21T18:05:00Z");
 const PATH = "/usertracking/actions.json?limit=1";
+
+/** GETs PATH from `sim` with these headers; the body is dropped. */
+async function send(
+  sim: { readonly url: string },
+  headers: HeadersInit,
+): Promise<Response> {
+  const response = await fetch(sim.url + PATH, { headers });
+  await response.body?.cancel();
+  return response;
+}
 const DIGEST = { "x-requested-auth": "Digest" };
 
 async function challengeOf(url: string): Promise<DigestChallenge> {
@@ -51,8 +61,7 @@ function springNonce(expiry: number): string {
 }
 
 async function start() {
-  return await startSimulator({
-    port: 0,
+  return await simulator({
     spanEnd: SPAN_END,
     user: "opencast_system_account",
     password: "CHANGE_ME",
@@ -113,10 +122,7 @@ Deno.test("startSimulator() accepts a correct Digest response and reuses of its 
 Deno.test("startSimulator() answers a wrong password with a fresh, non-stale challenge", async () => {
   await using sim = await start();
   const challenge = await challengeOf(sim.url + PATH);
-  const response = await fetch(sim.url + PATH, {
-    headers: authorize(challenge, "wrong"),
-  });
-  await response.body?.cancel();
+  const response = await send(sim, authorize(challenge, "wrong"));
   assert.equal(response.status, 401);
   const again = parseDigestChallenge(response.headers.get("www-authenticate"))!;
   assert.equal(again.stale, false);
@@ -132,24 +138,15 @@ Deno.test("startSimulator() marks an expired nonce stale only when the credentia
     algorithm: "MD5",
     stale: false,
   };
-  const right = await fetch(sim.url + PATH, {
-    headers: authorize(expired, "CHANGE_ME"),
-  });
-  await right.body?.cancel();
+  const right = await send(sim, authorize(expired, "CHANGE_ME"));
   assert.equal(right.status, 401);
   const stale = parseDigestChallenge(right.headers.get("www-authenticate"))!;
   assert.equal(stale.stale, true);
   assert.notEqual(stale.nonce, expired.nonce);
-  const retried = await fetch(sim.url + PATH, {
-    headers: authorize(stale, "CHANGE_ME"),
-  });
-  await retried.body?.cancel();
+  const retried = await send(sim, authorize(stale, "CHANGE_ME"));
   assert.equal(retried.status, 200);
 
-  const wrong = await fetch(sim.url + PATH, {
-    headers: authorize(expired, "wrong"),
-  });
-  await wrong.body?.cancel();
+  const wrong = await send(sim, authorize(expired, "wrong"));
   assert.equal(wrong.status, 401);
   assert.equal(
     parseDigestChallenge(wrong.headers.get("www-authenticate"))!.stale,
@@ -157,10 +154,7 @@ Deno.test("startSimulator() marks an expired nonce stale only when the credentia
   );
 
   const forged = { ...expired, nonce: btoa(`${Date.now() + 60_000}:00ff`) };
-  const bad = await fetch(sim.url + PATH, {
-    headers: authorize(forged, "CHANGE_ME"),
-  });
-  await bad.body?.cancel();
+  const bad = await send(sim, authorize(forged, "CHANGE_ME"));
   assert.equal(bad.status, 401);
   assert.equal(
     parseDigestChallenge(bad.headers.get("www-authenticate"))!.stale,

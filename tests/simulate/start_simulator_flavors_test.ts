@@ -3,11 +3,11 @@
  * attribute typing, `isPlaying`, search eras, workflow endpoints, version.
  */
 import assert from "node:assert/strict";
-import {
-  type SimulatorFlavor,
-  type SimulatorOptions,
-  startSimulator,
+import type {
+  SimulatorFlavor,
+  SimulatorOptions,
 } from "../../src/simulate/start_simulator.ts";
+import { simulator } from "../support/simulator.ts";
 
 const SPAN_END = Temporal.Instant.from("2016-10-21T18:05:00Z");
 
@@ -31,13 +31,7 @@ function list(value: Json): Json[] {
 }
 
 function start(flavor: SimulatorFlavor, options: SimulatorOptions = {}) {
-  return startSimulator({
-    port: 0,
-    spanEnd: SPAN_END,
-    quiet: true,
-    flavor,
-    ...options,
-  });
+  return simulator({ spanEnd: SPAN_END, flavor, ...options });
 }
 
 Deno.test("flavors: dce keeps attributes as strings and isPlaying 0/1/2; upstream types them and isPlaying is boolean", async () => {

@@ -4,6 +4,7 @@
  * every answer, or live arrivals), and the log of the requests it answered.
  */
 import assert from "node:assert/strict";
+import { waitFor } from "../support/wait_for.ts";
 import { ConfigError } from "../../src/errors.ts";
 import { startSimulator } from "../../src/simulate/start_simulator.ts";
 
@@ -83,8 +84,8 @@ Deno.test("onRequest() runs before each answer: rows added there are in it; requ
 Deno.test("arrivalsPerSecond adds rows while it runs, and is checked before listening", async () => {
   await using sim = await start({ arrivalsPerSecond: 20 });
   const before = sim.actions().length;
-  await new Promise((resolve) => setTimeout(resolve, 1300));
-  assert.ok(sim.actions().length >= before + 20, `${sim.actions().length}`);
+  // They arrive once a second: 20 within the first.
+  await waitFor(() => sim.actions().length >= before + 20, "20 arrivals", 5000);
   await assert.rejects(
     start({ arrivalsPerSecond: -1 }),
     ConfigError,

@@ -5,23 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/errors.ts";
-import {
-  type SimAction,
-  type SimulatorOptions,
-  startSimulator,
+import type {
+  SimAction,
+  SimulatorOptions,
 } from "../../src/simulate/start_simulator.ts";
+import { getJson, type Json, simulator } from "../support/simulator.ts";
 
 // 12:00 in New York (EST, -05:00): the span is the morning of 2024-03-01.
 const SPAN_END = Temporal.Instant.from("2024-03-01T17:00:00Z");
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-async function getJson(url: string): Promise<Json> {
-  const response = await fetch(url);
-  assert.equal(response.status, 200, url);
-  return await response.json();
-}
 
 function list(value: Json): Json[] {
   if (value === undefined) return [];
@@ -29,15 +20,13 @@ function list(value: Json): Json[] {
 }
 
 function start(options: SimulatorOptions = {}) {
-  return startSimulator({
-    port: 0,
+  return simulator({
     spanEnd: SPAN_END,
     spanSeconds: 3 * 3600,
     actions: 3000,
     timezone: "America/New_York",
     flavor: "stock",
     daySeconds: 0,
-    quiet: true,
     ...options,
   });
 }

@@ -4,18 +4,10 @@ import {
   type SimAction,
   startSimulator,
 } from "../../src/simulate/start_simulator.ts";
+import { getJson, type Json, simulator } from "../support/simulator.ts";
 
 // 14:05:00 in New York (EDT, -04:00).
 const SPAN_END = Temporal.Instant.from("2016-10-21T18:05:00Z");
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-async function getJson(url: string): Promise<Json> {
-  const response = await fetch(url);
-  assert.equal(response.status, 200, `${url} answered ${response.status}`);
-  return await response.json();
-}
 
 async function status(url: string, init?: RequestInit): Promise<number> {
   const response = await fetch(url, init);
@@ -116,8 +108,7 @@ Deno.test("startSimulator() reads start and end as inclusive wall-clock times in
 });
 
 Deno.test("startSimulator() honours another server zone for offsets and the window", async () => {
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     spanEnd: SPAN_END,
     timezone: "Asia/Tokyo",
   });
@@ -190,8 +181,7 @@ Deno.test("startSimulator() generates the same data for the same seed and other 
 });
 
 Deno.test("startSimulator() spreads the actions over the span and keeps whole seconds", async () => {
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     spanEnd: Temporal.Instant.from("2016-10-21T18:05:00.750Z"),
     spanSeconds: 30,
     actions: 500,
@@ -259,8 +249,7 @@ Deno.test("Simulator.failNext() fails only the next matching requests", async ()
 
 Deno.test("startSimulator() fails a seed-determined fraction of requests with failRate", async () => {
   async function statuses(): Promise<number[]> {
-    await using sim = await startSimulator({
-      port: 0,
+    await using sim = await simulator({
       spanEnd: SPAN_END,
       failRate: 0.3,
       seed: 3,
@@ -330,11 +319,7 @@ Deno.test("startSimulator() serves episodes: a bare result, no result for unknow
 });
 
 Deno.test("startSimulator() generates episodes without start, duration, series or attachments", async () => {
-  await using sim = await startSimulator({
-    port: 0,
-    spanEnd: SPAN_END,
-    episodes: 200,
-  });
+  await using sim = await simulator({ spanEnd: SPAN_END, episodes: 200 });
   const episodes = sim.episodes();
   assert.ok(episodes.some((e) => e.start === undefined));
   assert.ok(episodes.some((e) => e.duration === undefined));
@@ -354,11 +339,7 @@ Deno.test("startSimulator() generates episodes without start, duration, series o
 });
 
 Deno.test("startSimulator() hides deleted episodes unless includeDeleted is true", async () => {
-  await using sim = await startSimulator({
-    port: 0,
-    spanEnd: SPAN_END,
-    episodes: 200,
-  });
+  await using sim = await simulator({ spanEnd: SPAN_END, episodes: 200 });
   const deleted = sim.episodes().find((e) => e.deleted)!;
   assert.ok(deleted);
   const hidden = await getJson(
@@ -407,11 +388,7 @@ Deno.test("startSimulator() sorts and filters searches by creation date", async 
 });
 
 Deno.test("startSimulator() serves workflows by mediapackage, newest first, with operation times", async () => {
-  await using sim = await startSimulator({
-    port: 0,
-    spanEnd: SPAN_END,
-    episodes: 100,
-  });
+  await using sim = await simulator({ spanEnd: SPAN_END, episodes: 100 });
   const workflows = sim.workflows();
   const counts = new Map<string, number>();
   for (const w of workflows) {
@@ -528,8 +505,7 @@ Deno.test("startSimulator() rejects bad settings before listening", async () => 
 });
 
 Deno.test("startSimulator() generates 100000 actions and serves pages of 1000", async () => {
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     spanEnd: SPAN_END,
     actions: 100_000,
     spanSeconds: 3600,
@@ -539,4 +515,17 @@ Deno.test("startSimulator() generates 100000 actions and serves pages of 1000", 
   );
   assert.equal(body.actions.total, "100000");
   assert.equal(list(body.actions.action).length, 500);
+});
+
+Deno.test("setLatency() delays every answer from then on, and refuses a negative delay", async () => {
+  await using sim = await simulator({ actions: 5, latencyMs: 0 });
+  const timed = async () => {
+    const started = performance.now();
+    assert.equal(await status(`${sim.url}/info/components.json`), 200);
+    return performance.now() - started;
+  };
+  sim.setLatency(250);
+  // A lower bound only: the delay is added, whatever else the machine does.
+  assert.ok(await timed() >= 250);
+  assert.throws(() => sim.setLatency(-1), ConfigError);
 });

@@ -5,10 +5,8 @@
  * saving (opencast-api.md §3).
  */
 import assert from "node:assert/strict";
-import {
-  type SimulatorOptions,
-  startSimulator,
-} from "../../src/simulate/start_simulator.ts";
+import type { SimulatorOptions } from "../../src/simulate/start_simulator.ts";
+import { simulator } from "../support/simulator.ts";
 
 // 14:05:00 in New York (EDT, -04:00).
 const SPAN_END = Temporal.Instant.from("2016-10-21T18:05:00Z");
@@ -42,12 +40,7 @@ function list(value: Json): Json[] {
 }
 
 function start(options: SimulatorOptions = {}) {
-  return startSimulator({
-    port: 0,
-    spanEnd: SPAN_END,
-    quiet: true,
-    ...options,
-  });
+  return simulator({ spanEnd: SPAN_END, ...options });
 }
 
 Deno.test("day keeps the pinned seconds: the first SS.mmm of the day and the last 60 − SS.mmm are outside", async () => {

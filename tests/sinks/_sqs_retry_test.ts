@@ -5,6 +5,9 @@ import {
   classifySqsRequestError,
   isSqsThrottling,
 } from "../../src/sinks/_sqs_retry.ts";
+import { AwsResponseError } from "../../src/aws/aws_response_error.ts";
+import { AwsNetworkError } from "../../src/aws/aws_network_error.ts";
+import { CredentialsProviderError } from "../../src/aws/credentials/credentials_provider_error.ts";
 
 function entries(...ids: number[]): SqsEntry[] {
   return ids.map((id) => ({
@@ -69,19 +72,15 @@ Deno.test("classifySqsBatchResult() resends entries the answer does not mention"
 
 Deno.test("classifySqsRequestError() retries throttling, 5xx and network errors", () => {
   const throttled = classifySqsRequestError(
-    Object.assign(new Error("Rate exceeded"), {
-      name: "ThrottlingException",
-      $metadata: { httpStatusCode: 400 },
+    new AwsResponseError("Rate exceeded", {
+      code: "ThrottlingException",
+      status: 400,
     }),
   );
   assert.equal(throttled.kind, "throttled");
   assert.equal(throttled.retryable, true);
   const server = classifySqsRequestError(
-    Object.assign(new Error("boom"), {
-      name: "InternalError",
-      $fault: "server",
-      $metadata: { httpStatusCode: 500 },
-    }),
+    new AwsResponseError("boom", { code: "InternalError", status: 500 }),
   );
   assert.deepEqual([server.kind, server.retryable, server.status], [
     "server",
@@ -89,10 +88,10 @@ Deno.test("classifySqsRequestError() retries throttling, 5xx and network errors"
     500,
   ]);
   const refused = classifySqsRequestError(
-    Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), {
-      code: "ECONNREFUSED",
-      $metadata: {},
-    }),
+    new AwsNetworkError(
+      "connection refused (tcp connect error: Connection refused (os error 111))",
+      "ECONNREFUSED",
+    ),
   );
   assert.deepEqual([refused.kind, refused.retryable, refused.code], [
     "unreachable",
@@ -103,28 +102,24 @@ Deno.test("classifySqsRequestError() retries throttling, 5xx and network errors"
 
 Deno.test("classifySqsRequestError() gives up at once on credentials and refused requests", () => {
   const denied = classifySqsRequestError(
-    Object.assign(
-      new Error("The security token included in the request is invalid."),
-      {
-        name: "InvalidClientTokenId",
-        $metadata: { httpStatusCode: 403 },
-      },
+    new AwsResponseError(
+      "The security token included in the request is invalid.",
+      { code: "InvalidClientTokenId", status: 403 },
     ),
   );
   assert.deepEqual([denied.kind, denied.retryable], ["auth", false]);
   const noCredentials = classifySqsRequestError(
-    Object.assign(new Error("Could not load credentials from any providers"), {
-      name: "CredentialsProviderError",
-    }),
+    new CredentialsProviderError("Could not load AWS credentials"),
   );
   assert.deepEqual([noCredentials.kind, noCredentials.retryable], [
     "auth",
     false,
   ]);
   const missing = classifySqsRequestError(
-    Object.assign(new Error("The specified queue does not exist."), {
-      name: "QueueDoesNotExist",
-      $metadata: { httpStatusCode: 400 },
+    new AwsResponseError("The specified queue does not exist.", {
+      code: "QueueDoesNotExist",
+      status: 400,
+      queryCode: "AWS.SimpleQueueService.NonExistentQueue",
     }),
   );
   assert.deepEqual([missing.kind, missing.retryable, missing.code], [

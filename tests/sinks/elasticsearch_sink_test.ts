@@ -8,28 +8,15 @@ import {
 } from "../../src/errors.ts";
 import type { ActionRecord } from "../../src/record/action_record.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
+import { recordExample } from "../support/record_example.ts";
 import { captureLogs, logLine } from "../support/capture_logs.ts";
 
 function record(actionId: number, timestamp: string): ActionRecord {
-  return {
+  return recordExample({
     action_id: actionId,
     timestamp,
-    mpid: "3f6e0b2a-5d1c-4a8e-9b7f-1c2d3e4f5a6b",
-    session_id: "k1a9s8d7f6",
-    huid: "10564321",
-    useragent: "Mozilla/5.0 (X11; Linux x86_64)",
-    action: {
-      type: "HEARTBEAT",
-      inpoint: 1200,
-      outpoint: 1230,
-      length: 30,
-      is_playing: true,
-    },
-    ip: "10.1.2.3",
-    proxy1: "192.0.2.10",
-    is_live: 0,
     episode: { title: "Lecture 4: Entropy", series: "20170112345" },
-  };
+  });
 }
 
 const PAGE = [

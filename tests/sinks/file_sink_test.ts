@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { openFileSink } from "../../src/sinks/file_sink.ts";
 import { OutputError } from "../../src/errors.ts";
 import type { ActionRecord } from "../../src/record/action_record.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 function record(id: number): ActionRecord {
   return {
@@ -26,9 +27,8 @@ function record(id: number): ActionRecord {
 }
 
 Deno.test("openFileSink() appends one JSON object per line across runs", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = join(dir, "out", "actions.jsonl");
-  try {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "out", "actions.jsonl");
     {
       await using sink = await openFileSink({ path });
       await sink.deliver([record(1), record(2)]);
@@ -39,15 +39,12 @@ Deno.test("openFileSink() appends one JSON object per line across runs", async (
     }
     const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
     assert.deepEqual(lines.map((l) => JSON.parse(l).action_id), [1, 2, 3]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("openFileSink() cuts a torn last line left by a crash", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = join(dir, "actions.jsonl");
-  try {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "actions.jsonl");
     await Deno.writeTextFile(
       path,
       JSON.stringify(record(1)) + "\n" + '{"action_id": 2, "time',
@@ -58,15 +55,12 @@ Deno.test("openFileSink() cuts a torn last line left by a crash", async () => {
     }
     const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
     assert.deepEqual(lines.map((l) => JSON.parse(l).action_id), [1, 2]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("openFileSink() resume() takes back records written after the saved position when all are redelivered", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = join(dir, "actions.jsonl");
-  try {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "actions.jsonl");
     let saved;
     {
       await using sink = await openFileSink({ path });
@@ -82,15 +76,12 @@ Deno.test("openFileSink() resume() takes back records written after the saved po
     await sink.deliver([record(3), record(4)]);
     const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
     assert.deepEqual(lines.map((l) => JSON.parse(l).action_id), [1, 2, 3, 4]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("openFileSink() resume() keeps the tail when some of it will not be delivered again, or is another file's", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = join(dir, "actions.jsonl");
-  try {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "actions.jsonl");
     let saved;
     {
       await using sink = await openFileSink({ path });
@@ -109,9 +100,7 @@ Deno.test("openFileSink() resume() keeps the tail when some of it will not be de
     );
     const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
     assert.deepEqual(lines.map((l) => JSON.parse(l).action_id), [1, 2, 3]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("openFileSink() on a full disk (/dev/full) throws one OutputError naming the file and the cause", async () => {

@@ -5,10 +5,33 @@ import {
   type Threshold,
 } from "../../src/status/parse_threshold.ts";
 import type { StatusReport } from "../../src/status/status_report.ts";
-import { nextRunRecord } from "../../src/run_record/next_run_record.ts";
+import type { RunRecord } from "../../src/run_record/run_record.ts";
+import {
+  nextRunRecord,
+  type RunOutcome,
+} from "../../src/run_record/next_run_record.ts";
 
 const NOW = "2024-05-01T12:00:00.000Z";
 const t = (text: string): Threshold => parseThreshold(text)!;
+
+/** A harvest run of 5 s that ended `endedSecondsAgo` before NOW (pid 1, exit 0, unless `run` says otherwise). */
+function harvestRun(
+  previous: RunRecord | null,
+  endedSecondsAgo: number,
+  run: Partial<RunOutcome>,
+): RunRecord {
+  const ended = Date.parse(NOW) - endedSecondsAgo * 1000;
+  return nextRunRecord(previous, {
+    command: "harvest",
+    toolVersion: "1",
+    pid: 1,
+    startedAt: new Date(ended - 5_000),
+    endedAt: new Date(ended),
+    exitCode: 0,
+    counts: {},
+    ...run,
+  });
+}
 
 function report(more: Partial<StatusReport> = {}, lag = 60): StatusReport {
   return {
@@ -26,15 +49,7 @@ function report(more: Partial<StatusReport> = {}, lag = 60): StatusReport {
       name: "/state/checkpoint.json.lock",
       state: "free",
     }],
-    lastRun: nextRunRecord(null, {
-      command: "harvest",
-      toolVersion: "1",
-      pid: 1,
-      startedAt: new Date(Date.parse(NOW) - 125_000),
-      endedAt: new Date(Date.parse(NOW) - 120_000),
-      exitCode: 0,
-      counts: { actionsDelivered: 500 },
-    }),
+    lastRun: harvestRun(null, 120, { counts: { actionsDelivered: 500 } }),
     lastEpisodesRun: null,
     ...more,
   };
@@ -79,15 +94,10 @@ Deno.test("checkStatus(): the age of the last success has its own thresholds, an
 });
 
 Deno.test("checkStatus(): a failed last run is named, and judged by the age of success", () => {
-  const failed = nextRunRecord(report().lastRun, {
-    command: "harvest",
-    toolVersion: "1",
+  const failed = harvestRun(report().lastRun, 5, {
     pid: 2,
-    startedAt: new Date(Date.parse(NOW) - 10_000),
-    endedAt: new Date(Date.parse(NOW) - 5_000),
     exitCode: 4,
     error: "Opencast unreachable | after 5 attempts",
-    counts: {},
   });
   const result = checkStatus(report({ lastRun: failed }), {
     ...LAG,

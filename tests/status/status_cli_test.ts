@@ -1,16 +1,17 @@
 /**
- * `ua-harvest status` as a subprocess against state it finds on disk or in
+ * `ua-harvest status`, run by `main()`, against state it finds on disk or in
  * (the loopback) S3: fresh, current, stale, a held lock, a failed last run,
  * an unreadable checkpoint.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCli } from "../support/run_cli.ts";
+import { runMain } from "../support/run_main.ts";
 import { startS3Fake } from "../support/s3_fake.ts";
 import { serializeCheckpoint } from "../../src/checkpoint/checkpoint_format.ts";
 import { nextRunRecord } from "../../src/run_record/next_run_record.ts";
 import type { RunRecord } from "../../src/run_record/run_record.ts";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
+import { existsSync } from "node:fs";
 
 interface State extends AsyncDisposable {
   readonly dir: string;
@@ -65,14 +66,14 @@ async function write(path: string, text: string) {
 
 Deno.test("status on a fresh state: never ran (UNKNOWN as a check, exit 0 for people)", async () => {
   await using state = await openState();
-  const human = await runCli(["status"], { env: state.env });
+  const human = await runMain(["status"], { env: state.env });
   assert.equal(human.code, 0, human.stderr);
   assert.match(
     human.stdout,
     /none yet: no harvest has saved one \(never ran\)/,
   );
   assert.match(human.stdout, /Last harvest +none recorded/);
-  const check = await runCli(["status", "--max-lag", "900"], {
+  const check = await runMain(["status", "--max-lag", "900"], {
     env: state.env,
   });
   assert.equal(check.code, 3, check.stdout + check.stderr);
@@ -80,13 +81,13 @@ Deno.test("status on a fresh state: never ran (UNKNOWN as a check, exit 0 for pe
     check.stdout,
     /^UA-HARVEST UNKNOWN - no checkpoint .* yet \(never ran\)/,
   );
-  const json = await runCli(["status", "--json"], { env: state.env });
+  const json = await runMain(["status", "--json"], { env: state.env });
   const report = JSON.parse(json.stdout);
   assert.equal(report.checkpoint.state, "missing");
   assert.equal(report.lastRun, null);
   assert.equal(report.locks[0].state, "free");
   // status only reads: it creates nothing.
-  assert.equal(await exists(join(state.dir, "state")), false);
+  assert.equal(existsSync(join(state.dir, "state")), false);
 });
 
 Deno.test("status on a current checkpoint: OK with lag, last success and performance data", async () => {
@@ -96,7 +97,7 @@ Deno.test("status on a current checkpoint: OK with lag, last success and perform
     `${state.checkpoint}.last-run.json`,
     JSON.stringify(record(0, 20)),
   );
-  const check = await runCli(
+  const check = await runMain(
     ["status", "-w", "300,600", "-c", "900,1800"],
     { env: state.env },
   );
@@ -105,14 +106,14 @@ Deno.test("status on a current checkpoint: OK with lag, last success and perform
     check.stdout,
     /^UA-HARVEST OK - checkpoint 3\ds behind, last success 2\ds ago, last run ok \| lag=3\ds;300;900;0; age_of_success=2\ds;600;1800;0;/,
   );
-  const human = await runCli(["status"], { env: state.env });
+  const human = await runMain(["status"], { env: state.env });
   assert.match(human.stdout, /\(2 ids\), 3\ds behind now/);
   assert.match(
     human.stdout,
     /Last harvest ok, exit 0: .*250 actions delivered, 1 page fetched/s,
   );
   const json = JSON.parse(
-    (await runCli(["status", "--json"], { env: state.env })).stdout,
+    (await runMain(["status", "--json"], { env: state.env })).stdout,
   );
   assert.equal(json.checkpoint.idsInNewestSecond, 2);
   assert.equal(json.checkpoint.kind, "file");
@@ -122,14 +123,14 @@ Deno.test("status on a current checkpoint: OK with lag, last success and perform
 Deno.test("status on a stale checkpoint: WARNING past -w, CRITICAL past --max-lag", async () => {
   await using state = await openState();
   await write(state.checkpoint, checkpointText(600));
-  const warning = await runCli(
+  const warning = await runMain(
     ["status", "-w", "300", "--max-lag", "900"],
     { env: state.env },
   );
   assert.equal(warning.code, 1, warning.stdout);
   assert.match(warning.stdout, /^UA-HARVEST WARNING - checkpoint 60\ds behind/);
   await write(state.checkpoint, checkpointText(1000));
-  const critical = await runCli(
+  const critical = await runMain(
     ["status", "-w", "300", "--max-lag", "900"],
     { env: state.env },
   );
@@ -143,7 +144,7 @@ Deno.test("status names the holder of a held lock", async () => {
   await using _lock = await acquireFileRunLock({
     path: `${state.checkpoint}.lock`,
   });
-  const human = await runCli(["status"], { env: state.env });
+  const human = await runMain(["status"], { env: state.env });
   assert.match(
     human.stdout,
     new RegExp(
@@ -151,11 +152,11 @@ Deno.test("status names the holder of a held lock", async () => {
     ),
   );
   const json = JSON.parse(
-    (await runCli(["status", "--json"], { env: state.env })).stdout,
+    (await runMain(["status", "--json"], { env: state.env })).stdout,
   );
   assert.equal(json.locks[0].state, "held");
   assert.equal(json.locks[0].holder.pid, Deno.pid);
-  const check = await runCli(["status", "--max-lag", "900"], {
+  const check = await runMain(["status", "--max-lag", "900"], {
     env: state.env,
   });
   assert.match(check.stdout, new RegExp(`running by PID ${Deno.pid}`));
@@ -171,11 +172,11 @@ Deno.test("status shows a failed last run with its error, and CRITICAL once no s
     "Opencast refused the credentials (401): check MATTERHORN_REST_USER",
   );
   await write(`${state.checkpoint}.last-run.json`, JSON.stringify(failed));
-  const human = await runCli(["status"], { env: state.env });
+  const human = await runMain(["status"], { env: state.env });
   assert.match(human.stdout, /Last harvest FAILED, exit 3/);
   assert.match(human.stdout, /error: Opencast refused the credentials \(401\)/);
   assert.match(human.stdout, /last success: .*\(67 min ago\)/);
-  const check = await runCli(
+  const check = await runMain(
     ["status", "--max-lag", "900", "--max-age-of-success", "1800"],
     { env: state.env },
   );
@@ -189,7 +190,7 @@ Deno.test("status shows a failed last run with its error, and CRITICAL once no s
 Deno.test("status on an unreadable checkpoint is UNKNOWN with the reason", async () => {
   await using state = await openState();
   await write(state.checkpoint, "not a checkpoint");
-  const check = await runCli(["status", "--max-lag", "900"], {
+  const check = await runMain(["status", "--max-lag", "900"], {
     env: state.env,
   });
   assert.equal(check.code, 3, check.stdout + check.stderr);
@@ -197,7 +198,7 @@ Deno.test("status on an unreadable checkpoint is UNKNOWN with the reason", async
     check.stdout,
     /^UA-HARVEST UNKNOWN - checkpoint unreadable: Cannot read the checkpoint in .*checkpoint\.json/,
   );
-  const human = await runCli(["status"], { env: state.env });
+  const human = await runMain(["status"], { env: state.env });
   assert.equal(human.code, 0);
   assert.match(human.stdout, /unreadable: Cannot read the checkpoint/);
 });
@@ -216,13 +217,13 @@ Deno.test("status reads a checkpoint and its last-run record in S3", async () =>
     AWS_ENDPOINT_URL_S3: s3.url,
     S3_FORCE_PATH_STYLE: "true",
     AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_SECRET_ACCESS_KEY: "fake-secret-key",
     AWS_REGION: "us-east-1",
     S3_HARVEST_TS_BUCKET: "harvest-state",
     S3_LAST_ACTION_TS_KEY: "ua/last-action-ts",
   };
   const json = JSON.parse(
-    (await runCli(["status", "--json", "--max-lag", "900"], { env })).stdout,
+    (await runMain(["status", "--json", "--max-lag", "900"], { env })).stdout,
   );
   assert.equal(
     json.checkpoint.location,
@@ -235,12 +236,3 @@ Deno.test("status reads a checkpoint and its last-run record in S3", async () =>
   assert.equal(s3.requests.PutObject ?? 0, 0, "status writes nothing");
   assert.equal(s3.requests.CreateBucket ?? 0, 0);
 });
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -72,6 +72,16 @@ export interface ElasticsearchFake extends AsyncDisposable {
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
+/** Elasticsearch's errors for an item it throttled, and for a shard that is down. */
+const THROTTLED = {
+  type: "es_rejected_execution_exception",
+  reason: "rejected execution of coordinating operation",
+};
+const SHARD_DOWN = {
+  type: "unavailable_shards_exception",
+  reason: "primary shard is not active",
+};
+
 /** Starts the fake on 127.0.0.1 and a free port. */
 export function startElasticsearchFake(
   options: ElasticsearchFakeOptions = {},
@@ -82,7 +92,7 @@ export function startElasticsearchFake(
     rejectIds = {},
     tooManyRequests = {},
     tooManyRequestsShare = 0,
-    random = seededRandom(21),
+    random = seeded(21),
     unavailable = {},
   } = options;
   const store = new Map<string, Map<string, Record<string, unknown>>>();
@@ -171,42 +181,22 @@ export function startElasticsearchFake(
       const throttle = (throttled.get(id) ?? 0) +
         (tooManyRequestsShare > 0 && random() < tooManyRequestsShare ? 1 : 0);
       const outage = down.get(id) ?? 0;
-      if (rejection !== undefined) {
+      /** This item failed with `status` and Elasticsearch's error. */
+      const fail = (status: number, type: string, reason: string) => {
         errors = true;
         items.push({
-          [operation]: {
-            ...item,
-            status: 400,
-            error: { type: "document_parsing_exception", reason: rejection },
-          },
+          [operation]: { ...item, status, error: { type, reason } },
         });
+      };
+      if (rejection !== undefined) {
+        fail(400, "document_parsing_exception", rejection);
       } else if (throttle > 0) {
         const left = throttled.get(id) ?? 0;
         if (left > 0) throttled.set(id, left - 1);
-        errors = true;
-        items.push({
-          [operation]: {
-            ...item,
-            status: 429,
-            error: {
-              type: "es_rejected_execution_exception",
-              reason: "rejected execution of coordinating operation",
-            },
-          },
-        });
+        fail(429, THROTTLED.type, THROTTLED.reason);
       } else if (outage > 0) {
         down.set(id, outage - 1);
-        errors = true;
-        items.push({
-          [operation]: {
-            ...item,
-            status: 503,
-            error: {
-              type: "unavailable_shards_exception",
-              reason: "primary shard is not active",
-            },
-          },
-        });
+        fail(503, SHARD_DOWN.type, SHARD_DOWN.reason);
       } else {
         const documents = indexFor(index);
         const exists = documents.has(id);
@@ -494,14 +484,9 @@ export function startElasticsearchFake(
   };
 }
 
-/** A small deterministic generator (mulberry32), so a failing run can be repeated. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Numbers in [0, 1) from the simulator's seeded generator: the same on every run. */
+function seeded(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
 }
+import { Random } from "../../src/simulate/_random.ts";

@@ -41,7 +41,8 @@ export function harvestEnv(options: HarvestEnvOptions): Record<string, string> {
     XDG_CACHE_HOME: `${options.home}/cache`,
     // Credentials the fakes accept; the SDK would otherwise look for a profile.
     AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
+    // Not "test": secrets are masked in every output, paths included.
+    AWS_SECRET_ACCESS_KEY: "fake-secret-key",
     AWS_REGION: "us-east-1",
   };
   if (options.engage) {

@@ -1,13 +1,13 @@
 /**
  * Parses a command's flags in process as `main.ts` would, with a given
- * environment for the options bound to a variable: commander reads those
- * from the process environment, so they are set for the parse and restored
- * after it (tests in one file run one at a time).
+ * environment for the options bound to a variable (read from `env`, never
+ * from the process environment, as `main()` does).
  *
  * @module
  */
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { normalizeOptionSpelling } from "../../src/cli/normalize_option_spelling.ts";
+import { readOptionsFromEnv } from "../../src/cli/read_options_from_env.ts";
 
 /**
  * Parses `args` (after the command name) for `command` and returns its
@@ -28,18 +28,11 @@ export function parseFlags<C extends CommandUnknownOpts>(
     writeErr: () => {},
   }).action(() => {});
   const declared = command.options.flatMap((o) => o.long ? [o.long] : []);
-  const bound = command.options.flatMap((o) => o.envVar ? [o.envVar] : []);
-  const saved = new Map(bound.map((name) => [name, Deno.env.get(name)]));
-  const set = (name: string, value: string | undefined) =>
-    value === undefined ? Deno.env.delete(name) : Deno.env.set(name, value);
-  try {
-    for (const name of bound) set(name, env[name]);
-    new Command().exitOverride().addCommand(command).parse(
-      [command.name(), ...normalizeOptionSpelling(args, declared)],
-      { from: "user" },
-    );
-  } finally {
-    for (const [name, value] of saved) set(name, value);
-  }
+  const program = new Command().exitOverride().addCommand(command);
+  readOptionsFromEnv(program, env);
+  program.parse(
+    [command.name(), ...normalizeOptionSpelling(args, declared)],
+    { from: "user" },
+  );
   return command.opts() as ReturnType<C["opts"]>;
 }

@@ -48,7 +48,9 @@ export async function createPrivateCa(dir: string): Promise<PrivateCa> {
     "req",
     "-x509",
     "-newkey",
-    "rsa:2048",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
     "-nodes",
     "-days",
     "2",
@@ -66,7 +68,9 @@ export async function createPrivateCa(dir: string): Promise<PrivateCa> {
   await openssl(dir, [
     "req",
     "-newkey",
-    "rsa:2048",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
     "-nodes",
     "-subj",
     "/CN=127.0.0.1",
@@ -77,7 +81,7 @@ export async function createPrivateCa(dir: string): Promise<PrivateCa> {
   ]);
   await Deno.writeTextFile(
     join(dir, "server.ext"),
-    "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
   );
   await openssl(dir, [
     "x509",

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import {
+  CreateQueueCommand,
   DeleteMessageCommand,
+  GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SQSClient,
@@ -114,6 +116,42 @@ Deno.test("startSqsFake() hands out sent messages with ReceiveMessage and Delete
     assert.equal(again.Messages, undefined);
     assert.equal(fake.messages("q").length, 2);
     assert.equal(fake.requests.ReceiveMessage, 2);
+  } finally {
+    client.destroy();
+  }
+});
+
+Deno.test("startSqsFake() answers the SDK's queue lookup and creation as SQS does", async () => {
+  await using fake = await startSqsFake();
+  const client = sqsClient(fake.url);
+  try {
+    await assert.rejects(
+      client.send(new GetQueueUrlCommand({ QueueName: "actions.fifo" })),
+      (error: unknown) => {
+        const e = error as {
+          name: string;
+          Code?: string;
+          $metadata: { httpStatusCode?: number };
+        };
+        assert.equal(e.name, "QueueDoesNotExist");
+        assert.equal(e.$metadata.httpStatusCode, 400);
+        return true;
+      },
+    );
+    const created = await client.send(
+      new CreateQueueCommand({
+        QueueName: "actions.fifo",
+        Attributes: { FifoQueue: "true" },
+      }),
+    );
+    assert.equal(created.QueueUrl, fake.queueUrl("actions.fifo"));
+    assert.deepEqual(fake.queueAttributes("actions.fifo"), {
+      FifoQueue: "true",
+    });
+    const found = await client.send(
+      new GetQueueUrlCommand({ QueueName: "actions.fifo" }),
+    );
+    assert.equal(found.QueueUrl, created.QueueUrl);
   } finally {
     client.destroy();
   }

@@ -1,15 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { caBundle } from "../../src/tls/read_ca_cert.ts";
-
-async function withTempDir(run: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-ca-" });
-  try {
-    await run(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempDir } from "../support/temp_dir.ts";
 
 const PEM = (name: string) =>
   `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n`;

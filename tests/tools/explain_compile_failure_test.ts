@@ -5,6 +5,7 @@ import {
   denortUrl,
   explainCompileFailure,
 } from "../../tools/explain_compile_failure.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 const SETTING = { version: "2.9.6", target: "x86_64-unknown-linux-gnu" };
 
@@ -63,8 +64,7 @@ Deno.test("explainCompileFailure() leaves other failures to Deno's own message",
 });
 
 Deno.test("tools/compile.ts prints one line and leaves no temporary file when DENORT_BIN names no file", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-compile-" });
-  try {
+  await withTempDir(async (dir) => {
     const module = join(dir, "hello.ts");
     await Deno.writeTextFile(module, "console.log('hello');\n");
     const output = await new Deno.Command(Deno.execPath(), {
@@ -90,7 +90,5 @@ Deno.test("tools/compile.ts prints one line and leaves no temporary file when DE
       [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
       ["hello.ts"],
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

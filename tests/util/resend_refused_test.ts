@@ -1,3 +1,4 @@
+import { Random } from "../../src/simulate/_random.ts";
 import assert from "node:assert/strict";
 import {
   resendRefused,
@@ -16,18 +17,6 @@ function fakeClock() {
     },
   };
   return clock;
-}
-
-/** mulberry32: the same refusals on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** What one request of `n` items costs: a fixed overhead and a cost per item (ms). */
@@ -143,3 +132,9 @@ Deno.test("resendRefused() backs off a failure that is not push-back, and tells 
   assert.deepEqual(slept, [100]);
   assert.deepEqual(told, [{ refused: 1, sent: 2, waitMs: 0 }]);
 });
+
+/** Numbers in [0, 1) from the simulator's seeded generator: the same on every run. */
+function seeded(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
+}

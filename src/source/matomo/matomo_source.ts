@@ -21,7 +21,7 @@ import {
   MATOMO_VISIT_TAIL_SECONDS,
 } from "../../config/defaults.ts";
 import type { ViewerAction } from "../../record/viewer_action.ts";
-import { sleep } from "../../util/sleep.ts";
+import { type Clock, SYSTEM_CLOCK } from "../../util/clock.ts";
 import type {
   ActionSource,
   ReadOptions,
@@ -63,6 +63,8 @@ export interface MatomoSourceOptions {
   readonly host: string;
   /** Pause between list pages (`--wait`), ms. @default 0 */
   readonly waitMs?: number;
+  /** How the pause is taken. @default SYSTEM_CLOCK.sleep */
+  readonly sleep?: Clock["sleep"];
   /** @default {@linkcode DEFAULT_MATOMO_VISITS_PER_PAGE} */
   readonly visitsPerPage?: number;
   /** @default {@linkcode DEFAULT_MATOMO_TAIL_VISITS_PER_PAGE} */
@@ -87,6 +89,7 @@ export function createMatomoSource(options: MatomoSourceOptions): ActionSource {
     episodeDimension,
     overlapSeconds,
     waitMs = 0,
+    sleep = SYSTEM_CLOCK.sleep,
     visitsPerPage = DEFAULT_MATOMO_VISITS_PER_PAGE,
     tailVisitsPerPage = DEFAULT_MATOMO_TAIL_VISITS_PER_PAGE,
     tailSeconds = MATOMO_VISIT_TAIL_SECONDS,
@@ -167,7 +170,7 @@ export function createMatomoSource(options: MatomoSourceOptions): ActionSource {
       until: endSecond + tailSeconds,
       visitsPerPage,
       tailVisitsPerPage,
-      pause: waitMs > 0 ? () => sleep(waitMs, { signal }) : undefined,
+      pause: waitMs > 0 ? () => sleep(waitMs, signal) : undefined,
       signal,
     });
     for await (const page of pages) {

@@ -9,6 +9,7 @@ import { getLogger } from "@logtape/logtape";
 import { ApiContractError } from "../../errors.ts";
 import { caHttpClient } from "../../tls/ca_http_client.ts";
 import type { ActionSource } from "../action_source.ts";
+import { type Clock, SYSTEM_CLOCK } from "../../util/clock.ts";
 import {
   chooseEpisodeDimension,
   type EpisodeDimension,
@@ -54,6 +55,11 @@ export interface OpenMatomoSourceOptions {
   readonly httpClient?: Deno.HttpClient;
   /** @default globalThis.fetch */
   readonly fetch?: MatomoFetch;
+  /**
+   * The pauses: `--wait` between list pages, the waits between attempts.
+   * @default SYSTEM_CLOCK
+   */
+  readonly clock?: Clock;
 }
 
 const logger = getLogger(["ua-harvest", "harvest"]);
@@ -73,6 +79,7 @@ export async function openMatomoSource(
   settings: MatomoSourceSettings,
   options: OpenMatomoSourceOptions = {},
 ): Promise<ActionSource> {
+  const { clock = SYSTEM_CLOCK } = options;
   const client = new MatomoClient({
     url: settings.url,
     tokenAuth: settings.tokenAuth,
@@ -81,6 +88,7 @@ export async function openMatomoSource(
     signal: options.signal,
     httpClient: options.httpClient ?? caHttpClient(settings.caCertPath),
     fetch: options.fetch,
+    sleep: (ms, signal) => clock.sleep(ms, signal),
   });
   const idSite = settings.siteId;
   const site = await client.site(idSite);
@@ -119,6 +127,7 @@ export async function openMatomoSource(
     oldestVisit,
     host,
     waitMs: (options.waitSeconds ?? 0) * 1000,
+    sleep: (ms, signal) => clock.sleep(ms, signal),
   });
 }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Clock } from "../../util/clock.ts";
 import { getLogger } from "@logtape/logtape";
 import type { OpencastClient } from "../../opencast/opencast_client.ts";
 import type { ActionSource } from "../action_source.ts";
@@ -28,6 +29,8 @@ export interface OpencastSourceSettings {
 export interface OpenOpencastSourceOptions {
   /** The engage node's client (shared with the episode lookups, so one count of requests). */
   readonly client: OpencastClient;
+  /** The time and the pause between requests (`--wait`). @default SYSTEM_CLOCK */
+  readonly clock?: Clock;
 }
 
 const logger = getLogger(["ua-harvest", "harvest"]);
@@ -58,6 +61,7 @@ export async function openOpencastSource(
     zone: settings.zone,
     batchSize: settings.batchSize,
     waitMs: settings.waitSeconds * 1000,
+    ...(options.clock ? { clock: options.clock } : {}),
     requests,
     host: client.baseUrl.host,
   });

@@ -8,6 +8,7 @@
 import { getLogger } from "@logtape/logtape";
 import { UPSTREAM_ID_MARGIN_SECONDS } from "../../config/defaults.ts";
 import type { UserAction } from "../../opencast/types.ts";
+import { type Clock, SYSTEM_CLOCK } from "../../util/clock.ts";
 import { pace } from "../../util/pace.ts";
 import type {
   ActionSource,
@@ -41,6 +42,11 @@ export interface OpencastSourceOptions {
    * time instead of a few at once. @default 0
    */
   readonly waitMs?: number;
+  /**
+   * The time the pause is measured on, and how it is taken.
+   * @default SYSTEM_CLOCK
+   */
+  readonly clock?: Clock;
   /** The requests to read actions with. */
   readonly requests: UsertrackingRequests;
   /** The engage node (a host, never credentials), for the description. */
@@ -60,7 +66,14 @@ const logger = getLogger(["ua-harvest", "harvest"]);
 export function createOpencastSource(
   options: OpencastSourceOptions,
 ): ActionSource {
-  const { api, zone, batchSize, waitMs = 0, requests } = options;
+  const {
+    api,
+    zone,
+    batchSize,
+    waitMs = 0,
+    clock = SYSTEM_CLOCK,
+    requests,
+  } = options;
   let warnedOffset = false;
 
   function checkOffset(actions: readonly UserAction[]): void {
@@ -83,7 +96,12 @@ export function createOpencastSource(
     const { start, end } = window;
     // The pause spares the server between list requests; none is sat out
     // after the last one, and a stop ends the one under way.
-    const fetchPage = pace(requests.fetchPage, { intervalMs: waitMs, signal });
+    const fetchPage = pace(requests.fetchPage, {
+      intervalMs: waitMs,
+      signal,
+      now: () => clock.now().epochMilliseconds,
+      sleep: (ms, { signal }) => clock.sleep(ms, signal),
+    });
     if (api === "dce") {
       return dcePages({
         start,

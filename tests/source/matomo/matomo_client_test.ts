@@ -17,16 +17,15 @@ import {
   type MatomoFetch,
 } from "../../../src/source/matomo/matomo_client.ts";
 import { VisitorLogDisabledError } from "../../../src/source/matomo/visitor_log_disabled_error.ts";
-import { startMatomoSimulator } from "../../../src/simulate/start_matomo_simulator.ts";
+import type { MatomoSimulatorOptions } from "../../../src/simulate/start_matomo_simulator.ts";
+import { matomoSimulator } from "../../support/simulator.ts";
 import { captureLogs, logLine } from "../../support/capture_logs.ts";
 
 const SPAN_END = Temporal.Instant.from("2024-11-04T12:00:00Z");
 const TOKEN = "3f1c0ffee0ddba11deadbeef00c0ffee";
 
-function simulator(options: Parameters<typeof startMatomoSimulator>[0] = {}) {
-  return startMatomoSimulator({
-    port: 0,
-    quiet: true,
+function simulator(options: MatomoSimulatorOptions = {}) {
+  return matomoSimulator({
     spanEnd: SPAN_END,
     tokenAuth: TOKEN,
     actions: 300,

@@ -16,10 +16,8 @@ import {
 } from "../../../src/source/matomo/matomo_types.ts";
 import { siteTimeZone } from "../../../src/source/matomo/site_time.ts";
 import { visitViewerActions } from "../../../src/source/matomo/visit_viewer_actions.ts";
-import {
-  type MatomoSimulator,
-  startMatomoSimulator,
-} from "../../../src/simulate/start_matomo_simulator.ts";
+import type { MatomoSimulator } from "../../../src/simulate/start_matomo_simulator.ts";
+import { matomoSimulator } from "../../support/simulator.ts";
 
 const SPAN_END = Temporal.Instant.from("2024-11-04T12:00:00Z");
 
@@ -110,9 +108,7 @@ function assertMatchesTruth(harvest: Harvest, sim: MatomoSimulator): void {
 }
 
 Deno.test("Matomo blocks read the simulator exactly: every record, skip and cut visit, across daylight-saving changes", async () => {
-  await using sim = await startMatomoSimulator({
-    port: 0,
-    quiet: true,
+  await using sim = await matomoSimulator({
     spanEnd: SPAN_END,
     actions: 2000,
     maxActionsPerVisit: 300,
@@ -132,9 +128,7 @@ Deno.test("Matomo blocks read the simulator exactly: every record, skip and cut 
 });
 
 Deno.test("Matomo blocks follow live arrivals: appended actions, new visits and a late visit within the overlap", async () => {
-  await using sim = await startMatomoSimulator({
-    port: 0,
-    quiet: true,
+  await using sim = await matomoSimulator({
     spanEnd: SPAN_END,
     actions: 600,
     timezone: "America/New_York",

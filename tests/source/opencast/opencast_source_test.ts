@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
-import { createOpencastSource } from "../../../src/source/opencast/opencast_source.ts";
+import {
+  createOpencastSource,
+  type OpencastSourceOptions,
+} from "../../../src/source/opencast/opencast_source.ts";
 import type { UsertrackingRequests } from "../../../src/source/opencast/usertracking_requests.ts";
 import type { SourceWindow } from "../../../src/source/action_source.ts";
 import type { FetchActionsOptions } from "../../../src/opencast/fetch_actions.ts";
 import type { UserAction } from "../../../src/opencast/types.ts";
 import { ApiContractError } from "../../../src/errors.ts";
 import { captureLogs, logLine } from "../../support/capture_logs.ts";
-import { userAction } from "../../support/user_action.ts";
+import { pageOf, userAction } from "../../support/user_action.ts";
 
 const NY = "America/New_York";
 
@@ -18,12 +21,7 @@ function dceRequests(rows: readonly UserAction[]) {
     fetchPage(query) {
       requests++;
       asked.push({ query, at: performance.now() });
-      return Promise.resolve({
-        total: rows.length,
-        offset: query.offset,
-        limit: query.limit,
-        actions: rows.slice(query.offset, query.offset + query.limit),
-      });
+      return Promise.resolve(pageOf(rows, query));
     },
     fetchById: () => Promise.reject(new Error("DCE asks for no id")),
     fetchAnchor: () => Promise.reject(new Error("DCE needs no anchor")),
@@ -52,13 +50,26 @@ async function readAll(iterable: AsyncIterable<unknown>) {
   return all;
 }
 
-Deno.test("createOpencastSource() says what it is, and only upstream holds the checkpoint and a cron run's end back", () => {
-  const { fake } = dceRequests([]);
-  const dce = createOpencastSource({
-    api: "dce",
+/** The Opencast source on `fake` in New York's zone, as engage.test unless told. */
+function sourceOf(
+  api: "dce" | "upstream",
+  requests: OpencastSourceOptions["requests"],
+  options: Partial<OpencastSourceOptions> = {},
+) {
+  return createOpencastSource({
+    api,
     zone: NY,
     batchSize: 10,
-    requests: fake,
+    requests,
+    host: "engage.test",
+    ...options,
+  });
+}
+
+Deno.test("createOpencastSource() says what it is, and only upstream holds the checkpoint and a cron run's end back", () => {
+  const { fake } = dceRequests([]);
+  const dce = sourceOf("dce", fake, {
+    batchSize: 10,
     host: "engage.example.edu",
   });
   assert.equal(dce.name, "opencast");
@@ -66,11 +77,8 @@ Deno.test("createOpencastSource() says what it is, and only upstream holds the c
   assert.equal(dce.description, "Opencast (dce) at engage.example.edu");
   assert.equal(dce.holdBackSeconds, 0);
   assert.equal(dce.latestEnd, undefined, "any end can be read");
-  const upstream = createOpencastSource({
-    api: "upstream",
-    zone: NY,
+  const upstream = sourceOf("upstream", fake, {
     batchSize: 10,
-    requests: fake,
     host: "engage.example.edu",
   });
   assert.equal(upstream.variant, "upstream");
@@ -90,13 +98,7 @@ Deno.test("createOpencastSource() warns once when created carries another offset
     userAction(1, "2024-03-01T15:30:00+00:00"),
     userAction(2, "2024-03-01T10:30:00-05:00"),
   ]);
-  const source = createOpencastSource({
-    api: "dce",
-    zone: NY,
-    batchSize: 1,
-    requests: fake,
-    host: "engage.test",
-  });
+  const source = sourceOf("dce", fake, { batchSize: 1 });
   const [, records] = await captureLogs(() => readAll(source.read(window())));
   const warnings = records.filter((r) => r.level === "warning").map(logLine);
   assert.equal(warnings.length, 1, warnings.join("\n"));
@@ -109,14 +111,17 @@ Deno.test("createOpencastSource() with --wait pauses between page requests, one 
     (_, i) => userAction(i + 1, `2024-03-01T10:00:0${i}-05:00`),
   );
   const { fake, asked } = dceRequests(rows);
-  const source = createOpencastSource({
-    api: "dce",
-    zone: NY,
-    batchSize: 2,
-    waitMs: 30,
-    requests: fake,
-    host: "engage.test",
-  });
+  // The pause as the source takes it: its length, and how many pages had
+  // been asked for when it began (on a clock where no time passes).
+  const pauses: [number, number][] = [];
+  const clock = {
+    now: () => Temporal.Instant.from("2024-03-01T17:00:00Z"),
+    sleep: (ms: number) => {
+      pauses.push([ms, asked.length]);
+      return Promise.resolve();
+    },
+  };
+  const source = sourceOf("dce", fake, { batchSize: 2, waitMs: 30, clock });
   const batches = await readAll(source.read(window()));
   assert.equal(batches.length, 3);
   assert.deepEqual(
@@ -124,9 +129,11 @@ Deno.test("createOpencastSource() with --wait pauses between page requests, one 
     [[0, 2], [2, 2], [4, 2]],
     "pages meet without a shared row when asked for one at a time",
   );
-  for (let i = 1; i < asked.length; i++) {
-    assert.ok(asked[i]!.at - asked[i - 1]!.at >= 25, "paused between pages");
-  }
+  // Before each request after the first, a pause of --wait.
+  assert.deepEqual(
+    pauses.filter(([, before]) => before < asked.length),
+    [[30, 1], [30, 2]],
+  );
   assert.equal(source.requests, 3);
 });
 
@@ -136,14 +143,7 @@ Deno.test("createOpencastSource() stops requesting once the signal aborts", asyn
     (_, i) => userAction(i + 1, `2024-03-01T10:00:0${i}-05:00`),
   );
   const { fake, asked } = dceRequests(rows);
-  const source = createOpencastSource({
-    api: "dce",
-    zone: NY,
-    batchSize: 2,
-    waitMs: 10_000,
-    requests: fake,
-    host: "engage.test",
-  });
+  const source = sourceOf("dce", fake, { batchSize: 2, waitMs: 10_000 });
   const stop = new AbortController();
   const read = [];
   for await (const batch of source.read(window(), { signal: stop.signal })) {
@@ -156,13 +156,7 @@ Deno.test("createOpencastSource() stops requesting once the signal aborts", asyn
 
 Deno.test("createOpencastSource() refuses a malformed day cursor in its position before any request", async () => {
   const { fake, asked } = dceRequests([]);
-  const source = createOpencastSource({
-    api: "upstream",
-    zone: NY,
-    batchSize: 10,
-    requests: fake,
-    host: "engage.test",
-  });
+  const source = sourceOf("upstream", fake, { batchSize: 10 });
   await assert.rejects(
     readAll(source.read(window({
       position: { cursor: { day: "2026-12-04", offset: 1, id: 1 } },

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { usertrackingRequests } from "../../../src/source/opencast/usertracking_requests.ts";
 import { OpencastClient } from "../../../src/opencast/opencast_client.ts";
-import { startSimulator } from "../../../src/simulate/start_simulator.ts";
+import { simulator } from "../../support/simulator.ts";
 import { captureLogs, logLine } from "../../support/capture_logs.ts";
 
 const SPAN_END = Temporal.Instant.from("2026-12-05T05:00:00Z");
@@ -19,14 +19,12 @@ function requestsTo(host: string) {
 }
 
 Deno.test("fetchAnchor() returns the table's last row (its newest id), in two list requests", async () => {
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     seed: 3,
     actions: 250,
     spanEnd: SPAN_END,
     spanSeconds: 3 * 86_400,
     flavor: "stock",
-    quiet: true,
   });
   const source = requestsTo(sim.url);
   const before = sim.stats().actionRequests;
@@ -41,12 +39,10 @@ Deno.test("fetchAnchor() returns the table's last row (its newest id), in two li
 });
 
 Deno.test("fetchAnchor() on an empty table is null after one request", async () => {
-  await using sim = await startSimulator({
-    port: 0,
+  await using sim = await simulator({
     actions: 0,
     spanEnd: SPAN_END,
     flavor: "stock",
-    quiet: true,
   });
   const source = requestsTo(sim.url);
   const before = sim.stats().actionRequests;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { dcePages } from "../../../../src/source/opencast/dce/dce_pages.ts";
 import type { PageQuery } from "../../../../src/source/opencast/opencast_batch.ts";
 import type { ActionPage, UserAction } from "../../../../src/opencast/types.ts";
-import { userAction } from "../../../support/user_action.ts";
+import { pageOf, userAction } from "../../../support/user_action.ts";
 
 const START = Temporal.Instant.from("2024-03-01T15:00:00Z");
 const END = Temporal.Instant.from("2024-03-01T16:00:00Z");
@@ -28,12 +28,7 @@ function engage(rows: number, arrivals = 0) {
       most = Math.max(most, inFlight);
       await new Promise((resolve) => setTimeout(resolve, 2));
       inFlight--;
-      const page = {
-        total: all.length,
-        offset: query.offset,
-        limit: query.limit,
-        actions: all.slice(query.offset, query.offset + query.limit),
-      };
+      const page = pageOf(all, query);
       for (let i = 0; i < arrivals; i++) {
         all.push(userAction(all.length + 1, "2024-03-01T10:30:00-05:00"));
       }
@@ -104,12 +99,7 @@ Deno.test("dcePages() loses no row when an action committed inside a page shifts
   );
   const offsets: number[] = [];
   let late = false;
-  const answer = (query: PageQuery): ActionPage => ({
-    total: all.length,
-    offset: query.offset,
-    limit: query.limit,
-    actions: all.slice(query.offset, query.offset + query.limit),
-  });
+  const answer = (query: PageQuery): ActionPage => pageOf(all, query);
   const fetchPage = async (query: PageQuery): Promise<ActionPage> => {
     offsets.push(query.offset);
     if (query.offset === 99 && !late) {

@@ -5,14 +5,14 @@
  * @module
  */
 import { join } from "node:path";
-import { Command } from "@commander-js/extra-typings";
-import { harvestCommand } from "../../../../src/cli/harvest_command.ts";
-import { resolveHarvestSettings } from "../../../../src/cli/resolve_harvest_settings.ts";
-import {
-  type HarvestResult,
-  runHarvest,
-} from "../../../../src/harvest/run_harvest.ts";
+import type { HarvestResult } from "../../../../src/harvest/run_harvest.ts";
 import type { Simulator } from "../../../../src/simulate/start_simulator.ts";
+import {
+  fileIds,
+  type Tally,
+  tally,
+} from "../../../harvest/_delivery_fixture.ts";
+import { harvestAt } from "../../../support/harvest_at.ts";
 
 /** A harvest setup against one simulator, in its own temp dir. */
 export interface InProcessHarvest extends AsyncDisposable {
@@ -62,43 +62,35 @@ export async function inProcessHarvest(
         String(options.batchSize ?? 500),
         ...flags,
       ];
-      const context = {
-        signal: new AbortController().signal,
-        exitCode: 0,
-        version: "test",
-        loggingConfigured: false,
-      };
-      const command = harvestCommand(context).exitOverride().action(() => {});
-      new Command().addCommand(command).exitOverride().parse(
-        ["harvest", ...args],
-        { from: "user" },
-      );
-      const settings = resolveHarvestSettings({
-        options: command.opts(),
-        env,
-        now,
+      return await harvestAt(now, args, env, {
         localTimeZone: sim.timezone,
-        stderrIsTerminal: false,
-      });
-      return await runHarvest(settings, {
-        signal: context.signal,
-        now: () => now,
       });
     },
     async ids() {
-      let text: string;
-      try {
-        text = await Deno.readTextFile(output);
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) return [];
-        throw error;
-      }
-      return text.split("\n").filter((line) => line !== "").map((line) =>
-        JSON.parse(line).action_id as number
-      );
+      return (await fileIds(output)).ids;
     },
     async [Symbol.asyncDispose]() {
       await Deno.remove(dir, { recursive: true });
     },
   };
+}
+
+/**
+ * {@linkcode tally} of the `delivered` ids against the simulator's actions
+ * created from `from` to `to` (both included); `EXACTLY_ONCE` when each of
+ * them arrived once and nothing else did.
+ */
+export function tallyWindow(
+  sim: Simulator,
+  delivered: readonly number[],
+  from: Temporal.Instant,
+  to: Temporal.Instant,
+): Tally {
+  return tally(
+    delivered,
+    sim.actions().filter((a) =>
+      Temporal.Instant.compare(a.created, from) >= 0 &&
+      Temporal.Instant.compare(a.created, to) <= 0
+    ).map((a) => a.id),
+  );
 }

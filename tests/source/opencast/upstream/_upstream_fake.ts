@@ -7,7 +7,7 @@
  */
 import type { ActionPage, UserAction } from "../../../../src/opencast/types.ts";
 import type { DayQuery } from "../../../../src/source/opencast/upstream/upstream_batches.ts";
-import { userAction } from "../../../support/user_action.ts";
+import { pageOf, userAction } from "../../../support/user_action.ts";
 
 /** Options for {@linkcode upstreamFake}. */
 export interface UpstreamFakeOptions {
@@ -66,12 +66,7 @@ export function upstreamFake(options: UpstreamFakeOptions) {
         const at = Date.parse(row.created);
         return at >= from && at <= to;
       }).sort((a, b) => a.id - b.id);
-      return Promise.resolve({
-        total: matching.length,
-        offset: query.offset,
-        limit: query.limit,
-        actions: matching.slice(query.offset, query.offset + query.limit),
-      });
+      return Promise.resolve(pageOf(matching, query));
     },
     fetchById(id: number): Promise<UserAction | null> {
       counts.byId++;

@@ -3,6 +3,7 @@ import {
   type DayBatch,
   type DayQuery,
   DayReader,
+  type DayReaderOptions,
 } from "../../../../src/source/opencast/upstream/day_reader.ts";
 import { upstreamFake } from "./_upstream_fake.ts";
 
@@ -14,6 +15,25 @@ async function readAll(reader: DayReader): Promise<DayBatch[]> {
   const batches: DayBatch[] = [];
   for await (const batch of reader.read()) batches.push(batch);
   return batches;
+}
+
+/**
+ * A reader of 2026-12-04 in New York through `fake`, in pages of 100 unless
+ * `options` say otherwise.
+ */
+function dayReader(
+  fake: ReturnType<typeof upstreamFake>,
+  options: Omit<DayReaderOptions, "day" | "zone" | "fetchDay" | "batchSize"> & {
+    readonly batchSize?: number;
+  },
+): DayReader {
+  return new DayReader({
+    day: "20261204",
+    zone: NY,
+    batchSize: 100,
+    fetchDay: fake.fetchDay,
+    ...options,
+  });
 }
 
 /** The fake's `day` requests from now on. */
@@ -30,13 +50,7 @@ function asked(fake: ReturnType<typeof upstreamFake>): DayQuery[] {
 Deno.test("DayReader reads a new day whole, then only its end, and hands on only the ids it did not know (vouched)", async () => {
   const fake = upstreamFake({ zone: NY, daySeconds: 0 });
   for (let i = 0; i < 300; i++) fake.add(NOON.subtract({ seconds: 600 - i }));
-  const first = new DayReader({
-    day: "20261204",
-    zone: NY,
-    batchSize: 100,
-    end: NOON,
-    fetchDay: fake.fetchDay,
-  });
+  const first = dayReader(fake, { end: NOON });
   const batches = await readAll(first);
   assert.equal(batches.flatMap((b) => b.actions).length >= 300, true);
   assert.ok(batches.every((b) => !b.vouched));
@@ -50,14 +64,7 @@ Deno.test("DayReader reads a new day whole, then only its end, and hands on only
     ...Array.from({ length: 20 }, (_, i) => NOON.add({ seconds: 10 + i })),
   );
   const queries = asked(fake);
-  const next = new DayReader({
-    day: "20261204",
-    zone: NY,
-    batchSize: 100,
-    end: NOON.add({ minutes: 1 }),
-    state,
-    fetchDay: fake.fetchDay,
-  });
+  const next = dayReader(fake, { end: NOON.add({ minutes: 1 }), state });
   const handed = (await readAll(next)).flatMap((b) => {
     assert.equal(b.vouched, true);
     return b.actions.map((a) => a.id);
@@ -71,21 +78,8 @@ Deno.test("DayReader widens towards the start until the count finds a row stored
   const fake = upstreamFake({ zone: NY, daySeconds: 0 });
   for (let i = 0; i < 500; i++) fake.add(NOON.subtract({ seconds: 900 - i }));
   const reader = () =>
-    new DayReader({
-      day: "20261204",
-      zone: NY,
-      batchSize: 100,
-      end: NOON.add({ minutes: 5 }),
-      state: first.state(),
-      fetchDay: fake.fetchDay,
-    });
-  const first = new DayReader({
-    day: "20261204",
-    zone: NY,
-    batchSize: 100,
-    end: NOON,
-    fetchDay: fake.fetchDay,
-  });
+    dayReader(fake, { end: NOON.add({ minutes: 5 }), state: first.state() });
+  const first = dayReader(fake, { end: NOON });
   await readAll(first);
   // An id the fake skipped, 300 rows below the end: a row stored now.
   const ids = new Set(fake.rows.map((row) => row.id));
@@ -120,13 +114,7 @@ Deno.test("DayReader settles the day's first-minute rows with a request at the a
   for (let i = 0; i < 400; i++) {
     fake.add(MIDNIGHT.add({ minutes: 30, seconds: i }));
   }
-  const first = new DayReader({
-    day: "20261204",
-    zone: NY,
-    batchSize: 500,
-    end: NOON,
-    fetchDay: fake.fetchDay,
-  });
+  const first = dayReader(fake, { batchSize: 500, end: NOON });
   await readAll(first);
   assert.equal(first.complete, true, "one page at 0 s: every row");
   assert.equal(first.state().first.length, 12);
@@ -135,14 +123,7 @@ Deno.test("DayReader settles the day's first-minute rows with a request at the a
   fake.add(NOON.subtract({ minutes: 1 }));
   request = 1;
   const queries = asked(fake);
-  const next = new DayReader({
-    day: "20261204",
-    zone: NY,
-    batchSize: 100,
-    end: NOON,
-    state: first.state(),
-    fetchDay: fake.fetchDay,
-  });
+  const next = dayReader(fake, { end: NOON, state: first.state() });
   const handed = (await readAll(next)).flatMap((b) =>
     b.actions.map((a) => a.id)
   );
@@ -155,23 +136,13 @@ Deno.test("DayReader settles the day's first-minute rows with a request at the a
 Deno.test("DayReader warns of a shrinking day once, reads it again and keeps only what is there", async () => {
   const fake = upstreamFake({ zone: NY, daySeconds: 0 });
   for (let i = 0; i < 200; i++) fake.add(NOON.subtract({ seconds: 600 - i }));
-  const first = new DayReader({
-    day: "20261204",
-    zone: NY,
-    batchSize: 100,
-    end: NOON,
-    fetchDay: fake.fetchDay,
-  });
+  const first = dayReader(fake, { end: NOON });
   await readAll(first);
   const removed = fake.rows.splice(10, 30).map((row) => row.id);
   const [added] = fake.add(NOON.add({ seconds: 30 }));
-  const next = new DayReader({
-    day: "20261204",
-    zone: NY,
-    batchSize: 100,
+  const next = dayReader(fake, {
     end: NOON.add({ minutes: 1 }),
     state: first.state(),
-    fetchDay: fake.fetchDay,
   });
   const handed = (await readAll(next)).flatMap((b) =>
     b.actions.map((a) => a.id)

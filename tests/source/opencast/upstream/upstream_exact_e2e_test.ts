@@ -5,38 +5,17 @@
  * counts by action id: every action of the window, once.
  */
 import assert from "node:assert/strict";
-import {
-  type ActionOrder,
-  type SimAction,
-  type Simulator,
-  type SimulatorFlavor,
-  startSimulator,
+import type {
+  ActionOrder,
+  SimAction,
+  Simulator,
+  SimulatorFlavor,
 } from "../../../../src/simulate/start_simulator.ts";
-import { inProcessHarvest } from "./_harvest_at.ts";
+import { simulator } from "../../../support/simulator.ts";
+import { inProcessHarvest, tallyWindow } from "./_harvest_at.ts";
+import { EXACTLY_ONCE } from "../../../harvest/_delivery_fixture.ts";
 
 const NY = "America/New_York";
-const exact = { missing: [], unexpected: [], duplicates: 0 };
-
-/** How the delivered ids compare with the actions created in `[from, to]`. */
-function tally(
-  sim: Simulator,
-  delivered: readonly number[],
-  from: Temporal.Instant,
-  to: Temporal.Instant,
-) {
-  const want = new Set(
-    sim.actions().filter((a) =>
-      Temporal.Instant.compare(a.created, from) >= 0 &&
-      Temporal.Instant.compare(a.created, to) <= 0
-    ).map((a) => a.id),
-  );
-  const got = new Set(delivered);
-  return {
-    missing: [...want].filter((id) => !got.has(id)),
-    unexpected: [...got].filter((id) => !want.has(id)),
-    duplicates: delivered.length - got.size,
-  };
-}
 
 /** `actions.json` requests in the simulator's log. */
 function listRequests(sim: Simulator): number {
@@ -56,9 +35,7 @@ for (
   ] as [SimulatorFlavor, ActionOrder][]
 ) {
   Deno.test(`backfill 00:30-01:00 on ${flavor} (${order} order) where 1 % of the rows were stored late, with ids far above their created neighbours: every action once`, async () => {
-    await using sim = await startSimulator({
-      port: 0,
-      quiet: true,
+    await using sim = await simulator({
       flavor,
       order,
       seed: 7,
@@ -86,7 +63,7 @@ for (
     );
     assert.equal(result.exitCode, 0);
     const delivered = await h.ids();
-    assert.deepEqual(tally(sim, delivered, start, end), exact);
+    assert.deepEqual(tallyWindow(sim, delivered, start, end), EXACTLY_ONCE);
     assert.ok(late.every((a) => delivered.includes(a.id)), "the late rows");
     assert.ok(delivered.length > 900, `${delivered.length} delivered`);
   });
@@ -95,9 +72,7 @@ for (
 for (const order of ["id", "created"] as const) {
   Deno.test(`backfill of a day whose rows keep arriving during the read (3 engage nodes, ${order} order): every action of the window once, and the read ends`, async () => {
     const now = DAY.add({ hours: 3 });
-    await using sim = await startSimulator({
-      port: 0,
-      quiet: true,
+    await using sim = await simulator({
       flavor: "oc16",
       order,
       idNodes: 3,
@@ -127,7 +102,7 @@ for (const order of ["id", "created"] as const) {
     );
     assert.equal(result.exitCode, 0);
     assert.ok(arrivals >= 30 * 15, `${arrivals} arrivals during the read`);
-    assert.deepEqual(tally(sim, await h.ids(), start, end), exact);
+    assert.deepEqual(tallyWindow(sim, await h.ids(), start, end), EXACTLY_ONCE);
   });
 }
 
@@ -146,9 +121,7 @@ async function cronRuns(
   },
 ) {
   const noon = Temporal.Instant.from("2025-03-04T17:00:00Z");
-  const sim = await startSimulator({
-    port: 0,
-    quiet: true,
+  const sim = await simulator({
     flavor: "stock",
     order: options.order,
     idNodes: 3,
@@ -179,8 +152,8 @@ async function cronRuns(
     requests.push(listRequests(sim));
     // After every run: everything up to its now, once.
     assert.deepEqual(
-      tally(sim, await h.ids(), firstStart, now),
-      exact,
+      tallyWindow(sim, await h.ids(), firstStart, now),
+      EXACTLY_ONCE,
       `run ${run + 2}`,
     );
   }
@@ -226,9 +199,7 @@ for (const order of ["id", "created"] as const) {
 
 Deno.test("a cron run after an action stored minutes after its created, below every id read (a quiet node): delivered once, though older than the window", async () => {
   const noon = Temporal.Instant.from("2025-03-04T17:00:00Z");
-  await using sim = await startSimulator({
-    port: 0,
-    quiet: true,
+  await using sim = await simulator({
     flavor: "oc12",
     idNodes: 3,
     seed: 9,
@@ -249,12 +220,12 @@ Deno.test("a cron run after an action stored minutes after its created, below ev
   const delivered = await h.ids();
   assert.equal(delivered.filter((id) => id === late!.id).length, 1);
   assert.deepEqual(
-    tally(
+    tallyWindow(
       sim,
       delivered,
       noon.add({ seconds: 1 }).subtract({ minutes: 30 }),
       noon.add({ minutes: 5 }),
     ),
-    exact,
+    EXACTLY_ONCE,
   );
 });

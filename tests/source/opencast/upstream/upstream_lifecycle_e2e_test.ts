@@ -5,43 +5,18 @@
  * (flags resolved as the CLI does, "now" injected) against the simulator.
  */
 import assert from "node:assert/strict";
-import {
-  type ActionOrder,
-  type Simulator,
-  startSimulator,
-} from "../../../../src/simulate/start_simulator.ts";
+import type { ActionOrder } from "../../../../src/simulate/start_simulator.ts";
+import { simulator } from "../../../support/simulator.ts";
 import { IdRanges } from "../../../../src/util/id_ranges.ts";
 import { captureLogs, logLine } from "../../../support/capture_logs.ts";
-import { inProcessHarvest } from "./_harvest_at.ts";
+import { inProcessHarvest, tallyWindow } from "./_harvest_at.ts";
+import { EXACTLY_ONCE } from "../../../harvest/_delivery_fixture.ts";
 
 const NY = "America/New_York";
 const NOON = Temporal.Instant.from("2025-03-04T17:00:00Z");
-const exact = { missing: [], unexpected: [], duplicates: 0 };
-
-function tally(
-  sim: Simulator,
-  delivered: readonly number[],
-  from: Temporal.Instant,
-  to: Temporal.Instant,
-) {
-  const want = new Set(
-    sim.actions().filter((a) =>
-      Temporal.Instant.compare(a.created, from) >= 0 &&
-      Temporal.Instant.compare(a.created, to) <= 0
-    ).map((a) => a.id),
-  );
-  const got = new Set(delivered);
-  return {
-    missing: [...want].filter((id) => !got.has(id)),
-    unexpected: [...got].filter((id) => !want.has(id)),
-    duplicates: delivered.length - got.size,
-  };
-}
 
 function noonSimulator(order: ActionOrder = "id") {
-  return startSimulator({
-    port: 0,
-    quiet: true,
+  return simulator({
     flavor: "stock",
     order,
     idNodes: 3,
@@ -102,13 +77,13 @@ for (const order of ["id", "created"] as const) {
     );
     const gone = new Set(deleted);
     assert.deepEqual(
-      tally(
+      tallyWindow(
         sim,
         last.filter((id) => !gone.has(id)),
         firstStart,
         NOON.add({ minutes: 10 }),
       ),
-      exact,
+      EXACTLY_ONCE,
     );
   });
 }
@@ -159,9 +134,7 @@ Deno.test("a checkpoint written by the code before this one (its day cursor) res
     ),
   );
   const spanEnd = Temporal.Instant.from("2025-03-04T17:00:00Z");
-  await using sim = await startSimulator({
-    port: 0,
-    quiet: true,
+  await using sim = await simulator({
     flavor: "stock",
     idNodes: 3,
     seed: 18,
@@ -191,7 +164,7 @@ Deno.test("a checkpoint written by the code before this one (its day cursor) res
   // now is delivered, by the old code or now.
   const from = Temporal.Instant.from(fixture.checkpoint.timestamp);
   assert.deepEqual(
-    tally(
+    tallyWindow(
       sim,
       [
         ...delivered,
@@ -203,7 +176,7 @@ Deno.test("a checkpoint written by the code before this one (its day cursor) res
       from,
       now,
     ),
-    exact,
+    EXACTLY_ONCE,
   );
   // The checkpoint moves to the new position: days, not a cursor.
   const saved = JSON.parse(await Deno.readTextFile(h.state));
@@ -221,9 +194,7 @@ for (
   Deno.test(`cron runs across a server midnight with ids in blocks of 50 on 3 nodes (${order} order, day seconds ${daySeconds ?? "from the clock"}): every action once`, async () => {
     const midnight = Temporal.Instant.from("2025-12-05T05:00:00Z");
     const begin = midnight.subtract({ minutes: 15 });
-    await using sim = await startSimulator({
-      port: 0,
-      quiet: true,
+    await using sim = await simulator({
       flavor: "oc16",
       order,
       idNodes: 3,
@@ -251,8 +222,8 @@ for (
     assert.equal((await h.run(now)).exitCode, 0);
     assert.ok(Temporal.Instant.compare(now, midnight.add({ minutes: 15 })) > 0);
     assert.deepEqual(
-      tally(sim, await h.ids(), begin.subtract({ minutes: 10 }), now),
-      exact,
+      tallyWindow(sim, await h.ids(), begin.subtract({ minutes: 10 }), now),
+      EXACTLY_ONCE,
     );
     assert.ok(probes > 0, "the midnight stretch was filled by id");
   });

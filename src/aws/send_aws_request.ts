@@ -1,0 +1,104 @@
+/**
+ * The one place requests to AWS leave the process: `fetch` (through the
+ * private-CA client when there is one), one deadline for the answer and its
+ * body, no redirects followed (a signed request is only valid for its host;
+ * S3's region redirects are the S3 client's decision).
+ *
+ * @module
+ */
+import type { AwsHttpRequest, AwsHttpResponse } from "./aws_http_request.ts";
+import { AwsNetworkError } from "./aws_network_error.ts";
+import { describeFetchError } from "../http/describe_fetch_error.ts";
+
+/** The `fetch` the tool sends through (`fetchThrough(caHttpClient(…))`). */
+export type AwsFetch = (
+  input: URL | RequestInfo,
+  init?: RequestInit,
+) => Promise<Response>;
+
+/** Options for {@linkcode sendAwsRequest}. */
+export interface SendAwsRequestOptions {
+  /**
+   * The deadline of the attempt, answer and body included, in milliseconds.
+   */
+  readonly timeoutMs: number;
+  /**
+   * Sends the request; tests and the private-CA setting pass their own.
+   *
+   * @default {globalThis.fetch}
+   */
+  readonly fetch?: AwsFetch;
+  /**
+   * Ends the attempt: the call then rejects with the signal's reason.
+   *
+   * @default {undefined}
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Sends one signed request and reads the whole answer, whatever its status.
+ *
+ * @returns The status, headers and body text.
+ * @throws {AwsNetworkError} when no answer arrived within the deadline
+ * (`TimeoutError`) or the connection failed.
+ * @throws The signal's reason when `signal` aborted.
+ */
+export async function sendAwsRequest(
+  request: AwsHttpRequest,
+  options: SendAwsRequestOptions,
+): Promise<AwsHttpResponse> {
+  const { timeoutMs, fetch = globalThis.fetch, signal } = options;
+  signal?.throwIfAborted();
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+      redirect: "manual",
+      signal: controller.signal,
+    });
+    const body = request.method === "HEAD" ? "" : await response.text();
+    if (request.method === "HEAD") await response.body?.cancel();
+    return { status: response.status, headers: response.headers, body };
+  } catch (error) {
+    signal?.throwIfAborted();
+    if (timedOut) {
+      throw new AwsNetworkError(
+        `no answer within ${timeoutMs} ms`,
+        "TimeoutError",
+        { cause: error },
+      );
+    }
+    throw new AwsNetworkError(describeFetchError(error), networkCode(error), {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+const CODES: readonly [RegExp, string][] = [
+  [/^connection refused/, "ECONNREFUSED"],
+  [/^DNS lookup failed/, "ENOTFOUND"],
+  [/^TLS failed/, "TlsError"],
+  [/^connection reset/, "ECONNRESET"],
+  [/^connection timed out/, "ETIMEDOUT"],
+  [/^host unreachable/, "EHOSTUNREACH"],
+];
+
+/** Names a failed `fetch` the way Node names socket errors. */
+function networkCode(error: unknown): string {
+  const description = describeFetchError(error);
+  return CODES.find(([pattern]) => pattern.test(description))?.[1] ??
+    "NetworkError";
+}
