@@ -128,7 +128,12 @@ Deno.test("a profile that needs the SDK's credential chain loads it (the check a
 
 Deno.test("harvest with REDIS_URL speaks Redis through src/redis/ and loads no ioredis script", async () => {
   await using redis = await startRedisWithClient();
-  await using sim = await simulator({ actions: 20, spanSeconds: 60 });
+  await using sim = await simulator({
+    actions: 20,
+    spanSeconds: 60,
+    // As harvestArgs() says (--server-timezone UTC), so the window holds them.
+    timezone: "UTC",
+  });
   const { code, stderr, urls } = await loadedModules(
     harvestArgs(sim.url, "-o", "-"),
     { REDIS_URL: redis.server.url },
