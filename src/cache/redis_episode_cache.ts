@@ -6,11 +6,10 @@
  * @module
  */
 
-import type { Redis } from "ioredis";
 import type { CacheEntry, EpisodeCache } from "./episode_cache.ts";
-import { UnreachableError } from "../errors.ts";
-import { connectRedis } from "./redis_connection.ts";
-import { redactUrl } from "../util/redact_url.ts";
+import { ApiContractError, UnreachableError } from "../errors.ts";
+import { connectRedis } from "../redis/connect_redis.ts";
+import type { RedisClient } from "../redis/redis_client.ts";
 
 /** Where the Redis episode cache lives. */
 export interface RedisEpisodeCacheOptions {
@@ -44,7 +43,7 @@ export interface RedisEpisodeCacheOptions {
    * cache does not close a client it was given.
    * @default a new connection from `url` or `host`/`port`
    */
-  readonly client?: Redis;
+  readonly client?: RedisClient;
 }
 
 /**
@@ -54,8 +53,8 @@ export interface RedisEpisodeCacheOptions {
  * Redis does not answer; the harvest then carries on with
  * `createNullEpisodeCache()`. Throws `AuthenticationError` when Redis refuses
  * the password (a setting to fix, not an outage). Commands that fail later
- * (Redis went away mid-run) reject with `UnreachableError` after a few
- * bounded retries (about a second).
+ * (Redis went away mid-run) reject with `UnreachableError` once the
+ * client's reconnection attempt under way fails (within about a second).
  *
  * @example
  * ```ts
@@ -69,32 +68,22 @@ export async function createRedisEpisodeCache(
 ): Promise<EpisodeCache> {
   const keyPrefix = options.keyPrefix ?? "ua-harvest:episode:";
   if (options.client !== undefined) {
-    const { host, port } = options.client.options;
-    return new RedisEpisodeCache(
-      options.client,
-      redactUrl(`redis://${host}:${port}`),
-      keyPrefix,
-      false,
-    );
+    return new RedisEpisodeCache(options.client, keyPrefix, false);
   }
-  const { client, description } = await connectRedis(options);
-  return new RedisEpisodeCache(client, description, keyPrefix, true);
+  const client = await connectRedis(options);
+  return new RedisEpisodeCache(client, keyPrefix, true);
 }
 
 class RedisEpisodeCache implements EpisodeCache {
   readonly description: string;
-  #client: Redis;
+  #client: RedisClient;
   #keyPrefix: string;
   #owned: boolean;
   #server: string;
 
-  constructor(
-    client: Redis,
-    server: string,
-    keyPrefix: string,
-    owned: boolean,
-  ) {
+  constructor(client: RedisClient, keyPrefix: string, owned: boolean) {
     this.#client = client;
+    const server = client.description;
     this.#server = server;
     this.#keyPrefix = keyPrefix;
     this.#owned = owned;
@@ -106,11 +95,22 @@ class RedisEpisodeCache implements EpisodeCache {
     if (keys.length === 0) return found;
     const values = await this.#run(
       "read from",
-      () => this.#client.mget(keys.map((key) => this.#keyPrefix + key)),
+      () =>
+        this.#client.send([
+          "MGET",
+          ...keys.map((key) => this.#keyPrefix + key),
+        ]),
     );
+    if (!Array.isArray(values) || values.length !== keys.length) {
+      throw new ApiContractError(
+        `Could not read from the Redis episode cache at ${this.#server} (MGET of ${keys.length} keys answered ${
+          Array.isArray(values) ? `${values.length} values` : typeof values
+        })`,
+      );
+    }
     keys.forEach((key, i) => {
       const value = values[i];
-      if (value !== null && value !== undefined) found.set(key, value);
+      if (typeof value === "string") found.set(key, value);
     });
     return found;
   }
@@ -120,33 +120,32 @@ class RedisEpisodeCache implements EpisodeCache {
     // also reject `PX 0`.
     const live = entries.filter((entry) => entry.ttlSeconds > 0);
     if (live.length === 0) return;
-    const pipeline = this.#client.pipeline();
-    for (const entry of live) {
-      pipeline.set(
-        this.#keyPrefix + entry.key,
-        entry.value,
-        "PX",
-        Math.max(1, Math.round(entry.ttlSeconds * 1000)),
-      );
-    }
-    const results = await this.#run("write to", () => pipeline.exec());
-    const failed = (results ?? []).find(([error]) => error !== null);
-    if (results === null || failed !== undefined) {
-      const reason = failed?.[0]?.message ?? "the pipeline was discarded";
+    // Sent in one tick, so they go out pipelined in one write.
+    const results = await Promise.allSettled(
+      live.map((entry) =>
+        this.#client.send([
+          "SET",
+          this.#keyPrefix + entry.key,
+          entry.value,
+          "PX",
+          Math.max(1, Math.round(entry.ttlSeconds * 1000)),
+        ])
+      ),
+    );
+    const failed = results.find((result) => result.status === "rejected");
+    if (failed !== undefined) {
       throw new UnreachableError(
-        `Could not write to the Redis episode cache at ${this.#server} (${reason})`,
+        `Could not write to the Redis episode cache at ${this.#server} (${
+          (failed.reason as Error).message
+        })`,
+        { cause: failed.reason },
       );
     }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     if (!this.#owned) return;
-    try {
-      await this.#client.quit();
-    } catch {
-      // Already disconnected: nothing left to close.
-      this.#client.disconnect();
-    }
+    await this.#client.quit();
   }
 
   async #run<T>(what: string, command: () => Promise<T>): Promise<T> {

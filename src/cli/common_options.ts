@@ -29,7 +29,7 @@ import { redactUrl } from "../util/redact_url.ts";
 export function caCertOption() {
   return new Option(
     "--ca-cert <path>",
-    "PEM bundle of private CAs for every https connection (Opencast, Matomo, AWS, Elasticsearch unless ELASTICSEARCH_CA_CERT is set, Pushgateway, Loggly); trusted beside the system's CAs, but in their place for AWS, Elasticsearch and the Pushgateway, so add the system's to it if those use public certificates",
+    "PEM bundle of private CAs for every https connection (Opencast, Matomo, AWS, Elasticsearch unless ELASTICSEARCH_CA_CERT is set, Pushgateway, Loggly) and Redis over rediss://; trusted beside the system's CAs, but in their place for AWS, Elasticsearch and the Pushgateway, so add the system's to it if those use public certificates",
   ).env("UA_HARVEST_CA_CERT");
 }
 

@@ -163,11 +163,17 @@ export function resolveHarvestSettings(
     catchUp: options.catchUp ?? false,
     output,
     checkpoint,
-    cache: redisUrl ? { kind: "redis", url: redisUrl } : {
-      kind: "sqlite",
-      path: options.cacheFile ??
-        join(defaultCacheDir(env), "episodes.sqlite"),
-    },
+    cache: redisUrl
+      ? {
+        kind: "redis",
+        url: redisUrl,
+        ...(options.caCert === undefined ? {} : { caCertPath: options.caCert }),
+      }
+      : {
+        kind: "sqlite",
+        path: options.cacheFile ??
+          join(defaultCacheDir(env), "episodes.sqlite"),
+      },
     updateCheckpoint: updateLastTs === true
       ? "always"
       : updateLastTs === false

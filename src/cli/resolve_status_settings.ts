@@ -35,5 +35,6 @@ export function resolveStatusSettings(
     state: stateSettings(options, env),
     aws: awsSettingsFromEnv(env, options.caCert),
     zone: parseTimeZone(options.serverTimezone ?? input.localTimeZone),
+    ...(options.caCert === undefined ? {} : { caCertPath: options.caCert }),
   };
 }

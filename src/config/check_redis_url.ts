@@ -1,8 +1,8 @@
 /**
- * Checks a Redis URL before anything is fetched: ioredis reads what it can of
- * a bad one and carries on (`redis://host:notaport/0` on port 6379, `/999` on
- * database 0, `/abc` crashing later), so a run would go on without its cache
- * or, with a shared checkpoint, without the lock between machines.
+ * Checks a Redis URL before anything is fetched: a client that reads what it
+ * can of a bad one and carries on (ioredis took `redis://host:notaport/0` to
+ * port 6379, `/999` to database 0) lets a run go on without its cache or,
+ * with a shared checkpoint, without the lock between machines.
  *
  * @module
  */
@@ -26,7 +26,9 @@ export interface CheckRedisUrlOptions {
 /**
  * Accepts `redis://` or `rediss://` URLs with a host, a port from 1 to 65535
  * when one is given, and a database number from 0 to `maxDatabase` when a
- * path is given; returns the URL as given.
+ * path (or a `?db=` query, as ioredis and redis-py read it) is given, and no
+ * other query parameter (the client would not read it); returns the URL as
+ * given.
  *
  * @example Usage
  * ```ts
@@ -65,16 +67,35 @@ export function checkRedisUrl(
     throw fail("has a port outside 1 to 65535");
   }
   if (parsed.hash !== "") throw fail("has a fragment (#)");
+  for (const name of parsed.searchParams.keys()) {
+    if (name !== "db") {
+      throw fail(
+        `has the query parameter "${
+          echoValue(name, 20)
+        }", which is not read: give the database as the path, like redis://host:6379/2`,
+      );
+    }
+  }
   const path = parsed.pathname;
-  if (path !== "" && path !== "/") {
-    const db = /^\/(\d+)$/.exec(path)?.[1];
-    if (db === undefined || Number(db) > maxDatabase) {
+  const db = path !== "" && path !== "/"
+    ? safeDecode(path.slice(1))
+    : parsed.searchParams.get("db") ?? undefined;
+  if (db !== undefined) {
+    if (!/^\d+$/.test(db) || Number(db) > maxDatabase) {
       throw fail(
         `names database "${
-          echoValue(decodeURIComponent(path.slice(1)), 20)
+          echoValue(db, 20)
         }": the path must be a database number from 0 to ${maxDatabase}`,
       );
     }
   }
   return url;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -32,7 +32,12 @@ export type OutputSettings =
 
 /** Which episode cache to use. */
 export type CacheSettings =
-  | { readonly kind: "redis"; readonly url: string }
+  | {
+    readonly kind: "redis";
+    readonly url: string;
+    /** CAs trusted in addition to the system's for `rediss://` (`UA_HARVEST_CA_CERT`). */
+    readonly caCertPath?: string;
+  }
   | { readonly kind: "sqlite"; readonly path: string };
 
 /** Every setting of one harvest run. */

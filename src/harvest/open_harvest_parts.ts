@@ -15,7 +15,7 @@ import {
 import type { CheckpointStore } from "../checkpoint/checkpoint_store.ts";
 import type { EpisodeCache } from "../cache/episode_cache.ts";
 import { openSqliteEpisodeCache } from "../cache/sqlite_episode_cache.ts";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/redis_client.ts";
 import { createNullEpisodeCache } from "../cache/null_episode_cache.ts";
 import type { RunLock } from "../lock/run_lock.ts";
 import { acquireFileRunLock } from "../lock/file_run_lock.ts";
@@ -35,9 +35,9 @@ import { type BackgroundPart, openInBackground } from "./open_in_background.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
-// The AWS SDK, ioredis and the Elasticsearch client are loaded only by the
-// runs that use them (dynamic imports, which `deno compile` still bundles):
-// a harvest to stdout or a file, and `--help`, start without them.
+// The AWS SDK, the Redis client and the Elasticsearch client are loaded only
+// by the runs that use them (dynamic imports, which `deno compile` still
+// bundles): a harvest to stdout or a file, and `--help`, start without them.
 
 /**
  * Connects to Redis when it is configured. An unreachable Redis is not an
@@ -46,15 +46,16 @@ const logger = getLogger(["ua-harvest", "harvest"]);
  */
 export async function connectConfiguredRedis(
   settings: HarvestSettings,
-): Promise<Redis | null> {
+): Promise<RedisClient | null> {
   if (settings.cache.kind !== "redis") return null;
   try {
-    const { connectRedis } = await import("../cache/redis_connection.ts");
-    return (await connectRedis({
+    const { connectRedis } = await import("../redis/connect_redis.ts");
+    return await connectRedis({
       url: settings.cache.url,
       connectTimeoutMs: settings.deadlines.redisMs,
       commandTimeoutMs: settings.deadlines.redisMs,
-    })).client;
+      caCertPath: settings.cache.caCertPath,
+    });
   } catch (error) {
     if (!(error instanceof UnreachableError)) throw error;
     logger.warn(
@@ -103,7 +104,7 @@ export function openEngageClient(
  */
 export async function acquireRunLock(
   settings: HarvestSettings,
-  redis: Redis | null,
+  redis: RedisClient | null,
 ): Promise<RunLock> {
   await using stack = new AsyncDisposableStack();
   const held: RunLock[] = [];
@@ -134,7 +135,7 @@ export async function acquireRunLock(
  */
 export async function openEpisodeCache(
   settings: HarvestSettings,
-  redis: Redis | null,
+  redis: RedisClient | null,
 ): Promise<EpisodeCache> {
   const { cache } = settings;
   if (cache.kind === "sqlite") {

@@ -112,7 +112,7 @@ export async function runHarvest(
   ready.promise.catch(() => {});
   const redis = await connecting;
   if (redis) {
-    stack.defer(() => redis.quit().then(() => {}, () => redis.disconnect()));
+    stack.defer(() => redis.quit());
   }
   // The lock comes before anything is read or asked: a run that loses it
   // must touch nothing, and a checkpoint read before it could be one the

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/redis_client.ts";
 import { type LockHolder, parseLockHolder } from "./lock_holder.ts";
 
 /**
@@ -54,16 +54,16 @@ export interface RedisLockState {
  * nobody does. Throws what the client throws (Redis down).
  */
 export async function readRedisLockHolder(
-  client: Redis,
+  client: RedisClient,
   key: string,
 ): Promise<RedisLockState | null> {
   const [value, ttl] = await Promise.all([
-    client.get(key),
-    client.pttl(key),
+    client.send(["GET", key]),
+    client.send(["PTTL", key]),
   ]);
-  if (value === null) return null;
+  if (typeof value !== "string") return null;
   return {
     holder: parseLockHolder(value) ?? {},
-    ...(ttl > 0 ? { expiresInMs: ttl } : {}),
+    ...(typeof ttl === "number" && ttl > 0 ? { expiresInMs: ttl } : {}),
   };
 }

@@ -12,13 +12,11 @@ import {
   DEFAULT_REDIS_PORT,
   DEFAULT_REDIS_TIMEOUT_SECONDS,
 } from "../config/defaults.ts";
-import type { Redis } from "ioredis";
 import { getLogger } from "@logtape/logtape";
-import { randomUUID } from "node:crypto";
 import type { RunLock } from "./run_lock.ts";
 import { ConfigError, LockedError, LockHeldError } from "../errors.ts";
-import { connectRedis } from "../cache/redis_connection.ts";
-import { redactUrl } from "../util/redact_url.ts";
+import { connectRedis } from "../redis/connect_redis.ts";
+import type { RedisClient } from "../redis/redis_client.ts";
 import { describeThisHolder } from "./lock_holder.ts";
 
 const logger = getLogger(["ua-harvest", "lock"]);
@@ -30,7 +28,7 @@ export interface RedisRunLockOptions {
    * cache). The lock does not close a client it was given.
    * @default a new connection from `url`
    */
-  readonly client?: Redis;
+  readonly client?: RedisClient;
   /**
    * A `redis://[user:password@]host[:port][/db]` URL, used when there is no
    * `client`.
@@ -122,45 +120,45 @@ export async function acquireRedisRunLock(
     );
   }
 
-  let client: Redis;
-  let server: string;
   const owned = options.client === undefined;
-  if (options.client !== undefined) {
-    client = options.client;
-    const { host, port } = client.options;
-    server = redactUrl(`redis://${host}:${port}`);
-  } else {
-    ({ client, description: server } = await connectRedis({
-      url: options.url ?? `redis://127.0.0.1:${DEFAULT_REDIS_PORT}`,
-      connectTimeoutMs: options.connectTimeoutMs,
-    }));
-  }
+  const client = options.client ?? await connectRedis({
+    url: options.url ?? `redis://127.0.0.1:${DEFAULT_REDIS_PORT}`,
+    connectTimeoutMs: options.connectTimeoutMs,
+  });
+  const server = client.description;
 
   // The value is both the holder's secret token (the scripts compare all of
   // it) and, for `ua-harvest status`, who holds the lock since when.
   const token = JSON.stringify({
-    token: randomUUID(),
+    token: crypto.randomUUID(),
     ...describeThisHolder(),
   });
-  let acquired: string | null;
+  let acquired: unknown;
   // The key expires ttlMs after Redis ran the SET, which is after we sent it:
   // counting from the send errs on the safe side.
   const sentAt = performance.now();
   try {
-    acquired = await client.set(options.key, token, "PX", ttlMs, "NX");
+    acquired = await client.send([
+      "SET",
+      options.key,
+      token,
+      "PX",
+      ttlMs,
+      "NX",
+    ]);
   } catch (error) {
-    if (owned) client.disconnect();
+    if (owned) await client.close();
     throw error;
   }
   if (acquired !== "OK") {
-    let remainingMs = -1;
+    let remainingMs: unknown = -1;
     try {
-      remainingMs = await client.pttl(options.key);
+      remainingMs = await client.send(["PTTL", options.key]);
     } catch {
       // Only for the message; the lock is held either way.
     }
-    if (owned) client.disconnect();
-    const within = remainingMs > 0
+    if (owned) await client.close();
+    const within = typeof remainingMs === "number" && remainingMs > 0
       ? Math.ceil(remainingMs / 1000)
       : Math.ceil(ttlMs / 1000);
     throw new LockHeldError(
@@ -189,7 +187,7 @@ interface LockTimes {
 
 class RedisRunLock implements RunLock {
   readonly description: string;
-  #client: Redis;
+  #client: RedisClient;
   #owned: boolean;
   #key: string;
   #token: string;
@@ -202,7 +200,7 @@ class RedisRunLock implements RunLock {
   readonly lost: AbortSignal = this.#lost.signal;
 
   constructor(
-    client: Redis,
+    client: RedisClient,
     owned: boolean,
     key: string,
     token: string,
@@ -217,7 +215,7 @@ class RedisRunLock implements RunLock {
     this.description = `redis:${key} (${server})`;
     this.#armWatchdog(times.confirmedAt);
     this.#scheduleRenewal(times.renewEveryMs);
-    client.on("ready", this.#onReconnected);
+    client.addEventListener("reconnect", this.#onReconnected);
   }
 
   /**
@@ -241,9 +239,9 @@ class RedisRunLock implements RunLock {
     this.#stopTimers();
     try {
       if (!this.#lost.signal.aborted) {
-        await withDeadline(
-          this.#client.eval(RELEASE_SCRIPT, 1, this.#key, this.#token),
-          this.#times.renewTimeoutMs,
+        await this.#client.send(
+          ["EVAL", RELEASE_SCRIPT, 1, this.#key, this.#token],
+          { timeoutMs: this.#times.renewTimeoutMs },
         );
         logger.debug("Released run lock {key}", { key: this.#key });
       }
@@ -254,17 +252,14 @@ class RedisRunLock implements RunLock {
         { key: this.#key, reason: (error as Error).message },
       );
     } finally {
-      if (this.#owned) {
-        await withDeadline(this.#client.quit(), this.#times.renewTimeoutMs)
-          .catch(() => this.#client.disconnect());
-      }
+      if (this.#owned) await this.#client.quit();
     }
   }
 
   #stopTimers(): void {
     clearTimeout(this.#renewTimer);
     clearTimeout(this.#watchdog);
-    this.#client.off("ready", this.#onReconnected);
+    this.#client.removeEventListener("reconnect", this.#onReconnected);
   }
 
   /**
@@ -315,15 +310,9 @@ class RedisRunLock implements RunLock {
     const { ttlMs, renewEveryMs, renewTimeoutMs } = this.#times;
     const sentAt = performance.now();
     try {
-      const renewed = await withDeadline(
-        this.#client.eval(
-          RENEW_SCRIPT,
-          1,
-          this.#key,
-          this.#token,
-          String(ttlMs),
-        ),
-        renewTimeoutMs,
+      const renewed = await this.#client.send(
+        ["EVAL", RENEW_SCRIPT, 1, this.#key, this.#token, ttlMs],
+        { timeoutMs: renewTimeoutMs },
       );
       if (this.#released || this.#lost.signal.aborted) return;
       if (renewed !== 1) {
@@ -348,18 +337,4 @@ class RedisRunLock implements RunLock {
       this.#scheduleRenewal(Math.max(1, Math.floor(renewEveryMs / 2)));
     }
   }
-}
-
-/** `promise`, or a rejection once `ms` passed without it settling. */
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${ms} ms`)),
-      ms,
-    );
-  });
-  // The losing promise still settles later; nobody is waiting for it.
-  promise.catch(() => {});
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -29,6 +29,8 @@ export interface ReadStatusOptions {
   readonly now?: () => Date;
   /** How long to wait for Redis. @default 2000 */
   readonly redisTimeoutMs?: number;
+  /** CAs trusted in addition to the system's for `rediss://` (`UA_HARVEST_CA_CERT`). */
+  readonly caCertPath?: string;
 }
 
 /**
@@ -115,11 +117,12 @@ async function readRedisLock(
 ): Promise<LockStatus> {
   const name = redisLockKey(describeCheckpoint(options.state));
   try {
-    // ioredis is loaded only when a Redis lock is to be read.
-    const { connectRedis } = await import("../cache/redis_connection.ts");
-    const { client } = await connectRedis({
+    // The Redis client is loaded only when a Redis lock is to be read.
+    const { connectRedis } = await import("../redis/connect_redis.ts");
+    const client = await connectRedis({
       url,
       connectTimeoutMs: options.redisTimeoutMs ?? 2000,
+      caCertPath: options.caCertPath,
     });
     try {
       const found = await readRedisLockHolder(client, name);
@@ -133,7 +136,7 @@ async function readRedisLock(
           : { expiresInSeconds: found.expiresInMs / 1000 }),
       };
     } finally {
-      await client.quit().catch(() => client.disconnect());
+      await client.quit();
     }
   } catch (error) {
     return {

@@ -1,8 +1,9 @@
 /**
  * A harvest to stdout loads none of the big clients it does not use (issue
- * 9): the AWS SDK, ioredis, the Elasticsearch client and prom-client are
- * imported only by the parts that need them; a harvest to SQS with an S3
- * checkpoint loads no AWS SDK at all (issue 22: S3 and SQS go over `fetch`). Checked from inside a real CLI
+ * 9): the AWS SDK, the Elasticsearch client and prom-client are imported
+ * only by the parts that need them, and ioredis by none; a harvest to SQS with
+ * an S3 checkpoint loads no AWS SDK at all (issue 22: S3 and SQS go over
+ * `fetch`, Redis is spoken by `src/redis/`). Checked from inside a real CLI
  * run: every script V8 parsed is listed through the inspector.
  */
 import assert from "node:assert/strict";
@@ -12,6 +13,7 @@ import { runCli } from "../support/run_cli.ts";
 import { simulator } from "../support/simulator.ts";
 import { startSqsFake } from "../support/sqs_fake.ts";
 import { startS3Fake } from "../support/s3_fake.ts";
+import { startRedisWithClient } from "../support/redis_client.ts";
 
 const PRELOAD = fileURLToPath(
   new URL("../support/_loaded_modules_preload.ts", import.meta.url),
@@ -122,4 +124,28 @@ Deno.test("a profile that needs the SDK's credential chain loads it (the check a
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("harvest with REDIS_URL speaks Redis through src/redis/ and loads no ioredis script", async () => {
+  await using redis = await startRedisWithClient();
+  await using sim = await simulator({
+    actions: 20,
+    spanSeconds: 60,
+    // As harvestArgs() says (--server-timezone UTC), so the window holds them.
+    timezone: "UTC",
+  });
+  const { code, stderr, urls } = await loadedModules(
+    harvestArgs(sim.url, "-o", "-"),
+    { REDIS_URL: redis.server.url },
+  );
+  assert.equal(code, 0, stderr);
+  assert.ok(
+    urls.some((url) => url.endsWith("/src/redis/redis_client.ts")),
+    "the native client was loaded",
+  );
+  assert.deepEqual(urls.filter((url) => url.includes("ioredis")), []);
+  // The run did use Redis: its episodes are cached there.
+  const cached = await redis.client.send(["KEYS", "ua-harvest:episode:*"]);
+  assert.ok(Array.isArray(cached) && cached.length > 0, stderr);
+  assert.match(stderr, /Harvest done: 20 actions/);
 });

@@ -145,6 +145,14 @@ Deno.test("settings with no flag come from the environment, .env filling in", ()
   );
 });
 
+Deno.test("--ca-cert (UA_HARVEST_CA_CERT) reaches Redis as it reaches the other services", () => {
+  assert.deepEqual(
+    resolve(["--ca-cert", "/etc/ua/ca.pem", "--redis-url", "rediss://cache"])
+      .cache,
+    { kind: "redis", url: "rediss://cache", caCertPath: "/etc/ua/ca.pem" },
+  );
+});
+
 Deno.test("with nothing set, every setting is its documented default", () => {
   const settings = resolve([]);
   assert.deepEqual(settings, {
@@ -376,6 +384,20 @@ Deno.test("every bad setting is one ConfigError naming what to fix", () => {
       "a Redis database that is not a number",
       () => resolve([], { ...BASE, REDIS_URL: "redis://cache/abc" }),
       /names database "abc": the path must be a database number from 0 to 15/,
+    ],
+    [
+      "a Redis database out of range given as ?db= (read as ioredis did)",
+      () => resolve([], { ...BASE, REDIS_URL: "redis://cache:6379?db=16" }),
+      /REDIS_URL \(or --redis-url\) names database "16": the path must be a database number from 0 to 15/,
+    ],
+    [
+      "a Redis URL with a query parameter the client does not read",
+      () =>
+        resolve([], {
+          ...BASE,
+          REDIS_URL: "redis://:pw99@cache:6379?family=6",
+        }),
+      /REDIS_URL \(or --redis-url\) has the query parameter "family", which is not read: give the database as the path, like redis:\/\/host:6379\/2: current value is "redis:\/\/\*\*\*@cache:6379\?family=6"/,
     ],
     [
       "a Redis URL of another scheme",

@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import {
+  connectConfiguredRedis,
   openEpisodeCache,
   openSink,
 } from "../../src/harvest/open_harvest_parts.ts";
+import { startRedisServer } from "../support/redis_server.ts";
+import { createPrivateCa, HAS_OPENSSL } from "../support/private_ca.ts";
+import { captureLogs, logLine } from "../support/capture_logs.ts";
 import { existsSync } from "node:fs";
 import type { HarvestSettings } from "../../src/harvest/harvest_settings.ts";
 import { withTempDir } from "../support/temp_dir.ts";
@@ -68,4 +73,58 @@ Deno.test("openSink() for a dry run opens no output, only a sink that reports wh
     await sink.deliver([]);
     assert.equal(existsSync(path), false, "no file created");
   });
+});
+
+Deno.test({
+  name:
+    "connectConfiguredRedis() reaches a rediss:// Redis behind a private CA through UA_HARVEST_CA_CERT, and without it goes on with the one warning, naming the setting",
+  ignore: !HAS_OPENSSL,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "ua-harvest-redis-tls-" });
+    try {
+      const ca = await createPrivateCa(dir);
+      await Deno.writeTextFile(join(dir, "server.pem"), ca.cert);
+      await Deno.writeTextFile(join(dir, "server.key"), ca.key);
+      const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const tlsPort = (probe.addr as Deno.NetAddr).port;
+      probe.close();
+      await using _redis = await startRedisServer({
+        args: [
+          "--tls-port",
+          String(tlsPort),
+          "--tls-cert-file",
+          join(dir, "server.pem"),
+          "--tls-key-file",
+          join(dir, "server.key"),
+          "--tls-auth-clients",
+          "no",
+        ],
+      });
+      const url = `rediss://127.0.0.1:${tlsPort}`;
+      const settings = (caCertPath?: string) =>
+        ({
+          cache: { kind: "redis", url, ...(caCertPath ? { caCertPath } : {}) },
+          deadlines: { redisMs: 2000 },
+          lockFile: join(dir, "checkpoint.json.lock"),
+        }) as unknown as HarvestSettings;
+      const client = await connectConfiguredRedis(settings(ca.caPath));
+      assert.ok(client !== null, "connected over TLS");
+      try {
+        assert.equal(await client.send(["PING"]), "PONG");
+      } finally {
+        await client.quit();
+      }
+      const [none, logs] = await captureLogs(() =>
+        connectConfiguredRedis(settings())
+      );
+      assert.equal(none, null);
+      assert.equal(logs.length, 1);
+      assert.match(
+        logLine(logs[0]!),
+        /^Redis unreachable, harvesting without the episode cache and with the file lock .*: Redis at rediss:\/\/127\.0\.0\.1:\d+ presented a TLS certificate this machine does not trust \(.*\): if it is signed by a private CA, set UA_HARVEST_CA_CERT/,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -7,7 +7,6 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import {
   BUCKET,
   DETECTION_REQUESTS,
@@ -22,6 +21,8 @@ import {
   waitFor,
 } from "./_delivery_fixture.ts";
 import { type RedisServer, startRedisServer } from "../support/redis_server.ts";
+import { connectRedis } from "../../src/redis/connect_redis.ts";
+import type { RedisClient } from "../../src/redis/redis_client.ts";
 import type { CliResult } from "../support/run_cli.ts";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
 
@@ -88,9 +89,13 @@ Deno.test("harvest started twice at once with Redis configured: one works, the o
     results,
     new RegExp(`Another harvest is running \\(lock ${escape(LOCK_KEY)} held`),
   );
-  const client = new Redis(redis.url);
+  const client = await connectRedis({ url: redis.url });
   try {
-    assert.equal(await client.exists(LOCK_KEY), 0, "released at exit");
+    assert.equal(
+      await client.send(["EXISTS", LOCK_KEY]),
+      0,
+      "released at exit",
+    );
   } finally {
     await client.quit();
   }
@@ -99,7 +104,7 @@ Deno.test("harvest started twice at once with Redis configured: one works, the o
 Deno.test("harvest waits out a stale Redis lock left by a dead run, then resumes from the checkpoint", async () => {
   await using redis = await startRedisServer();
   await using f = await slowFixture();
-  const client = new Redis(redis.url);
+  const client = await connectRedis({ url: redis.url });
   try {
     const env = redisLockEnv(redis);
     const args = f.queueArgs();
@@ -109,7 +114,7 @@ Deno.test("harvest waits out a stale Redis lock left by a dead run, then resumes
     await waitFor(() => f.queuedIds().length >= 200, "two pages");
     run.child.kill("SIGKILL");
     await run.done;
-    const ttl = await client.pttl(LOCK_KEY);
+    const ttl = await client.send(["PTTL", LOCK_KEY]) as number;
     assert.ok(ttl > 0 && ttl <= 60_000, `the lock expires by itself (${ttl})`);
     const sent = f.queuedIds().length;
 
@@ -120,7 +125,7 @@ Deno.test("harvest waits out a stale Redis lock left by a dead run, then resumes
     assert.equal(f.queuedIds().length, sent, "the locked-out run sent nothing");
 
     // Time passes (shortened here): the key expires and the next run resumes.
-    await client.pexpire(LOCK_KEY, 300);
+    await client.send(["PEXPIRE", LOCK_KEY, 300]);
     await waitForExpiry(client);
     f.sim.setLatency(0);
     const resumed = await f.run(args, env);
@@ -136,11 +141,11 @@ Deno.test("harvest waits out a stale Redis lock left by a dead run, then resumes
 Deno.test("harvest refuses to start while a lock key is set, and runs once it expired", async () => {
   await using redis = await startRedisServer();
   await using f = await openFixture({ actions: 100, spanSeconds: 60 });
-  const client = new Redis(redis.url);
+  const client = await connectRedis({ url: redis.url });
   try {
     const env = redisLockEnv(redis);
     const args = f.harvestArgs("--queue-name", QUEUE, "-i", "5");
-    await client.set(LOCK_KEY, "a-run-that-died", "PX", 60_000);
+    await client.send(["SET", LOCK_KEY, "a-run-that-died", "PX", 60_000]);
     const locked = await f.run(args, env);
     assert.equal(locked.code, 8, locked.stderr);
     assert.equal(f.sqs.hasQueue(QUEUE), false, "nothing sent");
@@ -150,7 +155,7 @@ Deno.test("harvest refuses to start while a lock key is set, and runs once it ex
     assert.equal(f.sim.stats().requests, 0, "nothing fetched");
 
     // Its time to live runs out (shortened here).
-    await client.pexpire(LOCK_KEY, 1);
+    await client.send(["PEXPIRE", LOCK_KEY, 1]);
     await waitForExpiry(client);
     const later = await f.run(args, env);
     assert.equal(later.code, 0, later.stderr);
@@ -160,9 +165,9 @@ Deno.test("harvest refuses to start while a lock key is set, and runs once it ex
   }
 });
 
-async function waitForExpiry(client: Redis): Promise<void> {
+async function waitForExpiry(client: RedisClient): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (await client.exists(LOCK_KEY) === 0) return;
+    if (await client.send(["EXISTS", LOCK_KEY]) === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`${LOCK_KEY} did not expire`);
@@ -199,14 +204,14 @@ Deno.test("harvest with --start (a backfill) runs while cron holds the lock, and
 Deno.test("harvest that loses its Redis lock stops after the page in flight, saves nothing more and exits 8", async () => {
   await using redis = await startRedisServer();
   await using f = await slowFixture();
-  const client = new Redis(redis.url);
+  const client = await connectRedis({ url: redis.url });
   try {
     const env = redisLockEnv(redis);
     const args = f.queueArgs("--wait", "0.3", "--lock-ttl", "3");
     const run = f.start(args, env);
     await waitFor(() => f.queuedIds().length >= 100, "a first page");
     // The key expired during a stall and another run took it.
-    await client.set(LOCK_KEY, "another-run", "PX", 60_000);
+    await client.send(["SET", LOCK_KEY, "another-run", "PX", 60_000]);
     const saves = () => f.s3.requests.PutObject ?? 0;
     const result = await run.done;
     assert.equal(result.code, 8, result.stderr);
@@ -217,12 +222,12 @@ Deno.test("harvest that loses its Redis lock stops after the page in flight, sav
     );
     const savedAtExit = saves();
     assert.equal(
-      await client.get(LOCK_KEY),
+      await client.send(["GET", LOCK_KEY]),
       "another-run",
       "the other run's lock is left alone",
     );
     // Whatever it did not save, the next run (once the lock is free) delivers.
-    await client.del(LOCK_KEY);
+    await client.send(["DEL", LOCK_KEY]);
     f.sim.setLatency(0);
     const resumed = await f.run(f.queueArgs(), env);
     assert.equal(resumed.code, 0, resumed.stderr);

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
 import {
   acquireRedisRunLock,
   type RedisRunLockOptions,
@@ -7,7 +6,8 @@ import {
 import { ConfigError, LockedError } from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 import { startRedisWithClient } from "../support/redis_client.ts";
-import { connectRedis } from "../../src/cache/redis_connection.ts";
+import { connectRedis } from "../../src/redis/connect_redis.ts";
+import type { RedisClient } from "../../src/redis/redis_client.ts";
 import { waitFor } from "../support/wait_for.ts";
 
 const KEY = "ua-harvest:lock:test";
@@ -18,7 +18,7 @@ function sleep(ms: number): Promise<void> {
 
 /** The lock on KEY through `client`, with these timings. */
 function lockOn(
-  client: Redis,
+  client: RedisClient,
   timings: Pick<
     RedisRunLockOptions,
     "ttlMs" | "renewEveryMs" | "renewTimeoutMs"
@@ -50,7 +50,7 @@ Deno.test("acquireRedisRunLock() keeps renewing the lock while held", async () =
     acquireRedisRunLock({ client, key: KEY }),
     LockedError,
   );
-  const ttl = await client.pttl(KEY);
+  const ttl = await client.send(["PTTL", KEY]) as number;
   assert.ok(ttl > 0 && ttl <= 300, `pttl ${ttl}`);
 });
 
@@ -60,11 +60,11 @@ Deno.test("acquireRedisRunLock() does not release a lock another run took over",
   {
     await using _lock = await acquireRedisRunLock({ client, key: KEY });
     // Our lock expired while we were stopped and another run took it.
-    await client.set(KEY, "newer-run-token", "PX", 60_000);
+    await client.send(["SET", KEY, "newer-run-token", "PX", 60_000]);
   }
-  assert.equal(await client.get(KEY), "newer-run-token");
+  assert.equal(await client.send(["GET", KEY]), "newer-run-token");
   // The given client stays open.
-  assert.equal(await client.ping(), "PONG");
+  assert.equal(await client.send(["PING"]), "PONG");
 });
 
 Deno.test("acquireRedisRunLock() rejects a renewal interval not shorter than the time to live", async () => {
@@ -85,13 +85,13 @@ Deno.test("acquireRedisRunLock() aborts `lost` with LockedError when another run
   await using lock = await lockOn(client, { ttlMs: 3000, renewEveryMs: 50 });
   assert.equal(lock.lost?.aborted, false);
   // The key expired during a stall and a second run took it.
-  await client.set(KEY, "another-run-token", "PX", 60_000);
+  await client.send(["SET", KEY, "another-run-token", "PX", 60_000]);
   for (let i = 0; i < 100 && !lock.lost?.aborted; i++) await sleep(20);
   assert.equal(lock.lost?.aborted, true);
   assert.ok(lock.lost?.reason instanceof LockedError);
   assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
   assert.equal(
-    await client.get(KEY),
+    await client.send(["GET", KEY]),
     "another-run-token",
     "the other run's key is left alone",
   );
@@ -99,7 +99,10 @@ Deno.test("acquireRedisRunLock() aborts `lost` with LockedError when another run
 
 Deno.test("acquireRedisRunLock() counts the lock lost before it expires when a frozen Redis lets no renewal through", async () => {
   await using redis = await startRedisServer();
-  const client = new Redis(redis.url, { commandTimeout: 10_000 });
+  const client = await connectRedis({
+    url: redis.url,
+    commandTimeoutMs: 10_000,
+  });
   try {
     const ttlMs = 1200;
     await using lock = await acquireRedisRunLock({
@@ -124,14 +127,13 @@ Deno.test("acquireRedisRunLock() counts the lock lost before it expires when a f
     );
     assert.ok(lostAfter < ttlMs, `lost after ${lostAfter} ms`);
   } finally {
-    client.disconnect();
+    await client.close();
   }
 });
 
 Deno.test("acquireRedisRunLock() counts the lock lost when a Redis restart dropped the key", async () => {
   await using redis = await startRedisServer();
-  const client = new Redis(redis.url);
-  client.on("error", () => {});
+  const client = await connectRedis({ url: redis.url });
   try {
     await using lock = await lockOn(client, { ttlMs: 6000, renewEveryMs: 100 });
     await redis.stop();
@@ -139,17 +141,21 @@ Deno.test("acquireRedisRunLock() counts the lock lost when a Redis restart dropp
     for (let i = 0; i < 200 && !lock.lost?.aborted; i++) await sleep(20);
     assert.equal(lock.lost?.aborted, true);
     assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
-    assert.equal(await client.exists(KEY), 0, "nothing re-created the key");
+    assert.equal(
+      await client.send(["EXISTS", KEY]),
+      0,
+      "nothing re-created the key",
+    );
   } finally {
-    client.disconnect();
+    await client.close();
   }
 });
 
 Deno.test("acquireRedisRunLock() on a connectRedis() client notices at once that a Redis restart dropped the key, long before its next renewal", async () => {
   await using redis = await startRedisServer();
-  const { client } = await connectRedis({ url: redis.url });
+  const client = await connectRedis({ url: redis.url });
   let reconnects = 0;
-  client.on("reconnecting", () => reconnects++);
+  client.addEventListener("reconnecting", () => reconnects++);
   try {
     // Renewed only every 15 s: only the reconnection can act in time.
     await using lock = await lockOn(client, {
@@ -166,15 +172,14 @@ Deno.test("acquireRedisRunLock() on a connectRedis() client notices at once that
     assert.match((lock.lost?.reason as Error).message, /Lost the run lock/);
     assert.ok(performance.now() - restartedAt < 5000);
   } finally {
-    client.disconnect();
+    await client.close();
   }
 });
 
 Deno.test("acquireRedisRunLock() on a connectRedis() client keeps a lock whose key survived the dropped connection", async () => {
   await using redis = await startRedisServer();
-  const { client } = await connectRedis({ url: redis.url });
-  const admin = new Redis(redis.url);
-  admin.on("error", () => {});
+  const client = await connectRedis({ url: redis.url });
+  const admin = await connectRedis({ url: redis.url });
   try {
     // Renewed only every 15 s: only the reconnection can act in time.
     await using lock = await lockOn(client, {
@@ -182,23 +187,25 @@ Deno.test("acquireRedisRunLock() on a connectRedis() client keeps a lock whose k
       renewEveryMs: 15_000,
     });
     // Ten seconds of the TTL gone, as if the run had held it that long.
-    await admin.pexpire(KEY, 50_000);
-    const reconnected = new Promise((resolve) => client.once("ready", resolve));
+    await admin.send(["PEXPIRE", KEY, 50_000]);
+    const reconnected = new Promise((resolve) =>
+      client.addEventListener("reconnect", resolve, { once: true })
+    );
     // The server drops this client's connection; the key stays.
-    await admin.client("KILL", "TYPE", "normal", "SKIPME", "yes");
+    await admin.send(["CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"]);
     await reconnected;
     assert.equal(client.status, "ready", "reconnected");
     // Renewed on reconnection, long before the next renewal is due: without
     // it, the key would keep the 50 s it had left.
-    let left = await admin.pttl(KEY);
+    let left = await admin.send(["PTTL", KEY]) as number;
     for (let i = 0; i < 100 && left <= 59_400; i++) {
       await sleep(20);
-      left = await admin.pttl(KEY);
+      left = await admin.send(["PTTL", KEY]) as number;
     }
     assert.ok(left > 59_400, `${left} ms left`);
     assert.equal(lock.lost?.aborted, false);
   } finally {
-    admin.disconnect();
-    client.disconnect();
+    await admin.close();
+    await client.close();
   }
 });

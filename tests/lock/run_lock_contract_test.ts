@@ -1,8 +1,7 @@
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import { acquireFileRunLock } from "../../src/lock/file_run_lock.ts";
 import { acquireRedisRunLock } from "../../src/lock/redis_run_lock.ts";
-import { startRedisServer } from "../support/redis_server.ts";
+import { startRedisWithClient } from "../support/redis_client.ts";
 import { holdInChild } from "../support/hold_in_child.ts";
 import { defineRunLockContract } from "./_run_lock_contract.ts";
 
@@ -24,29 +23,26 @@ defineRunLockContract("acquireFileRunLock()", async () => {
 });
 
 defineRunLockContract("acquireRedisRunLock()", async () => {
-  const redis = await startRedisServer();
-  const client = new Redis(redis.url);
+  const redis = await startRedisWithClient();
+  const { client } = redis;
   const key = "ua-harvest:lock:s3://harvest-ts/last-action-ts";
   return {
     location: key,
     acquire: () => acquireRedisRunLock({ client, key }),
     async leaveDeadHolder() {
       // What a run that died leaves: its key, which nobody renews.
-      await client.set(key, "dead-run-token", "PX", 60_000);
+      await client.send(["SET", key, "dead-run-token", "PX", 60_000]);
       return {
         heldUntilExpiry: true,
         async expire() {
           // Its time to live runs out (shortened here).
-          await client.pexpire(key, 1);
-          while (await client.exists(key) === 1) {
+          await client.send(["PEXPIRE", key, 1]);
+          while (await client.send(["EXISTS", key]) === 1) {
             await new Promise((resolve) => setTimeout(resolve, 5));
           }
         },
       };
     },
-    async [Symbol.asyncDispose]() {
-      await client.quit();
-      await redis.stop();
-    },
+    [Symbol.asyncDispose]: () => redis[Symbol.asyncDispose](),
   };
 });

@@ -1,16 +1,17 @@
 /**
- * A throwaway Redis server and an ioredis client on it, closed together: the
- * set-up every Redis cache and lock test starts from.
+ * A throwaway Redis server and a client on it, closed together: the set-up
+ * every Redis cache and lock test starts from.
  *
  * @module
  */
-import { Redis } from "ioredis";
+import { connectRedis } from "../../src/redis/connect_redis.ts";
+import type { RedisClient } from "../../src/redis/redis_client.ts";
 import { type RedisServer, startRedisServer } from "./redis_server.ts";
 
 /** The server, and a client the test can look behind the code's back with. */
 export interface RedisWithClient extends AsyncDisposable {
   readonly server: RedisServer;
-  readonly client: Redis;
+  readonly client: RedisClient;
 }
 
 /**
@@ -20,12 +21,12 @@ export interface RedisWithClient extends AsyncDisposable {
  * @example
  * ```ts
  * await using redis = await startRedisWithClient();
- * await redis.client.set("k", "v");
+ * await redis.client.send(["SET", "k", "v"]);
  * ```
  */
 export async function startRedisWithClient(): Promise<RedisWithClient> {
   const server = await startRedisServer();
-  const client = new Redis(server.url);
+  const client = await connectRedis({ url: server.url });
   return {
     server,
     client,
