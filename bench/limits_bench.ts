@@ -5,10 +5,13 @@
  *
  * - fetch limit: the action pages fetched and parsed with the harvester's own
  *   Opencast client, nothing else; harvest → stdout against it;
- * - send limit: ready records sent through the SQS sink (same SDK client and
- *   settings), nothing else; harvest → SQS against it, as the whole process
- *   (start-up included, what a user waits for) and in-run (from the harvest's
- *   start), in rounds paired with the limit;
+ * - send limit: ready records sent through the SQS sink (same client and
+ *   settings), nothing else, in this (warmed-up) process; harvest → SQS
+ *   against it, as the whole process (start-up included, what a user waits
+ *   for) and in-run (from the harvest's start), in rounds paired with the
+ *   limit; and, beside it, the same records sent by a fresh process that does
+ *   nothing else (`_send_child.ts`): what one run could send at best, start-up
+ *   and a cold JIT included;
  * - cold and warm episode cache; 20 ms added to every simulator request;
  * - peak RSS of harvest → stdout at a small and a large window (a child
  *   process, measured by the kernel);
@@ -34,6 +37,7 @@ import {
 } from "./_report.ts";
 import { plural } from "../src/util/plural.ts";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Simulator } from "../src/simulate/start_simulator.ts";
 import { OpencastClient } from "../src/opencast/opencast_client.ts";
 import { fetchActions } from "../src/opencast/fetch_actions.ts";
@@ -59,6 +63,8 @@ import { type ChildRun, harvestSummary, runChild } from "./_child.ts";
 import { median } from "./_paired.ts";
 
 const QUEUE = "bench-actions";
+/** The send-only child (a fresh process sending ready records). */
+const SEND_CHILD = fileURLToPath(new URL("./_send_child.ts", import.meta.url));
 
 const LIMIT_ACTIONS = Number(Deno.env.get("BENCH_LIMIT_ACTIONS") ?? 20_000);
 const SMALL_ACTIONS = Number(Deno.env.get("BENCH_SMALL_ACTIONS") ?? 10_000);
@@ -271,6 +277,8 @@ const rate = (n: number) => `${(n / 1000).toFixed(1)}k/s`;
 /** One round of the SQS rows, measured one right after the other. */
 interface SqsRound {
   readonly limit: number;
+  /** Records per second of a fresh process that only sends them (whole process). */
+  readonly sendOnly: number;
   readonly cold: HarvestRun;
   readonly warm: HarvestRun;
 }
@@ -295,11 +303,37 @@ async function sqsRows(
   ) => void,
 ): Promise<void> {
   const records = await readyRecords(sim);
+  const recordsFile = join(dir, "ready-records.json");
+  await Deno.writeTextFile(recordsFile, JSON.stringify(records));
+  const recordCount = records.reduce((n, page) => n + page.length, 0);
   const rounds: SqsRound[] = [];
   for (let round = 1; round <= SQS_ROUNDS; round++) {
     // A fresh queue each round: the fake keeps every message.
     await using sqs = await startSqsFake();
     const limit = await sendLimit(sqs.url, records);
+    const sendChild = await runChild(
+      [
+        "run",
+        "--quiet",
+        "-A",
+        SEND_CHILD,
+        recordsFile,
+        sqs.url,
+        `${QUEUE}-send`,
+      ],
+      {
+        AWS_ACCESS_KEY_ID: "bench",
+        AWS_SECRET_ACCESS_KEY: "bench",
+        AWS_REGION: "us-east-1",
+      },
+      dir,
+    );
+    if (sendChild.code !== 0) {
+      console.error(
+        `send-only child exited ${sendChild.code}:\n${sendChild.stderr}`,
+      );
+    }
+    const sendOnly = recordCount / sendChild.seconds;
     const cacheFile = join(dir, `sqs-cache-${round}.sqlite`);
     const run = (temperature: string) =>
       harvest(sim, {
@@ -311,14 +345,23 @@ async function sqsRows(
       });
     const cold = await run("cold");
     const warm = await run("warm");
-    rounds.push({ limit, cold, warm });
+    rounds.push({ limit, sendOnly, cold, warm });
     report.progress(
-      `SQS round ${round} of ${SQS_ROUNDS}: send limit ${rate(limit)}, cold ${
+      `SQS round ${round} of ${SQS_ROUNDS}: send limit ${
+        rate(limit)
+      }, send only (fresh process) ${rate(sendOnly)}, cold ${
         rate(cold.processPerSecond)
       } whole process, warm ${rate(warm.processPerSecond)}`,
     );
   }
   const limit = `send limit ${rate(median(rounds.map((r) => r.limit)))}`;
+  const sendOnly = `send only ${rate(median(rounds.map((r) => r.sendOnly)))}`;
+  ratioRow(
+    `send only: ${recordCount} ready records → SQS, fresh process`,
+    rate(median(rounds.map((r) => r.sendOnly))),
+    limit,
+    median(rounds.map((r) => r.sendOnly / r.limit)),
+  );
   for (const temperature of ["cold", "warm"] as const) {
     const runs = rounds.map((r) => ({ run: r[temperature], limit: r.limit }));
     ratioRow(
@@ -327,6 +370,14 @@ async function sqsRows(
       limit,
       median(runs.map(({ run, limit }) => run.processPerSecond / limit)),
       temperature === "cold" ? atLeast(0.8) : undefined,
+    );
+    ratioRow(
+      `  the same, against a process that only sends`,
+      rate(median(runs.map(({ run }) => run.processPerSecond))),
+      sendOnly,
+      median(
+        rounds.map((r) => r[temperature].processPerSecond / r.sendOnly),
+      ),
     );
     ratioRow(
       `harvest → SQS, ${LIMIT_ACTIONS} actions, ${temperature}, in-run`,
