@@ -21,25 +21,17 @@ Deno.test("s3Url() addresses buckets virtual-hosted on AWS, path-style where a h
     url({ bucket: "Harvest_TS", key: "k", region: "us-east-1" }),
     "https://s3.us-east-1.amazonaws.com/Harvest_TS/k",
   );
+  const minio = {
+    bucket: "harvest-ts",
+    key: "k",
+    region: "us-east-1",
+    endpoint: "http://minio.internal:9000",
+  };
   assert.equal(
-    url({
-      bucket: "harvest-ts",
-      key: "k",
-      region: "us-east-1",
-      endpoint: "http://minio.internal:9000",
-      forcePathStyle: true,
-    }),
+    url({ ...minio, forcePathStyle: true }),
     "http://minio.internal:9000/harvest-ts/k",
   );
-  assert.equal(
-    url({
-      bucket: "harvest-ts",
-      key: "k",
-      region: "us-east-1",
-      endpoint: "http://minio.internal:9000",
-    }),
-    "http://harvest-ts.minio.internal:9000/k",
-  );
+  assert.equal(url(minio), "http://harvest-ts.minio.internal:9000/k");
   // An IP address cannot take a bucket label.
   assert.equal(
     url({
