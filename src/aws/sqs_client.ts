@@ -12,7 +12,6 @@ import { signAwsRequest } from "./sign_aws_request.ts";
 import { type AwsFetch, sendAwsRequest } from "./send_aws_request.ts";
 import { parseAwsError } from "./parse_aws_error.ts";
 import { awsServiceEndpoint } from "./aws_service_endpoint.ts";
-import type { SqsBatchResponse } from "../sinks/_sqs_retry.ts";
 
 /** Options for {@linkcode createSqsClient}. */
 export interface SqsClientOptions {
@@ -43,6 +42,21 @@ export interface SqsBatchEntry {
   readonly MessageBody: string;
   readonly MessageGroupId?: string;
   readonly MessageDeduplicationId?: string;
+}
+
+/** The answer to a `SendMessageBatch`: which entries SQS took and which it refused. */
+export interface SqsBatchResponse {
+  readonly Successful?:
+    | readonly { readonly Id?: string | undefined }[]
+    | undefined;
+  readonly Failed?:
+    | readonly {
+      readonly Id?: string | undefined;
+      readonly SenderFault?: boolean | undefined;
+      readonly Code?: string | undefined;
+      readonly Message?: string | undefined;
+    }[]
+    | undefined;
 }
 
 /**

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { AwsCredentials } from "../aws/aws_credentials.ts";
 
 /** How to reach and authenticate with an Opencast node. */
 export interface OpencastSettings {
@@ -19,7 +18,7 @@ export interface OpencastSettings {
   readonly caCertPath?: string;
 }
 
-/** Where the AWS SDK clients point. */
+/** Where the S3 and SQS clients point, and with which keys. */
 export interface AwsSettings {
   readonly region: string;
   readonly sqsEndpoint?: string;
@@ -30,9 +29,20 @@ export interface AwsSettings {
    * of the run's environment, when both are set and `AWS_PROFILE` is not;
    * else the credential chain (`createCredentialChain()`).
    */
-  readonly credentials?: AwsCredentials;
+  readonly credentials?: AwsStaticKeys;
   /** CAs trusted in addition to the system's (`UA_HARVEST_CA_CERT`). */
   readonly caCertPath?: string;
+}
+
+/**
+ * Static AWS keys from the environment (an `AwsCredentials` of
+ * `src/aws/` without an expiry; declared here so settings stay below the
+ * clients that use them).
+ */
+export interface AwsStaticKeys {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
 }
 
 /** How to reach Elasticsearch. */

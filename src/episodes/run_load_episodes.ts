@@ -6,7 +6,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import type { LoadEpisodesSettings } from "../cli/resolve_load_episodes_settings.ts";
+import type { LoadEpisodesSettings } from "./load_episodes_settings.ts";
 import { OpencastClient } from "../opencast/opencast_client.ts";
 import { plural } from "../util/plural.ts";
 import { loadEpisodes } from "./load_episodes.ts";

@@ -10,6 +10,7 @@ import {
   classifyAwsError,
 } from "../aws/classify_aws_error.ts";
 import type { SqsEntry } from "./_sqs_batches.ts";
+import type { SqsBatchResponse } from "../aws/sqs_client.ts";
 
 /** An entry SQS did not take, and why. */
 export interface SqsEntryFailure {
@@ -26,21 +27,6 @@ export interface SqsBatchResult {
   readonly retry: SqsEntryFailure[];
   /** Entries SQS will never accept as they are (sender fault). */
   readonly rejected: SqsEntryFailure[];
-}
-
-/** The parts of a `SendMessageBatch` response the decision reads. */
-export interface SqsBatchResponse {
-  readonly Successful?:
-    | readonly { readonly Id?: string | undefined }[]
-    | undefined;
-  readonly Failed?:
-    | readonly {
-      readonly Id?: string | undefined;
-      readonly SenderFault?: boolean | undefined;
-      readonly Code?: string | undefined;
-      readonly Message?: string | undefined;
-    }[]
-    | undefined;
 }
 
 /** Entry codes worth resending even when SQS marks them as a sender fault. */
