@@ -10,7 +10,12 @@ export function formatStatus(report: StatusReport): string {
     `${duration((now - Date.parse(iso)) / 1000)} ago`;
   const lines: string[] = [];
   const { checkpoint } = report;
-  lines.push(`Checkpoint   ${checkpoint.location} (${checkpoint.kind})`);
+  const source = checkpoint.source === undefined
+    ? ""
+    : `, source ${checkpoint.source}`;
+  lines.push(
+    `Checkpoint   ${checkpoint.location} (${checkpoint.kind}${source})`,
+  );
   if (checkpoint.state === "ok" && checkpoint.reached !== undefined) {
     lines.push(
       `             read to ${checkpoint.reached}, ${

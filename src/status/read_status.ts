@@ -79,6 +79,7 @@ async function readCheckpoint(
     return {
       ...base,
       state: "ok",
+      ...(parsed.source === undefined ? {} : { source: parsed.source }),
       timestamp: parsed.timestamp.toString(),
       idsInNewestSecond: parsed.ids.length,
       ...(parsed.reached === undefined

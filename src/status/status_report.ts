@@ -26,6 +26,11 @@ export interface CheckpointStatus {
   readonly kind: "file" | "s3";
   /** `missing`: no checkpoint yet (never ran); `unreadable`: see `error`. */
   readonly state: "ok" | "missing" | "unreadable";
+  /**
+   * The source whose position the checkpoint holds (`opencast`, `matomo`);
+   * absent in a checkpoint written before sources were named.
+   */
+  readonly source?: string;
   /** The newest second delivered. */
   readonly timestamp?: string;
   /** How many action ids of that second it holds. */

@@ -112,3 +112,19 @@ Deno.test("formatStatus() names the last run's source as the harvest summary doe
   // A record written before runs named their source.
   assert.match(source()!, /, PID 4242$/);
 });
+
+Deno.test("formatStatus() names the checkpoint's source when it has one, and only then", () => {
+  const bare = report(RUN);
+  assert.match(
+    formatStatus(bare),
+    /^Checkpoint {3}\/tmp\/checkpoint\.json \(file\)$/m,
+  );
+  const named = {
+    ...bare,
+    checkpoint: { ...bare.checkpoint, source: "opencast" },
+  };
+  assert.match(
+    formatStatus(named),
+    /^Checkpoint {3}\/tmp\/checkpoint\.json \(file, source opencast\)$/m,
+  );
+});

@@ -69,7 +69,12 @@ Deno.test("status measures a Matomo checkpoint's lag from how far the harvest re
       now: () => new Date("2024-11-04T12:03:00Z"),
     });
     assert.equal(report.checkpoint.lagSeconds, 60);
+    assert.equal(report.checkpoint.source, "matomo");
     const text = formatStatus(report);
+    assert.match(
+      text,
+      /^Checkpoint {3}.*checkpoint\.json \(file, source matomo\)$/m,
+    );
     assert.match(
       text,
       /read to 2024-11-04T12:02:00Z, 60s behind now; the next run reads again from 2024-11-04T11:32:00Z/,
