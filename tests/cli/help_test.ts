@@ -251,6 +251,23 @@ Deno.test("only harvest --help says the S3 bucket is created when missing: statu
   }
 });
 
+Deno.test("--ca-cert's help says the bundle is trusted beside the system's CAs everywhere, as caBundle() and fetch do", () => {
+  for (
+    const command of [
+      harvestCommand(context),
+      loadEpisodesCommand(context),
+      setupCommand(context),
+      statusCommand(context),
+    ]
+  ) {
+    const description = command.options.find((o) =>
+      o.long === "--ca-cert"
+    )!.description;
+    assert.match(description, /trusted beside the system's/, command.name());
+    assert.doesNotMatch(description, /in their place|AWS/, command.name());
+  }
+});
+
 Deno.test("harvest --help groups its options: source, Matomo, window, output, state, operations, timeouts, --source first", () => {
   const help = harvestCommand(context).helpInformation();
   const headings = help.split("\n").filter((line) => /^\S.*:$/.test(line));
