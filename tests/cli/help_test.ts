@@ -162,6 +162,22 @@ for (const [name, original] of Object.entries(ORIGINAL)) {
   });
 }
 
+Deno.test("every command's --help wraps its option descriptions at 80 columns", async () => {
+  // commander leaves every description unwrapped when the longest option
+  // term leaves it fewer than 40 columns: one long flag made harvest --help
+  // lines of 400 characters.
+  for (
+    const name of ["harvest", "load_episodes", "setup", "simulate", "status"]
+  ) {
+    const result = await run([name, "--help"]);
+    assert.equal(result.code, 0, result.stderr);
+    const long = result.stdout.split("\n").filter((line) =>
+      /^ {2}-/.test(line) && line.length > 80
+    );
+    assert.deepEqual(long, [], name);
+  }
+});
+
 Deno.test("every short flag that means something else in another command says so in --help", () => {
   const commands = COMMANDS.filter(([name]) => name !== "load-episodes");
   const spelled = (long: string | undefined) => long?.replaceAll("_", "-");
