@@ -19,7 +19,7 @@ export interface OpencastSettings {
   readonly caCertPath?: string;
 }
 
-/** Where the AWS SDK clients point. */
+/** Where the S3 and SQS clients point. */
 export interface AwsSettings {
   readonly region: string;
   readonly sqsEndpoint?: string;
