@@ -22,14 +22,15 @@ import { redactUrl } from "../util/redact_url.ts";
 
 /**
  * `--ca-cert`, bound to `UA_HARVEST_CA_CERT`: a PEM bundle of CAs trusted in
- * addition to the system's for every https connection (Opencast, AWS,
- * Elasticsearch unless `ELASTICSEARCH_CA_CERT` is set, the Pushgateway,
- * Loggly).
+ * addition to the system's for every https connection (Opencast, Matomo, S3
+ * and SQS, Elasticsearch unless `ELASTICSEARCH_CA_CERT` is set, the
+ * Pushgateway, Loggly) and Redis over TLS. (`caBundle()` passes the system's
+ * CA file along to the `node:tls` clients, whose `ca` replaces the roots.)
  */
 export function caCertOption() {
   return new Option(
     "--ca-cert <path>",
-    "PEM bundle of private CAs for every https connection (Opencast, Matomo, AWS, Elasticsearch unless ELASTICSEARCH_CA_CERT is set, Pushgateway, Loggly) and Redis over rediss://; trusted beside the system's CAs, but in their place for AWS, Elasticsearch and the Pushgateway, so add the system's to it if those use public certificates",
+    "PEM bundle of private CAs, trusted beside the system's, for every https connection (Opencast, Matomo, S3 and SQS, Elasticsearch unless ELASTICSEARCH_CA_CERT is set, Pushgateway, Loggly) and Redis over rediss://",
   ).env("UA_HARVEST_CA_CERT");
 }
 

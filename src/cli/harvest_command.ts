@@ -133,7 +133,7 @@ export function harvestCommand(context: CommandContext) {
     )
     .addOption(
       new Option(
-        "--matomo-episode-dimension <id-or-name>",
+        "--matomo-episode-dimension <id|name>",
         "the action-scope custom dimension holding the episode id (default: an active one named like episode or video id, else none: player page URLs and event names)",
       ).env("MATOMO_EPISODE_DIMENSION"),
     )

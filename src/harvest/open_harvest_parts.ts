@@ -35,7 +35,7 @@ import { type BackgroundPart, openInBackground } from "./open_in_background.ts";
 
 const logger = getLogger(["ua-harvest", "harvest"]);
 
-// The AWS SDK, the Redis client and the Elasticsearch client are loaded only
+// The S3 and SQS clients, the Redis client and the Elasticsearch client are loaded only
 // by the runs that use them (dynamic imports, which `deno compile` still
 // bundles): a harvest to stdout or a file, and `--help`, start without them.
 
@@ -240,8 +240,8 @@ export async function openSink(
 }
 
 /**
- * Starts opening the checkpoint store as the run starts: for S3, loading the
- * SDK and checking the bucket take longer than taking the lock beside them.
+ * Starts opening the checkpoint store as the run starts: for S3, finding the
+ * credentials and checking the bucket take longer than taking the lock beside them.
  * Nothing is read before the lock is held (the caller reads), and a missing
  * bucket is created only once `locked` resolves.
  */
@@ -256,7 +256,7 @@ export function startOpeningCheckpointStore(
 
 /**
  * Starts opening the sink as the run starts. An SQS queue is looked up at
- * once (loading the SDK and the lookup take longer than the lock and the
+ * once (finding the credentials and the lookup take longer than the lock and the
  * checkpoint read beside them); a missing queue is created, and any other
  * output opened (a file is created by opening it), only once `ready`
  * resolves: the run holds its lock and has found its source, so a run that

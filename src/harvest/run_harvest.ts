@@ -90,8 +90,8 @@ export async function runHarvest(
   const ready = Promise.withResolvers<void>();
   // One Redis connection serves the lock and the cache, and is closed last.
   const connecting = connectConfiguredRedis(settings);
-  // What takes longest to open starts now, beside the lock: loading the AWS
-  // SDK, the S3 client and its bucket check, the SQS queue lookup.
+  // What takes longest to open starts now, beside the lock: the AWS
+  // credentials, the S3 client and its bucket check, the SQS queue lookup.
   const storePart = stack.use(startOpeningCheckpointStore(settings, {
     locked: locked.promise,
   }));

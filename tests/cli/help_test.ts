@@ -162,6 +162,22 @@ for (const [name, original] of Object.entries(ORIGINAL)) {
   });
 }
 
+Deno.test("every command's --help wraps its option descriptions at 80 columns", async () => {
+  // commander leaves every description unwrapped when the longest option
+  // term leaves it fewer than 40 columns: one long flag made harvest --help
+  // lines of 400 characters.
+  for (
+    const name of ["harvest", "load_episodes", "setup", "simulate", "status"]
+  ) {
+    const result = await run([name, "--help"]);
+    assert.equal(result.code, 0, result.stderr);
+    const long = result.stdout.split("\n").filter((line) =>
+      /^ {2}-/.test(line) && line.length > 80
+    );
+    assert.deepEqual(long, [], name);
+  }
+});
+
 Deno.test("every short flag that means something else in another command says so in --help", () => {
   const commands = COMMANDS.filter(([name]) => name !== "load-episodes");
   const spelled = (long: string | undefined) => long?.replaceAll("_", "-");
@@ -248,6 +264,23 @@ Deno.test("only harvest --help says the S3 bucket is created when missing: statu
     const command of [statusCommand(context), loadEpisodesCommand(context)]
   ) {
     assert.doesNotMatch(bucket(command.options), /created/, command.name());
+  }
+});
+
+Deno.test("--ca-cert's help says the bundle is trusted beside the system's CAs everywhere, as caBundle() and fetch do", () => {
+  for (
+    const command of [
+      harvestCommand(context),
+      loadEpisodesCommand(context),
+      setupCommand(context),
+      statusCommand(context),
+    ]
+  ) {
+    const description = command.options.find((o) =>
+      o.long === "--ca-cert"
+    )!.description;
+    assert.match(description, /trusted beside the system's/, command.name());
+    assert.doesNotMatch(description, /in their place|AWS/, command.name());
   }
 });
 

@@ -184,6 +184,6 @@ Deno.test("the Source group of harvest --help starts with --source", () => {
   assert.ok(heading >= 0);
   // Nothing but the heading between the group's start and --source.
   assert.equal(help.slice(heading, source).trim().split("\n").length, 1);
-  assert.match(help, /--matomo-url <url>.*\(env: MATOMO_URL\)/s);
+  assert.match(help, /--matomo-url <url>.*\(env:\s+MATOMO_URL\)/s);
   assert.match(help, /--matomo-token-auth \[token\]\s+not accepted/);
 });
