@@ -185,7 +185,7 @@ export function opencastApiOption() {
 export function stateFileOption() {
   return new Option(
     "--state-file <path>",
-    "local checkpoint file, for when no S3 bucket/key is set (both set is an error) (default: $XDG_STATE_HOME/ua-harvest/checkpoint.json)",
+    "local checkpoint file, for when no S3 bucket/key is set (both set is an error) (default: checkpoint.json in $XDG_STATE_HOME/ua-harvest, else ~/.local/state/ua-harvest)",
   ).env("UA_HARVEST_STATE_FILE");
 }
 

@@ -60,19 +60,29 @@ Exit codes:
   4    a service was unreachable after retries
   5    a service answered something unusable
   6    the window is longer than MAX_START_END_SPAN (see --catch-up)
-  7    some records were not accepted downstream (the checkpoint did not move past them)
-  8    another harvest holds the lock, or this run lost it (nothing more was sent or saved)
-  9    the engage node has no usertracking (plugin off, or removed from this Opencast)
-  10   writing the output failed (stdout closed, broken pipe, disk full); the checkpoint covers what was written
-  11   the checkpoint or lock cannot be written (read-only, no space, permission); nothing was sent
-  12   records were delivered but not recorded (the checkpoint save failed): the next run repeats them
+  7    some records were not accepted downstream (the checkpoint did not move
+       past them)
+  8    another harvest holds the lock, or this run lost it (nothing more was
+       sent or saved)
+  9    the engage node has no usertracking (plugin off, or removed from this
+       Opencast)
+  10   writing the output failed (stdout closed, broken pipe, disk full); the
+       checkpoint covers what was written
+  11   the checkpoint or lock cannot be written (read-only, no space,
+       permission); nothing was sent
+  12   records were delivered but not recorded (the checkpoint save failed):
+       the next run repeats them
   130  stopped by SIGINT, 143 stopped by SIGTERM (the checkpoint was saved)
 
 Examples:
-  ua-harvest harvest                          # cron: continue from the checkpoint
-  ua-harvest harvest --output - -s 20240301100000 -e 20240301100100  # a look at one minute (the checkpoint stays)
-  ua-harvest harvest -s 20240101000000 -e 20240102000000 --output file:jan1.jsonl
-  ua-harvest harvest --catch-up               # fell behind: harvest in MAX_START_END_SPAN steps`;
+  # cron: continue from the checkpoint
+  ua-harvest harvest
+  # a look at one minute (the checkpoint stays)
+  ua-harvest harvest --output - -s 20240301100000 -e 20240301100100
+  # a backfill of one day into a file
+  ua-harvest harvest -s 20240101000000 -e 20240102000000 -o file:jan1.jsonl
+  # fell behind: harvest in MAX_START_END_SPAN steps
+  ua-harvest harvest --catch-up`;
 
 /*
  * The help groups of `harvest --help`, in the order an operator sets things
@@ -262,7 +272,7 @@ export function harvestCommand(context: CommandContext) {
     .addOption(
       new Option(
         "--cache-file <path>",
-        "embedded episode cache file (default: $XDG_CACHE_HOME/ua-harvest/episodes.sqlite)",
+        "embedded episode cache file (default: episodes.sqlite in $XDG_CACHE_HOME/ua-harvest, else ~/.cache/ua-harvest)",
       ).env("UA_HARVEST_CACHE_FILE"),
     )
     .addOption(

@@ -114,8 +114,11 @@ export function loadEpisodesCommand(context: CommandContext) {
     .addOption(logFormatOption())
     .addHelpText(
       "after",
-      "\nElasticsearch credentials: ELASTICSEARCH_USERNAME + ELASTICSEARCH_PASSWORD, or ELASTICSEARCH_API_KEY; " +
-        "ELASTICSEARCH_CA_CERT for a private CA.\nExit codes as for harvest (ua-harvest harvest --help); 7 when some documents were rejected.",
+      `
+Elasticsearch credentials: ELASTICSEARCH_USERNAME + ELASTICSEARCH_PASSWORD,
+or ELASTICSEARCH_API_KEY; ELASTICSEARCH_CA_CERT for a private CA.
+Exit codes as for harvest (ua-harvest harvest --help); 7 when some documents
+were rejected.`,
     )
     .action(async (options) => {
       const settings = resolveLoadEpisodesSettings({
