@@ -13,7 +13,9 @@
  * process, a real `redis-server` beside it. Each round runs `--version` and then every
  * scenario once, so the extra over `--version` is taken round by round; the
  * rows quote medians. Prints numbers; asserts nothing. Options
- * (environment): BENCH_FIXED_RUNS (rounds, 7), BENCH_FIXED_LATENCY_MS (20;
+ * (environment): BENCH_FIXED_TIMELINE (`1`: also print the log of one
+ * debug-level run with each line's milliseconds since spawn),
+ * BENCH_FIXED_RUNS (rounds, 7), BENCH_FIXED_LATENCY_MS (20;
  * 0 leaves that set-up out).
  *
  * @module
@@ -34,6 +36,8 @@ import { startLatencyProxy } from "./_latency_proxy.ts";
 const RUNS = Number(Deno.env.get("BENCH_FIXED_RUNS") ?? 7);
 /** The round trip added to every service in the last set-up. */
 const LATENCY_MS = Number(Deno.env.get("BENCH_FIXED_LATENCY_MS") ?? 20);
+/** `1`: also print one debug-level run's log lines with their ms since spawn. */
+const TIMELINE = Deno.env.get("BENCH_FIXED_TIMELINE") === "1";
 /** New actions a busy cron run finds, every two minutes. */
 const NEW_ACTIONS = 10;
 const USER = "opencast_system_account";
@@ -62,7 +66,9 @@ const report = createBenchReport([
 async function cronRun(
   setUp: SetUp,
   dir: string,
-): Promise<{ ms: number; actions: number }> {
+  extraArgs: readonly string[] = [],
+): Promise<{ ms: number; actions: number; stderr: string; spawnedAt: number }> {
+  const spawnedAt = Date.now();
   const run = await runChild(
     cliArgs([
       "harvest",
@@ -72,6 +78,7 @@ async function cronRun(
       "-i",
       "15",
       ...setUp.args,
+      ...extraArgs,
     ]),
     setUp.env,
     dir,
@@ -84,7 +91,33 @@ async function cronRun(
   return {
     ms: run.seconds * 1000,
     actions: Number(harvestSummary(run.stderr).actions ?? NaN),
+    stderr: run.stderr,
+    spawnedAt,
   };
+}
+
+/**
+ * One cron run with new actions at `--log-level debug`: each log line with
+ * the milliseconds from spawning the process to its timestamp, then the
+ * process's end. Where a run's time goes, as far as its log shows it.
+ */
+async function printTimeline(
+  setUp: SetUp,
+  dir: string,
+  addActions: () => void,
+): Promise<void> {
+  addActions();
+  const run = await cronRun(setUp, dir, ["--log-level", "debug"]);
+  console.log(
+    `\nTimeline of one run (${setUp.name}, ${NEW_ACTIONS} new actions):`,
+  );
+  for (const line of run.stderr.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const event = JSON.parse(line) as { "@timestamp": string; message: string };
+    const ms = Date.parse(event["@timestamp"]) - run.spawnedAt;
+    console.log(`${String(ms).padStart(6)} ms  ${event.message.slice(0, 110)}`);
+  }
+  console.log(`${String(Math.round(run.ms)).padStart(6)} ms  (process ended)`);
 }
 
 async function versionRun(dir: string): Promise<number> {
@@ -183,6 +216,13 @@ async function main(): Promise<void> {
         add(`${NEW_ACTIONS} new actions, ${setUp.name}`, ten.ms);
       }
       report.progress(`round ${round + 1} of ${RUNS}`);
+    }
+    if (TIMELINE) {
+      await printTimeline(
+        setUps[0]!,
+        dir,
+        () => sim.appendActions(NEW_ACTIONS, { mediapackageIds: cached }),
+      );
     }
     if (unexpected > 0) {
       console.error(
