@@ -97,7 +97,8 @@ async function cronRun(
 }
 
 /**
- * One cron run with new actions at `--log-level debug`: each log line with
+ * One cron run with new actions (the other set-ups' rounds added some too)
+ * at `--log-level debug`: each log line with
  * the milliseconds from spawning the process to its timestamp, then the
  * process's end. Where a run's time goes, as far as its log shows it.
  */
@@ -109,7 +110,7 @@ async function printTimeline(
   addActions();
   const run = await cronRun(setUp, dir, ["--log-level", "debug"]);
   console.log(
-    `\nTimeline of one run (${setUp.name}, ${NEW_ACTIONS} new actions):`,
+    `\nTimeline of one run (${setUp.name}, ${run.actions} new actions):`,
   );
   for (const line of run.stderr.split("\n")) {
     if (!line.startsWith("{")) continue;
