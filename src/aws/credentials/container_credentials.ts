@@ -12,6 +12,7 @@ import { sendAwsRequest } from "../send_aws_request.ts";
 import { retry } from "../../util/retry.ts";
 import { CredentialsProviderError } from "./credentials_provider_error.ts";
 import type { CredentialSources } from "./credential_sources.ts";
+import { maskToken } from "./_mask_token.ts";
 
 const ECS_HOST = "http://169.254.170.2";
 /** Hosts a plain-http full URI may name (the SDK's list). */
@@ -136,7 +137,7 @@ export async function containerCredentials(
     giveUp: ({ error }) =>
       new CredentialsProviderError(
         `The container credential endpoint ${url.origin} gave no credentials: ${
-          (error as Error).message
+          maskToken((error as Error).message, token)
         }`,
         { cause: error },
       ),

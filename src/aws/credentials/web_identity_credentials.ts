@@ -13,6 +13,7 @@ import { parseAwsError } from "../parse_aws_error.ts";
 import { xmlText } from "../_xml_text.ts";
 import { CredentialsProviderError } from "./credentials_provider_error.ts";
 import type { CredentialSources } from "./credential_sources.ts";
+import { maskToken } from "./_mask_token.ts";
 
 /** The role, the token and where STS is. */
 export interface WebIdentityOptions {
@@ -123,8 +124,12 @@ export async function webIdentityCredentials(
     signal?.throwIfAborted();
     if (error instanceof CredentialsProviderError) throw error;
     const { code, message } = error as { code?: string; message?: string };
+    // STS may quote the request's values back (a validation error): the
+    // token is a credential, so it never reaches the message.
     throw new CredentialsProviderError(
-      `Cannot assume ${where}: STS ${code ?? "failed"}: ${message ?? error}`,
+      `Cannot assume ${where}: STS ${code ?? "failed"}: ${
+        maskToken(String(message ?? error), token)
+      }`,
       { cause: error },
     );
   }

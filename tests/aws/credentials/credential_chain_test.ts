@@ -319,3 +319,49 @@ Deno.test("createCredentialChain() assumes a profile's role_arn with its web_ide
     `ua-harvest-${Date.parse("2026-01-01T00:00:00Z")}`,
   );
 });
+
+Deno.test("createCredentialChain() never echoes the web identity token or the container token, whatever the service answers", async () => {
+  const token = "eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.c2lnbmF0dXJl";
+  const echo = (request: { body: string; headers: Record<string, string> }) =>
+    `${new URLSearchParams(request.body).get("WebIdentityToken") ?? ""} ${
+      request.headers.authorization ?? ""
+    }`;
+  const sts = fakeSources({
+    env: {
+      AWS_WEB_IDENTITY_TOKEN_FILE: "/token",
+      AWS_ROLE_ARN: "arn:aws:iam::1:role/h",
+      AWS_ENDPOINT_URL_STS: "http://127.0.0.1:4566",
+    },
+    files: { "/token": `${token}\n` },
+    routes: {
+      "POST http://127.0.0.1:4566/": (request) => ({
+        status: 400,
+        body:
+          `<ErrorResponse><Error><Code>ValidationError</Code><Message>1 validation error detected: Value '${
+            echo(request)
+          }' at 'webIdentityToken' failed to satisfy constraint</Message></Error></ErrorResponse>`,
+      }),
+    },
+  });
+  const container = fakeSources({
+    env: {
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/creds",
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: token,
+    },
+    routes: {
+      "GET http://169.254.170.2/creds": (request) => ({
+        status: 401,
+        body: `invalid authorization token ${echo(request)}`,
+      }),
+    },
+  });
+  for (const sources of [sts, container]) {
+    await assert.rejects(createCredentialChain(sources)(), (error: unknown) => {
+      assert.ok(error instanceof CredentialsProviderError);
+      assert.ok(!error.message.includes(token), error.message);
+      assert.ok(!error.message.includes("c2VjcmV0"), error.message);
+      assert.match(error.message, /\*\*\*/);
+      return true;
+    });
+  }
+});
