@@ -65,6 +65,13 @@ export function awsFailure(
   }
   switch (failure.kind) {
     case "auth":
+      if (failure.code === "CredentialsProviderError") {
+        // Nothing was sent: AWS refused nothing, there was nothing to sign with.
+        return new AuthenticationError(
+          `Found no AWS credentials for ${context.service} while ${context.action} (${where}): ${failure.message}`,
+          options,
+        );
+      }
       return new AuthenticationError(
         `AWS refused access to ${context.service} while ${context.action} (${where}): check the AWS credentials and their permissions: ${detail}`,
         options,

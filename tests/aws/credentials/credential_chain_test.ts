@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { createCredentialChain } from "../../../src/aws/credentials/credential_chain.ts";
+import {
+  createCredentialChain,
+  type CredentialChainOptions,
+} from "../../../src/aws/credentials/credential_chain.ts";
 import { CredentialsProviderError } from "../../../src/aws/credentials/credentials_provider_error.ts";
 import { classifyAwsError } from "../../../src/aws/classify_aws_error.ts";
 import { credentialsJson, fakeSources } from "./_fake_sources.ts";
@@ -364,4 +367,113 @@ Deno.test("createCredentialChain() never echoes the web identity token or the co
       return true;
     });
   }
+});
+
+Deno.test("createCredentialChain() says what is wrong with the shared files when no source holds credentials", async () => {
+  const off = { AWS_EC2_METADATA_DISABLED: "true" };
+  const cases: [CredentialChainOptions, RegExp][] = [
+    [
+      fakeSources({
+        env: off,
+        files: {
+          "/home/op/.aws/credentials":
+            "[default\naws_access_key_id = AKID\naws_secret_access_key = s3cr3t-key-value\n",
+        },
+      }),
+      /\/home\/op\/\.aws\/credentials line 1 is neither a \[section\] header nor a 'key = value' setting/,
+    ],
+    [
+      fakeSources({
+        env: off,
+        files: {
+          "/home/op/.aws/credentials": "[default]\naws_access_key_id = AKID\n",
+        },
+      }),
+      /profile 'default' has aws_access_key_id but no aws_secret_access_key/,
+    ],
+    [
+      fakeSources({
+        env: { ...off, AWS_PROFILE: "harvset" },
+        files: { "/home/op/.aws/config": "[profile harvest]\nregion = x\n" },
+      }),
+      /profile 'harvset' \(AWS_PROFILE\) is in neither \/home\/op\/\.aws\/config nor \/home\/op\/\.aws\/credentials/,
+    ],
+    [
+      {
+        ...fakeSources({ env: off }),
+        readTextFile: (path: string) =>
+          Promise.reject(
+            path.endsWith("credentials")
+              ? new Deno.errors.PermissionDenied(
+                "Permission denied (os error 13)",
+              )
+              : new Deno.errors.NotFound("No such file"),
+          ),
+      },
+      /cannot read \/home\/op\/\.aws\/credentials: Permission denied \(os error 13\)/,
+    ],
+  ];
+  for (const [sources, expected] of cases) {
+    await assert.rejects(createCredentialChain(sources)(), (error: unknown) => {
+      assert.ok(error instanceof CredentialsProviderError);
+      assert.match(error.message, /^Could not load AWS credentials: looked in/);
+      assert.match(error.message, expected);
+      assert.doesNotMatch(error.message, /s3cr3t/);
+      return true;
+    });
+  }
+});
+
+Deno.test("createCredentialChain() says plainly that a credential_process cannot be started without the permission to run programs", async () => {
+  let asked = false;
+  const sources = fakeSources({
+    env: { AWS_PROFILE: "vault" },
+    files: {
+      "/home/op/.aws/config":
+        "[profile vault]\ncredential_process = /usr/local/bin/vault-aws\n",
+    },
+  });
+  await assert.rejects(
+    createCredentialChain({
+      ...sources,
+      runAllowed: () => false,
+      sdkFallback() {
+        asked = true;
+        return Promise.reject(new Error("Could not load credentials"));
+      },
+    })(),
+    (error: unknown) => {
+      assert.ok(error instanceof CredentialsProviderError);
+      assert.match(
+        error.message,
+        /profile 'vault' gets its credentials from credential_process, which ua-harvest cannot start: it has no permission to run programs/,
+      );
+      return true;
+    },
+  );
+  assert.equal(asked, false);
+});
+
+Deno.test("createCredentialChain() gives up on the SDK's chain after its deadline (an SSO portal or credential_process that hangs)", async () => {
+  const sources = fakeSources({
+    env: { AWS_PROFILE: "corp" },
+    files: { "/home/op/.aws/config": "[profile corp]\nsso_session = corp\n" },
+  });
+  const started = performance.now();
+  await assert.rejects(
+    createCredentialChain({
+      ...sources,
+      sdkTimeoutMs: 50,
+      sdkFallback: () => new Promise(() => {}),
+    })(),
+    (error: unknown) => {
+      assert.ok(error instanceof CredentialsProviderError);
+      assert.match(
+        error.message,
+        /The AWS SDK gave no credentials for profile 'corp' \(SSO\) within 0\.05 s/,
+      );
+      return true;
+    },
+  );
+  assert.ok(performance.now() - started < 5000);
 });
