@@ -14,7 +14,14 @@ import {
 } from "../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
 import type { RunLock } from "./run_lock.ts";
-import { ConfigError, LockedError, LockHeldError } from "../errors.ts";
+import {
+  ApiContractError,
+  ConfigError,
+  LockedError,
+  LockHeldError,
+  UaHarvestError,
+  UnreachableError,
+} from "../errors.ts";
 import { connectRedis } from "../redis/connect_redis.ts";
 import type { RedisClient } from "../redis/redis_client.ts";
 import { describeThisHolder } from "./lock_holder.ts";
@@ -148,7 +155,7 @@ export async function acquireRedisRunLock(
     ]);
   } catch (error) {
     if (owned) await client.close();
-    throw error;
+    throw acquireFailure(error, options.key, server);
   }
   if (acquired !== "OK") {
     let remainingMs: unknown = -1;
@@ -175,6 +182,25 @@ export async function acquireRedisRunLock(
     renewTimeoutMs,
     confirmedAt: sentAt,
   });
+}
+
+/**
+ * The error of a SET that failed, saying what was being done and where: a
+ * bare "READONLY You can't write against a read only replica" or "the
+ * connection to Redis was lost" does not tell an operator it was the lock.
+ * The class (and so the exit code) stays the cause's.
+ */
+function acquireFailure(error: unknown, key: string, server: string): unknown {
+  if (!(error instanceof UaHarvestError)) return error;
+  const message =
+    `Cannot take the run lock ${key} in ${server}: ${error.message}`;
+  if (error instanceof UnreachableError) {
+    return new UnreachableError(message, { cause: error });
+  }
+  if (error instanceof ApiContractError) {
+    return new ApiContractError(message, { cause: error });
+  }
+  return error;
 }
 
 interface LockTimes {
