@@ -400,6 +400,12 @@ Deno.test("every bad setting is one ConfigError naming what to fix", () => {
       /REDIS_URL \(or --redis-url\) has the query parameter "family", which is not read: give the database as the path, like redis:\/\/host:6379\/2: current value is "redis:\/\/\*\*\*@cache:6379\?family=6"/,
     ],
     [
+      "a Redis password with a broken %-escape (no secret echoed)",
+      () =>
+        resolve([], { ...BASE, REDIS_URL: "redis://:pa%zzss99@cache:6379" }),
+      /^REDIS_URL \(or --redis-url\) has a user or password with a broken %-escape \(write % as %25\): current value is "redis:\/\/\*\*\*@cache:6379"$/,
+    ],
+    [
       "a Redis URL of another scheme",
       () => resolve([], { ...BASE, REDIS_URL: "http://cache:6379" }),
       /REDIS_URL \(or --redis-url\) must be a redis:\/\/ or rediss:\/\/ URL/,
