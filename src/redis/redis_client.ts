@@ -312,8 +312,13 @@ export class RedisClient extends EventTarget implements AsyncDisposable {
           answered = true;
           return reply;
         }, (error) => {
-          if (error instanceof RedisReplyError) answered = true;
-          throw error;
+          if (!(error instanceof RedisReplyError)) throw error;
+          answered = true;
+          // A server that does not know AUTH quotes its arguments back, as
+          // Redis does for any unknown command: the password among them.
+          throw password !== undefined && error.message.includes(password)
+            ? new RedisReplyError(error.message.replaceAll(password, "***"))
+            : error;
         });
       if (password !== undefined) {
         const auth = username === undefined
