@@ -12,6 +12,7 @@ import {
   type SqsSinkOptions,
 } from "../../src/sinks/sqs_sink.ts";
 import { startSqsFake } from "../support/sqs_fake.ts";
+import { captureLogs, logLine } from "../support/capture_logs.ts";
 
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test-secret-key" };
 
@@ -474,4 +475,31 @@ Deno.test("createSqsSink() stops a page's other batches once one gave up on an S
   // The two batches in flight when SQS froze try twice each; no other
   // batch is sent at all.
   assert.ok(frozen.sent <= 2 + 2 * 2, `${frozen.sent} requests`);
+});
+
+Deno.test("createSqsSink() rides out SQS throttling (ThrottlingException, RequestThrottled, 503): every record once, said once at info", async () => {
+  await using sqs = await openSqs(["actions"]);
+  const { fake } = sqs;
+  await using sink = await sqs.sink({ maxInFlight: 2 });
+  fake.failRequests(2, 400, {
+    operation: "SendMessageBatch",
+    code: "ThrottlingException",
+  });
+  fake.failRequests(1, 503, { operation: "SendMessageBatch" });
+  fake.rejectNext(7, { code: "RequestThrottled", senderFault: true });
+  const [, logs] = await captureLogs(() => sink.deliver(records(1, 40)));
+  const delivered = actionIdsOf(fake.messages("actions"));
+  assert.deepEqual(delivered, range(1, 40), "each record once, none lost");
+  const lines = logs.map(logLine);
+  assert.equal(
+    lines.filter((line) => /SQS is throttling the harvest/.test(line)).length,
+    1,
+    lines.join("\n"),
+  );
+  assert.ok(
+    lines.some((line) =>
+      /SQS accepted all 40 records after \d+ resends/.test(line)
+    ),
+    lines.join("\n"),
+  );
 });
