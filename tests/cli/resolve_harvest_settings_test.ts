@@ -341,6 +341,11 @@ Deno.test("every bad setting is one ConfigError naming what to fix", () => {
       /S3 checkpoint needs both S3_HARVEST_TS_BUCKET and S3_LAST_ACTION_TS_KEY/,
     ],
     [
+      "an S3 bucket name S3 does not take",
+      () => resolve(["--s3-bucket", "b", "--s3-key", "k"]),
+      /^Cannot use S3 checkpoint as the bucket name must be 3 to 255 letters, digits, '\.', '-' or '_': current value is 'b'$/,
+    ],
+    [
       "a bad S3_FORCE_PATH_STYLE",
       () => resolve([], { ...BASE, S3_FORCE_PATH_STYLE: "maybe" }),
       /S3_FORCE_PATH_STYLE must be true or false/,
