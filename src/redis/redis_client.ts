@@ -156,6 +156,11 @@ export class RedisClient extends EventTarget implements AsyncDisposable {
     return client;
   }
 
+  /** The ACL user it logs in as; `undefined` for the default user. */
+  get username(): string | undefined {
+    return this.#address.username;
+  }
+
   /** Whether commands go out now, wait for a reconnection, or fail (closed). */
   get status(): RedisClientStatus {
     return this.#status === "connecting" ? "reconnecting" : this.#status;

@@ -5,6 +5,7 @@ import {
 } from "../../src/lock/redis_run_lock.ts";
 import {
   ApiContractError,
+  AuthenticationError,
   ConfigError,
   LockedError,
   UnreachableError,
@@ -269,5 +270,51 @@ Deno.test("acquireRedisRunLock() names the lock and the Redis when the connectio
     await client.close();
     listener.close();
     await served;
+  }
+});
+
+Deno.test("acquireRedisRunLock() refuses at once an ACL user that may not run what the lock needs (exit 3, not exit 8 mid-run)", async () => {
+  await using redis = await startRedisWithClient();
+  const { client, server } = redis;
+  const cases: [string[], RegExp][] = [
+    // No EVAL: the lock could be taken but never renewed nor released.
+    [
+      ["+set", "+get", "+pttl", "+del"],
+      /^Redis user 'harvester' at redis:\/\/\*\*\*@127\.0\.0\.1:\d+ may not run what the run lock needs \(NOPERM [^)]*'eval'[^)]*\): allow SET, EVAL, PTTL and DEL for it \(ACL SETUSER harvester \+set \+eval \+pttl \+del\)$/,
+    ],
+    [
+      ["+get", "+pttl", "+eval"],
+      /^Redis user 'harvester' at .* may not run what the run lock needs \(NOPERM [^)]*'set'[^)]*\)/,
+    ],
+  ];
+  for (const [commands, message] of cases) {
+    await client.send(["ACL", "SETUSER", "harvester", "reset"]);
+    await client.send([
+      "ACL",
+      "SETUSER",
+      "harvester",
+      "on",
+      ">pw-harvest",
+      "~*",
+      "+ping",
+      ...commands,
+    ]);
+    const restricted = await connectRedis({
+      url: `redis://harvester:pw-harvest@127.0.0.1:${server.port}`,
+    });
+    try {
+      await assert.rejects(
+        acquireRedisRunLock({ client: restricted, key: KEY }),
+        (error: unknown) => {
+          assert.ok(error instanceof AuthenticationError, String(error));
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    } finally {
+      await restricted.close();
+    }
+    // Nothing left behind for the next run to wait out.
+    assert.equal(await client.send(["GET", KEY]), null);
   }
 });
