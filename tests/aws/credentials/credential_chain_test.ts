@@ -477,3 +477,39 @@ Deno.test("createCredentialChain() gives up on the SDK's chain after its deadlin
   );
   assert.ok(performance.now() - started < 5000);
 });
+
+Deno.test("createCredentialChain() reports an STS that fails or does not answer as an outage to retry, not as refused credentials", async () => {
+  const env = {
+    AWS_WEB_IDENTITY_TOKEN_FILE: "/token",
+    AWS_ROLE_ARN: "arn:aws:iam::1:role/h",
+    AWS_ENDPOINT_URL_STS: "http://127.0.0.1:4566",
+  };
+  const files = { "/token": "jwt-token-value" };
+  const down = fakeSources({
+    env,
+    files,
+    routes: {
+      "POST http://127.0.0.1:4566/": {
+        status: 503,
+        body:
+          "<ErrorResponse><Error><Code>ServiceUnavailable</Code><Message>Service is unavailable</Message></Error></ErrorResponse>",
+      },
+    },
+  });
+  // No route: the connection is refused.
+  const away = fakeSources({ env, files });
+  for (
+    const [sources, kind] of [[down, "server"], [away, "unreachable"]] as const
+  ) {
+    await assert.rejects(createCredentialChain(sources)(), (error: unknown) => {
+      const failure = classifyAwsError(error);
+      assert.equal(failure.kind, kind, String(error));
+      assert.equal(failure.retryable, true);
+      assert.match(
+        (error as Error).message,
+        /^STS did not give credentials for the role arn:aws:iam::1:role\/h with the web identity token \/token: /,
+      );
+      return true;
+    });
+  }
+});
