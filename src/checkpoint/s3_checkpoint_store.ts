@@ -17,7 +17,12 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { ConfigError, LockedError, StateError } from "../errors.ts";
+import {
+  ApiContractError,
+  ConfigError,
+  LockedError,
+  StateError,
+} from "../errors.ts";
 import { awsClientConfig } from "../aws/aws_client_config.ts";
 import type { AwsCredentials } from "../aws/aws_credentials.ts";
 import {
@@ -318,6 +323,13 @@ class S3CheckpointStore implements CheckpointStore {
         });
         this.#etag = null;
         return null;
+      }
+      if (failure.code === "ResponseTooLarge") {
+        // Another object than a checkpoint (a data file): not read whole.
+        throw new ApiContractError(
+          `The checkpoint ${this.description} is ${failure.message}, which no checkpoint is: check S3_LAST_ACTION_TS_KEY (or --s3-key)`,
+          { cause: error },
+        );
       }
       if (failure.code === "NoSuchBucket") {
         if (!this.#createBucket) {
