@@ -46,3 +46,26 @@ Deno.test("awsFailure() names the code AWS refused the credentials with and what
     );
   }
 });
+
+Deno.test("awsFailure() blames this machine's clock, not the credentials, when AWS says the request time is off", () => {
+  const causes = [
+    new AwsResponseError(
+      "The difference between the request time and the current time is too large.",
+      { code: "RequestTimeTooSkewed", status: 403 },
+    ),
+    new AwsResponseError(
+      "Signature expired: 20260301T030000Z is now earlier than 20260301T031000Z (20260301T034500Z - 15 min.)",
+      { code: "InvalidSignatureException", status: 400 },
+    ),
+  ];
+  for (const cause of causes) {
+    const error = awsFailure(classifyAwsError(cause), CONTEXT, cause);
+    assert.ok(error instanceof AuthenticationError, String(error));
+    assert.match(
+      error.message,
+      new RegExp(
+        `^AWS refused S3 requests while reading s3://harvest-state/last \\(region us-east-1\\) because this machine's clock is off: set it right \\(NTP\\): ${cause.code}: `,
+      ),
+    );
+  }
+});
