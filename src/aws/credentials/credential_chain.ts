@@ -26,6 +26,7 @@ import {
 import {
   instanceMetadataCredentials,
   instanceMetadataDisabled,
+  instanceMetadataEndpoint,
 } from "./instance_metadata_credentials.ts";
 import { sdkCredentials } from "./sdk_credential_chain.ts";
 import { CredentialsProviderError } from "./credentials_provider_error.ts";
@@ -170,6 +171,9 @@ async function findCredentials(
       `Could not load AWS credentials: ${tried} (the instance metadata service is off: AWS_EC2_METADATA_DISABLED)${besides}`,
     );
   }
+  // A malformed endpoint setting is said as it is, not as a service that
+  // gave nothing.
+  instanceMetadataEndpoint(env);
   try {
     return await instanceMetadataCredentials(sources, signal);
   } catch (error) {

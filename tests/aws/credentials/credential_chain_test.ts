@@ -513,3 +513,33 @@ Deno.test("createCredentialChain() reports an STS that fails or does not answer 
     });
   }
 });
+
+Deno.test("createCredentialChain() names a malformed endpoint variable, without the user information it holds", async () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [
+      {
+        AWS_CONTAINER_CREDENTIALS_FULL_URI:
+          "http//agent:T0ken-value@host/creds",
+      },
+      /^AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL: current value is 'http\/\/\*\*\*@host\/creds'$/,
+    ],
+    [
+      {
+        AWS_EC2_METADATA_SERVICE_ENDPOINT:
+          "http://imds:T0ken-value@169.254.169.254:notaport",
+      },
+      /AWS_EC2_METADATA_SERVICE_ENDPOINT is not a URL: current value is 'http:\/\/\*\*\*@169\.254\.169\.254:notaport'$/,
+    ],
+  ];
+  for (const [env, message] of cases) {
+    await assert.rejects(
+      createCredentialChain(fakeSources({ env }))(),
+      (error: unknown) => {
+        assert.ok(error instanceof CredentialsProviderError, String(error));
+        assert.match(error.message, message);
+        assert.doesNotMatch(error.message, /T0ken/);
+        return true;
+      },
+    );
+  }
+});
