@@ -356,6 +356,15 @@ Deno.test("every bad setting is one ConfigError naming what to fix", () => {
       /AWS_ENDPOINT_URL_SQS must be an http\(s\) URL/,
     ],
     [
+      "a malformed AWS_ENDPOINT_URL_STS (read by the credential chain; no secret echoed)",
+      () =>
+        resolve([], {
+          ...BASE,
+          AWS_ENDPOINT_URL_STS: "http//u:Secr3t-sts@sts",
+        }),
+      /^AWS_ENDPOINT_URL_STS must be an http\(s\) URL: current value is "http\/\/\*\*\*@sts"$/,
+    ],
+    [
       "an empty SQS_QUEUE_NAME from .env (like an empty bucket)",
       () => resolve([], withDotEnv(BASE, { SQS_QUEUE_NAME: "" })),
       /SQS_QUEUE_NAME \(or --queue-name\) is empty: set a queue name or URL, or - for stdout/,
