@@ -61,6 +61,7 @@ export class ReplyParser {
   /** Bytes of the reply being parsed, consumed so far. */
   #replyBytes = 0;
   #maxReplyBytes: number;
+  #decoder = new TextDecoder();
 
   /**
    * @param options.maxReplyBytes The most bytes of one reply, all its
@@ -69,7 +70,6 @@ export class ReplyParser {
   constructor(options: { readonly maxReplyBytes?: number } = {}) {
     this.#maxReplyBytes = options.maxReplyBytes ?? MAX_REPLY_BYTES;
   }
-  #decoder = new TextDecoder();
 
   /** Whether part of a reply has been received and not yet returned. */
   get midReply(): boolean {
