@@ -65,6 +65,23 @@ export function awsFailure(
   }
   switch (failure.kind) {
     case "auth":
+      if (
+        failure.code === "RequestTimeTooSkewed" ||
+        /^Signature expired\b/.test(failure.message)
+      ) {
+        // Signatures hold the time: new keys would be refused the same way.
+        return new AuthenticationError(
+          `AWS refused ${context.service} requests while ${context.action} (${where}) because this machine's clock is off: set it right (NTP): ${detail}`,
+          options,
+        );
+      }
+      if (failure.code === "CredentialsProviderError") {
+        // Nothing was sent: AWS refused nothing, there was nothing to sign with.
+        return new AuthenticationError(
+          `Found no AWS credentials for ${context.service} while ${context.action} (${where}): ${failure.message}`,
+          options,
+        );
+      }
       return new AuthenticationError(
         `AWS refused access to ${context.service} while ${context.action} (${where}): check the AWS credentials and their permissions: ${detail}`,
         options,

@@ -60,8 +60,9 @@ export function parseAwsError(
     : { code: xmlText(body, "Code"), message: xmlText(body, "Message") };
   const code = parsed.code || STATUS_CODES[status] || `Http${status}`;
   const message = oneLine(
-    parsed.message || (body.trim().startsWith("<") ? "" : body) ||
-      `HTTP ${status}`,
+    withoutSignedRequest(
+      parsed.message || (body.trim().startsWith("<") ? "" : body),
+    ) || `HTTP ${status}`,
   ).slice(0, 500);
   return new AwsResponseError(message, {
     code,
@@ -96,6 +97,20 @@ function jsonError(
     ...(message === undefined ? {} : { message }),
     ...(queryCode ? { queryCode } : {}),
   };
+}
+
+/**
+ * A message without what AWS quotes of the signed request: its JSON and
+ * query services answer `SignatureDoesNotMatch` with the canonical request,
+ * whose `x-amz-security-token` header is the session token in full.
+ */
+function withoutSignedRequest(message: string): string {
+  return message
+    .replace(
+      /\s*The (Canonical String for this request|String-to-Sign should have been)[\s\S]*$/i,
+      "",
+    )
+    .replace(/(x-amz-security-token\s*[:=]\s*)[^\s&'",;]+/gi, "$1***");
 }
 
 function stringOf(value: unknown): string | undefined {

@@ -39,6 +39,11 @@ export interface S3ClientOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Jitter source; tests pass a fixed one. @default {Math.random} */
   readonly random?: () => number;
+  /**
+   * The largest object read (`ResponseTooLarge` beyond it, not retried).
+   * @default {16 MiB}
+   */
+  readonly maxBodyBytes?: number;
 }
 
 /** Options of one call. */
@@ -211,6 +216,7 @@ class FetchS3Client implements S3Client {
       credentials,
       requestTimeoutMs = 10_000,
       fetch,
+      maxBodyBytes,
     } = this.#options;
     let region = this.#bucketRegions.get(bucket) ?? this.region;
     for (let redirected = false;; redirected = true) {
@@ -229,6 +235,7 @@ class FetchS3Client implements S3Client {
         timeoutMs: requestTimeoutMs,
         ...(fetch === undefined ? {} : { fetch }),
         ...(signal === undefined ? {} : { signal }),
+        ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
       });
       if (response.status >= 200 && response.status < 300) return response;
       const error = parseAwsError(response, "xml");

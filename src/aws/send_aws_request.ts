@@ -8,6 +8,7 @@
  */
 import type { AwsHttpRequest, AwsHttpResponse } from "./aws_http_request.ts";
 import { AwsNetworkError } from "./aws_network_error.ts";
+import { AwsResponseError } from "./aws_response_error.ts";
 import { describeFetchError } from "../http/describe_fetch_error.ts";
 
 /** The `fetch` the tool sends through (`fetchThrough(caHttpClient(…))`). */
@@ -34,7 +35,17 @@ export interface SendAwsRequestOptions {
    * @default {undefined}
    */
   readonly signal?: AbortSignal;
+  /**
+   * The largest answer read: what the tool asks for is kilobytes, and a
+   * larger one (a wrong S3 key naming a data file) is not read whole.
+   *
+   * @default {@linkcode MAX_AWS_BODY_BYTES}
+   */
+  readonly maxBodyBytes?: number;
 }
+
+/** 16 MiB: a checkpoint holds the ids of one second, an SQS answer ten entries. */
+export const MAX_AWS_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * Sends one signed request and reads the whole answer, whatever its status.
@@ -48,7 +59,12 @@ export async function sendAwsRequest(
   request: AwsHttpRequest,
   options: SendAwsRequestOptions,
 ): Promise<AwsHttpResponse> {
-  const { timeoutMs, fetch = globalThis.fetch, signal } = options;
+  const {
+    timeoutMs,
+    fetch = globalThis.fetch,
+    signal,
+    maxBodyBytes = MAX_AWS_BODY_BYTES,
+  } = options;
   signal?.throwIfAborted();
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal?.reason);
@@ -66,11 +82,14 @@ export async function sendAwsRequest(
       redirect: "manual",
       signal: controller.signal,
     });
-    const body = request.method === "HEAD" ? "" : await response.text();
+    const body = request.method === "HEAD"
+      ? ""
+      : await readText(response, maxBodyBytes);
     if (request.method === "HEAD") await response.body?.cancel();
     return { status: response.status, headers: response.headers, body };
   } catch (error) {
     signal?.throwIfAborted();
+    if (error instanceof AwsResponseError) throw error;
     if (timedOut) {
       throw new AwsNetworkError(
         `no answer within ${timeoutMs} ms`,
@@ -85,6 +104,44 @@ export async function sendAwsRequest(
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * The body as text, refused (`ResponseTooLarge`, with the answer's status)
+ * once it passes `maxBytes`: by its `Content-Length`, else while it streams.
+ */
+async function readText(response: Response, maxBytes: number): Promise<string> {
+  const tooLarge = () => {
+    void response.body?.cancel().catch(() => {});
+    return new AwsResponseError(
+      `larger than ${describeBytes(maxBytes)}`,
+      { code: "ResponseTooLarge", status: response.status },
+    );
+  };
+  const length = Number(response.headers.get("content-length") ?? NaN);
+  if (length > maxBytes) throw tooLarge();
+  if (response.body === null) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** `16 MiB`, `16 KiB`, or bytes. */
+export function describeBytes(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
 
 const CODES: readonly [RegExp, string][] = [

@@ -17,7 +17,12 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { ConfigError, LockedError, StateError } from "../errors.ts";
+import {
+  ApiContractError,
+  ConfigError,
+  LockedError,
+  StateError,
+} from "../errors.ts";
 import { awsClientConfig } from "../aws/aws_client_config.ts";
 import type { AwsCredentials } from "../aws/aws_credentials.ts";
 import {
@@ -29,18 +34,15 @@ import { DEFAULT_AWS_REGION } from "../config/defaults.ts";
 import { classifyAwsError } from "../aws/classify_aws_error.ts";
 import { awsFailure, describeAwsLocation } from "../aws/aws_failure.ts";
 import type { CheckpointStore } from "./checkpoint_store.ts";
-import { echoValue } from "../util/echo_value.ts";
 import { retry, type RetryOptions } from "../util/retry.ts";
 import { classifyS3WriteError } from "./classify_s3_write_error.ts";
+import { checkS3Location } from "./check_s3_location.ts";
 
 /**
  * The `If-Match` of the write probe: an ETag no object has (S3 ETags are
  * hex digests), so S3 refuses the write after checking that it is allowed.
  */
 export const S3_WRITE_PROBE_ETAG = '"ua-harvest-write-probe"';
-
-const BUCKET_NAME_REGEXP = /^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/;
-const MAX_KEY_BYTES = 1024;
 
 /** Options for {@linkcode createS3CheckpointStore}. */
 export interface S3CheckpointStoreOptions {
@@ -176,21 +178,7 @@ export async function createS3CheckpointStore(
     forcePathStyle = false,
     createBucket = true,
   } = options;
-  if (!BUCKET_NAME_REGEXP.test(bucket)) {
-    throw new ConfigError(
-      `Cannot use S3 checkpoint as the bucket name must be 3 to 255 letters, digits, '.', '-' or '_': current value is '${
-        echoValue(bucket)
-      }'`,
-    );
-  }
-  const keyBytes = new TextEncoder().encode(key).byteLength;
-  if (keyBytes === 0 || keyBytes > MAX_KEY_BYTES) {
-    throw new ConfigError(
-      `Cannot use S3 checkpoint as the object key must be 1 to ${MAX_KEY_BYTES} bytes: current value is '${
-        echoValue(key)
-      }'`,
-    );
-  }
+  checkS3Location(bucket, key);
   const config = awsClientConfig("S3", {
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
@@ -335,6 +323,13 @@ class S3CheckpointStore implements CheckpointStore {
         });
         this.#etag = null;
         return null;
+      }
+      if (failure.code === "ResponseTooLarge") {
+        // Another object than a checkpoint (a data file): not read whole.
+        throw new ApiContractError(
+          `The checkpoint ${this.description} is ${failure.message}, which no checkpoint is: check S3_LAST_ACTION_TS_KEY (or --s3-key)`,
+          { cause: error },
+        );
       }
       if (failure.code === "NoSuchBucket") {
         if (!this.#createBucket) {

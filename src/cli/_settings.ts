@@ -74,6 +74,9 @@ export function awsSettingsFromEnv(
     );
   }
   const endpoint = env.AWS_ENDPOINT_URL || undefined;
+  // Read by the credential chain itself (web identity): checked here all the
+  // same, so a malformed one is a settings error, echoed without its password.
+  checkUrl("AWS_ENDPOINT_URL_STS", env.AWS_ENDPOINT_URL_STS || undefined);
   return {
     // As the SDK: the variables, then the profile's `region`, then ours.
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || profileRegion(env) ||

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { StateSettings } from "../config/settings.ts";
 import { checkRedisUrl } from "../config/check_redis_url.ts";
+import { checkS3Location } from "../checkpoint/check_s3_location.ts";
 import { defaultStateDir } from "../checkpoint/default_state_dir.ts";
 
 /** Raw state values from flags or the environment. */
@@ -38,6 +39,9 @@ export function stateSettings(
   const stateFile = raw.stateFile ??
     join(defaultStateDir(env), "checkpoint.json");
   const s3 = s3Bucket !== undefined && s3Key !== undefined;
+  // Here, not when the store opens: a settings error ends the run before
+  // anything runs (no last-run record for a run that never started).
+  if (s3) checkS3Location(s3Bucket, s3Key);
   if (s3 && raw.stateFile !== undefined) {
     // Which one wins would be a guess: the file would be silently ignored.
     throw new ConfigError(

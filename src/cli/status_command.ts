@@ -82,6 +82,10 @@ export function statusCommand(context: CommandContext) {
     .addOption(logFormatOption())
     .addHelpText("after", HELP)
     .action(async (options) => {
+      // What status prints comes from records other runs (or older versions)
+      // wrote: the settings' secrets are masked in it, as in every log line.
+      const redact = context.redact ?? ((text: string) => text);
+      const print = (text: string) => writeLine(context.stdout, redact(text));
       const thresholds = checkThresholds(options);
       const checking = Object.keys(thresholds).length > 0;
       let report;
@@ -95,7 +99,7 @@ export function statusCommand(context: CommandContext) {
         // A monitoring system reads exit 2 as CRITICAL: settings it cannot
         // use are UNKNOWN to it.
         if (checking && error instanceof ConfigError) {
-          writeLine(context.stdout, `UA-HARVEST UNKNOWN - ${error.message}`);
+          print(`UA-HARVEST UNKNOWN - ${error.message}`);
           context.exitCode = 3;
           return;
         }
@@ -103,8 +107,7 @@ export function statusCommand(context: CommandContext) {
       }
       const check = checking ? checkStatus(report, thresholds) : undefined;
       if (options.json) {
-        writeLine(
-          context.stdout,
+        print(
           JSON.stringify(
             check
               ? { ...report, check: { state: check.state, line: check.line } }
@@ -114,10 +117,7 @@ export function statusCommand(context: CommandContext) {
           ),
         );
       } else {
-        writeLine(
-          context.stdout,
-          check ? check.line : formatStatus(report),
-        );
+        print(check ? check.line : formatStatus(report));
       }
       context.exitCode = check?.exitCode ?? 0;
     });

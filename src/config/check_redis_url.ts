@@ -67,6 +67,16 @@ export function checkRedisUrl(
     throw fail("has a port outside 1 to 65535");
   }
   if (parsed.hash !== "") throw fail("has a fragment (#)");
+  // The client decodes them before AUTH: refused here, not once the run has
+  // started.
+  try {
+    decodeURIComponent(parsed.username);
+    decodeURIComponent(parsed.password);
+  } catch {
+    throw fail(
+      "has a user or password with a broken %-escape (write % as %25)",
+    );
+  }
   for (const name of parsed.searchParams.keys()) {
     if (name !== "db") {
       throw fail(

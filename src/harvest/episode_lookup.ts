@@ -115,6 +115,7 @@ export function createEpisodeLookup(
   });
   const limit = pLimit({ concurrency: adaptive.limit, rejectOnClear: true });
   let cacheBroken = false;
+  let toldUnreadable = false;
   let failure: unknown;
   // Engage requests running now: a failed lookup settles only after them, so
   // nothing is left running behind the caller's back (the run ends, and
@@ -143,6 +144,47 @@ export function createEpisodeLookup(
       );
       return fallback;
     }
+  }
+
+  // A cache entry that is not an episode (cut short, written by something
+  // else under the same key) is a miss: fetched again and overwritten, not a
+  // crash of every run until it expires.
+  function readable(
+    hits: ReadonlyMap<string, string>,
+  ): Map<string, Episode | null> {
+    const episodes = new Map<string, Episode | null>();
+    const unreadable: string[] = [];
+    for (const [id, text] of hits) {
+      if (text === MISSING) {
+        episodes.set(id, null);
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        // Counted below.
+      }
+      if (
+        typeof value === "object" && value !== null && !Array.isArray(value)
+      ) {
+        episodes.set(id, value as Episode);
+      } else {
+        unreadable.push(id);
+      }
+    }
+    if (unreadable.length > 0 && !toldUnreadable) {
+      toldUnreadable = true;
+      logger.warn(
+        "Episode cache {cache} holds entries that are not episodes ({count} in this page, e.g. {mpid}): fetching them again and overwriting them",
+        {
+          cache: cache.description,
+          count: unreadable.length,
+          mpid: unreadable[0],
+        },
+      );
+    }
+    return episodes;
   }
 
   async function fetchOne(id: string): Promise<Episode | null> {
@@ -194,16 +236,15 @@ export function createEpisodeLookup(
     const cached = tryCache(
       () => cache.getMany(ids),
       new Map<string, string>(),
-    );
+    ).then(readable);
     const answers = ids.map((id) => {
       const answer = cached.then((hits) => {
-        const text = hits.get(id);
-        if (text === undefined) {
+        if (!hits.has(id)) {
           if (epoch !== abandons) throw AbortSignal.abort().reason;
           return fetchOne(id);
         }
         stats.cacheHits++;
-        return text === MISSING ? null : JSON.parse(text) as Episode;
+        return hits.get(id)!;
       }).then((episode) => {
         known.set(id, episode);
         inFlight.delete(id);

@@ -14,9 +14,18 @@ import {
 } from "../config/defaults.ts";
 import { getLogger } from "@logtape/logtape";
 import type { RunLock } from "./run_lock.ts";
-import { ConfigError, LockedError, LockHeldError } from "../errors.ts";
+import {
+  ApiContractError,
+  AuthenticationError,
+  ConfigError,
+  LockedError,
+  LockHeldError,
+  UaHarvestError,
+  UnreachableError,
+} from "../errors.ts";
 import { connectRedis } from "../redis/connect_redis.ts";
 import type { RedisClient } from "../redis/redis_client.ts";
+import { RedisReplyError } from "../redis/redis_reply.ts";
 import { describeThisHolder } from "./lock_holder.ts";
 
 const logger = getLogger(["ua-harvest", "lock"]);
@@ -137,18 +146,35 @@ export async function acquireRedisRunLock(
   // The key expires ttlMs after Redis ran the SET, which is after we sent it:
   // counting from the send errs on the safe side.
   const sentAt = performance.now();
+  const setting = client.send(["SET", options.key, token, "PX", ttlMs, "NX"]);
+  // A renewal in the same write (no extra round trip): a Redis that cannot
+  // run it (an ACL user without EVAL, a proxy without scripting) is refused
+  // now, not when the first renewal fails and the run stops mid-way.
+  const renewing = client.send([
+    "EVAL",
+    RENEW_SCRIPT,
+    1,
+    options.key,
+    token,
+    ttlMs,
+  ]);
+  renewing.catch(() => {});
   try {
-    acquired = await client.send([
-      "SET",
-      options.key,
-      token,
-      "PX",
-      ttlMs,
-      "NX",
-    ]);
+    acquired = await setting;
   } catch (error) {
     if (owned) await client.close();
-    throw error;
+    throw acquireFailure(error, options.key, client);
+  }
+  if (acquired === "OK") {
+    try {
+      await renewing;
+    } catch (error) {
+      // Taken but neither renewable nor releasable: the next run must not
+      // wait for it to expire.
+      await client.send(["DEL", options.key]).catch(() => {});
+      if (owned) await client.close();
+      throw acquireFailure(error, options.key, client);
+    }
   }
   if (acquired !== "OK") {
     let remainingMs: unknown = -1;
@@ -175,6 +201,38 @@ export async function acquireRedisRunLock(
     renewTimeoutMs,
     confirmedAt: sentAt,
   });
+}
+
+/**
+ * The error of a SET that failed, saying what was being done and where: a
+ * bare "READONLY You can't write against a read only replica" or "the
+ * connection to Redis was lost" does not tell an operator it was the lock.
+ * The class (and so the exit code) stays the cause's.
+ */
+function acquireFailure(
+  error: unknown,
+  key: string,
+  client: RedisClient,
+): unknown {
+  if (!(error instanceof UaHarvestError)) return error;
+  const server = client.description;
+  if (error instanceof RedisReplyError && error.code === "NOPERM") {
+    // An ACL user's permissions: a setting to fix, like a wrong password.
+    const user = client.username ?? "default";
+    return new AuthenticationError(
+      `Redis user '${user}' at ${server} may not run what the run lock needs (${error.message}): allow SET, EVAL, PTTL and DEL for it (ACL SETUSER ${user} +set +eval +pttl +del)`,
+      { cause: error },
+    );
+  }
+  const message =
+    `Cannot take the run lock ${key} in ${server}: ${error.message}`;
+  if (error instanceof UnreachableError) {
+    return new UnreachableError(message, { cause: error });
+  }
+  if (error instanceof ApiContractError) {
+    return new ApiContractError(message, { cause: error });
+  }
+  return error;
 }
 
 interface LockTimes {

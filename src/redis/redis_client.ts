@@ -156,6 +156,11 @@ export class RedisClient extends EventTarget implements AsyncDisposable {
     return client;
   }
 
+  /** The ACL user it logs in as; `undefined` for the default user. */
+  get username(): string | undefined {
+    return this.#address.username;
+  }
+
   /** Whether commands go out now, wait for a reconnection, or fail (closed). */
   get status(): RedisClientStatus {
     return this.#status === "connecting" ? "reconnecting" : this.#status;
@@ -247,9 +252,18 @@ export class RedisClient extends EventTarget implements AsyncDisposable {
     const timeoutMs = this.#connectTimeoutMs;
     const abort = new AbortController();
     this.#opening = abort;
+    // A TLS handshake to a plain Redis port is never answered (Redis waits
+    // for the end of an inline command): the deadline says what to check.
+    let handshaking = false;
     const timer = setTimeout(
       () =>
-        abort.abort(new UnreachableError(`no answer within ${timeoutMs} ms`)),
+        abort.abort(
+          new UnreachableError(
+            handshaking
+              ? `no answer to the TLS handshake within ${timeoutMs} ms: if this port speaks plain Redis, the URL must start with redis://`
+              : `no answer within ${timeoutMs} ms`,
+          ),
+        ),
       timeoutMs,
     );
     const stopped = new Promise<never>((_, reject) => {
@@ -272,6 +286,7 @@ export class RedisClient extends EventTarget implements AsyncDisposable {
         throw abort.signal.reason;
       }
       if (tls) {
+        handshaking = true;
         try {
           const securing = Deno.startTls(tcp, {
             hostname,
@@ -292,25 +307,56 @@ export class RedisClient extends EventTarget implements AsyncDisposable {
           closeQuietly(conn);
           throw error;
         }
+        handshaking = false;
       }
       link = this.#startLink(conn);
       const replies: Promise<RedisReply>[] = [];
+      let answered = false;
+      const login = (command: RedisCommand) =>
+        this.#sendOn(link!, command).then((reply) => {
+          answered = true;
+          return reply;
+        }, (error) => {
+          if (!(error instanceof RedisReplyError)) throw error;
+          answered = true;
+          // A server that does not know AUTH quotes its arguments back, as
+          // Redis does for any unknown command: the password among them.
+          throw password !== undefined && error.message.includes(password)
+            ? new RedisReplyError(error.message.replaceAll(password, "***"))
+            : error;
+        });
       if (password !== undefined) {
         const auth = username === undefined
           ? ["AUTH", password]
           : ["AUTH", username, password];
-        replies.push(this.#sendOn(link, auth).catch(acceptNoPasswordSet));
+        replies.push(login(auth).catch(acceptNoPasswordSet));
       }
-      if (db !== 0) replies.push(this.#sendOn(link, ["SELECT", db]));
-      replies.push(this.#sendOn(link, ["PING"]));
+      if (db !== 0) replies.push(login(["SELECT", db]));
+      replies.push(login(["PING"]));
       // The first failure in command order: a refused AUTH, not the
       // NOAUTH of the PING after it.
-      const answered = Promise.allSettled(replies).then((results) => {
+      const loggedIn = Promise.allSettled(replies).then((results) => {
         const failed = results.find((result) => result.status === "rejected");
         if (failed) throw failed.reason;
       });
-      answered.catch(() => {});
-      await Promise.race([answered, stopped]);
+      loggedIn.catch(() => {});
+      try {
+        await Promise.race([loggedIn, stopped]);
+      } catch (error) {
+        // A plain connection dropped before any answer (not one that spoke
+        // something else): most likely a TLS port, which resets a plain-text
+        // client.
+        if (
+          !tls && !answered && error instanceof UnreachableError &&
+          !abort.signal.aborted && !(error.cause instanceof ApiContractError)
+        ) {
+          throw new UnreachableError(
+            `${error.message}; if this port speaks TLS, the URL must start with rediss://`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
     } catch (error) {
       if (link !== undefined) {
         this.#shut(link, error as Error);

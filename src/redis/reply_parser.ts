@@ -8,10 +8,18 @@
 import { ApiContractError } from "../errors.ts";
 import { type RedisReply, RedisReplyError } from "./redis_reply.ts";
 
-/** Redis refuses bulk strings longer than this (`proto-max-bulk-len`). */
-const MAX_BULK_BYTES = 512 * 1024 * 1024;
-/** More elements than any reply this tool asks for could hold. */
-const MAX_ARRAY_LENGTH = 2 ** 31 - 1;
+/**
+ * The largest bulk string taken: an episode's metadata is kilobytes, a lock
+ * holder bytes. Redis itself would send up to 512 MiB (`proto-max-bulk-len`),
+ * which, buffered, is more than a run's whole memory.
+ */
+const MAX_BULK_BYTES = 64 * 1024 * 1024;
+/** More elements than any reply this tool asks for (an MGET of one page's episodes). */
+const MAX_ARRAY_LENGTH = 1024 * 1024;
+/** The most bytes of one reply, all its elements together. */
+const MAX_REPLY_BYTES = 256 * 1024 * 1024;
+/** The first byte of a TLS record: an alert (21) or a handshake (22). */
+const TLS_RECORD_BYTES = new Set([0x15, 0x16]);
 
 const INITIAL_BUFFER_BYTES = 16 * 1024;
 const MAX_IDLE_BUFFER_BYTES = 1024 * 1024;
@@ -50,7 +58,18 @@ export class ReplyParser {
   #start = 0;
   #end = 0;
   #frames: Frame[] = [];
+  /** Bytes of the reply being parsed, consumed so far. */
+  #replyBytes = 0;
+  #maxReplyBytes: number;
   #decoder = new TextDecoder();
+
+  /**
+   * @param options.maxReplyBytes The most bytes of one reply, all its
+   * elements together (tests pass a small one). @default {256 MiB}
+   */
+  constructor(options: { readonly maxReplyBytes?: number } = {}) {
+    this.#maxReplyBytes = options.maxReplyBytes ?? MAX_REPLY_BYTES;
+  }
 
   /** Whether part of a reply has been received and not yet returned. */
   get midReply(): boolean {
@@ -76,6 +95,7 @@ export class ReplyParser {
         const frame = this.#frames.at(-1);
         if (frame === undefined) {
           replies.push(value);
+          this.#replyBytes = 0;
           break;
         }
         frame.items.push(value);
@@ -119,7 +139,26 @@ export class ReplyParser {
   /** One element: a finished value, an opened array, or `NEED_MORE` (nothing consumed). */
   #parseOne(): RedisReply | typeof NEED_MORE | typeof ARRAY_OPENED {
     const start = this.#start;
+    const parsed = this.#parseElement();
+    if (parsed !== NEED_MORE) {
+      this.#replyBytes += this.#start - start;
+      if (this.#replyBytes > this.#maxReplyBytes) {
+        throw tooLarge(
+          `a reply of more than ${mebibytes(this.#maxReplyBytes)}, more than`,
+        );
+      }
+    }
+    return parsed;
+  }
+
+  #parseElement(): RedisReply | typeof NEED_MORE | typeof ARRAY_OPENED {
+    const start = this.#start;
     if (start >= this.#end) return NEED_MORE;
+    if (TLS_RECORD_BYTES.has(this.#buffer[start]!)) {
+      throw new ApiContractError(
+        "Redis answered in TLS, not RESP2: this port speaks TLS, so the URL must start with rediss://",
+      );
+    }
     const lineEnd = this.#lineEnd(start);
     if (lineEnd < 0) return NEED_MORE;
     const type = this.#buffer[start]!;
@@ -150,8 +189,15 @@ export class ReplyParser {
           this.#start = next;
           return null;
         }
-        if (length < -1 || length > MAX_BULK_BYTES) {
+        if (length < -1) {
           throw protocolError(`a bulk string of length ${length}`);
+        }
+        if (length > MAX_BULK_BYTES) {
+          throw tooLarge(
+            `a bulk string of ${length} bytes, more than the ${
+              mebibytes(MAX_BULK_BYTES)
+            }`,
+          );
         }
         const dataEnd = next + length;
         if (dataEnd + 2 > this.#end) return NEED_MORE;
@@ -172,8 +218,13 @@ export class ReplyParser {
         const length = this.#integer(start + 1, lineEnd);
         this.#start = next;
         if (length === -1) return null;
-        if (length < -1 || length > MAX_ARRAY_LENGTH) {
+        if (length < -1) {
           throw protocolError(`an array of length ${length}`);
+        }
+        if (length > MAX_ARRAY_LENGTH) {
+          throw new ApiContractError(
+            `Redis sent an array of ${length} elements, more than the ${MAX_ARRAY_LENGTH} the episode cache and run lock ever ask for: is REDIS_URL the Redis this tool writes to`,
+          );
         }
         if (length === 0) return [];
         this.#frames.push({ items: [], length });
@@ -207,6 +258,17 @@ export class ReplyParser {
     }
     return Number(text);
   }
+}
+
+/** A reply larger than anything the tool stores: refused before it is buffered. */
+function tooLarge(what: string): ApiContractError {
+  return new ApiContractError(
+    `Redis sent ${what} the episode cache and run lock ever store: is REDIS_URL the Redis this tool writes to`,
+  );
+}
+
+function mebibytes(bytes: number): string {
+  return `${bytes / 1024 / 1024} MiB`;
 }
 
 function protocolError(what: string): ApiContractError {

@@ -222,7 +222,17 @@ function hostname(): string | undefined {
 
 /** Whether the run's error names the S3 bucket the record would go to. */
 function failedOnStorage(run: RunOutcome, where: CheckpointSettings): boolean {
-  return where.kind === "s3" && run.error !== undefined &&
-    run.error.includes(`s3://${where.bucket}/`) &&
+  if (where.kind !== "s3" || run.error === undefined) return false;
+  // The record goes to the same S3, with the same credentials: an S3 that
+  // did not answer, or no credentials for it, fails the record the same way
+  // (the bucket check names the bucket, not an s3:// URL).
+  if (
+    /\b(Cannot reach S3|Found no AWS credentials for S3) while\b/.test(
+      run.error,
+    )
+  ) {
+    return true;
+  }
+  return run.error.includes(`s3://${where.bucket}/`) &&
     /Cannot reach|timed out|unreachable/i.test(run.error);
 }

@@ -550,6 +550,14 @@ class SqsSink implements RecordSink {
     if (state.stop?.failure.kind === "auth") {
       return awsFailure(state.stop.failure, context, state.stop.cause);
     }
+    if (state.stop !== undefined && state.stop.failure.retryable) {
+      // SQS stopped answering (or kept failing) mid-page: an outage, even
+      // though the batches sent before it were accepted.
+      return awsFailure(state.stop.failure, {
+        ...context,
+        attempts: settings.maxAttempts,
+      }, state.stop.cause);
+    }
     // Nothing answered at all: say the service is unreachable, not that it
     // refused records.
     const failedOutcomes = outcomes.filter((o) => o.undelivered.length > 0);
@@ -580,6 +588,7 @@ class SqsSink implements RecordSink {
     const settings = this.#settings;
     const undelivered: SqsEntryFailure[] = [];
     let requestFailure: AwsErrorClass | undefined;
+    let requestError: unknown;
     let resent = 0;
     await resendRefused(batch, async (pending, attempt) => {
       if (state.stop) {
@@ -615,10 +624,18 @@ class SqsSink implements RecordSink {
           return { retry: [], throttled: 0 };
         }
         requestFailure = failure;
+        requestError = error;
       }
       if (failures.length === 0) return { retry: [], throttled: 0 };
       if (attempt >= settings.maxAttempts) {
         undelivered.push(...failures);
+        if (requestFailure !== undefined) {
+          // The whole request failed every time (no answer, 5xx, throttled):
+          // the page fails whatever the other batches do, and each of them
+          // would wait out its own attempts first (a frozen SQS would hold
+          // a 1,000-record page for 25 times the deadlines). They stop.
+          state.stop ??= { failure: requestFailure, cause: requestError };
+        }
         return { retry: [], throttled: 0 };
       }
       this.#logger.debug(

@@ -27,7 +27,7 @@ export interface ReadStatusOptions {
   readonly zone: string;
   /** @default () => new Date() */
   readonly now?: () => Date;
-  /** How long to wait for Redis. @default 2000 */
+  /** How long to wait for Redis: to connect, and for each command. @default 2000 */
   readonly redisTimeoutMs?: number;
   /** CAs trusted in addition to the system's for `rediss://` (`UA_HARVEST_CA_CERT`). */
   readonly caCertPath?: string;
@@ -120,9 +120,13 @@ async function readRedisLock(
   try {
     // The Redis client is loaded only when a Redis lock is to be read.
     const { connectRedis } = await import("../redis/connect_redis.ts");
+    const timeoutMs = options.redisTimeoutMs ?? 2000;
+    // Every command, and the goodbye, within the same deadline as the
+    // connection: a monitoring check must not wait out the harvest's 5 s.
     const client = await connectRedis({
       url,
-      connectTimeoutMs: options.redisTimeoutMs ?? 2000,
+      connectTimeoutMs: timeoutMs,
+      commandTimeoutMs: timeoutMs,
       caCertPath: options.caCertPath,
     });
     try {

@@ -77,3 +77,44 @@ Deno.test("parseAwsError() reads SQS's JSON errors with their query-compatible c
   assert.equal(header.code, "UnrecognizedClientException");
   assert.equal(header.message, "not json");
 });
+
+/** How AWS's JSON and query services answer a bad signature: the canonical request, session token included. */
+const TOKEN = "FwoGZXIvYXdzEBQaDEXAMPLESESSIONTOKENzZ2V0LXNlY3JldA";
+const SIGNATURE_MESSAGE =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'POST\n/\n\ncontent-type:application/x-amz-json-1.0\nhost:sqs.us-east-1.amazonaws.com\nx-amz-date:20260301T030000Z\nx-amz-security-token:" +
+  TOKEN +
+  "\nx-amz-target:AmazonSQS.SendMessageBatch\n\ncontent-type;host;x-amz-date;x-amz-security-token;x-amz-target\n3a1f'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n20260301T030000Z\n20260301/us-east-1/sqs/aws4_request\n9c2e'\n";
+
+Deno.test("parseAwsError() keeps the session token of a SignatureDoesNotMatch answer out of the message", () => {
+  const json = parseAwsError(
+    response(
+      403,
+      JSON.stringify({
+        __type: "com.amazon.coral.service#SignatureDoesNotMatch",
+        message: SIGNATURE_MESSAGE,
+      }),
+    ),
+    "json",
+  );
+  const xml = parseAwsError(
+    response(
+      403,
+      `<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>${SIGNATURE_MESSAGE}</Message></Error></ErrorResponse>`,
+    ),
+    "xml",
+  );
+  const text = parseAwsError(
+    response(403, `x-amz-security-token=${TOKEN}&X-Amz-Date=20260301`),
+    "json",
+  );
+  for (const error of [json, xml, text]) {
+    assert.doesNotMatch(error.message, new RegExp(TOKEN.slice(0, 12)));
+  }
+  for (const error of [json, xml]) {
+    assert.equal(error.code, "SignatureDoesNotMatch");
+    assert.equal(
+      error.message,
+      "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+    );
+  }
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createS3Client, type S3Client } from "../../src/aws/s3_client.ts";
 import {
+  ApiContractError,
   AuthenticationError,
   ConfigError,
   LockedError,
@@ -453,4 +454,33 @@ Deno.test("createS3CheckpointStore() stops its bucket check at the signal, with 
     (error: unknown) => error === reason,
   );
   assert.equal(s3.fake.buckets.has("any"), false);
+});
+
+Deno.test("createS3CheckpointStore() refuses an object far larger than any checkpoint without reading it whole (a wrong S3_LAST_ACTION_TS_KEY)", async () => {
+  await using fake = await startS3Fake();
+  fake.createBucket("harvest-ts");
+  fake.put("harvest-ts", "exports/2017.csv", "x".repeat(64 * 1024));
+  const client = createS3Client({
+    region: "us-east-1",
+    endpoint: fake.url,
+    forcePathStyle: true,
+    credentials: () => Promise.resolve(CREDENTIALS),
+    maxBodyBytes: 16 * 1024,
+  });
+  await using store = await createS3CheckpointStore({
+    bucket: "harvest-ts",
+    key: "exports/2017.csv",
+    client,
+  });
+  await assert.rejects(store.load(), (error: unknown) => {
+    // Exit 5: the stored checkpoint is unreadable.
+    assert.ok(error instanceof ApiContractError, String(error));
+    assert.equal(
+      error.message,
+      "The checkpoint s3://harvest-ts/exports/2017.csv is larger than 16 KiB, which no checkpoint is: check S3_LAST_ACTION_TS_KEY (or --s3-key)",
+    );
+    return true;
+  });
+  // Not tried again: the object will not shrink.
+  assert.equal(fake.requests.GetObject, 1);
 });

@@ -105,9 +105,14 @@ Deno.test("a profile that needs the SDK's credential chain loads it (the check a
   const dir = await Deno.makeTempDir({ prefix: "ua-harvest-profile-" });
   try {
     const config = join(dir, "config");
-    // A credential_process that fails at once: the SDK's chain is loaded to
-    // run it, and the run stops there.
-    await Deno.writeTextFile(config, "[default]\ncredential_process = false\n");
+    // An SSO profile with no SSO login cached: the SDK's chain is loaded to
+    // read it, and the run stops there, without a request. (Not a
+    // credential_process: the binary cannot start programs, so that is
+    // refused before the SDK is loaded.)
+    await Deno.writeTextFile(
+      config,
+      "[default]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = harvester\n",
+    );
     const { code, urls } = await loadedModules(
       harvestArgs(sim.url, "-o", "sqs", "-q", "actions"),
       {
@@ -120,6 +125,35 @@ Deno.test("a profile that needs the SDK's credential chain loads it (the check a
     assert.notEqual(code, 0);
     assert.ok(
       urls.some((url) => url.includes("@aws-sdk/credential-provider-node")),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a credential_process profile, which the binary cannot run, stops with a line saying so and loads no SDK", async () => {
+  await using sim = await simulator({ actions: 5, spanSeconds: 60 });
+  await using sqs = await startSqsFake({ queues: ["actions"] });
+  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-profile-" });
+  try {
+    const config = join(dir, "config");
+    await Deno.writeTextFile(config, "[default]\ncredential_process = true\n");
+    const { code, stderr, urls } = await loadedModules(
+      harvestArgs(sim.url, "-o", "sqs", "-q", "actions"),
+      {
+        AWS_CONFIG_FILE: config,
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+        AWS_REGION: "us-east-1",
+        AWS_ENDPOINT_URL_SQS: sqs.url,
+      },
+    );
+    assert.equal(code, 3, stderr);
+    assert.match(
+      stderr,
+      /The AWS profile 'default' gets its credentials from credential_process, which ua-harvest cannot start: it has no permission to run programs/,
+    );
+    assert.ok(
+      !urls.some((url) => url.includes("@aws-sdk/credential-provider-node")),
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -341,6 +341,11 @@ Deno.test("every bad setting is one ConfigError naming what to fix", () => {
       /S3 checkpoint needs both S3_HARVEST_TS_BUCKET and S3_LAST_ACTION_TS_KEY/,
     ],
     [
+      "an S3 bucket name S3 does not take",
+      () => resolve(["--s3-bucket", "b", "--s3-key", "k"]),
+      /^Cannot use S3 checkpoint as the bucket name must be 3 to 255 letters, digits, '\.', '-' or '_': current value is 'b'$/,
+    ],
+    [
       "a bad S3_FORCE_PATH_STYLE",
       () => resolve([], { ...BASE, S3_FORCE_PATH_STYLE: "maybe" }),
       /S3_FORCE_PATH_STYLE must be true or false/,
@@ -349,6 +354,15 @@ Deno.test("every bad setting is one ConfigError naming what to fix", () => {
       "a bad AWS endpoint",
       () => resolve([], { ...BASE, AWS_ENDPOINT_URL_SQS: "sqs.local" }),
       /AWS_ENDPOINT_URL_SQS must be an http\(s\) URL/,
+    ],
+    [
+      "a malformed AWS_ENDPOINT_URL_STS (read by the credential chain; no secret echoed)",
+      () =>
+        resolve([], {
+          ...BASE,
+          AWS_ENDPOINT_URL_STS: "http//u:Secr3t-sts@sts",
+        }),
+      /^AWS_ENDPOINT_URL_STS must be an http\(s\) URL: current value is "http\/\/\*\*\*@sts"$/,
     ],
     [
       "an empty SQS_QUEUE_NAME from .env (like an empty bucket)",
@@ -398,6 +412,12 @@ Deno.test("every bad setting is one ConfigError naming what to fix", () => {
           REDIS_URL: "redis://:pw99@cache:6379?family=6",
         }),
       /REDIS_URL \(or --redis-url\) has the query parameter "family", which is not read: give the database as the path, like redis:\/\/host:6379\/2: current value is "redis:\/\/\*\*\*@cache:6379\?family=6"/,
+    ],
+    [
+      "a Redis password with a broken %-escape (no secret echoed)",
+      () =>
+        resolve([], { ...BASE, REDIS_URL: "redis://:pa%zzss99@cache:6379" }),
+      /^REDIS_URL \(or --redis-url\) has a user or password with a broken %-escape \(write % as %25\): current value is "redis:\/\/\*\*\*@cache:6379"$/,
     ],
     [
       "a Redis URL of another scheme",

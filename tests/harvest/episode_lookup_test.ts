@@ -289,3 +289,27 @@ Deno.test("createEpisodeLookup() abandon() drops a lookup whose cache read is st
   assert.deepEqual([...(await later).entries()], [["a", null]]);
   assert.deepEqual(fetched, ["a"]);
 });
+
+Deno.test("createEpisodeLookup() fetches again, and overwrites, cache entries that are not episodes (a truncated or foreign value)", async () => {
+  const { cache, values } = memoryCache();
+  values.set("cut", '{"title": "Lecture 4: Entro');
+  values.set("number", "42");
+  values.set("list", "[]");
+  values.set("ok", JSON.stringify(episode("ok")));
+  const fetched: string[] = [];
+  const lookup = createEpisodeLookup({
+    cache,
+    fetchEpisode: (id) => {
+      fetched.push(id);
+      return Promise.resolve(episode(id));
+    },
+  });
+  const found = await lookup.lookup(["cut", "number", "list", "ok"]);
+  assert.deepEqual(fetched.sort(), ["cut", "list", "number"]);
+  for (const id of ["cut", "number", "list", "ok"]) {
+    assert.equal(found.get(id)?.title, `Title ${id}`);
+  }
+  assert.deepEqual(lookup.stats, { cacheHits: 1, fetched: 3, missing: 0 });
+  assert.deepEqual(JSON.parse(values.get("cut")!), episode("cut"));
+  assert.deepEqual(JSON.parse(values.get("number")!), episode("number"));
+});

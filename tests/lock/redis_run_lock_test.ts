@@ -3,7 +3,13 @@ import {
   acquireRedisRunLock,
   type RedisRunLockOptions,
 } from "../../src/lock/redis_run_lock.ts";
-import { ConfigError, LockedError } from "../../src/errors.ts";
+import {
+  ApiContractError,
+  AuthenticationError,
+  ConfigError,
+  LockedError,
+  UnreachableError,
+} from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 import { startRedisWithClient } from "../support/redis_client.ts";
 import { connectRedis } from "../../src/redis/connect_redis.ts";
@@ -207,5 +213,108 @@ Deno.test("acquireRedisRunLock() on a connectRedis() client keeps a lock whose k
   } finally {
     await admin.close();
     await client.close();
+  }
+});
+
+Deno.test("acquireRedisRunLock() names the lock and the Redis when the server refuses the SET (a read-only replica)", async () => {
+  await using redis = await startRedisWithClient();
+  const { client } = redis;
+  // REDIS_URL pointing at a replica after a failover: writes are refused.
+  await client.send(["REPLICAOF", "127.0.0.1", "1"]);
+  try {
+    await assert.rejects(
+      acquireRedisRunLock({ client, key: KEY }),
+      (error: unknown) => {
+        assert.ok(error instanceof ApiContractError, String(error));
+        assert.match(
+          error.message,
+          new RegExp(
+            `^Cannot take the run lock ${KEY} in redis://127\\.0\\.0\\.1:${redis.server.port}: READONLY `,
+          ),
+        );
+        return true;
+      },
+    );
+  } finally {
+    await client.send(["REPLICAOF", "NO", "ONE"]);
+  }
+});
+
+Deno.test("acquireRedisRunLock() names the lock and the Redis when the connection drops in the middle of the reply", async () => {
+  // Answers the login, then cuts the SET's reply short.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const served = (async () => {
+    const conn = await listener.accept();
+    const buffer = new Uint8Array(4096);
+    await conn.read(buffer);
+    await conn.write(new TextEncoder().encode("+OK\r\n+PONG\r\n"));
+    await conn.read(buffer);
+    await conn.write(new TextEncoder().encode("$100\r\nO"));
+    conn.close();
+  })();
+  const client = await connectRedis({ url: `redis://:pw12@127.0.0.1:${port}` });
+  try {
+    await assert.rejects(
+      acquireRedisRunLock({ client, key: KEY }),
+      (error: unknown) => {
+        assert.ok(error instanceof UnreachableError, String(error));
+        assert.equal(
+          error.message,
+          `Cannot take the run lock ${KEY} in redis://***@127.0.0.1:${port}: the connection to Redis was lost (the server closed the connection)`,
+        );
+        return true;
+      },
+    );
+  } finally {
+    await client.close();
+    listener.close();
+    await served;
+  }
+});
+
+Deno.test("acquireRedisRunLock() refuses at once an ACL user that may not run what the lock needs (exit 3, not exit 8 mid-run)", async () => {
+  await using redis = await startRedisWithClient();
+  const { client, server } = redis;
+  const cases: [string[], RegExp][] = [
+    // No EVAL: the lock could be taken but never renewed nor released.
+    [
+      ["+set", "+get", "+pttl", "+del"],
+      /^Redis user 'harvester' at redis:\/\/\*\*\*@127\.0\.0\.1:\d+ may not run what the run lock needs \(NOPERM [^)]*'eval'[^)]*\): allow SET, EVAL, PTTL and DEL for it \(ACL SETUSER harvester \+set \+eval \+pttl \+del\)$/,
+    ],
+    [
+      ["+get", "+pttl", "+eval"],
+      /^Redis user 'harvester' at .* may not run what the run lock needs \(NOPERM [^)]*'set'[^)]*\)/,
+    ],
+  ];
+  for (const [commands, message] of cases) {
+    await client.send(["ACL", "SETUSER", "harvester", "reset"]);
+    await client.send([
+      "ACL",
+      "SETUSER",
+      "harvester",
+      "on",
+      ">pw-harvest",
+      "~*",
+      "+ping",
+      ...commands,
+    ]);
+    const restricted = await connectRedis({
+      url: `redis://harvester:pw-harvest@127.0.0.1:${server.port}`,
+    });
+    try {
+      await assert.rejects(
+        acquireRedisRunLock({ client: restricted, key: KEY }),
+        (error: unknown) => {
+          assert.ok(error instanceof AuthenticationError, String(error));
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    } finally {
+      await restricted.close();
+    }
+    // Nothing left behind for the next run to wait out.
+    assert.equal(await client.send(["GET", KEY]), null);
   }
 });

@@ -194,3 +194,37 @@ Deno.test({
     }
   },
 });
+
+Deno.test("connectRedis() keeps the password out of an error reply that quotes the AUTH command", async () => {
+  // A Redis-compatible server without AUTH answers as Redis does an unknown
+  // command: quoting its arguments, the password among them.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const served = (async () => {
+    const conn = await listener.accept();
+    await conn.read(new Uint8Array(4096));
+    await conn.write(
+      new TextEncoder().encode(
+        "-ERR unknown command 'AUTH', with args beginning with: 'harvester' 'p@ss:w0rd/x' \r\n+PONG\r\n",
+      ),
+    );
+    await conn.read(new Uint8Array(4096)).catch(() => null);
+    conn.close();
+  })();
+  try {
+    const error = await failure(
+      connectRedis({
+        url: `redis://harvester:p%40ss%3Aw0rd%2Fx@127.0.0.1:${port}`,
+      }),
+    );
+    assert.ok(!error.message.includes("w0rd"), error.message);
+    assert.ok(!String((error.cause as Error).message).includes("w0rd"));
+    assert.match(
+      error.message,
+      /with args beginning with: 'harvester' '\*\*\*'/,
+    );
+  } finally {
+    listener.close();
+    await served;
+  }
+});

@@ -238,7 +238,8 @@ Deno.test("connectRedis() gives up on a server that accepts the connection and n
   );
   assert.ok(performance.now() - startedAt < 2000);
   assert.equal(silent.connections, 1);
-  // Over TLS: a handshake nobody answers ends at the same deadline.
+  // Over TLS: a handshake nobody answers ends at the same deadline, and the
+  // line says what a plain Redis port does with one (rediss:// to redis).
   await assert.rejects(
     connectRedis({
       url: `rediss://127.0.0.1:${silent.port}`,
@@ -246,9 +247,33 @@ Deno.test("connectRedis() gives up on a server that accepts the connection and n
     }),
     (error: unknown) =>
       error instanceof UnreachableError &&
-      /is unreachable \(no answer within 300 ms\)/.test(error.message),
+      /is unreachable \(no answer to the TLS handshake within 300 ms: if this port speaks plain Redis, the URL must start with redis:\/\/\)/
+        .test(error.message),
   );
   assert.equal(silent.connections, 2);
+});
+
+Deno.test("connectRedis() says a port that hangs up before any answer may speak TLS", async () => {
+  // What a Redis TLS port does with plain text: it resets the connection.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const served = (async () => {
+    const conn = await listener.accept();
+    await conn.read(new Uint8Array(4096));
+    conn.close();
+  })();
+  try {
+    await assert.rejects(
+      connectRedis({ url: `redis://:s3cret@127.0.0.1:${port}` }),
+      (error: unknown) =>
+        error instanceof UnreachableError &&
+        error.message ===
+          `Redis at redis://***@127.0.0.1:${port} is unreachable (the connection to Redis was lost (the server closed the connection); if this port speaks TLS, the URL must start with rediss://); check REDIS_URL and that Redis is running`,
+    );
+  } finally {
+    listener.close();
+    await served;
+  }
 });
 
 /**

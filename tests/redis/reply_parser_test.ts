@@ -93,6 +93,51 @@ Deno.test("ReplyParser refuses what is not RESP2 with an ApiContractError", () =
   }
 });
 
+Deno.test("ReplyParser refuses a reply larger than anything the tool stores before it arrives, and names a TLS answer", () => {
+  const cases: [string, RegExp][] = [
+    // A bulk string is refused on its header, before its bytes are kept.
+    [
+      "$536870000\r\n",
+      /^Redis sent a bulk string of 536870000 bytes, more than the 64 MiB the episode cache and run lock ever store: is REDIS_URL the Redis this tool writes to$/,
+    ],
+    [
+      "*2000000000\r\n",
+      /^Redis sent an array of 2000000000 elements, more than the 1048576 the episode cache and run lock ever ask for/,
+    ],
+    // A TLS alert (a TLS port spoken to in plain text).
+    [
+      "\x15\x03\x03\x00\x02\x02\x46",
+      /^Redis answered in TLS, not RESP2: this port speaks TLS, so the URL must start with rediss:\/\/$/,
+    ],
+  ];
+  for (const [wire, message] of cases) {
+    assert.throws(
+      () => new ReplyParser().push(bytes(wire)),
+      (error: unknown) =>
+        error instanceof ApiContractError && message.test(error.message),
+      JSON.stringify(wire),
+    );
+  }
+  // Many bulk strings inside one reply: the reply as a whole is bounded.
+  const parser = new ReplyParser({ maxReplyBytes: 1024 * 1024 });
+  const value = "x".repeat(64 * 1024);
+  parser.push(bytes("*1000\r\n"));
+  assert.throws(
+    () => {
+      for (let i = 0; i < 1000; i++) {
+        parser.push(bytes(`$${value.length}\r\n${value}\r\n`));
+      }
+    },
+    /^ApiContractError: Redis sent a reply of more than 1 MiB, more than the episode cache and run lock ever store: is REDIS_URL the Redis this tool writes to$/,
+  );
+  // A reply within the bound after it parses as usual.
+  const fresh = new ReplyParser({ maxReplyBytes: 1024 * 1024 });
+  assert.deepEqual(fresh.push(bytes("*2\r\n$1\r\na\r\n:1\r\n+OK\r\n")), [
+    ["a", 1],
+    "OK",
+  ]);
+});
+
 /** Replies as the server sends them, with what they parse to. */
 const replyArbitrary: fc.Arbitrary<{ wire: string; value: unknown }> = fc
   .letrec((tie) => ({

@@ -12,6 +12,7 @@ import {
   type SqsSinkOptions,
 } from "../../src/sinks/sqs_sink.ts";
 import { startSqsFake } from "../support/sqs_fake.ts";
+import { captureLogs, logLine } from "../support/capture_logs.ts";
 
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test-secret-key" };
 
@@ -418,4 +419,87 @@ Deno.test("createSqsSink() stops its queue lookup at the signal, with the signal
     (error: unknown) => error === reason,
   );
   assert.equal(fake.hasQueue("any"), false);
+});
+
+/**
+ * A fetch to the fake whose first `answered` requests are answered and every
+ * later one hangs until its deadline aborts it: SQS freezing mid-page.
+ */
+function freezingFetch(answered: number) {
+  let sent = 0;
+  const fetch = (input: URL | RequestInfo, init?: RequestInit) => {
+    sent++;
+    if (sent <= answered) return globalThis.fetch(input, init);
+    return new Promise<Response>((_, reject) => {
+      const signal = init?.signal;
+      signal?.addEventListener("abort", () => reject(signal.reason), {
+        once: true,
+      });
+    });
+  };
+  return {
+    fetch,
+    get sent() {
+      return sent;
+    },
+  };
+}
+
+Deno.test("createSqsSink() stops a page's other batches once one gave up on an SQS that froze mid-page", async () => {
+  await using fake = await startSqsFake({ queues: ["actions"] });
+  // The first two batches are answered, then SQS answers nothing.
+  const frozen = freezingFetch(2);
+  const client = createSqsClient({
+    region: "us-east-1",
+    endpoint: fake.url,
+    credentials: () => Promise.resolve(CREDENTIALS),
+    requestTimeoutMs: 50,
+    fetch: frozen.fetch,
+  });
+  await using sink = await createSqsSink({
+    queue: fake.queueUrl("actions"),
+    client,
+    maxInFlight: 2,
+    maxAttempts: 2,
+    initialBackoffMs: 1,
+  });
+  // 40 batches: without a stop, each would wait out its 2 attempts.
+  await assert.rejects(sink.deliver(records(1, 400)), (error: unknown) => {
+    // A service that stopped answering: exit 4, not "records refused" (7).
+    assert.ok(error instanceof UnreachableError, String(error));
+    assert.match(error.message, /sending 400 records to queue 'actions'/);
+    assert.match(error.message, /after 2 attempts: TimeoutError/);
+    return true;
+  });
+  assert.equal(fake.messages("actions").length, 20);
+  // The two batches in flight when SQS froze try twice each; no other
+  // batch is sent at all.
+  assert.ok(frozen.sent <= 2 + 2 * 2, `${frozen.sent} requests`);
+});
+
+Deno.test("createSqsSink() rides out SQS throttling (ThrottlingException, RequestThrottled, 503): every record once, said once at info", async () => {
+  await using sqs = await openSqs(["actions"]);
+  const { fake } = sqs;
+  await using sink = await sqs.sink({ maxInFlight: 2 });
+  fake.failRequests(2, 400, {
+    operation: "SendMessageBatch",
+    code: "ThrottlingException",
+  });
+  fake.failRequests(1, 503, { operation: "SendMessageBatch" });
+  fake.rejectNext(7, { code: "RequestThrottled", senderFault: true });
+  const [, logs] = await captureLogs(() => sink.deliver(records(1, 40)));
+  const delivered = actionIdsOf(fake.messages("actions"));
+  assert.deepEqual(delivered, range(1, 40), "each record once, none lost");
+  const lines = logs.map(logLine);
+  assert.equal(
+    lines.filter((line) => /SQS is throttling the harvest/.test(line)).length,
+    1,
+    lines.join("\n"),
+  );
+  assert.ok(
+    lines.some((line) =>
+      /SQS accepted all 40 records after \d+ resends/.test(line)
+    ),
+    lines.join("\n"),
+  );
 });

@@ -236,3 +236,31 @@ Deno.test("status reads a checkpoint and its last-run record in S3", async () =>
   assert.equal(s3.requests.PutObject ?? 0, 0, "status writes nothing");
   assert.equal(s3.requests.CreateBucket ?? 0, 0);
 });
+
+Deno.test("status masks the settings' secrets in what it prints, a last-run record written before secrets were masked included", async () => {
+  await using state = await openState();
+  await write(state.checkpoint, checkpointText(100));
+  // What an older version wrote raw into the record (issue 21).
+  const leaked = record(
+    4,
+    30,
+    null,
+    "Cannot reach Elasticsearch at http//elastic:Pa55-w0rd-es@es:9200 (connection refused)",
+  );
+  await write(`${state.checkpoint}.last-run.json`, JSON.stringify(leaked));
+  const env = {
+    ...state.env,
+    ELASTICSEARCH_PASSWORD: "Pa55-w0rd-es",
+  };
+  for (
+    const args of [
+      ["status"],
+      ["status", "--json"],
+      ["status", "--max-lag", "900"],
+    ]
+  ) {
+    const result = await runMain(args, { env });
+    assert.ok(!result.stdout.includes("Pa55-w0rd-es"), result.stdout);
+    assert.match(result.stdout, /elastic:\*\*\*@es:9200/);
+  }
+});

@@ -39,3 +39,38 @@ export function parseIni(
   }
   return sections;
 }
+
+/**
+ * The numbers (from 1) of the lines {@linkcode parseIni} cannot read and
+ * skips: a `[` without its `]`, or a setting without `=`, outside a nested
+ * block. The SDK skips them too; an operator whose credentials are not
+ * found should hear of them. Pure.
+ *
+ * @example Usage
+ * ```ts
+ * iniProblems("[default\naws_access_key_id = AKID\n"); // [1]
+ * ```
+ */
+export function iniProblems(text: string): number[] {
+  const problems: number[] = [];
+  let nested = false;
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.replace(/^\uFEFF/, "");
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith(";")) {
+      return;
+    }
+    if (/^\[[^\]]+\]/.test(trimmed)) {
+      nested = false;
+      return;
+    }
+    if (/^\s/.test(line) && nested) return;
+    const equals = trimmed.indexOf("=");
+    if (trimmed.startsWith("[") || equals <= 0) {
+      problems.push(index + 1);
+      return;
+    }
+    nested = trimmed.slice(equals + 1).replace(/\s[#;].*$/, "").trim() === "";
+  });
+  return problems;
+}

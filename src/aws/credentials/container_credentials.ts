@@ -12,6 +12,9 @@ import { sendAwsRequest } from "../send_aws_request.ts";
 import { retry } from "../../util/retry.ts";
 import { CredentialsProviderError } from "./credentials_provider_error.ts";
 import type { CredentialSources } from "./credential_sources.ts";
+import { maskToken } from "./_mask_token.ts";
+import { echoValue } from "../../util/echo_value.ts";
+import { redactUrl } from "../../util/redact_url.ts";
 
 const ECS_HOST = "http://169.254.170.2";
 /** Hosts a plain-http full URI may name (the SDK's list). */
@@ -42,7 +45,9 @@ export function containerCredentialsUrl(
     url = new URL(full);
   } catch {
     throw new CredentialsProviderError(
-      `AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL: current value is '${full}'`,
+      `AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL: current value is '${
+        echoValue(redactUrl(full))
+      }'`,
     );
   }
   const allowed = url.protocol === "https:" ||
@@ -136,7 +141,7 @@ export async function containerCredentials(
     giveUp: ({ error }) =>
       new CredentialsProviderError(
         `The container credential endpoint ${url.origin} gave no credentials: ${
-          (error as Error).message
+          maskToken((error as Error).message, token)
         }`,
         { cause: error },
       ),

@@ -26,6 +26,7 @@ import {
 import {
   instanceMetadataCredentials,
   instanceMetadataDisabled,
+  instanceMetadataEndpoint,
 } from "./instance_metadata_credentials.ts";
 import { sdkCredentials } from "./sdk_credential_chain.ts";
 import { CredentialsProviderError } from "./credentials_provider_error.ts";
@@ -42,7 +43,25 @@ export interface CredentialChainOptions extends Partial<CredentialSources> {
     profile: string,
     reason: string,
   ) => Promise<AwsCredentials>;
+  /**
+   * How long the SDK's chain may take: an SSO portal or STS that does not
+   * answer, or a `credential_process` waiting for input, must not hold a
+   * cron run for ever.
+   *
+   * @default {@linkcode SDK_CREDENTIALS_TIMEOUT_MS}
+   */
+  readonly sdkTimeoutMs?: number;
+  /**
+   * Whether this process may start programs (a `credential_process`); the
+   * binary's permissions do not include it.
+   *
+   * @default {asks Deno's permissions for `run`}
+   */
+  readonly runAllowed?: () => boolean;
 }
+
+/** The SDK's chain gets half a minute: SSO and STS answer in a second or two. */
+export const SDK_CREDENTIALS_TIMEOUT_MS = 30_000;
 
 /**
  * Creates the chain; nothing is read until the provider is first called, and
@@ -67,16 +86,27 @@ export function createCredentialChain(
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     now: options.now ?? Date.now,
   };
-  const sdkFallback = options.sdkFallback ?? sdkCredentials;
+  const sdk = {
+    fallback: options.sdkFallback ?? sdkCredentials,
+    timeoutMs: options.sdkTimeoutMs ?? SDK_CREDENTIALS_TIMEOUT_MS,
+    runAllowed: options.runAllowed ?? runPermitted,
+  };
   return cacheCredentials(
-    (signal) => findCredentials(sources, sdkFallback, signal),
+    (signal) => findCredentials(sources, sdk, signal),
     { now: sources.now },
   );
 }
 
+/** How profiles the chain does not resolve itself are handed to the SDK. */
+interface SdkFallback {
+  readonly fallback: NonNullable<CredentialChainOptions["sdkFallback"]>;
+  readonly timeoutMs: number;
+  readonly runAllowed: () => boolean;
+}
+
 async function findCredentials(
   sources: CredentialSources,
-  sdkFallback: NonNullable<CredentialChainOptions["sdkFallback"]>,
+  sdk: SdkFallback,
   signal?: AbortSignal,
 ): Promise<AwsCredentials> {
   const { env } = sources;
@@ -88,7 +118,8 @@ async function findCredentials(
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_AWS_REGION;
   const stsEndpoint = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL ||
     undefined;
-  const profile = await readSharedProfile(sources);
+  const { profile, problems } = await readSharedProfile(sources);
+  const notes = [...problems];
   if (profile) {
     const plan = profileCredentialsPlan(profile);
     switch (plan.kind) {
@@ -107,8 +138,9 @@ async function findCredentials(
           signal,
         );
       case "sdk":
-        return await sdkFallback(profile.name, plan.reason);
+        return await fromSdk(sdk, profile.name, plan.reason);
       case "none":
+        if (plan.reason !== undefined) notes.push(plan.reason);
         break;
     }
   }
@@ -132,11 +164,16 @@ async function findCredentials(
   const tried = `looked in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile '${
     profileName(env)
   }' of the shared AWS files, AWS_WEB_IDENTITY_TOKEN_FILE and the container credential variables`;
+  // What nearly worked is what the operator most likely meant.
+  const besides = notes.length === 0 ? "" : `; ${notes.join("; ")}`;
   if (instanceMetadataDisabled(env)) {
     throw new CredentialsProviderError(
-      `Could not load AWS credentials: ${tried} (the instance metadata service is off: AWS_EC2_METADATA_DISABLED)`,
+      `Could not load AWS credentials: ${tried} (the instance metadata service is off: AWS_EC2_METADATA_DISABLED)${besides}`,
     );
   }
+  // A malformed endpoint setting is said as it is, not as a service that
+  // gave nothing.
+  instanceMetadataEndpoint(env);
   try {
     return await instanceMetadataCredentials(sources, signal);
   } catch (error) {
@@ -144,10 +181,47 @@ async function findCredentials(
     throw new CredentialsProviderError(
       `Could not load AWS credentials: ${tried}, and ${
         (error as Error).message
-      }`,
+      }${besides}`,
       { cause: error },
     );
   }
+}
+
+/** The SDK's chain for `profile`, within its deadline. */
+async function fromSdk(
+  sdk: SdkFallback,
+  profile: string,
+  reason: string,
+): Promise<AwsCredentials> {
+  if (reason === "credential_process" && !sdk.runAllowed()) {
+    // The SDK would only say it found nothing.
+    throw new CredentialsProviderError(
+      `The AWS profile '${profile}' gets its credentials from credential_process, which ua-harvest cannot start: it has no permission to run programs; give the profile keys, a web_identity_token_file or SSO, or use an instance or container role`,
+    );
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new CredentialsProviderError(
+            `The AWS SDK gave no credentials for profile '${profile}' (${reason}) within ${
+              sdk.timeoutMs / 1000
+            } s`,
+          ),
+        ),
+      sdk.timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([sdk.fallback(profile, reason), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function runPermitted(): boolean {
+  return Deno.permissions.querySync({ name: "run" }).state === "granted";
 }
 
 function safeHomeDir(): string | undefined {

@@ -12,6 +12,8 @@ import { sendAwsRequest } from "../send_aws_request.ts";
 import { CredentialsProviderError } from "./credentials_provider_error.ts";
 import { parseContainerCredentials } from "./container_credentials.ts";
 import type { CredentialSources } from "./credential_sources.ts";
+import { echoValue } from "../../util/echo_value.ts";
+import { redactUrl } from "../../util/redact_url.ts";
 
 /** The IMDS session token's life asked for: six hours, the most allowed. */
 export const IMDS_TOKEN_TTL_SECONDS = 21600;
@@ -26,8 +28,17 @@ const IMDS_TIMEOUT_MS = 1000;
 export function instanceMetadataEndpoint(
   env: Readonly<Record<string, string>>,
 ): URL {
-  if (env.AWS_EC2_METADATA_SERVICE_ENDPOINT) {
-    return new URL(env.AWS_EC2_METADATA_SERVICE_ENDPOINT);
+  const endpoint = env.AWS_EC2_METADATA_SERVICE_ENDPOINT;
+  if (endpoint) {
+    try {
+      return new URL(endpoint);
+    } catch {
+      throw new CredentialsProviderError(
+        `AWS_EC2_METADATA_SERVICE_ENDPOINT is not a URL: current value is '${
+          echoValue(redactUrl(endpoint))
+        }'`,
+      );
+    }
   }
   return new URL(
     env.AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE?.toLowerCase() === "ipv6"

@@ -19,7 +19,11 @@ export type ProfileCredentialsPlan =
     readonly sessionName?: string;
   }
   | { readonly kind: "sdk"; readonly reason: string }
-  | { readonly kind: "none" };
+  | {
+    readonly kind: "none";
+    /** Why the profile's settings give no credentials, when they nearly do. */
+    readonly reason?: string;
+  };
 
 /**
  * The plan for `profile`, in the order the SDK checks a profile.
@@ -66,5 +70,24 @@ export function profileCredentialsPlan(
     return { kind: "sdk", reason: "SSO" };
   }
   if (s.login_session) return { kind: "sdk", reason: "login_session" };
-  return { kind: "none" };
+  const half = halfSetting(s, "aws_access_key_id", "aws_secret_access_key") ??
+    (s.role_arn
+      ? "has role_arn but none of source_profile, credential_source or web_identity_token_file"
+      : s.web_identity_token_file
+      ? "has web_identity_token_file but no role_arn"
+      : undefined);
+  return half === undefined
+    ? { kind: "none" }
+    : { kind: "none", reason: `profile '${profile.name}' ${half}` };
+}
+
+/** `has a but no b` when only one of a pair that works together is set. */
+function halfSetting(
+  settings: Readonly<Record<string, string>>,
+  a: string,
+  b: string,
+): string | undefined {
+  if (settings[a] && !settings[b]) return `has ${a} but no ${b}`;
+  if (settings[b] && !settings[a]) return `has ${b} but no ${a}`;
+  return undefined;
 }

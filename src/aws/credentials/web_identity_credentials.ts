@@ -10,9 +10,13 @@ import type { AwsHttpRequest } from "../aws_http_request.ts";
 import { awsServiceEndpoint } from "../aws_service_endpoint.ts";
 import { sendAwsRequest } from "../send_aws_request.ts";
 import { parseAwsError } from "../parse_aws_error.ts";
+import { classifyAwsError } from "../classify_aws_error.ts";
+import { AwsNetworkError } from "../aws_network_error.ts";
+import { AwsResponseError } from "../aws_response_error.ts";
 import { xmlText } from "../_xml_text.ts";
 import { CredentialsProviderError } from "./credentials_provider_error.ts";
 import type { CredentialSources } from "./credential_sources.ts";
+import { maskToken } from "./_mask_token.ts";
 
 /** The role, the token and where STS is. */
 export interface WebIdentityOptions {
@@ -123,8 +127,24 @@ export async function webIdentityCredentials(
     signal?.throwIfAborted();
     if (error instanceof CredentialsProviderError) throw error;
     const { code, message } = error as { code?: string; message?: string };
+    const failure = classifyAwsError(error);
+    if (failure.retryable) {
+      // STS down, throttling or out of reach: an outage the caller retries
+      // and reports as one (exit 4), not credentials to fix (exit 3).
+      const text =
+        `STS did not give credentials for ${where}: ${failure.code}: ${
+          maskToken(failure.message, token)
+        }`;
+      throw error instanceof AwsResponseError
+        ? new AwsResponseError(text, { code: error.code, status: error.status })
+        : new AwsNetworkError(text, failure.code, { cause: error });
+    }
+    // STS may quote the request's values back (a validation error): the
+    // token is a credential, so it never reaches the message.
     throw new CredentialsProviderError(
-      `Cannot assume ${where}: STS ${code ?? "failed"}: ${message ?? error}`,
+      `Cannot assume ${where}: STS ${code ?? "failed"}: ${
+        maskToken(String(message ?? error), token)
+      }`,
       { cause: error },
     );
   }

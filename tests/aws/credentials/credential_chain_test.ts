@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { createCredentialChain } from "../../../src/aws/credentials/credential_chain.ts";
+import {
+  createCredentialChain,
+  type CredentialChainOptions,
+} from "../../../src/aws/credentials/credential_chain.ts";
 import { CredentialsProviderError } from "../../../src/aws/credentials/credentials_provider_error.ts";
 import { classifyAwsError } from "../../../src/aws/classify_aws_error.ts";
 import { credentialsJson, fakeSources } from "./_fake_sources.ts";
@@ -318,4 +321,225 @@ Deno.test("createCredentialChain() assumes a profile's role_arn with its web_ide
     form.get("RoleSessionName"),
     `ua-harvest-${Date.parse("2026-01-01T00:00:00Z")}`,
   );
+});
+
+Deno.test("createCredentialChain() never echoes the web identity token or the container token, whatever the service answers", async () => {
+  const token = "eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.c2lnbmF0dXJl";
+  const echo = (request: { body: string; headers: Record<string, string> }) =>
+    `${new URLSearchParams(request.body).get("WebIdentityToken") ?? ""} ${
+      request.headers.authorization ?? ""
+    }`;
+  const sts = fakeSources({
+    env: {
+      AWS_WEB_IDENTITY_TOKEN_FILE: "/token",
+      AWS_ROLE_ARN: "arn:aws:iam::1:role/h",
+      AWS_ENDPOINT_URL_STS: "http://127.0.0.1:4566",
+    },
+    files: { "/token": `${token}\n` },
+    routes: {
+      "POST http://127.0.0.1:4566/": (request) => ({
+        status: 400,
+        body:
+          `<ErrorResponse><Error><Code>ValidationError</Code><Message>1 validation error detected: Value '${
+            echo(request)
+          }' at 'webIdentityToken' failed to satisfy constraint</Message></Error></ErrorResponse>`,
+      }),
+    },
+  });
+  const container = fakeSources({
+    env: {
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/creds",
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: token,
+    },
+    routes: {
+      "GET http://169.254.170.2/creds": (request) => ({
+        status: 401,
+        body: `invalid authorization token ${echo(request)}`,
+      }),
+    },
+  });
+  for (const sources of [sts, container]) {
+    await assert.rejects(createCredentialChain(sources)(), (error: unknown) => {
+      assert.ok(error instanceof CredentialsProviderError);
+      assert.ok(!error.message.includes(token), error.message);
+      assert.ok(!error.message.includes("c2VjcmV0"), error.message);
+      assert.match(error.message, /\*\*\*/);
+      return true;
+    });
+  }
+});
+
+Deno.test("createCredentialChain() says what is wrong with the shared files when no source holds credentials", async () => {
+  const off = { AWS_EC2_METADATA_DISABLED: "true" };
+  const cases: [CredentialChainOptions, RegExp][] = [
+    [
+      fakeSources({
+        env: off,
+        files: {
+          "/home/op/.aws/credentials":
+            "[default\naws_access_key_id = AKID\naws_secret_access_key = s3cr3t-key-value\n",
+        },
+      }),
+      /\/home\/op\/\.aws\/credentials line 1 is neither a \[section\] header nor a 'key = value' setting/,
+    ],
+    [
+      fakeSources({
+        env: off,
+        files: {
+          "/home/op/.aws/credentials": "[default]\naws_access_key_id = AKID\n",
+        },
+      }),
+      /profile 'default' has aws_access_key_id but no aws_secret_access_key/,
+    ],
+    [
+      fakeSources({
+        env: { ...off, AWS_PROFILE: "harvset" },
+        files: { "/home/op/.aws/config": "[profile harvest]\nregion = x\n" },
+      }),
+      /profile 'harvset' \(AWS_PROFILE\) is in neither \/home\/op\/\.aws\/config nor \/home\/op\/\.aws\/credentials/,
+    ],
+    [
+      {
+        ...fakeSources({ env: off }),
+        readTextFile: (path: string) =>
+          Promise.reject(
+            path.endsWith("credentials")
+              ? new Deno.errors.PermissionDenied(
+                "Permission denied (os error 13)",
+              )
+              : new Deno.errors.NotFound("No such file"),
+          ),
+      },
+      /cannot read \/home\/op\/\.aws\/credentials: Permission denied \(os error 13\)/,
+    ],
+  ];
+  for (const [sources, expected] of cases) {
+    await assert.rejects(createCredentialChain(sources)(), (error: unknown) => {
+      assert.ok(error instanceof CredentialsProviderError);
+      assert.match(error.message, /^Could not load AWS credentials: looked in/);
+      assert.match(error.message, expected);
+      assert.doesNotMatch(error.message, /s3cr3t/);
+      return true;
+    });
+  }
+});
+
+Deno.test("createCredentialChain() says plainly that a credential_process cannot be started without the permission to run programs", async () => {
+  let asked = false;
+  const sources = fakeSources({
+    env: { AWS_PROFILE: "vault" },
+    files: {
+      "/home/op/.aws/config":
+        "[profile vault]\ncredential_process = /usr/local/bin/vault-aws\n",
+    },
+  });
+  await assert.rejects(
+    createCredentialChain({
+      ...sources,
+      runAllowed: () => false,
+      sdkFallback() {
+        asked = true;
+        return Promise.reject(new Error("Could not load credentials"));
+      },
+    })(),
+    (error: unknown) => {
+      assert.ok(error instanceof CredentialsProviderError);
+      assert.match(
+        error.message,
+        /profile 'vault' gets its credentials from credential_process, which ua-harvest cannot start: it has no permission to run programs/,
+      );
+      return true;
+    },
+  );
+  assert.equal(asked, false);
+});
+
+Deno.test("createCredentialChain() gives up on the SDK's chain after its deadline (an SSO portal or credential_process that hangs)", async () => {
+  const sources = fakeSources({
+    env: { AWS_PROFILE: "corp" },
+    files: { "/home/op/.aws/config": "[profile corp]\nsso_session = corp\n" },
+  });
+  const started = performance.now();
+  await assert.rejects(
+    createCredentialChain({
+      ...sources,
+      sdkTimeoutMs: 50,
+      sdkFallback: () => new Promise(() => {}),
+    })(),
+    (error: unknown) => {
+      assert.ok(error instanceof CredentialsProviderError);
+      assert.match(
+        error.message,
+        /The AWS SDK gave no credentials for profile 'corp' \(SSO\) within 0\.05 s/,
+      );
+      return true;
+    },
+  );
+  assert.ok(performance.now() - started < 5000);
+});
+
+Deno.test("createCredentialChain() reports an STS that fails or does not answer as an outage to retry, not as refused credentials", async () => {
+  const env = {
+    AWS_WEB_IDENTITY_TOKEN_FILE: "/token",
+    AWS_ROLE_ARN: "arn:aws:iam::1:role/h",
+    AWS_ENDPOINT_URL_STS: "http://127.0.0.1:4566",
+  };
+  const files = { "/token": "jwt-token-value" };
+  const down = fakeSources({
+    env,
+    files,
+    routes: {
+      "POST http://127.0.0.1:4566/": {
+        status: 503,
+        body:
+          "<ErrorResponse><Error><Code>ServiceUnavailable</Code><Message>Service is unavailable</Message></Error></ErrorResponse>",
+      },
+    },
+  });
+  // No route: the connection is refused.
+  const away = fakeSources({ env, files });
+  for (
+    const [sources, kind] of [[down, "server"], [away, "unreachable"]] as const
+  ) {
+    await assert.rejects(createCredentialChain(sources)(), (error: unknown) => {
+      const failure = classifyAwsError(error);
+      assert.equal(failure.kind, kind, String(error));
+      assert.equal(failure.retryable, true);
+      assert.match(
+        (error as Error).message,
+        /^STS did not give credentials for the role arn:aws:iam::1:role\/h with the web identity token \/token: /,
+      );
+      return true;
+    });
+  }
+});
+
+Deno.test("createCredentialChain() names a malformed endpoint variable, without the user information it holds", async () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [
+      {
+        AWS_CONTAINER_CREDENTIALS_FULL_URI:
+          "http//agent:T0ken-value@host/creds",
+      },
+      /^AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL: current value is 'http\/\/\*\*\*@host\/creds'$/,
+    ],
+    [
+      {
+        AWS_EC2_METADATA_SERVICE_ENDPOINT:
+          "http://imds:T0ken-value@169.254.169.254:notaport",
+      },
+      /AWS_EC2_METADATA_SERVICE_ENDPOINT is not a URL: current value is 'http:\/\/\*\*\*@169\.254\.169\.254:notaport'$/,
+    ],
+  ];
+  for (const [env, message] of cases) {
+    await assert.rejects(
+      createCredentialChain(fakeSources({ env }))(),
+      (error: unknown) => {
+        assert.ok(error instanceof CredentialsProviderError, String(error));
+        assert.match(error.message, message);
+        assert.doesNotMatch(error.message, /T0ken/);
+        return true;
+      },
+    );
+  }
 });

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { sendAwsRequest } from "../../src/aws/send_aws_request.ts";
+import { AwsResponseError } from "../../src/aws/aws_response_error.ts";
+import { classifyAwsError } from "../../src/aws/classify_aws_error.ts";
+
+const REQUEST = {
+  method: "GET",
+  url: new URL("http://127.0.0.1:9000/harvest-ts/k"),
+  headers: {},
+} as const;
+
+/** A fetch answering a body streamed in `chunks` chunks of 1 KiB, without a length. */
+function streamingFetch(chunks: number) {
+  const sent = { chunks: 0, cancelled: false };
+  const fetch = () =>
+    Promise.resolve(
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (sent.chunks === chunks) return controller.close();
+            sent.chunks++;
+            controller.enqueue(new Uint8Array(1024).fill(120));
+          },
+          cancel() {
+            sent.cancelled = true;
+          },
+        }),
+      ),
+    );
+  return { fetch, sent };
+}
+
+Deno.test("sendAwsRequest() stops reading an answer once it passes maxBodyBytes, and the error is not retried", async () => {
+  const huge = streamingFetch(1_000_000);
+  await assert.rejects(
+    sendAwsRequest(REQUEST, {
+      timeoutMs: 5000,
+      fetch: huge.fetch,
+      maxBodyBytes: 8 * 1024,
+    }),
+    (error: unknown) => {
+      assert.ok(error instanceof AwsResponseError, String(error));
+      assert.equal(error.code, "ResponseTooLarge");
+      assert.equal(error.message, "larger than 8 KiB");
+      assert.equal(classifyAwsError(error).retryable, false);
+      return true;
+    },
+  );
+  assert.ok(huge.sent.chunks < 20, `${huge.sent.chunks} chunks read`);
+  assert.ok(huge.sent.cancelled);
+  const small = streamingFetch(8);
+  const answer = await sendAwsRequest(REQUEST, {
+    timeoutMs: 5000,
+    fetch: small.fetch,
+    maxBodyBytes: 8 * 1024,
+  });
+  assert.equal(answer.body, "x".repeat(8 * 1024));
+});
