@@ -139,7 +139,7 @@ export function awsClientConfig(
     forcePathStyle,
     maxAttempts,
     requestTimeoutMs,
-    credentials: awsCredentialProvider(credentials),
+    credentials: awsCredentialProvider(credentials, { caCertPath }),
     fetch: fetchThrough(caHttpClient(caCertPath)),
   };
 }
