@@ -1,4 +1,8 @@
-import type { AwsSettings, StateSettings } from "../config/settings.ts";
+import type {
+  AwsSettings,
+  ServiceDeadlines,
+  StateSettings,
+} from "../config/settings.ts";
 import {
   describeCheckpoint,
   openCheckpointStore,
@@ -29,9 +33,20 @@ export interface ReadStatusOptions {
   readonly now?: () => Date;
   /** How long to wait for Redis: to connect, and for each command. @default 2000 */
   readonly redisTimeoutMs?: number;
+  /**
+   * How long to wait for one S3 request. Short, so that the store's three
+   * attempts end within a monitoring agent's usual 10 s (check_nrpe) and a
+   * frozen S3 is reported as such rather than as the agent's timeout.
+   *
+   * @default {STATUS_S3_TIMEOUT_MS}
+   */
+  readonly s3TimeoutMs?: number;
   /** CAs trusted in addition to the system's for `rediss://` (`UA_HARVEST_CA_CERT`). */
   readonly caCertPath?: string;
 }
+
+/** One S3 request of `status`: three attempts stay under 10 s. */
+export const STATUS_S3_TIMEOUT_MS = 2500;
 
 /**
  * Gathers the status: the checkpoint, the run locks and the last-run
@@ -71,7 +86,7 @@ async function readCheckpoint(
   } as const;
   try {
     await using store = await openCheckpointStore(
-      { checkpoint, aws: options.aws },
+      { checkpoint, aws: options.aws, deadlines: deadlines(options) },
       { create: false },
     );
     const parsed = await loadCheckpoint(store, options.zone);
@@ -176,7 +191,7 @@ async function readRecord(
   const location = runRecordLocation(options.state.checkpoint, command);
   try {
     await using store = await openCheckpointStore(
-      { checkpoint: location, aws: options.aws },
+      { checkpoint: location, aws: options.aws, deadlines: deadlines(options) },
       { create: false },
     );
     const text = await store.load();
@@ -188,4 +203,11 @@ async function readRecord(
   } catch (error) {
     return { record: null, error: (error as Error).message };
   }
+}
+
+/** The deadlines of `status`'s S3 reads (it sends nothing to SQS). */
+function deadlines(options: ReadStatusOptions): ServiceDeadlines {
+  const s3Ms = options.s3TimeoutMs ?? STATUS_S3_TIMEOUT_MS;
+  const redisMs = options.redisTimeoutMs ?? 2000;
+  return { s3Ms, sqsMs: s3Ms, redisMs };
 }

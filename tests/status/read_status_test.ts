@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { readStatus } from "../../src/status/read_status.ts";
 import { startS3Fake } from "../support/s3_fake.ts";
+import { startSilentServer } from "../support/silent_server.ts";
 
 /** A Redis that answers the login, then nothing (a host that froze). */
 function startFreezingRedis() {
@@ -71,4 +72,24 @@ Deno.test("readStatus() gives a Redis that freezes after the login its deadline 
   assert.match(String(lock?.error), /no answer within 200 ms/);
   // The lock read and the QUIT each get the 200 ms, not the harvest's 5 s.
   assert.ok(ms < 2000, `took ${Math.round(ms)} ms`);
+});
+
+Deno.test("readStatus() gives a frozen S3 its own short deadline per request and reports the checkpoint unreadable", async () => {
+  await using s3 = startSilentServer();
+  const report = await readStatus({
+    state: {
+      checkpoint: { kind: "s3", bucket: "harvest-state", key: "last" },
+      lockFile: "/nonexistent/ua-harvest/s3-harvest-state-last.lock",
+    },
+    aws: {
+      region: "us-east-1",
+      s3Endpoint: s3.url,
+      s3ForcePathStyle: true,
+      credentials: { accessKeyId: "AKID", secretAccessKey: "secret-key" },
+    },
+    zone: "UTC",
+    s3TimeoutMs: 100,
+  });
+  assert.equal(report.checkpoint.state, "unreadable");
+  assert.match(String(report.checkpoint.error), /100 ms/);
 });
