@@ -45,11 +45,19 @@ export interface EdgeWalkOptions {
    * a single one). @default {10}
    */
   readonly absentRunLimit?: number;
+  /**
+   * The same for a gap between rows written minutes around the stretch that
+   * is too long to ask for whole: its walks go on through the unused rest of
+   * a block and other tables' blocks of 50 ids (EclipseLink's preallocation),
+   * since on a busy server rows of the stretch lie beyond them. @default {150}
+   */
+  readonly nearAbsentRunLimit?: number;
   /** The walk up past the highest known id stops after this many. @default {20} */
   readonly topAbsentRunLimit?: number;
   /**
    * A gap between rows created within five minutes of the stretch is asked
-   * for whole up to this length. @default {1000}
+   * for whole up to this length: a minute of a server storing 70 actions a
+   * second, other tables' blocks included. @default {5000}
    */
   readonly maxScan?: number;
 }
@@ -82,7 +90,9 @@ interface Gap {
  * so within a block ids follow `created` up to a slow commit (`margin`).
  * Every unknown id of the stretch then sits in a run of unknown ids (a gap)
  * between known ids. A gap whose neighbours were both created within five
- * minutes of the stretch is asked for whole. Any other is walked up from its lower end (a
+ * minutes of the stretch is asked for whole (up to `maxScan` ids; a longer
+ * one is walked, through runs of missing ids as long as three blocks). Any
+ * other is walked up from its lower end (a
  * block going on into the stretch) and down from its upper end (a block that
  * started in it): up until a row created after `to + margin`, down until one
  * created before `from - margin`, either until a few missing ids in a row
@@ -114,8 +124,9 @@ export class EdgeWalk {
       1000;
     this.#known = known;
     const absent = options.absentRunLimit ?? 10;
+    const nearAbsent = options.nearAbsentRunLimit ?? 150;
     const topAbsent = options.topAbsentRunLimit ?? 20;
-    const maxScan = options.maxScan ?? 1000;
+    const maxScan = options.maxScan ?? 5000;
     const nearMs = NEAR_SECONDS * 1000;
     const created = new Map(anchors.map((a) => [a.id, a.createdMs]));
     let lo = Infinity;
@@ -144,8 +155,11 @@ export class EdgeWalk {
           const ms = created.get(id) ?? NaN;
           return ms >= this.#fromMs - nearMs && ms <= this.#toMs + nearMs;
         };
-        const scan = id - first < maxScan && near(first - 1) && near(id + 1);
-        this.#gaps.push(gap(first, id, true, true, scan, absent));
+        const between = near(first - 1) && near(id + 1);
+        const scan = between && id - first < maxScan;
+        this.#gaps.push(
+          gap(first, id, true, true, scan, between ? nearAbsent : absent),
+        );
       }
       // Above it: a block going on into the stretch, going up.
       if (!known(hi + 1)) {
@@ -172,6 +186,18 @@ export class EdgeWalk {
     const ids: number[] = [];
     const active = this.#gaps.filter((gap) => this.#live(gap));
     if (active.length === 0) return ids;
+    // A gap asked for whole goes on whatever its ids turn out to be: it
+    // fills the round, while a walk waits for each answer.
+    for (const gap of active) {
+      if (!gap.scan) continue;
+      for (let id = this.#takeUp(gap); id !== undefined;) {
+        this.#pending.set(id, { gap, up: true });
+        ids.push(id);
+        if (ids.length >= count) break;
+        id = this.#takeUp(gap);
+      }
+      if (ids.length >= count) break;
+    }
     for (let i = 0; i < active.length * 2 && ids.length < count; i++) {
       const gap = active[(this.#turn + (i >> 1)) % active.length]!;
       const up = i % 2 === 0;

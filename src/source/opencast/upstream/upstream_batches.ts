@@ -45,7 +45,7 @@ export interface UpstreamBatchesOptions {
    * walk starts from them. @default {none}
    */
   readonly known?: readonly number[];
-  /** Probes in flight at a time. @default 4 */
+  /** Probes in flight at a time. @default 8 */
   readonly probeConcurrency?: number;
   /** See `EdgeWalk`. @default 10 */
   readonly marginSeconds?: number;
@@ -287,7 +287,7 @@ async function fillEdge(
     top: Number.isFinite(knownTop) ? knownTop : undefined,
     marginSeconds: options.marginSeconds ?? UPSTREAM_ID_MARGIN_SECONDS,
   });
-  const concurrency = options.probeConcurrency ?? 4;
+  const concurrency = options.probeConcurrency ?? 8;
   for (;;) {
     if (walk.probes >= MAX_PROBES) {
       logger.warn(

@@ -133,3 +133,73 @@ Deno.test("EdgeWalk walks a block down from a row after the stretch, through it,
   // ten missing ids above 760.
   assert.equal(probes, 30 + 10);
 });
+
+/**
+ * A busy server's midnight: between rows read on either side of the stretch,
+ * blocks of 50 ids in turn of the busy node (a row every 50 ms, all in the
+ * stretch), of other tables (no rows; two of them in a row at one place) and
+ * of a restarted node (its block's rest unused).
+ */
+function busyStretch(): { table: Map<number, number>; inStretch: number[] } {
+  const table = new Map<number, number>();
+  table.set(1000, at(-2));
+  let id = 1001;
+  let t = 0;
+  const own = (count: number) => {
+    for (let i = 0; i < count; i++, id++, t += 0.05) table.set(id, at(t));
+  };
+  for (let block = 0; block < 28; block++) {
+    if (block % 5 === 2) id += 50; // another table's block
+    if (block === 11) id += 50; // and a second one right after it
+    if (block === 17) {
+      own(20); // a node restarted: the rest of its block is never used
+      id += 30;
+      continue;
+    }
+    own(50);
+  }
+  const inStretch = [...table.keys()].filter((k) => k !== 1000);
+  table.set(id, at(122));
+  return { table, inStretch };
+}
+
+Deno.test("EdgeWalk asks for a busy stretch of more than a thousand ids whole, through other tables' blocks", () => {
+  const { table, inStretch } = busyStretch();
+  const last = Math.max(...table.keys());
+  assert.ok(last - 1000 > 1000, `a gap of ${last - 1000} ids`);
+  const { found, probes } = walk(table, [1000, last]);
+  assert.deepEqual(found, inStretch);
+  // The gap, and ten missing ids below and above the region.
+  assert.equal(probes, last - 1000 - 1 + 10 + 10);
+});
+
+Deno.test("EdgeWalk hands out a round's worth of a gap asked for whole, without waiting for answers", () => {
+  const { table } = busyStretch();
+  const edge = new EdgeWalk({
+    from: FROM,
+    to: TO,
+    known: (id) => id === 1000 || id === Math.max(...table.keys()),
+    anchors: [1000, Math.max(...table.keys())].map((id) => ({
+      id,
+      createdMs: table.get(id)!,
+    })),
+  });
+  assert.deepEqual(edge.next(8), [
+    1001,
+    1002,
+    1003,
+    1004,
+    1005,
+    1006,
+    1007,
+    1008,
+  ]);
+});
+
+Deno.test("EdgeWalk walks a stretch too long to ask for whole through other tables' blocks to the rows beyond them", () => {
+  const { table, inStretch } = busyStretch();
+  const last = Math.max(...table.keys());
+  const { found, probes } = walk(table, [1000, last], { maxScan: 100 });
+  assert.deepEqual(found, inStretch);
+  assert.ok(probes < last - 1000 + 20 + 300, `${probes} probes`);
+});
