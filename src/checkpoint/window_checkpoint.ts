@@ -67,6 +67,13 @@ export interface DeliveredBatch {
    * batches out of order. @default false
    */
   readonly vouched?: boolean;
+  /**
+   * Count the batch but save nothing after it: an early part of a page
+   * whose actions are not in `created` order, so a later part of the same
+   * page may hold older actions than this one. The next batch that is not
+   * provisional saves what both allow. @default false
+   */
+  readonly provisional?: boolean;
 }
 
 /** What may be done once a batch was delivered. */
@@ -146,6 +153,8 @@ export function createWindowCheckpoint(
   let ordered = true;
   let newestSecond = -Infinity;
   let actions = 0;
+  // A provisional batch moved what may be saved; the next batch saves it.
+  let pending = false;
 
   /** Counts the next batch in order; returns what it allows. */
   function count(batch: DeliveredBatch, index: number): DeliveryAnswer {
@@ -179,12 +188,17 @@ export function createWindowCheckpoint(
     const after = withPosition(moved, position);
     const heldAfter = after && hold.hold(after);
     let save: Checkpoint | undefined;
-    if (
-      ordered && heldAfter && fresh.length > 0 &&
+    const moves = ordered && heldAfter !== null && fresh.length > 0 &&
       (changed || after!.position !== checkpoint?.position ||
-        saveEveryDelivery)
+        saveEveryDelivery);
+    if (batch.provisional) {
+      pending ||= moves;
+    } else if (
+      ordered && heldAfter &&
+      (moves || (pending && !sameCheckpoint(heldAfter, saved)))
     ) {
       save = saved = heldAfter;
+      pending = false;
     }
     checkpoint = after;
     held = heldAfter;

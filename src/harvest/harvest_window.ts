@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { inCreatedOrder } from "../checkpoint/in_created_order.ts";
 import { getLogger } from "@logtape/logtape";
 import { DEFAULT_PAGES_IN_FLIGHT } from "../config/defaults.ts";
 import type { ActionSource, SourceWindow } from "../source/action_source.ts";
@@ -21,7 +22,9 @@ import { cutBatches } from "./cut_batches.ts";
 /** Options for {@linkcode harvestWindow}. */
 export interface HarvestWindowOptions {
   /** Where the window's candidate actions come from. */
-  readonly source: Pick<ActionSource, "read" | "description">;
+  readonly source:
+    & Pick<ActionSource, "read" | "description">
+    & Partial<Pick<ActionSource, "holdBackSeconds">>;
   /** The window, as the source is asked for it. */
   readonly window: SourceWindow;
   /** What may be saved when (see `createWindowCheckpoint()`). */
@@ -122,6 +125,9 @@ export async function harvestWindow(
       // checkpoint, the source's position going with the last one only (as
       // with cutBatches()), so no part saves the batch's position early.
       const parts = item.enriching.parts();
+      // Parts of a page out of created order save nothing before its last:
+      // a later part may hold older actions than an earlier one.
+      const inOrder = inCreatedOrder(actions, source.holdBackSeconds ?? 0);
       let sent = 0;
       for (;;) {
         let part: RecordPart;
@@ -141,6 +147,7 @@ export async function harvestWindow(
           actions: part.actions,
           vouched: batch.vouched,
           ...(part.last ? { position: batch.position } : {}),
+          ...(part.last || inOrder ? {} : { provisional: true }),
         });
         if (outOfOrder) warnOutOfOrder(source.description, outOfOrder);
         if (save && saveCheckpoint) await saveCheckpoint(save);

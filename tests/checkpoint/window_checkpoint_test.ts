@@ -397,3 +397,19 @@ Deno.test("createWindowCheckpoint() with batches in created order never saves pa
 function assertEqualPlain(a: Checkpoint | null | undefined, b: Checkpoint) {
   return JSON.stringify(plain(a)) === JSON.stringify(plain(b));
 }
+
+Deno.test("createWindowCheckpoint() saves nothing after a provisional batch, and the next batch saves what both reach", () => {
+  const window = createWindowCheckpoint({ start: null, end: END });
+  const first = window.delivered(0, {
+    actions: [action(2, 5)],
+    provisional: true,
+  });
+  assert.equal(first.save, undefined);
+  // The page's last part moves nothing further, yet saves the first's mark.
+  const last = window.delivered(1, { actions: [action(1, 5)] });
+  assert.deepEqual(plain(last.save), {
+    second: 5,
+    ids: [1, 2],
+    position: undefined,
+  });
+});

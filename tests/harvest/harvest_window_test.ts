@@ -518,3 +518,75 @@ Deno.test("harvestWindow() sends a page's cached records while its other episode
     "the first part moves the mark only; the position comes with the last",
   );
 });
+
+Deno.test("harvestWindow() saves nothing after an early part of a page out of created order, so a later part that fails is not passed over", async () => {
+  // The cached episode's 150 actions are the page's newest; the other
+  // episode's 100, older, come after them in the page.
+  const actions = Array.from(
+    { length: 250 },
+    (_, i) =>
+      i < 150
+        ? userAction(
+          i + 1,
+          START.add({ seconds: 200 + i }).toString(),
+          "mp-cached",
+        )
+        : userAction(
+          i + 1,
+          START.add({ seconds: i - 149 }).toString(),
+          "mp-slow",
+        ),
+  );
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => release = resolve);
+  const { sink, delivered } = recordingSink();
+  const saved: Checkpoint[] = [];
+  await assert.rejects(
+    harvestWindow({
+      ...windowOptions({
+        batchSize: 250,
+        fetchPage: pages([]).fetchPage,
+        sink,
+      }),
+      source: {
+        description: "a fake source",
+        async *read() {
+          yield { actions, pages: 1, probes: 0, total: 250 };
+        },
+      },
+      lookup: createEpisodeLookup({
+        cache: {
+          description: "memory",
+          getMany: (keys) =>
+            Promise.resolve(
+              new Map(
+                keys.filter((key) => key === "mp-cached").map((key) => [
+                  key,
+                  JSON.stringify({ id: key, title: "Cached" }),
+                ]),
+              ),
+            ),
+          setMany: () => Promise.resolve(),
+          [Symbol.asyncDispose]: () => Promise.resolve(),
+        },
+        fetchEpisode: async () => {
+          await released;
+          throw new Error("engage node went away");
+        },
+      }),
+      sink: {
+        ...sink,
+        async deliver(records) {
+          await sink.deliver(records);
+          release();
+        },
+      },
+      saveCheckpoint: (checkpoint) => {
+        saved.push(checkpoint);
+        return Promise.resolve();
+      },
+    }),
+  );
+  assert.equal(delivered.flat().length, 150, "the first part went out");
+  assert.deepEqual(saved, [], "nothing saved past the older actions not sent");
+});
