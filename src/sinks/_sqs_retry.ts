@@ -101,24 +101,6 @@ export function classifySqsRequestError(error: unknown): AwsErrorClass {
   return classifyAwsError(error);
 }
 
-const THROTTLING_CODES = new Set([
-  "KmsThrottled",
-  "RequestThrottled",
-  "ThrottlingException",
-  "Throttling",
-]);
-
-/**
- * Whether an SQS error or entry code means "slow down" (throttling) rather
- * than a passing fault: the sink then slows its send rate instead of backing
- * off one batch.
- *
- * @example Usage
- * ```ts
- * isSqsThrottling("RequestThrottled"); // true
- * isSqsThrottling("InternalError"); // false
- * ```
- */
 export function isSqsThrottling(code: string): boolean {
-  return THROTTLING_CODES.has(code);
+  return classifyAwsError({ code }).kind === "throttled";
 }

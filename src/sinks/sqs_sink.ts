@@ -649,7 +649,11 @@ class SqsSink implements RecordSink {
       );
       return {
         retry: failures.map((f) => f.entry),
-        throttled: failures.filter((f) => isSqsThrottling(f.code)).length,
+        // A whole request refused for throttling (a 429 without a code
+        // included) counts every entry, as the classifier takes it.
+        throttled: requestFailure !== undefined
+          ? (requestFailure.kind === "throttled" ? failures.length : 0)
+          : failures.filter((f) => isSqsThrottling(f.code)).length,
       };
     }, {
       pacer: this.#pacer,

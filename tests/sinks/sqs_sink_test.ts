@@ -477,6 +477,24 @@ Deno.test("createSqsSink() stops a page's other batches once one gave up on an S
   assert.ok(frozen.sent <= 2 + 2 * 2, `${frozen.sent} requests`);
 });
 
+Deno.test("createSqsSink() takes a request refused with 429 for throttling as the classifier does: it slows the shared pace and says so", async () => {
+  await using sqs = await openSqs(["actions"]);
+  const { fake } = sqs;
+  await using sink = await sqs.sink({ maxInFlight: 2 });
+  fake.failRequests(2, 429, {
+    operation: "SendMessageBatch",
+    code: "TooManyRequestsException",
+  });
+  const [, logs] = await captureLogs(() => sink.deliver(records(1, 20)));
+  assert.deepEqual(actionIdsOf(fake.messages("actions")), range(1, 20));
+  const lines = logs.map(logLine);
+  assert.equal(
+    lines.filter((line) => /SQS is throttling the harvest/.test(line)).length,
+    1,
+    lines.join("\n"),
+  );
+});
+
 Deno.test("createSqsSink() rides out SQS throttling (ThrottlingException, RequestThrottled, 503): every record once, said once at info", async () => {
   await using sqs = await openSqs(["actions"]);
   const { fake } = sqs;
