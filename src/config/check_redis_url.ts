@@ -86,9 +86,10 @@ export function checkRedisUrl(
       );
     }
   }
+  // The path as the client reads it (not %-decoded): /%31 is no database.
   const path = parsed.pathname;
   const db = path !== "" && path !== "/"
-    ? safeDecode(path.slice(1))
+    ? path.slice(1)
     : parsed.searchParams.get("db") ?? undefined;
   if (db !== undefined) {
     if (!/^\d+$/.test(db) || Number(db) > maxDatabase) {
@@ -100,12 +101,4 @@ export function checkRedisUrl(
     }
   }
   return url;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
