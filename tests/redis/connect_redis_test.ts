@@ -4,7 +4,6 @@
  * the one error an operator reads when it fails.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { connectRedis } from "../../src/redis/connect_redis.ts";
 import {
   AuthenticationError,
@@ -12,14 +11,10 @@ import {
   UnreachableError,
 } from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
-import { createPrivateCa, HAS_OPENSSL } from "../support/private_ca.ts";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+import { HAS_OPENSSL } from "../support/private_ca.ts";
+import { freePort } from "../support/free_port.ts";
+import { startTlsRedisServer } from "../support/tls_redis_server.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   return await promise.then(
@@ -143,27 +138,12 @@ Deno.test({
     "connectRedis() speaks TLS for rediss:// and trusts a private CA through caCertPath (UA_HARVEST_CA_CERT), in one line when it does not",
   ignore: !HAS_OPENSSL,
   async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "ua-harvest-redis-tls-" });
-    try {
-      const ca = await createPrivateCa(dir);
-      await Deno.writeTextFile(join(dir, "server.pem"), ca.cert);
-      await Deno.writeTextFile(join(dir, "server.key"), ca.key);
-      const tlsPort = freePort();
-      await using redis = await startRedisServer({
-        args: [
-          "--tls-port",
-          String(tlsPort),
-          "--tls-cert-file",
-          join(dir, "server.pem"),
-          "--tls-key-file",
-          join(dir, "server.key"),
-          "--tls-auth-clients",
-          "no",
-          "--requirepass",
-          "s3cret",
-        ],
+    await withTempDir(async (dir) => {
+      await using redis = await startTlsRedisServer(dir, {
+        args: ["--requirepass", "s3cret"],
       });
-      const url = `rediss://:s3cret@127.0.0.1:${tlsPort}/1`;
+      const { ca } = redis;
+      const url = `rediss://:s3cret@127.0.0.1:${redis.tlsPort}/1`;
       {
         await using client = await connectRedis({ url, caCertPath: ca.caPath });
         assert.equal(await client.send(["SET", "k", "over TLS"]), "OK");
@@ -189,9 +169,7 @@ Deno.test({
         }),
       );
       assert.ok(plain instanceof UnreachableError, String(plain));
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });
 
