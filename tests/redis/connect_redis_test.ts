@@ -15,6 +15,7 @@ import { HAS_OPENSSL } from "../support/private_ca.ts";
 import { freePort } from "../support/free_port.ts";
 import { startTlsRedisServer } from "../support/tls_redis_server.ts";
 import { withTempDir } from "../support/temp_dir.ts";
+import { serveOneConnection } from "../support/one_connection_server.ts";
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   return await promise.then(
@@ -176,10 +177,7 @@ Deno.test({
 Deno.test("connectRedis() keeps the password out of an error reply that quotes the AUTH command", async () => {
   // A Redis-compatible server without AUTH answers as Redis does an unknown
   // command: quoting its arguments, the password among them.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  const served = (async () => {
-    const conn = await listener.accept();
+  await using server = serveOneConnection(async (conn) => {
     await conn.read(new Uint8Array(4096));
     await conn.write(
       new TextEncoder().encode(
@@ -187,22 +185,16 @@ Deno.test("connectRedis() keeps the password out of an error reply that quotes t
       ),
     );
     await conn.read(new Uint8Array(4096)).catch(() => null);
-    conn.close();
-  })();
-  try {
-    const error = await failure(
-      connectRedis({
-        url: `redis://harvester:p%40ss%3Aw0rd%2Fx@127.0.0.1:${port}`,
-      }),
-    );
-    assert.ok(!error.message.includes("w0rd"), error.message);
-    assert.ok(!String((error.cause as Error).message).includes("w0rd"));
-    assert.match(
-      error.message,
-      /with args beginning with: 'harvester' '\*\*\*'/,
-    );
-  } finally {
-    listener.close();
-    await served;
-  }
+  });
+  const error = await failure(
+    connectRedis({
+      url: `redis://harvester:p%40ss%3Aw0rd%2Fx@127.0.0.1:${server.port}`,
+    }),
+  );
+  assert.ok(!error.message.includes("w0rd"), error.message);
+  assert.ok(!String((error.cause as Error).message).includes("w0rd"));
+  assert.match(
+    error.message,
+    /with args beginning with: 'harvester' '\*\*\*'/,
+  );
 });
