@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { readStatus } from "../../src/status/read_status.ts";
 import { startS3Fake } from "../support/s3_fake.ts";
 import { startSilentServer } from "../support/silent_server.ts";
+import { loopbackAws } from "../support/loopback_aws.ts";
 
 Deno.test("readStatus() gives a Redis that freezes after the login its deadline per command, the goodbye included", async () => {
   await using s3 = await startS3Fake();
@@ -19,12 +20,7 @@ Deno.test("readStatus() gives a Redis that freezes after the login its deadline 
       lockFile: "/nonexistent/ua-harvest/s3-harvest-state-last.lock",
       redisUrl: `redis://127.0.0.1:${redis.port}`,
     },
-    aws: {
-      region: "us-east-1",
-      s3Endpoint: s3.url,
-      s3ForcePathStyle: true,
-      credentials: { accessKeyId: "AKID", secretAccessKey: "secret-key" },
-    },
+    aws: loopbackAws(s3.url),
     zone: "UTC",
     redisTimeoutMs: 200,
   });
