@@ -9,6 +9,8 @@ import {
   UnreachableError,
 } from "../../src/errors.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
+import { createPrivateCa, HAS_OPENSSL } from "../support/private_ca.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 Deno.test("parseElasticsearchHost() reads the original's host:port as http", () => {
   assert.deepEqual(parseElasticsearchHost("localhost:9200"), {
@@ -151,58 +153,17 @@ Deno.test("checkElasticsearch() throws ApiContractError when the server is not E
   }
 });
 
-/** A throwaway self-signed certificate for 127.0.0.1, made with openssl. */
-async function selfSignedCertificate(dir: string) {
-  const output = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      `${dir}/key.pem`,
-      "-out",
-      `${dir}/cert.pem`,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  assert.ok(output.success, "openssl failed");
-  return {
-    certPath: `${dir}/cert.pem`,
-    cert: await Deno.readTextFile(`${dir}/cert.pem`),
-    key: await Deno.readTextFile(`${dir}/key.pem`),
-  };
-}
-
-const HAS_OPENSSL = (() => {
-  try {
-    new Deno.Command("openssl", { args: ["version"] }).outputSync();
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 Deno.test({
   name:
     "createElasticsearchClient() trusts the ELASTICSEARCH_CA_CERT certificate, and without it the check says to set it",
   ignore: !HAS_OPENSSL,
   async fn() {
-    const dir = await Deno.makeTempDir();
-    try {
-      const { certPath, cert, key } = await selfSignedCertificate(dir);
+    await withTempDir(async (dir) => {
+      const { caPath, cert, key } = await createPrivateCa(dir);
       await using fake = startElasticsearchFake({ tls: { cert, key } });
       const trusting = createElasticsearchClient({
         host: fake.url,
-        caCertPath: certPath,
+        caCertPath: caPath,
       });
       const untrusting = createElasticsearchClient({
         host: fake.url,
@@ -220,8 +181,6 @@ Deno.test({
         await trusting.close();
         await untrusting.close();
       }
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });
