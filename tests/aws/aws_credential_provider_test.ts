@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { awsCredentialProvider } from "../../src/aws/aws_credential_provider.ts";
-import { createPrivateCa, HAS_OPENSSL } from "../support/private_ca.ts";
+import {
+  createPrivateCa,
+  HAS_OPENSSL,
+  serveHttps,
+} from "../support/private_ca.ts";
 import { withTempDir } from "../support/temp_dir.ts";
 
 const STS_ANSWER =
@@ -29,15 +33,8 @@ Deno.test({
     await withTempDir(async (dir) => {
       const ca = await createPrivateCa(dir);
       let answered = 0;
-      await using sts = Deno.serve({
-        hostname: "127.0.0.1",
-        port: 0,
-        cert: ca.cert,
-        key: ca.key,
-        onListen: () => {},
-        // The client without the bundle refuses the certificate.
-        onError: () => new Response("", { status: 500 }),
-      }, () => {
+      // The client without the bundle refuses the certificate.
+      await using sts = serveHttps(ca, () => {
         answered++;
         return new Response(STS_ANSWER, {
           headers: { "content-type": "text/xml" },

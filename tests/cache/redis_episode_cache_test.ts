@@ -7,16 +7,10 @@ import {
 } from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 import { startRedisWithClient } from "../support/redis_client.ts";
-
-function closedPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+import { freePort } from "../support/free_port.ts";
 
 Deno.test("createRedisEpisodeCache() throws UnreachableError when nothing listens, without the password", async () => {
-  const url = `redis://:s3cret@127.0.0.1:${closedPort()}`;
+  const url = `redis://:s3cret@127.0.0.1:${freePort()}`;
   const error = await createRedisEpisodeCache({ url }).then(
     () => assert.fail("expected an error"),
     (error: unknown) => error,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { awsSettingsFromEnv } from "../../src/cli/_settings.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 Deno.test("awsSettingsFromEnv() takes the environment's keys, unless AWS_PROFILE names a profile (as the SDK's chain)", () => {
   const keys = {
@@ -26,8 +27,7 @@ Deno.test("awsSettingsFromEnv() takes the environment's keys, unless AWS_PROFILE
 });
 
 Deno.test("awsSettingsFromEnv() reads the region from AWS_REGION, AWS_DEFAULT_REGION, then the profile's config", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-aws-" });
-  try {
+  await withTempDir(async (dir) => {
     const config = join(dir, "config");
     await Deno.writeTextFile(
       config,
@@ -51,7 +51,5 @@ Deno.test("awsSettingsFromEnv() reads the region from AWS_REGION, AWS_DEFAULT_RE
       awsSettingsFromEnv({ AWS_CONFIG_FILE: join(dir, "none") }).region,
       "us-east-1",
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

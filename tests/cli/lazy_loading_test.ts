@@ -14,6 +14,7 @@ import { simulator } from "../support/simulator.ts";
 import { startSqsFake } from "../support/sqs_fake.ts";
 import { startS3Fake } from "../support/s3_fake.ts";
 import { startRedisWithClient } from "../support/redis_client.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 const PRELOAD = fileURLToPath(
   new URL("../support/_loaded_modules_preload.ts", import.meta.url),
@@ -23,17 +24,40 @@ async function loadedModules(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number; stderr: string; urls: string[] }> {
-  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-lazy-" });
-  const list = join(dir, "modules.txt");
-  const run = await runCli(args, {
-    cwd: dir,
-    env: { UA_HARVEST_LOADED_MODULES: list, ...env },
-    // The inspector is outside the binary's permissions: the test adds it.
-    denoFlags: ["--allow-sys", "--preload", PRELOAD],
+  return await withTempDir(async (dir) => {
+    const list = join(dir, "modules.txt");
+    const run = await runCli(args, {
+      cwd: dir,
+      env: { UA_HARVEST_LOADED_MODULES: list, ...env },
+      // The inspector is outside the binary's permissions: the test adds it.
+      denoFlags: ["--allow-sys", "--preload", PRELOAD],
+    });
+    const urls = (await Deno.readTextFile(list)).split("\n");
+    return { code: run.code, stderr: run.stderr, urls };
   });
-  const urls = (await Deno.readTextFile(list)).split("\n");
-  await Deno.remove(dir, { recursive: true });
-  return { code: run.code, stderr: run.stderr, urls };
+}
+
+/**
+ * The scripts a harvest to SQS loads when its AWS credentials come from the
+ * shared config file `config` (the text), with no credentials file.
+ */
+async function loadedModulesWithProfile(
+  config: string,
+): Promise<{ code: number; stderr: string; urls: string[] }> {
+  await using sim = await simulator({ actions: 5, spanSeconds: 60 });
+  await using sqs = await startSqsFake({ queues: ["actions"] });
+  return await withTempDir(async (dir) => {
+    await Deno.writeTextFile(join(dir, "config"), config);
+    return await loadedModules(
+      harvestArgs(sim.url, "-o", "sqs", "-q", "actions"),
+      {
+        AWS_CONFIG_FILE: join(dir, "config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+        AWS_REGION: "us-east-1",
+        AWS_ENDPOINT_URL_SQS: sqs.url,
+      },
+    );
+  });
 }
 
 /** A harvest of the last five minutes of the simulator at `url`. */
@@ -100,64 +124,31 @@ Deno.test("harvest to SQS with an S3 checkpoint loads no AWS SDK script: S3 and 
 });
 
 Deno.test("a profile that needs the SDK's credential chain loads it (the check above can see the SDK)", async () => {
-  await using sim = await simulator({ actions: 5, spanSeconds: 60 });
-  await using sqs = await startSqsFake({ queues: ["actions"] });
-  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-profile-" });
-  try {
-    const config = join(dir, "config");
-    // An SSO profile with no SSO login cached: the SDK's chain is loaded to
-    // read it, and the run stops there, without a request. (Not a
-    // credential_process: the binary cannot start programs, so that is
-    // refused before the SDK is loaded.)
-    await Deno.writeTextFile(
-      config,
-      "[default]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = harvester\n",
-    );
-    const { code, urls } = await loadedModules(
-      harvestArgs(sim.url, "-o", "sqs", "-q", "actions"),
-      {
-        AWS_CONFIG_FILE: config,
-        AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
-        AWS_REGION: "us-east-1",
-        AWS_ENDPOINT_URL_SQS: sqs.url,
-      },
-    );
-    assert.notEqual(code, 0);
-    assert.ok(
-      urls.some((url) => url.includes("@aws-sdk/credential-provider-node")),
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  // An SSO profile with no SSO login cached: the SDK's chain is loaded to
+  // read it, and the run stops there, without a request. (Not a
+  // credential_process: the binary cannot start programs, so that is
+  // refused before the SDK is loaded.)
+  const { code, urls } = await loadedModulesWithProfile(
+    "[default]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = harvester\n",
+  );
+  assert.notEqual(code, 0);
+  assert.ok(
+    urls.some((url) => url.includes("@aws-sdk/credential-provider-node")),
+  );
 });
 
 Deno.test("a credential_process profile, which the binary cannot run, stops with a line saying so and loads no SDK", async () => {
-  await using sim = await simulator({ actions: 5, spanSeconds: 60 });
-  await using sqs = await startSqsFake({ queues: ["actions"] });
-  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-profile-" });
-  try {
-    const config = join(dir, "config");
-    await Deno.writeTextFile(config, "[default]\ncredential_process = true\n");
-    const { code, stderr, urls } = await loadedModules(
-      harvestArgs(sim.url, "-o", "sqs", "-q", "actions"),
-      {
-        AWS_CONFIG_FILE: config,
-        AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
-        AWS_REGION: "us-east-1",
-        AWS_ENDPOINT_URL_SQS: sqs.url,
-      },
-    );
-    assert.equal(code, 3, stderr);
-    assert.match(
-      stderr,
-      /The AWS profile 'default' gets its credentials from credential_process, which ua-harvest cannot start: it has no permission to run programs/,
-    );
-    assert.ok(
-      !urls.some((url) => url.includes("@aws-sdk/credential-provider-node")),
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  const { code, stderr, urls } = await loadedModulesWithProfile(
+    "[default]\ncredential_process = true\n",
+  );
+  assert.equal(code, 3, stderr);
+  assert.match(
+    stderr,
+    /The AWS profile 'default' gets its credentials from credential_process, which ua-harvest cannot start: it has no permission to run programs/,
+  );
+  assert.ok(
+    !urls.some((url) => url.includes("@aws-sdk/credential-provider-node")),
+  );
 });
 
 Deno.test("harvest with REDIS_URL speaks Redis through src/redis/ and loads no ioredis script", async () => {

@@ -1,25 +1,12 @@
 import assert from "node:assert/strict";
 import { CommanderError } from "@commander-js/extra-typings";
-import { dispose, getLogger } from "@logtape/logtape";
+import { getLogger } from "@logtape/logtape";
 import { reportFailure } from "../../src/cli/report_failure.ts";
 import { testContext } from "../support/command_context.ts";
 import { ConfigError, UnreachableError } from "../../src/errors.ts";
-import { configureLogging } from "../../src/log/configure_logging.ts";
-import type { StatusLine } from "../../src/log/status_line.ts";
+import { withRecordedLogging } from "../support/recorded_logging.ts";
 
 const context = testContext;
-
-function recordingStatusLine(): StatusLine & { lines: string[] } {
-  const decoder = new TextDecoder();
-  const lines: string[] = [];
-  return {
-    lines,
-    show: () => {},
-    clear: () => {},
-    writeLines: (bytes) => void lines.push(decoder.decode(bytes)),
-    around: (write) => write(),
-  };
-}
 
 Deno.test("reportFailure() writes a settings error before logging as the one fatal line", () => {
   const written: string[] = [];
@@ -35,9 +22,7 @@ Deno.test("reportFailure() writes a settings error before logging as the one fat
 });
 
 Deno.test("reportFailure() prints a run-time error through logging in the same format, without time or level", async () => {
-  const status = recordingStatusLine();
-  await configureLogging({ statusLine: status, secrets: ["hunter22"] });
-  try {
+  await withRecordedLogging({ secrets: ["hunter22"] }, (status) => {
     getLogger(["ua-harvest", "harvest"]).warn("A warning first");
     const code = reportFailure(
       new UnreachableError("Opencast engage host x did not answer: hunter22"),
@@ -50,15 +35,11 @@ Deno.test("reportFailure() prints a run-time error through logging in the same f
       status.lines[1],
       "ua-harvest: Opencast engage host x did not answer: *** (exit 4: a service was unreachable or did not answer)\n",
     );
-  } finally {
-    await dispose();
-  }
+  });
 });
 
 Deno.test("reportFailure() logs the fatal line as JSON with --log-format json", async () => {
-  const status = recordingStatusLine();
-  await configureLogging({ statusLine: status, format: "json" });
-  try {
+  await withRecordedLogging({ format: "json" }, (status) => {
     reportFailure(
       new UnreachableError("Opencast down"),
       context({ loggingConfigured: true }),
@@ -70,9 +51,7 @@ Deno.test("reportFailure() logs the fatal line as JSON with --log-format json", 
       "ua-harvest: Opencast down (exit 4: a service was unreachable or did not answer)",
     );
     assert.equal(event.properties.exitCode, 4);
-  } finally {
-    await dispose();
-  }
+  });
 });
 
 Deno.test("reportFailure() reports a stop by the first signal as 143, an unknown error as 1", () => {

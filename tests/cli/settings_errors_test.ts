@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { CliResult } from "../support/run_cli.ts";
 import { runMain } from "../support/run_main.ts";
 import { harvestEnv } from "../support/harvest_env.ts";
+import { freePort } from "../support/free_port.ts";
 
 /** The lines a run wrote to stderr, without blanks. */
 function lines(result: CliResult): string[] {
@@ -26,9 +27,7 @@ Deno.test("settings and messages through the CLI", async (t) => {
   const home = await Deno.makeTempDir({ prefix: "ua-harvest-settings-" });
   const env = harvestEnv({ home, extra: { OPENCAST_TIMEZONE: "UTC" } });
   // An engage host that refuses connections at once.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const refused = `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
-  listener.close();
+  const refused = `http://127.0.0.1:${freePort()}`;
   const harvest = (...args: string[]) => ["harvest", "-H", refused, ...args];
   try {
     await t.step(

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { checkElasticsearch } from "../../src/elasticsearch/check_elasticsearch.ts";
-import { createElasticsearchClient } from "../../src/elasticsearch/elasticsearch_client.ts";
+import {
+  createElasticsearchClient,
+  type ElasticsearchClientOptions,
+} from "../../src/elasticsearch/elasticsearch_client.ts";
 import { parseElasticsearchHost } from "../../src/elasticsearch/_parse_host.ts";
 import {
   ApiContractError,
@@ -9,6 +12,8 @@ import {
   UnreachableError,
 } from "../../src/errors.ts";
 import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
+import { createPrivateCa, HAS_OPENSSL } from "../support/private_ca.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 Deno.test("parseElasticsearchHost() reads the original's host:port as http", () => {
   assert.deepEqual(parseElasticsearchHost("localhost:9200"), {
@@ -63,6 +68,27 @@ Deno.test("createElasticsearchClient() names an unreadable CA certificate", () =
       error.message.includes("/nonexistent/ca.pem"),
   );
 });
+
+/**
+ * Asserts that checkElasticsearch() passes (the fake's version 8.15.0) with
+ * a client made from `accepted`, and fails as `refusal` says with one made
+ * from `refused`; closes both.
+ */
+async function assertChecksOnlyFirst(
+  accepted: ElasticsearchClientOptions,
+  refused: ElasticsearchClientOptions,
+  refusal: (error: unknown) => boolean,
+): Promise<void> {
+  const good = createElasticsearchClient(accepted);
+  const bad = createElasticsearchClient(refused);
+  try {
+    assert.equal((await checkElasticsearch(good)).version, "8.15.0");
+    await assert.rejects(checkElasticsearch(bad), refusal);
+  } finally {
+    await good.close();
+    await bad.close();
+  }
+}
 
 Deno.test("checkElasticsearch() reports the cluster version", async () => {
   await using fake = startElasticsearchFake({ version: "9.1.0" });
@@ -122,23 +148,13 @@ Deno.test("checkElasticsearch() throws AuthenticationError for a wrong password 
 
 Deno.test("checkElasticsearch() accepts the right API key and refuses a wrong one", async () => {
   await using fake = startElasticsearchFake({ apiKey: "a2V5OnNlY3JldA==" });
-  const good = createElasticsearchClient({
-    host: fake.url,
-    apiKey: "a2V5OnNlY3JldA==",
-  });
-  const bad = createElasticsearchClient({ host: fake.url, apiKey: "bm9wZQ==" });
-  try {
-    assert.equal((await checkElasticsearch(good)).version, "8.15.0");
-    await assert.rejects(
-      checkElasticsearch(bad),
-      (error: unknown) =>
-        error instanceof AuthenticationError &&
-        !error.message.includes("bm9wZQ=="),
-    );
-  } finally {
-    await good.close();
-    await bad.close();
-  }
+  await assertChecksOnlyFirst(
+    { host: fake.url, apiKey: "a2V5OnNlY3JldA==" },
+    { host: fake.url, apiKey: "bm9wZQ==" },
+    (error: unknown) =>
+      error instanceof AuthenticationError &&
+      !error.message.includes("bm9wZQ=="),
+  );
 });
 
 Deno.test("checkElasticsearch() throws ApiContractError when the server is not Elasticsearch", async () => {
@@ -151,77 +167,21 @@ Deno.test("checkElasticsearch() throws ApiContractError when the server is not E
   }
 });
 
-/** A throwaway self-signed certificate for 127.0.0.1, made with openssl. */
-async function selfSignedCertificate(dir: string) {
-  const output = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      `${dir}/key.pem`,
-      "-out",
-      `${dir}/cert.pem`,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  assert.ok(output.success, "openssl failed");
-  return {
-    certPath: `${dir}/cert.pem`,
-    cert: await Deno.readTextFile(`${dir}/cert.pem`),
-    key: await Deno.readTextFile(`${dir}/key.pem`),
-  };
-}
-
-const HAS_OPENSSL = (() => {
-  try {
-    new Deno.Command("openssl", { args: ["version"] }).outputSync();
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 Deno.test({
   name:
     "createElasticsearchClient() trusts the ELASTICSEARCH_CA_CERT certificate, and without it the check says to set it",
   ignore: !HAS_OPENSSL,
   async fn() {
-    const dir = await Deno.makeTempDir();
-    try {
-      const { certPath, cert, key } = await selfSignedCertificate(dir);
+    await withTempDir(async (dir) => {
+      const { caPath, cert, key } = await createPrivateCa(dir);
       await using fake = startElasticsearchFake({ tls: { cert, key } });
-      const trusting = createElasticsearchClient({
-        host: fake.url,
-        caCertPath: certPath,
-      });
-      const untrusting = createElasticsearchClient({
-        host: fake.url,
-        maxRetries: 0,
-      });
-      try {
-        assert.equal((await checkElasticsearch(trusting)).version, "8.15.0");
-        await assert.rejects(
-          checkElasticsearch(untrusting),
-          (error: unknown) =>
-            error instanceof UnreachableError &&
-            error.message.includes("ELASTICSEARCH_CA_CERT"),
-        );
-      } finally {
-        await trusting.close();
-        await untrusting.close();
-      }
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+      await assertChecksOnlyFirst(
+        { host: fake.url, caCertPath: caPath },
+        { host: fake.url, maxRetries: 0 },
+        (error: unknown) =>
+          error instanceof UnreachableError &&
+          error.message.includes("ELASTICSEARCH_CA_CERT"),
+      );
+    });
   },
 });

@@ -16,6 +16,7 @@ import { startElasticsearchFake } from "../support/elasticsearch_fake.ts";
 import { runMain, startMain } from "../support/run_main.ts";
 import { errorLines, fatalLines } from "../support/error_lines.ts";
 import { simulator } from "../support/simulator.ts";
+import { freePort } from "../support/free_port.ts";
 
 const USER = "opencast_system_account";
 const PASSWORD = "CHANGE_ME-episodes";
@@ -270,9 +271,7 @@ Deno.test("CLI load-episodes (alias, dash spellings) indexes the rest and exits 
 Deno.test("CLI load_episodes with Elasticsearch unreachable exits 4 with one line before any Opencast request", async () => {
   await using sim = await startSim();
   // A port that was free a moment ago and has no listener now.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
+  const port = freePort();
 
   const result = await runMain(loadAll(sim.url, `127.0.0.1:${port}`));
   assert.equal(result.code, 4, result.stderr);

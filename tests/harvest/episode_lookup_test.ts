@@ -6,6 +6,7 @@ import type {
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
 import { LockedError } from "../../src/errors.ts";
 import type { Episode } from "../../src/opencast/types.ts";
+import { countInFlight } from "../support/in_flight.ts";
 
 function memoryCache(broken = false) {
   const values = new Map<string, string>();
@@ -96,18 +97,14 @@ Deno.test("createEpisodeLookup() rejects when an episode cannot be fetched", asy
 /** A fetch of episodes that takes a little time and counts what it is asked. */
 function countingFetch() {
   const requested: string[] = [];
-  let inFlight = 0;
-  let most = 0;
+  const inFlight = countInFlight();
   return {
     requested,
     /** The most fetches that were in flight at once. */
-    most: () => most,
+    most: () => inFlight.most,
     async fetchEpisode(id: string) {
       requested.push(id);
-      inFlight++;
-      most = Math.max(most, inFlight);
-      await new Promise((r) => setTimeout(r, 5));
-      inFlight--;
+      await inFlight.count(() => new Promise((r) => setTimeout(r, 5)));
       return episode(id);
     },
   };
@@ -178,21 +175,19 @@ async function mostInFlight(
   count: number,
   delayMs: (inFlight: number) => number,
 ): Promise<number> {
-  let inFlight = 0;
-  let most = 0;
+  const inFlight = countInFlight();
   const lookup = createEpisodeLookup({
     cache: memoryCache().cache,
     concurrency: 64,
     fetchEpisode: async (id) => {
-      inFlight++;
-      most = Math.max(most, inFlight);
-      await new Promise((r) => setTimeout(r, delayMs(inFlight)));
-      inFlight--;
+      await inFlight.count(() =>
+        new Promise((r) => setTimeout(r, delayMs(inFlight.now)))
+      );
       return episode(id);
     },
   });
   await lookup.lookup(Array.from({ length: count }, (_, i) => `mp-${i}`));
-  return most;
+  return inFlight.most;
 }
 
 Deno.test("createEpisodeLookup() raises the requests in flight while the engage node answers as fast, and not when it slows down", async () => {
@@ -205,20 +200,16 @@ Deno.test("createEpisodeLookup() raises the requests in flight while the engage 
 
 Deno.test("createEpisodeLookup() rejects only once the requests already in flight have settled", async () => {
   const { cache } = memoryCache();
-  let inFlight = 0;
+  const inFlight = countInFlight();
   const lookup = createEpisodeLookup({
     cache,
     concurrency: 4,
-    fetchEpisode: async (id) => {
-      inFlight++;
-      try {
+    fetchEpisode: (id) =>
+      inFlight.count(async () => {
         if (id === "bad") throw new Error("engage down");
         await new Promise((r) => setTimeout(r, 30));
         return episode(id);
-      } finally {
-        inFlight--;
-      }
-    },
+      }),
   });
   await assert.rejects(
     lookup.lookup(["slow-1", "bad", "slow-2"]),
@@ -226,7 +217,7 @@ Deno.test("createEpisodeLookup() rejects only once the requests already in fligh
   );
   // Nothing left running behind the harvest's back once its page failed:
   // the run ends (and closes its clients) right after this.
-  assert.equal(inFlight, 0, "engage requests still in flight");
+  assert.equal(inFlight.now, 0, "engage requests still in flight");
 });
 
 Deno.test("createEpisodeLookup() passes a lost lock's shared error on as it is, not as this episode's", async () => {

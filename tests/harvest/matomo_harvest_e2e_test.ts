@@ -24,6 +24,7 @@ import {
   openMatomoFixture,
   truthBetween,
 } from "./_matomo_fixture.ts";
+import { freePort } from "../support/free_port.ts";
 
 const SPAN_END = Temporal.Instant.from("2024-11-04T12:00:00Z");
 
@@ -280,9 +281,7 @@ Deno.test("an unreachable Matomo is exit 4 after its attempts, a switched-off vi
   /** The harvest into `output` from the Matomo at `url`, `more` added. */
   const from = (url: string, ...more: string[]) =>
     f.args("--output", `file:${output}`, "--matomo-url", url, ...more);
-  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (closed.addr as Deno.NetAddr).port;
-  closed.close();
+  const port = freePort();
   const unreachable = await f.harvestAt(
     SPAN_END,
     from(`http://127.0.0.1:${port}/`, "--matomo-max-attempts", "2"),

@@ -5,8 +5,8 @@ import {
   openEpisodeCache,
   openSink,
 } from "../../src/harvest/open_harvest_parts.ts";
-import { startRedisServer } from "../support/redis_server.ts";
-import { createPrivateCa, HAS_OPENSSL } from "../support/private_ca.ts";
+import { HAS_OPENSSL } from "../support/private_ca.ts";
+import { startTlsRedisServer } from "../support/tls_redis_server.ts";
 import { captureLogs, logLine } from "../support/capture_logs.ts";
 import { existsSync } from "node:fs";
 import type { HarvestSettings } from "../../src/harvest/harvest_settings.ts";
@@ -80,27 +80,10 @@ Deno.test({
     "connectConfiguredRedis() reaches a rediss:// Redis behind a private CA through UA_HARVEST_CA_CERT, and without it goes on with the one warning, naming the setting",
   ignore: !HAS_OPENSSL,
   async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "ua-harvest-redis-tls-" });
-    try {
-      const ca = await createPrivateCa(dir);
-      await Deno.writeTextFile(join(dir, "server.pem"), ca.cert);
-      await Deno.writeTextFile(join(dir, "server.key"), ca.key);
-      const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-      const tlsPort = (probe.addr as Deno.NetAddr).port;
-      probe.close();
-      await using _redis = await startRedisServer({
-        args: [
-          "--tls-port",
-          String(tlsPort),
-          "--tls-cert-file",
-          join(dir, "server.pem"),
-          "--tls-key-file",
-          join(dir, "server.key"),
-          "--tls-auth-clients",
-          "no",
-        ],
-      });
-      const url = `rediss://127.0.0.1:${tlsPort}`;
+    await withTempDir(async (dir) => {
+      await using redis = await startTlsRedisServer(dir);
+      const { ca } = redis;
+      const url = `rediss://127.0.0.1:${redis.tlsPort}`;
       const settings = (caCertPath?: string) =>
         ({
           cache: { kind: "redis", url, ...(caCertPath ? { caCertPath } : {}) },
@@ -123,8 +106,6 @@ Deno.test({
         logLine(logs[0]!),
         /^Redis unreachable, harvesting without the episode cache and with the file lock .*: Redis at rediss:\/\/127\.0\.0\.1:\d+ presented a TLS certificate this machine does not trust \(.*\): if it is signed by a private CA, set UA_HARVEST_CA_CERT/,
       );
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });

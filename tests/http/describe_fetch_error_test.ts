@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describeFetchError } from "../../src/http/describe_fetch_error.ts";
+import { freePort } from "../support/free_port.ts";
 
 function fetchFailed(cause: string): TypeError {
   return new TypeError("fetch failed", { cause: new Error(cause) });
@@ -29,9 +30,7 @@ Deno.test("describeFetchError() names the cause Deno keeps behind 'fetch failed'
 });
 
 Deno.test("describeFetchError() on the real error of a refused connection", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
+  const port = freePort();
   const error = await fetch(`http://127.0.0.1:${port}/`).then(
     () => undefined,
     (e) => e,

@@ -15,6 +15,7 @@ import { startRedisWithClient } from "../support/redis_client.ts";
 import { connectRedis } from "../../src/redis/connect_redis.ts";
 import type { RedisClient } from "../../src/redis/redis_client.ts";
 import { waitFor } from "../support/wait_for.ts";
+import { serveOneConnection } from "../support/one_connection_server.ts";
 
 const KEY = "ua-harvest:lock:test";
 
@@ -242,17 +243,14 @@ Deno.test("acquireRedisRunLock() names the lock and the Redis when the server re
 
 Deno.test("acquireRedisRunLock() names the lock and the Redis when the connection drops in the middle of the reply", async () => {
   // Answers the login, then cuts the SET's reply short.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  const served = (async () => {
-    const conn = await listener.accept();
+  await using server = serveOneConnection(async (conn) => {
     const buffer = new Uint8Array(4096);
     await conn.read(buffer);
     await conn.write(new TextEncoder().encode("+OK\r\n+PONG\r\n"));
     await conn.read(buffer);
     await conn.write(new TextEncoder().encode("$100\r\nO"));
-    conn.close();
-  })();
+  });
+  const { port } = server;
   const client = await connectRedis({ url: `redis://:pw12@127.0.0.1:${port}` });
   try {
     await assert.rejects(
@@ -268,8 +266,6 @@ Deno.test("acquireRedisRunLock() names the lock and the Redis when the connectio
     );
   } finally {
     await client.close();
-    listener.close();
-    await served;
   }
 });
 

@@ -10,7 +10,10 @@ import {
   digestResponse,
   parseAuthParams,
 } from "../../src/opencast/digest.ts";
-import type { FetchLike } from "../../src/opencast/opencast_client.ts";
+import {
+  type FetchLike,
+  OpencastClient,
+} from "../../src/opencast/opencast_client.ts";
 
 /** One request the fake received. */
 export interface RecordedRequest {
@@ -40,6 +43,21 @@ export function fakeFetch(
     return Promise.resolve(handler(request, requests.length - 1));
   }
   return { fetch, requests };
+}
+
+/**
+ * An {@linkcode OpencastClient} for host `engage` whose requests go to
+ * `handler`, and the fake `fetch` that recorded them.
+ */
+export function engageClient(handler: FakeHandler): {
+  fake: { fetch: FetchLike; requests: RecordedRequest[] };
+  client: OpencastClient;
+} {
+  const fake = fakeFetch(handler);
+  return {
+    fake,
+    client: new OpencastClient({ host: "engage", fetch: fake.fetch }),
+  };
 }
 
 /** A sleep that returns at once and remembers how long it was asked to wait. */

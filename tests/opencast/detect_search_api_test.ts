@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { detectSearchApi } from "../../src/opencast/detect_search_api.ts";
-import { OpencastClient } from "../../src/opencast/opencast_client.ts";
-import { fakeFetch, json } from "./_fake_opencast.ts";
+import { engageClient, json } from "./_fake_opencast.ts";
 
 function server(version: string | null, search: unknown) {
-  const fake = fakeFetch((request) => {
+  return engageClient((request) => {
     if (request.url.pathname === "/info/components.json") {
       return version === null
         ? new Response("", { status: 404 })
@@ -12,10 +11,6 @@ function server(version: string | null, search: unknown) {
     }
     return json(search);
   });
-  return {
-    fake,
-    client: new OpencastClient({ host: "engage", fetch: fake.fetch }),
-  };
 }
 
 const SOLR = { "search-results": { total: 0 } };

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { fetchActions } from "../../src/opencast/fetch_actions.ts";
-import { OpencastClient } from "../../src/opencast/opencast_client.ts";
-import { fakeFetch, json } from "./_fake_opencast.ts";
+import { engageClient, json } from "./_fake_opencast.ts";
 
 Deno.test("fetchActions() asks for the window and page and normalizes the answer", async () => {
-  const fake = fakeFetch(() =>
+  const { fake, client } = engageClient(() =>
     json({
       actions: {
         total: "1",
@@ -21,7 +20,6 @@ Deno.test("fetchActions() asks for the window and page and normalizes the answer
       },
     })
   );
-  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
 
   const page = await fetchActions(client, {
     start: "20161021140000",
@@ -39,8 +37,7 @@ Deno.test("fetchActions() asks for the window and page and normalizes the answer
 });
 
 Deno.test("fetchActions() rejects a malformed window before any request", async () => {
-  const fake = fakeFetch(() => json({}));
-  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
+  const { fake, client } = engageClient(() => json({}));
 
   await assert.rejects(
     fetchActions(client, {

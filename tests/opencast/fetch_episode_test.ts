@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { fetchEpisode } from "../../src/opencast/fetch_episode.ts";
-import { OpencastClient } from "../../src/opencast/opencast_client.ts";
-import { fakeFetch, json } from "./_fake_opencast.ts";
+import { engageClient, json } from "./_fake_opencast.ts";
 
 Deno.test("fetchEpisode() asks for one episode, deleted ones included", async () => {
-  const fake = fakeFetch(() =>
+  const { fake, client } = engageClient(() =>
     json({
       "search-results": {
         total: "1",
@@ -12,7 +11,6 @@ Deno.test("fetchEpisode() asks for one episode, deleted ones included", async ()
       },
     })
   );
-  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
 
   const episode = await fetchEpisode(client, "mp-1");
 
@@ -29,18 +27,16 @@ Deno.test("fetchEpisode() resolves null when nothing (or another episode) matche
     { "search-results": { total: "0" } },
     { "search-results": { total: "1", result: { id: "mp-other" } } },
   ];
-  const fake = fakeFetch((_request, index) => json(answers[index]));
-  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
+  const { client } = engageClient((_request, index) => json(answers[index]));
 
   assert.equal(await fetchEpisode(client, "mp-1"), null);
   assert.equal(await fetchEpisode(client, "mp-1"), null);
 });
 
 Deno.test("fetchEpisode() leaves includeDeleted out when told, and reads the OC 16 format", async () => {
-  const fake = fakeFetch(() =>
+  const { fake, client } = engageClient(() =>
     json({ total: 1, result: [{ mediapackage: { id: "mp-1" }, dc: {} }] })
   );
-  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
 
   const episode = await fetchEpisode(client, "mp-1", { includeDeleted: false });
 

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { OpencastClient } from "../../src/opencast/opencast_client.ts";
 import { searchEpisodes } from "../../src/opencast/search_episodes.ts";
-import { fakeFetch, json } from "./_fake_opencast.ts";
+import { engageClient, json } from "./_fake_opencast.ts";
 
 Deno.test("searchEpisodes() asks the Solr era newest created first, with the DCE window when given", async () => {
-  const fake = fakeFetch(() =>
+  const { fake, client } = engageClient(() =>
     json({
       "search-results": {
         total: "3",
@@ -12,7 +11,6 @@ Deno.test("searchEpisodes() asks the Solr era newest created first, with the DCE
       },
     })
   );
-  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
 
   const page = await searchEpisodes(client, {
     createdFrom: "2024-03-01T00:00:00Z",
@@ -35,8 +33,9 @@ Deno.test("searchEpisodes() asks the Solr era newest created first, with the DCE
 });
 
 Deno.test("searchEpisodes() sends no DCE parameter unless asked", async () => {
-  const fake = fakeFetch(() => json({ "search-results": { total: 0 } }));
-  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
+  const { fake, client } = engageClient(() =>
+    json({ "search-results": { total: 0 } })
+  );
 
   await searchEpisodes(client, { limit: 100, offset: 200 });
 
@@ -47,10 +46,9 @@ Deno.test("searchEpisodes() sends no DCE parameter unless asked", async () => {
 });
 
 Deno.test("searchEpisodes() asks OC 16+ by modification, at most 250, without DCE parameters", async () => {
-  const fake = fakeFetch(() =>
+  const { fake, client } = engageClient(() =>
     json({ offset: 0, total: 1, limit: 250, result: [{ id: "mp-1" }] })
   );
-  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
 
   const page = await searchEpisodes(client, {
     format: "opensearch",
@@ -69,8 +67,7 @@ Deno.test("searchEpisodes() asks OC 16+ by modification, at most 250, without DC
 });
 
 Deno.test("searchEpisodes() rejects a date that is not ISO UTC before any request", async () => {
-  const fake = fakeFetch(() => json({}));
-  const client = new OpencastClient({ host: "engage", fetch: fake.fetch });
+  const { fake, client } = engageClient(() => json({}));
 
   await assert.rejects(
     searchEpisodes(client, {

@@ -4,7 +4,6 @@
  * the one error an operator reads when it fails.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { connectRedis } from "../../src/redis/connect_redis.ts";
 import {
   AuthenticationError,
@@ -12,14 +11,11 @@ import {
   UnreachableError,
 } from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
-import { createPrivateCa, HAS_OPENSSL } from "../support/private_ca.ts";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+import { HAS_OPENSSL } from "../support/private_ca.ts";
+import { freePort } from "../support/free_port.ts";
+import { startTlsRedisServer } from "../support/tls_redis_server.ts";
+import { withTempDir } from "../support/temp_dir.ts";
+import { serveOneConnection } from "../support/one_connection_server.ts";
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   return await promise.then(
@@ -143,27 +139,12 @@ Deno.test({
     "connectRedis() speaks TLS for rediss:// and trusts a private CA through caCertPath (UA_HARVEST_CA_CERT), in one line when it does not",
   ignore: !HAS_OPENSSL,
   async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "ua-harvest-redis-tls-" });
-    try {
-      const ca = await createPrivateCa(dir);
-      await Deno.writeTextFile(join(dir, "server.pem"), ca.cert);
-      await Deno.writeTextFile(join(dir, "server.key"), ca.key);
-      const tlsPort = freePort();
-      await using redis = await startRedisServer({
-        args: [
-          "--tls-port",
-          String(tlsPort),
-          "--tls-cert-file",
-          join(dir, "server.pem"),
-          "--tls-key-file",
-          join(dir, "server.key"),
-          "--tls-auth-clients",
-          "no",
-          "--requirepass",
-          "s3cret",
-        ],
+    await withTempDir(async (dir) => {
+      await using redis = await startTlsRedisServer(dir, {
+        args: ["--requirepass", "s3cret"],
       });
-      const url = `rediss://:s3cret@127.0.0.1:${tlsPort}/1`;
+      const { ca } = redis;
+      const url = `rediss://:s3cret@127.0.0.1:${redis.tlsPort}/1`;
       {
         await using client = await connectRedis({ url, caCertPath: ca.caPath });
         assert.equal(await client.send(["SET", "k", "over TLS"]), "OK");
@@ -189,19 +170,14 @@ Deno.test({
         }),
       );
       assert.ok(plain instanceof UnreachableError, String(plain));
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });
 
 Deno.test("connectRedis() keeps the password out of an error reply that quotes the AUTH command", async () => {
   // A Redis-compatible server without AUTH answers as Redis does an unknown
   // command: quoting its arguments, the password among them.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  const served = (async () => {
-    const conn = await listener.accept();
+  await using server = serveOneConnection(async (conn) => {
     await conn.read(new Uint8Array(4096));
     await conn.write(
       new TextEncoder().encode(
@@ -209,22 +185,16 @@ Deno.test("connectRedis() keeps the password out of an error reply that quotes t
       ),
     );
     await conn.read(new Uint8Array(4096)).catch(() => null);
-    conn.close();
-  })();
-  try {
-    const error = await failure(
-      connectRedis({
-        url: `redis://harvester:p%40ss%3Aw0rd%2Fx@127.0.0.1:${port}`,
-      }),
-    );
-    assert.ok(!error.message.includes("w0rd"), error.message);
-    assert.ok(!String((error.cause as Error).message).includes("w0rd"));
-    assert.match(
-      error.message,
-      /with args beginning with: 'harvester' '\*\*\*'/,
-    );
-  } finally {
-    listener.close();
-    await served;
-  }
+  });
+  const error = await failure(
+    connectRedis({
+      url: `redis://harvester:p%40ss%3Aw0rd%2Fx@127.0.0.1:${server.port}`,
+    }),
+  );
+  assert.ok(!error.message.includes("w0rd"), error.message);
+  assert.ok(!String((error.cause as Error).message).includes("w0rd"));
+  assert.match(
+    error.message,
+    /with args beginning with: 'harvester' '\*\*\*'/,
+  );
 });

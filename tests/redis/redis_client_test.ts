@@ -10,6 +10,7 @@ import { RedisReplyError } from "../../src/redis/redis_reply.ts";
 import { UnreachableError } from "../../src/errors.ts";
 import { startRedisServer } from "../support/redis_server.ts";
 import { startSilentServer } from "../support/silent_server.ts";
+import { serveOneConnection } from "../support/one_connection_server.ts";
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -255,25 +256,17 @@ Deno.test("connectRedis() gives up on a server that accepts the connection and n
 
 Deno.test("connectRedis() says a port that hangs up before any answer may speak TLS", async () => {
   // What a Redis TLS port does with plain text: it resets the connection.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  const served = (async () => {
-    const conn = await listener.accept();
+  await using server = serveOneConnection(async (conn) => {
     await conn.read(new Uint8Array(4096));
-    conn.close();
-  })();
-  try {
-    await assert.rejects(
-      connectRedis({ url: `redis://:s3cret@127.0.0.1:${port}` }),
-      (error: unknown) =>
-        error instanceof UnreachableError &&
-        error.message ===
-          `Redis at redis://***@127.0.0.1:${port} is unreachable (the connection to Redis was lost (the server closed the connection); if this port speaks TLS, the URL must start with rediss://); check REDIS_URL and that Redis is running`,
-    );
-  } finally {
-    listener.close();
-    await served;
-  }
+  });
+  const { port } = server;
+  await assert.rejects(
+    connectRedis({ url: `redis://:s3cret@127.0.0.1:${port}` }),
+    (error: unknown) =>
+      error instanceof UnreachableError &&
+      error.message ===
+        `Redis at redis://***@127.0.0.1:${port} is unreachable (the connection to Redis was lost (the server closed the connection); if this port speaks TLS, the URL must start with rediss://); check REDIS_URL and that Redis is running`,
+  );
 });
 
 /**

@@ -7,6 +7,7 @@ import {
   UnreachableError,
 } from "../../src/errors.ts";
 import { startSilentServer } from "../support/silent_server.ts";
+import { loopbackAws } from "../support/loopback_aws.ts";
 import { captureLogs, logLine } from "../support/capture_logs.ts";
 
 async function recordAfter(error: Error) {
@@ -63,12 +64,7 @@ Deno.test("recordRun() does not wait on an S3 the run could not reach, whatever 
             version: "0.0.0-test",
             record: {
               location: { kind: "s3", bucket: "harvest-state", key: "last" },
-              aws: {
-                region: "us-east-1",
-                s3Endpoint: silent.url,
-                s3ForcePathStyle: true,
-                credentials: { accessKeyId: "AKID", secretAccessKey: "k" },
-              },
+              aws: loopbackAws(silent.url),
               deadlines: { s3Ms: 100, sqsMs: 100, redisMs: 100 },
             },
           },

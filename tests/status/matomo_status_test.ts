@@ -14,6 +14,7 @@ import {
 import { ApiContractError } from "../../src/errors.ts";
 import { formatStatus } from "../../src/status/format_status.ts";
 import { readStatus } from "../../src/status/read_status.ts";
+import { withTempDir } from "../support/temp_dir.ts";
 
 const AWS = { region: "us-east-1", s3ForcePathStyle: false };
 
@@ -46,8 +47,7 @@ Deno.test("a checkpoint keeps how far the harvest read, and refuses a bad one", 
 });
 
 Deno.test("status measures a Matomo checkpoint's lag from how far the harvest read, and says where the next run starts", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "ua-harvest-status-" });
-  try {
+  await withTempDir(async (dir) => {
     const path = join(dir, "checkpoint.json");
     await Deno.writeTextFile(
       path,
@@ -79,7 +79,5 @@ Deno.test("status measures a Matomo checkpoint's lag from how far the harvest re
       text,
       /read to 2024-11-04T12:02:00Z, 60s behind now; the next run reads again from 2024-11-04T11:32:00Z/,
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

@@ -6,50 +6,13 @@ import assert from "node:assert/strict";
 import { readStatus } from "../../src/status/read_status.ts";
 import { startS3Fake } from "../support/s3_fake.ts";
 import { startSilentServer } from "../support/silent_server.ts";
-
-/** A Redis that answers the login, then nothing (a host that froze). */
-function startFreezingRedis() {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const open: Deno.Conn[] = [];
-  const serving = (async () => {
-    for await (const conn of listener) {
-      open.push(conn);
-      (async () => {
-        const buffer = new Uint8Array(4096);
-        let answered = false;
-        try {
-          while (await conn.read(buffer) !== null) {
-            if (!answered) {
-              answered = true;
-              await conn.write(new TextEncoder().encode("+PONG\r\n"));
-            }
-          }
-        } catch {
-          // Closed.
-        }
-      })();
-    }
-  })().catch(() => {});
-  return {
-    port: (listener.addr as Deno.NetAddr).port,
-    async [Symbol.asyncDispose]() {
-      listener.close();
-      for (const conn of open) {
-        try {
-          conn.close();
-        } catch {
-          // Closed by the client.
-        }
-      }
-      await serving;
-    },
-  };
-}
+import { loopbackAws } from "../support/loopback_aws.ts";
 
 Deno.test("readStatus() gives a Redis that freezes after the login its deadline per command, the goodbye included", async () => {
   await using s3 = await startS3Fake();
   s3.createBucket("harvest-state");
-  await using redis = startFreezingRedis();
+  // A Redis that answers the login, then nothing (a host that froze).
+  await using redis = startSilentServer({ firstAnswer: "+PONG\r\n" });
   const started = performance.now();
   const report = await readStatus({
     state: {
@@ -57,12 +20,7 @@ Deno.test("readStatus() gives a Redis that freezes after the login its deadline 
       lockFile: "/nonexistent/ua-harvest/s3-harvest-state-last.lock",
       redisUrl: `redis://127.0.0.1:${redis.port}`,
     },
-    aws: {
-      region: "us-east-1",
-      s3Endpoint: s3.url,
-      s3ForcePathStyle: true,
-      credentials: { accessKeyId: "AKID", secretAccessKey: "secret-key" },
-    },
+    aws: loopbackAws(s3.url),
     zone: "UTC",
     redisTimeoutMs: 200,
   });
@@ -81,12 +39,7 @@ Deno.test("readStatus() gives a frozen S3 its own short deadline per request and
       checkpoint: { kind: "s3", bucket: "harvest-state", key: "last" },
       lockFile: "/nonexistent/ua-harvest/s3-harvest-state-last.lock",
     },
-    aws: {
-      region: "us-east-1",
-      s3Endpoint: s3.url,
-      s3ForcePathStyle: true,
-      credentials: { accessKeyId: "AKID", secretAccessKey: "secret-key" },
-    },
+    aws: loopbackAws(s3.url),
     zone: "UTC",
     s3TimeoutMs: 100,
   });

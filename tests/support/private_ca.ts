@@ -107,6 +107,28 @@ export async function createPrivateCa(dir: string): Promise<PrivateCa> {
   };
 }
 
+/**
+ * Serves `handler` over https with `ca`'s server certificate on a free
+ * 127.0.0.1 port, silently: a client refusing the certificate is what some
+ * tests want, and a handler that throws answers 502.
+ */
+export function serveHttps(
+  ca: PrivateCa,
+  handler: Deno.ServeHandler<Deno.NetAddr>,
+): Deno.HttpServer<Deno.NetAddr> {
+  return Deno.serve(
+    {
+      hostname: "127.0.0.1",
+      port: 0,
+      cert: ca.cert,
+      key: ca.key,
+      onListen: () => {},
+      onError: () => new Response("https test server error", { status: 502 }),
+    },
+    handler,
+  );
+}
+
 /** An https server in front of a loopback http one. */
 export interface TlsProxy extends AsyncDisposable {
   /** `https://127.0.0.1:<port>`. */
@@ -123,16 +145,8 @@ export interface TlsProxy extends AsyncDisposable {
  */
 export function startTlsProxy(target: string, ca: PrivateCa): TlsProxy {
   let requests = 0;
-  const server = Deno.serve(
-    {
-      hostname: "127.0.0.1",
-      port: 0,
-      cert: ca.cert,
-      key: ca.key,
-      onListen: () => {},
-      // A client refusing the certificate is what some tests want.
-      onError: () => new Response("proxy error", { status: 502 }),
-    },
+  const server = serveHttps(
+    ca,
     async (request) => {
       requests++;
       const url = new URL(request.url);

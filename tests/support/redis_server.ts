@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { freePort } from "./free_port.ts";
 
 /** A running (or stopped, for "Redis went down" tests) Redis server. */
 export interface RedisServer extends AsyncDisposable {
@@ -193,13 +194,6 @@ class Server implements RedisServer {
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
   }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 async function ping(port: number): Promise<boolean> {

@@ -15,8 +15,24 @@ export interface SilentServer extends AsyncDisposable {
   readonly connections: number;
 }
 
+/** How the silent server behaves before it falls silent. */
+export interface SilentServerOptions {
+  /**
+   * Written back once on each connection, after its first bytes arrive,
+   * before the silence: e.g. `"+PONG\r\n"` for a Redis that answers the
+   * login and then freezes.
+   * @default undefined (nothing is ever answered)
+   */
+  readonly firstAnswer?: string;
+}
+
 /** Starts the server on a free 127.0.0.1 port; dispose it to close every connection. */
-export function startSilentServer(): SilentServer {
+export function startSilentServer(
+  options: SilentServerOptions = {},
+): SilentServer {
+  const firstAnswer = options.firstAnswer === undefined
+    ? undefined
+    : new TextEncoder().encode(options.firstAnswer);
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   const open: Deno.Conn[] = [];
@@ -29,8 +45,12 @@ export function startSilentServer(): SilentServer {
         // Read and drop what arrives, so the client's writes never block.
         (async () => {
           const buffer = new Uint8Array(16 * 1024);
+          let answer = firstAnswer;
           try {
-            while (await conn.read(buffer) !== null) { /* drop */ }
+            while (await conn.read(buffer) !== null) {
+              if (answer !== undefined) await conn.write(answer);
+              answer = undefined;
+            }
           } catch {
             // Closed by dispose.
           }

@@ -1,25 +1,24 @@
 import assert from "node:assert/strict";
 import { mapConcurrent } from "../../src/util/map_concurrent.ts";
+import { countInFlight } from "../support/in_flight.ts";
 
 /** A call that resolves when the test says so, counting calls in flight. */
 function gate() {
-  let inFlight = 0;
-  let peak = 0;
+  const inFlight = countInFlight();
   const started: number[] = [];
   const waiting: Array<() => void> = [];
   async function fn(item: number): Promise<number> {
     started.push(item);
-    inFlight++;
-    peak = Math.max(peak, inFlight);
-    await new Promise<void>((resolve) => waiting.push(resolve));
-    inFlight--;
+    await inFlight.count(() =>
+      new Promise<void>((resolve) => waiting.push(resolve))
+    );
     if (item < 0) throw new Error(`item ${item} failed`);
     return item * 10;
   }
   return {
     fn,
     started,
-    peak: () => peak,
+    peak: () => inFlight.most,
     /** Lets the oldest waiting call finish. */
     async release() {
       waiting.shift()!();

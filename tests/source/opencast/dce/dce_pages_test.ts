@@ -3,6 +3,7 @@ import { dcePages } from "../../../../src/source/opencast/dce/dce_pages.ts";
 import type { PageQuery } from "../../../../src/source/opencast/opencast_batch.ts";
 import type { ActionPage, UserAction } from "../../../../src/opencast/types.ts";
 import { pageOf, userAction } from "../../../support/user_action.ts";
+import { countInFlight } from "../../../support/in_flight.ts";
 
 const START = Temporal.Instant.from("2024-03-01T15:00:00Z");
 const END = Temporal.Instant.from("2024-03-01T16:00:00Z");
@@ -17,17 +18,15 @@ function engage(rows: number, arrivals = 0) {
     (_, i) => userAction(i + 1, "2024-03-01T10:30:00-05:00"),
   );
   const offsets: number[] = [];
-  let inFlight = 0;
-  let most = 0;
+  const inFlight = countInFlight();
   return {
     offsets,
-    most: () => most,
+    most: () => inFlight.most,
     async fetchPage(query: PageQuery): Promise<ActionPage> {
       offsets.push(query.offset);
-      inFlight++;
-      most = Math.max(most, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      inFlight--;
+      await inFlight.count(() =>
+        new Promise((resolve) => setTimeout(resolve, 2))
+      );
       const page = pageOf(all, query);
       for (let i = 0; i < arrivals; i++) {
         all.push(userAction(all.length + 1, "2024-03-01T10:30:00-05:00"));
