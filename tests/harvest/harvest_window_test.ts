@@ -12,6 +12,7 @@ import { createOpencastSource } from "../../src/source/opencast/opencast_source.
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
 import { createNullEpisodeCache } from "../../src/cache/null_episode_cache.ts";
 import type { RecordSink } from "../../src/sinks/record_sink.ts";
+import type { EpisodeCache } from "../../src/cache/episode_cache.ts";
 import { pageOf, userAction } from "../support/user_action.ts";
 
 const ZONE = "America/New_York";
@@ -108,6 +109,24 @@ function windowOptions(options: WindowSettings): HarvestWindowOptions {
     }),
     lookup: lookup(),
     ...rest,
+  };
+}
+
+/** An episode cache that holds `mediapackageId` (title "Cached") and nothing else. */
+function cacheHolding(mediapackageId: string): EpisodeCache {
+  return {
+    description: "memory",
+    getMany: (keys) =>
+      Promise.resolve(
+        new Map(
+          keys.filter((key) => key === mediapackageId).map((key) => [
+            key,
+            JSON.stringify({ id: key, title: "Cached" }),
+          ]),
+        ),
+      ),
+    setMany: () => Promise.resolve(),
+    [Symbol.asyncDispose]: () => Promise.resolve(),
   };
 }
 
@@ -464,20 +483,7 @@ Deno.test("harvestWindow() sends a page's cached records while its other episode
       },
     },
     lookup: createEpisodeLookup({
-      cache: {
-        description: "memory",
-        getMany: (keys) =>
-          Promise.resolve(
-            new Map(
-              keys.filter((key) => key === "mp-cached").map((key) => [
-                key,
-                JSON.stringify({ id: key, title: "Cached" }),
-              ]),
-            ),
-          ),
-        setMany: () => Promise.resolve(),
-        [Symbol.asyncDispose]: () => Promise.resolve(),
-      },
+      cache: cacheHolding("mp-cached"),
       fetchEpisode: async (id) => {
         events.push(`asked ${id}`);
         await released;
@@ -555,20 +561,7 @@ Deno.test("harvestWindow() saves nothing after an early part of a page out of cr
         },
       },
       lookup: createEpisodeLookup({
-        cache: {
-          description: "memory",
-          getMany: (keys) =>
-            Promise.resolve(
-              new Map(
-                keys.filter((key) => key === "mp-cached").map((key) => [
-                  key,
-                  JSON.stringify({ id: key, title: "Cached" }),
-                ]),
-              ),
-            ),
-          setMany: () => Promise.resolve(),
-          [Symbol.asyncDispose]: () => Promise.resolve(),
-        },
+        cache: cacheHolding("mp-cached"),
         fetchEpisode: async () => {
           await released;
           throw new Error("engage node went away");
