@@ -15,7 +15,10 @@ import {
   DeliveryError,
   type UaHarvestError,
 } from "../errors.ts";
-import { awsClientConfig } from "../aws/aws_client_config.ts";
+import {
+  awsClientConfig,
+  checkAwsClientOptions,
+} from "../aws/aws_client_config.ts";
 import type { AwsCredentials } from "../aws/aws_credentials.ts";
 import {
   createSqsClient,
@@ -193,7 +196,6 @@ export async function createSqsSink(
       region: settings.region,
       // Only an endpoint that was set: a queue URL's calls go to its origin.
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-      maxAttempts: 1,
       ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
       ...(options.requestTimeoutMs === undefined
@@ -238,9 +240,9 @@ function parseSqsSinkOptions(options: SqsSinkOptions): SqsSettings {
   checkInteger("maxAttempts", maxAttempts, 1, MAX_ATTEMPTS_LIMIT);
   checkInteger("initialBackoffMs", initialBackoffMs, 0, MAX_BACKOFF_MS);
   const { queueName, queueUrl } = parseQueue(queue);
-  // Checks region and endpoint the same way the client will; the result is
-  // discarded here so an injected client gets the same checks.
-  awsClientConfig("SQS", {
+  // Checks region and endpoint the same way the client will, so an injected
+  // client gets the same checks.
+  checkAwsClientOptions("SQS", {
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(options.requestTimeoutMs === undefined
