@@ -48,7 +48,6 @@ import {
 } from "./_sqs_batches.ts";
 import {
   classifySqsBatchResult,
-  classifySqsRequestError,
   isSqsThrottling,
   type SqsEntryFailure,
 } from "./_sqs_retry.ts";
@@ -611,7 +610,7 @@ class SqsSink implements RecordSink {
         failures = result.retry;
         requestFailure = undefined;
       } catch (error) {
-        const failure = classifySqsRequestError(error);
+        const failure = classifyAwsError(error);
         failures = pending.map((entry) => ({
           entry,
           code: failure.code,
