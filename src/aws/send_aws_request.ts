@@ -10,6 +10,7 @@ import type { AwsHttpRequest, AwsHttpResponse } from "./aws_http_request.ts";
 import { AwsNetworkError } from "./aws_network_error.ts";
 import { AwsResponseError } from "./aws_response_error.ts";
 import { describeFetchError } from "../http/describe_fetch_error.ts";
+import { concatBytes } from "../util/concat_bytes.ts";
 
 /** The `fetch` the tool sends through (`fetchThrough(caHttpClient(…))`). */
 export type AwsFetch = (
@@ -128,13 +129,7 @@ async function readText(response: Response, maxBytes: number): Promise<string> {
     if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  return new TextDecoder().decode(concatBytes(chunks));
 }
 
 /** `16 MiB`, `16 KiB`, or bytes. */
