@@ -53,6 +53,7 @@ import {
 } from "./_sqs_retry.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { plural } from "../util/plural.ts";
+import { oneLine } from "../util/one_line.ts";
 import { redactUrl } from "../util/redact_url.ts";
 
 const QUEUE_NAME_REGEXP =
@@ -711,7 +712,7 @@ function summarizeFailures(failures: readonly SqsEntryFailure[]): string {
     if (seen) seen.count++;
     else {byCode.set(code, {
         count: 1,
-        message: message.replace(/\s+/g, " ").trim(),
+        message: oneLine(message),
       });}
   }
   return [...byCode].map(([code, { count, message }]) =>
