@@ -542,7 +542,7 @@ class SqsSink implements RecordSink {
     const context = {
       service: "SQS",
       action: `sending ${total} ${
-        total === 1 ? "record" : "records"
+        plural(total, "record")
       } to queue '${settings.queueName}'`,
       region: settings.region,
       ...(settings.endpoint === undefined
