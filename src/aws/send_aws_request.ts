@@ -67,21 +67,14 @@ export async function sendAwsRequest(
     maxBodyBytes = MAX_AWS_BODY_BYTES,
   } = options;
   signal?.throwIfAborted();
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  const deadline = AbortSignal.timeout(timeoutMs);
   try {
     const response = await fetch(request.url, {
       method: request.method,
       headers: request.headers,
       ...(request.body === undefined ? {} : { body: request.body }),
       redirect: "manual",
-      signal: controller.signal,
+      signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
     });
     const body = request.method === "HEAD"
       ? ""
@@ -91,7 +84,7 @@ export async function sendAwsRequest(
   } catch (error) {
     signal?.throwIfAborted();
     if (error instanceof AwsResponseError) throw error;
-    if (timedOut) {
+    if (deadline.aborted) {
       throw new AwsNetworkError(
         `no answer within ${timeoutMs} ms`,
         "TimeoutError",
@@ -101,9 +94,6 @@ export async function sendAwsRequest(
     throw new AwsNetworkError(describeFetchError(error), networkCode(error), {
       cause: error,
     });
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
   }
 }
 
