@@ -123,7 +123,7 @@ async function readText(response: Response, maxBytes: number): Promise<string> {
 }
 
 /** `16 MiB`, `16 KiB`, or bytes. */
-export function describeBytes(bytes: number): string {
+function describeBytes(bytes: number): string {
   if (bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MiB`;
   if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
