@@ -94,26 +94,36 @@ export interface AwsClientConfig {
 /** SQS and S3 calls here are small: ten seconds without an answer is a failure. */
 export const DEFAULT_AWS_REQUEST_TIMEOUT_MS = 10_000;
 
+/** The values {@linkcode checkAwsClientOptions} found valid, defaults filled in. */
+export interface CheckedAwsClientOptions {
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly forcePathStyle: boolean;
+  readonly maxAttempts: number;
+  readonly requestTimeoutMs: number;
+}
+
 /**
- * Builds the shared client configuration, checking every value first.
+ * Checks the shared client settings without building anything (no
+ * credential chain, no CA file read): for a caller given a client, which
+ * still owes the user the same errors for the same settings.
  *
  * @param service The service name, for error messages (`SQS`, `S3`).
- * @param options Region, endpoint, addressing, deadlines and credentials.
- * @returns A configuration for `createS3Client()` or `createSqsClient()`.
- * @throws {ConfigError} when the region or endpoint is malformed.
+ * @param options Region, endpoint, addressing and deadlines.
+ * @returns The checked values, defaults filled in.
+ * @throws {ConfigError} when the region, endpoint or deadline is malformed.
+ * @throws {RangeError} when `maxAttempts` is not a positive integer.
  */
-export function awsClientConfig(
+export function checkAwsClientOptions(
   service: string,
   options: AwsClientConfigOptions = {},
-): AwsClientConfig {
+): CheckedAwsClientOptions {
   const {
     region = DEFAULT_AWS_REGION,
     endpoint,
     forcePathStyle = false,
     maxAttempts = 3,
     requestTimeoutMs = DEFAULT_AWS_REQUEST_TIMEOUT_MS,
-    caCertPath,
-    credentials,
   } = options;
   if (!REGION_REGEXP.test(region)) {
     throw new ConfigError(
@@ -139,6 +149,26 @@ export function awsClientConfig(
     forcePathStyle,
     maxAttempts,
     requestTimeoutMs,
+  };
+}
+
+/**
+ * Builds the shared client configuration, checking every value first (see
+ * {@linkcode checkAwsClientOptions}): call it only to create a client, as it
+ * sets up the credential chain and reads the CA file.
+ *
+ * @param service The service name, for error messages (`SQS`, `S3`).
+ * @param options Region, endpoint, addressing, deadlines and credentials.
+ * @returns A configuration for `createS3Client()` or `createSqsClient()`.
+ * @throws {ConfigError} when the region or endpoint is malformed.
+ */
+export function awsClientConfig(
+  service: string,
+  options: AwsClientConfigOptions = {},
+): AwsClientConfig {
+  const { caCertPath, credentials } = options;
+  return {
+    ...checkAwsClientOptions(service, options),
     credentials: awsCredentialProvider(credentials, { caCertPath }),
     fetch: fetchThrough(caHttpClient(caCertPath)),
   };

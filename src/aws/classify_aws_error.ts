@@ -9,6 +9,7 @@
 import type { AwsResponseError } from "./aws_response_error.ts";
 import type { AwsNetworkError } from "./aws_network_error.ts";
 import { certificateProblem } from "../tls/describe_certificate_error.ts";
+import { oneLine } from "../util/one_line.ts";
 
 /** What went wrong, as far as the caller's next step goes. */
 export type AwsErrorKind =
@@ -166,8 +167,4 @@ export function classifyAwsError(
 function isNetworkMessage(message: string): boolean {
   return /\b(ECONN\w+|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket hang up|connection (refused|reset|closed|error))\b/i
     .test(message);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }

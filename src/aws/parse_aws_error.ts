@@ -7,6 +7,7 @@
 import type { AwsHttpResponse } from "./aws_http_request.ts";
 import { AwsResponseError } from "./aws_response_error.ts";
 import { xmlText } from "./_xml_text.ts";
+import { oneLine } from "../util/one_line.ts";
 
 /** How a service writes its errors. */
 export type AwsErrorProtocol =
@@ -115,8 +116,4 @@ function withoutSignedRequest(message: string): string {
 
 function stringOf(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }

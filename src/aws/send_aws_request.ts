@@ -10,6 +10,7 @@ import type { AwsHttpRequest, AwsHttpResponse } from "./aws_http_request.ts";
 import { AwsNetworkError } from "./aws_network_error.ts";
 import { AwsResponseError } from "./aws_response_error.ts";
 import { describeFetchError } from "../http/describe_fetch_error.ts";
+import { concatBytes } from "../util/concat_bytes.ts";
 
 /** The `fetch` the tool sends through (`fetchThrough(caHttpClient(…))`). */
 export type AwsFetch = (
@@ -66,21 +67,14 @@ export async function sendAwsRequest(
     maxBodyBytes = MAX_AWS_BODY_BYTES,
   } = options;
   signal?.throwIfAborted();
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  const deadline = AbortSignal.timeout(timeoutMs);
   try {
     const response = await fetch(request.url, {
       method: request.method,
       headers: request.headers,
       ...(request.body === undefined ? {} : { body: request.body }),
       redirect: "manual",
-      signal: controller.signal,
+      signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
     });
     const body = request.method === "HEAD"
       ? ""
@@ -90,7 +84,7 @@ export async function sendAwsRequest(
   } catch (error) {
     signal?.throwIfAborted();
     if (error instanceof AwsResponseError) throw error;
-    if (timedOut) {
+    if (deadline.aborted) {
       throw new AwsNetworkError(
         `no answer within ${timeoutMs} ms`,
         "TimeoutError",
@@ -100,9 +94,6 @@ export async function sendAwsRequest(
     throw new AwsNetworkError(describeFetchError(error), networkCode(error), {
       cause: error,
     });
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
   }
 }
 
@@ -128,17 +119,11 @@ async function readText(response: Response, maxBytes: number): Promise<string> {
     if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  return new TextDecoder().decode(concatBytes(chunks));
 }
 
 /** `16 MiB`, `16 KiB`, or bytes. */
-export function describeBytes(bytes: number): string {
+function describeBytes(bytes: number): string {
   if (bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MiB`;
   if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;

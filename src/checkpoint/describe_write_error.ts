@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { oneLine } from "../util/one_line.ts";
 
 const CAUSES: Readonly<Record<string, string>> = {
   EROFS: "read-only file system",
@@ -31,5 +32,5 @@ export function describeWriteError(error: unknown): string {
   }
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s+/g, " ").trim() || "unknown error";
+  return oneLine(message) || "unknown error";
 }

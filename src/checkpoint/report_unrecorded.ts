@@ -1,5 +1,6 @@
 import { LockedError, UnrecordedDeliveryError } from "../errors.ts";
 import type { CheckpointStore } from "./checkpoint_store.ts";
+import { plural } from "../util/plural.ts";
 
 /**
  * Wraps a store so that a save failing after records were delivered says
@@ -35,9 +36,9 @@ export function reportUnrecorded(
         if (unrecorded <= 0 || error instanceof LockedError) throw error;
         throw new UnrecordedDeliveryError(
           `${unrecorded} ${
-            unrecorded === 1 ? "record was" : "records were"
+            plural(unrecorded, "record was", "records were")
           } delivered but not recorded, so the next run delivers ${
-            unrecorded === 1 ? "it" : "them"
+            plural(unrecorded, "it", "them")
           } again: ${(error as Error).message}`,
           unrecorded,
           { cause: error },

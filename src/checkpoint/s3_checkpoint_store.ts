@@ -23,7 +23,10 @@ import {
   LockedError,
   StateError,
 } from "../errors.ts";
-import { awsClientConfig } from "../aws/aws_client_config.ts";
+import {
+  awsClientConfig,
+  checkAwsClientOptions,
+} from "../aws/aws_client_config.ts";
 import type { AwsCredentials } from "../aws/aws_credentials.ts";
 import {
   createS3Client,
@@ -179,7 +182,7 @@ export async function createS3CheckpointStore(
     createBucket = true,
   } = options;
   checkS3Location(bucket, key);
-  const config = awsClientConfig("S3", {
+  const clientOptions = {
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
     forcePathStyle,
@@ -188,9 +191,13 @@ export async function createS3CheckpointStore(
       : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-  });
+  };
+  // An injected client gets the same checks; only a client made here needs
+  // the credential chain and the CA file.
+  checkAwsClientOptions("S3", clientOptions);
   // A bucket in another region answers 301: the client follows it.
-  const client = options.client ?? createS3Client(config);
+  const client = options.client ??
+    createS3Client(awsClientConfig("S3", clientOptions));
   const store = new S3CheckpointStore(client, {
     bucket,
     key,

@@ -5,6 +5,10 @@ import {
   AuthenticationError,
   UnreachableError,
 } from "../errors.ts";
+import { oneLine } from "../util/one_line.ts";
+
+/** An Elasticsearch reason is cut to this many characters in a message. */
+const MAX_REASON_LENGTH = 300;
 
 /** The URL the client talks to, without credentials (we never put any there). */
 export function elasticsearchUrl(client: Client): string {
@@ -22,10 +26,7 @@ export function describeCause(
 ): string {
   if (cause == null) return "no reason given";
   const text = [cause.type, cause.reason].filter((part) => part).join(": ");
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 300
-    ? `${line.slice(0, 297)}...`
-    : line || "no reason given";
+  return oneLine(text, { maxLength: MAX_REASON_LENGTH }) || "no reason given";
 }
 
 /**
@@ -56,7 +57,7 @@ export function toElasticsearchError(
       : "check ELASTICSEARCH_HOST and that the cluster is up";
     return new UnreachableError(
       `Cannot reach Elasticsearch at ${url} while ${action} (${
-        oneLine(error.message)
+        oneLine(error.message, { maxLength: MAX_REASON_LENGTH })
       }): ${hint}`,
       { cause: error },
     );
@@ -73,7 +74,7 @@ export function toElasticsearchError(
       | { error?: { type?: string; reason?: string } | string }
       | undefined;
     const reason = typeof body?.error === "string"
-      ? oneLine(body.error)
+      ? oneLine(body.error, { maxLength: MAX_REASON_LENGTH })
       : describeCause(body?.error);
     if (status === 401) {
       return new AuthenticationError(
@@ -99,9 +100,4 @@ export function toElasticsearchError(
     );
   }
   return error;
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }

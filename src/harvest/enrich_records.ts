@@ -3,24 +3,6 @@ import type { ActionRecord } from "../record/action_record.ts";
 import { buildRecord } from "../record/build_record.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
 
-/**
- * The enrich and build stages of one batch: looks up the episodes of its
- * actions (one lookup for the batch's distinct mediapackages) and builds
- * each action's record. Rejects when an episode cannot be fetched.
- */
-export async function enrichRecords(
-  actions: readonly ViewerAction[],
-  lookup: Pick<EpisodeLookup, "lookup">,
-): Promise<ActionRecord[]> {
-  if (actions.length === 0) return [];
-  const episodes = await lookup.lookup(
-    actions.map((action) => action.mediapackageId),
-  );
-  return actions.map((action) =>
-    buildRecord(action, episodes.get(action.mediapackageId) ?? null)
-  );
-}
-
 /** Actions an early part holds at least (about ten SQS batches, one write). */
 export const MIN_PART_ACTIONS = 100;
 /** Early parts a batch is cut into at most (each may save the checkpoint). */

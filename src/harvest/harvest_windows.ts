@@ -58,12 +58,10 @@ export async function harvestWindows(
     // Every counter follows each batch, so a window that fails mid-way still
     // reaches the summary with what its delivered batches cost and left out.
     const before = { ...tally };
-    const count = (done: PageProgress) => {
-      tally.pages = before.pages + done.pages;
-      tally.probes = before.probes + done.probes;
-      tally.delivered = before.delivered + done.delivered;
-      tally.skipped = before.skipped + done.skipped;
-      tally.total = before.total + done.total;
+    const count = (done: PageProgress): PageProgress => {
+      const progress = addProgress(before, done);
+      Object.assign(tally, progress);
+      return progress;
     };
     const result = await harvestWindow({
       source,
@@ -97,14 +95,8 @@ export async function harvestWindows(
       signal: options.signal,
       onPageFailed: (records) => tally.failed = records,
       onPage: (done) => {
-        count(done);
-        options.onProgress?.({
-          pages: tally.pages,
-          probes: tally.probes,
-          delivered: tally.delivered,
-          skipped: tally.skipped,
-          total: tally.total,
-        });
+        const progress = count(done);
+        options.onProgress?.(progress);
       },
     });
     count(result);
@@ -133,4 +125,15 @@ export async function harvestWindows(
     if (result.stopped) return { stopped: true };
   }
   return { stopped: false };
+}
+
+/** The counts of `before` plus those of `done`: the run's progress after a batch. */
+function addProgress(before: PageProgress, done: PageProgress): PageProgress {
+  return {
+    pages: before.pages + done.pages,
+    probes: before.probes + done.probes,
+    delivered: before.delivered + done.delivered,
+    skipped: before.skipped + done.skipped,
+    total: before.total + done.total,
+  };
 }

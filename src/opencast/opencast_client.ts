@@ -34,6 +34,7 @@ import {
 import { cookieHeader, storeCookies } from "./_cookies.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { plural } from "../util/plural.ts";
+import { oneLine } from "../util/one_line.ts";
 import { caHttpClient, fetchThrough } from "../tls/ca_http_client.ts";
 
 const logger = getLogger(["ua-harvest", "opencast"]);
@@ -633,7 +634,7 @@ async function discard(response: Response): Promise<void> {
 }
 
 function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  const flat = oneLine(text);
   return flat.length > BODY_EXCERPT_CHARS
     ? `${flat.slice(0, BODY_EXCERPT_CHARS)}…`
     : flat;

@@ -17,6 +17,8 @@ import { encodeCommand, type RedisCommand } from "./encode_command.ts";
 import { ReplyParser } from "./reply_parser.ts";
 import { type RedisReply, RedisReplyError } from "./redis_reply.ts";
 import type { RedisAddress } from "./parse_redis_url.ts";
+import { concatBytes } from "../util/concat_bytes.ts";
+import { writeAll } from "../util/write_all.ts";
 
 const logger = getLogger(["ua-harvest", "redis"]);
 
@@ -399,7 +401,7 @@ export class RedisClient extends EventTarget implements AsyncDisposable {
     // The commands sent in one tick go out in one write.
     queueMicrotask(() => {
       link.flushQueued = false;
-      const data = concat(link.outgoing);
+      const data = concatBytes(link.outgoing);
       link.outgoing = [];
       link.writing = link.writing
         .then(() => writeAll(link.conn, data))
@@ -572,25 +574,5 @@ function closeQuietly(conn: Deno.Conn): void {
     conn.close();
   } catch {
     // Closed already.
-  }
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  let size = 0;
-  for (const chunk of chunks) size += chunk.length;
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
-}
-
-async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < data.length) {
-    written += await conn.write(data.subarray(written));
   }
 }

@@ -1,14 +1,11 @@
 /**
  * The retry decisions of the SQS sink, pure: what a `SendMessageBatch`
- * answer means for each entry, what a thrown error means for the batch, and
- * how long to wait before the next attempt.
+ * answer means for each entry, and which entry codes are throttling. (A
+ * thrown error is classified by `classifyAwsError()` directly.)
  *
  * @module
  */
-import {
-  type AwsErrorClass,
-  classifyAwsError,
-} from "../aws/classify_aws_error.ts";
+import { classifyAwsError } from "../aws/classify_aws_error.ts";
 import type { SqsEntry } from "./_sqs_batches.ts";
 import type { SqsBatchResponse } from "../aws/sqs_client.ts";
 
@@ -89,18 +86,7 @@ export function classifySqsBatchResult(
   return result;
 }
 
-/**
- * Classifies an error thrown by a whole `SendMessageBatch` call (no per-entry
- * answer): retry for network trouble, throttling and 5xx; give up at once for
- * credentials and refused requests.
- *
- * @param error What the SQS client threw.
- * @returns The AWS error class; `retryable` says whether to send again.
- */
-export function classifySqsRequestError(error: unknown): AwsErrorClass {
-  return classifyAwsError(error);
-}
-
+/** Whether an entry's failure code is throttling, by `classifyAwsError()`'s list. */
 export function isSqsThrottling(code: string): boolean {
   return classifyAwsError({ code }).kind === "throttled";
 }

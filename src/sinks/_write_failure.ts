@@ -52,14 +52,3 @@ export function outputWriteError(
     { cause: error },
   );
 }
-
-/** Writes all of `bytes`, however short the writes the output accepts. */
-export async function writeAll(
-  output: { write(bytes: Uint8Array): Promise<number> },
-  bytes: Uint8Array,
-): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) {
-    written += await output.write(bytes.subarray(written));
-  }
-}

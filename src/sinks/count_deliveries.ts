@@ -1,4 +1,5 @@
 import type { RecordSink } from "./record_sink.ts";
+import { wrapDeliver } from "./wrap_deliver.ts";
 
 /** A sink that counts the records it delivered. */
 export interface CountedSink extends RecordSink {
@@ -21,22 +22,13 @@ export interface CountedSink extends RecordSink {
  */
 export function countDeliveries(sink: RecordSink): CountedSink {
   let delivered = 0;
-  const counted: CountedSink = {
-    description: sink.description,
+  return {
+    ...wrapDeliver(sink, async (records) => {
+      await sink.deliver(records);
+      delivered += records.length;
+    }),
     get delivered() {
       return delivered;
     },
-    async deliver(records) {
-      await sink.deliver(records);
-      delivered += records.length;
-    },
-    [Symbol.asyncDispose]: () => sink[Symbol.asyncDispose](),
   };
-  if (sink.position) counted.position = () => sink.position!();
-  if (sink.resume) {
-    counted.resume = (position, redelivered) =>
-      sink.resume!(position, redelivered);
-  }
-  if (sink.report) counted.report = (run) => sink.report!(run);
-  return counted;
 }

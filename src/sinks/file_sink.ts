@@ -4,7 +4,8 @@ import { ConfigError } from "../errors.ts";
 import type { RecordSink } from "./record_sink.ts";
 import type { ActionRecord } from "../record/action_record.ts";
 import { encodeJsonLines } from "./_json_lines.ts";
-import { outputWriteError, writeAll } from "./_write_failure.ts";
+import { outputWriteError } from "./_write_failure.ts";
+import { writeAll } from "../util/write_all.ts";
 import { plural } from "../util/plural.ts";
 
 /** Options for {@linkcode openFileSink}. */

@@ -15,7 +15,10 @@ import {
   DeliveryError,
   type UaHarvestError,
 } from "../errors.ts";
-import { awsClientConfig } from "../aws/aws_client_config.ts";
+import {
+  awsClientConfig,
+  checkAwsClientOptions,
+} from "../aws/aws_client_config.ts";
 import type { AwsCredentials } from "../aws/aws_credentials.ts";
 import {
   createSqsClient,
@@ -45,12 +48,12 @@ import {
 } from "./_sqs_batches.ts";
 import {
   classifySqsBatchResult,
-  classifySqsRequestError,
   isSqsThrottling,
   type SqsEntryFailure,
 } from "./_sqs_retry.ts";
 import { echoValue } from "../util/echo_value.ts";
 import { plural } from "../util/plural.ts";
+import { oneLine } from "../util/one_line.ts";
 import { redactUrl } from "../util/redact_url.ts";
 
 const QUEUE_NAME_REGEXP =
@@ -193,7 +196,6 @@ export async function createSqsSink(
       region: settings.region,
       // Only an endpoint that was set: a queue URL's calls go to its origin.
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-      maxAttempts: 1,
       ...(options.caCertPath ? { caCertPath: options.caCertPath } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
       ...(options.requestTimeoutMs === undefined
@@ -238,9 +240,9 @@ function parseSqsSinkOptions(options: SqsSinkOptions): SqsSettings {
   checkInteger("maxAttempts", maxAttempts, 1, MAX_ATTEMPTS_LIMIT);
   checkInteger("initialBackoffMs", initialBackoffMs, 0, MAX_BACKOFF_MS);
   const { queueName, queueUrl } = parseQueue(queue);
-  // Checks region and endpoint the same way the client will; the result is
-  // discarded here so an injected client gets the same checks.
-  awsClientConfig("SQS", {
+  // Checks region and endpoint the same way the client will, so an injected
+  // client gets the same checks.
+  checkAwsClientOptions("SQS", {
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(options.requestTimeoutMs === undefined
@@ -540,7 +542,7 @@ class SqsSink implements RecordSink {
     const context = {
       service: "SQS",
       action: `sending ${total} ${
-        total === 1 ? "record" : "records"
+        plural(total, "record")
       } to queue '${settings.queueName}'`,
       region: settings.region,
       ...(settings.endpoint === undefined
@@ -609,7 +611,7 @@ class SqsSink implements RecordSink {
         failures = result.retry;
         requestFailure = undefined;
       } catch (error) {
-        const failure = classifySqsRequestError(error);
+        const failure = classifyAwsError(error);
         failures = pending.map((entry) => ({
           entry,
           code: failure.code,
@@ -710,7 +712,7 @@ function summarizeFailures(failures: readonly SqsEntryFailure[]): string {
     if (seen) seen.count++;
     else {byCode.set(code, {
         count: 1,
-        message: message.replace(/\s+/g, " ").trim(),
+        message: oneLine(message),
       });}
   }
   return [...byCode].map(([code, { count, message }]) =>

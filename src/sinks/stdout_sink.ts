@@ -4,7 +4,8 @@ import { encodeJsonLines } from "./_json_lines.ts";
 import type { StatusLine } from "../log/status_line.ts";
 import { stderrStatusLine } from "../log/stderr_status_line.ts";
 import { OutputError } from "../errors.ts";
-import { outputWriteError, writeAll } from "./_write_failure.ts";
+import { outputWriteError } from "./_write_failure.ts";
+import { writeAll } from "../util/write_all.ts";
 
 /** Options for {@linkcode createStdoutSink}. */
 export interface StdoutSinkOptions {

@@ -6,6 +6,7 @@
  * @module
  */
 import { CA_CERT_SETTING } from "./read_ca_cert.ts";
+import { oneLine } from "../util/one_line.ts";
 
 const CERTIFICATE_REGEXP =
   /invalid peer certificate|certificate|UnknownIssuer|NotValidForName|CertExpired|CertNotValidYet|BadSignature|self[- ]signed|unable to verify|CERT_|UNABLE_TO_GET_ISSUER/i;
@@ -29,7 +30,7 @@ export function certificateProblem(error: unknown): string | undefined {
       // The innermost useful part: from what matched to the end of that clause.
       const colon = message.lastIndexOf(": ", match.index);
       const from = message.slice(colon < 0 ? 0 : colon + 2);
-      return from.replace(/\s+/g, " ").trim().slice(0, 160);
+      return oneLine(from).slice(0, 160);
     }
   }
   return undefined;

@@ -86,3 +86,33 @@ Deno.test("classifyAwsError() copes with things that are not errors", () => {
   assert.equal(result.message, "boom again");
   assert.equal(result.retryable, true);
 });
+
+Deno.test("classifyAwsError() reads SQS's errors as the SQS sink needs them", () => {
+  const throttled = classifyAwsError(answered("ThrottlingException", 400));
+  assert.deepEqual([throttled.kind, throttled.retryable], ["throttled", true]);
+  const refused = classifyAwsError(
+    new AwsNetworkError(
+      "connection refused (tcp connect error: Connection refused (os error 111))",
+      "ECONNREFUSED",
+    ),
+  );
+  assert.deepEqual([refused.kind, refused.retryable, refused.code], [
+    "unreachable",
+    true,
+    "ECONNREFUSED",
+  ]);
+  const denied = classifyAwsError(answered("InvalidClientTokenId", 403));
+  assert.deepEqual([denied.kind, denied.retryable], ["auth", false]);
+  const missing = classifyAwsError(
+    answered(
+      "QueueDoesNotExist",
+      400,
+      "AWS.SimpleQueueService.NonExistentQueue",
+    ),
+  );
+  assert.deepEqual([missing.kind, missing.retryable, missing.code], [
+    "client",
+    false,
+    "QueueDoesNotExist",
+  ]);
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { sendAwsRequest } from "../../src/aws/send_aws_request.ts";
 import { AwsResponseError } from "../../src/aws/aws_response_error.ts";
+import { AwsNetworkError } from "../../src/aws/aws_network_error.ts";
 import { classifyAwsError } from "../../src/aws/classify_aws_error.ts";
 
 const REQUEST = {
@@ -55,4 +56,36 @@ Deno.test("sendAwsRequest() stops reading an answer once it passes maxBodyBytes,
     maxBodyBytes: 8 * 1024,
   });
   assert.equal(answer.body, "x".repeat(8 * 1024));
+});
+
+/** A fetch that never answers: it rejects only when its signal aborts. */
+function silentFetch(_input: URL | RequestInfo, init?: RequestInit) {
+  return new Promise<Response>((_resolve, reject) => {
+    init?.signal?.addEventListener(
+      "abort",
+      () => reject(init.signal!.reason),
+      { once: true },
+    );
+  });
+}
+
+Deno.test("sendAwsRequest() names its deadline when no answer comes, and gives up with the caller's reason when it stops", async () => {
+  await assert.rejects(
+    sendAwsRequest(REQUEST, { timeoutMs: 20, fetch: silentFetch }),
+    (error: unknown) => {
+      assert.ok(error instanceof AwsNetworkError, String(error));
+      assert.equal(error.code, "TimeoutError");
+      assert.equal(error.message, "no answer within 20 ms");
+      return true;
+    },
+  );
+  const stop = new AbortController();
+  const reason = new Error("run ended");
+  const sent = sendAwsRequest(REQUEST, {
+    timeoutMs: 5000,
+    fetch: silentFetch,
+    signal: stop.signal,
+  });
+  stop.abort(reason);
+  await assert.rejects(sent, (error) => error === reason);
 });

@@ -1,27 +1,33 @@
 import assert from "node:assert/strict";
 import {
   enrichInParts,
-  enrichRecords,
   type RecordPart,
 } from "../../src/harvest/enrich_records.ts";
 import { createEpisodeLookup } from "../../src/harvest/episode_lookup.ts";
 import type { Episode } from "../../src/opencast/types.ts";
 import { userAction } from "../support/user_action.ts";
 
-Deno.test("enrichRecords() looks up the batch's episodes once and builds a record per action", async () => {
+Deno.test("enrichInParts() looks up the batch's episodes once and builds a record per action", async () => {
   const asked: string[][] = [];
   const lecture: Episode = { id: "mp-1", title: "Lecture", attachments: [] };
-  const records = await enrichRecords([
-    userAction(1, "2024-03-01T10:00:00-05:00", "mp-1"),
-    userAction(2, "2024-03-01T10:00:01-05:00", "mp-2"),
-    userAction(3, "2024-03-01T10:00:01-05:00", "mp-1"),
-  ], {
-    lookup(ids) {
-      asked.push([...ids]);
-      return Promise.resolve(new Map([["mp-1", lecture], ["mp-2", null]]));
-    },
-  });
+  const parts = await Array.fromAsync(
+    enrichInParts([
+      userAction(1, "2024-03-01T10:00:00-05:00", "mp-1"),
+      userAction(2, "2024-03-01T10:00:01-05:00", "mp-2"),
+      userAction(3, "2024-03-01T10:00:01-05:00", "mp-1"),
+    ], {
+      lookup(ids) {
+        asked.push([...ids]);
+        return Promise.resolve(new Map([["mp-1", lecture], ["mp-2", null]]));
+      },
+      // Nothing known before the lookup answers: the batch goes in one part.
+      peek: () => undefined,
+      pending: () => undefined,
+    }).parts(),
+  );
   assert.equal(asked.length, 1);
+  assert.deepEqual(parts.map((part) => part.last), [true]);
+  const records = parts[0]!.records;
   assert.deepEqual(records.map((r) => [r.action_id, r.episode.title]), [
     [1, "Lecture"],
     [2, undefined],
@@ -30,11 +36,18 @@ Deno.test("enrichRecords() looks up the batch's episodes once and builds a recor
   assert.equal(records[0]!.timestamp, "2024-03-01T15:00:00+00:00");
 });
 
-Deno.test("enrichRecords() asks nothing for an empty batch", async () => {
-  const records = await enrichRecords([], {
-    lookup: () => Promise.reject(new Error("must not be asked")),
-  });
-  assert.deepEqual(records, []);
+Deno.test("enrichInParts() asks nothing for an empty batch", async () => {
+  const parts = await Array.fromAsync(
+    enrichInParts([], {
+      lookup: () => Promise.reject(new Error("must not be asked")),
+      peek: () => undefined,
+      pending: () => undefined,
+    }).parts(),
+  );
+  assert.deepEqual(
+    parts.map((part) => [part.actions, part.records, part.last]),
+    [[[], [], true]],
+  );
 });
 
 /** The part a `parts().next()` handed out. */

@@ -2,12 +2,8 @@ import assert from "node:assert/strict";
 import type { SqsEntry } from "../../src/sinks/_sqs_batches.ts";
 import {
   classifySqsBatchResult,
-  classifySqsRequestError,
   isSqsThrottling,
 } from "../../src/sinks/_sqs_retry.ts";
-import { AwsResponseError } from "../../src/aws/aws_response_error.ts";
-import { AwsNetworkError } from "../../src/aws/aws_network_error.ts";
-import { CredentialsProviderError } from "../../src/aws/credentials/credentials_provider_error.ts";
 
 function entries(...ids: number[]): SqsEntry[] {
   return ids.map((id) => ({
@@ -68,65 +64,6 @@ Deno.test("classifySqsBatchResult() resends entries the answer does not mention"
     "2",
     "Missing",
   ]]);
-});
-
-Deno.test("classifySqsRequestError() retries throttling, 5xx and network errors", () => {
-  const throttled = classifySqsRequestError(
-    new AwsResponseError("Rate exceeded", {
-      code: "ThrottlingException",
-      status: 400,
-    }),
-  );
-  assert.equal(throttled.kind, "throttled");
-  assert.equal(throttled.retryable, true);
-  const server = classifySqsRequestError(
-    new AwsResponseError("boom", { code: "InternalError", status: 500 }),
-  );
-  assert.deepEqual([server.kind, server.retryable, server.status], [
-    "server",
-    true,
-    500,
-  ]);
-  const refused = classifySqsRequestError(
-    new AwsNetworkError(
-      "connection refused (tcp connect error: Connection refused (os error 111))",
-      "ECONNREFUSED",
-    ),
-  );
-  assert.deepEqual([refused.kind, refused.retryable, refused.code], [
-    "unreachable",
-    true,
-    "ECONNREFUSED",
-  ]);
-});
-
-Deno.test("classifySqsRequestError() gives up at once on credentials and refused requests", () => {
-  const denied = classifySqsRequestError(
-    new AwsResponseError(
-      "The security token included in the request is invalid.",
-      { code: "InvalidClientTokenId", status: 403 },
-    ),
-  );
-  assert.deepEqual([denied.kind, denied.retryable], ["auth", false]);
-  const noCredentials = classifySqsRequestError(
-    new CredentialsProviderError("Could not load AWS credentials"),
-  );
-  assert.deepEqual([noCredentials.kind, noCredentials.retryable], [
-    "auth",
-    false,
-  ]);
-  const missing = classifySqsRequestError(
-    new AwsResponseError("The specified queue does not exist.", {
-      code: "QueueDoesNotExist",
-      status: 400,
-      queryCode: "AWS.SimpleQueueService.NonExistentQueue",
-    }),
-  );
-  assert.deepEqual([missing.kind, missing.retryable, missing.code], [
-    "client",
-    false,
-    "QueueDoesNotExist",
-  ]);
 });
 
 Deno.test("isSqsThrottling() tells throttling from passing faults", () => {

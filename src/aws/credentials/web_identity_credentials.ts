@@ -36,7 +36,7 @@ export interface WebIdentityOptions {
  * The `AssumeRoleWithWebIdentity` request (query protocol, form-encoded).
  * Pure.
  */
-export function buildAssumeRoleWithWebIdentityRequest(
+function buildAssumeRoleWithWebIdentityRequest(
   options: Omit<WebIdentityOptions, "tokenFile" | "timeoutMs"> & {
     readonly token: string;
     readonly sessionName: string;
@@ -67,7 +67,7 @@ export function buildAssumeRoleWithWebIdentityRequest(
  *
  * @throws {CredentialsProviderError} when a field is missing.
  */
-export function parseStsCredentials(xml: string): AwsCredentials {
+function parseStsCredentials(xml: string): AwsCredentials {
   const block = xmlText(xml, "Credentials") ?? "";
   const accessKeyId = xmlText(block, "AccessKeyId");
   const secretAccessKey = xmlText(block, "SecretAccessKey");
