@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { plural } from "../src/util/plural.ts";
 import { table } from "./_table.ts";
 
 /** A row's goal: a value it should reach, e.g. a ratio `≥ 0.8`. */
@@ -55,6 +56,8 @@ export interface BenchReport {
   table(): string;
   /** The rows that missed their targets so far. */
   readonly missed: number;
+  /** The closing line: every target met, or how many rows missed theirs. */
+  verdict(): string;
 }
 
 /**
@@ -102,6 +105,14 @@ export function createBenchReport(
     },
     get missed() {
       return rows.filter(isMissed).length;
+    },
+    verdict() {
+      const missed = rows.filter(isMissed).length;
+      return missed === 0
+        ? "Every target met."
+        : `${missed} ${plural(missed, "row")} missed ${
+          missed === 1 ? "its target" : "their targets"
+        } (${MISSED}).`;
     },
   };
 }

@@ -21,7 +21,7 @@
  * @module
  */
 import { join } from "node:path";
-import { atMost, createBenchReport, MISSED } from "./_report.ts";
+import { atMost, createBenchReport } from "./_report.ts";
 import { median, pairedExtra } from "./_paired.ts";
 import { harvestSummary, runChild } from "./_child.ts";
 import { startSimulator } from "../src/simulate/start_simulator.ts";
@@ -265,13 +265,7 @@ async function main(): Promise<void> {
     await Deno.remove(dir, { recursive: true });
   }
   console.log(`\n${report.table()}`);
-  console.log(
-    report.missed === 0
-      ? "Every target met."
-      : `${report.missed} ${plural(report.missed, "row")} missed ${
-        report.missed === 1 ? "its target" : "their targets"
-      } (${MISSED}).`,
-  );
+  console.log(report.verdict());
 }
 
 if (import.meta.main) await main();

@@ -28,14 +28,7 @@
  *
  * @module
  */
-import {
-  atLeast,
-  atMost,
-  createBenchReport,
-  MISSED,
-  type Target,
-} from "./_report.ts";
-import { plural } from "../src/util/plural.ts";
+import { atLeast, atMost, createBenchReport, type Target } from "./_report.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Simulator } from "../src/simulate/start_simulator.ts";
@@ -557,13 +550,7 @@ async function main(): Promise<void> {
     await Deno.remove(dir, { recursive: true });
   }
   console.log(`\n${report.table()}`);
-  console.log(
-    report.missed === 0
-      ? "Every target met."
-      : `${report.missed} ${plural(report.missed, "row")} missed ${
-        report.missed === 1 ? "its target" : "their targets"
-      } (${MISSED}).`,
-  );
+  console.log(report.verdict());
 }
 
 if (import.meta.main) await main();

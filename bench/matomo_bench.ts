@@ -14,7 +14,7 @@
  * @module
  */
 import { join } from "node:path";
-import { atLeast, createBenchReport, MISSED } from "./_report.ts";
+import { atLeast, createBenchReport } from "./_report.ts";
 import { cliArgs } from "../tests/support/run_cli.ts";
 import { startMatomoSimulator } from "../src/simulate/start_matomo_simulator.ts";
 import { MatomoClient } from "../src/source/matomo/matomo_client.ts";
@@ -171,9 +171,7 @@ async function main(): Promise<void> {
     await Deno.remove(dir, { recursive: true });
   }
   console.log(`\n${report.table()}`);
-  console.log(
-    report.missed === 0 ? "Every target met." : `Target missed (${MISSED}).`,
-  );
+  console.log(report.verdict());
 }
 
 if (import.meta.main) await main();

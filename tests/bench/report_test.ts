@@ -44,3 +44,13 @@ Deno.test("atLeast() and atMost() say whether a value meets the target, bounds i
   assert.equal(atMost(300).met(300), true);
   assert.equal(atMost(300).met(301), false);
 });
+
+Deno.test("createBenchReport() ends with one verdict line: every target met, or how many rows missed", () => {
+  const report = createBenchReport(["what", "ratio"], { write: () => {} });
+  report.row({ cells: ["a", 0.9], target: { goal: atLeast(0.8), value: 0.9 } });
+  assert.equal(report.verdict(), "Every target met.");
+  report.row({ cells: ["b", 0.4], target: { goal: atLeast(0.8), value: 0.4 } });
+  assert.equal(report.verdict(), "1 row missed its target (✗ missed).");
+  report.row({ cells: ["c", 400], target: { goal: atMost(300), value: 400 } });
+  assert.equal(report.verdict(), "2 rows missed their targets (✗ missed).");
+});
