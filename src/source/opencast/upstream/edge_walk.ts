@@ -32,6 +32,14 @@ export interface EdgeWalkOptions {
    * the rows written near the stretch. @default {the lowest anchor}
    */
   readonly low?: number;
+  /**
+   * Whether this run read an id (from a `day` answer): a known neighbour of
+   * a gap that it read and that is no anchor was created far from the
+   * stretch; one it did not read (an earlier run delivered it) is asked for
+   * once, so the gap is read by where its neighbours really lie.
+   * @default {every known id}
+   */
+  readonly readNow?: (id: number) => boolean;
   /** The highest id known at all: the walk goes on above it too. @default {none} */
   readonly top?: number;
   /**
@@ -74,11 +82,19 @@ interface Gap {
   down: number;
   downActive: boolean;
   /** Every id is asked for: its neighbours lie on both sides of the stretch. */
-  readonly scan: boolean;
+  scan: boolean;
   /** Missing ids in a row that end a walk of it. */
-  readonly absentLimit: number;
+  absentLimit: number;
   upAbsent: number;
   downAbsent: number;
+  /**
+   * Known neighbours whose `created` the walk has yet to learn (ids an
+   * earlier run delivered, not read by this one): the gap waits for them.
+   */
+  unclassified?: Set<number>;
+  /** The gap's first and last id, to classify it once its neighbours are known. */
+  readonly first: number;
+  readonly last: number;
 }
 
 /**
@@ -112,12 +128,21 @@ export class EdgeWalk {
   readonly #known: (id: number) => boolean;
   readonly #gaps: Gap[] = [];
   readonly #pending = new Map<number, { gap: Gap; up: boolean }>();
+  /** `created` (epoch ms) of the known ids around gaps, as far as known. */
+  readonly #created: Map<number, number>;
+  /** Known neighbours to ask for, and the gaps that wait for each. */
+  readonly #neighbours = new Map<number, Gap[]>();
+  readonly #askedNeighbours = new Set<number>();
+  readonly #maxScan: number;
+  readonly #absent: number;
+  readonly #nearAbsent: number;
   #turn = 0;
   #probes = 0;
 
   /** A walk of `[from, to]` over the gaps around the anchors. */
   constructor(options: EdgeWalkOptions) {
     const { anchors, known } = options;
+    const readNow = options.readNow ?? (() => true);
     this.#fromMs = options.from.epochMilliseconds;
     this.#toMs = options.to.epochMilliseconds;
     this.#marginMs = (options.marginSeconds ?? UPSTREAM_ID_MARGIN_SECONDS) *
@@ -127,8 +152,15 @@ export class EdgeWalk {
     const nearAbsent = options.nearAbsentRunLimit ?? 150;
     const topAbsent = options.topAbsentRunLimit ?? 20;
     const maxScan = options.maxScan ?? 5000;
-    const nearMs = NEAR_SECONDS * 1000;
-    const created = new Map(anchors.map((a) => [a.id, a.createdMs]));
+    const created = new Map(
+      anchors.filter((a) => Number.isFinite(a.createdMs)).map((
+        a,
+      ) => [a.id, a.createdMs]),
+    );
+    this.#created = created;
+    this.#maxScan = maxScan;
+    this.#absent = absent;
+    this.#nearAbsent = nearAbsent;
     let lo = Infinity;
     let hi = -Infinity;
     for (const { id } of anchors) {
@@ -148,18 +180,26 @@ export class EdgeWalk {
         if (known(id)) continue;
         const first = id;
         while (id + 1 <= hi && !known(id + 1)) id++;
-        // Between rows written minutes around the stretch: ids handed out
-        // then, so most likely rows of it (or blocks never used), maybe
-        // behind missing ids on both sides.
-        const near = (id: number) => {
-          const ms = created.get(id) ?? NaN;
-          return ms >= this.#fromMs - nearMs && ms <= this.#toMs + nearMs;
-        };
-        const between = near(first - 1) && near(id + 1);
-        const scan = between && id - first < maxScan;
-        this.#gaps.push(
-          gap(first, id, true, true, scan, between ? nearAbsent : absent),
+        const open = gap(first, id, true, true, false, absent);
+        // A neighbour an earlier run delivered has no `created` here: the
+        // gap waits until it is asked for (one probe), not walked as if
+        // it lay far from the stretch.
+        const unknown = [first - 1, id + 1].filter((n) =>
+          !created.has(n) && known(n) && !readNow(n)
         );
+        if (unknown.length > 0) {
+          const waiting: Gap = { ...open, unclassified: new Set(unknown) };
+          for (const n of unknown) {
+            this.#neighbours.set(n, [
+              ...this.#neighbours.get(n) ?? [],
+              waiting,
+            ]);
+          }
+          this.#gaps.push(waiting);
+        } else {
+          this.#classify(open);
+          this.#gaps.push(open);
+        }
       }
       // Above it: a block going on into the stretch, going up.
       if (!known(hi + 1)) {
@@ -184,8 +224,19 @@ export class EdgeWalk {
    */
   next(count: number): number[] {
     const ids: number[] = [];
-    const active = this.#gaps.filter((gap) => this.#live(gap));
-    if (active.length === 0) return ids;
+    // First the known neighbours whose `created` decides how a gap is read.
+    for (const id of this.#neighbours.keys()) {
+      if (ids.length >= count) return this.#handOut(ids);
+      if (this.#askedNeighbours.has(id)) continue;
+      this.#askedNeighbours.add(id);
+      ids.push(id);
+    }
+    const active = this.#gaps.filter((gap) =>
+      gap.unclassified === undefined && this.#live(gap)
+    );
+    if (active.length === 0) {
+      return this.#handOut(ids);
+    }
     // A gap asked for whole goes on whatever its ids turn out to be: it
     // fills the round, while a walk waits for each answer.
     for (const gap of active) {
@@ -207,8 +258,27 @@ export class EdgeWalk {
       ids.push(id);
     }
     this.#turn = (this.#turn + 1) % Math.max(1, active.length);
+    return this.#handOut(ids);
+  }
+
+  #handOut(ids: number[]): number[] {
     this.#probes += ids.length;
     return ids;
+  }
+
+  /** Reads a gap whose neighbours' `created` are known (or unknowable). */
+  #classify(gap: Gap): void {
+    const nearMs = NEAR_SECONDS * 1000;
+    // Between rows written minutes around the stretch: ids handed out
+    // then, so most likely rows of it (or blocks never used), maybe
+    // behind missing ids on both sides.
+    const near = (id: number) => {
+      const ms = this.#created.get(id) ?? NaN;
+      return ms >= this.#fromMs - nearMs && ms <= this.#toMs + nearMs;
+    };
+    const between = near(gap.first - 1) && near(gap.last + 1);
+    gap.scan = between && gap.last - gap.first < this.#maxScan;
+    gap.absentLimit = between ? this.#nearAbsent : this.#absent;
   }
 
   /**
@@ -216,6 +286,19 @@ export class EdgeWalk {
    * action's `created` in epoch milliseconds, or `null` when there is none.
    */
   record(id: number, createdMs: number | null): void {
+    const waiting = this.#neighbours.get(id);
+    if (waiting !== undefined && this.#askedNeighbours.has(id)) {
+      this.#neighbours.delete(id);
+      if (createdMs !== null) this.#created.set(id, createdMs);
+      for (const gap of waiting) {
+        gap.unclassified!.delete(id);
+        if (gap.unclassified!.size > 0) continue;
+        // Classified: the gap is walked from now on like any other.
+        this.#classify(gap);
+        gap.unclassified = undefined;
+      }
+      return;
+    }
     const walk = this.#pending.get(id);
     if (walk === undefined) return;
     this.#pending.delete(id);
@@ -273,5 +356,7 @@ function gap(
     absentLimit,
     upAbsent: 0,
     downAbsent: 0,
+    first,
+    last,
   };
 }

@@ -117,7 +117,11 @@ export async function* upstreamBatches(
   const done = new Set<string>();
   // Rows read near each stretch: its walk's anchors.
   const anchors = new Map<DayEdge, Anchor[]>(edges.map((edge) => [edge, []]));
+  // Every id read by this run (compact: ids come in runs), so the walks
+  // know which known ids an earlier run delivered.
+  const readNow = new IdRanges();
   const onRow = (id: number, createdMs: number) => {
+    readNow.add(id);
     for (const edge of edges) {
       if (
         createdMs >= edge.from.epochMilliseconds - ANCHOR_SECONDS * 1000 &&
@@ -155,6 +159,7 @@ export async function* upstreamBatches(
     fillEdge(edge, {
       ...options,
       anchors: anchors.get(edge)!,
+      readNow: (id) => readNow.has(id),
       readers,
       startMs: Math.floor(start.epochMilliseconds / 1000) * 1000,
     });
@@ -237,6 +242,8 @@ function closes(reader: DayReader, end: Temporal.Instant, zone: string) {
 
 interface FillOptions extends UpstreamBatchesOptions {
   readonly anchors: readonly Anchor[];
+  /** Whether this run read an id (see `EdgeWalkOptions.readNow`). */
+  readonly readNow?: (id: number) => boolean;
   readonly readers: ReadonlyMap<string, DayReader>;
   /** The window's start second: found rows of a vouched day before it are left to its count. */
   readonly startMs: number;
@@ -285,6 +292,7 @@ async function fillEdge(
       ? dayBefore.idAtRank(Math.max(0, dayBefore.size - LOW_RANK))
       : undefined,
     top: Number.isFinite(knownTop) ? knownTop : undefined,
+    ...(options.readNow ? { readNow: options.readNow } : {}),
     marginSeconds: options.marginSeconds ?? UPSTREAM_ID_MARGIN_SECONDS,
   });
   const concurrency = options.probeConcurrency ?? 8;
@@ -302,6 +310,9 @@ async function fillEdge(
     }
     const ids = walk.next(concurrency);
     if (ids.length === 0) break;
+    // A known id asked for is a gap's neighbour whose `created` the walk
+    // needs: learnt, not delivered again.
+    const wasKnown = ids.map(known);
     const answers = await Promise.all(ids.map((id) => options.fetchById(id)));
     ids.forEach((id, index) => {
       probed.add(id);
@@ -311,7 +322,7 @@ async function fillEdge(
         id,
         action === null || Number.isNaN(createdMs) ? null : createdMs,
       );
-      if (action !== null) found.push(action);
+      if (action !== null && !wasKnown[index]) found.push(action);
     });
   }
   // The rows found belong to their days: known there, and accounted for

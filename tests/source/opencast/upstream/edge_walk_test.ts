@@ -203,3 +203,36 @@ Deno.test("EdgeWalk walks a stretch too long to ask for whole through other tabl
   assert.deepEqual(found, inStretch);
   assert.ok(probes < last - 1000 + 20 + 300, `${probes} probes`);
 });
+
+Deno.test("EdgeWalk asks once for a gap's neighbour an earlier run delivered, and then reads the gap by where it lies", () => {
+  // 1000: delivered by the run before (known, not read now, so no anchor);
+  // then another table's block, the stretch's rows, another table's block,
+  // and a row after the stretch this run read.
+  const table = new Map<number, number>([[1000, at(-3)]]);
+  for (let id = 1051; id <= 1150; id++) table.set(id, at(1 + (id - 1051)));
+  table.set(1201, at(125));
+  const { found, probes } = walk(table, [1000, 1201], {
+    anchors: [{ id: 1201, createdMs: at(125) }],
+    // The day before's newest known ids reach down to it.
+    low: 1000,
+    readNow: (id) => id === 1201,
+  });
+  assert.deepEqual(
+    found,
+    [...table.keys()].filter((id) => id >= 1051 && id <= 1150),
+  );
+  // The neighbour, the gap whole, ten missing ids below and above.
+  assert.equal(probes, 1 + 200 + 10 + 10);
+});
+
+Deno.test("EdgeWalk asks for no neighbour this run read: one that is no anchor was created far from the stretch", () => {
+  const table = new Map<number, number>([[1000, at(-2000)]]);
+  table.set(1201, at(125));
+  const { probes } = walk(table, [1000, 1201], {
+    anchors: [{ id: 1201, createdMs: at(125) }],
+    low: 1000,
+    readNow: () => true,
+  });
+  // Walked from both ends until ten missing ids each, and ten above.
+  assert.equal(probes, 10 + 10 + 10 + 10);
+});
