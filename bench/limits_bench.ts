@@ -126,6 +126,15 @@ async function harvest(
   };
 }
 
+/** Adds a row with its ratio, compared with `goal` when one is given. */
+type RatioRow = (
+  what: string,
+  measured: string,
+  limit: string,
+  value: number,
+  goal?: Target,
+) => void;
+
 /** Prints each step and row as it is measured (see `_report.ts`). */
 const report = createBenchReport([
   "what",
@@ -231,13 +240,7 @@ async function sendLimit(
 async function elasticsearchThrottled(
   sim: Simulator,
   dir: string,
-  ratioRow: (
-    what: string,
-    measured: string,
-    limit: string,
-    value: number,
-    goal?: Target,
-  ) => void,
+  ratioRow: RatioRow,
 ): Promise<void> {
   await using clean = startElasticsearchFake();
   await using faulty = startElasticsearchFake({ tooManyRequestsShare: 0.1 });
@@ -287,13 +290,7 @@ interface SqsRound {
 async function sqsRows(
   sim: Simulator,
   dir: string,
-  ratioRow: (
-    what: string,
-    measured: string,
-    limit: string,
-    value: number,
-    goal?: Target,
-  ) => void,
+  ratioRow: RatioRow,
 ): Promise<void> {
   const records = await readyRecords(sim);
   const recordsFile = join(dir, "ready-records.json");
@@ -391,13 +388,7 @@ async function main(): Promise<void> {
     `Limits (${Deno.build.os}/${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; the simulator and fakes in this process, each harvest a subprocess)`,
   );
   /** A row whose ratio is compared with its target. */
-  const ratioRow = (
-    what: string,
-    measured: string,
-    limit: string,
-    value: number,
-    goal?: Target,
-  ) =>
+  const ratioRow: RatioRow = (what, measured, limit, value, goal) =>
     report.row({
       cells: [what, measured, limit, value.toFixed(2)],
       ...(goal ? { target: { goal, value } } : {}),
