@@ -7,14 +7,23 @@
 import { inCreatedOrder } from "../checkpoint/in_created_order.ts";
 import { getLogger } from "@logtape/logtape";
 import { DEFAULT_PAGES_IN_FLIGHT } from "../config/defaults.ts";
-import type { ActionSource, SourceWindow } from "../source/action_source.ts";
+import type {
+  ActionSource,
+  SourceBatch,
+  SourceWindow,
+} from "../source/action_source.ts";
+import type { ViewerAction } from "../record/viewer_action.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint_format.ts";
 import type { WindowCheckpoint } from "../checkpoint/window_checkpoint.ts";
 import type { RecordSink } from "../sinks/record_sink.ts";
 import type { EpisodeLookup } from "./episode_lookup.ts";
 import { IdRanges } from "../util/id_ranges.ts";
 import { createWindowFilter } from "./window_filter.ts";
-import { enrichInParts, type RecordPart } from "./enrich_records.ts";
+import {
+  type EnrichingBatch,
+  enrichInParts,
+  type RecordPart,
+} from "./enrich_records.ts";
 import type { PageProgress } from "./harvest_summary.ts";
 import { prefetch } from "../util/prefetch.ts";
 import { cutBatches } from "./cut_batches.ts";
@@ -120,44 +129,11 @@ export async function harvestWindow(
       done.probes += batch.probes;
       done.total += batch.total ?? 0;
       done.skipped += batch.actions.length - actions.length;
-      // The batch goes out in parts as its episodes become known (see
-      // enrichInParts()); each part counts as a batch of the window
-      // checkpoint, the source's position going with the last one only (as
-      // with cutBatches()), so no part saves the batch's position early.
-      const parts = item.enriching.parts();
-      // Parts of a page out of created order save nothing before its last:
-      // a later part may hold older actions than an earlier one.
-      const inOrder = inCreatedOrder(actions, source.holdBackSeconds ?? 0);
-      let sent = 0;
-      for (;;) {
-        let part: RecordPart;
-        try {
-          const next = await parts.next();
-          if (next.done) break;
-          part = next.value;
-          if (part.actions.length > 0) await sink.deliver(part.records);
-        } catch (error) {
-          checkpoint.failed(index);
-          options.onPageFailed?.(actions.length - sent);
-          throw error;
-        }
-        sent += part.actions.length;
-        done.delivered += part.actions.length;
-        const { save, outOfOrder } = checkpoint.delivered(index++, {
-          actions: part.actions,
-          vouched: batch.vouched,
-          ...(part.last ? { position: batch.position } : {}),
-          ...(part.last || inOrder ? {} : { provisional: true }),
-        });
-        if (outOfOrder) warnOutOfOrder(source.description, outOfOrder);
-        if (save && saveCheckpoint) await saveCheckpoint(save);
-        if (part.last) continue;
-        logger.debug(
-          "Batch {page}: {delivered} actions delivered ahead of the rest of their page",
-          { page: index, delivered: part.actions.length },
-        );
-        options.onPage?.({ ...done });
-      }
+      index = await deliverParts(item, index, {
+        ...options,
+        holdBackSeconds: source.holdBackSeconds ?? 0,
+        done,
+      });
       logger.debug("Batch {page}: {received} actions, {delivered} delivered", {
         page: index,
         received: batch.actions.length,
@@ -184,6 +160,73 @@ export async function harvestWindow(
     // ends once those running have settled.
     if (building.size > 0) await lookup.abandon();
     await Promise.allSettled(building);
+  }
+}
+
+/** What {@linkcode deliverParts} needs of its window. */
+interface PartsContext extends
+  Pick<
+    HarvestWindowOptions,
+    "sink" | "checkpoint" | "saveCheckpoint" | "onPage" | "onPageFailed"
+  > {
+  readonly source: Pick<ActionSource, "description">;
+  readonly holdBackSeconds: number;
+  /** The window's counts, moved as parts go out. */
+  readonly done: { -readonly [K in keyof PageProgress]: PageProgress[K] };
+}
+
+/**
+ * Delivers one prepared batch part by part as its episodes become known (see
+ * `enrichInParts()`), each part a batch of the window checkpoint (`index`
+ * on), and saves what the checkpoint allows after each. The source's
+ * position goes with the last part only (as with `cutBatches()`), and parts
+ * of a batch out of created order save nothing before its last: a later part
+ * may hold older actions than an earlier one.
+ *
+ * @returns The index of the next batch of the window checkpoint.
+ */
+async function deliverParts(
+  item: {
+    readonly batch: SourceBatch;
+    readonly actions: readonly ViewerAction[];
+    readonly enriching: EnrichingBatch;
+  },
+  index: number,
+  context: PartsContext,
+): Promise<number> {
+  const { batch, actions } = item;
+  const { sink, checkpoint, saveCheckpoint, done } = context;
+  const inOrder = inCreatedOrder(actions, context.holdBackSeconds);
+  const parts = item.enriching.parts();
+  let sent = 0;
+  for (;;) {
+    let part: RecordPart;
+    try {
+      const next = await parts.next();
+      if (next.done) return index;
+      part = next.value;
+      if (part.actions.length > 0) await sink.deliver(part.records);
+    } catch (error) {
+      checkpoint.failed(index);
+      context.onPageFailed?.(actions.length - sent);
+      throw error;
+    }
+    sent += part.actions.length;
+    done.delivered += part.actions.length;
+    const { save, outOfOrder } = checkpoint.delivered(index++, {
+      actions: part.actions,
+      vouched: batch.vouched,
+      ...(part.last ? { position: batch.position } : {}),
+      ...(part.last || inOrder ? {} : { provisional: true }),
+    });
+    if (outOfOrder) warnOutOfOrder(context.source.description, outOfOrder);
+    if (save && saveCheckpoint) await saveCheckpoint(save);
+    if (part.last) continue;
+    logger.debug(
+      "Batch {page}: {delivered} actions delivered ahead of the rest of their page",
+      { page: index, delivered: part.actions.length },
+    );
+    context.onPage?.({ ...done });
   }
 }
 
