@@ -81,7 +81,7 @@ const logger = getLogger(["ua-harvest", "harvest"]);
 export async function harvestWindow(
   options: HarvestWindowOptions,
 ): Promise<WindowResult> {
-  const { source, window, checkpoint, lookup, sink, signal, saveCheckpoint } =
+  const { source, window, checkpoint, lookup, signal, saveCheckpoint } =
     options;
   // Offset paging over a growing table can repeat rows: the ids delivered
   // in this window, as id ranges (flat in memory however long the window;
