@@ -16,6 +16,7 @@
 import { join } from "node:path";
 import { atLeast, createBenchReport } from "./_report.ts";
 import { cliArgs } from "../tests/support/run_cli.ts";
+import { harvestSummary, runChild } from "./_child.ts";
 import { startMatomoSimulator } from "../src/simulate/start_matomo_simulator.ts";
 import { MatomoClient } from "../src/source/matomo/matomo_client.ts";
 import { normalizeVisits } from "../src/source/matomo/normalize_visits.ts";
@@ -25,10 +26,6 @@ const RUNS = Number(Deno.env.get("BENCH_MATOMO_RUNS") ?? 2);
 const SPAN_END = Temporal.Instant.from("2024-11-04T12:00:00Z");
 const SPAN_SECONDS = 4 * 3600;
 const TOKEN = "bench-matomo-token";
-
-const HOME = Deno.env.get("HOME") ?? "/root";
-const DENO_DIR = Deno.env.get("DENO_DIR") ??
-  join(Deno.env.get("XDG_CACHE_HOME") ?? join(HOME, ".cache"), "deno");
 
 const report = createBenchReport([
   "what",
@@ -40,8 +37,8 @@ const rate = (n: number) => `${(n / 1000).toFixed(1)}k/s`;
 
 /** One harvest through the CLI; its own seconds and counts from its summary. */
 async function harvest(url: string, dir: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: cliArgs([
+  const run = await runChild(
+    cliArgs([
       "harvest",
       "--source",
       "matomo",
@@ -63,29 +60,13 @@ async function harvest(url: string, dir: string) {
       "--log-format",
       "json",
     ]),
-    cwd: dir,
-    clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME,
-      DENO_DIR,
-      NO_COLOR: "1",
-      MATOMO_TOKEN_AUTH: TOKEN,
-    },
-    stdin: "null",
-    // Drained, not /dev/null: the harvest refuses a stdout that goes nowhere.
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const drained = child.stdout.pipeTo(new WritableStream());
-  const stderr = await new Response(child.stderr).text();
-  const { code } = await child.status;
-  await drained;
-  const summary = stderr.split("\n").filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .find((event) => String(event.message ?? "").startsWith("Harvest "));
-  const properties = (summary?.properties ?? {}) as Record<string, unknown>;
-  if (code !== 0) throw new Error(`harvest exited ${code}:\n${stderr}`);
+    { MATOMO_TOKEN_AUTH: TOKEN },
+    dir,
+  );
+  if (run.code !== 0) {
+    throw new Error(`harvest exited ${run.code}:\n${run.stderr}`);
+  }
+  const properties = harvestSummary(run.stderr);
   return {
     seconds: Number(properties.seconds),
     records: Number(properties.actions),
