@@ -26,8 +26,8 @@ export function describeCheckpoint(
 export interface OpenCheckpointStoreSettings {
   readonly checkpoint: CheckpointSettings;
   readonly aws: AwsSettings;
-  /** The run's deadlines. @default {the S3 store's own} */
-  readonly deadlines?: ServiceDeadlines;
+  /** The run's S3 deadline. @default {the S3 store's own} */
+  readonly deadlines?: Pick<ServiceDeadlines, "s3Ms">;
   /** A dry run creates nothing. @default false */
   readonly dryRun?: boolean;
 }

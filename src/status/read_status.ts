@@ -205,9 +205,7 @@ async function readRecord(
   }
 }
 
-/** The deadlines of `status`'s S3 reads (it sends nothing to SQS). */
-function deadlines(options: ReadStatusOptions): ServiceDeadlines {
-  const s3Ms = options.s3TimeoutMs ?? STATUS_S3_TIMEOUT_MS;
-  const redisMs = options.redisTimeoutMs ?? 2000;
-  return { s3Ms, sqsMs: s3Ms, redisMs };
+/** The deadline of `status`'s S3 reads. */
+function deadlines(options: ReadStatusOptions): Pick<ServiceDeadlines, "s3Ms"> {
+  return { s3Ms: options.s3TimeoutMs ?? STATUS_S3_TIMEOUT_MS };
 }
